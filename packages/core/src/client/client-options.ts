@@ -1,0 +1,45 @@
+import type { DestinationStream, LevelWithSilent, Logger } from 'pino'
+import type { HostsOption } from '../config/hosts.js'
+import type { IdentifyLimiter } from '../gateway/identify-limiter.js'
+import type { ShardsOption } from '../gateway/gateway.js'
+import type { IntentName } from '../intents/intents.js'
+import type { EventSource } from '../pipeline/event-envelope.js'
+import type { RestHook } from '../rest/rest-client.js'
+import type { SessionStore } from '../session/session-store.js'
+import type { BackoffOptions } from '../util/backoff.js'
+
+/** Everything {@link createClient} accepts. Only `appId` and `secret` are required. */
+export interface ClientOptions {
+  /** The bot's AppID (机器人ID) from the console. */
+  appId: string
+  /** The AppSecret (机器人密钥). Never logged. */
+  secret: string
+  /** Rejected with a clear error: the platform disabled the legacy `Bot appid.token` scheme (11245). */
+  token?: never
+  /** `'production'` (default), `'sandbox'`, or explicit URLs (a proxy, a local fake platform). */
+  hosts?: HostsOption
+  /** Intents to request: bits or names. Default: derived from the events handlers subscribe to, plus `extraIntents`. */
+  intents?: number | IntentName[]
+  /** Added to the derived intents. */
+  extraIntents?: IntentName[]
+  /** Gateway sharding: default 1 shard; `'auto'` uses the platform's recommendation. */
+  shards?: ShardsOption
+  /** Where events come from. Default: the WebSocket gateway. */
+  source?: EventSource
+  /** Where shard sessions are kept; default in memory. */
+  sessionStore?: SessionStore
+  /** Paces identifies across shards (and processes, with a shared limiter). */
+  identifyLimiter?: IdentifyLimiter
+  /** A logger of your own (pino), or options for ours. */
+  logger?: Logger
+  logLevel?: LevelWithSilent
+  logDestination?: DestinationStream | NodeJS.WritableStream
+  /** Handler concurrency and queue bounds. */
+  pipeline?: { concurrency?: number; highWaterMark?: number; lowWaterMark?: number; dedupeTtlMs?: number }
+  /** REST tuning. */
+  rest?: { connections?: number; timeoutMs?: number; retries?: number; backoff?: BackoffOptions; hooks?: RestHook[] }
+  /** Gateway tuning (tests shorten these). */
+  gateway?: { identifyIntervalMs?: number; backoff?: BackoffOptions; rateLimitDelayMs?: number; maxResumeFailures?: number; handshakeTimeoutMs?: number }
+  /** Token refresh tuning. */
+  accessToken?: { refreshMarginMs?: number; refreshJitterMs?: number }
+}

@@ -1,0 +1,235 @@
+import type { Logger } from 'pino'
+import { AccessTokenManager } from '../auth/access-token-manager.js'
+import { resolveHosts } from '../config/hosts.js'
+import { ConfigError } from '../errors/qqbot-error.js'
+import type { EventPayloadMap, KnownEventName } from '../events/event-names.js'
+import { Gateway } from '../gateway/gateway.js'
+import type { ShardInfo } from '../gateway/shard-connection.js'
+import { Intents, intentsForEvents, isIntentName, type IntentName } from '../intents/intents.js'
+import { createLogger } from '../logging/logger.js'
+import { SecretScrubber } from '../logging/secret-scrubber.js'
+import { Metrics, type MetricsSnapshot } from '../metrics/metrics.js'
+import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
+import type { EventSource } from '../pipeline/event-envelope.js'
+import { EventPipeline } from '../pipeline/event-pipeline.js'
+import type { SendResult } from '../rest/api-types.js'
+import { HttpTransport } from '../rest/http-transport.js'
+import { OpenApi } from '../rest/open-api.js'
+import { RestClient } from '../rest/rest-client.js'
+import { ReplySender, type ReplyContent } from '../reply/reply-sender.js'
+import { MemorySessionStore } from '../session/session-store.js'
+import type { ClientOptions } from './client-options.js'
+
+/** A handler for one event name; `data` is typed by the name. */
+export type EventHandler<N extends string> = (event: DispatchedEvent<N>) => unknown
+/** A handler for every event (the command layer plugs in here). */
+export type AnyEventHandler = (event: DispatchedEvent) => unknown
+
+/** Lifecycle listeners: a handler failed, a shard stopped for good, a shard became ready. */
+interface LifecycleListeners {
+  handlerError: Set<(error: unknown, event: DispatchedEvent) => void>
+  fatal: Set<(error: Error) => void>
+  ready: Set<(shardId: number) => void>
+}
+
+/**
+ * The core runtime of one bot: access token, REST API, an event source (the gateway by default), the
+ * event pipeline and replies. Register handlers with {@link QQBotClient.on}, then {@link QQBotClient.start}.
+ */
+export class QQBotClient {
+  readonly api: OpenApi
+  readonly rest: RestClient
+  readonly logger: Logger
+  readonly tokens: AccessTokenManager
+  private readonly metricsRegistry = new Metrics()
+  private readonly handlers = new Map<string, AnyEventHandler[]>()
+  private readonly anyHandlers: AnyEventHandler[] = []
+  private readonly transport: HttpTransport
+  private readonly pipeline: EventPipeline
+  private readonly replies: ReplySender
+  private source: EventSource | undefined
+  private started = false
+  private readonly listeners: LifecycleListeners = { handlerError: new Set(), fatal: new Set(), ready: new Set() }
+
+  constructor(private readonly options: ClientOptions) {
+    validateOptions(options)
+    const scrubber = new SecretScrubber()
+    scrubber.add(options.secret)
+    this.logger =
+      options.logger ?? createLogger({ level: options.logLevel, destination: options.logDestination, scrubber, base: { bot: options.appId } })
+    const hosts = resolveHosts(options.hosts)
+    this.transport = new HttpTransport({ connections: options.rest?.connections })
+    this.tokens = new AccessTokenManager({
+      appId: options.appId,
+      secret: options.secret,
+      tokenUrl: hosts.tokenUrl,
+      transport: this.transport,
+      logger: this.logger,
+      metrics: this.metricsRegistry,
+      scrubber,
+      ...options.accessToken,
+    })
+    this.rest = new RestClient({
+      baseUrl: hosts.api,
+      appId: options.appId,
+      tokens: this.tokens,
+      transport: this.transport,
+      logger: this.logger,
+      metrics: this.metricsRegistry,
+      timeoutMs: options.rest?.timeoutMs,
+      retries: options.rest?.retries,
+      backoff: options.rest?.backoff,
+    })
+    for (const hook of options.rest?.hooks ?? []) this.rest.use(hook)
+    this.api = new OpenApi(this.rest)
+    this.replies = new ReplySender(this.api, this.metricsRegistry)
+    this.pipeline = new EventPipeline({
+      logger: this.logger,
+      metrics: this.metricsRegistry,
+      handler: (event) => this.handle(event),
+      onError: (error, event) => this.listeners.handlerError.forEach((listener) => listener(error, event)),
+      ...options.pipeline,
+    })
+    this.gatewayUrl = hosts.gateway
+  }
+
+  private readonly gatewayUrl: string | undefined
+
+  /** Subscribes to one event. The intents the bot asks for are derived from these subscriptions. */
+  on<N extends KnownEventName>(name: N, handler: EventHandler<N>): this
+  on(name: string, handler: AnyEventHandler): this
+  on(name: string, handler: AnyEventHandler): this {
+    let list = this.handlers.get(name)
+    if (!list) this.handlers.set(name, (list = []))
+    list.push(handler as AnyEventHandler)
+    return this
+  }
+
+  /** Called after a handler threw (it is already logged and counted; the bot keeps running). */
+  onHandlerError(listener: (error: unknown, event: DispatchedEvent) => void): this {
+    this.listeners.handlerError.add(listener)
+    return this
+  }
+
+  /** Called when a shard stops for good (fatal close code, rejected credentials) after start() resolved. */
+  onFatal(listener: (error: Error) => void): this {
+    this.listeners.fatal.add(listener)
+    return this
+  }
+
+  /** Called each time a shard gets a new session (READY). */
+  onReady(listener: (shardId: number) => void): this {
+    this.listeners.ready.add(listener)
+    return this
+  }
+
+  /** Subscribes to every event (runs before the per-name handlers). */
+  onAny(handler: AnyEventHandler): this {
+    this.anyHandlers.push(handler)
+    return this
+  }
+
+  /** Replies to an event where it came from, as a passive reply (msg_id/event_id, msg_seq). */
+  reply<N extends string>(event: DispatchedEvent<N>, content: ReplyContent): Promise<SendResult> {
+    return this.replies.reply(event as DispatchedEvent, content)
+  }
+
+  /** The intent bits the bot will identify with. */
+  get intents(): number {
+    const { intents, extraIntents = [] } = this.options
+    if (typeof intents === 'number') return intents
+    if (Array.isArray(intents)) return bitsOf(intents)
+    return intentsForEvents(this.handlers.keys()) | bitsOf(extraIntents)
+  }
+
+  /** Connects the event source; resolves when every shard is ready. */
+  async start(): Promise<void> {
+    if (this.started) throw new Error('The client is already started.')
+    this.started = true
+    this.source = this.options.source ?? this.createGateway()
+    await this.source.start(this.pipeline)
+  }
+
+  /** Stops receiving, lets running handlers finish, then closes sockets. */
+  async stop(): Promise<void> {
+    await this.source?.stop()
+    await this.pipeline.idle()
+    this.tokens.stop()
+    await this.transport.close()
+  }
+
+  /** Resolves when no event is queued or being handled. */
+  idle(): Promise<void> {
+    return this.pipeline.idle()
+  }
+
+  /** Shard states when the source is the gateway. */
+  get shards(): ShardInfo[] {
+    return this.source instanceof Gateway ? this.source.shards : []
+  }
+
+  /** Counters and gauges now. */
+  metrics(): MetricsSnapshot {
+    return this.metricsRegistry.snapshot()
+  }
+
+  /** The same, in Prometheus text format. */
+  metricsText(): string {
+    return this.metricsRegistry.toPrometheus()
+  }
+
+  private createGateway(): Gateway {
+    const gateway = new Gateway({
+      appId: this.options.appId,
+      intents: this.intents,
+      api: this.api,
+      tokens: this.tokens,
+      sessions: this.options.sessionStore ?? new MemorySessionStore(),
+      logger: this.logger,
+      metrics: this.metricsRegistry,
+      shards: this.options.shards,
+      url: this.gatewayUrl,
+      limiter: this.options.identifyLimiter,
+      ...this.options.gateway,
+    })
+    gateway.on('ready', (shardId) => this.listeners.ready.forEach((listener) => listener(shardId)))
+    gateway.on('error', (error) => this.listeners.fatal.forEach((listener) => listener(error)))
+    return gateway
+  }
+
+  private handle(event: DispatchedEvent): unknown {
+    const named = this.handlers.get(event.name)
+    if (this.anyHandlers.length === 0 && named?.length === 1) return named[0]!(event)
+    const results: unknown[] = []
+    for (const handler of this.anyHandlers) results.push(handler(event))
+    if (named) for (const handler of named) results.push(handler(event))
+    return Promise.all(results)
+  }
+}
+
+/** Creates the core runtime of a bot. */
+export function createClient(options: ClientOptions): QQBotClient {
+  return new QQBotClient(options)
+}
+
+function validateOptions(options: ClientOptions): void {
+  if (options === null || typeof options !== 'object') throw new ConfigError('createClient needs an options object: { appId, secret }.')
+  if ('token' in options && options.token !== undefined) {
+    throw new ConfigError(
+      'The legacy `Bot appid.token` authentication was disabled by the QQ platform (error 11245). Pass the AppSecret instead: createClient({ appId, secret }).',
+    )
+  }
+  if (typeof options.appId !== 'string' || options.appId.trim() === '') throw new ConfigError('appId is missing: pass the bot\'s AppID (机器人ID) from the console as a string.')
+  if (typeof options.secret !== 'string' || options.secret.trim() === '') throw new ConfigError('secret is missing: pass the bot\'s AppSecret (机器人密钥) from the console.')
+}
+
+function bitsOf(names: IntentName[]): number {
+  let bits = 0
+  for (const name of names) {
+    if (!isIntentName(name)) throw new ConfigError(`Unknown intent "${String(name)}". Valid intents: ${Object.keys(Intents).join(', ')}.`)
+    bits |= Intents[name]
+  }
+  return bits
+}
+
+export type { EventPayloadMap }

@@ -1,0 +1,132 @@
+import { EventEmitter } from 'node:events'
+import type { Logger } from 'pino'
+import type { TokenProvider } from '../auth/access-token-manager.js'
+import type { Metrics } from '../metrics/metrics.js'
+import type { EventSink, EventSource } from '../pipeline/event-envelope.js'
+import type { OpenApi } from '../rest/open-api.js'
+import type { SessionStore, ShardSession } from '../session/session-store.js'
+import type { BackoffOptions } from '../util/backoff.js'
+import { ConfigError } from '../errors/qqbot-error.js'
+import { SessionLimitError } from './gateway-errors.js'
+import { LocalIdentifyLimiter, type IdentifyLimiter } from './identify-limiter.js'
+import { ShardConnection, type ShardInfo } from './shard-connection.js'
+
+/** `'auto'` asks `GET /gateway/bot` for the count; a number runs shards 0..n-1; `{ ids, count }` runs some of `count`. */
+export type ShardsOption = 'auto' | number | { ids: number[]; count: number }
+
+export interface GatewayOptions {
+  appId: string
+  intents: number
+  api: OpenApi
+  tokens: TokenProvider
+  sessions: SessionStore
+  logger: Logger
+  metrics: Metrics
+  /** Default 1 shard. */
+  shards?: ShardsOption
+  /** Fixed WebSocket URL; otherwise asked from the API. */
+  url?: string
+  /** Paces identifies; default one per `identifyIntervalMs` per `max_concurrency` bucket. */
+  limiter?: IdentifyLimiter
+  /** Default 5 s. */
+  identifyIntervalMs?: number
+  backoff?: BackoffOptions
+  rateLimitDelayMs?: number
+  maxResumeFailures?: number
+  handshakeTimeoutMs?: number
+}
+
+interface GatewayEvents {
+  ready: [shardId: number, session: ShardSession, user: unknown]
+  resumed: [shardId: number, session: ShardSession]
+  error: [error: Error]
+}
+
+/**
+ * The WebSocket event source: runs one {@link ShardConnection} per shard in this process, asks the API
+ * for the URL and shard count, refuses to start more sessions than the platform allows, and paces identifies.
+ */
+export class Gateway extends EventEmitter<GatewayEvents> implements EventSource {
+  readonly kind = 'gateway'
+  private connections: ShardConnection[] = []
+  private cachedUrl: string | undefined
+
+  constructor(private readonly options: GatewayOptions) {
+    super()
+  }
+
+  /** State of every shard run by this process. */
+  get shards(): ShardInfo[] {
+    return this.connections.map((connection) => connection.info)
+  }
+
+  async start(sink: EventSink): Promise<void> {
+    if (this.connections.length > 0) throw new Error('The gateway is already started.')
+    const { shardIds, shardCount, limiter } = await this.plan()
+    this.connections = shardIds.map((shardId) => this.createShard(shardId, shardCount, limiter, sink))
+    await Promise.all(this.connections.map((connection) => connection.start()))
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.connections.map((connection) => connection.stop()))
+  }
+
+  private async plan(): Promise<{ shardIds: number[]; shardCount: number; limiter: IdentifyLimiter }> {
+    const shards = this.options.shards ?? 1
+    const interval = this.options.identifyIntervalMs ?? 5_000
+    if (shards === 'auto') {
+      const info = await this.options.api.getGatewayBot()
+      this.cachedUrl = this.options.url ?? info.url
+      const count = Math.max(1, info.shards)
+      const limit = info.session_start_limit
+      if (limit && limit.remaining < count) throw new SessionLimitError(count, limit.remaining, limit.reset_after)
+      return {
+        shardIds: range(count),
+        shardCount: count,
+        limiter: this.options.limiter ?? new LocalIdentifyLimiter(limit?.max_concurrency ?? 1, interval),
+      }
+    }
+    const { ids, count } = typeof shards === 'number' ? { ids: range(shards), count: shards } : shards
+    if (!Number.isInteger(count) || count < 1) throw new ConfigError(`shards must be 'auto', a positive integer or { ids, count }; got count ${count}.`)
+    const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= count)
+    if (bad !== undefined) throw new ConfigError(`Shard id ${bad} is outside 0..${count - 1}.`)
+    return { shardIds: ids, shardCount: count, limiter: this.options.limiter ?? new LocalIdentifyLimiter(1, interval) }
+  }
+
+  private createShard(shardId: number, shardCount: number, limiter: IdentifyLimiter, sink: EventSink): ShardConnection {
+    const { options } = this
+    const connection = new ShardConnection({
+      shardId,
+      shardCount,
+      intents: options.intents,
+      gatewayUrl: (refresh) => this.gatewayUrl(refresh),
+      tokens: options.tokens,
+      sessions: options.sessions,
+      sessionKey: `${options.appId}:${shardId}/${shardCount}`,
+      limiter,
+      sink,
+      logger: options.logger,
+      metrics: options.metrics,
+      backoff: options.backoff,
+      rateLimitDelayMs: options.rateLimitDelayMs,
+      maxResumeFailures: options.maxResumeFailures,
+      handshakeTimeoutMs: options.handshakeTimeoutMs,
+    })
+    connection.on('ready', (session, user) => this.emit('ready', shardId, session, user))
+    connection.on('resumed', (session) => this.emit('resumed', shardId, session))
+    connection.on('error', (error) => {
+      if (this.listenerCount('error') > 0) this.emit('error', error)
+    })
+    return connection
+  }
+
+  private async gatewayUrl(refresh: boolean): Promise<string> {
+    if (this.options.url) return this.options.url
+    if (!this.cachedUrl || refresh) this.cachedUrl = (await this.options.api.getGateway()).url
+    return this.cachedUrl
+  }
+}
+
+function range(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i)
+}

@@ -1,0 +1,46 @@
+/**
+ * @qqbot/core: the runtime under every qqbot bot. Access token, REST client, WebSocket gateway,
+ * event pipeline, passive replies, logging and metrics. The command layer builds on this package.
+ */
+export { createClient, QQBotClient, type EventHandler, type AnyEventHandler } from './client/qqbot-client.js'
+export type { ClientOptions } from './client/client-options.js'
+
+export { QQBotError, ConfigError, StoppedError } from './errors/qqbot-error.js'
+export { resolveHosts, PRODUCTION_HOSTS, SANDBOX_HOSTS, type Hosts, type HostsOption } from './config/hosts.js'
+
+export { AccessTokenManager, parseExpiresIn, type TokenProvider, type AccessTokenManagerOptions } from './auth/access-token-manager.js'
+export { TokenError } from './auth/token-errors.js'
+
+export { HttpTransport, type HttpTransportOptions } from './rest/http-transport.js'
+export { RestClient, type RestRequest, type RestResponse, type RestHook, type RestNext, type HttpMethod, type RestClientOptions } from './rest/rest-client.js'
+export { OpenApi } from './rest/open-api.js'
+export { ApiError, NetworkError } from './rest/api-error.js'
+export { PLATFORM_CODE_HINTS } from './rest/platform-codes.js'
+export * from './rest/api-types.js'
+
+export { Gateway, type GatewayOptions, type ShardsOption } from './gateway/gateway.js'
+export { ShardConnection, type ShardInfo, type ShardStatus, type ShardConnectionOptions } from './gateway/shard-connection.js'
+export { GatewayOp, type GatewayPayload } from './gateway/opcodes.js'
+export { closeAction, type CloseAction } from './gateway/close-codes.js'
+export { GatewayFatalError, SessionLimitError } from './gateway/gateway-errors.js'
+export { LocalIdentifyLimiter, type IdentifyLimiter } from './gateway/identify-limiter.js'
+export { MemorySessionStore, type SessionStore, type ShardSession } from './session/session-store.js'
+
+export { EventPipeline, type EventPipelineOptions, type PipelineHandler } from './pipeline/event-pipeline.js'
+export type { EventEnvelope, EventSink, EventSource } from './pipeline/event-envelope.js'
+export type { DispatchedEvent, AnyKnownEvent } from './pipeline/dispatched-event.js'
+
+export * from './events/payloads.js'
+export * from './events/event-names.js'
+export { eventSchemas, parseEventPayload, type ParseEventResult } from './events/schemas.js'
+export * from './intents/intents.js'
+
+export { ReplySender, type ReplyContent } from './reply/reply-sender.js'
+export { replyTargetOf, REPLY_WINDOWS, type ReplyTarget, type ReplyScene } from './reply/reply-target.js'
+export { MsgSeqAllocator, type ReplyWindow } from './reply/msg-seq-allocator.js'
+export { ReplyWindowClosedError, ReplyLimitError, ReplyNotSupportedError } from './reply/reply-errors.js'
+
+export { createLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from './logging/logger.js'
+export { SecretScrubber } from './logging/secret-scrubber.js'
+export { Metrics, type MetricsSnapshot, type CounterName, type GaugeName } from './metrics/metrics.js'
+export type { BackoffOptions } from './util/backoff.js'

@@ -1,0 +1,111 @@
+/** Names of the counters the runtime maintains. Labels narrow them (route, shard, reason). */
+export type CounterName =
+  | 'events_received'
+  | 'events_dispatched'
+  | 'events_failed'
+  | 'events_invalid'
+  | 'events_duplicate'
+  | 'frames_malformed'
+  | 'gateway_reconnects'
+  | 'gateway_resumes'
+  | 'gateway_identifies'
+  | 'gateway_zombies'
+  | 'rest_calls'
+  | 'rest_errors'
+  | 'rest_retries'
+  | 'token_refreshes'
+  | 'replies_sent'
+
+export type GaugeName = 'pipeline_queued' | 'pipeline_running' | 'rest_in_flight'
+
+export type Labels = Readonly<Record<string, string | number>>
+
+/** A point-in-time copy of every counter and gauge, keyed by name then by label set (`route="GET /gateway"`). */
+export interface MetricsSnapshot {
+  counters: Record<string, Record<string, number>>
+  gauges: Record<string, number>
+}
+
+const HELP: Record<CounterName | GaugeName, string> = {
+  events_received: 'Dispatch events received from any event source',
+  events_dispatched: 'Events handed to handlers',
+  events_failed: 'Events whose handler threw or rejected',
+  events_invalid: 'Events dropped because their payload failed validation',
+  events_duplicate: 'Events dropped because the same id was already handled',
+  frames_malformed: 'Gateway frames that were not valid JSON payloads',
+  gateway_reconnects: 'Gateway reconnect attempts',
+  gateway_resumes: 'Gateway sessions resumed',
+  gateway_identifies: 'Gateway identifies sent',
+  gateway_zombies: 'Connections closed because no heartbeat ACK arrived',
+  rest_calls: 'REST requests sent, by route',
+  rest_errors: 'REST requests that failed, by route and code',
+  rest_retries: 'REST requests retried, by route',
+  token_refreshes: 'Access tokens fetched',
+  replies_sent: 'Replies sent, by scene',
+  pipeline_queued: 'Events waiting for a handler slot',
+  pipeline_running: 'Events being handled now',
+  rest_in_flight: 'REST requests in flight',
+}
+
+const NO_LABELS = ''
+
+/**
+ * Per-bot counters and gauges. Deliberately tiny and synchronous: increments run on the hot path
+ * (several per event), and a snapshot must be readable at any time without awaiting.
+ */
+export class Metrics {
+  private readonly counters = new Map<CounterName, Map<string, number>>()
+  private readonly gauges = new Map<GaugeName, () => number>()
+
+  inc(name: CounterName, labels?: Labels, by = 1): void {
+    let series = this.counters.get(name)
+    if (!series) this.counters.set(name, (series = new Map()))
+    const key = labels ? labelKey(labels) : NO_LABELS
+    series.set(key, (series.get(key) ?? 0) + by)
+  }
+
+  /** Registers a gauge read lazily from its owner (queue length, in-flight requests). */
+  gauge(name: GaugeName, read: () => number): void {
+    this.gauges.set(name, read)
+  }
+
+  /** Sum of a counter over all label sets, or of one label set. */
+  count(name: CounterName, labels?: Labels): number {
+    const series = this.counters.get(name)
+    if (!series) return 0
+    if (labels) return series.get(labelKey(labels)) ?? 0
+    let total = 0
+    for (const value of series.values()) total += value
+    return total
+  }
+
+  snapshot(): MetricsSnapshot {
+    const counters: MetricsSnapshot['counters'] = {}
+    for (const [name, series] of this.counters) counters[name] = Object.fromEntries(series)
+    const gauges: MetricsSnapshot['gauges'] = {}
+    for (const [name, read] of this.gauges) gauges[name] = read()
+    return { counters, gauges }
+  }
+
+  /** Prometheus text exposition format (version 0.0.4), names prefixed with `qqbot_`. */
+  toPrometheus(): string {
+    const lines: string[] = []
+    for (const [name, series] of this.counters) {
+      lines.push(`# HELP qqbot_${name}_total ${HELP[name]}`, `# TYPE qqbot_${name}_total counter`)
+      for (const [key, value] of series) lines.push(`qqbot_${name}_total${key ? `{${key}}` : ''} ${value}`)
+    }
+    for (const [name, read] of this.gauges) {
+      lines.push(`# HELP qqbot_${name} ${HELP[name]}`, `# TYPE qqbot_${name} gauge`, `qqbot_${name} ${read()}`)
+    }
+    return lines.join('\n') + '\n'
+  }
+}
+
+function labelKey(labels: Labels): string {
+  let key = ''
+  for (const name of Object.keys(labels).sort()) {
+    const value = String(labels[name]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+    key += `${key ? ',' : ''}${name}="${value}"`
+  }
+  return key
+}

@@ -1,0 +1,32 @@
+/** An event as an {@link EventSource} hands it over, before validation. Same shape from gateway, webhook or broker. */
+export interface EventEnvelope {
+  /** Event name, the payload's `t` (e.g. `GROUP_AT_MESSAGE_CREATE`). */
+  name: string
+  /** The payload's top-level `id` (the event id; `event_id` for passive replies to non-message events). */
+  id?: string
+  /** The payload's `d`, not yet validated. */
+  data: unknown
+  /** Gateway sequence number, when the source has one. */
+  seq?: number
+  /** Which source delivered it: `gateway`, `webhook`, a broker name. */
+  source: string
+  /** `[shardId, shardCount]` for gateway events. */
+  shard?: readonly [number, number]
+  /** `Date.now()` when it arrived; reply windows are measured from here. */
+  receivedAt: number
+}
+
+/** Where an event source puts events. Modelled on a writable stream: `push` returning false means "pause". */
+export interface EventSink {
+  /** Accepts an event (always; nothing is dropped). Returns false above the high-water mark: pause reading until `onDrain`. */
+  push(envelope: EventEnvelope): boolean
+  /** Calls `listener` when the queue falls back below the low-water mark. Returns an unsubscribe function. */
+  onDrain(listener: () => void): () => void
+}
+
+/** Anything that delivers platform events: the gateway, a webhook server, a broker consumer. */
+export interface EventSource {
+  readonly kind: string
+  start(sink: EventSink): Promise<void>
+  stop(): Promise<void>
+}

@@ -1,0 +1,154 @@
+import type { Logger } from 'pino'
+import type { Metrics } from '../metrics/metrics.js'
+import { parseEventPayload } from '../events/schemas.js'
+import { isMessageEvent } from '../events/event-names.js'
+import { DedupeCache } from './dedupe-cache.js'
+import { FifoQueue } from './fifo-queue.js'
+import type { EventEnvelope, EventSink } from './event-envelope.js'
+import type { DispatchedEvent } from './dispatched-event.js'
+
+export type PipelineHandler = (event: DispatchedEvent) => unknown
+
+export interface EventPipelineOptions {
+  logger: Logger
+  metrics: Metrics
+  /** Called for every accepted event; its promise holds a concurrency slot until it settles. */
+  handler: PipelineHandler
+  /** Called when the handler throws or rejects (after logging). */
+  onError?: (error: unknown, event: DispatchedEvent) => void
+  /** Events handled at once. Default 64. */
+  concurrency?: number
+  /** Queued events above which `push` returns false (sources pause). Default 1024. */
+  highWaterMark?: number
+  /** Queued events below which paused sources resume. Default half the high-water mark. */
+  lowWaterMark?: number
+  /** How long a handled id is remembered to drop repeats. Default 10 min. */
+  dedupeTtlMs?: number
+  dedupeMaxEntries?: number
+  /** Validate payloads of known events with their schema. Default true. */
+  validate?: boolean
+}
+
+/**
+ * The one road every event takes, whatever delivered it: validate the payload at the edge, drop repeated
+ * ids, queue, and run the handler with bounded concurrency. Under a burst the queue grows to the
+ * high-water mark, then `push` tells the source to pause (the gateway stops reading its socket), so
+ * nothing is dropped and memory stays bounded.
+ */
+export class EventPipeline implements EventSink {
+  private readonly queue = new FifoQueue<DispatchedEvent>()
+  private readonly dedupe: DedupeCache
+  private readonly drainListeners = new Set<() => void>()
+  private readonly idleWaiters: (() => void)[] = []
+  private readonly concurrency: number
+  private readonly highWaterMark: number
+  private readonly lowWaterMark: number
+  private running = 0
+  private saturated = false
+
+  constructor(private readonly options: EventPipelineOptions) {
+    this.concurrency = options.concurrency ?? 64
+    this.highWaterMark = options.highWaterMark ?? 1024
+    this.lowWaterMark = options.lowWaterMark ?? Math.floor(this.highWaterMark / 2)
+    this.dedupe = new DedupeCache(options.dedupeTtlMs, options.dedupeMaxEntries)
+    options.metrics.gauge('pipeline_queued', () => this.queue.length)
+    options.metrics.gauge('pipeline_running', () => this.running)
+  }
+
+  push(envelope: EventEnvelope): boolean {
+    const { metrics, logger } = this.options
+    metrics.inc('events_received', { source: envelope.source })
+    let data = envelope.data
+    if (this.options.validate !== false) {
+      const parsed = parseEventPayload(envelope.name, envelope.data)
+      if (!parsed.ok) {
+        metrics.inc('events_invalid', { event: envelope.name })
+        logger.warn({ event: envelope.name, eventId: envelope.id, source: envelope.source, error: parsed.error }, 'dropped an event whose payload failed validation')
+        return !this.saturated
+      }
+      data = parsed.data
+    }
+    const key = dedupeKey(envelope.name, envelope.id, data)
+    if (key !== undefined && !this.dedupe.add(key)) {
+      metrics.inc('events_duplicate', { event: envelope.name })
+      logger.debug({ event: envelope.name, eventId: envelope.id }, 'dropped a repeated delivery')
+      return !this.saturated
+    }
+    this.queue.push({
+      name: envelope.name,
+      id: envelope.id,
+      data,
+      seq: envelope.seq,
+      source: envelope.source,
+      shard: envelope.shard,
+      receivedAt: envelope.receivedAt,
+    } as DispatchedEvent)
+    this.pump()
+    if (this.queue.length >= this.highWaterMark) this.saturated = true
+    return !this.saturated
+  }
+
+  onDrain(listener: () => void): () => void {
+    this.drainListeners.add(listener)
+    return () => this.drainListeners.delete(listener)
+  }
+
+  /** Events waiting for a handler slot. */
+  get queued(): number {
+    return this.queue.length
+  }
+
+  /** Events being handled now. */
+  get active(): number {
+    return this.running
+  }
+
+  /** Resolves when nothing is queued or running (for graceful shutdown and tests). */
+  idle(): Promise<void> {
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency) {
+      const event = this.queue.shift()
+      if (!event) break
+      this.running++
+      void this.run(event)
+    }
+    if (this.saturated && this.queue.length <= this.lowWaterMark) {
+      this.saturated = false
+      for (const listener of [...this.drainListeners]) listener()
+    }
+    if (this.running === 0 && this.queue.length === 0 && this.idleWaiters.length > 0) {
+      for (const resolve of this.idleWaiters.splice(0)) resolve()
+    }
+  }
+
+  private async run(event: DispatchedEvent): Promise<void> {
+    try {
+      this.options.metrics.inc('events_dispatched')
+      await this.options.handler(event)
+    } catch (error) {
+      this.options.metrics.inc('events_failed', { event: event.name })
+      this.options.logger.error({ err: error, event: event.name, eventId: event.id }, 'event handler failed')
+      try {
+        this.options.onError?.(error, event)
+      } catch (hookError) {
+        this.options.logger.error({ err: hookError }, 'the error hook itself threw')
+      }
+    } finally {
+      this.running--
+      this.pump()
+    }
+  }
+}
+
+/** Messages are keyed by message id (pushed twice sometimes); other events by their event id. */
+function dedupeKey(name: string, eventId: string | undefined, data: unknown): string | undefined {
+  if (isMessageEvent(name)) {
+    const messageId = (data as { id?: unknown } | null)?.id
+    if (typeof messageId === 'string') return `m:${messageId}`
+  }
+  return eventId === undefined ? undefined : `e:${eventId}`
+}

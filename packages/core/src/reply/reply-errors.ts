@@ -1,0 +1,29 @@
+import { QQBotError } from '../errors/qqbot-error.js'
+
+/** The passive-reply window of the event has closed (5 min for group/guild, 60 min for C2C). */
+export class ReplyWindowClosedError extends QQBotError {
+  constructor(scene: string, windowMs: number, ageMs: number) {
+    super(
+      'REPLY_WINDOW_CLOSED',
+      `Cannot reply: the ${scene} passive-reply window is ${Math.round(windowMs / 60_000)} min and this event is ${Math.round(ageMs / 1000)} s old. ` +
+        'The platform no longer allows proactive messages; reply sooner, or to a newer message.',
+    )
+  }
+}
+
+/** The platform allows at most 5 replies to one group/C2C message. */
+export class ReplyLimitError extends QQBotError {
+  constructor(scene: string, limit: number) {
+    super('REPLY_LIMIT_REACHED', `Cannot reply: ${limit} replies were already sent to this ${scene} message, the platform's limit. Combine replies into one message.`)
+  }
+}
+
+/** The event has nowhere to reply to (e.g. GUILD_MEMBER_ADD carries no channel). */
+export class ReplyNotSupportedError extends QQBotError {
+  constructor(eventName: string) {
+    super(
+      'REPLY_NOT_SUPPORTED',
+      `Cannot reply to ${eventName}: it does not name a channel, group or user to answer. Send with the API (e.g. api.sendChannelMessage) to a target you choose.`,
+    )
+  }
+}

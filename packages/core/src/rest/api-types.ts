@@ -1,0 +1,154 @@
+/** Shapes of REST requests and responses (protocol.md §5). Unknown extra fields are kept by the platform's JSON. */
+
+export interface GatewayInfo {
+  url: string
+}
+
+export interface SessionStartLimit {
+  total: number
+  remaining: number
+  /** Milliseconds until `remaining` resets. */
+  reset_after: number
+  /** How many shards may identify at once (per 5 s bucket). */
+  max_concurrency: number
+}
+
+export interface GatewayBotInfo extends GatewayInfo {
+  shards: number
+  session_start_limit: SessionStartLimit
+}
+
+export interface ApiUser {
+  id: string
+  username?: string
+  avatar?: string
+  bot?: boolean
+  union_openid?: string
+  [key: string]: unknown
+}
+
+export interface ApiGuild {
+  id: string
+  name?: string
+  icon?: string
+  owner_id?: string
+  owner?: boolean
+  member_count?: number
+  max_members?: number
+  description?: string
+  joined_at?: string
+  [key: string]: unknown
+}
+
+export interface ApiChannel {
+  id: string
+  guild_id?: string
+  name?: string
+  type?: number
+  sub_type?: number
+  position?: number
+  parent_id?: string
+  owner_id?: string
+  [key: string]: unknown
+}
+
+export interface ApiMember {
+  user?: ApiUser
+  nick?: string
+  roles?: string[]
+  joined_at?: string
+  [key: string]: unknown
+}
+
+export interface ApiRole {
+  id: string
+  name?: string
+  color?: number
+  hoist?: number
+  number?: number
+  member_limit?: number
+  [key: string]: unknown
+}
+
+/** `msg_type` of v2 (group/C2C) sends. */
+export const MessageType = {
+  TEXT: 0,
+  MARKDOWN: 2,
+  ARK: 3,
+  EMBED: 4,
+  MEDIA: 7,
+} as const
+
+export interface MarkdownBody {
+  content?: string
+  custom_template_id?: string
+  params?: { key: string; values: string[] }[]
+}
+
+export interface KeyboardBody {
+  id?: string
+  content?: { rows: { buttons: unknown[] }[] }
+}
+
+export interface ArkBody {
+  template_id: number
+  kv: { key: string; value?: string; obj?: unknown[] }[]
+}
+
+/** Body of every send endpoint. Channel/DM sends ignore `msg_type`/`msg_seq`; group/C2C sends need `msg_type`. */
+export interface MessageBody {
+  content?: string
+  msg_type?: number
+  markdown?: MarkdownBody
+  keyboard?: KeyboardBody
+  ark?: ArkBody
+  embed?: Record<string, unknown>
+  /** Guild channel/DM: an image URL. */
+  image?: string
+  /** Group/C2C: the `file_info` from a media upload. */
+  media?: { file_info: string }
+  message_reference?: { message_id: string; ignore_get_message_error?: boolean }
+  /** Passive reply to this message id. */
+  msg_id?: string
+  /** Passive reply to this non-message event id. */
+  event_id?: string
+  /** Distinct per reply to one `msg_id` (group/C2C). */
+  msg_seq?: number
+  [key: string]: unknown
+}
+
+/** What a send returns. `audit_id` is set when the message is held for review. */
+export interface SendResult {
+  id?: string
+  timestamp?: string | number
+  audit_id?: string
+  [key: string]: unknown
+}
+
+export interface DirectSession {
+  guild_id: string
+  channel_id?: string
+  create_time?: string
+}
+
+/** `file_type` of a media upload: 1 image (png/jpg), 2 video (mp4), 3 voice (silk), 4 file. */
+export type MediaFileType = 1 | 2 | 3 | 4
+
+export interface MediaUpload {
+  file_type: MediaFileType
+  url?: string
+  /** Base64 file content, instead of `url`. */
+  file_data?: string
+  /** `true` sends the media at once and uses the proactive quota; keep it `false` and send `msg_type: 7`. */
+  srv_send_msg?: boolean
+}
+
+export interface MediaInfo {
+  file_uuid: string
+  file_info: string
+  ttl: number
+  id?: string
+}
+
+/** Interaction acknowledgement codes: 0 ok, 1 failed, 2 too frequent, 3 duplicate, 4 no permission, 5 admin only. */
+export type InteractionAckCode = 0 | 1 | 2 | 3 | 4 | 5

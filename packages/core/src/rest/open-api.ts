@@ -1,0 +1,133 @@
+import type { RestClient, RestRequest } from './rest-client.js'
+import type {
+  ApiChannel,
+  ApiGuild,
+  ApiMember,
+  ApiRole,
+  ApiUser,
+  DirectSession,
+  GatewayBotInfo,
+  GatewayInfo,
+  InteractionAckCode,
+  MediaInfo,
+  MediaUpload,
+  MessageBody,
+  SendResult,
+} from './api-types.js'
+
+const id = encodeURIComponent
+
+/**
+ * Typed methods for the OpenAPI endpoints a bot uses. Each is a thin call on {@link RestClient}, so
+ * hooks, retries and token refresh apply; anything not covered here goes through {@link OpenApi.request}.
+ */
+export class OpenApi {
+  constructor(readonly rest: RestClient) {}
+
+  /** Any endpoint, typed by the caller. */
+  request<T = unknown>(request: RestRequest): Promise<T> {
+    return this.rest.request<T>(request)
+  }
+
+  getGateway(): Promise<GatewayInfo> {
+    return this.rest.request({ method: 'GET', path: '/gateway', route: 'GET /gateway' })
+  }
+
+  /** Gateway URL plus the recommended shard count and the session start limit. */
+  getGatewayBot(): Promise<GatewayBotInfo> {
+    return this.rest.request({ method: 'GET', path: '/gateway/bot', route: 'GET /gateway/bot' })
+  }
+
+  getMe(): Promise<ApiUser> {
+    return this.rest.request({ method: 'GET', path: '/users/@me', route: 'GET /users/@me' })
+  }
+
+  getGuilds(query: { before?: string; after?: string; limit?: number } = {}): Promise<ApiGuild[]> {
+    return this.rest.request({ method: 'GET', path: '/users/@me/guilds', route: 'GET /users/@me/guilds', query })
+  }
+
+  getGuild(guildId: string): Promise<ApiGuild> {
+    return this.rest.request({ method: 'GET', path: `/guilds/${id(guildId)}`, route: 'GET /guilds/{guild_id}' })
+  }
+
+  getChannels(guildId: string): Promise<ApiChannel[]> {
+    return this.rest.request({ method: 'GET', path: `/guilds/${id(guildId)}/channels`, route: 'GET /guilds/{guild_id}/channels' })
+  }
+
+  getChannel(channelId: string): Promise<ApiChannel> {
+    return this.rest.request({ method: 'GET', path: `/channels/${id(channelId)}`, route: 'GET /channels/{channel_id}' })
+  }
+
+  getMember(guildId: string, userId: string): Promise<ApiMember> {
+    return this.rest.request({ method: 'GET', path: `/guilds/${id(guildId)}/members/${id(userId)}`, route: 'GET /guilds/{guild_id}/members/{user_id}' })
+  }
+
+  getMembers(guildId: string, query: { after?: string; limit?: number } = {}): Promise<ApiMember[]> {
+    return this.rest.request({ method: 'GET', path: `/guilds/${id(guildId)}/members`, route: 'GET /guilds/{guild_id}/members', query })
+  }
+
+  getRoles(guildId: string): Promise<{ guild_id?: string; roles: ApiRole[]; role_num_limit?: string }> {
+    return this.rest.request({ method: 'GET', path: `/guilds/${id(guildId)}/roles`, route: 'GET /guilds/{guild_id}/roles' })
+  }
+
+  sendChannelMessage(channelId: string, body: MessageBody): Promise<SendResult> {
+    return this.rest.request({ method: 'POST', path: `/channels/${id(channelId)}/messages`, route: 'POST /channels/{channel_id}/messages', body })
+  }
+
+  getChannelMessage(channelId: string, messageId: string): Promise<{ message: Record<string, unknown> }> {
+    return this.rest.request({ method: 'GET', path: `/channels/${id(channelId)}/messages/${id(messageId)}`, route: 'GET /channels/{channel_id}/messages/{message_id}' })
+  }
+
+  recallChannelMessage(channelId: string, messageId: string, options: { hideTip?: boolean } = {}): Promise<void> {
+    return this.rest.request({
+      method: 'DELETE',
+      path: `/channels/${id(channelId)}/messages/${id(messageId)}`,
+      route: 'DELETE /channels/{channel_id}/messages/{message_id}',
+      query: { hidetip: options.hideTip },
+    })
+  }
+
+  /** Opens (or finds) the DM session with a guild member; send to the returned `guild_id`. */
+  createDirectSession(recipientId: string, sourceGuildId: string): Promise<DirectSession> {
+    return this.rest.request({ method: 'POST', path: '/users/@me/dms', route: 'POST /users/@me/dms', body: { recipient_id: recipientId, source_guild_id: sourceGuildId } })
+  }
+
+  sendDirectMessage(dmGuildId: string, body: MessageBody): Promise<SendResult> {
+    return this.rest.request({ method: 'POST', path: `/dms/${id(dmGuildId)}/messages`, route: 'POST /dms/{guild_id}/messages', body })
+  }
+
+  recallDirectMessage(dmGuildId: string, messageId: string): Promise<void> {
+    return this.rest.request({ method: 'DELETE', path: `/dms/${id(dmGuildId)}/messages/${id(messageId)}`, route: 'DELETE /dms/{guild_id}/messages/{message_id}' })
+  }
+
+  sendGroupMessage(groupOpenid: string, body: MessageBody): Promise<SendResult> {
+    return this.rest.request({ method: 'POST', path: `/v2/groups/${id(groupOpenid)}/messages`, route: 'POST /v2/groups/{group_openid}/messages', body })
+  }
+
+  recallGroupMessage(groupOpenid: string, messageId: string): Promise<void> {
+    return this.rest.request({ method: 'DELETE', path: `/v2/groups/${id(groupOpenid)}/messages/${id(messageId)}`, route: 'DELETE /v2/groups/{group_openid}/messages/{message_id}' })
+  }
+
+  sendC2CMessage(openid: string, body: MessageBody): Promise<SendResult> {
+    return this.rest.request({ method: 'POST', path: `/v2/users/${id(openid)}/messages`, route: 'POST /v2/users/{openid}/messages', body })
+  }
+
+  recallC2CMessage(openid: string, messageId: string): Promise<void> {
+    return this.rest.request({ method: 'DELETE', path: `/v2/users/${id(openid)}/messages/${id(messageId)}`, route: 'DELETE /v2/users/{openid}/messages/{message_id}' })
+  }
+
+  /** Uploads media for a group; send it with `msg_type: 7, media: { file_info }`. */
+  uploadGroupMedia(groupOpenid: string, upload: MediaUpload): Promise<MediaInfo> {
+    return this.rest.request({ method: 'POST', path: `/v2/groups/${id(groupOpenid)}/files`, route: 'POST /v2/groups/{group_openid}/files', body: { srv_send_msg: false, ...upload } })
+  }
+
+  /** Uploads media for a C2C chat; send it with `msg_type: 7, media: { file_info }`. */
+  uploadC2CMedia(openid: string, upload: MediaUpload): Promise<MediaInfo> {
+    return this.rest.request({ method: 'POST', path: `/v2/users/${id(openid)}/files`, route: 'POST /v2/users/{openid}/files', body: { srv_send_msg: false, ...upload } })
+  }
+
+  /** Acknowledges a button interaction (PUT, empty response); without it the user's spinner runs until timeout. */
+  ackInteraction(interactionId: string, code: InteractionAckCode = 0): Promise<void> {
+    return this.rest.request({ method: 'PUT', path: `/interactions/${id(interactionId)}`, route: 'PUT /interactions/{interaction_id}', body: { code } })
+  }
+}

@@ -1,0 +1,46 @@
+/** What to do about the platform's error codes we know (protocol.md §7). Used in error messages and docs. */
+export const PLATFORM_CODE_HINTS: ReadonlyMap<number, string> = new Map([
+  [11241, 'The request carried no access token.'],
+  [11242, 'Token check failed; retry once.'],
+  [11243, 'The access token is wrong.'],
+  [11244, 'The access token expired or does not exist; the client refreshes it and retries once.'],
+  [11245, 'The legacy fixed token (Bot appid.token) is disabled; authenticate with the AppSecret.'],
+  [11251, 'Invalid AppID.'],
+  [11253, 'This API is not granted to the bot; apply for it in the console.'],
+  [11254, 'This API is banned for the bot.'],
+  [11262, 'The bot token may not call this API.'],
+  [11264, 'The bot lacks the guild permission this API needs.'],
+  [11265, 'The bot is banned.'],
+  [20028, 'Channel write rate limit; retried with backoff.'],
+  [22009, 'Message rate limit exceeded; retried with backoff.'],
+  [304003, 'A URL in the message is not registered in the console (开发设置 → 消息URL配置).'],
+  [304018, 'The bot has no live gateway session; guild sends need one. Start the gateway first.'],
+  [304022, 'Proactive messages are not allowed at this time of day (about 00:00–06:00).'],
+  [304026, 'The msg_id is invalid.'],
+  [304027, 'The message to reply to is too old: the passive reply window closed.'],
+  [304045, 'Proactive message limit reached.'],
+  [304049, 'Proactive message limit reached.'],
+  [304050, 'Proactive message limit reached.'],
+  [304082, 'The platform could not fetch the media; retried.'],
+  [304083, 'The platform could not fetch the media; retried.'],
+  [40034102, 'Proactive messages are no longer permitted (platform policy since 2025-04-21); reply to a user message instead.'],
+  [40034105, 'Proactive messages are no longer permitted (platform policy since 2025-04-21); reply to a user message instead.'],
+  [40054005, 'Duplicate msg_seq for this msg_id: each reply to one message needs its own msg_seq (reply() allocates them).'],
+  [50006, 'The message is empty.'],
+  [50045, 'A bot cannot reply to its own message.'],
+  [50055, 'Markdown is invalid.'],
+  [50056, 'Markdown is invalid.'],
+  [50057, 'Markdown content and a markdown template are mutually exclusive.'],
+  [850026, 'The platform could not download the media (check the URL is public, on port 80/443).'],
+  [40034001, 'The platform could not download the media (check the URL is public, on port 80/443).'],
+  [850019, 'The media format is not supported.'],
+  [40034002, 'The media format is not supported.'],
+  [40011000, 'The request body is malformed (for example a wrong media shape).'],
+])
+
+/** Codes that mean "slow down": retried with backoff like HTTP 429. */
+export const RATE_LIMIT_CODES: ReadonlySet<number> = new Set([20028, 22009])
+/** Codes that mean "try again": the platform failed to fetch media. */
+export const TRANSIENT_CODES: ReadonlySet<number> = new Set([304082, 304083])
+/** Codes that mean the access token is no longer good. */
+export const TOKEN_EXPIRED_CODES: ReadonlySet<number> = new Set([11244])

@@ -1,0 +1,301 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { ConnectionTracker, type HttpConnectionStats } from './connection-tracker.js'
+import { Directory } from './directory.js'
+import type { BuiltEvent } from './event-builders.js'
+import { RestFaults, type FaultMatch, type FaultResponse } from './faults.js'
+import {
+  GATEWAY_PATH,
+  GatewayServer,
+  type BurstEvent,
+  type DispatchOptions,
+  type DispatchResult,
+  type GatewayStats,
+  type ShardStateInfo,
+  type SocketBacklog,
+} from './gateway-server.js'
+import { MessageStore } from './message-store.js'
+import { resolveOptions, type BotUser, type FakePlatformOptions, type ResolvedOptions, type SessionStartLimit } from './options.js'
+import type { RecordedCall, RequestListener, SentMessage } from './records.js'
+import { Recorder } from './recorder.js'
+import { createRestHandler } from './rest-server.js'
+import { TokenService, type TokenGrant } from './token-service.js'
+
+/**
+ * A running fake QQ Open Platform: token endpoint, REST API and WebSocket gateway on one
+ * local port, with recording, inspection and fault injection. Create with {@link startFakePlatform}.
+ */
+export class FakePlatform {
+  /** Application id the platform accepts. */
+  readonly appId: string
+  /** Client secret the platform accepts. */
+  readonly secret: string
+  /** The bot account. */
+  readonly botUser: BotUser
+  /** The seeded guild directory (mutable, for tests that need more data). */
+  readonly directory: Directory
+  private readonly options: ResolvedOptions
+  private readonly server: Server
+  private readonly tokens: TokenService
+  private readonly recorder = new Recorder()
+  private readonly faults = new RestFaults()
+  private readonly messages = new MessageStore()
+  private readonly tracker = new ConnectionTracker()
+  private readonly gateway: GatewayServer
+  private latencyMs: number
+  private baseUrl = ''
+  private closing: Promise<void> | undefined
+
+  /** Use {@link startFakePlatform}; the instance is not listening until {@link listen} resolves. */
+  constructor(options: FakePlatformOptions = {}) {
+    this.options = resolveOptions(options)
+    const o = this.options
+    this.appId = o.appId
+    this.secret = o.secret
+    this.botUser = o.botUser
+    this.latencyMs = o.restLatencyMs
+    this.directory = new Directory(o.botUser)
+    this.tokens = new TokenService(o.appId, o.secret, o.tokenTtlSeconds, o.now)
+    this.gateway = new GatewayServer({
+      heartbeatIntervalMs: o.heartbeatIntervalMs,
+      allowedIntents: o.allowedIntents,
+      botUser: o.botUser,
+      reconnectCloseDelayMs: o.reconnectCloseDelayMs,
+      logRetention: o.logRetention,
+      sessionStartLimit: o.sessionStartLimit,
+      isValidToken: (token) => this.tokens.isValid(token),
+    })
+    const self = this
+    const handler = createRestHandler({
+      get gatewayUrl() {
+        return self.gatewayUrl
+      },
+      botUser: o.botUser,
+      recommendedShards: o.recommendedShards,
+      sessionStartLimit: o.sessionStartLimit,
+      directory: this.directory,
+      messages: this.messages,
+      recorder: this.recorder,
+      tokens: this.tokens,
+      faults: this.faults,
+      latencyMs: () => this.latencyMs,
+    })
+    this.server = createServer(handler)
+    this.tracker.attach(this.server)
+    this.server.on('upgrade', (req, socket, head) => this.gateway.handleUpgrade(req, socket, head))
+    this.server.on('clientError', (_error, socket) => socket.destroy())
+  }
+
+  /** Binds the server to the configured host and port. */
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject)
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', reject)
+        resolve()
+      })
+    })
+    const address = this.server.address() as AddressInfo
+    const host = address.address.includes(':') ? `[${address.address}]` : address.address
+    this.baseUrl = `http://${host}:${address.port}`
+  }
+
+  /** `http://127.0.0.1:PORT`: serves REST and the token endpoint `/app/getAppAccessToken`. */
+  get url(): string {
+    return this.baseUrl
+  }
+
+  /** `ws://127.0.0.1:PORT/websocket`. */
+  get gatewayUrl(): string {
+    return `${this.baseUrl.replace(/^http/, 'ws')}${GATEWAY_PATH}`
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  /** Requests served by the token endpoint (rejected and fault-injected ones included). */
+  get tokenRequests(): number {
+    return this.tokens.requests
+  }
+
+  /** The most recently issued token, while still valid. */
+  get currentToken(): string | undefined {
+    return this.tokens.currentToken
+  }
+
+  /** Every issued token becomes invalid immediately; the next request issues a fresh one. */
+  expireAllTokens(): void {
+    this.tokens.expireAll()
+  }
+
+  /** Issues (or returns the current) token without an HTTP round trip; not counted in {@link tokenRequests}. */
+  issueToken(): TokenGrant {
+    return this.tokens.grant()
+  }
+
+  // ---------------------------------------------------------------- recording
+
+  /** Every REST request (token endpoint included), live array. */
+  get calls(): RecordedCall[] {
+    return this.recorder.calls
+  }
+
+  /** Every successfully sent message, live array. */
+  get sent(): SentMessage[] {
+    return this.recorder.sent
+  }
+
+  /** Observes REST calls as they complete; returns an unsubscribe function. */
+  onRequest(listener: RequestListener): () => void {
+    return this.recorder.onRequest(listener)
+  }
+
+  /** Resolves with {@link sent} once it holds at least `count` messages (default timeout 5 s). */
+  waitForSent(count: number, timeoutMs?: number): Promise<SentMessage[]> {
+    return this.recorder.waitForSent(count, timeoutMs)
+  }
+
+  /** Empties {@link calls} and {@link sent} in place. */
+  clearRecords(): void {
+    this.recorder.clear()
+  }
+
+  /** REST connection counters (gateway sockets excluded), live object. */
+  get httpConnections(): HttpConnectionStats {
+    return this.tracker.stats
+  }
+
+  /** Restarts `httpConnections.peak` at the current count and `total` at 0. */
+  resetConnectionStats(): void {
+    this.tracker.reset()
+  }
+
+  // ---------------------------------------------------------------- REST faults
+
+  /** The next `times` requests matching `match` get `response` (recorded in calls, never in sent). */
+  failNext(match: FaultMatch, response: FaultResponse, times = 1): void {
+    this.faults.add(match, response, times)
+  }
+
+  /** Disarms every pending {@link failNext} rule. */
+  clearFaults(): void {
+    this.faults.clear()
+  }
+
+  /** Sets the artificial delay before every REST response. */
+  setRestLatency(ms: number): void {
+    this.latencyMs = Math.max(0, ms)
+  }
+
+  /** The live `session_start_limit` (identifies decrement `remaining`). */
+  get sessionStartLimit(): SessionStartLimit {
+    return this.options.sessionStartLimit
+  }
+
+  // ---------------------------------------------------------------- gateway
+
+  /** Logs an event for the target shard and sends it if a socket is bound (see {@link GatewayServer.dispatch}). */
+  dispatch(t: string, d: unknown, opts?: DispatchOptions): DispatchResult {
+    return this.gateway.dispatch(t, d, opts)
+  }
+
+  /** Dispatches a builder result; its `id` (if any) becomes the payload id unless `opts.id` is given. */
+  dispatchEvent(event: BuiltEvent<unknown>, opts: DispatchOptions = {}): DispatchResult {
+    const target: DispatchOptions = { ...opts }
+    if (target.id === undefined && event.id !== undefined) target.id = event.id
+    return this.gateway.dispatch(event.t, event.d, target)
+  }
+
+  /** Dispatches `count` events with socket backpressure (waits while more than ~4 MiB is buffered). */
+  dispatchBurst(
+    count: number,
+    make: (i: number) => BurstEvent,
+    opts?: Omit<DispatchOptions, 'id'>,
+  ): Promise<DispatchResult[]> {
+    return this.gateway.dispatchBurst(count, make, opts)
+  }
+
+  /** Clean close of the shard's socket; 4006/4007/4900–4915 also invalidate the session. */
+  closeConnection(shard: number, code: number, reason?: string): boolean {
+    return this.gateway.closeConnection(shard, code, reason)
+  }
+
+  /** Kills the shard's socket without a close frame. */
+  dropConnection(shard = 0): boolean {
+    return this.gateway.dropConnection(shard)
+  }
+
+  /** Resets the shard's TCP connection (RST). */
+  resetConnection(shard = 0): boolean {
+    return this.gateway.resetConnection(shard)
+  }
+
+  /** Sends op 7, then closes with 4009 after `reconnectCloseDelayMs` unless the client closed first. */
+  requestReconnect(shard = 0): boolean {
+    return this.gateway.requestReconnect(shard)
+  }
+
+  /** Sends op 9 (`d: false`) and deletes the shard's session; the socket stays open. */
+  invalidateSession(shard = 0): boolean {
+    return this.gateway.invalidateSession(shard)
+  }
+
+  /** Enables or disables heartbeat ACKs. */
+  setHeartbeatAck(enabled: boolean): void {
+    this.gateway.setHeartbeatAck(enabled)
+  }
+
+  /** Sends an arbitrary text frame on the shard's socket. */
+  sendRaw(shard: number, text: string): boolean {
+    return this.gateway.sendRaw(shard, text)
+  }
+
+  /** Gateway counters, live object. */
+  get gatewayStats(): GatewayStats {
+    return this.gateway.stats
+  }
+
+  /** Snapshot of a shard. */
+  shardState(shard = 0, count?: number): ShardStateInfo {
+    return this.gateway.shardState(shard, count)
+  }
+
+  /** Bytes buffered on the shard's socket and logged events not yet handed to it. */
+  socketBacklog(shard = 0, count?: number): SocketBacklog {
+    return this.gateway.socketBacklog(shard, count)
+  }
+
+  /** Resolves once `predicate(gatewayStats)` holds (default timeout 5 s). */
+  waitForGateway(predicate: (stats: GatewayStats) => boolean, timeoutMs?: number): Promise<GatewayStats> {
+    return this.gateway.waitForGateway(predicate, timeoutMs)
+  }
+
+  /** Resolves once `shardCount` shards have an open socket with a READY/RESUMED session (default timeout 5 s). */
+  waitForReady(shardCount = 1, timeoutMs?: number): Promise<void> {
+    return this.gateway.waitForReady(shardCount, timeoutMs)
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Terminates every socket (REST keep-alive and gateway) and stops listening. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.gateway.shutdown()
+      this.recorder.close()
+      this.faults.clear()
+      const closed = new Promise<void>((resolve) => {
+        this.server.close(() => resolve())
+      })
+      this.server.closeAllConnections()
+      this.tracker.destroyAll()
+      await closed
+    })()
+    return this.closing
+  }
+}
+
+/** Starts a fake platform on 127.0.0.1 (ephemeral port by default). */
+export async function startFakePlatform(options?: FakePlatformOptions): Promise<FakePlatform> {
+  const platform = new FakePlatform(options)
+  await platform.listen()
+  return platform
+}

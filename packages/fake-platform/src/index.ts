@@ -1,0 +1,62 @@
+/**
+ * @qqbot/fake-platform: an in-process fake of the QQ Open Platform (token endpoint, REST API,
+ * WebSocket gateway) on 127.0.0.1, with recording, inspection and fault injection.
+ */
+export { FakePlatform, startFakePlatform } from './fake-platform.js'
+export {
+  DEFAULT_APP_ID,
+  DEFAULT_BOT_USER,
+  DEFAULT_SECRET,
+  type BotUser,
+  type FakePlatformOptions,
+  type SessionStartLimit,
+} from './options.js'
+export type { MessageScene, RecordedCall, RequestListener, SentMessage } from './records.js'
+export type { FaultMatch, FaultResponse } from './faults.js'
+export type { HttpConnectionStats } from './connection-tracker.js'
+export type { TokenGrant } from './token-service.js'
+export { TOKEN_REFRESH_WINDOW_SECONDS } from './token-service.js'
+export { TOKEN_PATH } from './rest-server.js'
+export type { ApiErrorBody } from './http-util.js'
+export { TRACE_HEADER } from './http-util.js'
+export {
+  GATEWAY_PATH,
+  SEND_HIGH_WATER_BYTES,
+  type BurstEvent,
+  type DispatchOptions,
+  type DispatchResult,
+  type GatewayStats,
+  type ShardStateInfo,
+  type SocketBacklog,
+} from './gateway-server.js'
+export { GatewayCloseCode, GatewayOp, closeInvalidatesSession } from './gateway-codes.js'
+export {
+  DEFAULT_GROUP_OPENID,
+  DEFAULT_MEMBER_OPENID,
+  DEFAULT_USER_OPENID,
+  c2cMessage,
+  directMessage,
+  friendAdd,
+  groupAddRobot,
+  groupAtMessage,
+  guildAtMessage,
+  guildMemberAdd,
+  guildMessage,
+  interaction,
+  type BuiltEvent,
+  type C2cMessageInit,
+  type DirectMessageInit,
+  type GroupMessageInit,
+  type GuildMessageInit,
+  type InteractionInit,
+} from './event-builders.js'
+export {
+  Directory,
+  SEEDED_CHANNEL_IDS,
+  SEEDED_GUILD_ID,
+  SEEDED_USER_IDS,
+  type FakeChannel,
+  type FakeGuild,
+  type FakeMember,
+  type FakeRole,
+} from './directory.js'

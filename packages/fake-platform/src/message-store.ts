@@ -1,0 +1,86 @@
+import { randomHex, uniqueId } from './ids.js'
+import type { MessageScene } from './records.js'
+
+/** A message the bot sent, as kept for `GET /channels/{cid}/messages/{mid}`. */
+export interface StoredMessage {
+  /** Scene of the send endpoint. */
+  scene: MessageScene
+  /** channel id, DM guild id, group openid or user openid. */
+  target: string
+  /** Assigned message id. */
+  id: string
+  /** RFC3339 send time. */
+  timestamp: string
+  /** The request body. */
+  body: unknown
+}
+
+/** A DM session created by `POST /users/@me/dms`. */
+export interface DmSession {
+  /** DM "guild" id to send to with `POST /dms/{guild_id}/messages`. */
+  guild_id: string
+  /** DM channel id. */
+  channel_id: string
+  /** Creation time, epoch seconds as a string. */
+  create_time: string
+}
+
+/** Accepted messages, the v2 `msg_seq` dedupe set and DM sessions. */
+export class MessageStore {
+  private readonly messages = new Map<string, StoredMessage>()
+  private readonly v2Keys = new Set<string>()
+  private readonly dms = new Map<string, DmSession>()
+
+  /** Returns a fresh message id in the style of the scene. */
+  newId(scene: MessageScene): string {
+    return scene === 'group' || scene === 'c2c' ? `ROBOT1.0_${uniqueId()}` : `08${uniqueId()}${randomHex(8)}`
+  }
+
+  /**
+   * Registers a v2 (group/C2C) passive send; returns false when the same
+   * `(target, msg_id|event_id, msg_seq)` was already accepted. A missing msg_seq counts as 1.
+   * Sends with neither msg_id nor event_id (proactive) are never deduplicated.
+   */
+  claimV2(scene: 'group' | 'c2c', target: string, body: Record<string, unknown>): boolean {
+    const ref = body.msg_id ?? body.event_id
+    if (ref === undefined || ref === null || ref === '') return true
+    const seq = body.msg_seq ?? 1
+    const key = JSON.stringify([scene, target, String(ref), String(seq)])
+    if (this.v2Keys.has(key)) return false
+    this.v2Keys.add(key)
+    return true
+  }
+
+  /** Stores an accepted message. */
+  store(message: StoredMessage): void {
+    this.messages.set(key(message.scene, message.target, message.id), message)
+  }
+
+  /** Looks up a stored message. */
+  get(scene: MessageScene, target: string, id: string): StoredMessage | undefined {
+    return this.messages.get(key(scene, target, id))
+  }
+
+  /** Removes a stored message (recall); returns whether it existed. */
+  delete(scene: MessageScene, target: string, id: string): boolean {
+    return this.messages.delete(key(scene, target, id))
+  }
+
+  /** Returns the DM session for a recipient, creating it on first use. */
+  dmSession(recipientId: string, nowMs: number): DmSession {
+    let session = this.dms.get(recipientId)
+    if (!session) {
+      session = {
+        guild_id: `dms-${recipientId}`,
+        channel_id: `dm-channel-${recipientId}`,
+        create_time: String(Math.floor(nowMs / 1000)),
+      }
+      this.dms.set(recipientId, session)
+    }
+    return session
+  }
+}
+
+function key(scene: MessageScene, target: string, id: string): string {
+  return `${scene}\u0000${target}\u0000${id}`
+}

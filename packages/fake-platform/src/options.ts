@@ -1,0 +1,83 @@
+/** `session_start_limit` as returned by `GET /gateway/bot`. */
+export interface SessionStartLimit {
+  /** Sessions allowed per reset period. */
+  total: number
+  /** Sessions still allowed; decremented by every successful identify. */
+  remaining: number
+  /** Milliseconds until `remaining` resets. */
+  reset_after: number
+  /** Shards that may identify concurrently. */
+  max_concurrency: number
+}
+
+/** The bot account the fake platform impersonates. */
+export interface BotUser {
+  /** Bot user id, used in `<@!id>` mentions. */
+  id: string
+  /** Bot display name. */
+  username: string
+}
+
+/** Options for {@link startFakePlatform}. Every field is optional. */
+export interface FakePlatformOptions {
+  /** Application id; default `'102000001'`. */
+  appId?: string
+  /** Client secret; default `'fake-app-secret-0123456789abcdef'`. */
+  secret?: string
+  /** Interface to bind; default `'127.0.0.1'`. */
+  host?: string
+  /** Port to bind; default `0` (ephemeral). */
+  port?: number
+  /** Access token lifetime in seconds; default `7200`. */
+  tokenTtlSeconds?: number
+  /** Clock in ms used for token lifetimes; default `Date.now`. */
+  now?: () => number
+  /** `heartbeat_interval` sent in Hello, in ms; default `45000`. */
+  heartbeatIntervalMs?: number
+  /** `shards` in `GET /gateway/bot`; default `1`. */
+  recommendedShards?: number
+  /** Initial `session_start_limit`; default `1000/1000/86400000/1`. */
+  sessionStartLimit?: SessionStartLimit
+  /** Intent bits a bot may request; any other bit closes the socket with 4014. Default: all bits. */
+  allowedIntents?: number
+  /** The bot account; default `{ id: '1000000000000000001', username: 'fake-bot' }`. */
+  botUser?: BotUser
+  /** Artificial delay before every REST response, in ms; default `0`. */
+  restLatencyMs?: number
+  /** After op 7 the server closes with 4009 if the client has not closed; default `1000` ms. */
+  reconnectCloseDelayMs?: number
+  /** Dispatch events kept per session for resume replay; default `200_000`. */
+  logRetention?: number
+}
+
+/** {@link FakePlatformOptions} with every default filled in. */
+export type ResolvedOptions = Required<FakePlatformOptions>
+
+/** Default application id. */
+export const DEFAULT_APP_ID = '102000001'
+/** Default client secret. */
+export const DEFAULT_SECRET = 'fake-app-secret-0123456789abcdef'
+/** Default bot account. */
+export const DEFAULT_BOT_USER: BotUser = { id: '1000000000000000001', username: 'fake-bot' }
+
+/** Fills in defaults and copies mutable inputs so callers cannot change them afterwards. */
+export function resolveOptions(options: FakePlatformOptions = {}): ResolvedOptions {
+  return {
+    appId: options.appId ?? DEFAULT_APP_ID,
+    secret: options.secret ?? DEFAULT_SECRET,
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 7200,
+    now: options.now ?? Date.now,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 45_000,
+    recommendedShards: options.recommendedShards ?? 1,
+    sessionStartLimit: {
+      ...(options.sessionStartLimit ?? { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 }),
+    },
+    allowedIntents: options.allowedIntents ?? -1,
+    botUser: { ...(options.botUser ?? DEFAULT_BOT_USER) },
+    restLatencyMs: options.restLatencyMs ?? 0,
+    reconnectCloseDelayMs: options.reconnectCloseDelayMs ?? 1000,
+    logRetention: options.logRetention ?? 200_000,
+  }
+}

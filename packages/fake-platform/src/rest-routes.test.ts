@@ -1,0 +1,187 @@
+import { request as httpRequest, Agent } from 'node:http'
+import { Socket } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { startFakePlatform, type FakePlatform, type FakePlatformOptions } from './index.js'
+
+let platform: FakePlatform | undefined
+
+afterEach(async () => {
+  await platform?.close()
+  platform = undefined
+})
+
+async function start(options?: FakePlatformOptions): Promise<{ p: FakePlatform; api: Api }> {
+  platform = await startFakePlatform(options)
+  const p = platform
+  const token = p.issueToken().access_token
+  return { p, api: makeApi(p.url, token, p.appId) }
+}
+
+type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown; text: string; headers: Headers }>
+
+function makeApi(base: string, token: string, appId: string): Api {
+  return async (method, path, body) => {
+    const headers: Record<string, string> = { Authorization: `QQBot ${token}`, 'X-Union-Appid': appId }
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    const init: RequestInit = { method, headers }
+    if (body !== undefined) init.body = JSON.stringify(body)
+    const res = await fetch(`${base}${path}`, init)
+    const text = await res.text()
+    return { status: res.status, text, body: text ? (JSON.parse(text) as unknown) : undefined, headers: res.headers }
+  }
+}
+
+describe('REST routes', () => {
+  it('dedupes v2 sends on (target, msg_id, msg_seq) with 40054005; a missing msg_seq counts as 1', async () => {
+    const { p, api } = await start()
+    const path = '/v2/groups/GROUP_A/messages'
+    expect((await api('POST', path, { content: 'a', msg_type: 0, msg_id: 'm1', msg_seq: 1 })).status).toBe(200)
+    const dup = await api('POST', path, { content: 'b', msg_type: 0, msg_id: 'm1', msg_seq: 1 })
+    expect(dup.status).toBe(400)
+    expect(dup.body).toMatchObject({ code: 40054005, err_code: 40054005, message: '消息被去重，请检查请求msgseq' })
+    expect((await api('POST', path, { content: 'c', msg_type: 0, msg_id: 'm1', msg_seq: 2 })).status).toBe(200)
+    // Same msg_id and seq but another target is fine.
+    expect((await api('POST', '/v2/groups/GROUP_B/messages', { content: 'd', msg_id: 'm1', msg_seq: 1 })).status).toBe(200)
+    // No msg_seq is msg_seq 1.
+    expect((await api('POST', '/v2/users/USER_A/messages', { content: 'e', msg_id: 'm2' })).status).toBe(200)
+    expect((await api('POST', '/v2/users/USER_A/messages', { content: 'f', msg_id: 'm2', msg_seq: 1 })).status).toBe(400)
+
+    expect(p.sent.map((m) => [m.scene, m.target, m.body.content])).toEqual([
+      ['group', 'GROUP_A', 'a'],
+      ['group', 'GROUP_A', 'c'],
+      ['group', 'GROUP_B', 'd'],
+      ['c2c', 'USER_A', 'e'],
+    ])
+    expect(p.calls.map((c) => c.status)).toEqual([200, 400, 200, 200, 200, 400])
+  })
+
+  it('serves failNext faults to matching requests only, then real responses', async () => {
+    const { p, api } = await start()
+    p.failNext({ method: 'POST', path: /^\/channels\/[^/]+\/messages$/ }, { status: 500, body: { code: 500, message: 'boom' } }, 2)
+    p.failNext({ path: '/gateway/bot' }, { status: 429, headers: { 'X-Custom': 'yes' } })
+
+    expect((await api('GET', '/users/@me')).status).toBe(200)
+    const first = await api('POST', '/channels/channel-1/messages', { content: 'hi' })
+    expect(first).toMatchObject({ status: 500, body: { code: 500, message: 'boom' } })
+    expect((await api('POST', '/channels/channel-1/messages', { content: 'hi' })).status).toBe(500)
+    const ok = await api('POST', '/channels/channel-1/messages', { content: 'hi' })
+    expect(ok.status).toBe(200)
+    expect(ok.body).toEqual({ id: p.sent[0]?.id, timestamp: expect.any(String) })
+
+    const limited = await api('GET', '/gateway/bot')
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('x-custom')).toBe('yes')
+    expect(limited.body).toMatchObject({ code: 429, trace_id: limited.headers.get('x-tps-trace-id') })
+    expect((await api('GET', '/gateway/bot')).status).toBe(200)
+
+    expect(p.sent).toHaveLength(1)
+    expect(p.calls.filter((c) => c.injected).map((c) => [c.path, c.status])).toEqual([
+      ['/channels/channel-1/messages', 500],
+      ['/channels/channel-1/messages', 500],
+      ['/gateway/bot', 429],
+    ])
+  })
+
+  it('records calls with headers, union app id, query and parsed body, live and in order', async () => {
+    const { p, api } = await start()
+    const seen: string[] = []
+    const off = p.onRequest((call) => seen.push(`${call.method} ${call.path}`))
+    await api('GET', '/guilds/guild-1/members?limit=2')
+    await api('POST', '/users/@me/dms', { recipient_id: 'u1', source_guild_id: 'guild-1' })
+    off()
+    await api('GET', '/users/@me')
+    expect(seen).toEqual(['GET /guilds/guild-1/members', 'POST /users/@me/dms'])
+    const [members, dms] = p.calls
+    expect(members).toMatchObject({ query: { limit: '2' }, unionAppId: p.appId, status: 200, injected: false })
+    expect(members?.headers.authorization).toMatch(/^QQBot /)
+    expect(dms?.body).toEqual({ recipient_id: 'u1', source_guild_id: 'guild-1' })
+    p.clearRecords()
+    expect(p.calls).toHaveLength(0)
+  })
+
+  it('serves the directory, gateway info, DMs, files, recalls and interaction acks', async () => {
+    const { p, api } = await start({ recommendedShards: 2 })
+    expect((await api('GET', '/gateway')).body).toEqual({ url: p.gatewayUrl })
+    expect((await api('GET', '/gateway/bot')).body).toEqual({
+      url: p.gatewayUrl,
+      shards: 2,
+      session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
+    })
+    expect(p.gatewayUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/websocket$/)
+    expect((await api('GET', '/users/@me/guilds')).body).toMatchObject([{ id: 'guild-1' }])
+    expect((await api('GET', '/guilds/guild-1/channels')).body).toMatchObject([{ id: 'channel-1' }, { id: 'channel-2' }])
+    expect((await api('GET', '/channels/channel-2')).body).toMatchObject({ id: 'channel-2', guild_id: 'guild-1' })
+    expect((await api('GET', '/guilds/guild-1/roles')).body).toMatchObject({ guild_id: 'guild-1', roles: expect.any(Array) })
+    expect((await api('GET', `/guilds/guild-1/members/${p.botUser.id}`)).body).toMatchObject({ user: { bot: true } })
+    const missing = await api('GET', '/guilds/nope')
+    expect(missing).toMatchObject({ status: 404, body: { code: 11281, message: 'guild not found' } })
+    expect((await api('GET', '/nothing/here')).status).toBe(404)
+
+    const dm = (await api('POST', '/users/@me/dms', { recipient_id: 'u9', source_guild_id: 'guild-1' })).body as Record<string, string>
+    expect(dm.guild_id).toMatch(/^dms-/)
+    expect((await api('POST', `/dms/${dm.guild_id}/messages`, { content: 'psst' })).status).toBe(200)
+
+    const file = await api('POST', '/v2/groups/G1/files', { file_type: 1, url: 'https://example.invalid/a.png', srv_send_msg: false })
+    expect(file.body).toEqual({ file_uuid: expect.any(String), file_info: expect.any(String), ttl: 0 })
+
+    const sent = (await api('POST', '/channels/channel-1/messages', { content: 'stored' })).body as { id: string }
+    const fetched = await api('GET', `/channels/channel-1/messages/${sent.id}`)
+    expect(fetched.body).toMatchObject({ message: { id: sent.id, content: 'stored', channel_id: 'channel-1' } })
+    const recalled = await api('DELETE', `/channels/channel-1/messages/${sent.id}`)
+    expect(recalled).toMatchObject({ status: 200, text: '' })
+    expect((await api('GET', `/channels/channel-1/messages/${sent.id}`)).status).toBe(404)
+
+    const ack = await api('PUT', '/interactions/INTERACTION_1', { code: 0 })
+    expect(ack).toMatchObject({ status: 204, text: '' })
+    expect(p.sent.map((m) => m.scene)).toEqual(['dm', 'channel'])
+    await expect(p.waitForSent(2, 100)).resolves.toHaveLength(2)
+    await expect(p.waitForSent(3, 50)).rejects.toThrow(/timed out/)
+  })
+
+  it('counts REST connections and applies latency', async () => {
+    const { p } = await start({ restLatencyMs: 80 })
+    const token = p.issueToken().access_token
+    const agent = new Agent({ keepAlive: true, maxSockets: 2 })
+    const get = (): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = httpRequest(`${p.url}/users/@me`, { agent, headers: { Authorization: `QQBot ${token}` } }, (res) => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode ?? 0))
+        })
+        req.on('error', reject)
+        req.end()
+      })
+    const started = Date.now()
+    expect(await Promise.all([get(), get(), get(), get()])).toEqual([200, 200, 200, 200])
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150) // two rounds of 80 ms on two sockets
+    expect(p.httpConnections).toEqual({ current: 2, peak: 2, total: 2 })
+    p.resetConnectionStats()
+    expect(p.httpConnections).toEqual({ current: 2, peak: 2, total: 0 })
+    agent.destroy()
+  })
+
+  it('close() finishes quickly with open keep-alive and half-open connections', async () => {
+    const { p, api } = await start()
+    const agent = new Agent({ keepAlive: true, keepAliveMsecs: 60_000 })
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(`${p.url}/gateway`, { agent }, (res) => {
+        res.resume()
+        res.on('end', () => resolve())
+      })
+      req.on('error', reject)
+      req.end()
+    })
+    await api('GET', '/users/@me') // undici keeps this one alive too
+    const raw = new Socket()
+    await new Promise<void>((resolve) => raw.connect(Number(new URL(p.url).port), '127.0.0.1', resolve))
+    raw.write('GET /users/@me HTTP/1.1\r\nHost: x\r\n') // headers never finished
+    raw.on('error', () => {})
+    expect(p.httpConnections.current).toBeGreaterThanOrEqual(2)
+
+    const started = Date.now()
+    await p.close()
+    expect(Date.now() - started).toBeLessThan(500)
+    platform = undefined
+    agent.destroy()
+  })
+})

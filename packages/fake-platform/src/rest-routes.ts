@@ -1,0 +1,194 @@
+import type { Directory } from './directory.js'
+import { errorBody, isRecord } from './http-util.js'
+import { randomHex, uniqueId } from './ids.js'
+import type { MessageStore } from './message-store.js'
+import type { BotUser, SessionStartLimit } from './options.js'
+import type { MessageScene } from './records.js'
+import type { Recorder } from './recorder.js'
+import { rfc3339 } from './time.js'
+
+/** What the route handlers need from the platform. */
+export interface RestContext {
+  /** `ws://…/websocket` URL handed out by `GET /gateway[/bot]`. */
+  readonly gatewayUrl: string
+  /** The bot account. */
+  readonly botUser: BotUser
+  /** `shards` in `GET /gateway/bot`. */
+  readonly recommendedShards: number
+  /** Live session start limit (the gateway decrements `remaining`). */
+  readonly sessionStartLimit: SessionStartLimit
+  /** Seeded guild directory. */
+  readonly directory: Directory
+  /** Accepted messages and v2 dedupe. */
+  readonly messages: MessageStore
+  /** Where accepted messages are recorded. */
+  readonly recorder: Recorder
+}
+
+/** An authenticated REST request after parsing. */
+export interface RouteRequest {
+  /** HTTP method, upper case. */
+  method: string
+  /** URL path. */
+  path: string
+  /** Query parameters. */
+  query: Record<string, string>
+  /** Parsed body. */
+  body: unknown
+  /** Trace id of this request, for error bodies. */
+  traceId: string
+}
+
+/** A route's answer; `body: undefined` means an empty body. */
+export interface RouteResult {
+  /** HTTP status. */
+  status: number
+  /** JSON body, or `undefined` for none. */
+  body?: unknown
+}
+
+type Handler = (req: RouteRequest, params: string[], ctx: RestContext) => RouteResult
+
+interface Route {
+  method: string
+  pattern: RegExp
+  handler: Handler
+}
+
+const SEG = '([^/]+)'
+
+function route(method: string, path: string, handler: Handler): Route {
+  return { method, pattern: new RegExp(`^${path.replaceAll(':p', SEG)}/?$`), handler }
+}
+
+function fail(req: RouteRequest, status: number, code: number, message: string): RouteResult {
+  return { status, body: errorBody(req.traceId, code, message) }
+}
+
+const guildNotFound = (req: RouteRequest): RouteResult => fail(req, 404, 11281, 'guild not found')
+
+function sendMessage(scene: MessageScene, target: string, req: RouteRequest, ctx: RestContext): RouteResult {
+  if ((scene === 'group' || scene === 'c2c') && !ctx.messages.claimV2(scene, target, isRecord(req.body) ? req.body : {})) {
+    return { status: 400, body: errorBody(req.traceId, 40054005, '消息被去重，请检查请求msgseq', 40054005) }
+  }
+  const id = ctx.messages.newId(scene)
+  const timestamp = rfc3339()
+  ctx.messages.store({ scene, target, id, timestamp, body: req.body })
+  ctx.recorder.recordSent({ scene, target, body: req.body, id })
+  return { status: 200, body: { id, timestamp } }
+}
+
+function uploadFile(scene: 'group' | 'c2c', target: string, req: RouteRequest, ctx: RestContext): RouteResult {
+  if (!isRecord(req.body)) return fail(req, 400, 40011000, 'invalid request body')
+  const result: Record<string, unknown> = {
+    file_uuid: randomHex(16),
+    file_info: Buffer.from(`fake-file:${scene}:${target}:${uniqueId()}`).toString('base64'),
+    ttl: 0,
+  }
+  if (req.body.srv_send_msg === true) {
+    const id = ctx.messages.newId(scene)
+    ctx.messages.store({ scene, target, id, timestamp: rfc3339(), body: req.body })
+    ctx.recorder.recordSent({ scene, target, body: req.body, id })
+    result.id = id
+  }
+  return { status: 200, body: result }
+}
+
+function recall(scene: MessageScene): Handler {
+  return (_req, [target = '', id = ''], ctx) => {
+    ctx.messages.delete(scene, target, id)
+    return { status: 200 }
+  }
+}
+
+/** The REST route table (everything except the token endpoint). */
+const ROUTES: Route[] = [
+  route('GET', '/gateway', (_req, _p, ctx) => ({ status: 200, body: { url: ctx.gatewayUrl } })),
+  route('GET', '/gateway/bot', (_req, _p, ctx) => ({
+    status: 200,
+    body: { url: ctx.gatewayUrl, shards: ctx.recommendedShards, session_start_limit: { ...ctx.sessionStartLimit } },
+  })),
+  route('GET', '/users/@me', (_req, _p, ctx) => ({ status: 200, body: { ...ctx.botUser } })),
+  route('GET', '/users/@me/guilds', (_req, _p, ctx) => ({ status: 200, body: [...ctx.directory.guilds.values()] })),
+  route('GET', '/guilds/:p', (req, [id = ''], ctx) => {
+    const guild = ctx.directory.guilds.get(id)
+    return guild ? { status: 200, body: guild } : guildNotFound(req)
+  }),
+  route('GET', '/guilds/:p/channels', (req, [id = ''], ctx) => {
+    if (!ctx.directory.guilds.has(id)) return guildNotFound(req)
+    return { status: 200, body: [...ctx.directory.channels.values()].filter((c) => c.guild_id === id) }
+  }),
+  route('GET', '/channels/:p', (req, [id = ''], ctx) => {
+    const channel = ctx.directory.channels.get(id)
+    return channel ? { status: 200, body: channel } : fail(req, 404, 11281, 'channel not found')
+  }),
+  route('GET', '/guilds/:p/members', (req, [id = ''], ctx) => {
+    const limit = Number(req.query.limit ?? '1')
+    const members = ctx.directory.listMembers(id, Number.isFinite(limit) ? limit : 1, req.query.after)
+    return members ? { status: 200, body: members } : guildNotFound(req)
+  }),
+  route('GET', '/guilds/:p/members/:p', (req, [id = '', userId = ''], ctx) => {
+    const members = ctx.directory.members.get(id)
+    if (!members) return guildNotFound(req)
+    const member = members.get(userId)
+    return member ? { status: 200, body: member } : fail(req, 404, 11281, 'member not found')
+  }),
+  route('GET', '/guilds/:p/roles', (req, [id = ''], ctx) => {
+    const roles = ctx.directory.roles.get(id)
+    return roles ? { status: 200, body: { guild_id: id, roles, role_num_limit: '32' } } : guildNotFound(req)
+  }),
+  route('POST', '/channels/:p/messages', (req, [cid = ''], ctx) => sendMessage('channel', cid, req, ctx)),
+  route('GET', '/channels/:p/messages/:p', (req, [cid = '', mid = ''], ctx) => {
+    const stored = ctx.messages.get('channel', cid, mid)
+    if (!stored) return fail(req, 404, 404, 'message not found')
+    const body = isRecord(stored.body) ? stored.body : {}
+    return {
+      status: 200,
+      body: {
+        message: {
+          id: stored.id,
+          channel_id: cid,
+          guild_id: ctx.directory.channels.get(cid)?.guild_id ?? '',
+          content: typeof body.content === 'string' ? body.content : '',
+          timestamp: stored.timestamp,
+          author: { id: ctx.botUser.id, username: ctx.botUser.username, avatar: '', bot: true },
+          attachments: [],
+        },
+      },
+    }
+  }),
+  route('POST', '/users/@me/dms', (req, _p, ctx) => {
+    const body = isRecord(req.body) ? req.body : {}
+    if (typeof body.recipient_id !== 'string' || body.recipient_id === '') {
+      return fail(req, 400, 40011000, 'recipient_id is required')
+    }
+    return { status: 200, body: ctx.messages.dmSession(body.recipient_id, Date.now()) }
+  }),
+  route('POST', '/dms/:p/messages', (req, [gid = ''], ctx) => sendMessage('dm', gid, req, ctx)),
+  route('POST', '/v2/groups/:p/messages', (req, [g = ''], ctx) => sendMessage('group', g, req, ctx)),
+  route('POST', '/v2/users/:p/messages', (req, [u = ''], ctx) => sendMessage('c2c', u, req, ctx)),
+  route('POST', '/v2/groups/:p/files', (req, [g = ''], ctx) => uploadFile('group', g, req, ctx)),
+  route('POST', '/v2/users/:p/files', (req, [u = ''], ctx) => uploadFile('c2c', u, req, ctx)),
+  route('DELETE', '/channels/:p/messages/:p', recall('channel')),
+  route('DELETE', '/v2/groups/:p/messages/:p', recall('group')),
+  route('DELETE', '/v2/users/:p/messages/:p', recall('c2c')),
+  route('DELETE', '/dms/:p/messages/:p', recall('dm')),
+  route('PUT', '/interactions/:p', () => ({ status: 204 })),
+]
+
+/** Runs the matching route, or answers 404 with a JSON error for unknown routes. */
+export function handleRoute(req: RouteRequest, ctx: RestContext): RouteResult {
+  for (const r of ROUTES) {
+    if (r.method !== req.method) continue
+    const match = r.pattern.exec(req.path)
+    if (!match) continue
+    let params: string[]
+    try {
+      params = match.slice(1).map((p) => decodeURIComponent(p ?? ''))
+    } catch {
+      return fail(req, 400, 40011000, 'malformed path')
+    }
+    return r.handler(req, params, ctx)
+  }
+  return fail(req, 404, 404, `no route for ${req.method} ${req.path}`)
+}
