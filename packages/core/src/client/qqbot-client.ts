@@ -49,6 +49,7 @@ export class QQBotClient {
   private readonly replies: ReplySender
   private source: EventSource | undefined
   private started = false
+  private stopping: Promise<void> | undefined
   private readonly listeners: LifecycleListeners = { handlerError: new Set(), fatal: new Set(), ready: new Set() }
 
   constructor(private readonly options: ClientOptions) {
@@ -150,12 +151,15 @@ export class QQBotClient {
     await this.source.start(this.pipeline)
   }
 
-  /** Stops receiving, lets running handlers finish, then closes sockets. */
-  async stop(): Promise<void> {
-    await this.source?.stop()
-    await this.pipeline.idle()
-    this.tokens.stop()
-    await this.transport.close()
+  /** Stops receiving, lets running handlers finish, then closes sockets. Calling it again returns the same promise. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.source?.stop()
+      await this.pipeline.idle()
+      this.tokens.stop()
+      await this.transport.close()
+    })()
+    return this.stopping
   }
 
   /** Resolves when no event is queued or being handled. */

@@ -1,0 +1,198 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { GatewayFatalError } from '@qqbot/core'
+import { startGatewayHarness, type GatewayHarness } from './support/gateway-harness.js'
+
+const BURST = 1_500
+
+let harness: GatewayHarness | undefined
+afterEach(async () => {
+  await harness?.close()
+  harness = undefined
+})
+
+function expectEachHandledOnce(h: GatewayHarness, ids: string[]): void {
+  expect(h.handled.size).toBe(ids.length)
+  const twice = [...h.handled.values()].filter((count) => count !== 1)
+  expect(twice).toEqual([])
+}
+
+describe('gateway faults during a burst', () => {
+  const resumeFaults: [string, (h: GatewayHarness) => void][] = [
+    ['a TCP reset', (h) => h.platform.resetConnection(0)],
+    ['a dropped connection without a close frame', (h) => h.platform.dropConnection(0)],
+    ['close 4009 (session timed out)', (h) => h.platform.closeConnection(0, 4009)],
+    ['close 4008 (payload too fast)', (h) => h.platform.closeConnection(0, 4008)],
+    ['close 1011 (server error)', (h) => h.platform.closeConnection(0, 1011)],
+    ['op 7 (reconnect requested)', (h) => h.platform.requestReconnect(0)],
+    ['close 4004 (token rejected)', (h) => h.platform.closeConnection(0, 4004)],
+  ]
+
+  for (const [name, fault] of resumeFaults) {
+    it(`GIVEN ${name} mid-burst THEN the bot RESUMEs and handles every event exactly once`, async () => {
+      const h = (harness = await startGatewayHarness())
+      const ids = await h.burst(BURST, { faultAfter: 500, fault: () => fault(h) })
+      await h.waitForHandled(ids)
+      expectEachHandledOnce(h, ids)
+      expect(h.platform.gatewayStats.identifies).toBe(1)
+      expect(h.platform.gatewayStats.resumes).toBeGreaterThanOrEqual(1)
+      // Resume replays exactly what was missed: the gateway itself saw no repeats.
+      expect(h.client.metrics().counters.events_duplicate).toBeUndefined()
+    })
+  }
+
+  it('GIVEN heartbeat ACKs stop (a zombie connection) THEN the bot reconnects and resumes without loss', async () => {
+    const h = (harness = await startGatewayHarness())
+    const ids = await h.burst(BURST, {
+      faultAfter: 500,
+      fault: async () => {
+        h.platform.setHeartbeatAck(false)
+        await h.platform.waitForGateway((stats) => stats.resumes >= 1 || stats.connections >= 2, 5_000)
+        h.platform.setHeartbeatAck(true)
+      },
+    })
+    await h.waitForHandled(ids)
+    expectEachHandledOnce(h, ids)
+    expect(h.client.metrics().counters.gateway_zombies).toBeDefined()
+    expect(h.platform.gatewayStats.identifies).toBe(1)
+  })
+
+  const identifyFaults: [string, (h: GatewayHarness) => void][] = [
+    ['close 4006 (session invalid)', (h) => h.platform.closeConnection(0, 4006)],
+    ['close 4007 (invalid seq)', (h) => h.platform.closeConnection(0, 4007)],
+    ['close 4900 (internal error)', (h) => h.platform.closeConnection(0, 4900)],
+    ['op 9 (invalid session)', (h) => h.platform.invalidateSession(0)],
+  ]
+
+  for (const [name, fault] of identifyFaults) {
+    it(`GIVEN ${name} mid-burst THEN the bot identifies anew and handles every event exactly once`, async () => {
+      const h = (harness = await startGatewayHarness())
+      const ids = await h.burst(BURST, { faultAfter: 500, fault: () => fault(h) })
+      await h.waitForHandled(ids)
+      expectEachHandledOnce(h, ids)
+      expect(h.platform.gatewayStats.identifies).toBe(2)
+    })
+  }
+
+  it('GIVEN one fault after another THEN the bot still loses and repeats nothing', async () => {
+    const h = (harness = await startGatewayHarness())
+    const faults = [() => h.platform.resetConnection(0), () => h.platform.requestReconnect(0), () => h.platform.closeConnection(0, 4006)]
+    const all: string[] = []
+    for (const fault of faults) {
+      const ids = await h.burst(600, { faultAfter: 200, fault: () => void fault() })
+      await h.waitForHandled(ids)
+      all.push(...ids)
+    }
+    expectEachHandledOnce(h, all)
+    expect(h.platform.gatewayStats.identifies).toBe(2)
+  })
+})
+
+describe('gateway protocol details', () => {
+  it('GIVEN events were received THEN heartbeats carry the last seq in d', async () => {
+    const h = (harness = await startGatewayHarness())
+    const ids = await h.burst(10)
+    await h.waitForHandled(ids)
+    const seq = h.platform.shardState(0).lastSeq
+    await h.platform.waitForGateway(() => h.platform.shardState(0).lastHeartbeat === seq, 2_000)
+    expect(h.client.shards[0]?.seq).toBe(seq)
+  })
+
+  it('GIVEN a malformed frame and a payload failing validation THEN both are counted and later events still flow', async () => {
+    const h = (harness = await startGatewayHarness())
+    h.platform.sendRaw(0, '{this is not json')
+    h.platform.sendRaw(0, JSON.stringify({ nope: true }))
+    h.platform.dispatch('GROUP_AT_MESSAGE_CREATE', { id: 42, content: null })
+    const ids = await h.burst(50)
+    await h.waitForHandled(ids)
+    expectEachHandledOnce(h, ids)
+    const counters = h.client.metrics().counters
+    expect(counters.frames_malformed?.['']).toBe(2)
+    expect(counters.events_invalid?.['event="GROUP_AT_MESSAGE_CREATE"']).toBe(1)
+  })
+
+  it('GIVEN the same message delivered twice THEN the handler runs once', async () => {
+    const h = (harness = await startGatewayHarness())
+    const d = { id: 'dup-1', content: '/ping', timestamp: new Date().toISOString(), group_openid: 'g', author: { member_openid: 'm' } }
+    h.platform.dispatch('GROUP_AT_MESSAGE_CREATE', d)
+    h.platform.dispatch('GROUP_AT_MESSAGE_CREATE', d)
+    const ids = await h.burst(5)
+    await h.waitForHandled([...ids, 'dup-1'])
+    expect(h.handled.get('dup-1')).toBe(1)
+    expect(h.client.metrics().counters.events_duplicate).toBeDefined()
+  })
+
+  it('GIVEN a fatal close (4914 bot offline) THEN a typed error is reported, the shard stops, the process lives', async () => {
+    const h = (harness = await startGatewayHarness())
+    const fatal = new Promise<Error>((resolve) => h.client.onFatal(resolve))
+    h.platform.closeConnection(0, 4914)
+    const error = await fatal
+    expect(error).toBeInstanceOf(GatewayFatalError)
+    expect((error as GatewayFatalError).closeCode).toBe(4914)
+    expect(error.message).toMatch(/sandbox/)
+    expect(h.client.shards[0]?.status).toBe('failed')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(h.platform.gatewayStats.connections).toBe(1)
+  })
+
+  it('GIVEN an intent the bot was not granted THEN start() rejects with close 4014 explained', async () => {
+    const h = (harness = await startGatewayHarness({ platform: { allowedIntents: 1 << 30 }, start: false }))
+    const error = await h.client.start().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(GatewayFatalError)
+    expect((error as GatewayFatalError).closeCode).toBe(4014)
+    expect((error as Error).message).toMatch(/not been granted/)
+  })
+
+  it('GIVEN stop() THEN the connection closes cleanly and no reconnect follows', async () => {
+    const h = (harness = await startGatewayHarness())
+    await h.client.stop()
+    expect(h.client.shards[0]?.status).toBe('stopped')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(h.platform.shardState(0).connected).toBe(false)
+    expect(h.platform.gatewayStats.connections).toBe(1)
+  })
+})
+
+describe('backpressure', () => {
+  it('GIVEN slow handlers under a burst THEN the queue stays bounded and nothing is dropped', async () => {
+    const h = (harness = await startGatewayHarness({
+      client: { pipeline: { concurrency: 4, highWaterMark: 100 } },
+      handler: () => new Promise((resolve) => setTimeout(resolve, 2)),
+    }))
+    let maxQueued = 0
+    const sampler = setInterval(() => {
+      maxQueued = Math.max(maxQueued, h.client.metrics().gauges.pipeline_queued ?? 0)
+    }, 5)
+    const ids = await h.burst(3_000)
+    await h.waitForHandled(ids, 60_000)
+    clearInterval(sampler)
+    expectEachHandledOnce(h, ids)
+    expect(maxQueued).toBeGreaterThanOrEqual(100)
+    // Bounded: the high-water mark plus what was already read from the socket when reading paused.
+    expect(maxQueued).toBeLessThan(1_000)
+  })
+})
+
+describe('sharding', () => {
+  it("GIVEN shards: 'auto' THEN every recommended shard connects and receives its own events", async () => {
+    const h = (harness = await startGatewayHarness({ platform: { recommendedShards: 3 }, client: { shards: 'auto' } }))
+    expect(h.client.shards.map((shard) => shard.status)).toEqual(['ready', 'ready', 'ready'])
+    const ids = [
+      ...(await h.burst(100, { shard: 0, shardCount: 3 })),
+      ...(await h.burst(100, { shard: 1, shardCount: 3 })),
+      ...(await h.burst(100, { shard: 2, shardCount: 3, faultAfter: 50, fault: () => void h.platform.resetConnection(2, 3) })),
+    ]
+    await h.waitForHandled(ids)
+    expectEachHandledOnce(h, ids)
+    expect(h.platform.gatewayStats.identifies).toBe(3)
+  })
+
+  it('GIVEN fewer session starts remaining than shards THEN start() refuses with SessionLimitError', async () => {
+    const h = (harness = await startGatewayHarness({
+      platform: { recommendedShards: 4, sessionStartLimit: { total: 1000, remaining: 2, reset_after: 60_000, max_concurrency: 1 } },
+      client: { shards: 'auto' },
+      start: false,
+    }))
+    await expect(h.client.start()).rejects.toMatchObject({ code: 'GATEWAY_SESSION_LIMIT', remaining: 2 })
+    expect(h.platform.gatewayStats.identifies).toBe(0)
+  })
+})
