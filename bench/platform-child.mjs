@@ -1,0 +1,51 @@
+// The fake platform in its own process, driven over IPC by gateway-burst.mjs.
+import { startFakePlatform, groupAtMessage, guildAtMessage } from '../packages/fake-platform/dist/index.js'
+
+const platform = await startFakePlatform({ heartbeatIntervalMs: 30_000, logRetention: 50_000 })
+const dispatchedAt = new Map()
+const latencies = []
+let replies = 0
+let errors = 0
+let onReply = () => {}
+
+platform.onRequest((call) => {
+  if (call.method !== 'POST' || !call.path.endsWith('/messages')) return
+  if (call.status >= 300) return void errors++
+  const sentAt = dispatchedAt.get(call.body?.msg_id)
+  if (sentAt !== undefined) latencies.push(call.at - sentAt)
+  replies++
+  onReply()
+})
+
+process.on('message', async (message) => {
+  if (message.type !== 'burst') return
+  await platform.waitForReady(1, 30_000)
+  const make = message.scene === 'guild' ? guildAtMessage : groupAtMessage
+  platform.resetConnectionStats()
+  const done = new Promise((resolve) => {
+    onReply = () => replies >= message.count && resolve()
+  })
+  const startedAt = Date.now()
+  await platform.dispatchBurst(message.count, (i) => {
+    const event = make({ content: `/ping ${i}` })
+    dispatchedAt.set(event.d.id, Date.now())
+    return event
+  })
+  const timeout = new Promise((resolve) => setTimeout(resolve, message.timeoutMs ?? 120_000))
+  await Promise.race([done, timeout])
+  const elapsedMs = Date.now() - startedAt
+  latencies.sort((a, b) => a - b)
+  const pick = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN
+  process.send({
+    type: 'done',
+    elapsedMs,
+    replies,
+    errors,
+    lost: message.count - replies,
+    p50: pick(0.5),
+    p99: pick(0.99),
+    peakConnections: platform.httpConnections.peak,
+  })
+})
+
+process.send({ type: 'ready', url: platform.url, gatewayUrl: platform.gatewayUrl, appId: platform.appId, secret: platform.secret })
