@@ -17,3 +17,6 @@ process.on('message', (message) => {
   const usage = process.resourceUsage()
   process.send({ type: 'stats', maxRssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, metrics: client.metrics().counters })
 })
+
+// SIGINT (sent by the runner) exits normally so --cpu-prof can write its profile.
+process.on('SIGINT', () => process.exit(0))

@@ -46,3 +46,6 @@ function stats() {
   const usage = process.resourceUsage()
   return { maxRssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }
 }
+
+// SIGINT (sent by the runner) exits normally so --cpu-prof can write its profile.
+process.on('SIGINT', () => process.exit(0))

@@ -11,6 +11,8 @@ const impls = [
   { name: 'raw floor', file: 'bot-raw.mjs' },
   { name: '@qqbot/core', file: 'bot-core.mjs' },
 ]
+// BENCH_PROFILE=dir writes a CPU profile of each bot process there.
+const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
 const scenes = (process.env.BENCH_SCENES ?? 'guild,group').split(',')
 
 function nextMessage(child, type) {
@@ -30,6 +32,7 @@ async function runOnce(impl, scene) {
   const info = await nextMessage(platform, 'ready')
   const bot = fork(here(impl.file), {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: profileArgs,
     env: { ...process.env, QQBOT_URL: info.url, QQBOT_APP_ID: info.appId, QQBOT_SECRET: info.secret },
   })
   try {
@@ -40,7 +43,7 @@ async function runOnce(impl, scene) {
     const stats = await nextMessage(bot, 'stats')
     return { ...result, ...stats, evPerSec: (result.replies / result.elapsedMs) * 1000 }
   } finally {
-    bot.kill()
+    bot.kill('SIGINT')
     platform.kill()
   }
 }

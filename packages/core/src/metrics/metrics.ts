@@ -101,11 +101,18 @@ export class Metrics {
   }
 }
 
+/** Runs several times per event, so the common one-label case skips sorting and escaping. */
 function labelKey(labels: Labels): string {
+  const names = Object.keys(labels)
+  if (names.length === 1) return `${names[0]}="${escapeLabel(String(labels[names[0]!]))}"`
   let key = ''
-  for (const name of Object.keys(labels).sort()) {
-    const value = String(labels[name]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
-    key += `${key ? ',' : ''}${name}="${value}"`
-  }
+  for (const name of names.sort()) key += `${key ? ',' : ''}${name}="${escapeLabel(String(labels[name]))}"`
   return key
+}
+
+const NEEDS_ESCAPE = /["\\\n]/
+
+function escapeLabel(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
 }

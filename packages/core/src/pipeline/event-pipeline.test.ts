@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest'
+import { createLogger } from '../logging/logger.js'
+import { Metrics } from '../metrics/metrics.js'
+import { DedupeCache } from './dedupe-cache.js'
+import type { EventEnvelope } from './event-envelope.js'
+import { EventPipeline, type EventPipelineOptions } from './event-pipeline.js'
+import { FifoQueue } from './fifo-queue.js'
+import type { DispatchedEvent } from './dispatched-event.js'
+
+const logger = createLogger({ level: 'silent' })
+
+function groupMessage(id: string, extra: Record<string, unknown> = {}): EventEnvelope {
+  return {
+    name: 'GROUP_AT_MESSAGE_CREATE',
+    id: `GROUP_AT_MESSAGE_CREATE:${id}`,
+    data: { id, content: ' /ping', timestamp: '2026-11-23T12:00:00+08:00', group_openid: 'g1', author: { member_openid: 'm1' }, ...extra },
+    source: 'test',
+    receivedAt: Date.now(),
+  }
+}
+
+function pipeline(options: Partial<EventPipelineOptions> & Pick<EventPipelineOptions, 'handler'>) {
+  const metrics = new Metrics()
+  return { metrics, pipeline: new EventPipeline({ logger, metrics, ...options }) }
+}
+
+describe('EventPipeline', () => {
+  it('GIVEN valid events THEN the handler gets typed, validated events with their metadata', async () => {
+    const seen: DispatchedEvent[] = []
+    const { pipeline: p } = pipeline({ handler: (event) => void seen.push(event) })
+    p.push({ ...groupMessage('a'), seq: 7, shard: [0, 1] })
+    await p.idle()
+    expect(seen).toHaveLength(1)
+    expect(seen[0]).toMatchObject({ name: 'GROUP_AT_MESSAGE_CREATE', id: 'GROUP_AT_MESSAGE_CREATE:a', seq: 7, shard: [0, 1], source: 'test' })
+    expect((seen[0]!.data as { group_openid: string }).group_openid).toBe('g1')
+  })
+
+  it('GIVEN an invalid payload THEN it is counted and dropped, and the next event still runs', async () => {
+    const seen: string[] = []
+    const { pipeline: p, metrics } = pipeline({ handler: (event) => void seen.push(event.id!) })
+    p.push({ ...groupMessage('bad'), data: { id: 1 } })
+    p.push({ ...groupMessage('bad2'), data: 'not an object' })
+    p.push(groupMessage('good'))
+    await p.idle()
+    expect(seen).toEqual(['GROUP_AT_MESSAGE_CREATE:good'])
+    expect(metrics.count('events_invalid')).toBe(2)
+  })
+
+  it('GIVEN the same message id twice (even with different event ids) THEN it is handled once', async () => {
+    let calls = 0
+    const { pipeline: p, metrics } = pipeline({ handler: () => void calls++ })
+    p.push(groupMessage('same'))
+    p.push({ ...groupMessage('same'), id: 'another-event-id' })
+    await p.idle()
+    expect(calls).toBe(1)
+    expect(metrics.count('events_duplicate')).toBe(1)
+  })
+
+  it('GIVEN an unknown event name THEN it passes through raw and is deduplicated by event id', async () => {
+    const seen: DispatchedEvent[] = []
+    const { pipeline: p } = pipeline({ handler: (event) => void seen.push(event) })
+    const envelope: EventEnvelope = { name: 'BRAND_NEW_EVENT', id: 'x1', data: { anything: [1, 2] }, source: 'test', receivedAt: 0 }
+    p.push(envelope)
+    p.push(envelope)
+    await p.idle()
+    expect(seen.map((event) => event.data)).toEqual([{ anything: [1, 2] }])
+  })
+
+  it('GIVEN a handler that throws or rejects THEN it is isolated, counted and reported, and others run', async () => {
+    const errors: unknown[] = []
+    const seen: string[] = []
+    const { pipeline: p, metrics } = pipeline({
+      handler: async (event) => {
+        if (event.id!.endsWith('boom')) throw new Error('boom')
+        if (event.id!.endsWith('reject')) return Promise.reject(new Error('reject'))
+        seen.push(event.id!)
+      },
+      onError: (error) => errors.push(error),
+    })
+    for (const id of ['boom', 'ok1', 'reject', 'ok2']) p.push(groupMessage(id))
+    await p.idle()
+    expect(seen.sort()).toEqual(['GROUP_AT_MESSAGE_CREATE:ok1', 'GROUP_AT_MESSAGE_CREATE:ok2'])
+    expect(errors.map((error) => (error as Error).message).sort()).toEqual(['boom', 'reject'])
+    expect(metrics.count('events_failed')).toBe(2)
+  })
+
+  it('GIVEN more events than the concurrency THEN at most `concurrency` run at once', async () => {
+    let running = 0
+    let peak = 0
+    const { pipeline: p } = pipeline({
+      concurrency: 3,
+      handler: async () => {
+        peak = Math.max(peak, ++running)
+        await new Promise((resolve) => setTimeout(resolve, 1))
+        running--
+      },
+    })
+    for (let i = 0; i < 30; i++) p.push(groupMessage(`c${i}`))
+    await p.idle()
+    expect(peak).toBe(3)
+  })
+
+  it('GIVEN the queue reaches the high-water mark THEN push returns false, and drain fires below the low-water mark', async () => {
+    const release: (() => void)[] = []
+    const { pipeline: p } = pipeline({ concurrency: 1, highWaterMark: 4, lowWaterMark: 1, handler: () => new Promise<void>((resolve) => release.push(resolve)) })
+    const results = Array.from({ length: 6 }, (_, i) => p.push(groupMessage(`b${i}`)))
+    // one running, then the queue holds 1, 2, 3, 4 (full), 5
+    expect(results).toEqual([true, true, true, true, false, false])
+    let drained = 0
+    p.onDrain(() => drained++)
+    while (p.queued > 1) {
+      release.shift()!()
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    expect(drained).toBe(1)
+    expect(p.push(groupMessage('after'))).toBe(true)
+    while (release.length > 0 || p.active > 0) {
+      release.shift()?.()
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    await p.idle()
+  })
+})
+
+describe('DedupeCache', () => {
+  it('GIVEN a key seen before its TTL THEN add returns false; after the TTL it is new again', () => {
+    let now = 0
+    const cache = new DedupeCache(1_000, 100, () => now)
+    expect(cache.add('a')).toBe(true)
+    expect(cache.add('a')).toBe(false)
+    now = 1_001
+    expect(cache.add('a')).toBe(true)
+  })
+
+  it('GIVEN more keys than the maximum THEN the oldest are evicted and memory stays bounded', () => {
+    const cache = new DedupeCache(60_000, 10, () => 0)
+    for (let i = 0; i < 100; i++) cache.add(`k${i}`)
+    expect(cache.size).toBe(10)
+    expect(cache.add('k99')).toBe(false)
+    expect(cache.add('k0')).toBe(true)
+  })
+})
+
+describe('FifoQueue', () => {
+  it('GIVEN many pushes and shifts THEN order is kept across compaction', () => {
+    const queue = new FifoQueue<number>()
+    const out: number[] = []
+    for (let i = 0; i < 5_000; i++) {
+      queue.push(i)
+      if (i % 3 === 0) out.push(queue.shift()!)
+    }
+    while (queue.length > 0) out.push(queue.shift()!)
+    expect(out).toEqual(Array.from({ length: 5_000 }, (_, i) => i))
+    expect(queue.shift()).toBeUndefined()
+  })
+})
