@@ -179,7 +179,7 @@ describe('sharding', () => {
     const ids = [
       ...(await h.burst(100, { shard: 0, shardCount: 3 })),
       ...(await h.burst(100, { shard: 1, shardCount: 3 })),
-      ...(await h.burst(100, { shard: 2, shardCount: 3, faultAfter: 50, fault: () => void h.platform.resetConnection(2, 3) })),
+      ...(await h.burst(100, { shard: 2, shardCount: 3, faultAfter: 50, fault: () => void h.platform.resetConnection(2) })),
     ]
     await h.waitForHandled(ids)
     expectEachHandledOnce(h, ids)
