@@ -73,6 +73,38 @@ describe('gateway faults during a burst', () => {
     })
   }
 
+  it('GIVEN resume fails three times in a row THEN the bot gives up on the session and identifies anew', async () => {
+    const h = (harness = await startGatewayHarness())
+    const ids = await h.burst(BURST, {
+      faultAfter: 500,
+      fault: () => {
+        h.platform.failResumes(3)
+        h.platform.dropConnection(0)
+      },
+    })
+    await h.waitForHandled(ids)
+    expect(h.platform.gatewayStats.resumesRefused).toBe(3)
+    expect(h.platform.gatewayStats.identifies).toBe(2)
+    // Events the old session had handed to the dropped socket are lost with the session, as on the real
+    // platform; every event that did arrive was handled exactly once.
+    expect([...h.handled.values()].every((count) => count === 1)).toBe(true)
+  })
+
+  it('GIVEN resume fails twice THEN the third attempt still resumes the same session', async () => {
+    const h = (harness = await startGatewayHarness())
+    const ids = await h.burst(BURST, {
+      faultAfter: 500,
+      fault: () => {
+        h.platform.failResumes(2)
+        h.platform.dropConnection(0)
+      },
+    })
+    await h.waitForHandled(ids)
+    expectEachHandledOnce(h, ids)
+    expect(h.platform.gatewayStats.resumesRefused).toBe(2)
+    expect(h.platform.gatewayStats.identifies).toBe(1)
+  })
+
   it('GIVEN one fault after another THEN the bot still loses and repeats nothing', async () => {
     const h = (harness = await startGatewayHarness())
     const faults = [() => h.platform.resetConnection(0), () => h.platform.requestReconnect(0), () => h.platform.closeConnection(0, 4006)]

@@ -244,6 +244,11 @@ export class FakePlatform {
     this.gateway.setHeartbeatAck(enabled)
   }
 
+  /** Makes the next `count` resume attempts fail with close `code` (default 1011); the session stays valid. */
+  failResumes(count: number, code = 1011): void {
+    this.gateway.failResumes(count, code)
+  }
+
   /** Sends an arbitrary text frame on the shard's socket. */
   sendRaw(shard: number, text: string): boolean {
     return this.gateway.sendRaw(shard, text)

@@ -24,6 +24,8 @@ export interface GatewayStats {
   identifies: number
   /** Successful resumes. */
   resumes: number
+  /** Resume attempts refused by {@link GatewayServer.failResumes}. */
+  resumesRefused: number
   /** Heartbeats (op 1) received. */
   heartbeats: number
   /** Every close code the server sent, in order. */
@@ -134,7 +136,8 @@ interface PendingEvent {
  */
 export class GatewayServer {
   /** Live counters. */
-  readonly stats: GatewayStats = { connections: 0, identifies: 0, resumes: 0, heartbeats: 0, closesSent: [] }
+  readonly stats: GatewayStats = { connections: 0, identifies: 0, resumes: 0, resumesRefused: 0, heartbeats: 0, closesSent: [] }
+  private resumeFailures = { count: 0, code: 1011 }
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
   private readonly connections = new Set<Connection>()
   private readonly slots = new Map<string, ShardSlot>()
@@ -308,6 +311,12 @@ export class GatewayServer {
   }
 
   private onResume(conn: Connection, d: unknown): void {
+    if (this.resumeFailures.count > 0) {
+      this.resumeFailures.count -= 1
+      this.stats.resumesRefused += 1
+      this.closeConn(conn, this.resumeFailures.code, 'resume failed (injected)')
+      return
+    }
     if (!isRecord(d) || conn.session) {
       this.closeConn(conn, GatewayCloseCode.InvalidPayload, 'invalid payload')
       return
@@ -507,6 +516,14 @@ export class GatewayServer {
     }
     this.changed()
     return true
+  }
+
+  /**
+   * Makes the next `count` resume attempts fail: the socket is closed with `code` (default 1011)
+   * while the session stays valid, as when resume keeps failing for reasons of the platform's own.
+   */
+  failResumes(count: number, code = 1011): void {
+    this.resumeFailures = { count, code }
   }
 
   /** Enables or disables heartbeat ACKs (op 11). */
