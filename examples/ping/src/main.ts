@@ -26,7 +26,8 @@ const script = [
 for (const { scene, event } of script) {
   const before = platform.sent.length
   platform.dispatch(event.t, event.d)
-  await new Promise((resolve) => setTimeout(resolve, 100))
+  // Wait for the answer (a message that is not a command gets none: give it a moment, then move on).
+  await platform.waitForSent(before + 1, 2_000).catch(() => undefined)
   const replies = platform.sent.slice(before).map((message) => message.body.content)
   console.log(`[${scene}] user: ${(event.d as { content: string }).content.trim()}`)
   console.log(`[${scene}]  bot: ${replies.length > 0 ? replies.join(' | ') : '(no reply)'}`)
