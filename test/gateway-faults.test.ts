@@ -174,6 +174,16 @@ describe('gateway protocol details', () => {
     expect((error as Error).message).toMatch(/not been granted/)
   })
 
+  it('GIVEN a wrong AppSecret THEN start() rejects with a fatal error that says to check the credentials, without retrying forever', async () => {
+    const h = (harness = await startGatewayHarness({ client: { secret: 'definitely-not-the-secret' }, start: false }))
+    const error = await h.client.start().catch((e: unknown) => e)
+    expect((error as Error).message).toMatch(/AppID\/AppSecret/)
+    expect(h.platform.gatewayStats.identifies).toBe(0)
+    const requests = h.platform.tokenRequests
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(h.platform.tokenRequests).toBe(requests)
+  })
+
   it('GIVEN stop() THEN the connection closes cleanly and no reconnect follows', async () => {
     const h = (harness = await startGatewayHarness())
     await h.client.stop()

@@ -64,7 +64,13 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
     if (this.connections.length > 0) throw new Error('The gateway is already started.')
     const { shardIds, shardCount, limiter } = await this.plan()
     this.connections = shardIds.map((shardId) => this.createShard(shardId, shardCount, limiter, sink))
-    await Promise.all(this.connections.map((connection) => connection.start()))
+    try {
+      await Promise.all(this.connections.map((connection) => connection.start()))
+    } catch (error) {
+      // One shard cannot start (fatal close, bad credentials): do not leave the others running half a bot.
+      await this.stop()
+      throw error
+    }
   }
 
   async stop(): Promise<void> {

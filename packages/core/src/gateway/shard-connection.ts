@@ -162,6 +162,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     try {
       url = await this.options.gatewayUrl(refreshUrl)
     } catch (error) {
+      if (isRejectedCredential(error)) return this.fail(new GatewayFatalError(this.options.shardId, undefined, (error as Error).message))
       this.options.logger.warn({ err: error, shard: this.options.shardId }, 'could not get the gateway URL')
       return this.scheduleReconnect('resume', true)
     }
@@ -322,7 +323,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
 
   private onHandshakeError(error: unknown): void {
     if (this.stopping) return
-    if (error instanceof TokenError && !error.transient) return this.fail(new GatewayFatalError(this.options.shardId, undefined, error.message))
+    if (isRejectedCredential(error)) return this.fail(new GatewayFatalError(this.options.shardId, undefined, (error as Error).message))
     this.options.logger.warn({ err: error, shard: this.options.shardId }, 'could not send identify/resume; reconnecting')
     this.dropConnection(this.session ? 'resume' : 'identify')
   }
@@ -476,4 +477,9 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     if (error) waiter.reject(error)
     else waiter.resolve()
   }
+}
+
+/** The token endpoint refused the AppID/AppSecret: retrying cannot help, the user must fix the configuration. */
+function isRejectedCredential(error: unknown): boolean {
+  return error instanceof TokenError && !error.transient
 }
