@@ -228,6 +228,15 @@ describe('sharding', () => {
     expect(h.platform.gatewayStats.identifies).toBe(3)
   })
 
+  it('GIVEN identifies paced slower than the handshake timeout THEN shards wait for their slot before connecting, not inside a socket', async () => {
+    const h = (harness = await startGatewayHarness({
+      client: { shards: 4, gateway: { identifyIntervalMs: 150, handshakeTimeoutMs: 200, backoff: { baseMs: 20, maxMs: 200 } } },
+    }))
+    expect(h.client.shards.map((shard) => shard.status)).toEqual(['ready', 'ready', 'ready', 'ready'])
+    expect(h.platform.gatewayStats.identifies).toBe(4)
+    expect(h.platform.gatewayStats.connections).toBe(4)
+  })
+
   it('GIVEN fewer session starts remaining than shards THEN start() refuses with SessionLimitError', async () => {
     const h = (harness = await startGatewayHarness({
       platform: { recommendedShards: 4, sessionStartLimit: { total: 1000, remaining: 2, reset_after: 60_000, max_concurrency: 1 } },

@@ -93,6 +93,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
   /** Set when we close the socket ourselves, so the close handler knows what we meant. */
   private plannedAction: CloseAction | undefined
   private tokenInUse: string | undefined
+  private identifySlotHeld = false
   private stopping = false
   private readonly abort = new AbortController()
   private startWaiter: { resolve: () => void; reject: (error: Error) => void } | undefined
@@ -167,6 +168,10 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       return this.scheduleReconnect('resume', true)
     }
     if (this.stopping) return
+    // Take the identify slot before opening the socket: waiting for it (5 s per shard ahead of us)
+    // inside an open connection would run into the handshake timeout.
+    this.session ??= (await this.loadStoredSession()) ?? undefined
+    if (!this.session && !(await this.acquireIdentifySlot())) return
     const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: this.options.handshakeTimeoutMs ?? 30_000 })
     this.ws = ws
     this.plannedAction = undefined
@@ -222,9 +227,6 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
   private async onHello(payload: GatewayPayload): Promise<void> {
     const interval = (payload.d as { heartbeat_interval?: unknown } | undefined)?.heartbeat_interval
     this.startHeartbeat(typeof interval === 'number' && interval > 0 ? interval : 45_000)
-    const ws = this.ws
-    this.session ??= (await this.options.sessions.load(this.options.sessionKey)) ?? undefined
-    if (ws !== this.ws || this.stopping) return
     if (this.session) {
       this.seq = Math.max(this.seq, this.session.seq)
       await this.sendResume(this.session)
@@ -289,7 +291,12 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     const ws = this.ws
     this.setStatus('identifying')
     try {
-      await this.options.limiter.acquire(this.options.shardId, this.abort.signal)
+      if (!this.identifySlotHeld) {
+        // The session vanished after we connected (rare): get a slot now, without the handshake clock running.
+        clearTimeout(this.handshakeTimer)
+        if (!(await this.acquireIdentifySlot())) return
+      }
+      this.identifySlotHeld = false
       const token = await this.options.tokens.getToken()
       if (ws !== this.ws) return
       this.tokenInUse = token
@@ -305,6 +312,27 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       })
     } catch (error) {
       this.onHandshakeError(error)
+    }
+  }
+
+  private async acquireIdentifySlot(): Promise<boolean> {
+    try {
+      await this.options.limiter.acquire(this.options.shardId, this.abort.signal)
+      this.identifySlotHeld = true
+      return !this.stopping
+    } catch (error) {
+      if (!this.stopping) this.options.logger.error({ err: error, shard: this.options.shardId }, 'identify limiter failed')
+      if (!this.stopping) this.scheduleReconnect('resume', true)
+      return false
+    }
+  }
+
+  private async loadStoredSession(): Promise<ShardSession | undefined> {
+    try {
+      return await this.options.sessions.load(this.options.sessionKey)
+    } catch (error) {
+      this.options.logger.error({ err: error, shard: this.options.shardId }, 'could not load the stored session; identifying')
+      return undefined
     }
   }
 
