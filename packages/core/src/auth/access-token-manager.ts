@@ -119,8 +119,10 @@ export class AccessTokenManager implements TokenProvider {
     const requestedAt = this.now()
     let response
     try {
+      const url = new URL(tokenUrl)
       response = await transport.send({
-        url: new URL(tokenUrl),
+        origin: url.origin,
+        path: url.pathname + url.search,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ appId, clientSecret: secret }),

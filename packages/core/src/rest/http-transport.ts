@@ -17,7 +17,10 @@ export interface HttpResponse {
 }
 
 export interface HttpRequest {
-  url: URL
+  /** `scheme://host:port`, no path. */
+  origin: string
+  /** Path with query string. */
+  path: string
   method: Dispatcher.HttpMethod
   headers: Record<string, string>
   body?: string | Buffer
@@ -42,8 +45,8 @@ export class HttpTransport {
 
   async send(request: HttpRequest): Promise<HttpResponse> {
     const response = await this.agent.request({
-      origin: request.url.origin,
-      path: request.url.pathname + request.url.search,
+      origin: request.origin,
+      path: request.path,
       method: request.method,
       headers: request.headers,
       body: request.body,

@@ -65,8 +65,14 @@ export class RestClient {
   private readonly hooks: RestHook[] = []
   private chain: RestNext
   private inFlight = 0
+  private readonly origin: string
+  private readonly basePath: string
 
   constructor(private readonly options: RestClientOptions) {
+    // Parsed once: building a URL object per request showed up in profiles.
+    const base = new URL(options.baseUrl)
+    this.origin = base.origin
+    this.basePath = base.pathname.replace(/\/$/, '')
     this.chain = this.compose()
     options.metrics?.gauge('rest_in_flight', () => this.inFlight)
   }
@@ -104,7 +110,7 @@ export class RestClient {
     const { metrics, logger } = this.options
     const maxRetries = request.retries ?? this.options.retries ?? 3
     const body = request.body === undefined ? undefined : JSON.stringify(request.body)
-    const url = this.buildUrl(request)
+    const path = this.buildPath(request)
     let tokenRefreshed = false
     let retries = 0
     this.inFlight++
@@ -115,7 +121,8 @@ export class RestClient {
         let response: HttpResponse
         try {
           response = await this.options.transport.send({
-            url,
+            origin: this.origin,
+            path,
             method: request.method,
             headers: this.headers(token, body !== undefined, request.headers),
             body,
@@ -163,14 +170,15 @@ export class RestClient {
     await sleep(delay)
   }
 
-  private buildUrl(request: RestRequest): URL {
-    const url = new URL(this.options.baseUrl + request.path)
-    if (request.query) {
-      for (const [key, value] of Object.entries(request.query)) {
-        if (value !== undefined) url.searchParams.set(key, String(value))
-      }
+  private buildPath(request: RestRequest): string {
+    const path = this.basePath + request.path
+    if (!request.query) return path
+    const params = new URLSearchParams()
+    for (const [key, value] of Object.entries(request.query)) {
+      if (value !== undefined) params.set(key, String(value))
     }
-    return url
+    const query = params.toString()
+    return query ? `${path}?${query}` : path
   }
 
   private headers(token: string, hasBody: boolean, extra: Record<string, string> | undefined): Record<string, string> {
