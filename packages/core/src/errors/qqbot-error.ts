@@ -18,10 +18,3 @@ export class ConfigError extends QQBotError {
     super('CONFIG_INVALID', message)
   }
 }
-
-/** The framework was stopped while an operation was waiting. */
-export class StoppedError extends QQBotError {
-  constructor(what: string) {
-    super('STOPPED', `${what} was aborted because the bot is stopping.`)
-  }
-}
