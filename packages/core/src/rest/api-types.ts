@@ -1,4 +1,5 @@
 /** Shapes of REST requests and responses (protocol.md §5). Unknown extra fields are kept by the platform's JSON. */
+import type { Channel, Guild, Member, User } from '../events/payloads.js'
 
 export interface GatewayInfo {
   url: string
@@ -18,46 +19,14 @@ export interface GatewayBotInfo extends GatewayInfo {
   session_start_limit: SessionStartLimit
 }
 
-export interface ApiUser {
-  id: string
-  username?: string
-  avatar?: string
-  bot?: boolean
-  union_openid?: string
-  [key: string]: unknown
-}
+/** REST returns the same user, guild and channel shapes the events carry. */
+export type ApiUser = User
+export type ApiGuild = Guild
+export type ApiChannel = Channel
 
-export interface ApiGuild {
-  id: string
-  name?: string
-  icon?: string
-  owner_id?: string
-  owner?: boolean
-  member_count?: number
-  max_members?: number
-  description?: string
-  joined_at?: string
-  [key: string]: unknown
-}
-
-export interface ApiChannel {
-  id: string
-  guild_id?: string
-  name?: string
-  type?: number
-  sub_type?: number
-  position?: number
-  parent_id?: string
-  owner_id?: string
-  [key: string]: unknown
-}
-
-export interface ApiMember {
-  user?: ApiUser
-  nick?: string
-  roles?: string[]
-  joined_at?: string
-  [key: string]: unknown
+/** A full guild member as `GET /guilds/{guild_id}/members` returns it. */
+export interface ApiMember extends Member {
+  user?: User
 }
 
 export interface ApiRole {
