@@ -40,6 +40,10 @@ export { replyTargetOf, REPLY_WINDOWS, type ReplyTarget, type ReplyScene } from 
 export { MsgSeqAllocator, type ReplyWindow } from './reply/msg-seq-allocator.js'
 export { ReplyWindowClosedError, ReplyLimitError, ReplyNotSupportedError } from './reply/reply-errors.js'
 
+export { WebhookSource, type WebhookServerOptions, type WebhookSourceOptions, type NodeRequestHandler } from './webhook/webhook-source.js'
+export { WebhookHandler, type WebhookRequest, type WebhookResponse, type WebhookHandlerOptions, type WebhookRejection } from './webhook/webhook-handler.js'
+export { deriveWebhookKeys, webhookSeed, signHex, verifyWebhookSignature, type WebhookKeys } from './webhook/webhook-keys.js'
+
 export { createLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from './logging/logger.js'
 export { SecretScrubber } from './logging/secret-scrubber.js'
 export { Metrics, type MetricsSnapshot, type CounterName, type GaugeName } from './metrics/metrics.js'

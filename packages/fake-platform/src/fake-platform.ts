@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http'
+import { WebhookDeliverer } from './webhook-delivery.js'
 import type { AddressInfo } from 'node:net'
 import { ConnectionTracker, type HttpConnectionStats } from './connection-tracker.js'
 import { Directory } from './directory.js'
@@ -34,6 +35,8 @@ export class FakePlatform {
   readonly botUser: BotUser
   /** The seeded guild directory (mutable, for tests that need more data). */
   readonly directory: Directory
+  /** HTTP-callback delivery: signed events, callback validation (op 13), forged requests. */
+  readonly webhook: WebhookDeliverer
   private readonly options: ResolvedOptions
   private readonly server: Server
   private readonly tokens: TokenService
@@ -55,6 +58,7 @@ export class FakePlatform {
     this.botUser = o.botUser
     this.latencyMs = o.restLatencyMs
     this.directory = new Directory(o.botUser)
+    this.webhook = new WebhookDeliverer(o.appId, o.secret, o.now)
     this.tokens = new TokenService(o.appId, o.secret, o.tokenTtlSeconds, o.now)
     this.gateway = new GatewayServer({
       heartbeatIntervalMs: o.heartbeatIntervalMs,

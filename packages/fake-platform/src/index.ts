@@ -3,6 +3,7 @@
  * WebSocket gateway) on 127.0.0.1, with recording, inspection and fault injection.
  */
 export { FakePlatform, startFakePlatform } from './fake-platform.js'
+export { WebhookDeliverer, type WebhookReply, type DeliverOptions } from './webhook-delivery.js'
 export {
   DEFAULT_APP_ID,
   DEFAULT_BOT_USER,

@@ -7,6 +7,7 @@ import type { EventSource } from '../pipeline/event-envelope.js'
 import type { RestHook } from '../rest/rest-client.js'
 import type { SessionStore } from '../session/session-store.js'
 import type { BackoffOptions } from '../util/backoff.js'
+import type { WebhookServerOptions } from '../webhook/webhook-source.js'
 
 /** Everything {@link createClient} accepts. Only `appId` and `secret` are required. */
 export interface ClientOptions {
@@ -24,7 +25,11 @@ export interface ClientOptions {
   extraIntents?: IntentName[]
   /** Gateway sharding: default 1 shard; `'auto'` uses the platform's recommendation. */
   shards?: ShardsOption
-  /** Where events come from. Default: the WebSocket gateway. */
+  /** How events arrive: the WebSocket gateway (default) or signed HTTP callbacks. Handlers are the same either way. */
+  delivery?: 'gateway' | 'webhook'
+  /** The webhook endpoint, with `delivery: 'webhook'`. */
+  webhook?: WebhookServerOptions
+  /** A custom event source (a broker consumer, a test feed); overrides `delivery`. */
   source?: EventSource
   /** Where shard sessions are kept; default in memory. */
   sessionStore?: SessionStore

@@ -19,6 +19,7 @@ import { RestClient } from '../rest/rest-client.js'
 import { ReplySender, type ReplyContent } from '../reply/reply-sender.js'
 import { MemorySessionStore } from '../session/session-store.js'
 import type { ClientOptions } from './client-options.js'
+import { WebhookSource } from '../webhook/webhook-source.js'
 
 /** A handler for one event name; `data` is typed by the name. */
 export type EventHandler<N extends string> = (event: DispatchedEvent<N>) => unknown
@@ -48,6 +49,7 @@ export class QQBotClient {
   private readonly pipeline: EventPipeline
   private readonly replies: ReplySender
   private source: EventSource | undefined
+  private webhookSource: WebhookSource | undefined
   private started = false
   private stopping: Promise<void> | undefined
   private readonly listeners: LifecycleListeners = { handlerError: new Set(), fatal: new Set(), ready: new Set() }
@@ -147,7 +149,7 @@ export class QQBotClient {
   async start(): Promise<void> {
     if (this.started) throw new Error('The client is already started.')
     this.started = true
-    this.source = this.options.source ?? this.createGateway()
+    this.source = this.options.source ?? (this.options.delivery === 'webhook' ? this.webhook : this.createGateway())
     await this.source.start(this.pipeline)
   }
 
@@ -170,6 +172,16 @@ export class QQBotClient {
   /** Shard states when the source is the gateway. */
   get shards(): ShardInfo[] {
     return this.source instanceof Gateway ? this.source.shards : []
+  }
+
+  /**
+   * The webhook source (with `delivery: 'webhook'`): its `url`, and `nodeHandler()`/`fetchHandler()` to mount
+   * the endpoint in an existing app (with `webhook: { listen: false }`).
+   */
+  get webhook(): WebhookSource {
+    if (this.options.delivery !== 'webhook') throw new ConfigError("client.webhook exists only with delivery: 'webhook'.")
+    this.webhookSource ??= new WebhookSource({ secret: this.options.secret, logger: this.logger, metrics: this.metricsRegistry, ...this.options.webhook })
+    return this.webhookSource
   }
 
   /** Counters and gauges now. */

@@ -15,6 +15,8 @@ export type CounterName =
   | 'rest_retries'
   | 'token_refreshes'
   | 'replies_sent'
+  | 'webhook_requests'
+  | 'webhook_rejected'
 
 export type GaugeName = 'pipeline_queued' | 'pipeline_running' | 'rest_in_flight'
 
@@ -42,6 +44,8 @@ const HELP: Record<CounterName | GaugeName, string> = {
   rest_retries: 'REST requests retried, by route',
   token_refreshes: 'Access tokens fetched',
   replies_sent: 'Replies sent, by scene',
+  webhook_requests: 'Verified webhook callbacks, by opcode',
+  webhook_rejected: 'Webhook requests refused, by reason',
   pipeline_queued: 'Events waiting for a handler slot',
   pipeline_running: 'Events being handled now',
   rest_in_flight: 'REST requests in flight',

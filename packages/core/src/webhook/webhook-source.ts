@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs'
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import type { Logger } from 'pino'
+import type { Metrics } from '../metrics/metrics.js'
+import type { EventSink, EventSource } from '../pipeline/event-envelope.js'
+import { WebhookHandler, type WebhookRequest, type WebhookResponse } from './webhook-handler.js'
+
+/** How the webhook endpoint is served. The platform only calls ports 80, 443, 8080 and 8443, over HTTPS. */
+export interface WebhookServerOptions {
+  /** Default 8080. Use 0 for an ephemeral port (tests). */
+  port?: number
+  /** Default `0.0.0.0`. */
+  host?: string
+  /** Callback path, default `/webhook`. Other paths get 404. */
+  path?: string
+  /** Serve HTTPS with these PEM files (or PEM strings). Omit behind a TLS-terminating proxy. */
+  tls?: { certFile: string; keyFile: string } | { cert: string; key: string }
+  /** `false`: start no server; mount {@link WebhookSource.nodeHandler} or {@link WebhookSource.fetchHandler} in your own. Default true. */
+  listen?: boolean
+  /** Reject callbacks signed more than this many seconds from now. Default 300. */
+  maxSkewSeconds?: number
+  /** Largest body accepted (413 beyond). Default 1 MiB. */
+  maxBodyBytes?: number
+  /** Longest an ACK is held while handlers catch up. Default 5 s. */
+  maxAckDelayMs?: number
+}
+
+export interface WebhookSourceOptions extends WebhookServerOptions {
+  secret: string
+  logger: Logger
+  metrics: Metrics
+}
+
+/** Node's `(req, res)` handler shape (Express, Koa's `app.callback()` style servers, plain `node:http`). */
+export type NodeRequestHandler = (request: IncomingMessage & { body?: unknown; rawBody?: unknown }, response: ServerResponse) => void
+
+/**
+ * The HTTP-callback event source: the platform POSTs signed events, they go through the same pipeline as
+ * gateway events (same types, dedupe and backpressure). Serves its own HTTP(S) endpoint, or plugs into an
+ * existing app through {@link WebhookSource.nodeHandler} / {@link WebhookSource.fetchHandler}.
+ */
+export class WebhookSource implements EventSource {
+  readonly kind = 'webhook'
+  readonly handler: WebhookHandler
+  private server: Server | undefined
+
+  constructor(private readonly options: WebhookSourceOptions) {
+    this.handler = new WebhookHandler(options)
+  }
+
+  /** Where the standalone server listens, once started. */
+  get url(): string | undefined {
+    const address = this.server?.address() as AddressInfo | null | undefined
+    if (!address) return undefined
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+    return `${this.options.tls ? 'https' : 'http'}://${host}:${address.port}${this.path}`
+  }
+
+  private get path(): string {
+    return this.options.path ?? '/webhook'
+  }
+
+  async start(sink: EventSink): Promise<void> {
+    this.handler.attach(sink)
+    if (this.options.listen === false) return
+    const requestListener = (request: IncomingMessage, response: ServerResponse) => {
+      const path = (request.url ?? '/').split('?')[0]
+      if (path !== this.path) return void respond(response, { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"Not found."}' })
+      this.nodeHandler()(request, response)
+    }
+    this.server = this.options.tls ? createHttpsServer(readTls(this.options.tls), requestListener) : createHttpServer(requestListener)
+    const server = this.server
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(this.options.port ?? 8080, this.options.host ?? '0.0.0.0', () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    this.options.logger.info({ url: this.url }, 'webhook endpoint listening')
+  }
+
+  /** Stops accepting events (503, so the platform redelivers later), then closes the server after in-flight requests finish. */
+  async stop(): Promise<void> {
+    this.handler.attach(undefined)
+    const server = this.server
+    this.server = undefined
+    if (!server) return
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeIdleConnections()
+    })
+  }
+
+  /** A `(req, res)` handler for Express, Fastify (`reply.hijack()`), Koa or `node:http`; reads the raw body itself (or uses `req.rawBody`/a Buffer `req.body`). */
+  nodeHandler(): NodeRequestHandler {
+    return (request, response) => {
+      readRawBody(request, this.handler.maxBodyBytes)
+        .then((body) => (body === 'too-large' ? this.handler.tooLarge() : this.handler.handle({ method: request.method ?? 'GET', headers: request.headers, body })))
+        .then((result) => respond(response, result))
+        .catch((error: unknown) => {
+          this.options.logger.error({ err: error }, 'webhook request failed')
+          respond(response, { status: 400, headers: { 'content-type': 'application/json' }, body: '{"message":"Bad request."}' })
+        })
+    }
+  }
+
+  /** A `(Request) => Promise<Response>` handler for Hono, Bun, Deno, Cloudflare-style runtimes. */
+  fetchHandler(): (request: Request) => Promise<Response> {
+    return async (request) => {
+      const declared = Number(request.headers.get('content-length') ?? 0)
+      if (declared > this.handler.maxBodyBytes) return toResponse(this.handler.tooLarge())
+      const body = Buffer.from(await request.arrayBuffer())
+      const headers: WebhookRequest['headers'] = {}
+      request.headers.forEach((value, name) => (headers[name] = value))
+      return toResponse(await this.handler.handle({ method: request.method, headers, body }))
+    }
+  }
+}
+
+function readTls(tls: NonNullable<WebhookServerOptions['tls']>): { cert: string | Buffer; key: string | Buffer } {
+  return 'certFile' in tls ? { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } : tls
+}
+
+/** Resolves with the body, or `'too-large'` as soon as it passes `limit` (the rest is not buffered). */
+function readRawBody(request: IncomingMessage & { body?: unknown; rawBody?: unknown }, limit: number): Promise<Buffer | 'too-large'> {
+  if (Buffer.isBuffer(request.rawBody)) return Promise.resolve(request.rawBody)
+  if (Buffer.isBuffer(request.body)) return Promise.resolve(request.body)
+  if (Number(request.headers['content-length'] ?? 0) > limit) {
+    request.resume()
+    return Promise.resolve('too-large')
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        request.removeAllListeners('data')
+        request.resume()
+        return resolve('too-large')
+      }
+      chunks.push(chunk)
+    })
+    request.on('end', () => resolve(Buffer.concat(chunks)))
+    request.on('error', reject)
+  })
+}
+
+function respond(response: ServerResponse, result: WebhookResponse): void {
+  if (response.headersSent) return
+  response.writeHead(result.status, result.headers)
+  response.end(result.body)
+}
+
+function toResponse(result: WebhookResponse): Response {
+  return new Response(result.body, { status: result.status, headers: result.headers })
+}

@@ -1,0 +1,212 @@
+import { createServer } from 'node:http'
+import { randomBytes } from 'node:crypto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createClient, type ClientOptions, type QQBotClient } from '@qqbot/core'
+import { c2cMessage, directMessage, groupAtMessage, guildAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import { createPingBot } from '@qqbot/example-ping'
+
+let platform: FakePlatform | undefined
+let client: QQBotClient | undefined
+afterEach(async () => {
+  await client?.stop()
+  await platform?.close()
+  client = platform = undefined
+})
+
+async function webhookBot(options: Partial<ClientOptions> = {}, handler?: (id: string) => unknown) {
+  platform = await startFakePlatform()
+  const handled = new Map<string, number>()
+  client = createClient({
+    appId: platform.appId,
+    secret: platform.secret,
+    hosts: { api: platform.url },
+    logLevel: 'silent',
+    delivery: 'webhook',
+    webhook: { port: 0, host: '127.0.0.1', path: '/qq/callback' },
+    ...options,
+  })
+  client.on('GROUP_AT_MESSAGE_CREATE', (event) => {
+    handled.set(event.data.id, (handled.get(event.data.id) ?? 0) + 1)
+    return handler?.(event.data.id)
+  })
+  await client.start()
+  return { platform, client, handled, url: client.webhook.url! }
+}
+
+describe('webhook delivery', () => {
+  it('GIVEN the console validates the callback URL (op 13) THEN the answer verifies with the bot public key', async () => {
+    const { platform, url } = await webhookBot()
+    const result = await platform.webhook.validate(url)
+    expect(result.reply.status).toBe(200)
+    expect(result.signatureValid).toBe(true)
+  })
+
+  it('GIVEN a signed dispatch THEN it is acknowledged with op 12 and handled like a gateway event', async () => {
+    const { platform, handled, url } = await webhookBot()
+    const event = groupAtMessage({ content: '/ping' })
+    const reply = await platform.webhook.deliver(url, event.t, event.d)
+    expect(reply).toEqual({ status: 200, body: { op: 12, d: 0 } })
+    await client!.idle()
+    expect(handled.get((event.d as { id: string }).id)).toBe(1)
+  })
+
+  it('GIVEN 1,000 forged, tampered, truncated and replayed requests THEN every one is rejected with 401 and none is dispatched', async () => {
+    const { platform, handled, url } = await webhookBot()
+    const now = () => String(Math.floor(Date.now() / 1000))
+    const kinds = [
+      // random signature
+      (body: string) => ({ body, headers: { 'x-signature-timestamp': now(), 'x-signature-ed25519': randomBytes(64).toString('hex') } }),
+      // signed, then the body was changed
+      (body: string) => {
+        const ts = now()
+        return { body: body.replace('/ping', '/pong'), headers: { 'x-signature-timestamp': ts, 'x-signature-ed25519': platform.webhook.sign(ts, body) } }
+      },
+      // truncated signature
+      (body: string) => {
+        const ts = now()
+        return { body, headers: { 'x-signature-timestamp': ts, 'x-signature-ed25519': platform.webhook.sign(ts, body).slice(0, 100) } }
+      },
+      // correctly signed, but an hour old (replayed)
+      (body: string) => {
+        const ts = String(Math.floor(Date.now() / 1000) - 3600)
+        return { body, headers: { 'x-signature-timestamp': ts, 'x-signature-ed25519': platform.webhook.sign(ts, body) } }
+      },
+      // signature for another timestamp
+      (body: string) => ({ body, headers: { 'x-signature-timestamp': now(), 'x-signature-ed25519': platform.webhook.sign('1', body) } }),
+      // no signature headers at all
+      (body: string) => ({ body, headers: {} }),
+      // not hex
+      (body: string) => ({ body, headers: { 'x-signature-timestamp': now(), 'x-signature-ed25519': 'g'.repeat(128) } }),
+    ]
+    const statuses = new Map<number, number>()
+    for (let i = 0; i < 1_000; i += 50) {
+      const batch = Array.from({ length: 50 }, (_, j) => {
+        const event = groupAtMessage({ content: `/ping ${i + j}` })
+        const forged = kinds[(i + j) % kinds.length]!(JSON.stringify({ id: `e${i + j}`, op: 0, t: event.t, d: event.d }))
+        return platform.webhook.post(url, forged.body, forged.headers)
+      })
+      for (const reply of await Promise.all(batch)) statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1)
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ 401: 1_000 })
+    await client!.idle()
+    expect(handled.size).toBe(0)
+    expect(client!.metrics().counters.webhook_rejected).toEqual({ 'reason="signature"': 857, 'reason="timestamp"': 143 })
+  })
+
+  it('GIVEN a 5,000-event burst and a slow handler THEN every event is handled exactly once and ACKs do not wait for handlers', async () => {
+    const { platform, handled, url } = await webhookBot({ pipeline: { concurrency: 16, highWaterMark: 256 } }, () => new Promise((resolve) => setTimeout(resolve, 5)))
+    const ids: string[] = []
+    const replies = await platform.webhook.deliverBurst(url, 5_000, (i) => {
+      const event = groupAtMessage({ content: `/ping ${i}` })
+      ids.push((event.d as { id: string }).id)
+      return event
+    })
+    expect(replies.every((reply) => reply.status === 200)).toBe(true)
+    await client!.idle()
+    expect(handled.size).toBe(5_000)
+    expect(ids.every((id) => handled.get(id) === 1)).toBe(true)
+  })
+
+  it('GIVEN the platform retries the same event THEN it is handled once', async () => {
+    const { platform, handled, url } = await webhookBot()
+    const event = groupAtMessage({ content: '/ping' })
+    await platform.webhook.deliver(url, event.t, event.d, { id: 'evt-1' })
+    await platform.webhook.deliver(url, event.t, event.d, { id: 'evt-1' })
+    await client!.idle()
+    expect([...handled.values()]).toEqual([1])
+  })
+
+  it('GIVEN a handler that throws THEN the platform still gets a 200 ACK (no 5xx storm)', async () => {
+    const { platform, url } = await webhookBot({}, () => {
+      throw new Error('handler bug')
+    })
+    const event = groupAtMessage({ content: '/ping' })
+    const reply = await platform.webhook.deliver(url, event.t, event.d)
+    expect(reply.status).toBe(200)
+    await client!.idle()
+    expect(client!.metrics().counters.events_failed).toBeDefined()
+  })
+
+  it('GIVEN oversized, malformed, wrong-method, wrong-type and wrong-path requests THEN each gets its status and the server keeps working', async () => {
+    const { platform, handled, url } = await webhookBot({ webhook: { port: 0, host: '127.0.0.1', path: '/qq/callback', maxBodyBytes: 64 * 1024 } })
+    const ts = String(Math.floor(Date.now() / 1000))
+    const big = 'x'.repeat(200 * 1024)
+    expect((await platform.webhook.post(url, big, { 'x-signature-timestamp': ts, 'x-signature-ed25519': platform.webhook.sign(ts, big) })).status).toBe(413)
+    const broken = '{"op":0,"t":'
+    expect((await platform.webhook.post(url, broken, { 'x-signature-timestamp': ts, 'x-signature-ed25519': platform.webhook.sign(ts, broken) })).status).toBe(400)
+    expect((await platform.webhook.post(url, '', {}, 'GET')).status).toBe(405)
+    expect((await platform.webhook.post(url, 'hi', { 'content-type': 'text/plain' })).status).toBe(415)
+    expect((await platform.webhook.post(url.replace('/qq/callback', '/other'), '{}')).status).toBe(404)
+    const event = groupAtMessage({ content: '/ping' })
+    expect((await platform.webhook.deliver(url, event.t, event.d)).status).toBe(200)
+    await client!.idle()
+    expect(handled.size).toBe(1)
+  })
+})
+
+describe('webhook adapters (listen: false)', () => {
+  it('GIVEN nodeHandler mounted in an existing node:http server THEN callbacks work there', async () => {
+    platform = await startFakePlatform()
+    let handledCount = 0
+    client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', delivery: 'webhook', webhook: { listen: false } })
+    client.on('C2C_MESSAGE_CREATE', () => void handledCount++)
+    await client.start()
+    const handler = client.webhook.nodeHandler()
+    const app = createServer((req, res) => (req.url === '/my-app/qq' ? handler(req, res) : res.writeHead(404).end()))
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(app.address() as { port: number }).port}/my-app/qq`
+      expect((await platform.webhook.validate(url)).signatureValid).toBe(true)
+      const event = c2cMessage({ content: 'hello' })
+      expect((await platform.webhook.deliver(url, event.t, event.d)).status).toBe(200)
+      await client.idle()
+      expect(handledCount).toBe(1)
+    } finally {
+      app.close()
+    }
+  })
+
+  it('GIVEN fetchHandler THEN a (Request) => Response runtime can serve callbacks', async () => {
+    platform = await startFakePlatform()
+    let handledCount = 0
+    client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', delivery: 'webhook', webhook: { listen: false } })
+    client.on('C2C_MESSAGE_CREATE', () => void handledCount++)
+    await client.start()
+    const fetchHandler = client.webhook.fetchHandler()
+    const event = c2cMessage({ content: 'hello' })
+    const body = JSON.stringify({ id: 'e1', op: 0, t: event.t, d: event.d })
+    const ts = String(Math.floor(Date.now() / 1000))
+    const ok = await fetchHandler(new Request('http://bot/qq', { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-signature-timestamp': ts, 'x-signature-ed25519': platform.webhook.sign(ts, body) } }))
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toEqual({ op: 12, d: 0 })
+    const forged = await fetchHandler(new Request('http://bot/qq', { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-signature-timestamp': ts, 'x-signature-ed25519': '00'.repeat(64) } }))
+    expect(forged.status).toBe(401)
+    await client.idle()
+    expect(handledCount).toBe(1)
+  })
+})
+
+describe('the same bot over both deliveries', () => {
+  for (const delivery of ['gateway', 'webhook'] as const) {
+    it(`GIVEN the ping bot over ${delivery} THEN it answers in every scene`, async () => {
+      platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
+      client = createPingBot({
+        appId: platform.appId,
+        secret: platform.secret,
+        hosts: { api: platform.url },
+        logLevel: 'silent',
+        delivery,
+        webhook: { port: 0, host: '127.0.0.1' },
+        gateway: { identifyIntervalMs: 0 },
+      })
+      await client.start()
+      const events = [guildAtMessage({ content: '/ping a' }), directMessage({ content: '/ping b' }), groupAtMessage({ content: '/ping c' }), c2cMessage({ content: '/ping d' })]
+      for (const event of events) {
+        if (delivery === 'gateway') platform.dispatch(event.t, event.d)
+        else await platform.webhook.deliver(client.webhook.url!, event.t, event.d)
+      }
+      const sent = await platform.waitForSent(4)
+      expect(sent.map((message) => `${message.scene}:${message.body.content}`).sort()).toEqual(['c2c:pong d', 'channel:pong a', 'dm:pong b', 'group:pong c'])
+    })
+  }
+})
