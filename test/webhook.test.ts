@@ -166,6 +166,31 @@ describe('webhook adapters (listen: false)', () => {
     }
   })
 
+  it('GIVEN the bot stops THEN an in-flight request completes and later events get 503 so the platform redelivers them', async () => {
+    platform = await startFakePlatform()
+    client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', delivery: 'webhook', webhook: { listen: false } })
+    let release: () => void = () => undefined
+    const handled: string[] = []
+    client.on('C2C_MESSAGE_CREATE', async (event) => {
+      await new Promise<void>((resolve) => (release = resolve))
+      handled.push(event.data.id)
+    })
+    await client.start()
+    const handle = client.webhook.fetchHandler()
+    const signed = (event: { t: string; d: unknown }, id: string) => {
+      const body = JSON.stringify({ id, op: 0, t: event.t, d: event.d })
+      const ts = String(Math.floor(Date.now() / 1000))
+      return new Request('http://bot/qq', { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-signature-timestamp': ts, 'x-signature-ed25519': platform!.webhook.sign(ts, body) } })
+    }
+    const first = c2cMessage({ content: 'first' })
+    expect((await handle(signed(first, 'a'))).status).toBe(200)
+    const stopping = client.stop()
+    expect((await handle(signed(c2cMessage({ content: 'late' }), 'b'))).status).toBe(503)
+    release()
+    await stopping
+    expect(handled).toEqual([(first.d as { id: string }).id])
+  })
+
   it('GIVEN fetchHandler THEN a (Request) => Response runtime can serve callbacks', async () => {
     platform = await startFakePlatform()
     let handledCount = 0
