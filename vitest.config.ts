@@ -1,6 +1,20 @@
+import swc from 'unplugin-swc'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  // swc instead of esbuild: esbuild cannot emit decorator metadata (`design:paramtypes`), which
+  // constructor injection (tsyringe) in the command layer and in users' tests relies on.
+  plugins: [
+    swc.vite({
+      tsconfigFile: false,
+      jsc: {
+        target: 'es2022',
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: true },
+        keepClassNames: true,
+      },
+    }),
+  ],
   // Workspace packages export their TypeScript sources under the "source" condition, so tests run
   // against src/ without a build step in between. Vitest runs tests as SSR, hence `ssr.resolve`.
   resolve: { conditions: ['source'] },
