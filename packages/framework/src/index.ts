@@ -1,7 +1,15 @@
 /**
- * @qqbot/framework: the declarative command layer on top of @qqbot/core. So far: the tokenizer, the first
- * step of argument parsing (text after a command name → positional arguments and flags).
+ * @qqbot/framework: the declarative command layer on top of @qqbot/core. Controllers with `@Command` and
+ * `@OnEvent` methods, typed arguments and flags (zod), dependency injection (tsyringe), replies by return value.
  */
+import 'reflect-metadata'
+
+export { createBot, Bot, type BotOptions, type Provider } from './bot/create-bot.js'
+export { Controller, Command, OnEvent, Arg, Rest, Flag, Injectable, Inject } from './decorators/decorators.js'
+export { CommandContext, EventContext, sceneOf } from './context/contexts.js'
+export type { Scene, ControllerOptions, CommandOptions } from './metadata/controller-metadata.js'
+export { MESSAGES, type MessageId, type MessageTable, type Locale, type MessageParams } from './i18n/messages.js'
+export { usageOf } from './commands/command-registry.js'
 export {
   tokenize,
   TokenizeError,

@@ -1,0 +1,155 @@
+import 'reflect-metadata'
+import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe'
+import { ConfigError, createClient, type ClientOptions, type DispatchedEvent, type MessageBody, type QQBotClient } from '@qqbot/core'
+import { CommandRegistry, type RegisteredCommand } from '../commands/command-registry.js'
+import { parseArguments, type ArgumentFailure } from '../commands/argument-parser.js'
+import { splitCommandWord, stripPrefix } from '../commands/prefix-matcher.js'
+import { COMMAND_EVENTS, CommandContext, EventContext, sceneOf } from '../context/contexts.js'
+import { MESSAGES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
+import { definitionOf } from '../metadata/controller-metadata.js'
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Constructor<T = object> = new (...args: any[]) => T
+
+/** A dependency: a class (a singleton per bot), or a token with a value, a class or a factory. */
+export type Provider =
+  | Constructor
+  | { token: InjectionToken; useValue: unknown }
+  | { token: InjectionToken; useClass: Constructor }
+  | { token: InjectionToken; useFactory: (container: DependencyContainer) => unknown }
+
+export interface BotOptions extends ClientOptions {
+  /** Controller classes (decorated with `@Controller`). Registered explicitly: no file globbing. */
+  controllers: Constructor[]
+  providers?: Provider[]
+  /** Command prefixes, default `['/']`. A leading @mention of the bot also counts. */
+  prefixes?: string[]
+  /** Match command names ignoring case. Default true. */
+  caseInsensitive?: boolean
+  /** In C2C and guild DMs a command needs no prefix. Default true. */
+  prefixOptionalInDirect?: boolean
+  /** Language of the framework's replies (argument errors). Default `zh-CN`. */
+  locale?: Locale
+  /** Override any reply text by its identifier. */
+  messages?: Partial<MessageTable>
+}
+
+/** A bot built from controllers: the core client plus a command registry and a DI container of its own. */
+export class Bot {
+  readonly client: QQBotClient
+  /** This bot's container (a child of tsyringe's root): its providers and controllers, nobody else's. */
+  readonly container: DependencyContainer
+  private readonly registry: CommandRegistry
+  private readonly messages: MessageTable
+  private readonly zodLocale
+  private botId: string | undefined
+
+  constructor(private readonly options: BotOptions) {
+    this.client = createClient(options)
+    this.container = rootContainer.createChildContainer()
+    this.messages = { ...MESSAGES[options.locale ?? 'zh-CN'], ...options.messages }
+    this.zodLocale = ZOD_LOCALES[options.locale ?? 'zh-CN']
+    this.registry = new CommandRegistry(options.caseInsensitive ?? true, options.prefixes?.[0] ?? '/')
+    for (const provider of options.providers ?? []) this.register(provider)
+    this.registerControllers()
+  }
+
+  /** Resolves the controllers (so a missing dependency fails here, not at the first message), then connects. */
+  async start(): Promise<void> {
+    try {
+      this.botId = (await this.client.api.getMe()).id
+    } catch (error) {
+      this.client.logger.warn({ err: error }, 'could not read the bot user; @mentions of the bot will not count as a prefix')
+    }
+    await this.client.start()
+  }
+
+  stop(): Promise<void> {
+    return this.client.stop()
+  }
+
+  private register(provider: Provider): void {
+    if (typeof provider === 'function') this.container.registerSingleton(provider as Constructor)
+    else if ('useValue' in provider) this.container.register(provider.token, { useValue: provider.useValue })
+    else if ('useClass' in provider) this.container.registerSingleton(provider.token, provider.useClass)
+    else if ('useFactory' in provider) this.container.register(provider.token, { useFactory: provider.useFactory })
+    else throw new ConfigError(`A provider must be a class or { token, useValue | useClass | useFactory }; got ${JSON.stringify(provider)}.`)
+  }
+
+  private registerControllers(): void {
+    const pending: { controller: Constructor; instance: () => object }[] = []
+    for (const controller of this.options.controllers) {
+      const definition = typeof controller === 'function' ? definitionOf(controller) : undefined
+      if (!definition?.decorated) {
+        throw new ConfigError(`${(controller as { name?: string })?.name ?? String(controller)} is not a controller: decorate the class with @Controller().`)
+      }
+      this.container.registerSingleton(controller)
+      let instance: object | undefined
+      const resolve = () => (instance ??= this.container.resolve(controller))
+      pending.push({ controller, instance: resolve })
+      for (const command of definition.commands) this.registry.add(controller.prototype, command, definition.options.scenes)
+      for (const handler of definition.events) {
+        this.client.on(handler.event, (event) => {
+          const target = resolve() as Record<string | symbol, (context: EventContext) => unknown>
+          return target[handler.method]!(new EventContext(event, this.client))
+        })
+      }
+    }
+    this.instances = new Map(pending.map(({ controller, instance }) => [controller.prototype as object, instance]))
+    for (const scene of this.registry.scenes()) this.client.on(COMMAND_EVENTS[scene], (event) => this.onMessage(event as DispatchedEvent))
+  }
+
+  private instances = new Map<object, () => object>()
+
+  private async onMessage(event: DispatchedEvent): Promise<void> {
+    const scene = sceneOf(event.name)
+    const content = (event.data as { content?: unknown }).content
+    if (!scene || typeof content !== 'string') return
+    const text = stripPrefix(content, scene, {
+      prefixes: this.options.prefixes ?? ['/'],
+      botId: this.botId,
+      prefixOptionalInDirect: this.options.prefixOptionalInDirect ?? true,
+    })
+    if (text === undefined) return
+    const { word, rest } = splitCommandWord(text)
+    const command = word ? this.registry.find(word) : undefined
+    if (!command || (command.scenes && !command.scenes.includes(scene))) return
+    const context = new CommandContext(event, this.client, scene, command.definition.name, rest)
+    const parsed = parseArguments(rest, command.definition.params, command.syntax, this.zodLocale)
+    if (!parsed.ok) {
+      await context.reply(this.describeFailure(parsed.failure, command))
+      return
+    }
+    await this.run(command, context, parsed.values)
+  }
+
+  private async run(command: RegisteredCommand, context: CommandContext, values: Map<number, unknown>): Promise<void> {
+    const target = this.instances.get(command.controller)!() as Record<string | symbol, (...args: unknown[]) => unknown>
+    const method = target[command.definition.method]!
+    const arity = Math.max(method.length, ...command.definition.params.map((param) => param.index + 1))
+    const args = Array.from({ length: arity }, (_, index) => (values.has(index) ? values.get(index) : context))
+    let result: unknown
+    try {
+      result = await method.apply(target, args)
+    } catch (error) {
+      // The user gets a short generic answer; the error itself is logged and counted by the pipeline.
+      await context.reply(this.messages.HANDLER_FAILED({})).catch(() => undefined)
+      throw error
+    }
+    if (!context.replied && (typeof result === 'string' ? result !== '' : isMessageBody(result))) await context.reply(result as string | MessageBody)
+  }
+
+  private describeFailure(failure: ArgumentFailure, command: RegisteredCommand): string {
+    return this.messages[failure.id]({ name: failure.name, reason: failure.reason, usage: command.usage })
+  }
+}
+
+function isMessageBody(value: unknown): value is MessageBody {
+  if (typeof value !== 'object' || value === null) return false
+  return ['content', 'markdown', 'ark', 'embed', 'media', 'image', 'keyboard'].some((key) => key in value)
+}
+
+/** Creates a bot from controllers and providers. Two bots in one process share nothing. */
+export function createBot(options: BotOptions): Bot {
+  return new Bot(options)
+}

@@ -1,0 +1,83 @@
+import { ConfigError } from '@qqbot/core'
+import type { CommandDefinition, ParamDefinition, Scene } from '../metadata/controller-metadata.js'
+import { isSwitchSchema, syntaxOf, type CommandSyntax } from './argument-parser.js'
+
+/** One runnable command of one bot. */
+export interface RegisteredCommand {
+  definition: CommandDefinition
+  controller: object
+  scenes: readonly Scene[] | undefined
+  syntax: CommandSyntax
+  usage: string
+}
+
+/**
+ * A bot's commands by name and alias. A `Map` keyed by the typed word: `__proto__` or `constructor` typed by
+ * a user is just a word that matches nothing.
+ */
+export class CommandRegistry {
+  private readonly byName = new Map<string, RegisteredCommand>()
+
+  constructor(
+    private readonly caseInsensitive: boolean,
+    private readonly firstPrefix: string,
+  ) {}
+
+  add(controller: object, definition: CommandDefinition, controllerScenes: readonly Scene[] | undefined): void {
+    const command: RegisteredCommand = {
+      definition,
+      controller,
+      scenes: definition.options.scenes ?? controllerScenes,
+      syntax: syntaxOf(definition.params),
+      usage: usageOf(this.firstPrefix, definition.name, definition.params),
+    }
+    for (const word of [definition.name, ...(definition.options.aliases ?? [])]) {
+      const key = this.normalize(word)
+      const existing = this.byName.get(key)
+      if (existing) {
+        throw new ConfigError(
+          `Two commands answer to "${word}": ${describe(existing)} and ${describe(command)}. Rename one of them or change its aliases.`,
+        )
+      }
+      this.byName.set(key, command)
+    }
+  }
+
+  find(word: string): RegisteredCommand | undefined {
+    return this.byName.get(this.normalize(word))
+  }
+
+  /** Every scene some command runs in (for subscribing to the right message events). */
+  scenes(): Set<Scene> {
+    const scenes = new Set<Scene>()
+    for (const command of this.byName.values()) for (const scene of command.scenes ?? (['guild', 'dm', 'group', 'c2c'] as const)) scenes.add(scene)
+    return scenes
+  }
+
+  get size(): number {
+    return new Set(this.byName.values()).size
+  }
+
+  private normalize(word: string): string {
+    return this.caseInsensitive ? word.toLowerCase() : word
+  }
+}
+
+function describe(command: RegisteredCommand): string {
+  return `${command.controller.constructor.name}.${String(command.definition.method)}`
+}
+
+/** `/roll [sides] [--times <times>]`: `<x>` required, `[x]` optional (its schema accepts nothing). */
+export function usageOf(prefix: string, name: string, params: ParamDefinition[]): string {
+  const parts = [`${prefix}${name}`]
+  for (const param of params) {
+    const optional = param.schema.safeParse(undefined).success
+    if (param.kind === 'arg') parts.push(optional ? `[${param.name}]` : `<${param.name}>`)
+    else if (param.kind === 'rest') parts.push(optional ? `[${param.name}...]` : `<${param.name}...>`)
+  }
+  for (const param of params) {
+    if (param.kind !== 'flag') continue
+    parts.push(isSwitchSchema(param.schema) ? `[--${param.name}]` : `[--${param.name} <${param.name}>]`)
+  }
+  return parts.join(' ')
+}

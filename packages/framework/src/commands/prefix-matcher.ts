@@ -1,0 +1,43 @@
+import type { Scene } from '../metadata/controller-metadata.js'
+
+export interface PrefixOptions {
+  /** Prefixes that start a command; default `['/']`. */
+  prefixes: readonly string[]
+  /** The bot's user id in guilds, for `<@!id>` mentions. */
+  botId: string | undefined
+  /** In one-to-one chats (C2C, guild DM) a command needs no prefix. Default true. */
+  prefixOptionalInDirect: boolean
+}
+
+const WHITESPACE = /^[\s\u3000]+/u
+
+/**
+ * Returns the text after the command prefix, or `undefined` when the message is not addressed to the bot as
+ * a command. A leading @mention of the bot counts as a prefix (`@bot roll 20`); group @-messages always
+ * mention the bot, so the platform's leading space is dropped and the prefix becomes optional.
+ */
+export function stripPrefix(content: string, scene: Scene, options: PrefixOptions): string | undefined {
+  let text = content
+  let mentioned = scene === 'group'
+  if (options.botId) {
+    const mention = new RegExp(`^\\s*<@!?${options.botId}>`)
+    const match = mention.exec(text)
+    if (match) {
+      text = text.slice(match[0].length)
+      mentioned = true
+    }
+  }
+  text = text.replace(WHITESPACE, '')
+  for (const prefix of options.prefixes) {
+    if (prefix !== '' && text.startsWith(prefix)) return text.slice(prefix.length)
+  }
+  const direct = scene === 'c2c' || scene === 'dm'
+  if (mentioned || (direct && options.prefixOptionalInDirect)) return text
+  return undefined
+}
+
+/** Splits `roll 20` into the command word and the rest; the word ends at the first whitespace. */
+export function splitCommandWord(text: string): { word: string; rest: string } {
+  const match = /^(\S+)(?:[\s\u3000]+([\s\S]*))?$/u.exec(text.trim())
+  return match ? { word: match[1]!, rest: match[2] ?? '' } : { word: '', rest: '' }
+}
