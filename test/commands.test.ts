@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { c2cMessage, directMessage, groupAddRobot, groupAtMessage, guildAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { Arg, Command, CommandContext, Controller, createBot, EventContext, Flag, Inject, Injectable, OnEvent, Rest, type Bot, type BotOptions } from '@qqbot/framework'
@@ -64,6 +64,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
+type Delivery = 'gateway' | 'webhook'
+let delivery: Delivery = 'gateway'
+
 async function start(options: Partial<BotOptions> = {}, platformOptions = {}) {
   const platform: FakePlatform = (options as { platform?: FakePlatform }).platform ?? (await startFakePlatform({ heartbeatIntervalMs: 1_000, ...platformOptions }))
   if (!(options as { platform?: FakePlatform }).platform) cleanups.push(() => platform.close())
@@ -75,6 +78,8 @@ async function start(options: Partial<BotOptions> = {}, platformOptions = {}) {
     gateway: { identifyIntervalMs: 0 },
     controllers: [Dice, GroupOnly],
     providers: [RandomService],
+    delivery,
+    webhook: { port: 0, host: '127.0.0.1' },
     ...options,
   })
   await bot.start()
@@ -82,7 +87,8 @@ async function start(options: Partial<BotOptions> = {}, platformOptions = {}) {
   /** Sends a message and resolves with the reply texts it produced (waits for `expected` replies). */
   const say = async (event: { t: string; d: unknown }, expected = 1) => {
     const before = platform.sent.length
-    platform.dispatch(event.t, event.d)
+    if (delivery === 'gateway') platform.dispatch(event.t, event.d)
+    else expect((await platform.webhook.deliver(bot.client.webhook.url!, event.t, event.d)).status).toBe(200)
     if (expected === 0) {
       await new Promise((resolve) => setTimeout(resolve, 150))
       await bot.client.idle()
@@ -92,127 +98,136 @@ async function start(options: Partial<BotOptions> = {}, platformOptions = {}) {
   return { platform, bot, say }
 }
 
-describe('command matching', () => {
-  it('GIVEN prefixes, mentions, aliases and Chinese names THEN the right command runs in each scene', async () => {
-    const { say, platform } = await start()
-    expect(await say(groupAtMessage({ content: ' /roll 20' }))).toEqual(['🎲 4'])
-    expect(await say(groupAtMessage({ content: ' roll 20' }))).toEqual(['🎲 4']) // group @-messages need no prefix
-    expect(await say(guildAtMessage({ content: '/r' }))).toEqual(['🎲 4']) // guildAtMessage starts with <@!bot>
-    expect(await say(c2cMessage({ content: '掷 3' }))).toEqual(['🎲 3'])
-    expect(await say(directMessage({ content: '/ROLL' }))).toEqual(['🎲 4'])
-    expect(platform.sent.map((message) => message.scene)).toEqual(['group', 'group', 'channel', 'c2c', 'dm'])
-  })
+// The same suite over both deliveries: handlers must not care how events arrive.
+for (const mode of ['gateway', 'webhook'] as const) {
+  describe(`over ${mode}`, () => {
+    beforeAll(() => {
+      delivery = mode
+    })
 
-  it('GIVEN a word that is a prefix or substring of a command THEN only the exact token matches', async () => {
-    const { say } = await start()
-    expect(await say(groupAtMessage({ content: '/rolling' }))).toEqual(['rolling is not roll'])
-    expect(await say(groupAtMessage({ content: '/rol 3' }), 0)).toEqual([])
-    expect(await say(groupAtMessage({ content: 'please /roll' }), 0)).toEqual([])
-  })
+    describe('command matching', () => {
+      it('GIVEN prefixes, mentions, aliases and Chinese names THEN the right command runs in each scene', async () => {
+        const { say, platform } = await start()
+        expect(await say(groupAtMessage({ content: ' /roll 20' }))).toEqual(['🎲 4'])
+        expect(await say(groupAtMessage({ content: ' roll 20' }))).toEqual(['🎲 4']) // group @-messages need no prefix
+        expect(await say(guildAtMessage({ content: '/r' }))).toEqual(['🎲 4']) // guildAtMessage starts with <@!bot>
+        expect(await say(c2cMessage({ content: '掷 3' }))).toEqual(['🎲 3'])
+        expect(await say(directMessage({ content: '/ROLL' }))).toEqual(['🎲 4'])
+        expect(platform.sent.map((message) => message.scene)).toEqual(['group', 'group', 'channel', 'c2c', 'dm'])
+      })
 
-  it('GIVEN __proto__, constructor or toString as a command THEN nothing breaks and nothing answers', async () => {
-    const { say, bot } = await start()
-    for (const word of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
-      expect(await say(groupAtMessage({ content: `/${word} x` }), 0)).toEqual([])
-    }
-    expect(bot.client.metrics().counters.events_failed).toBeUndefined()
-    expect(await say(groupAtMessage({ content: '/roll' }))).toEqual(['🎲 4'])
-  })
+      it('GIVEN a word that is a prefix or substring of a command THEN only the exact token matches', async () => {
+        const { say } = await start()
+        expect(await say(groupAtMessage({ content: '/rolling' }))).toEqual(['rolling is not roll'])
+        expect(await say(groupAtMessage({ content: '/rol 3' }), 0)).toEqual([])
+        expect(await say(groupAtMessage({ content: 'please /roll' }), 0)).toEqual([])
+      })
 
-  it('GIVEN a guild message that does not mention the bot and has no prefix THEN it is ignored; scene filters apply', async () => {
-    const { say } = await start()
-    expect(await say({ t: 'AT_MESSAGE_CREATE', d: { ...guildAtMessage({ content: 'x' }).d as object, content: 'roll 3' } }, 0)).toEqual([])
-    expect(await say(c2cMessage({ content: '/where' }), 0)).toEqual([])
-    expect(await say(groupAtMessage({ content: '/where' }))).toEqual(['group only'])
-  })
-})
+      it('GIVEN __proto__, constructor or toString as a command THEN nothing breaks and nothing answers', async () => {
+        const { say, bot } = await start()
+        for (const word of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+          expect(await say(groupAtMessage({ content: `/${word} x` }), 0)).toEqual([])
+        }
+        expect(bot.client.metrics().counters.events_failed).toBeUndefined()
+        expect(await say(groupAtMessage({ content: '/roll' }))).toEqual(['🎲 4'])
+      })
 
-describe('typed arguments', () => {
-  it('GIVEN flags in every form and negative numbers THEN they parse as values', async () => {
-    const { say } = await start()
-    expect(await say(groupAtMessage({ content: '/roll 20 --times 3' }))).toEqual(['🎲 4 4 4'])
-    expect(await say(groupAtMessage({ content: '/roll --times=2 20 --loud' }))).toEqual(['🎲 4 4!'])
-    expect(await say(groupAtMessage({ content: '/roll -t 2' }))).toEqual(['🎲 4 4'])
-    expect(await say(groupAtMessage({ content: '/offset -5' }))).toEqual(['n=-5'])
-    expect(await say(groupAtMessage({ content: '/echo "quoted words"  and  more' }))).toEqual(['group:user:"quoted words"  and  more'])
-  })
+      it('GIVEN a guild message that does not mention the bot and has no prefix THEN it is ignored; scene filters apply', async () => {
+        const { say } = await start()
+        expect(await say({ t: 'AT_MESSAGE_CREATE', d: { ...guildAtMessage({ content: 'x' }).d as object, content: 'roll 3' } }, 0)).toEqual([])
+        expect(await say(c2cMessage({ content: '/where' }), 0)).toEqual([])
+        expect(await say(groupAtMessage({ content: '/where' }))).toEqual(['group only'])
+      })
+    })
 
-  it('GIVEN a bad argument THEN the user is told which, why and the usage (zh-CN by default) and the handler does not run', async () => {
-    const { say } = await start()
-    const [answer] = await say(groupAtMessage({ content: '/roll x' }))
-    expect(answer).toMatch(/^参数 sides 无效：/)
-    expect(answer).toContain('用法：/roll [sides] [--times <times>] [--loud]')
-    expect((await say(groupAtMessage({ content: '/roll 1' })))[0]).toMatch(/参数 sides 无效：.*2/)
-    expect((await say(groupAtMessage({ content: '/roll --times 11' })))[0]).toMatch(/^选项 --times 无效/)
-    expect((await say(groupAtMessage({ content: '/roll --nope' })))[0]).toMatch(/^未知选项 --nope/)
-    expect((await say(groupAtMessage({ content: '/echo' })))[0]).toMatch(/^缺少参数 text/)
-    expect((await say(groupAtMessage({ content: '/echo "open' })))[0]).toMatch(/引号没有闭合/)
-  })
+    describe('typed arguments', () => {
+      it('GIVEN flags in every form and negative numbers THEN they parse as values', async () => {
+        const { say } = await start()
+        expect(await say(groupAtMessage({ content: '/roll 20 --times 3' }))).toEqual(['🎲 4 4 4'])
+        expect(await say(groupAtMessage({ content: '/roll --times=2 20 --loud' }))).toEqual(['🎲 4 4!'])
+        expect(await say(groupAtMessage({ content: '/roll -t 2' }))).toEqual(['🎲 4 4'])
+        expect(await say(groupAtMessage({ content: '/offset -5' }))).toEqual(['n=-5'])
+        expect(await say(groupAtMessage({ content: '/echo "quoted words"  and  more' }))).toEqual(['group:user:"quoted words"  and  more'])
+      })
 
-  it('GIVEN locale en and an overridden message THEN replies use them', async () => {
-    const { say } = await start({ locale: 'en', messages: { FLAG_UNKNOWN: (p) => `no such flag: ${p.name}` } })
-    expect((await say(groupAtMessage({ content: '/roll x' })))[0]).toMatch(/^Invalid argument sides: .*\nUsage: \/roll/)
-    expect(await say(groupAtMessage({ content: '/roll --nope' }))).toEqual(['no such flag: nope'])
-  })
-})
+      it('GIVEN a bad argument THEN the user is told which, why and the usage (zh-CN by default) and the handler does not run', async () => {
+        const { say } = await start()
+        const [answer] = await say(groupAtMessage({ content: '/roll x' }))
+        expect(answer).toMatch(/^参数 sides 无效：/)
+        expect(answer).toContain('用法：/roll [sides] [--times <times>] [--loud]')
+        expect((await say(groupAtMessage({ content: '/roll 1' })))[0]).toMatch(/参数 sides 无效：.*2/)
+        expect((await say(groupAtMessage({ content: '/roll --times 11' })))[0]).toMatch(/^选项 --times 无效/)
+        expect((await say(groupAtMessage({ content: '/roll --nope' })))[0]).toMatch(/^未知选项 --nope/)
+        expect((await say(groupAtMessage({ content: '/echo' })))[0]).toMatch(/^缺少参数 text/)
+        expect((await say(groupAtMessage({ content: '/echo "open' })))[0]).toMatch(/引号没有闭合/)
+      })
 
-describe('handlers, events, DI and isolation', () => {
-  it('GIVEN a handler that throws THEN the user gets a short error, the failure is counted, and the bot keeps answering', async () => {
-    const { say, bot } = await start()
-    expect(await say(groupAtMessage({ content: '/boom' }))).toEqual(['处理命令时出错了，请稍后再试。'])
-    await bot.client.idle()
-    expect(bot.client.metrics().counters.events_failed).toEqual({ 'event="GROUP_AT_MESSAGE_CREATE"': 1 })
-    expect(await say(groupAtMessage({ content: '/roll' }))).toEqual(['🎲 4'])
-  })
+      it('GIVEN locale en and an overridden message THEN replies use them', async () => {
+        const { say } = await start({ locale: 'en', messages: { FLAG_UNKNOWN: (p) => `no such flag: ${p.name}` } })
+        expect((await say(groupAtMessage({ content: '/roll x' })))[0]).toMatch(/^Invalid argument sides: .*\nUsage: \/roll/)
+        expect(await say(groupAtMessage({ content: '/roll --nope' }))).toEqual(['no such flag: nope'])
+      })
+    })
 
-  it('GIVEN @OnEvent THEN the typed event handler runs and replies with event_id; intents are derived from controllers', async () => {
-    const { say, platform, bot } = await start()
-    expect(await say(groupAddRobot({ groupOpenid: 'g-new' }))).toEqual(['Hi g-new! /roll'])
-    expect(platform.sent.at(-1)!.body.event_id).toBeDefined()
-    // GROUP_AND_C2C_EVENT (group, c2c), PUBLIC_GUILD_MESSAGES (guild @), DIRECT_MESSAGE (dm)
-    expect(bot.client.intents).toBe((1 << 25) | (1 << 30) | (1 << 12))
-  })
+    describe('handlers, events, DI and isolation', () => {
+      it('GIVEN a handler that throws THEN the user gets a short error, the failure is counted, and the bot keeps answering', async () => {
+        const { say, bot } = await start()
+        expect(await say(groupAtMessage({ content: '/boom' }))).toEqual(['处理命令时出错了，请稍后再试。'])
+        await bot.client.idle()
+        expect(bot.client.metrics().counters.events_failed).toEqual({ 'event="GROUP_AT_MESSAGE_CREATE"': 1 })
+        expect(await say(groupAtMessage({ content: '/roll' }))).toEqual(['🎲 4'])
+      })
 
-  it('GIVEN a provider override THEN the controller gets it by constructor injection', async () => {
-    const fixed = new RandomService()
-    fixed.next = 6
-    const { say } = await start({ providers: [{ token: RandomService, useValue: fixed }] })
-    expect(await say(groupAtMessage({ content: '/roll 20' }))).toEqual(['🎲 6'])
-  })
+      it('GIVEN @OnEvent THEN the typed event handler runs and replies with event_id; intents are derived from controllers', async () => {
+        const { say, platform, bot } = await start()
+        expect(await say(groupAddRobot({ groupOpenid: 'g-new' }))).toEqual(['Hi g-new! /roll'])
+        expect(platform.sent.at(-1)!.body.event_id).toBeDefined()
+        // GROUP_AND_C2C_EVENT (group, c2c), PUBLIC_GUILD_MESSAGES (guild @), DIRECT_MESSAGE (dm)
+        expect(bot.client.intents).toBe((1 << 25) | (1 << 30) | (1 << 12))
+      })
 
-  it('GIVEN two bots in one process THEN they share neither handlers nor singletons', async () => {
-    @Controller()
-    class Counter {
-      constructor(@Inject('label') private readonly label: string) {}
-      count = 0
-      @Command('count')
-      run() {
-        return `${this.label}:${++this.count}`
-      }
-    }
-    // Two apps (two platforms), like two real bots in one process.
-    const a = await start({ controllers: [Counter], providers: [{ token: 'label', useValue: 'A' }], prefixes: ['!'] })
-    const b = await start({ controllers: [Dice], providers: [RandomService], prefixes: ['#'] })
-    expect(await a.say(groupAtMessage({ content: '!count' }))).toEqual(['A:1'])
-    expect(await a.say(groupAtMessage({ content: '!count' }))).toEqual(['A:2'])
-    expect(await b.say(groupAtMessage({ content: '#roll' }))).toEqual(['🎲 4'])
-    expect(a.bot.container.resolve(Counter)).not.toBe(undefined)
-    expect(b.bot.container.isRegistered(Counter)).toBe(false)
-    expect(await b.say(groupAtMessage({ content: '#count' }), 0)).toEqual([])
-    expect(a.bot.container.isRegistered(RandomService, true)).toBe(false)
-    expect(b.bot.container.resolve(RandomService)).toBe(b.bot.container.resolve(RandomService))
-  })
+      it('GIVEN a provider override THEN the controller gets it by constructor injection', async () => {
+        const fixed = new RandomService()
+        fixed.next = 6
+        const { say } = await start({ providers: [{ token: RandomService, useValue: fixed }] })
+        expect(await say(groupAtMessage({ content: '/roll 20' }))).toEqual(['🎲 6'])
+      })
 
-  it('GIVEN a class without @Controller or two commands with one name THEN createBot says what to fix', () => {
-    class Plain {}
-    expect(() => createBot({ appId: '1', secret: 's', logLevel: 'silent', controllers: [Plain] })).toThrow(/Plain is not a controller: decorate the class with @Controller/)
-    @Controller()
-    class Clash {
-      @Command('r')
-      r() {
-        return 'x'
-      }
-    }
-    expect(() => createBot({ appId: '1', secret: 's', logLevel: 'silent', controllers: [Dice, Clash], providers: [RandomService] })).toThrow(/Two commands answer to "r": Dice.roll and Clash.r/)
+      it('GIVEN two bots in one process THEN they share neither handlers nor singletons', async () => {
+        @Controller()
+        class Counter {
+          constructor(@Inject('label') private readonly label: string) {}
+          count = 0
+          @Command('count')
+          run() {
+            return `${this.label}:${++this.count}`
+          }
+        }
+        // Two apps (two platforms), like two real bots in one process.
+        const a = await start({ controllers: [Counter], providers: [{ token: 'label', useValue: 'A' }], prefixes: ['!'] })
+        const b = await start({ controllers: [Dice], providers: [RandomService], prefixes: ['#'] })
+        expect(await a.say(groupAtMessage({ content: '!count' }))).toEqual(['A:1'])
+        expect(await a.say(groupAtMessage({ content: '!count' }))).toEqual(['A:2'])
+        expect(await b.say(groupAtMessage({ content: '#roll' }))).toEqual(['🎲 4'])
+        expect(a.bot.container.resolve(Counter)).not.toBe(undefined)
+        expect(b.bot.container.isRegistered(Counter)).toBe(false)
+        expect(await b.say(groupAtMessage({ content: '#count' }), 0)).toEqual([])
+        expect(a.bot.container.isRegistered(RandomService, true)).toBe(false)
+        expect(b.bot.container.resolve(RandomService)).toBe(b.bot.container.resolve(RandomService))
+      })
+
+      it('GIVEN a class without @Controller or two commands with one name THEN createBot says what to fix', () => {
+        class Plain {}
+        expect(() => createBot({ appId: '1', secret: 's', logLevel: 'silent', controllers: [Plain] })).toThrow(/Plain is not a controller: decorate the class with @Controller/)
+        @Controller()
+        class Clash {
+          @Command('r')
+          r() {
+            return 'x'
+          }
+        }
+        expect(() => createBot({ appId: '1', secret: 's', logLevel: 'silent', controllers: [Dice, Clash], providers: [RandomService] })).toThrow(/Two commands answer to "r": Dice.roll and Clash.r/)
+      })
+    })
   })
-})
+}
