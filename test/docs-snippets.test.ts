@@ -1,69 +1,122 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { afterAll, describe, expect, it } from 'vitest'
 
+/**
+ * Every ```ts block in docs/*.md must compile against the workspace packages (`@qqbot/core`,
+ * `@qqbot/fake-platform` resolve to their `src/` through the `source` export condition). Blocks marked
+ * ```ts-fragment are not meant to compile alone and are skipped. Each block is written to its own module
+ * in test/.snippets-tmp/<run>/ (so top-level await works and names never collide) and type-checked in one program.
+ */
+
 const root = fileURLToPath(new URL('..', import.meta.url))
 const docsDir = join(root, 'docs')
-const workDir = join(root, 'test', '.snippets-tmp')
+const tmpRoot = join(root, 'test', '.snippets-tmp')
+// One directory per run: two runs at once (a watcher and `npm test`) must not delete each other's files.
+const workDir = join(tmpRoot, `${process.pid}-${Date.now().toString(36)}`)
 
 interface Snippet {
-  file: string
+  /** docs/<file>.md */
+  doc: string
+  /** 1-based line in the doc of the snippet's first code line */
   line: number
   code: string
 }
 
-/** Every ```ts block in docs/*.md (```ts-fragment blocks are not meant to compile alone and are skipped). */
+const OPENING_FENCE = /^(\s*)```(\S*)\s*$/
+
 function collectSnippets(): Snippet[] {
   const snippets: Snippet[] = []
-  for (const name of readdirSync(docsDir).filter((file) => file.endsWith('.md'))) {
+  for (const name of readdirSync(docsDir).filter((file) => file.endsWith('.md')).sort()) {
     const lines = readFileSync(join(docsDir, name), 'utf8').split('\n')
     for (let i = 0; i < lines.length; i++) {
-      if (lines[i]!.trim() !== '```ts') continue
-      const start = i + 1
-      let end = start
+      const open = OPENING_FENCE.exec(lines[i]!)
+      if (!open) continue
+      const [, indent = '', lang] = open
+      let end = i + 1
       while (end < lines.length && lines[end]!.trim() !== '```') end++
-      snippets.push({ file: name, line: start + 1, code: lines.slice(start, end).join('\n') })
+      if (end === lines.length) throw new Error(`docs/${name}:${i + 1}: code block is never closed`)
+      if (lang === 'ts' || lang === 'typescript') {
+        const code = lines.slice(i + 1, end).map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
+        snippets.push({ doc: `docs/${name}`, line: i + 2, code: code.join('\n') })
+      }
       i = end
     }
   }
   return snippets
 }
 
+/** tsconfig.base.json's compiler options, minus emit, plus what tests use to resolve workspace sources. */
+function compilerOptions(): ts.CompilerOptions {
+  const base = ts.readConfigFile(join(root, 'tsconfig.base.json'), (path) => ts.sys.readFile(path))
+  if (base.error) throw new Error(ts.flattenDiagnosticMessageText(base.error.messageText, '\n'))
+  const { options, errors } = ts.convertCompilerOptionsFromJson(base.config.compilerOptions, root)
+  if (errors.length > 0) throw new Error(errors.map((error) => ts.flattenDiagnosticMessageText(error.messageText, '\n')).join('\n'))
+  return {
+    ...options,
+    composite: false,
+    declaration: false,
+    declarationMap: false,
+    sourceMap: false,
+    incremental: false,
+    noEmit: true,
+    skipLibCheck: true,
+    customConditions: ['source'],
+    types: ['node'],
+  }
+}
+
+/** A snippet that must fail: proves that diagnostics in snippet files are reported and the packages resolve to their sources. */
+const CANARY = `import { createClient } from '@qqbot/core'\ncreateClient({ appId: 102000001, secret: 'secret' })\n`
+
 describe('docs snippets', () => {
-  afterAll(() => rmSync(workDir, { recursive: true, force: true }))
+  afterAll(() => {
+    rmSync(workDir, { recursive: true, force: true })
+    try {
+      rmdirSync(tmpRoot) // only when no other run is using it
+    } catch {
+      // not empty, or already gone
+    }
+  })
 
   it('GIVEN every ts snippet in docs/ THEN it type-checks against the workspace packages', () => {
     const snippets = collectSnippets()
-    expect(snippets.length).toBeGreaterThan(5)
-    rmSync(workDir, { recursive: true, force: true })
+    expect(snippets.length).toBeGreaterThan(10)
+
     mkdirSync(workDir, { recursive: true })
     const files = snippets.map((snippet, index) => {
-      const path = join(workDir, `snippet-${index}.ts`)
+      const path = join(workDir, `${snippet.doc.replace(/^docs\/|\.md$/g, '')}-L${snippet.line}-${index}.ts`)
       writeFileSync(path, `${snippet.code}\nexport {}\n`)
       return path
     })
-    const program = ts.createProgram(files, {
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      customConditions: ['source'],
-      types: ['node'],
-      experimentalDecorators: true,
-      emitDecoratorMetadata: true,
-    })
-    const problems = ts
-      .getPreEmitDiagnostics(program)
-      .filter((diagnostic) => diagnostic.file && files.includes(diagnostic.file.fileName))
+    const canary = join(workDir, 'canary.ts')
+    writeFileSync(canary, CANARY)
+
+    const program = ts.createProgram([...files, canary], compilerOptions())
+    // Diagnostics of the snippet files only: checking every workspace source file as well would triple the time.
+    const diagnostics: ts.Diagnostic[] = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()]
+    for (const file of [...files, canary]) {
+      const sourceFile = program.getSourceFile(file)
+      if (!sourceFile) throw new Error(`${file} is not part of the program`)
+      diagnostics.push(...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile))
+    }
+
+    const canaryErrors = diagnostics.filter((diagnostic) => diagnostic.file?.fileName === canary)
+    expect(canaryErrors.map((diagnostic) => diagnostic.code)).toContain(2322)
+    const sources = program.getSourceFiles().map((file) => file.fileName)
+    expect(sources.some((file) => file.endsWith('/packages/core/src/index.ts'))).toBe(true)
+    expect(sources.some((file) => file.endsWith('/packages/fake-platform/src/index.ts'))).toBe(true)
+
+    const problems = diagnostics
+      .filter((diagnostic) => diagnostic.file === undefined || files.includes(diagnostic.file.fileName))
       .map((diagnostic) => {
-        const index = files.indexOf(diagnostic.file!.fileName)
-        const { line } = diagnostic.file!.getLineAndCharacterOfPosition(diagnostic.start ?? 0)
-        const snippet = snippets[index]!
-        return `docs/${snippet.file}:${snippet.line + line}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`
+        const text = `TS${diagnostic.code}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`
+        if (!diagnostic.file) return `(compiler options) ${text}`
+        const snippet = snippets[files.indexOf(diagnostic.file.fileName)]!
+        const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0)
+        return `${snippet.doc}:${snippet.line + line}:${character + 1}: ${text}`
       })
     expect(problems).toEqual([])
   })

@@ -66,7 +66,7 @@ export class AccessTokenManager implements TokenProvider {
         timer.unref()
         return { cancel: () => clearTimeout(timer) }
       })
-    options.scrubber?.add(options.secret)
+    options.scrubber?.add(options.secret, { pinned: true })
   }
 
   getToken(): Promise<string> {

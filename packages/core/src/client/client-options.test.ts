@@ -48,3 +48,30 @@ describe('createClient options', () => {
     expect(createClient({ ...base, intents: 5 }).intents).toBe(5)
   })
 })
+
+describe('handler fan-out', () => {
+  it('GIVEN several handlers and one throws synchronously THEN the others still run and the error is reported', async () => {
+    const { startFakePlatform, groupAtMessage } = await import('@qqbot/fake-platform')
+    const platform = await startFakePlatform()
+    const client = createClient({ ...base, appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, gateway: { identifyIntervalMs: 0 } })
+    const ran: string[] = []
+    const errors: unknown[] = []
+    client.onAny(() => void ran.push('any'))
+    client.on('GROUP_AT_MESSAGE_CREATE', () => {
+      throw new Error('sync failure')
+    })
+    client.on('GROUP_AT_MESSAGE_CREATE', () => void ran.push('second'))
+    client.onHandlerError((error) => errors.push(error))
+    try {
+      await client.start()
+      const event = groupAtMessage({ content: 'x' })
+      platform.dispatch(event.t, event.d)
+      for (let i = 0; i < 250 && !(ran.length === 2 && errors.length === 1); i++) await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(ran).toEqual(['any', 'second'])
+      expect((errors[0] as Error).message).toBe('sync failure')
+    } finally {
+      await client.stop()
+      await platform.close()
+    }
+  })
+})

@@ -57,7 +57,7 @@ export class QQBotClient {
   constructor(private readonly options: ClientOptions) {
     validateOptions(options)
     const scrubber = new SecretScrubber()
-    scrubber.add(options.secret)
+    scrubber.add(options.secret, { pinned: true })
     this.logger =
       options.logger ?? createLogger({ level: options.logLevel, destination: options.logDestination, scrubber, base: { bot: options.appId } })
     const hosts = resolveHosts(options.hosts)
@@ -217,10 +217,21 @@ export class QQBotClient {
     const named = this.handlers.get(event.name)
     if (this.anyHandlers.length === 0 && named?.length === 1) return named[0]!(event)
     const results: unknown[] = []
-    for (const handler of this.anyHandlers) results.push(handler(event))
-    if (named) for (const handler of named) results.push(handler(event))
-    return Promise.all(results)
+    // Every handler runs even when an earlier one throws synchronously; all failures are reported.
+    for (const handler of [...this.anyHandlers, ...(named ?? [])]) {
+      try {
+        results.push(handler(event))
+      } catch (error) {
+        results.push(Promise.reject(error))
+      }
+    }
+    return Promise.allSettled(results).then((settled) => {
+      const errors = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []))
+      if (errors.length === 1) throw errors[0]
+      if (errors.length > 1) throw new AggregateError(errors, `${errors.length} handlers failed for ${event.name}`)
+    })
   }
+
 }
 
 /** Creates the core runtime of a bot. */

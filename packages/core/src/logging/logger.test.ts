@@ -71,3 +71,14 @@ describe('the client never logs its secret or tokens', () => {
     for (const token of tokens) expect(text).not.toContain(token)
   })
 })
+
+describe('SecretScrubber retention', () => {
+  it('GIVEN many rotated tokens THEN the pinned AppSecret is still scrubbed, and only old tokens are forgotten', () => {
+    const scrubber = new SecretScrubber()
+    scrubber.add('the-app-secret-value', { pinned: true })
+    for (let i = 0; i < 40; i++) scrubber.add(`access-token-number-${i}`)
+    expect(scrubber.scrub('x the-app-secret-value y')).toBe('x [redacted] y')
+    expect(scrubber.scrub('access-token-number-39')).toBe('[redacted]')
+    expect(scrubber.scrub('access-token-number-0')).toBe('access-token-number-0')
+  })
+})

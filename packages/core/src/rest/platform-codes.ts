@@ -1,7 +1,7 @@
 /** What to do about the platform's error codes we know (protocol.md §7). Used in error messages and docs. */
 export const PLATFORM_CODE_HINTS: ReadonlyMap<number, string> = new Map([
   [11241, 'The request carried no access token.'],
-  [11242, 'Token check failed; retry once.'],
+  [11242, 'The token check failed; if it persists, check the AppID and AppSecret.'],
   [11243, 'The access token is wrong.'],
   [11244, 'The access token expired or does not exist; the client refreshes it and retries once.'],
   [11245, 'The legacy fixed token (Bot appid.token) is disabled; authenticate with the AppSecret.'],
