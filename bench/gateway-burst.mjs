@@ -10,6 +10,7 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url))
 const impls = [
   { name: 'raw floor', file: 'bot-raw.mjs' },
   { name: '@qqbot/core', file: 'bot-core.mjs' },
+  { name: '@qqbot/framework', file: 'bot-framework.mjs' },
 ]
 // BENCH_PROFILE=dir writes a CPU profile of each bot process there.
 const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
