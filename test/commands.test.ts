@@ -216,6 +216,21 @@ for (const mode of ['gateway', 'webhook'] as const) {
         expect(b.bot.container.resolve(RandomService)).toBe(b.bot.container.resolve(RandomService))
       })
 
+      it('GIVEN a controller whose dependency is not provided THEN start() fails at once and says what to register', async () => {
+        class Unregistered {}
+        @Controller()
+        class NeedsIt {
+          constructor(@Inject('missing-token') readonly dep: Unregistered) {}
+          @Command('x')
+          x() {
+            return 'x'
+          }
+        }
+        const bot = createBot({ appId: '1', secret: 's', logLevel: 'silent', controllers: [NeedsIt] })
+        await expect(bot.start()).rejects.toThrow(/Cannot create controller NeedsIt: .*missing-token.*providers/)
+        await bot.stop()
+      })
+
       it('GIVEN a class without @Controller or two commands with one name THEN createBot says what to fix', () => {
         class Plain {}
         expect(() => createBot({ appId: '1', secret: 's', logLevel: 'silent', controllers: [Plain] })).toThrow(/Plain is not a controller: decorate the class with @Controller/)

@@ -43,6 +43,8 @@ export class Bot {
   private readonly messages: MessageTable
   private readonly zodLocale
   private botId: string | undefined
+  /** Controller prototype → its singleton (resolved on first use from this bot's container). */
+  private readonly instances = new Map<object, () => Record<string | symbol, (...args: unknown[]) => unknown>>()
 
   constructor(private readonly options: BotOptions) {
     this.client = createClient(options)
@@ -56,6 +58,16 @@ export class Bot {
 
   /** Resolves the controllers (so a missing dependency fails here, not at the first message), then connects. */
   async start(): Promise<void> {
+    for (const [prototype, resolve] of this.instances) {
+      try {
+        resolve()
+      } catch (error) {
+        const name = (prototype as { constructor: { name: string } }).constructor.name
+        throw new ConfigError(
+          `Cannot create controller ${name}: ${(error as Error).message.replace(/\s+/g, ' ').trim()}. Register what its constructor needs in createBot({ providers }), and mark service classes with @Injectable().`,
+        )
+      }
+    }
     try {
       this.botId = (await this.client.api.getMe()).id
     } catch (error) {
@@ -77,29 +89,21 @@ export class Bot {
   }
 
   private registerControllers(): void {
-    const pending: { controller: Constructor; instance: () => object }[] = []
     for (const controller of this.options.controllers) {
       const definition = typeof controller === 'function' ? definitionOf(controller) : undefined
       if (!definition?.decorated) {
         throw new ConfigError(`${(controller as { name?: string })?.name ?? String(controller)} is not a controller: decorate the class with @Controller().`)
       }
       this.container.registerSingleton(controller)
-      let instance: object | undefined
-      const resolve = () => (instance ??= this.container.resolve(controller))
-      pending.push({ controller, instance: resolve })
+      const instance = () => this.container.resolve(controller) as Record<string | symbol, (...args: unknown[]) => unknown>
+      this.instances.set(controller.prototype, instance)
       for (const command of definition.commands) this.registry.add(controller.prototype, command, definition.options.scenes)
       for (const handler of definition.events) {
-        this.client.on(handler.event, (event) => {
-          const target = resolve() as Record<string | symbol, (context: EventContext) => unknown>
-          return target[handler.method]!(new EventContext(event, this.client))
-        })
+        this.client.on(handler.event, (event) => instance()[handler.method]!(new EventContext(event, this.client)))
       }
     }
-    this.instances = new Map(pending.map(({ controller, instance }) => [controller.prototype as object, instance]))
     for (const scene of this.registry.scenes()) this.client.on(COMMAND_EVENTS[scene], (event) => this.onMessage(event as DispatchedEvent))
   }
-
-  private instances = new Map<object, () => object>()
 
   private async onMessage(event: DispatchedEvent): Promise<void> {
     const scene = sceneOf(event.name)
@@ -124,7 +128,7 @@ export class Bot {
   }
 
   private async run(command: RegisteredCommand, context: CommandContext, values: Map<number, unknown>): Promise<void> {
-    const target = this.instances.get(command.controller)!() as Record<string | symbol, (...args: unknown[]) => unknown>
+    const target = this.instances.get(command.controller)!()
     const method = target[command.definition.method]!
     const arity = Math.max(method.length, ...command.definition.params.map((param) => param.index + 1))
     const args = Array.from({ length: arity }, (_, index) => (values.has(index) ? values.get(index) : context))
