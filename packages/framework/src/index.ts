@@ -5,9 +5,10 @@
 import 'reflect-metadata'
 
 export { createBot, Bot, type BotOptions, type Provider } from './bot/create-bot.js'
-export { Controller, Command, OnEvent, Arg, Rest, Flag, Injectable, Inject } from './decorators/decorators.js'
+export { Controller, Command, OnEvent, Arg, Rest, Flag, Injectable, Inject, UseGuards } from './decorators/decorators.js'
+export { Cooldown, cooldown, GuildAdminOnly, guildAdminOnly, GUILD_ADMIN_ROLES, type CooldownOptions } from './guards/built-in-guards.js'
 export { CommandContext, EventContext, sceneOf } from './context/contexts.js'
-export type { Scene, ControllerOptions, CommandOptions } from './metadata/controller-metadata.js'
+export type { Scene, ControllerOptions, CommandOptions, Guard, GuardContext } from './metadata/controller-metadata.js'
 export { MESSAGES, type MessageId, type MessageTable, type Locale, type MessageParams } from './i18n/messages.js'
 export { usageOf } from './commands/command-registry.js'
 export {

@@ -5,8 +5,10 @@ import { CommandRegistry, type RegisteredCommand } from '../commands/command-reg
 import { parseArguments, type ArgumentFailure } from '../commands/argument-parser.js'
 import { splitCommandWord, stripPrefix } from '../commands/prefix-matcher.js'
 import { COMMAND_EVENTS, CommandContext, EventContext, sceneOf } from '../context/contexts.js'
+import type { Scene } from '../metadata/controller-metadata.js'
 import { MESSAGES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
-import { definitionOf } from '../metadata/controller-metadata.js'
+import { definitionOf, type Guard } from '../metadata/controller-metadata.js'
+import { renderCommandHelp, renderHelpList } from '../help/help-renderer.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Constructor<T = object> = new (...args: any[]) => T
@@ -32,6 +34,8 @@ export interface BotOptions extends ClientOptions {
   locale?: Locale
   /** Override any reply text by its identifier. */
   messages?: Partial<MessageTable>
+  /** The built-in help command's names (default `['help', '帮助']`); `false` turns it off. A command of yours with the same name wins. */
+  help?: string[] | false
 }
 
 /** A bot built from controllers: the core client plus a command registry and a DI container of its own. */
@@ -43,6 +47,8 @@ export class Bot {
   private readonly messages: MessageTable
   private readonly zodLocale
   private botId: string | undefined
+  /** State that belongs to this bot alone (cooldown clocks and other guard state). */
+  private readonly store = new Map<unknown, unknown>()
   /** Controller prototype → its singleton (resolved on first use from this bot's container). */
   private readonly instances = new Map<object, () => Record<string | symbol, (...args: unknown[]) => unknown>>()
 
@@ -97,7 +103,7 @@ export class Bot {
       this.container.registerSingleton(controller)
       const instance = () => this.container.resolve(controller) as Record<string | symbol, (...args: unknown[]) => unknown>
       this.instances.set(controller.prototype, instance)
-      for (const command of definition.commands) this.registry.add(controller.prototype, command, definition.options.scenes)
+      for (const command of definition.commands) this.registry.add(controller.prototype, command, definition.options.scenes, definition.guards)
       for (const handler of definition.events) {
         this.client.on(handler.event, (event) => instance()[handler.method]!(new EventContext(event, this.client)))
       }
@@ -117,14 +123,49 @@ export class Bot {
     if (text === undefined) return
     const { word, rest } = splitCommandWord(text)
     const command = word ? this.registry.find(word) : undefined
-    if (!command || (command.scenes && !command.scenes.includes(scene))) return
-    const context = new CommandContext(event, this.client, scene, command.definition.name, rest)
+    if (!command) {
+      if (word && this.isHelpWord(word)) await this.help(event, scene, word, rest)
+      return
+    }
+    if (command.scenes && !command.scenes.includes(scene)) return
+    const context = new CommandContext(event, this.client, scene, command.definition.name, rest, this.store, this.messages)
     const parsed = parseArguments(rest, command.definition.params, command.syntax, this.zodLocale)
     if (!parsed.ok) {
       await context.reply(this.describeFailure(parsed.failure, command))
       return
     }
-    await this.run(command, context, parsed.values)
+    await this.guarded(command.guards, context, () => this.run(command, context, parsed.values))
+  }
+
+  /** Koa-style: each guard gets `next`; the handler runs only if every guard calls it. */
+  private guarded(guards: readonly Guard[], context: CommandContext, handler: () => Promise<void>): Promise<void> {
+    const dispatch = async (index: number): Promise<void> => {
+      if (index === guards.length) return handler()
+      let called = false
+      await guards[index]!(context, () => {
+        if (called) return Promise.reject(new Error(`A guard called next() twice for /${context.command}.`))
+        called = true
+        return dispatch(index + 1)
+      })
+    }
+    return dispatch(0)
+  }
+
+  private isHelpWord(word: string): boolean {
+    const names = this.options.help === false ? [] : (this.options.help ?? ['help', '帮助'])
+    return names.some((name) => name.toLowerCase() === word.toLowerCase())
+  }
+
+  private async help(event: DispatchedEvent, scene: Scene, word: string, rest: string): Promise<void> {
+    const prefix = this.options.prefixes?.[0] ?? '/'
+    const name = rest.trim().replace(new RegExp(`^${escapeRegExp(prefix)}`), '')
+    const context = new CommandContext(event, this.client, scene, word, rest, this.store, this.messages)
+    if (!name) return void (await context.reply(renderHelpList(this.registry.all(), scene, prefix, this.messages)))
+    const command = this.registry.find(name)
+    if (!command || (command.scenes && !command.scenes.includes(scene))) {
+      return void (await context.say('HELP_UNKNOWN', { name, usage: `${prefix}${word}` }))
+    }
+    await context.reply(renderCommandHelp(command, prefix, this.messages))
   }
 
   private async run(command: RegisteredCommand, context: CommandContext, values: Map<number, unknown>): Promise<void> {
@@ -146,6 +187,10 @@ export class Bot {
   private describeFailure(failure: ArgumentFailure, command: RegisteredCommand): string {
     return this.messages[failure.id]({ name: failure.name, reason: failure.reason, usage: command.usage })
   }
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 function isMessageBody(value: unknown): value is MessageBody {

@@ -1,11 +1,13 @@
 import { ConfigError } from '@qqbot/core'
-import type { CommandDefinition, ParamDefinition, Scene } from '../metadata/controller-metadata.js'
+import type { CommandDefinition, Guard, ParamDefinition, Scene } from '../metadata/controller-metadata.js'
 import { isSwitchSchema, syntaxOf, type CommandSyntax } from './argument-parser.js'
 
 /** One runnable command of one bot. */
 export interface RegisteredCommand {
   definition: CommandDefinition
   controller: object
+  /** Controller guards, then method guards. */
+  guards: readonly Guard[]
   scenes: readonly Scene[] | undefined
   syntax: CommandSyntax
   usage: string
@@ -23,10 +25,11 @@ export class CommandRegistry {
     private readonly firstPrefix: string,
   ) {}
 
-  add(controller: object, definition: CommandDefinition, controllerScenes: readonly Scene[] | undefined): void {
+  add(controller: object, definition: CommandDefinition, controllerScenes: readonly Scene[] | undefined, controllerGuards: readonly Guard[] = []): void {
     const command: RegisteredCommand = {
       definition,
       controller,
+      guards: [...controllerGuards, ...definition.guards],
       scenes: definition.options.scenes ?? controllerScenes,
       syntax: syntaxOf(definition.params),
       usage: usageOf(this.firstPrefix, definition.name, definition.params),
@@ -52,6 +55,11 @@ export class CommandRegistry {
     const scenes = new Set<Scene>()
     for (const command of this.byName.values()) for (const scene of command.scenes ?? (['guild', 'dm', 'group', 'c2c'] as const)) scenes.add(scene)
     return scenes
+  }
+
+  /** Every command once (not once per alias), in registration order. */
+  all(): RegisteredCommand[] {
+    return [...new Set(this.byName.values())]
   }
 
   get size(): number {

@@ -1,8 +1,9 @@
 import type { DispatchedEvent, EventPayloadMap, KnownEventName, QQBotClient, ReplyContent, SendResult } from '@qqbot/core'
-import type { Scene } from '../metadata/controller-metadata.js'
+import type { GuardContext, Scene } from '../metadata/controller-metadata.js'
+import type { MessageId, MessageParams, MessageTable } from '../i18n/messages.js'
 
 /** What a command handler gets: the message, where it came from, who sent it, and `reply()`. */
-export class CommandContext {
+export class CommandContext implements GuardContext {
   private replies = 0
 
   constructor(
@@ -13,7 +14,17 @@ export class CommandContext {
     readonly command: string,
     /** The text after the command word, as typed. */
     readonly argsText: string,
+    /** Storage that belongs to this bot (guards keep state here). */
+    readonly store: Map<unknown, unknown>,
+    private readonly messages: MessageTable,
   ) {}
+
+  /** Replies with one of the framework's texts, in the bot's language (and overrides). */
+  say(id: string, params: MessageParams = {}): Promise<SendResult> {
+    const render = this.messages[id as MessageId]
+    if (!render) return Promise.reject(new TypeError(`Unknown message id ${id}.`))
+    return this.reply(render(params))
+  }
 
   /** The sender: guild user id, group member openid, or C2C user openid. */
   get userId(): string | undefined {

@@ -2,7 +2,7 @@ import 'reflect-metadata'
 import { inject, injectable, type InjectionToken } from 'tsyringe'
 import type { KnownEventName } from '@qqbot/core'
 import type { z } from 'zod'
-import { addParam, definitionOf, takeParams, type CommandOptions, type ControllerOptions } from '../metadata/controller-metadata.js'
+import { addMethodGuards, addParam, definitionOf, takeMethodGuards, takeParams, type CommandOptions, type ControllerOptions, type Guard } from '../metadata/controller-metadata.js'
 
 type Constructor = new (...args: never[]) => object
 
@@ -30,7 +30,7 @@ export function Command(name: string, options: CommandOptions = {}): MethodDecor
     if (typeof name !== 'string' || name.trim() === '' || /\s/.test(name)) {
       throw new TypeError(`@Command name must be one word without spaces; got ${JSON.stringify(name)}.`)
     }
-    definitionOf(prototype.constructor, true)!.commands.push({ method, name, options, params: takeParams(prototype, method) })
+    definitionOf(prototype.constructor, true)!.commands.push({ method, name, options, params: takeParams(prototype, method), guards: takeMethodGuards(prototype, method) })
   }
 }
 
@@ -59,4 +59,15 @@ export function Flag(name: string, schema: z.ZodType, options: { short?: string;
 /** Injects a dependency registered under a token (a string, symbol or class) into a constructor parameter. */
 export function Inject(token: InjectionToken): ParameterDecorator {
   return inject(token) as ParameterDecorator
+}
+
+/**
+ * Runs guards before a command. On a class they wrap every command of the controller; on a method, that
+ * command. Order: class guards, then method guards, each in the order written.
+ */
+export function UseGuards(...guards: Guard[]): ClassDecorator & MethodDecorator {
+  return ((target: object, method?: string | symbol) => {
+    if (method === undefined) definitionOf(target, true)!.guards.push(...guards)
+    else addMethodGuards(target, method, guards)
+  }) as ClassDecorator & MethodDecorator
 }

@@ -1,12 +1,29 @@
 import { z } from 'zod'
 
 /** Stable identifiers of what the command layer tells users; each doubles as the key of its text. */
-export type MessageId = 'ARGUMENT_INVALID' | 'ARGUMENT_MISSING' | 'FLAG_UNKNOWN' | 'FLAG_INVALID' | 'UNCLOSED_QUOTE' | 'DANGLING_ESCAPE' | 'HANDLER_FAILED'
+export type MessageId =
+  | 'ARGUMENT_INVALID'
+  | 'ARGUMENT_MISSING'
+  | 'FLAG_UNKNOWN'
+  | 'FLAG_INVALID'
+  | 'UNCLOSED_QUOTE'
+  | 'DANGLING_ESCAPE'
+  | 'HANDLER_FAILED'
+  | 'COOLDOWN'
+  | 'NOT_ALLOWED'
+  | 'HELP_LIST'
+  | 'HELP_UNKNOWN'
+  | 'HELP_ALIASES'
+  | 'HELP_ARGUMENTS'
+  | 'HELP_OPTIONS'
+  | 'HELP_DEFAULT'
 
 export interface MessageParams {
   name?: string
   reason?: string
   usage?: string
+  seconds?: number
+  [key: string]: string | number | undefined
 }
 
 export type Locale = 'zh-CN' | 'en'
@@ -23,6 +40,14 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     UNCLOSED_QUOTE: (p) => `引号没有闭合，请补上结尾的引号或用 \\ 转义。${usage(p, '用法：')}`,
     DANGLING_ESCAPE: (p) => `命令以单独的 \\ 结尾，请删除它或在后面加上要转义的字符。${usage(p, '用法：')}`,
     HANDLER_FAILED: () => '处理命令时出错了，请稍后再试。',
+    COOLDOWN: (p) => `操作太频繁了，请 ${p.seconds} 秒后再试。`,
+    NOT_ALLOWED: () => '只有频道主或管理员可以使用这个命令。',
+    HELP_LIST: () => '可用命令：',
+    HELP_UNKNOWN: (p) => `没有名为 ${p.name} 的命令。发送 ${p.usage} 查看全部命令。`,
+    HELP_ALIASES: () => '别名：',
+    HELP_ARGUMENTS: () => '参数：',
+    HELP_OPTIONS: () => '选项：',
+    HELP_DEFAULT: (p) => `默认 ${p.name}`,
   },
   en: {
     ARGUMENT_INVALID: (p) => `Invalid argument ${p.name}: ${p.reason}${usage(p, 'Usage: ')}`,
@@ -32,6 +57,14 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     UNCLOSED_QUOTE: (p) => `A quote is not closed: add the closing quote or escape it with \\.${usage(p, 'Usage: ')}`,
     DANGLING_ESCAPE: (p) => `The command ends with a lone \\: remove it or add the character to escape.${usage(p, 'Usage: ')}`,
     HANDLER_FAILED: () => 'Something went wrong while handling that command. Please try again later.',
+    COOLDOWN: (p) => `Slow down: try again in ${p.seconds} s.`,
+    NOT_ALLOWED: () => 'Only the guild owner or an administrator can use this command.',
+    HELP_LIST: () => 'Commands:',
+    HELP_UNKNOWN: (p) => `There is no command called ${p.name}. Send ${p.usage} to see them all.`,
+    HELP_ALIASES: () => 'Aliases: ',
+    HELP_ARGUMENTS: () => 'Arguments:',
+    HELP_OPTIONS: () => 'Options:',
+    HELP_DEFAULT: (p) => `default ${p.name}`,
   },
 }
 

@@ -27,6 +27,26 @@ export interface CommandDefinition {
   name: string
   options: CommandOptions
   params: ParamDefinition[]
+  /** Guards on this method, outermost first. */
+  guards: Guard[]
+}
+
+/**
+ * A Koa-style guard around a command: call `next()` to continue (to the next guard, then the handler);
+ * return without calling it to stop. A guard may reply itself (`ctx.reply(...)`).
+ */
+export type Guard = (ctx: GuardContext, next: () => Promise<void>) => unknown
+
+/** What a guard sees: the command context (kept structural here so metadata does not import the runtime). */
+export interface GuardContext {
+  readonly scene: Scene
+  readonly command: string
+  readonly userId: string | undefined
+  readonly event: { readonly name: string; readonly data: unknown }
+  /** Storage that belongs to this bot (cooldowns keep their clocks here, so two bots never share them). */
+  readonly store: Map<unknown, unknown>
+  /** Replies in the bot's language by message id. */
+  say(id: string, params?: Record<string, string | number | undefined>): Promise<unknown>
 }
 
 export interface EventHandlerDefinition {
@@ -37,6 +57,8 @@ export interface EventHandlerDefinition {
 /** What the decorators recorded about one controller class: a description, not a registration. */
 export interface ControllerDefinition {
   options: ControllerOptions
+  /** Guards on the whole class, outermost first; they run before method guards. */
+  guards: Guard[]
   commands: CommandDefinition[]
   events: EventHandlerDefinition[]
   decorated: boolean
@@ -51,7 +73,7 @@ const pendingParams = new WeakMap<object, Map<string | symbol, ParamDefinition[]
  */
 export function definitionOf(controller: object, create = false): ControllerDefinition | undefined {
   let definition = definitions.get(controller)
-  if (!definition && create) definitions.set(controller, (definition = { options: {}, commands: [], events: [], decorated: false }))
+  if (!definition && create) definitions.set(controller, (definition = { options: {}, guards: [], commands: [], events: [], decorated: false }))
   return definition
 }
 
@@ -68,4 +90,28 @@ export function takeParams(prototype: object, method: string | symbol): ParamDef
   const list = pendingParams.get(prototype)?.get(method) ?? []
   pendingParams.get(prototype)?.delete(method)
   return list.sort((a, b) => a.index - b.index)
+}
+
+const pendingGuards = new WeakMap<object, Map<string | symbol, Guard[]>>()
+
+/**
+ * Method decorators apply bottom-up, and `@UseGuards` may sit above or below `@Command`, so method guards
+ * wait here and `@Command` (or the bot, at registration) collects them.
+ */
+export function addMethodGuards(prototype: object, method: string | symbol, guards: Guard[]): void {
+  const definition = definitionOf(prototype.constructor)
+  const command = definition?.commands.find((candidate) => candidate.method === method)
+  if (command) {
+    command.guards.unshift(...guards)
+    return
+  }
+  let byMethod = pendingGuards.get(prototype)
+  if (!byMethod) pendingGuards.set(prototype, (byMethod = new Map()))
+  byMethod.set(method, [...guards, ...(byMethod.get(method) ?? [])])
+}
+
+export function takeMethodGuards(prototype: object, method: string | symbol): Guard[] {
+  const guards = pendingGuards.get(prototype)?.get(method) ?? []
+  pendingGuards.get(prototype)?.delete(method)
+  return guards
 }

@@ -1,0 +1,62 @@
+import type { Guard, GuardContext } from '../metadata/controller-metadata.js'
+import { UseGuards } from '../decorators/decorators.js'
+
+export interface CooldownOptions {
+  /** Whose clock: each user, each channel/group/chat, or the whole bot. */
+  per: 'user' | 'channel' | 'global'
+  ms: number
+}
+
+/** A per-user, per-channel or global cooldown; a user who is too early is told how long to wait. */
+export function cooldown(options: CooldownOptions): Guard {
+  if (!Number.isFinite(options.ms) || options.ms <= 0) throw new TypeError(`cooldown ms must be a positive number of milliseconds; got ${options.ms}.`)
+  const clockKey = Symbol('cooldown')
+  return async (ctx, next) => {
+    let clocks = ctx.store.get(clockKey) as Map<string, number> | undefined
+    if (!clocks) ctx.store.set(clockKey, (clocks = new Map()))
+    const key = `${ctx.command}:${keyOf(ctx, options.per)}`
+    const now = Date.now()
+    const readyAt = clocks.get(key) ?? 0
+    if (now < readyAt) {
+      await ctx.say('COOLDOWN', { seconds: Math.ceil((readyAt - now) / 1000) })
+      return
+    }
+    clocks.set(key, now + options.ms)
+    sweep(clocks, now)
+    await next()
+  }
+}
+
+/** `@Cooldown({ per: 'user', ms: 3000 })` on a command or controller. */
+export function Cooldown(options: CooldownOptions): ClassDecorator & MethodDecorator {
+  return UseGuards(cooldown(options))
+}
+
+/** Guild role ids the platform assigns to owners and administrators (4 owner, 2 admin, 5 channel admin). */
+export const GUILD_ADMIN_ROLES: readonly string[] = ['2', '4', '5']
+
+/** Only guild owners and administrators; outside guilds (groups, C2C) the platform gives no roles, so it refuses. */
+export function guildAdminOnly(roles: readonly string[] = GUILD_ADMIN_ROLES): Guard {
+  return async (ctx, next) => {
+    const memberRoles = (ctx.event.data as { member?: { roles?: unknown } }).member?.roles
+    if (Array.isArray(memberRoles) && memberRoles.some((role) => roles.includes(String(role)))) return next()
+    await ctx.say('NOT_ALLOWED')
+  }
+}
+
+/** `@GuildAdminOnly()` on a command or controller. */
+export function GuildAdminOnly(roles?: readonly string[]): ClassDecorator & MethodDecorator {
+  return UseGuards(guildAdminOnly(roles))
+}
+
+function keyOf(ctx: GuardContext, per: CooldownOptions['per']): string {
+  if (per === 'global') return '*'
+  if (per === 'user') return ctx.userId ?? '?'
+  const d = ctx.event.data as { channel_id?: string; group_openid?: string; guild_id?: string; author?: { user_openid?: string } }
+  return d.channel_id ?? d.group_openid ?? d.author?.user_openid ?? d.guild_id ?? '?'
+}
+
+function sweep(clocks: Map<string, number>, now: number): void {
+  if (clocks.size < 10_000) return
+  for (const [key, readyAt] of clocks) if (readyAt <= now) clocks.delete(key)
+}

@@ -1,0 +1,46 @@
+import type { RegisteredCommand } from '../commands/command-registry.js'
+import type { MessageTable } from '../i18n/messages.js'
+import type { Scene } from '../metadata/controller-metadata.js'
+import { isSwitchSchema } from '../commands/argument-parser.js'
+
+/** `/help`: the commands usable in this scene, one per line with its description. */
+export function renderHelpList(commands: RegisteredCommand[], scene: Scene, prefix: string, messages: MessageTable): string {
+  const lines = [messages.HELP_LIST({})]
+  for (const command of commands) {
+    if (command.scenes && !command.scenes.includes(scene)) continue
+    const description = command.definition.options.description
+    lines.push(`${prefix}${command.definition.name}${description ? ` — ${description}` : ''}`)
+  }
+  return lines.join('\n')
+}
+
+/** `/help roll`: usage, aliases, and each argument and flag with its description and default. */
+export function renderCommandHelp(command: RegisteredCommand, prefix: string, messages: MessageTable): string {
+  const { definition } = command
+  const lines = [command.usage]
+  if (definition.options.description) lines.push(definition.options.description)
+  if (definition.options.aliases?.length) lines.push(`${messages.HELP_ALIASES({})}${definition.options.aliases.map((alias) => prefix + alias).join(', ')}`)
+  const args = definition.params.filter((param) => param.kind !== 'flag')
+  const flags = definition.params.filter((param) => param.kind === 'flag')
+  if (args.length > 0) {
+    lines.push(messages.HELP_ARGUMENTS({}))
+    for (const param of args) lines.push(`  ${param.name}${detail(param.description, param.schema, messages)}`)
+  }
+  if (flags.length > 0) {
+    lines.push(messages.HELP_OPTIONS({}))
+    for (const param of flags) {
+      const short = param.kind === 'flag' && param.short ? `, -${param.short}` : ''
+      const value = isSwitchSchema(param.schema) ? '' : ` <${param.name}>`
+      lines.push(`  --${param.name}${value}${short}${detail(param.description, param.schema, messages)}`)
+    }
+  }
+  return lines.join('\n')
+}
+
+function detail(description: string | undefined, schema: { safeParse(value: unknown): { success: boolean; data?: unknown } }, messages: MessageTable): string {
+  const parts: string[] = []
+  if (description) parts.push(description)
+  const empty = schema.safeParse(undefined)
+  if (empty.success && empty.data !== undefined) parts.push(messages.HELP_DEFAULT({ name: String(empty.data) }))
+  return parts.length > 0 ? `: ${parts.join('; ')}` : ''
+}
