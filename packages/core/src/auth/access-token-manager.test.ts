@@ -1,29 +1,37 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { startFakePlatform, type FakePlatform, type FakePlatformOptions } from '@qqbot/fake-platform'
 import { createLogger } from '../logging/logger.js'
 import { HttpTransport } from '../rest/http-transport.js'
 import { AccessTokenManager, parseExpiresIn, type AccessTokenManagerOptions } from './access-token-manager.js'
 import { TokenError } from './token-errors.js'
 
 const logger = createLogger({ level: 'silent' })
+const TOKEN_PATH = '/app/getAppAccessToken'
 let platform: FakePlatform | undefined
 let transport: HttpTransport | undefined
 afterEach(async () => {
+  vi.restoreAllMocks()
   await transport?.close()
   await platform?.close()
   transport = platform = undefined
 })
 
+interface Scheduled {
+  callback: () => void
+  delayMs: number
+  cancelled: boolean
+}
+
 /** A manager and a fake platform sharing one controllable clock, with the refresh timer captured instead of run. */
-async function setup(overrides: Partial<AccessTokenManagerOptions> = {}) {
+async function setup(overrides: Partial<AccessTokenManagerOptions> = {}, platformOptions: FakePlatformOptions = {}) {
   const clock = { now: 1_700_000_000_000 }
-  platform = await startFakePlatform({ now: () => clock.now, tokenTtlSeconds: 7200 })
+  platform = await startFakePlatform({ now: () => clock.now, tokenTtlSeconds: 7200, ...platformOptions })
   transport = new HttpTransport()
-  const scheduled: { callback: () => void; delayMs: number; cancelled: boolean }[] = []
+  const scheduled: Scheduled[] = []
   const manager = new AccessTokenManager({
     appId: platform.appId,
     secret: platform.secret,
-    tokenUrl: `${platform.url}/app/getAppAccessToken`,
+    tokenUrl: `${platform.url}${TOKEN_PATH}`,
     transport,
     logger,
     now: () => clock.now,
@@ -34,7 +42,20 @@ async function setup(overrides: Partial<AccessTokenManagerOptions> = {}) {
     },
     ...overrides,
   })
-  return { clock, platform, manager, scheduled }
+  /** The one refresh timer still armed (every earlier one must have fired or been cancelled). */
+  const pending = (): Scheduled => {
+    const armed = scheduled.filter((entry) => !entry.cancelled)
+    expect(armed.length).toBeGreaterThan(0)
+    return armed.at(-1)!
+  }
+  /** Advances the shared clock by the timer's delay, fires it, and waits for the refresh it starts. */
+  const fire = async (entry: Scheduled): Promise<string> => {
+    clock.now += entry.delayMs
+    entry.cancelled = true // fired: no longer armed
+    entry.callback()
+    return manager.refresh() // joins the fetch the callback started (single-flight)
+  }
+  return { clock, platform, manager, scheduled, pending, fire }
 }
 
 describe('parseExpiresIn', () => {
@@ -42,18 +63,71 @@ describe('parseExpiresIn', () => {
     ['7200', 7200],
     [7200, 7200],
     ['3261', 3261],
+    [' 60 ', 60],
     ['', undefined],
+    ['   ', undefined],
     ['abc', undefined],
     [-1, undefined],
+    ['-1', undefined],
+    [0, undefined],
+    [Number.NaN, undefined],
+    [Number.POSITIVE_INFINITY, undefined],
     [null, undefined],
     [undefined, undefined],
+    [true, undefined],
+    [{}, undefined],
   ])('GIVEN %j THEN %j', (input, expected) => {
     expect(parseExpiresIn(input)).toBe(expected)
   })
 })
 
-describe('AccessTokenManager', () => {
-  it('GIVEN a fresh token THEN the refresh is scheduled inside the last-60-s window, at T−45 s ± 5 s', async () => {
+describe('AccessTokenManager: parsing the grant', () => {
+  it('GIVEN the platform sends expires_in as a JSON string ("7200") THEN the token is cached for 7200 s', async () => {
+    const { platform, manager, clock } = await setup()
+    const token = await manager.getToken()
+    expect(token).toBe(platform.currentToken)
+    expect(platform.calls.find((call) => call.path === TOKEN_PATH)!.body).toEqual({ appId: platform.appId, clientSecret: platform.secret })
+    expect(manager.remainingMs).toBe(7200 * 1000)
+    clock.now += 3600 * 1000
+    expect(await manager.getToken()).toBe(token)
+    expect(platform.tokenRequests).toBe(1)
+  })
+
+  it('GIVEN expires_in as a JSON number THEN it is accepted the same way', async () => {
+    const { platform, manager, pending } = await setup()
+    platform.failNext({ path: TOKEN_PATH }, { status: 200, body: { access_token: 'numeric-expiry-token', expires_in: 7200 } })
+    expect(await manager.getToken()).toBe('numeric-expiry-token')
+    expect(manager.remainingMs).toBe(7200 * 1000)
+    expect(pending().delayMs).toBeGreaterThan(7000 * 1000)
+  })
+
+  it('GIVEN a grant without a usable expires_in THEN getToken rejects instead of caching a token forever', async () => {
+    const { platform, manager, scheduled } = await setup()
+    platform.failNext({ path: TOKEN_PATH }, { status: 200, body: { access_token: 'no-expiry', expires_in: 'abc' } })
+    await expect(manager.getToken()).rejects.toBeInstanceOf(TokenError)
+    expect(scheduled).toHaveLength(0)
+  })
+})
+
+describe('AccessTokenManager: proactive refresh', () => {
+  it.each([
+    ['lowest jitter', 0],
+    ['highest jitter', 0.999_999],
+    ['no jitter', 0.5],
+  ])('GIVEN a 7200 s token (%s) THEN the refresh delay lies in [ttl − margin − jitter, ttl − margin + jitter]', async (_, random) => {
+    vi.spyOn(Math, 'random').mockReturnValue(random)
+    const margin = 40_000
+    const jitter = 8_000
+    const { manager, pending } = await setup({ refreshMarginMs: margin, refreshJitterMs: jitter })
+    await manager.getToken()
+    const delay = pending().delayMs
+    const ttl = 7200 * 1000
+    expect(delay).toBeGreaterThanOrEqual(ttl - margin - jitter)
+    expect(delay).toBeLessThanOrEqual(ttl - margin + jitter)
+    expect(delay).toBeCloseTo(ttl - margin + (random * 2 - 1) * jitter, -1)
+  })
+
+  it('GIVEN default settings THEN the refresh lands inside the platform\'s last-60-s window: T−45 s ± 5 s', async () => {
     const { manager, scheduled } = await setup()
     await manager.getToken()
     expect(scheduled).toHaveLength(1)
@@ -62,59 +136,114 @@ describe('AccessTokenManager', () => {
     expect(delay).toBeLessThanOrEqual((7200 - 40) * 1000)
   })
 
-  it('GIVEN the clock reaches the window and the timer fires THEN a NEW token is fetched and used', async () => {
-    const { clock, platform, manager, scheduled } = await setup()
+  it('GIVEN the shared clock reaches the window and the timer fires THEN a NEW token is fetched, used and its refresh scheduled', async () => {
+    const { platform, manager, pending, fire } = await setup()
     const first = await manager.getToken()
-    clock.now += scheduled[0]!.delayMs
-    scheduled[0]!.callback()
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    const second = await manager.getToken()
+    const second = await fire(pending())
     expect(second).not.toBe(first)
     expect(second).toBe(platform.currentToken)
+    expect(await manager.getToken()).toBe(second)
     expect(platform.tokenRequests).toBe(2)
-    // and the next refresh is scheduled for the new token's lifetime
-    expect(scheduled.at(-1)!.delayMs).toBeGreaterThan(7000 * 1000)
-  })
-
-  it('GIVEN the platform hands back a token already inside the margin THEN the next refresh is soon but never 0, and keeps going', async () => {
-    const { clock, platform, manager, scheduled } = await setup()
-    await manager.getToken()
-    clock.now += (7200 - 61) * 1000 // 61 s left: the platform still returns the same token, expires_in "61"
-    scheduled[0]!.callback()
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(platform.tokenRequests).toBe(2)
-    const retry = scheduled.at(-1)!
-    expect(retry.delayMs).toBeGreaterThanOrEqual(1_000)
-    expect(retry.delayMs).toBeLessThan(61_000)
-    clock.now += retry.delayMs
-    retry.callback()
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(await manager.getToken()).toBe(platform.currentToken)
+    // the next refresh follows the new token's full lifetime
+    expect(pending().delayMs).toBeGreaterThan(7000 * 1000)
+    const third = await fire(pending())
+    expect(third).not.toBe(second)
     expect(platform.tokenRequests).toBe(3)
   })
 
+  it('GIVEN the refresh fires a moment too early (61 s left) THEN the same token comes back and another refresh follows, which gets a new one', async () => {
+    const { clock, platform, manager, scheduled, pending, fire } = await setup()
+    const first = await manager.getToken()
+    clock.now += (7200 - 61) * 1000 - scheduled[0]!.delayMs // so that firing lands at exactly 61 s left
+    expect(await fire(scheduled[0]!)).toBe(first) // the platform: same token, expires_in "61"
+    const retry = pending()
+    expect(retry.delayMs).toBeGreaterThanOrEqual(1_000)
+    expect(retry.delayMs).toBeLessThan(61_000)
+    const second = await fire(retry)
+    expect(second).not.toBe(first)
+    expect(second).toBe(platform.currentToken)
+    expect(platform.tokenRequests).toBe(3)
+  })
+
+  it('GIVEN tokens handed back already inside the margin (30 s lifetime) THEN each retry is ≥ 1 s (never 0) and refreshing never stops', async () => {
+    const { platform, manager, pending, fire } = await setup({}, { tokenTtlSeconds: 30 })
+    const seen = [await manager.getToken()]
+    for (let round = 0; round < 5; round++) {
+      const timer = pending()
+      expect(timer.delayMs).toBeGreaterThanOrEqual(1_000)
+      expect(timer.delayMs).toBeLessThan(30_000)
+      seen.push(await fire(timer))
+    }
+    expect(new Set(seen).size).toBe(6) // a new token every round: the platform is always inside its window
+    expect(platform.tokenRequests).toBe(6)
+    expect(await manager.getToken()).toBe(platform.currentToken)
+  })
+
+  it('GIVEN a grant of expires_in "1" THEN the retry is still scheduled at least 1 s out', async () => {
+    const { platform, manager, pending } = await setup()
+    platform.failNext({ path: TOKEN_PATH }, { status: 200, body: { access_token: 'nearly-gone', expires_in: '1' } })
+    await manager.getToken()
+    expect(pending().delayMs).toBeGreaterThanOrEqual(1_000)
+  })
+
+  it('GIVEN stop() THEN the armed refresh is cancelled and no new one is scheduled, but getToken still works', async () => {
+    const { platform, manager, scheduled, clock } = await setup()
+    await manager.getToken()
+    manager.stop()
+    expect(scheduled[0]!.cancelled).toBe(true)
+    clock.now += 7200 * 1000
+    expect(await manager.getToken()).toBe(platform.currentToken)
+    expect(scheduled).toHaveLength(1)
+  })
+})
+
+describe('AccessTokenManager: single-flight, errors, invalidation', () => {
   it('GIVEN 100 parallel getToken() calls THEN exactly one token request is made (single-flight)', async () => {
     const { platform, manager } = await setup()
+    platform.setRestLatency(30) // keep the first request open while the others pile up
     const tokens = await Promise.all(Array.from({ length: 100 }, () => manager.getToken()))
     expect(new Set(tokens).size).toBe(1)
+    expect(tokens[0]).toBe(platform.currentToken)
     expect(platform.tokenRequests).toBe(1)
   })
 
-  it('GIVEN a wrong secret THEN a TokenError says to check AppID/AppSecret, without retries', async () => {
-    const { platform, manager } = await setup({ secret: 'wrong-secret-value' })
-    const error = await manager.getToken().catch((e: unknown) => e)
+  it('GIVEN a wrong secret THEN TOKEN_REQUEST_FAILED with platformCode 100016 tells the user to check AppID/AppSecret, with no retry storm', async () => {
+    const { platform, manager, scheduled } = await setup({ secret: 'wrong-secret-value' })
+    const errors = await Promise.all(Array.from({ length: 20 }, () => manager.getToken().catch((e: unknown) => e)))
+    const error = errors[0]
     expect(error).toBeInstanceOf(TokenError)
     expect(error).toMatchObject({ code: 'TOKEN_REQUEST_FAILED', platformCode: 100016, transient: false })
     expect((error as Error).message).toMatch(/AppID\/AppSecret/)
+    expect((error as Error).message).toMatch(/check/i)
+    expect(errors.every((e) => e === error)).toBe(true) // the 20 callers shared the one failed request
+    await new Promise((resolve) => setTimeout(resolve, 600)) // longer than the transient backoff would wait
+    expect(platform.tokenRequests).toBe(1)
+    expect(scheduled).toHaveLength(0)
+    // a later call asks once more (the user may have fixed the console), still one request per call
+    await expect(manager.getToken()).rejects.toMatchObject({ platformCode: 100016 })
+    expect(platform.tokenRequests).toBe(2)
+  })
+
+  it('GIVEN the rejection arrives as HTTP 200 with a code body THEN it is the same non-transient TokenError', async () => {
+    const { platform, manager } = await setup()
+    platform.failNext({ path: TOKEN_PATH }, { status: 200, body: { code: 100016, message: 'invalid appid or secret' } })
+    await expect(manager.getToken()).rejects.toMatchObject({ code: 'TOKEN_REQUEST_FAILED', platformCode: 100016, status: 200, transient: false })
     expect(platform.tokenRequests).toBe(1)
   })
 
-  it('GIVEN a token endpoint that fails transiently THEN it retries with backoff and succeeds', async () => {
+  it('GIVEN a token endpoint that fails transiently (100002) THEN it retries with backoff and succeeds', async () => {
     const { platform, manager } = await setup()
-    platform.failNext({ path: '/app/getAppAccessToken' }, { status: 200, body: { code: 100002, message: 'internal err' } }, 2)
+    platform.failNext({ path: TOKEN_PATH }, { status: 200, body: { code: 100002, message: 'internal err' } }, 2)
     const token = await manager.getToken()
     expect(token).toBe(platform.currentToken)
-    expect(platform.calls.filter((call) => call.path === '/app/getAppAccessToken')).toHaveLength(3)
+    expect(platform.tokenRequests).toBe(3)
+  })
+
+  it('GIVEN a transient failure that never ends THEN it gives up after `attempts` requests', async () => {
+    const { platform, manager } = await setup({ attempts: 2 })
+    platform.failNext({ path: TOKEN_PATH }, { status: 503 }, 10)
+    await expect(manager.getToken()).rejects.toMatchObject({ code: 'TOKEN_REQUEST_FAILED', status: 503, transient: true })
+    expect(platform.tokenRequests).toBe(2)
   })
 
   it('GIVEN invalidate(current) THEN the next getToken() fetches; invalidating a stale token changes nothing', async () => {
@@ -127,6 +256,10 @@ describe('AccessTokenManager', () => {
     manager.invalidate(first)
     const second = await manager.getToken()
     expect(second).not.toBe(first)
+    expect(platform.tokenRequests).toBe(2)
+    // a late report about the first token (another request that carried it) must not throw the new one away
+    manager.invalidate(first)
+    expect(await manager.getToken()).toBe(second)
     expect(platform.tokenRequests).toBe(2)
   })
 })

@@ -16,36 +16,79 @@ function configError(options: unknown): ConfigError {
 }
 
 describe('createClient options', () => {
-  it('GIVEN the legacy token THEN it refuses, naming 11245 and the AppSecret', () => {
-    const error = configError({ ...base, token: 'Bot 1.abc' })
+  it.each([
+    ['a string', 'Bot 102000001.abcdef'],
+    ['an empty string', ''],
+  ])('GIVEN the legacy token (%s) THEN it refuses with a ConfigError naming 11245 and the AppSecret', (_, token) => {
+    const error = configError({ ...base, token })
     expect(error).toBeInstanceOf(ConfigError)
     expect(error.code).toBe('CONFIG_INVALID')
     expect(error.message).toMatch(/11245/)
     expect(error.message).toMatch(/AppSecret/)
+    expect(error.message).toMatch(/secret/) // says which option to use instead
   })
 
   it.each([
-    [{ secret: 's' }, /appId is missing/],
-    [{ appId: ' ', secret: 's' }, /appId is missing/],
-    [{ appId: '1' }, /secret is missing/],
-    [null, /options object/],
-  ])('GIVEN %j THEN a clear ConfigError', (options, message) => {
-    expect(configError(options).message).toMatch(message)
+    ['no appId', { secret: 's' }, /appId is missing.*AppID/],
+    ['a blank appId', { appId: ' ', secret: 's' }, /appId is missing/],
+    ['a numeric appId', { appId: 102000001, secret: 's' }, /appId is missing.*as a string/],
+    ['no secret', { appId: '1' }, /secret is missing.*AppSecret/],
+    ['an empty secret', { appId: '1', secret: '' }, /secret is missing/],
+    ['no options at all', null, /options object.*appId.*secret/],
+    ['undefined options', undefined, /options object/],
+  ])('GIVEN %s THEN a clear ConfigError', (_, options, message) => {
+    const error = configError(options)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error.code).toBe('CONFIG_INVALID')
+    expect(error.message).toMatch(message)
   })
 
-  it('GIVEN an unknown intent name THEN the error lists the valid ones', () => {
-    const client = createClient({ ...base, extraIntents: ['GUILD_MESAGES' as never] })
-    expect(() => client.intents).toThrow(/Unknown intent "GUILD_MESAGES".*PUBLIC_GUILD_MESSAGES/)
+  it.each([
+    ['extraIntents', { extraIntents: ['GUILD_MESAGES'] }, 'GUILD_MESAGES'],
+    ['intents', { intents: ['GUILDS', 'PUBLIC_MESSAGES'] }, 'PUBLIC_MESSAGES'],
+  ])('GIVEN an unknown intent name in %s THEN createClient rejects it, listing every valid name', (_, options, bad) => {
+    const error = configError({ ...base, ...options })
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error.message).toContain(`Unknown intent "${bad}"`)
+    for (const name of Object.keys(Intents)) expect(error.message).toContain(name)
   })
+})
 
-  it('GIVEN subscriptions THEN intents are derived from them, plus extras; explicit intents win', () => {
+describe('createClient intents', () => {
+  it('GIVEN subscriptions THEN intents are derived from them, plus extraIntents', () => {
     const client: QQBotClient = createClient({ ...base, extraIntents: ['INTERACTION'] })
     client.on('GROUP_AT_MESSAGE_CREATE', () => undefined)
     client.on('AT_MESSAGE_CREATE', () => undefined)
     client.on('GUILD_MEMBER_ADD', () => undefined)
     expect(client.intents).toBe(Intents.GROUP_AND_C2C_EVENT | Intents.PUBLIC_GUILD_MESSAGES | Intents.GUILD_MEMBERS | Intents.INTERACTION)
-    expect(createClient({ ...base, intents: ['GUILDS', 'DIRECT_MESSAGE'] }).intents).toBe(Intents.GUILDS | Intents.DIRECT_MESSAGE)
-    expect(createClient({ ...base, intents: 5 }).intents).toBe(5)
+  })
+
+  it('GIVEN subscriptions added over time THEN the intents follow them, and one bit serves several events', () => {
+    const client = createClient({ ...base })
+    expect(client.intents).toBe(Intents.GUILDS) // nothing subscribed: GUILDS, as botgo/botpy do for 0
+    client.on('C2C_MESSAGE_CREATE', () => undefined)
+    expect(client.intents).toBe(Intents.GROUP_AND_C2C_EVENT)
+    client.on('GROUP_AT_MESSAGE_CREATE', () => undefined).on('FRIEND_ADD', () => undefined)
+    expect(client.intents).toBe(Intents.GROUP_AND_C2C_EVENT)
+    client.on('DIRECT_MESSAGE_CREATE', () => undefined).on('INTERACTION_CREATE', () => undefined).on('MESSAGE_CREATE', () => undefined)
+    expect(client.intents).toBe(Intents.GROUP_AND_C2C_EVENT | Intents.DIRECT_MESSAGE | Intents.INTERACTION | Intents.GUILD_MESSAGES)
+  })
+
+  it('GIVEN only extraIntents, or events that need no intent, or onAny THEN only the extras are asked for', () => {
+    const client = createClient({ ...base, extraIntents: ['GUILDS', 'GUILD_MEMBERS'] })
+    client.on('READY', () => undefined)
+    client.on('SOMETHING_NOT_YET_KNOWN', () => undefined)
+    client.onAny(() => undefined)
+    expect(client.intents).toBe(Intents.GUILDS | Intents.GUILD_MEMBERS)
+  })
+
+  it('GIVEN explicit intents (names or bits) THEN they win over subscriptions and extras', () => {
+    const named = createClient({ ...base, intents: ['GUILDS', 'DIRECT_MESSAGE'], extraIntents: ['INTERACTION'] })
+    named.on('GROUP_AT_MESSAGE_CREATE', () => undefined)
+    expect(named.intents).toBe(Intents.GUILDS | Intents.DIRECT_MESSAGE)
+    const bits = createClient({ ...base, intents: 5, extraIntents: ['INTERACTION'] })
+    bits.on('AT_MESSAGE_CREATE', () => undefined)
+    expect(bits.intents).toBe(5)
   })
 })
 

@@ -248,6 +248,9 @@ function validateOptions(options: ClientOptions): void {
   }
   if (typeof options.appId !== 'string' || options.appId.trim() === '') throw new ConfigError('appId is missing: pass the bot\'s AppID (机器人ID) from the console as a string.')
   if (typeof options.secret !== 'string' || options.secret.trim() === '') throw new ConfigError('secret is missing: pass the bot\'s AppSecret (机器人密钥) from the console.')
+  // Intent names are checked here, not first when the gateway starts, so a typo fails at createClient.
+  if (Array.isArray(options.intents)) bitsOf(options.intents)
+  if (options.extraIntents !== undefined) bitsOf(options.extraIntents)
 }
 
 function bitsOf(names: IntentName[]): number {

@@ -20,12 +20,18 @@ export type Provider =
   | { token: InjectionToken; useClass: Constructor }
   | { token: InjectionToken; useFactory: (container: DependencyContainer) => unknown }
 
+/** Chooses the prefixes for one message: by guild, group or user (from `event.data`). */
+export type PrefixResolver = (event: DispatchedEvent, scene: Scene) => string[] | Promise<string[]>
+
 export interface BotOptions extends ClientOptions {
   /** Controller classes (decorated with `@Controller`). Registered explicitly: no file globbing. */
   controllers: Constructor[]
   providers?: Provider[]
-  /** Command prefixes, default `['/']`. A leading @mention of the bot also counts. */
-  prefixes?: string[]
+  /**
+   * Command prefixes, default `['/']`, or a function choosing them per guild/group/chat (may be async, e.g.
+   * read from a database). A leading @mention of the bot also counts.
+   */
+  prefixes?: string[] | PrefixResolver
   /** Match command names ignoring case. Default true. */
   caseInsensitive?: boolean
   /** In C2C and guild DMs a command needs no prefix. Default true. */
@@ -57,7 +63,7 @@ export class Bot {
     this.container = rootContainer.createChildContainer()
     this.messages = { ...MESSAGES[options.locale ?? 'zh-CN'], ...options.messages }
     this.zodLocale = ZOD_LOCALES[options.locale ?? 'zh-CN']
-    this.registry = new CommandRegistry(options.caseInsensitive ?? true, options.prefixes?.[0] ?? '/')
+    this.registry = new CommandRegistry(options.caseInsensitive ?? true, this.displayPrefix)
     for (const provider of options.providers ?? []) this.register(provider)
     this.registerControllers()
   }
@@ -103,7 +109,9 @@ export class Bot {
       this.container.registerSingleton(controller)
       const instance = () => this.container.resolve(controller) as Record<string | symbol, (...args: unknown[]) => unknown>
       this.instances.set(controller.prototype, instance)
-      for (const command of definition.commands) this.registry.add(controller.prototype, command, definition.options.scenes, definition.guards)
+      for (const command of definition.commands) {
+        this.registry.add(controller.prototype, command, definition.options.scenes, definition.guards, definition.options.group)
+      }
       for (const handler of definition.events) {
         this.client.on(handler.event, (event) => instance()[handler.method]!(new EventContext(event, this.client)))
       }
@@ -115,13 +123,19 @@ export class Bot {
     const scene = sceneOf(event.name)
     const content = (event.data as { content?: unknown }).content
     if (!scene || typeof content !== 'string') return
+    const prefixes = typeof this.options.prefixes === 'function' ? await this.options.prefixes(event, scene) : (this.options.prefixes ?? ['/'])
     const text = stripPrefix(content, scene, {
-      prefixes: this.options.prefixes ?? ['/'],
+      prefixes,
       botId: this.botId,
       prefixOptionalInDirect: this.options.prefixOptionalInDirect ?? true,
     })
     if (text === undefined) return
-    const { word, rest } = splitCommandWord(text)
+    let { word, rest } = splitCommandWord(text)
+    if (word && this.registry.isGroup(word)) {
+      // `/admin ban x`: the command is the first two words.
+      const sub = splitCommandWord(rest)
+      if (sub.word && this.registry.find(`${word} ${sub.word}`)) ({ word, rest } = { word: `${word} ${sub.word}`, rest: sub.rest })
+    }
     const command = word ? this.registry.find(word) : undefined
     if (!command) {
       if (word && this.isHelpWord(word)) await this.help(event, scene, word, rest)
@@ -151,14 +165,19 @@ export class Bot {
     return dispatch(0)
   }
 
+  /** The prefix shown in usage lines and help (the first static one; `/` with a resolver). */
+  private get displayPrefix(): string {
+    return Array.isArray(this.options.prefixes) ? (this.options.prefixes[0] ?? '/') : '/'
+  }
+
   private isHelpWord(word: string): boolean {
     const names = this.options.help === false ? [] : (this.options.help ?? ['help', '帮助'])
     return names.some((name) => name.toLowerCase() === word.toLowerCase())
   }
 
   private async help(event: DispatchedEvent, scene: Scene, word: string, rest: string): Promise<void> {
-    const prefix = this.options.prefixes?.[0] ?? '/'
-    const name = rest.trim().replace(new RegExp(`^${escapeRegExp(prefix)}`), '')
+    const prefix = this.displayPrefix
+    const name = rest.trim().replace(new RegExp(`^${escapeRegExp(prefix)}`), '').replace(/\s+/g, ' ')
     const context = new CommandContext(event, this.client, scene, word, rest, this.store, this.messages)
     if (!name) return void (await context.reply(renderHelpList(this.registry.all(), scene, prefix, this.messages)))
     const command = this.registry.find(name)

@@ -5,6 +5,8 @@ import { isSwitchSchema, syntaxOf, type CommandSyntax } from './argument-parser.
 /** One runnable command of one bot. */
 export interface RegisteredCommand {
   definition: CommandDefinition
+  /** What the user types after the prefix: `roll`, or `admin ban` for a subcommand. */
+  path: string
   controller: object
   /** Controller guards, then method guards. */
   guards: readonly Guard[]
@@ -19,22 +21,33 @@ export interface RegisteredCommand {
  */
 export class CommandRegistry {
   private readonly byName = new Map<string, RegisteredCommand>()
+  private readonly groups = new Set<string>()
 
   constructor(
     private readonly caseInsensitive: boolean,
     private readonly firstPrefix: string,
   ) {}
 
-  add(controller: object, definition: CommandDefinition, controllerScenes: readonly Scene[] | undefined, controllerGuards: readonly Guard[] = []): void {
+  add(
+    controller: object,
+    definition: CommandDefinition,
+    controllerScenes: readonly Scene[] | undefined,
+    controllerGuards: readonly Guard[] = [],
+    group?: string,
+  ): void {
+    const path = group ? `${group} ${definition.name}` : definition.name
     const command: RegisteredCommand = {
       definition,
+      path,
       controller,
       guards: [...controllerGuards, ...definition.guards],
       scenes: definition.options.scenes ?? controllerScenes,
       syntax: syntaxOf(definition.params),
-      usage: usageOf(this.firstPrefix, definition.name, definition.params),
+      usage: usageOf(this.firstPrefix, path, definition.params),
     }
-    for (const word of [definition.name, ...(definition.options.aliases ?? [])]) {
+    if (group) this.groups.add(this.normalize(group))
+    for (const name of [definition.name, ...(definition.options.aliases ?? [])]) {
+      const word = group ? `${group} ${name}` : name
       const key = this.normalize(word)
       const existing = this.byName.get(key)
       if (existing) {
@@ -48,6 +61,11 @@ export class CommandRegistry {
 
   find(word: string): RegisteredCommand | undefined {
     return this.byName.get(this.normalize(word))
+  }
+
+  /** True when `word` starts a group of subcommands (`admin` in `/admin ban`). */
+  isGroup(word: string): boolean {
+    return this.groups.has(this.normalize(word))
   }
 
   /** Every scene some command runs in (for subscribing to the right message events). */

@@ -9,7 +9,7 @@ export function renderHelpList(commands: RegisteredCommand[], scene: Scene, pref
   for (const command of commands) {
     if (command.scenes && !command.scenes.includes(scene)) continue
     const description = command.definition.options.description
-    lines.push(`${prefix}${command.definition.name}${description ? ` — ${description}` : ''}`)
+    lines.push(`${prefix}${command.path}${description ? ` — ${description}` : ''}`)
   }
   return lines.join('\n')
 }

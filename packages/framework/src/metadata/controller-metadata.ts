@@ -7,6 +7,8 @@ export type Scene = 'guild' | 'dm' | 'group' | 'c2c'
 export interface ControllerOptions {
   /** Only run this controller's commands in these scenes. Default: all. */
   scenes?: Scene[]
+  /** Makes every command a subcommand: with `group: 'admin'`, `@Command('ban')` answers `/admin ban`. Class guards guard the group. */
+  group?: string
 }
 
 export interface CommandOptions {
@@ -47,6 +49,8 @@ export interface GuardContext {
   readonly store: Map<unknown, unknown>
   /** Replies in the bot's language by message id. */
   say(id: string, params?: Record<string, string | number | undefined>): Promise<unknown>
+  /** Replies with any text or message body (a passive reply to the command's message). */
+  reply(content: string | import('@qqbot/core').MessageBody): Promise<unknown>
 }
 
 export interface EventHandlerDefinition {
