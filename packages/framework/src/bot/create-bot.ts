@@ -143,12 +143,12 @@ export class Bot {
     }
     if (command.scenes && !command.scenes.includes(scene)) return
     const context = new CommandContext(event, this.client, scene, command.definition.name, rest, this.store, this.messages)
-    const parsed = parseArguments(rest, command.definition.params, command.syntax, this.zodLocale)
-    if (!parsed.ok) {
-      await context.reply(this.describeFailure(parsed.failure, command))
-      return
-    }
-    await this.guarded(command.guards, context, () => this.run(command, context, parsed.values))
+    // Guards first (permissions, cooldowns), then arguments: as in NestJS, a refused user gets no usage hints.
+    await this.guarded(command.guards, context, async () => {
+      const parsed = parseArguments(rest, command.definition.params, command.syntax, this.zodLocale)
+      if (!parsed.ok) return void (await context.reply(this.describeFailure(parsed.failure, command)))
+      await this.run(command, context, parsed.values)
+    })
   }
 
   /** Koa-style: each guard gets `next`; the handler runs only if every guard calls it. */
