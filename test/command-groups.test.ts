@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { groupAtMessage, startFakePlatform } from '@qqbot/fake-platform'
-import { Arg, Command, Controller, createBot, UseGuards, type BotOptions, type Guard } from '@qqbot/framework'
+import { groupAtMessage } from '@qqbot/fake-platform'
+import { startBotHarness } from './support/bot-harness.js'
+import { Arg, Command, Controller, UseGuards, type BotOptions, type Guard } from '@qqbot/framework'
 
 const onlyAlice: Guard = async (ctx, next) => {
   if (ctx.userId === 'alice') return next()
@@ -35,22 +36,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-async function start(options: Partial<BotOptions> = {}) {
-  const platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
-  cleanups.push(() => platform.close())
-  const bot = createBot({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', gateway: { identifyIntervalMs: 0 }, controllers: [AdminCommands, Plain], ...options })
-  await bot.start()
-  cleanups.push(() => bot.stop())
-  const say = async (event: { t: string; d: unknown }, expected = 1) => {
-    const before = platform.sent.length
-    platform.dispatch(event.t, event.d)
-    if (expected === 0) {
-      await new Promise((resolve) => setTimeout(resolve, 150))
-      await bot.client.idle()
-    } else await platform.waitForSent(before + expected, 5_000)
-    return platform.sent.slice(before).map((message) => message.body.content as string)
-  }
-  return { say }
+function start(options: Partial<BotOptions> = {}) {
+  return startBotHarness({ controllers: [AdminCommands, Plain], ...options }, cleanups)
 }
 
 describe('subcommands', () => {

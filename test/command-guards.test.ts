@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { groupAtMessage, guildAtMessage, c2cMessage, startFakePlatform } from '@qqbot/fake-platform'
-import { Arg, Command, Controller, Cooldown, createBot, Flag, GuildAdminOnly, UseGuards, type BotOptions, type Guard } from '@qqbot/framework'
+import { groupAtMessage, guildAtMessage, c2cMessage } from '@qqbot/fake-platform'
+import { startBotHarness } from './support/bot-harness.js'
+import { Arg, Command, Controller, Cooldown, Flag, GuildAdminOnly, UseGuards, type BotOptions, type Guard } from '@qqbot/framework'
 
 const trail: string[] = []
 const mark = (name: string, pass = true): Guard => async (_ctx, next) => {
@@ -73,30 +74,8 @@ afterEach(async () => {
   trail.length = 0
 })
 
-async function start(options: Partial<BotOptions> = {}) {
-  const platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
-  cleanups.push(() => platform.close())
-  const bot = createBot({
-    appId: platform.appId,
-    secret: platform.secret,
-    hosts: { api: platform.url },
-    logLevel: 'silent',
-    gateway: { identifyIntervalMs: 0 },
-    controllers: [Guarded, Limited, GuildOnly],
-    ...options,
-  })
-  await bot.start()
-  cleanups.push(() => bot.stop())
-  const say = async (event: { t: string; d: unknown }, expected = 1) => {
-    const before = platform.sent.length
-    platform.dispatch(event.t, event.d)
-    if (expected === 0) {
-      await new Promise((resolve) => setTimeout(resolve, 150))
-      await bot.client.idle()
-    } else await platform.waitForSent(before + expected, 5_000)
-    return platform.sent.slice(before).map((message) => message.body.content as string)
-  }
-  return { say, bot }
+function start(options: Partial<BotOptions> = {}) {
+  return startBotHarness({ controllers: [Guarded, Limited, GuildOnly], ...options }, cleanups)
 }
 
 describe('guards', () => {

@@ -1,7 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { c2cMessage, directMessage, groupAddRobot, groupAtMessage, guildAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
-import { Arg, Command, CommandContext, Controller, createBot, EventContext, Flag, Inject, Injectable, OnEvent, Rest, type Bot, type BotOptions } from '@qqbot/framework'
+import { c2cMessage, directMessage, groupAddRobot, groupAtMessage, guildAtMessage } from '@qqbot/fake-platform'
+import { startBotHarness } from './support/bot-harness.js'
+import { Arg, Command, CommandContext, Controller, createBot, EventContext, Flag, Inject, Injectable, OnEvent, Rest, type BotOptions } from '@qqbot/framework'
 
 @Injectable()
 class RandomService {
@@ -67,35 +68,8 @@ afterEach(async () => {
 type Delivery = 'gateway' | 'webhook'
 let delivery: Delivery = 'gateway'
 
-async function start(options: Partial<BotOptions> = {}, platformOptions = {}) {
-  const platform: FakePlatform = (options as { platform?: FakePlatform }).platform ?? (await startFakePlatform({ heartbeatIntervalMs: 1_000, ...platformOptions }))
-  if (!(options as { platform?: FakePlatform }).platform) cleanups.push(() => platform.close())
-  const bot: Bot = createBot({
-    appId: platform.appId,
-    secret: platform.secret,
-    hosts: { api: platform.url },
-    logLevel: 'silent',
-    gateway: { identifyIntervalMs: 0 },
-    controllers: [Dice, GroupOnly],
-    providers: [RandomService],
-    delivery,
-    webhook: { port: 0, host: '127.0.0.1' },
-    ...options,
-  })
-  await bot.start()
-  cleanups.push(() => bot.stop())
-  /** Sends a message and resolves with the reply texts it produced (waits for `expected` replies). */
-  const say = async (event: { t: string; d: unknown }, expected = 1) => {
-    const before = platform.sent.length
-    if (delivery === 'gateway') platform.dispatch(event.t, event.d)
-    else expect((await platform.webhook.deliver(bot.client.webhook.url!, event.t, event.d)).status).toBe(200)
-    if (expected === 0) {
-      await new Promise((resolve) => setTimeout(resolve, 150))
-      await bot.client.idle()
-    } else await platform.waitForSent(before + expected, 5_000)
-    return platform.sent.slice(before).map((message) => message.body.content as string)
-  }
-  return { platform, bot, say }
+function start(options: Partial<BotOptions> = {}) {
+  return startBotHarness({ controllers: [Dice, GroupOnly], providers: [RandomService], delivery, ...options }, cleanups)
 }
 
 // The same suite over both deliveries: handlers must not care how events arrive.
