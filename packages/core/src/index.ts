@@ -26,7 +26,7 @@ export { GatewayFatalError, SessionLimitError } from './gateway/gateway-errors.j
 export { LocalIdentifyLimiter, type IdentifyLimiter } from './gateway/identify-limiter.js'
 export { MemorySessionStore, type SessionStore, type ShardSession } from './session/session-store.js'
 
-export { EventPipeline, type EventPipelineOptions, type PipelineHandler } from './pipeline/event-pipeline.js'
+export { EventPipeline, type EventPipelineOptions, type PipelineHandler, type EventInterceptor } from './pipeline/event-pipeline.js'
 export type { EventEnvelope, EventSink, EventSource } from './pipeline/event-envelope.js'
 export type { DispatchedEvent, AnyKnownEvent } from './pipeline/dispatched-event.js'
 

@@ -11,7 +11,7 @@ import { SecretScrubber } from '../logging/secret-scrubber.js'
 import { Metrics, type MetricsSnapshot } from '../metrics/metrics.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import type { EventSource } from '../pipeline/event-envelope.js'
-import { EventPipeline } from '../pipeline/event-pipeline.js'
+import { EventPipeline, type EventInterceptor } from '../pipeline/event-pipeline.js'
 import type { SendResult } from '../rest/api-types.js'
 import { HttpTransport } from '../rest/http-transport.js'
 import { OpenApi } from '../rest/open-api.js'
@@ -124,6 +124,14 @@ export class QQBotClient {
   onReady(listener: (shardId: number) => void): this {
     this.listeners.ready.add(listener)
     return this
+  }
+
+  /**
+   * Sees each event before it is queued for handlers; returning true consumes it (handlers never see it).
+   * Must be fast and synchronous. The command layer routes answers to `ctx.prompt()` this way.
+   */
+  intercept(interceptor: EventInterceptor): () => void {
+    return this.pipeline.intercept(interceptor)
   }
 
   /** Subscribes to every event (runs before the per-name handlers). */

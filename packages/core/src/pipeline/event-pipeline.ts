@@ -9,6 +9,13 @@ import type { DispatchedEvent } from './dispatched-event.js'
 
 export type PipelineHandler = (event: DispatchedEvent) => unknown
 
+/**
+ * Sees each validated, deduplicated event before it is queued; returning true consumes it. For answers
+ * that a running handler is waiting for (a conversation): they must not wait for a handler slot
+ * themselves, or enough waiting handlers would block the queue for good.
+ */
+export type EventInterceptor = (event: DispatchedEvent) => boolean
+
 export interface EventPipelineOptions {
   logger: Logger
   metrics: Metrics
@@ -45,6 +52,7 @@ export class EventPipeline implements EventSink {
   private readonly lowWaterMark: number
   private running = 0
   private saturated = false
+  private readonly interceptors: EventInterceptor[] = []
 
   constructor(private readonly options: EventPipelineOptions) {
     this.concurrency = options.concurrency ?? 64
@@ -74,7 +82,7 @@ export class EventPipeline implements EventSink {
       logger.debug({ event: envelope.name, eventId: envelope.id }, 'dropped a repeated delivery')
       return !this.saturated
     }
-    this.queue.push({
+    const event = {
       name: envelope.name,
       id: envelope.id,
       data,
@@ -82,10 +90,32 @@ export class EventPipeline implements EventSink {
       source: envelope.source,
       shard: envelope.shard,
       receivedAt: envelope.receivedAt,
-    } as DispatchedEvent)
+    } as DispatchedEvent
+    if (this.intercepted(event)) return !this.saturated
+    this.queue.push(event)
     this.pump()
     if (this.queue.length >= this.highWaterMark) this.saturated = true
     return !this.saturated
+  }
+
+  /** Adds an interceptor (see {@link EventInterceptor}); returns a function that removes it. */
+  intercept(interceptor: EventInterceptor): () => void {
+    this.interceptors.push(interceptor)
+    return () => {
+      const index = this.interceptors.indexOf(interceptor)
+      if (index >= 0) this.interceptors.splice(index, 1)
+    }
+  }
+
+  private intercepted(event: DispatchedEvent): boolean {
+    for (const interceptor of this.interceptors) {
+      try {
+        if (interceptor(event)) return true
+      } catch (error) {
+        this.options.logger.error({ err: error, event: event.name, eventId: event.id }, 'an event interceptor threw; the event is queued as usual')
+      }
+    }
+    return false
   }
 
   onDrain(listener: () => void): () => void {

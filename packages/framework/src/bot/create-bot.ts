@@ -9,6 +9,7 @@ import type { Scene } from '../metadata/controller-metadata.js'
 import { MESSAGES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
 import { definitionOf, type Guard } from '../metadata/controller-metadata.js'
 import { renderCommandHelp, renderHelpList } from '../help/help-renderer.js'
+import { PromptCancelledError, PromptRegistry, PromptTimeoutError } from '../conversation/prompt-registry.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Constructor<T = object> = new (...args: any[]) => T
@@ -55,6 +56,7 @@ export class Bot {
   private botId: string | undefined
   /** State that belongs to this bot alone (cooldown clocks and other guard state). */
   private readonly store = new Map<unknown, unknown>()
+  private readonly conversations = new PromptRegistry()
   /** Controller prototype → its singleton (resolved on first use from this bot's container). */
   private readonly instances = new Map<object, () => Record<string | symbol, (...args: unknown[]) => unknown>>()
 
@@ -64,6 +66,7 @@ export class Bot {
     this.messages = { ...MESSAGES[options.locale ?? 'zh-CN'], ...options.messages }
     this.zodLocale = ZOD_LOCALES[options.locale ?? 'zh-CN']
     this.registry = new CommandRegistry(options.caseInsensitive ?? true, this.displayPrefix)
+    this.client.intercept((event) => this.conversations.offer(event))
     for (const provider of options.providers ?? []) this.register(provider)
     this.registerControllers()
   }
@@ -89,6 +92,7 @@ export class Bot {
   }
 
   stop(): Promise<void> {
+    this.conversations.cancelAll()
     return this.client.stop()
   }
 
@@ -142,13 +146,17 @@ export class Bot {
       return
     }
     if (command.scenes && !command.scenes.includes(scene)) return
-    const context = new CommandContext(event, this.client, scene, command.definition.name, rest, this.store, this.messages)
+    const context = this.contextFor(event, scene, command.definition.name, rest)
     // Guards first (permissions, cooldowns), then arguments: as in NestJS, a refused user gets no usage hints.
     await this.guarded(command.guards, context, async () => {
       const parsed = parseArguments(rest, command.definition.params, command.syntax, this.zodLocale)
       if (!parsed.ok) return void (await context.reply(this.describeFailure(parsed.failure, command)))
       await this.run(command, context, parsed.values)
     })
+  }
+
+  private contextFor(event: DispatchedEvent, scene: Scene, command: string, argsText: string): CommandContext {
+    return new CommandContext({ event, client: this.client, scene, command, argsText, store: this.store, messages: this.messages, conversations: this.conversations })
   }
 
   /** Koa-style: each guard gets `next`; the handler runs only if every guard calls it. */
@@ -178,7 +186,7 @@ export class Bot {
   private async help(event: DispatchedEvent, scene: Scene, word: string, rest: string): Promise<void> {
     const prefix = this.displayPrefix
     const name = rest.trim().replace(new RegExp(`^${escapeRegExp(prefix)}`), '').replace(/\s+/g, ' ')
-    const context = new CommandContext(event, this.client, scene, word, rest, this.store, this.messages)
+    const context = this.contextFor(event, scene, word, rest)
     if (!name) return void (await context.reply(renderHelpList(this.registry.all(), scene, prefix, this.messages)))
     const command = this.registry.find(name)
     if (!command || (command.scenes && !command.scenes.includes(scene))) {
@@ -196,6 +204,11 @@ export class Bot {
     try {
       result = await method.apply(target, args)
     } catch (error) {
+      if (error instanceof PromptTimeoutError) return void (await context.say('PROMPT_TIMEOUT').catch(() => undefined))
+      if (error instanceof PromptCancelledError) {
+        if (error.reason !== 'stopped') await context.say('PROMPT_CANCELLED').catch(() => undefined)
+        return
+      }
       // The user gets a short generic answer; the error itself is logged and counted by the pipeline.
       await context.reply(this.messages.HANDLER_FAILED({})).catch(() => undefined)
       throw error

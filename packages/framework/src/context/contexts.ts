@@ -1,23 +1,70 @@
 import type { DispatchedEvent, EventPayloadMap, KnownEventName, QQBotClient, ReplyContent, SendResult } from '@qqbot/core'
 import type { GuardContext, Scene } from '../metadata/controller-metadata.js'
 import type { MessageId, MessageParams, MessageTable } from '../i18n/messages.js'
+import { answerText, type PromptOptions, type PromptRegistry } from '../conversation/prompt-registry.js'
 
 /** What a command handler gets: the message, where it came from, who sent it, and `reply()`. */
+/** What the bot gives each command context. */
+export interface CommandContextInit {
+  event: DispatchedEvent
+  client: QQBotClient
+  scene: Scene
+  command: string
+  argsText: string
+  store: Map<unknown, unknown>
+  messages: MessageTable
+  conversations: PromptRegistry
+}
+
 export class CommandContext implements GuardContext {
+  readonly event: DispatchedEvent
+  readonly client: QQBotClient
+  readonly scene: Scene
+  /** The command name as registered (not the alias typed). */
+  readonly command: string
+  /** The text after the command word, as typed. */
+  readonly argsText: string
+  /** Storage that belongs to this bot (guards keep state here). */
+  readonly store: Map<unknown, unknown>
+  private readonly messages: MessageTable
+  private readonly conversations: PromptRegistry
+  /** The message replies go to: the command, or the latest answer to `prompt()`. */
+  private current: DispatchedEvent
   private replies = 0
 
-  constructor(
-    readonly event: DispatchedEvent,
-    readonly client: QQBotClient,
-    readonly scene: Scene,
-    /** The command name as registered (not the alias typed). */
-    readonly command: string,
-    /** The text after the command word, as typed. */
-    readonly argsText: string,
-    /** Storage that belongs to this bot (guards keep state here). */
-    readonly store: Map<unknown, unknown>,
-    private readonly messages: MessageTable,
-  ) {}
+  constructor(init: CommandContextInit) {
+    this.event = init.event
+    this.client = init.client
+    this.scene = init.scene
+    this.command = init.command
+    this.argsText = init.argsText
+    this.store = init.store
+    this.messages = init.messages
+    this.conversations = init.conversations
+    this.current = init.event
+  }
+
+  /**
+   * Asks a question and waits for the same user's next message in the same chat; resolves with its text.
+   * Rejects with `PromptTimeoutError` or `PromptCancelledError` (the bot then tells the user, unless you
+   * catch it). Later replies answer the user's last message, so they stay inside the passive-reply window.
+   */
+  async prompt(question: ReplyContent, options: PromptOptions = {}): Promise<string> {
+    // Listen before asking: a quick answer (or a stop) must not slip in between.
+    const waiting = this.conversations.wait(this.current, options)
+    // Cancellation may land while the question is still being sent; `await waiting` below still sees it.
+    waiting.catch(() => undefined)
+    try {
+      await this.reply(question)
+    } catch (error) {
+      this.conversations.abandon(this.current)
+      throw error
+    }
+    const answer = await waiting
+    this.current = answer
+    this.replies = 0
+    return answerText(answer)
+  }
 
   /** Replies with one of the framework's texts, in the bot's language (and overrides). */
   say(id: string, params: MessageParams = {}): Promise<SendResult> {
@@ -37,7 +84,7 @@ export class CommandContext implements GuardContext {
     return (this.event.data as { content?: string }).content ?? ''
   }
 
-  /** True once `reply()` was called (the handler's return value is then not sent again). */
+  /** True once `reply()` was called since the user's latest message (the return value is then not sent). */
   get replied(): boolean {
     return this.replies > 0
   }
@@ -45,7 +92,7 @@ export class CommandContext implements GuardContext {
   /** Replies in place as a passive reply (msg_id, msg_seq handled). */
   reply(content: ReplyContent): Promise<SendResult> {
     this.replies++
-    return this.client.reply(this.event, content)
+    return this.client.reply(this.current, content)
   }
 }
 

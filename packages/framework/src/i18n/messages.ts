@@ -17,6 +17,8 @@ export type MessageId =
   | 'HELP_ARGUMENTS'
   | 'HELP_OPTIONS'
   | 'HELP_DEFAULT'
+  | 'PROMPT_TIMEOUT'
+  | 'PROMPT_CANCELLED'
 
 export interface MessageParams {
   name?: string
@@ -48,6 +50,8 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     HELP_ARGUMENTS: () => '参数：',
     HELP_OPTIONS: () => '选项：',
     HELP_DEFAULT: (p) => `默认 ${p.name}`,
+    PROMPT_TIMEOUT: () => '等待回复超时，已取消。',
+    PROMPT_CANCELLED: () => '已取消。',
   },
   en: {
     ARGUMENT_INVALID: (p) => `Invalid argument ${p.name}: ${p.reason}${usage(p, 'Usage: ')}`,
@@ -65,6 +69,8 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     HELP_ARGUMENTS: () => 'Arguments:',
     HELP_OPTIONS: () => 'Options:',
     HELP_DEFAULT: (p) => `default ${p.name}`,
+    PROMPT_TIMEOUT: () => 'No answer in time; cancelled.',
+    PROMPT_CANCELLED: () => 'Cancelled.',
   },
 }
 

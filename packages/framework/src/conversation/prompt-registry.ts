@@ -1,0 +1,112 @@
+import { QQBotError, type DispatchedEvent } from '@qqbot/core'
+import { sceneOf } from '../context/contexts.js'
+
+/** Nobody answered a `ctx.prompt()` in time. The bot tells the user (`PROMPT_TIMEOUT`). */
+export class PromptTimeoutError extends QQBotError {
+  constructor(timeoutMs: number) {
+    super('PROMPT_TIMEOUT', `No answer within ${Math.round(timeoutMs / 1000)} s.`)
+  }
+}
+
+/** The user cancelled a `ctx.prompt()` (or a newer prompt to the same user replaced it). */
+export class PromptCancelledError extends QQBotError {
+  constructor(readonly reason: 'user' | 'superseded' | 'stopped') {
+    super('PROMPT_CANCELLED', reason === 'user' ? 'The user cancelled.' : reason === 'superseded' ? 'A newer question to the same user replaced this one.' : 'The bot is stopping.')
+  }
+}
+
+export interface PromptOptions {
+  /** How long to wait for the answer. Default 60 s. */
+  timeoutMs?: number
+  /** Answers that cancel instead of answering. Default `取消`, `cancel`. */
+  cancelWords?: string[]
+}
+
+interface Waiter {
+  resolve: (event: DispatchedEvent) => void
+  reject: (error: Error) => void
+  timer: NodeJS.Timeout
+  cancelWords: string[]
+}
+
+/**
+ * The questions a bot is waiting on, one per user per chat. The next message of that user in that chat is
+ * the answer; it is taken before it reaches the handler queue (see `client.intercept`).
+ */
+export class PromptRegistry {
+  private readonly waiting = new Map<string, Waiter>()
+
+  /** Waits for the next message of the sender of `event` in the same chat. */
+  wait(event: DispatchedEvent, options: PromptOptions = {}): Promise<DispatchedEvent> {
+    const key = conversationKey(event)
+    if (!key) return Promise.reject(new TypeError(`ctx.prompt() needs a message event; ${event.name} has no sender to wait for.`))
+    this.waiting.get(key)?.reject(new PromptCancelledError('superseded'))
+    const timeoutMs = options.timeoutMs ?? 60_000
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        cancelWords: (options.cancelWords ?? ['取消', 'cancel']).map((word) => word.toLowerCase()),
+        timer: setTimeout(() => {
+          this.release(key, waiter)
+          reject(new PromptTimeoutError(timeoutMs))
+        }, timeoutMs),
+      }
+      const settle = <T>(fn: (value: T) => void) => (value: T) => {
+        this.release(key, waiter)
+        fn(value)
+      }
+      waiter.resolve = settle(resolve)
+      waiter.reject = settle(reject)
+      this.waiting.set(key, waiter)
+    })
+  }
+
+  /** Takes `event` if someone is waiting for it; returns whether it did. */
+  offer(event: DispatchedEvent): boolean {
+    const key = conversationKey(event)
+    const waiter = key ? this.waiting.get(key) : undefined
+    if (!waiter) return false
+    const text = answerText(event)
+    if (waiter.cancelWords.includes(text.toLowerCase())) waiter.reject(new PromptCancelledError('user'))
+    else waiter.resolve(event)
+    return true
+  }
+
+  /** Stops waiting for the sender of `event` (the question could not be sent). */
+  abandon(event: DispatchedEvent): void {
+    const key = conversationKey(event)
+    const waiter = key ? this.waiting.get(key) : undefined
+    waiter?.reject(new PromptCancelledError('stopped'))
+  }
+
+  /** Cancels every waiting question (on stop). */
+  cancelAll(): void {
+    for (const waiter of [...this.waiting.values()]) waiter.reject(new PromptCancelledError('stopped'))
+  }
+
+  get size(): number {
+    return this.waiting.size
+  }
+
+  private release(key: string, waiter: Waiter): void {
+    clearTimeout(waiter.timer)
+    if (this.waiting.get(key) === waiter) this.waiting.delete(key)
+  }
+}
+
+/** The text of an answer: the message content without a leading bot mention, trimmed. */
+export function answerText(event: DispatchedEvent): string {
+  const content = (event.data as { content?: unknown }).content
+  return typeof content === 'string' ? content.replace(/^\s*<@!?\d+>/, '').trim() : ''
+}
+
+/** `scene:chat:user` for message events; `undefined` for anything else. */
+function conversationKey(event: DispatchedEvent): string | undefined {
+  const scene = sceneOf(event.name)
+  if (!scene) return undefined
+  const d = event.data as { channel_id?: string; guild_id?: string; group_openid?: string; author?: { id?: string; member_openid?: string; user_openid?: string } }
+  const user = d.author?.id ?? d.author?.member_openid ?? d.author?.user_openid
+  const chat = scene === 'guild' ? d.channel_id : scene === 'dm' ? d.guild_id : scene === 'group' ? d.group_openid : user
+  return user && chat ? `${scene}:${chat}:${user}` : undefined
+}
