@@ -1,5 +1,5 @@
 import 'reflect-metadata'
-import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe'
+import { container as rootContainer, instanceCachingFactory, instancePerContainerCachingFactory, Lifecycle, type DependencyContainer, type InjectionToken } from 'tsyringe'
 import { ConfigError, createClient, type ClientOptions, type DispatchedEvent, type MessageBody, type QQBotClient } from '@qqbot/core'
 import { CommandRegistry, type RegisteredCommand } from '../commands/command-registry.js'
 import { parseArguments, type ArgumentFailure } from '../commands/argument-parser.js'
@@ -14,12 +14,31 @@ import { PromptCancelledError, PromptRegistry, PromptTimeoutError } from '../con
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Constructor<T = object> = new (...args: any[]) => T
 
+/**
+ * How long an instance lives: one per bot (`singleton`, the default), a new one at every injection
+ * (`transient`), or one per event (`event`: shared by everything handling that event, and able to inject the
+ * event's `CommandContext`).
+ */
+export type Lifetime = 'singleton' | 'transient' | 'event'
+
 /** A dependency: a class (a singleton per bot), or a token with a value, a class or a factory. */
 export type Provider =
   | Constructor
   | { token: InjectionToken; useValue: unknown }
-  | { token: InjectionToken; useClass: Constructor }
-  | { token: InjectionToken; useFactory: (container: DependencyContainer) => unknown }
+  | { token: InjectionToken; useClass: Constructor; lifetime?: Lifetime }
+  | { token: InjectionToken; useFactory: (container: DependencyContainer) => unknown; lifetime?: Lifetime }
+
+/** Implement on a controller or a singleton service to run code once the bot is connected. */
+export interface OnReady {
+  onReady(): unknown
+}
+
+/** Implement on a controller or a singleton service to clean up before the bot disconnects. */
+export interface OnShutdown {
+  onShutdown(): unknown
+}
+
+const LIFECYCLES = { singleton: Lifecycle.Singleton, transient: Lifecycle.Transient, event: Lifecycle.ContainerScoped } as const
 
 /** Chooses the prefixes for one message: by guild, group or user (from `event.data`). */
 export type PrefixResolver = (event: DispatchedEvent, scene: Scene) => string[] | Promise<string[]>
@@ -57,8 +76,13 @@ export class Bot {
   /** State that belongs to this bot alone (cooldown clocks and other guard state). */
   private readonly store = new Map<unknown, unknown>()
   private readonly conversations = new PromptRegistry()
-  /** Controller prototype → its singleton (resolved on first use from this bot's container). */
-  private readonly instances = new Map<object, () => Record<string | symbol, (...args: unknown[]) => unknown>>()
+  /** Singleton providers, whose onReady/onShutdown hooks run with the controllers'. */
+  private readonly singletons: InjectionToken[] = []
+  /** Controller prototype → how to get its instance (the bot's singleton, or a new one in an event's scope). */
+  private readonly instances = new Map<
+    object,
+    { resolve: (scope?: DependencyContainer) => Record<string | symbol, (...args: unknown[]) => unknown>; perEvent: boolean }
+  >()
 
   constructor(private readonly options: BotOptions) {
     this.client = createClient(options)
@@ -71,9 +95,14 @@ export class Bot {
     this.registerControllers()
   }
 
-  /** Resolves the controllers (so a missing dependency fails here, not at the first message), then connects. */
+  /**
+   * Resolves the singleton controllers (so a missing dependency fails here, not at the first message),
+   * connects, then runs `onReady` hooks.
+   */
   async start(): Promise<void> {
-    for (const [prototype, resolve] of this.instances) {
+    for (const [prototype, { resolve, perEvent }] of this.instances) {
+      // A per-event controller can only be built inside an event (it may inject the context).
+      if (perEvent) continue
       try {
         resolve()
       } catch (error) {
@@ -89,19 +118,73 @@ export class Bot {
       this.client.logger.warn({ err: error }, 'could not read the bot user; @mentions of the bot will not count as a prefix')
     }
     await this.client.start()
+    await this.runHook('onReady')
   }
 
+  /** Runs `onShutdown` hooks, cancels open conversations, lets running handlers finish, and disconnects. */
   stop(): Promise<void> {
-    this.conversations.cancelAll()
-    return this.client.stop()
+    this.stopping ??= (async () => {
+      await this.runHook('onShutdown')
+      this.conversations.cancelAll()
+      await this.client.stop()
+    })()
+    return this.stopping
+  }
+
+  private stopping: Promise<void> | undefined
+
+  /** Calls `hook` on every singleton controller and singleton service that has it, in registration order. */
+  private async runHook(hook: 'onReady' | 'onShutdown'): Promise<void> {
+    const targets = new Set<unknown>()
+    const collect = (create: () => unknown) => {
+      try {
+        targets.add(create())
+      } catch (error) {
+        // At shutdown after a failed start, what could not be built has nothing to shut down.
+        if (hook === 'onReady') throw error
+      }
+    }
+    for (const token of this.singletons) collect(() => this.container.resolve(token))
+    for (const { resolve, perEvent } of this.instances.values()) if (!perEvent) collect(resolve)
+    for (const target of targets) {
+      const method = (target as Record<string, unknown>)[hook]
+      if (typeof method !== 'function') continue
+      try {
+        await method.call(target)
+      } catch (error) {
+        if (hook === 'onReady') throw error
+        this.client.logger.error({ err: error }, `${hook} hook failed`)
+      }
+    }
+  }
+
+  /** A container for one event: per-event services live here, and so does the event's context. */
+  private scopeFor<T>(token: InjectionToken<T>, context: T): DependencyContainer {
+    const scope = this.container.createChildContainer()
+    scope.register(token, { useValue: context })
+    return scope
   }
 
   private register(provider: Provider): void {
-    if (typeof provider === 'function') this.container.registerSingleton(provider as Constructor)
-    else if ('useValue' in provider) this.container.register(provider.token, { useValue: provider.useValue })
-    else if ('useClass' in provider) this.container.registerSingleton(provider.token, provider.useClass)
-    else if ('useFactory' in provider) this.container.register(provider.token, { useFactory: provider.useFactory })
-    else throw new ConfigError(`A provider must be a class or { token, useValue | useClass | useFactory }; got ${JSON.stringify(provider)}.`)
+    if (typeof provider === 'function') {
+      this.container.registerSingleton(provider as Constructor)
+      this.singletons.push(provider)
+    } else if ('useValue' in provider) {
+      this.container.register(provider.token, { useValue: provider.useValue })
+    } else if ('useClass' in provider) {
+      const lifetime = provider.lifetime ?? 'singleton'
+      this.container.register(provider.token, { useClass: provider.useClass }, { lifecycle: LIFECYCLES[lifetime] })
+      if (lifetime === 'singleton') this.singletons.push(provider.token)
+    } else if ('useFactory' in provider) {
+      // tsyringe keeps factories out of lifecycles; its caching factories give the same three lifetimes.
+      const lifetime = provider.lifetime ?? 'singleton'
+      const useFactory =
+        lifetime === 'singleton' ? instanceCachingFactory(provider.useFactory) : lifetime === 'event' ? instancePerContainerCachingFactory(provider.useFactory) : provider.useFactory
+      this.container.register(provider.token, { useFactory })
+      if (lifetime === 'singleton') this.singletons.push(provider.token)
+    } else {
+      throw new ConfigError(`A provider must be a class or { token, useValue | useClass | useFactory }; got ${JSON.stringify(provider)}.`)
+    }
   }
 
   private registerControllers(): void {
@@ -110,14 +193,20 @@ export class Bot {
       if (!definition?.decorated) {
         throw new ConfigError(`${(controller as { name?: string })?.name ?? String(controller)} is not a controller: decorate the class with @Controller().`)
       }
-      this.container.registerSingleton(controller)
-      const instance = () => this.container.resolve(controller) as Record<string | symbol, (...args: unknown[]) => unknown>
-      this.instances.set(controller.prototype, instance)
+      const perEvent = definition.options.lifetime === 'event'
+      if (perEvent) this.container.register(controller, { useClass: controller }, { lifecycle: Lifecycle.ContainerScoped })
+      else this.container.registerSingleton(controller)
+      const instance = (scope?: DependencyContainer) =>
+        (perEvent ? (scope ?? this.container.createChildContainer()) : this.container).resolve(controller) as Record<string | symbol, (...args: unknown[]) => unknown>
+      this.instances.set(controller.prototype, { resolve: instance, perEvent })
       for (const command of definition.commands) {
         this.registry.add(controller.prototype, command, definition.options.scenes, definition.guards, definition.options.group)
       }
       for (const handler of definition.events) {
-        this.client.on(handler.event, (event) => instance()[handler.method]!(new EventContext(event, this.client)))
+        this.client.on(handler.event, (event) => {
+          const context = new EventContext(event, this.client)
+          return instance(perEvent ? this.scopeFor(EventContext, context) : undefined)[handler.method]!(context)
+        })
       }
     }
     for (const scene of this.registry.scenes()) this.client.on(COMMAND_EVENTS[scene], (event) => this.onMessage(event as DispatchedEvent))
@@ -196,7 +285,8 @@ export class Bot {
   }
 
   private async run(command: RegisteredCommand, context: CommandContext, values: Map<number, unknown>): Promise<void> {
-    const target = this.instances.get(command.controller)!()
+    const entry = this.instances.get(command.controller)!
+    const target = entry.perEvent ? entry.resolve(this.scopeFor(CommandContext, context)) : entry.resolve()
     const method = target[command.definition.method]!
     const arity = Math.max(method.length, ...command.definition.params.map((param) => param.index + 1))
     const args = Array.from({ length: arity }, (_, index) => (values.has(index) ? values.get(index) : context))

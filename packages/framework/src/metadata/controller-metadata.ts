@@ -7,6 +7,11 @@ export type Scene = 'guild' | 'dm' | 'group' | 'c2c'
 export interface ControllerOptions {
   /** Only run this controller's commands in these scenes. Default: all. */
   scenes?: Scene[]
+  /**
+   * `singleton` (default): one instance per bot. `event`: a new instance for every event, created in a scope
+   * where per-event services and the `CommandContext` itself can be injected.
+   */
+  lifetime?: 'singleton' | 'event'
   /** Makes every command a subcommand: with `group: 'admin'`, `@Command('ban')` answers `/admin ban`. Class guards guard the group. */
   group?: string
 }
