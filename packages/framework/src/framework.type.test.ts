@@ -1,0 +1,37 @@
+/**
+ * Pins the command layer's types. Checked by `tsc -p tsconfig.test.json` (part of `npm test`).
+ * TypeScript cannot check a parameter's declared type against its decorator's schema (parameter
+ * decorators see no types), so `@Arg('n', z.number()) n: string` compiles: the schema is the truth at
+ * run time, and the docs say to keep the two in step.
+ */
+import { describe, expectTypeOf, it } from 'vitest'
+import type { GroupRobotEventPayload, SendResult } from '@qqbot/core'
+import { createBot, EventContext, type BotOptions, type Provider } from './index.js'
+
+describe('framework types', () => {
+  it('GIVEN EventContext<name> THEN data is that payload', () => {
+    expectTypeOf<EventContext<'GROUP_ADD_ROBOT'>['data']>().toEqualTypeOf<GroupRobotEventPayload>()
+    expectTypeOf<EventContext<'SOMETHING_NEW'>['data']>().toEqualTypeOf<unknown>()
+    expectTypeOf<ReturnType<EventContext['reply']>>().toEqualTypeOf<Promise<SendResult>>()
+  })
+
+  it('GIVEN providers THEN lifetimes and shapes are checked', () => {
+    class Service {}
+    const ok: Provider[] = [
+      Service,
+      { token: 'v', useValue: 1 },
+      { token: Service, useClass: Service, lifetime: 'event' },
+      { token: 'f', useFactory: () => 1, lifetime: 'transient' },
+    ]
+    void ok
+    // @ts-expect-error not a lifetime
+    const bad: Provider = { token: Service, useClass: Service, lifetime: 'request' }
+    void bad
+  })
+
+  it('GIVEN createBot THEN controllers are required', () => {
+    expectTypeOf<BotOptions['controllers']>().not.toBeUndefined()
+    // @ts-expect-error controllers missing
+    void (() => createBot({ appId: '1', secret: 's' }))
+  })
+})
