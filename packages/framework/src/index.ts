@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata'
 
-export { createBot, Bot, type BotOptions, type Provider, type PrefixResolver, type Lifetime, type OnReady, type OnShutdown } from './bot/create-bot.js'
+export { createBot, Bot, type BotOptions, type Provider, type PrefixResolver, type Lifetime, type OnReady, type OnShutdown, type Middleware, type CommandErrorHook } from './bot/create-bot.js'
 export { Controller, Command, OnEvent, Arg, Rest, Flag, Injectable, Inject, UseGuards } from './decorators/decorators.js'
 export { Cooldown, cooldown, GuildAdminOnly, guildAdminOnly, GUILD_ADMIN_ROLES, type CooldownOptions } from './guards/built-in-guards.js'
 export { CommandContext, EventContext, sceneOf, type CommandContextInit } from './context/contexts.js'

@@ -9,6 +9,7 @@ import type { Scene } from '../metadata/controller-metadata.js'
 import { MESSAGES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
 import { definitionOf, type Guard } from '../metadata/controller-metadata.js'
 import { renderCommandHelp, renderHelpList } from '../help/help-renderer.js'
+import { compose } from '../util/compose.js'
 import { PromptCancelledError, PromptRegistry, PromptTimeoutError } from '../conversation/prompt-registry.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,6 +28,18 @@ export type Provider =
   | { token: InjectionToken; useValue: unknown }
   | { token: InjectionToken; useClass: Constructor; lifetime?: Lifetime }
   | { token: InjectionToken; useFactory: (container: DependencyContainer) => unknown; lifetime?: Lifetime }
+
+/**
+ * Runs around every event the bot handles (commands and `@OnEvent` handlers): logging, timing, tracing,
+ * filtering. Call `next()` to continue; not calling it drops the event.
+ */
+export type Middleware = (event: DispatchedEvent, next: () => Promise<void>) => unknown
+
+/**
+ * Called when a command handler throws. Return a reply (text or body) to send instead of the generic
+ * `HANDLER_FAILED` text, or `null` to send nothing. The error is still logged and counted.
+ */
+export type CommandErrorHook = (error: unknown, context: CommandContext) => string | MessageBody | null | undefined | Promise<string | MessageBody | null | undefined>
 
 /** Implement on a controller or a singleton service to run code once the bot is connected. */
 export interface OnReady {
@@ -60,6 +73,10 @@ export interface BotOptions extends ClientOptions {
   locale?: Locale
   /** Override any reply text by its identifier. */
   messages?: Partial<MessageTable>
+  /** Middleware around every event, outermost first (more with `bot.use()`). */
+  middleware?: Middleware[]
+  /** Decides what the user sees when a command throws. */
+  onCommandError?: CommandErrorHook
   /** The built-in help command's names (default `['help', '帮助']`); `false` turns it off. A command of yours with the same name wins. */
   help?: string[] | false
 }
@@ -76,6 +93,7 @@ export class Bot {
   /** State that belongs to this bot alone (cooldown clocks and other guard state). */
   private readonly store = new Map<unknown, unknown>()
   private readonly conversations = new PromptRegistry()
+  private readonly middleware: Middleware[] = []
   /** Singleton providers, whose onReady/onShutdown hooks run with the controllers'. */
   private readonly singletons: InjectionToken[] = []
   /** Controller prototype → how to get its instance (the bot's singleton, or a new one in an event's scope). */
@@ -91,6 +109,7 @@ export class Bot {
     this.zodLocale = ZOD_LOCALES[options.locale ?? 'zh-CN']
     this.registry = new CommandRegistry(options.caseInsensitive ?? true, this.displayPrefix)
     this.client.intercept((event) => this.conversations.offer(event))
+    this.middleware.push(...(options.middleware ?? []))
     for (const provider of options.providers ?? []) this.register(provider)
     this.registerControllers()
   }
@@ -203,13 +222,17 @@ export class Bot {
         this.registry.add(controller.prototype, command, definition.options.scenes, definition.guards, definition.options.group)
       }
       for (const handler of definition.events) {
-        this.client.on(handler.event, (event) => {
-          const context = new EventContext(event, this.client)
-          return instance(perEvent ? this.scopeFor(EventContext, context) : undefined)[handler.method]!(context)
-        })
+        this.client.on(handler.event, (event) =>
+          this.throughMiddleware(event, async () => {
+            const context = new EventContext(event, this.client)
+            await instance(perEvent ? this.scopeFor(EventContext, context) : undefined)[handler.method]!(context)
+          }),
+        )
       }
     }
-    for (const scene of this.registry.scenes()) this.client.on(COMMAND_EVENTS[scene], (event) => this.onMessage(event as DispatchedEvent))
+    for (const scene of this.registry.scenes()) {
+      this.client.on(COMMAND_EVENTS[scene], (event) => this.throughMiddleware(event as DispatchedEvent, () => this.onMessage(event as DispatchedEvent)))
+    }
   }
 
   private async onMessage(event: DispatchedEvent): Promise<void> {
@@ -248,18 +271,19 @@ export class Bot {
     return new CommandContext({ event, client: this.client, scene, command, argsText, store: this.store, messages: this.messages, conversations: this.conversations })
   }
 
+  /** Adds middleware around every event (after those given in the options). */
+  use(middleware: Middleware): this {
+    this.middleware.push(middleware)
+    return this
+  }
+
+  private throughMiddleware(event: DispatchedEvent, handler: () => Promise<void>): Promise<void> {
+    return this.middleware.length === 0 ? handler() : compose(this.middleware, event, handler, `middleware for ${event.name}`)
+  }
+
   /** Koa-style: each guard gets `next`; the handler runs only if every guard calls it. */
   private guarded(guards: readonly Guard[], context: CommandContext, handler: () => Promise<void>): Promise<void> {
-    const dispatch = async (index: number): Promise<void> => {
-      if (index === guards.length) return handler()
-      let called = false
-      await guards[index]!(context, () => {
-        if (called) return Promise.reject(new Error(`A guard called next() twice for /${context.command}.`))
-        called = true
-        return dispatch(index + 1)
-      })
-    }
-    return dispatch(0)
+    return compose(guards, context, handler, `a guard of /${context.command}`)
   }
 
   /** The prefix shown in usage lines and help (the first static one; `/` with a resolver). */
@@ -300,7 +324,8 @@ export class Bot {
         return
       }
       // The user gets a short generic answer; the error itself is logged and counted by the pipeline.
-      await context.reply(this.messages.HANDLER_FAILED({})).catch(() => undefined)
+      const answer = this.options.onCommandError ? await Promise.resolve(this.options.onCommandError(error, context)).catch(() => undefined) : undefined
+      if (answer !== null) await context.reply(answer ?? this.messages.HANDLER_FAILED({})).catch(() => undefined)
       throw error
     }
     if (!context.replied && (typeof result === 'string' ? result !== '' : isMessageBody(result))) await context.reply(result as string | MessageBody)
