@@ -38,7 +38,7 @@ export * from './intents/intents.js'
 export { ReplySender, type ReplyContent } from './reply/reply-sender.js'
 export { replyTargetOf, REPLY_WINDOWS, type ReplyTarget, type ReplyScene } from './reply/reply-target.js'
 export { MsgSeqAllocator, type ReplyWindow } from './reply/msg-seq-allocator.js'
-export { ReplyWindowClosedError, ReplyLimitError, ReplyNotSupportedError } from './reply/reply-errors.js'
+export { ReplyWindowClosedError, ReplyLimitError, ReplyNotSupportedError, MediaNotSupportedError } from './reply/reply-errors.js'
 
 export { WebhookSource, type WebhookServerOptions, type WebhookSourceOptions, type NodeRequestHandler } from './webhook/webhook-source.js'
 export { WebhookHandler, type WebhookRequest, type WebhookResponse, type WebhookHandlerOptions, type WebhookRejection } from './webhook/webhook-handler.js'

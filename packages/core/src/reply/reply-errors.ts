@@ -27,3 +27,10 @@ export class ReplyNotSupportedError extends QQBotError {
     )
   }
 }
+
+/** Guild channels and DMs take images only. */
+export class MediaNotSupportedError extends QQBotError {
+  constructor(kind: string) {
+    super('MEDIA_NOT_SUPPORTED', `Guild channels and DMs cannot receive ${kind}: send an image, or a link in the text. Video and voice work in groups and C2C.`)
+  }
+}

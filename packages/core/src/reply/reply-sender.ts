@@ -3,15 +3,26 @@ import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import { MessageType, type MessageBody, type SendResult } from '../rest/api-types.js'
 import type { OpenApi } from '../rest/open-api.js'
 import { MsgSeqAllocator } from './msg-seq-allocator.js'
-import { ReplyNotSupportedError } from './reply-errors.js'
+import { MediaNotSupportedError, ReplyNotSupportedError } from './reply-errors.js'
 import { replyTargetOf, type ReplyTarget } from './reply-target.js'
 
-/** A reply: plain text, or a message body (markdown, keyboard, ark, embed, media, image). */
-export type ReplyContent = string | MessageBody
+/**
+ * A reply: plain text, or a message body (markdown, keyboard, ark, embed, media). Media by URL works in
+ * every scene: `image` goes as is to guild channels and DMs, and is uploaded first in groups and C2C, where
+ * `video` and `voice` (silk) URLs work too.
+ */
+export type ReplyContent = string | (MessageBody & { image?: string; video?: string; voice?: string })
+
+const UPLOADS = [
+  ['image', 1],
+  ['video', 2],
+  ['voice', 3],
+] as const
 
 /**
  * Sends passive replies: routes to the channel, DM, group or C2C endpoint the event came from, adds
- * `msg_id`/`event_id`, allocates `msg_seq` for group/C2C, and picks `msg_type` from the body.
+ * `msg_id`/`event_id`, allocates `msg_seq` for group/C2C, uploads media where the scene needs it, and picks
+ * `msg_type` from the body.
  */
 export class ReplySender {
   private readonly seqs: MsgSeqAllocator
@@ -25,16 +36,26 @@ export class ReplySender {
   }
 
   /** Replies to `event`. Throws {@link ReplyNotSupportedError}, {@link ReplyWindowClosedError} or {@link ReplyLimitError} before sending when the platform would refuse. */
-  reply(event: DispatchedEvent, content: ReplyContent): Promise<SendResult> {
+  async reply(event: DispatchedEvent, content: ReplyContent): Promise<SendResult> {
     const target = replyTargetOf(event)
-    if (!target) return Promise.reject(new ReplyNotSupportedError(event.name))
-    let body: MessageBody
-    try {
-      body = this.buildBody(target, event, content)
-    } catch (error) {
-      return Promise.reject(error)
+    if (!target) throw new ReplyNotSupportedError(event.name)
+    const body: MessageBody = typeof content === 'string' ? { content } : { ...content }
+    body[target.reference.kind] = target.reference.id
+    const seq = this.seqs.next(`${target.reference.kind}:${target.reference.id}`, event.receivedAt, target.window)
+    if (target.scene === 'group' || target.scene === 'c2c') {
+      await this.uploadMedia(target, body)
+      body.msg_seq = seq
+      body.msg_type ??= messageTypeOf(body)
+      if (body.msg_type === MessageType.MEDIA && !body.content) body.content = ' '
+    } else {
+      for (const kind of ['video', 'voice'] as const) if (body[kind] !== undefined) throw new MediaNotSupportedError(kind)
     }
+    const result = await this.send(target, body)
     this.metrics?.inc('replies_sent', { scene: target.scene })
+    return result
+  }
+
+  private send(target: ReplyTarget, body: MessageBody): Promise<SendResult> {
     switch (target.scene) {
       case 'channel':
         return this.api.sendChannelMessage(target.targetId, body)
@@ -47,16 +68,17 @@ export class ReplySender {
     }
   }
 
-  private buildBody(target: ReplyTarget, event: DispatchedEvent, content: ReplyContent): MessageBody {
-    const body: MessageBody = typeof content === 'string' ? { content } : { ...content }
-    body[target.reference.kind] = target.reference.id
-    const seq = this.seqs.next(`${target.reference.kind}:${target.reference.id}`, event.receivedAt, target.window)
-    if (target.scene === 'group' || target.scene === 'c2c') {
-      body.msg_seq = seq
-      body.msg_type ??= messageTypeOf(body)
-      if (body.msg_type === MessageType.MEDIA && !body.content) body.content = ' '
+  /** Group and C2C messages carry media as an uploaded `file_info`: upload the URL (without sending), then attach it. */
+  private async uploadMedia(target: ReplyTarget, body: MessageBody): Promise<void> {
+    for (const [kind, fileType] of UPLOADS) {
+      const url = body[kind]
+      if (typeof url !== 'string') continue
+      const upload = { file_type: fileType, url, srv_send_msg: false }
+      const info = target.scene === 'group' ? await this.api.uploadGroupMedia(target.targetId, upload) : await this.api.uploadC2CMedia(target.targetId, upload)
+      delete body[kind]
+      body.media = { file_info: info.file_info }
+      return
     }
-    return body
   }
 }
 

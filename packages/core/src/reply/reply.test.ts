@@ -280,3 +280,47 @@ describe('ReplySender through the fake platform', () => {
     expect(platform.calls).toHaveLength(0)
   })
 })
+
+describe('media replies', () => {
+  let platform: FakePlatform | undefined
+  let client: QQBotClient | undefined
+  afterEach(async () => {
+    await client?.stop()
+    await platform?.close()
+    client = platform = undefined
+  })
+
+  async function setup() {
+    platform = await startFakePlatform()
+    client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent' })
+    return { platform, client }
+  }
+
+  it('GIVEN an image URL in a group THEN it is uploaded first (without sending) and sent as msg_type 7 with its file_info', async () => {
+    const { platform, client } = await setup()
+    await client.reply(fromBuilder(groupAtMessage({ content: '/cat', groupOpenid: 'g-media' })), { image: 'https://example.invalid/cat.png', content: 'a cat' })
+    const upload = platform.calls.find((call) => call.path === '/v2/groups/g-media/files')!
+    expect(upload.body).toEqual({ file_type: 1, url: 'https://example.invalid/cat.png', srv_send_msg: false })
+    const sent = platform.sent.at(-1)!
+    expect(sent.body).toMatchObject({ msg_type: 7, content: 'a cat', msg_seq: 1 })
+    expect(sent.body.media.file_info).toBeTruthy()
+    expect(sent.body.image).toBeUndefined()
+  })
+
+  it('GIVEN a voice URL in C2C THEN it is uploaded as file_type 3 and the empty content becomes a space', async () => {
+    const { platform, client } = await setup()
+    await client.reply(fromBuilder(c2cMessage({ content: '/say', userOpenid: 'u-media' })), { voice: 'https://example.invalid/hi.silk' })
+    expect(platform.calls.find((call) => call.path === '/v2/users/u-media/files')!.body).toMatchObject({ file_type: 3 })
+    expect(platform.sent.at(-1)!.body).toMatchObject({ msg_type: 7, content: ' ' })
+  })
+
+  it('GIVEN an image in a guild channel THEN it goes as the image field, and a video is refused with MEDIA_NOT_SUPPORTED before any call', async () => {
+    const { platform, client } = await setup()
+    const event = fromBuilder(guildAtMessage({ content: '/cat' }))
+    await client.reply(event, { image: 'https://example.invalid/cat.png' })
+    expect(platform.sent.at(-1)!.body).toMatchObject({ image: 'https://example.invalid/cat.png' })
+    const before = platform.calls.length
+    await expect(client.reply(event, { video: 'https://example.invalid/v.mp4' })).rejects.toMatchObject({ code: 'MEDIA_NOT_SUPPORTED' })
+    expect(platform.calls.length).toBe(before)
+  })
+})
