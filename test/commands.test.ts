@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { c2cMessage, directMessage, groupAddRobot, groupAtMessage, guildAtMessage } from '@qqbot/fake-platform'
 import { startBotHarness } from './support/bot-harness.js'
-import { Arg, Command, CommandContext, Controller, createBot, EventContext, Flag, Inject, Injectable, OnEvent, Rest, type BotOptions } from '@qqbot/framework'
+import { Arg, Command, CommandContext, Controller, createBot, EventContext, Flag, Inject, Injectable, mentionedUser, OnEvent, Rest, type BotOptions } from '@qqbot/framework'
 
 @Injectable()
 class RandomService {
@@ -29,6 +29,11 @@ class Dice {
   @Command('echo')
   echo(@Rest('text', z.string()) text: string, ctx: CommandContext) {
     return ctx.reply(`${ctx.scene}:${ctx.userId ? 'user' : '?'}:${text}`)
+  }
+
+  @Command('slap')
+  slap(@Arg('who', mentionedUser()) who: string) {
+    return `slapped ${who}`
   }
 
   @Command('offset')
@@ -121,6 +126,7 @@ for (const mode of ['gateway', 'webhook'] as const) {
         expect(await say(groupAtMessage({ content: '/roll --times=2 20 --loud' }))).toEqual(['🎲 4 4!'])
         expect(await say(groupAtMessage({ content: '/roll -t 2' }))).toEqual(['🎲 4 4'])
         expect(await say(groupAtMessage({ content: '/offset -5' }))).toEqual(['n=-5'])
+        expect(await say(guildAtMessage({ content: '/slap <@!777>' }))).toEqual(['slapped 777'])
         expect(await say(groupAtMessage({ content: '/echo "quoted words"  and  more' }))).toEqual(['group:user:"quoted words"  and  more'])
       })
 

@@ -12,6 +12,7 @@ export { PromptTimeoutError, PromptCancelledError, type PromptOptions } from './
 export type { Scene, ControllerOptions, CommandOptions, Guard, GuardContext } from './metadata/controller-metadata.js'
 export { MESSAGES, type MessageId, type MessageTable, type Locale, type MessageParams } from './i18n/messages.js'
 export { usageOf } from './commands/command-registry.js'
+export { mentionedUser, mentionedChannel } from './arguments/resolvers.js'
 export {
   tokenize,
   TokenizeError,
