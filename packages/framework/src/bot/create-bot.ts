@@ -3,7 +3,7 @@ import { container as rootContainer, instanceCachingFactory, instancePerContaine
 import { ConfigError, createClient, type ClientOptions, type DispatchedEvent, type MessageBody, type QQBotClient } from '@qqbot/core'
 import { CommandRegistry, type RegisteredCommand } from '../commands/command-registry.js'
 import { parseArguments, type ArgumentFailure } from '../commands/argument-parser.js'
-import { splitCommandWord, stripPrefix } from '../commands/prefix-matcher.js'
+import { mentionPattern, splitCommandWord, stripPrefix } from '../commands/prefix-matcher.js'
 import { COMMAND_EVENTS, CommandContext, EventContext, sceneOf } from '../context/contexts.js'
 import type { Scene } from '../metadata/controller-metadata.js'
 import { MESSAGES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
@@ -89,7 +89,8 @@ export class Bot {
   private readonly registry: CommandRegistry
   private readonly messages: MessageTable
   private readonly zodLocale
-  private botId: string | undefined
+  /** A leading @mention of this bot, once its id is known (built once, not per message). */
+  private mention: RegExp | undefined
   /** State that belongs to this bot alone (cooldown clocks and other guard state). */
   private readonly store = new Map<unknown, unknown>()
   private readonly conversations = new PromptRegistry()
@@ -132,7 +133,7 @@ export class Bot {
       }
     }
     try {
-      this.botId = (await this.client.api.getMe()).id
+      this.mention = mentionPattern((await this.client.api.getMe()).id)
     } catch (error) {
       this.client.logger.warn({ err: error }, 'could not read the bot user; @mentions of the bot will not count as a prefix')
     }
@@ -215,8 +216,11 @@ export class Bot {
       const perEvent = definition.options.lifetime === 'event'
       if (perEvent) this.container.register(controller, { useClass: controller }, { lifecycle: Lifecycle.ContainerScoped })
       else this.container.registerSingleton(controller)
-      const instance = (scope?: DependencyContainer) =>
-        (perEvent ? (scope ?? this.container.createChildContainer()) : this.container).resolve(controller) as Record<string | symbol, (...args: unknown[]) => unknown>
+      type Instance = Record<string | symbol, (...args: unknown[]) => unknown>
+      let singleton: Instance | undefined
+      // Singletons are resolved once and kept: no container lookup on the per-message path.
+      const instance = (scope?: DependencyContainer): Instance =>
+        perEvent ? ((scope ?? this.container.createChildContainer()).resolve(controller) as Instance) : (singleton ??= this.container.resolve(controller) as Instance)
       this.instances.set(controller.prototype, { resolve: instance, perEvent })
       for (const command of definition.commands) {
         this.registry.add(controller.prototype, command, definition.options.scenes, definition.guards, definition.options.group)
@@ -242,7 +246,7 @@ export class Bot {
     const prefixes = typeof this.options.prefixes === 'function' ? await this.options.prefixes(event, scene) : (this.options.prefixes ?? ['/'])
     const text = stripPrefix(content, scene, {
       prefixes,
-      botId: this.botId,
+      mention: this.mention,
       prefixOptionalInDirect: this.options.prefixOptionalInDirect ?? true,
     })
     if (text === undefined) return

@@ -3,8 +3,8 @@ import type { Scene } from '../metadata/controller-metadata.js'
 export interface PrefixOptions {
   /** Prefixes that start a command; default `['/']`. */
   prefixes: readonly string[]
-  /** The bot's user id in guilds, for `<@!id>` mentions. */
-  botId: string | undefined
+  /** Matches a leading mention of the bot (see {@link mentionPattern}); undefined when the bot id is unknown. */
+  mention: RegExp | undefined
   /** In one-to-one chats (C2C, guild DM) a command needs no prefix. Default true. */
   prefixOptionalInDirect: boolean
 }
@@ -19,9 +19,8 @@ const WHITESPACE = /^[\s\u3000]+/u
 export function stripPrefix(content: string, scene: Scene, options: PrefixOptions): string | undefined {
   let text = content
   let mentioned = scene === 'group'
-  if (options.botId) {
-    const mention = new RegExp(`^\\s*<@!?${options.botId}>`)
-    const match = mention.exec(text)
+  if (options.mention) {
+    const match = options.mention.exec(text)
     if (match) {
       text = text.slice(match[0].length)
       mentioned = true
@@ -34,6 +33,11 @@ export function stripPrefix(content: string, scene: Scene, options: PrefixOption
   const direct = scene === 'c2c' || scene === 'dm'
   if (mentioned || (direct && options.prefixOptionalInDirect)) return text
   return undefined
+}
+
+/** The pattern of a leading `<@!id>`/`<@id>` mention of the bot: built once, matched on every message. */
+export function mentionPattern(botId: string): RegExp {
+  return new RegExp(`^\\s*<@!?${botId.replace(/[^\w]/g, '')}>`)
 }
 
 /** Splits `roll 20` into the command word and the rest; the word ends at the first whitespace. */

@@ -2,6 +2,7 @@ import type { DispatchedEvent, EventPayloadMap, KnownEventName, QQBotClient, Rep
 import type { GuardContext, Scene } from '../metadata/controller-metadata.js'
 import type { MessageId, MessageParams, MessageTable } from '../i18n/messages.js'
 import { answerText, type PromptOptions, type PromptRegistry } from '../conversation/prompt-registry.js'
+import { senderOf } from './message-identity.js'
 
 /** What a command handler gets: the message, where it came from, who sent it, and `reply()`. */
 /** What the bot gives each command context. */
@@ -75,8 +76,7 @@ export class CommandContext implements GuardContext {
 
   /** The sender: guild user id, group member openid, or C2C user openid. */
   get userId(): string | undefined {
-    const author = (this.event.data as { author?: { id?: string; member_openid?: string; user_openid?: string } }).author
-    return author?.id ?? author?.member_openid ?? author?.user_openid
+    return senderOf(this.event)
   }
 
   /** Message text as received. */

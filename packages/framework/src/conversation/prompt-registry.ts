@@ -1,5 +1,6 @@
 import { QQBotError, type DispatchedEvent } from '@qqbot/core'
 import { sceneOf } from '../context/contexts.js'
+import { chatOf, senderOf } from '../context/message-identity.js'
 
 /** Nobody answered a `ctx.prompt()` in time. The bot tells the user (`PROMPT_TIMEOUT`). */
 export class PromptTimeoutError extends QQBotError {
@@ -105,8 +106,7 @@ export function answerText(event: DispatchedEvent): string {
 function conversationKey(event: DispatchedEvent): string | undefined {
   const scene = sceneOf(event.name)
   if (!scene) return undefined
-  const d = event.data as { channel_id?: string; guild_id?: string; group_openid?: string; author?: { id?: string; member_openid?: string; user_openid?: string } }
-  const user = d.author?.id ?? d.author?.member_openid ?? d.author?.user_openid
-  const chat = scene === 'guild' ? d.channel_id : scene === 'dm' ? d.guild_id : scene === 'group' ? d.group_openid : user
+  const user = senderOf(event)
+  const chat = chatOf(scene, event)
   return user && chat ? `${scene}:${chat}:${user}` : undefined
 }

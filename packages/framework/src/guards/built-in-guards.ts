@@ -1,5 +1,6 @@
 import type { Guard, GuardContext } from '../metadata/controller-metadata.js'
 import { UseGuards } from '../decorators/decorators.js'
+import { chatOf } from '../context/message-identity.js'
 
 export interface CooldownOptions {
   /** Whose clock: each user, each channel/group/chat, or the whole bot. */
@@ -52,8 +53,7 @@ export function GuildAdminOnly(roles?: readonly string[]): ClassDecorator & Meth
 function keyOf(ctx: GuardContext, per: CooldownOptions['per']): string {
   if (per === 'global') return '*'
   if (per === 'user') return ctx.userId ?? '?'
-  const d = ctx.event.data as { channel_id?: string; group_openid?: string; guild_id?: string; author?: { user_openid?: string } }
-  return d.channel_id ?? d.group_openid ?? d.author?.user_openid ?? d.guild_id ?? '?'
+  return chatOf(ctx.scene, ctx.event) ?? '?'
 }
 
 function sweep(clocks: Map<string, number>, now: number): void {
