@@ -247,3 +247,52 @@ describe('sharding', () => {
     expect(h.platform.gatewayStats.identifies).toBe(0)
   })
 })
+
+describe('stored session position', () => {
+  it('GIVEN a process stops while handlers still hold events THEN the stored seq covers only finished events, and the next process with that store is replayed the rest', async () => {
+    const { MemorySessionStore, createClient } = await import('@qqbot/core')
+    const { startFakePlatform, groupAtMessage } = await import('@qqbot/fake-platform')
+    const platform = await startFakePlatform({ heartbeatIntervalMs: 100 })
+    const sessionStore = new MemorySessionStore()
+    const connect = (handler: (id: string) => unknown) => {
+      const client = createClient({
+        appId: platform.appId,
+        secret: platform.secret,
+        hosts: { api: platform.url },
+        logLevel: 'silent',
+        sessionStore,
+        gateway: { identifyIntervalMs: 0, backoff: { baseMs: 20, maxMs: 200 } },
+      })
+      client.on('GROUP_AT_MESSAGE_CREATE', (event) => handler(event.data.id))
+      return client
+    }
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const firstHandled: string[] = []
+    const first = connect((id) => {
+      firstHandled.push(id)
+      return firstHandled.length > 5 ? held : undefined
+    })
+    await first.start()
+    const ids: string[] = []
+    for (let i = 0; i < 10; i++) {
+      const event = groupAtMessage({ content: `/ping ${i}` })
+      ids.push((event.d as { id: string }).id)
+      platform.dispatch(event.t, event.d)
+    }
+    await expect.poll(() => firstHandled.length).toBe(10)
+    const stopping = first.stop()
+    await expect.poll(() => platform.shardState(0).connected).toBe(false)
+
+    const secondHandled: string[] = []
+    const second = connect((id) => void secondHandled.push(id))
+    await second.start()
+    await expect.poll(() => secondHandled.length).toBe(5)
+    expect(secondHandled).toEqual(ids.slice(5))
+    expect(platform.gatewayStats.identifies).toBe(1)
+    release()
+    await stopping
+    await second.stop()
+    await platform.close()
+  })
+})

@@ -2,6 +2,7 @@ import type { DestinationStream, LevelWithSilent, Logger } from 'pino'
 import type { HostsOption } from '../config/hosts.js'
 import type { IdentifyLimiter } from '../gateway/identify-limiter.js'
 import type { ShardsOption } from '../gateway/gateway.js'
+import type { ShardCoordinator } from '../gateway/shard-coordinator.js'
 import type { IntentName } from '../intents/intents.js'
 import type { EventSource } from '../pipeline/event-envelope.js'
 import type { RestHook } from '../rest/rest-client.js'
@@ -35,6 +36,8 @@ export interface ClientOptions {
   sessionStore?: SessionStore
   /** Paces identifies across shards (and processes, with a shared limiter). */
   identifyLimiter?: IdentifyLimiter
+  /** Shares the `shards` among several processes (e.g. `@qqbot/redis`); this process runs the shards it is granted. */
+  shardCoordinator?: ShardCoordinator
   /** A logger of your own (pino), or options for ours. */
   logger?: Logger
   logLevel?: LevelWithSilent

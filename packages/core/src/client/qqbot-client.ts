@@ -214,6 +214,7 @@ export class QQBotClient {
       shards: this.options.shards,
       url: this.gatewayUrl,
       limiter: this.options.identifyLimiter,
+      coordinator: this.options.shardCoordinator,
       ...this.options.gateway,
     })
     gateway.on('ready', (shardId) => this.listeners.ready.forEach((listener) => listener(shardId)))

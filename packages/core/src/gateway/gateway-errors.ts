@@ -31,3 +31,13 @@ export class SessionLimitError extends QQBotError {
     this.resetAfterMs = resetAfterMs
   }
 }
+
+/** This process may no longer run the shard: its ownership moved to another process (see ShardCoordinator). */
+export class ShardRevokedError extends QQBotError {
+  readonly shardId: number
+
+  constructor(shardId: number) {
+    super('GATEWAY_SHARD_REVOKED', `Shard ${shardId} is owned by another process now; this process stopped running it.`)
+    this.shardId = shardId
+  }
+}

@@ -10,6 +10,7 @@ import { ConfigError } from '../errors/qqbot-error.js'
 import { SessionLimitError } from './gateway-errors.js'
 import { LocalIdentifyLimiter, type IdentifyLimiter } from './identify-limiter.js'
 import { ShardConnection, type ShardInfo } from './shard-connection.js'
+import type { ShardControl, ShardCoordinator, ShardGuard } from './shard-coordinator.js'
 
 /** `'auto'` asks `GET /gateway/bot` for the count; a number runs shards 0..n-1; `{ ids, count }` runs some of `count`. */
 export type ShardsOption = 'auto' | number | { ids: number[]; count: number }
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   rateLimitDelayMs?: number
   maxResumeFailures?: number
   handshakeTimeoutMs?: number
+  /** Shares the shards with other processes; this process then runs only the shards it is granted. */
+  coordinator?: ShardCoordinator
 }
 
 interface GatewayEvents {
@@ -48,8 +51,10 @@ interface GatewayEvents {
  */
 export class Gateway extends EventEmitter<GatewayEvents> implements EventSource {
   readonly kind = 'gateway'
-  private connections: ShardConnection[] = []
+  private readonly connections = new Map<number, ShardConnection>()
   private cachedUrl: string | undefined
+  private started = false
+  private stopped = false
 
   constructor(private readonly options: GatewayOptions) {
     super()
@@ -57,15 +62,19 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
 
   /** State of every shard run by this process. */
   get shards(): ShardInfo[] {
-    return this.connections.map((connection) => connection.info)
+    return [...this.connections.values()].map((connection) => connection.info)
   }
 
   async start(sink: EventSink): Promise<void> {
-    if (this.connections.length > 0) throw new Error('The gateway is already started.')
+    if (this.started) throw new Error('The gateway is already started.')
+    this.started = true
     const { shardIds, shardCount, limiter } = await this.plan()
-    this.connections = shardIds.map((shardId) => this.createShard(shardId, shardCount, limiter, sink))
     try {
-      await Promise.all(this.connections.map((connection) => connection.start()))
+      if (this.options.coordinator) {
+        await this.options.coordinator.join(shardCount, this.control(shardCount, limiter, sink))
+      } else {
+        await Promise.all(shardIds.map((shardId) => this.startShard(shardId, shardCount, limiter, sink)))
+      }
     } catch (error) {
       // One shard cannot start (fatal close, bad credentials): do not leave the others running half a bot.
       await this.stop()
@@ -74,7 +83,35 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.connections.map((connection) => connection.stop()))
+    if (this.stopped) return
+    this.stopped = true
+    await Promise.all([...this.connections.values()].map((connection) => connection.stop()))
+    await this.options.coordinator?.leave()
+  }
+
+  /** What the coordinator drives: start and stop single shards of this process. */
+  private control(shardCount: number, limiter: IdentifyLimiter, sink: EventSink): ShardControl {
+    return {
+      start: (shardId, guard) => this.startShard(shardId, shardCount, limiter, sink, guard),
+      stop: async (shardId, options) => {
+        const connection = this.connections.get(shardId)
+        if (!connection) return
+        this.connections.delete(shardId)
+        await connection.stop(options)
+      },
+      running: () => [...this.connections.keys()],
+    }
+  }
+
+  private async startShard(shardId: number, shardCount: number, limiter: IdentifyLimiter, sink: EventSink, guard?: ShardGuard): Promise<void> {
+    if (this.stopped) return
+    if (this.connections.has(shardId)) throw new Error(`Shard ${shardId} is already running in this process.`)
+    const connection = this.createShard(shardId, shardCount, limiter, sink, guard)
+    this.connections.set(shardId, connection)
+    connection.on('revoked', () => {
+      if (this.connections.get(shardId) === connection) this.connections.delete(shardId)
+    })
+    await connection.start()
   }
 
   private async plan(): Promise<{ shardIds: number[]; shardCount: number; limiter: IdentifyLimiter }> {
@@ -99,7 +136,7 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
     return { shardIds: ids, shardCount: count, limiter: this.options.limiter ?? new LocalIdentifyLimiter(1, interval) }
   }
 
-  private createShard(shardId: number, shardCount: number, limiter: IdentifyLimiter, sink: EventSink): ShardConnection {
+  private createShard(shardId: number, shardCount: number, limiter: IdentifyLimiter, sink: EventSink, guard?: ShardGuard): ShardConnection {
     const { options } = this
     const connection = new ShardConnection({
       shardId,
@@ -107,10 +144,11 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
       intents: options.intents,
       gatewayUrl: (refresh) => this.gatewayUrl(refresh),
       tokens: options.tokens,
-      sessions: options.sessions,
+      sessions: guard?.sessions ?? options.sessions,
       sessionKey: `${options.appId}:${shardId}/${shardCount}`,
       limiter,
-      sink,
+      sink: guard?.sink ? guard.sink(sink) : sink,
+      admit: guard?.admit,
       logger: options.logger,
       metrics: options.metrics,
       backoff: options.backoff,

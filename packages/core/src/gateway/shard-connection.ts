@@ -8,9 +8,10 @@ import type { EventSink } from '../pipeline/event-envelope.js'
 import type { SessionStore, ShardSession } from '../session/session-store.js'
 import { backoffDelay, type BackoffOptions } from '../util/backoff.js'
 import { closeAction, type CloseAction } from './close-codes.js'
-import { GatewayFatalError } from './gateway-errors.js'
+import { GatewayFatalError, ShardRevokedError } from './gateway-errors.js'
 import type { IdentifyLimiter } from './identify-limiter.js'
 import { GatewayOp, type GatewayPayload } from './opcodes.js'
+import { SeqWatermark } from './seq-watermark.js'
 
 export type ShardStatus = 'idle' | 'connecting' | 'identifying' | 'resuming' | 'ready' | 'reconnecting' | 'stopped' | 'failed'
 
@@ -51,6 +52,19 @@ export interface ShardConnectionOptions {
   maxResumeFailures?: number
   /** Hello and READY/RESUMED must arrive within this after connecting. Default 30 s. */
   handshakeTimeoutMs?: number
+  /**
+   * Asked before every connect, the first and each reconnect. False means this process may no longer run
+   * the shard (another one owns it now): the shard stops without touching the session, and emits `revoked`.
+   */
+  admit?: () => Promise<boolean>
+}
+
+export interface ShardStopOptions {
+  /**
+   * Another process will RESUME this session (a planned handoff): close with a code that keeps the session
+   * alive on the platform (4000) instead of the normal 1000.
+   */
+  handoff?: boolean
 }
 
 interface ShardEvents {
@@ -58,9 +72,11 @@ interface ShardEvents {
   resumed: [session: ShardSession]
   status: [status: ShardStatus]
   error: [error: Error]
+  /** `admit()` said no: another process owns the shard now. */
+  revoked: []
 }
 
-/** Our own close code when we drop a connection to reconnect (op 7, op 9, zombie, handshake timeout). */
+/** Our own close code when we drop a connection to reconnect (op 7, op 9, zombie, handshake timeout) or hand it off. */
 const CLIENT_RECONNECT_CLOSE = 4000
 const MAX_AUTH_FAILURES = 5
 const PERSIST_INTERVAL_MS = 200
@@ -77,6 +93,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
   private currentStatus: ShardStatus = 'idle'
   private session: ShardSession | undefined
   private seq = 0
+  private readonly watermark = new SeqWatermark()
   private heartbeatTimer: NodeJS.Timeout | undefined
   private handshakeTimer: NodeJS.Timeout | undefined
   private reconnectTimer: NodeJS.Timeout | undefined
@@ -128,8 +145,11 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     })
   }
 
-  /** Closes the connection cleanly (code 1000) and stops reconnecting. Keeps the session in the store. */
-  async stop(): Promise<void> {
+  /**
+   * Closes the connection cleanly (code 1000, or 4000 for a handoff) and stops reconnecting. Keeps the session in
+   * the store; events still being handled move its stored seq on as they finish.
+   */
+  async stop(options: ShardStopOptions = {}): Promise<void> {
     if (this.stopping) return
     this.stopping = true
     this.abort.abort(new Error('stopped'))
@@ -149,7 +169,8 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
           clearTimeout(force)
           resolve()
         })
-        ws.close(1000, 'shutdown')
+        if (options.handoff) ws.close(CLIENT_RECONNECT_CLOSE, 'handoff')
+        else ws.close(1000, 'shutdown')
       })
     }
     this.setStatus('stopped')
@@ -167,7 +188,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       this.options.logger.warn({ err: error, shard: this.options.shardId }, 'could not get the gateway URL')
       return this.scheduleReconnect('resume', true)
     }
-    if (this.stopping) return
+    if (this.stopping || !(await this.admitted())) return
     // Take the identify slot before opening the socket: waiting for it (5 s per shard ahead of us)
     // inside an open connection would run into the handshake timeout.
     this.session ??= (await this.loadStoredSession()) ?? undefined
@@ -251,6 +272,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       source: 'gateway',
       shard: [this.options.shardId, this.options.shardCount],
       receivedAt: Date.now(),
+      done: typeof payload.s === 'number' ? this.finishedCallback(payload.s) : undefined,
     })
     this.persistSoon()
     if (!accepted) this.pauseReading()
@@ -264,6 +286,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       return this.dropConnection('identify')
     }
     this.seq = typeof payload.s === 'number' ? payload.s : 0
+    this.watermark.reset()
     this.session = { sessionId: d.session_id, seq: this.seq, shard: [this.options.shardId, this.options.shardCount] }
     void this.persist()
     this.becameReady()
@@ -434,6 +457,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
   private clearSession(): void {
     this.session = undefined
     this.seq = 0
+    this.watermark.reset()
     this.resumeFailures = 0
     void Promise.resolve(this.options.sessions.clear(this.options.sessionKey)).catch((error) =>
       this.options.logger.error({ err: error, shard: this.options.shardId }, 'could not clear the stored session'),
@@ -466,6 +490,37 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     this.ws?.resume()
   }
 
+  /** The envelope's `done`: moves the stored seq on; the last one after stop() saves at once. */
+  private finishedCallback(seq: number): () => void {
+    const finished = this.watermark.track(seq)
+    return () => {
+      finished()
+      if (this.stopping && this.watermark.outstanding === 0) void this.persist()
+      else this.persistSoon()
+    }
+  }
+
+  private async admitted(): Promise<boolean> {
+    if (!this.options.admit) return true
+    let admitted: boolean
+    try {
+      admitted = await this.options.admit()
+    } catch (error) {
+      this.options.logger.error({ err: error, shard: this.options.shardId }, 'could not check whether this process still owns the shard; retrying')
+      this.scheduleReconnect('resume', true)
+      return false
+    }
+    if (admitted || this.stopping) return admitted && !this.stopping
+    this.stopping = true
+    this.abort.abort(new Error('revoked'))
+    this.clearConnectionTimers()
+    this.setStatus('stopped')
+    this.options.logger.info({ shard: this.options.shardId }, 'another process owns this shard now; stopped running it here')
+    this.emit('revoked')
+    this.settleStart(new ShardRevokedError(this.options.shardId))
+    return false
+  }
+
   private persistSoon(): void {
     this.persistTimer ??= setTimeout(() => {
       this.persistTimer = undefined
@@ -477,7 +532,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     clearTimeout(this.persistTimer)
     this.persistTimer = undefined
     if (!this.session) return
-    this.session.seq = this.seq
+    this.session.seq = this.watermark.committed(this.seq)
     try {
       await this.options.sessions.save(this.options.sessionKey, this.session)
     } catch (error) {

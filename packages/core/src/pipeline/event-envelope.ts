@@ -14,6 +14,12 @@ export interface EventEnvelope {
   shard?: readonly [number, number]
   /** `Date.now()` when it arrived; reply windows are measured from here. */
   receivedAt: number
+  /**
+   * Called once when the sink is finished with the event: handled (whatever the outcome), or dropped as
+   * invalid or repeated. A source that stores a position (the gateway's seq) advances it only over
+   * finished events, so whoever takes over after a crash is replayed what was not finished.
+   */
+  done?: () => void
 }
 
 /** Where an event source puts events. Modelled on a writable stream: `push` returning false means "pause". */

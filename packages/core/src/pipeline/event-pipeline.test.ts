@@ -153,4 +153,31 @@ describe('FifoQueue', () => {
     expect(out).toEqual(Array.from({ length: 5_000 }, (_, i) => i))
     expect(queue.shift()).toBeUndefined()
   })
+
+  it('GIVEN handled, invalid, repeated and intercepted events THEN each one is reported done exactly once, a handled one only after its handler finished', async () => {
+    const done: string[] = []
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const { pipeline: p } = pipeline({ handler: (event) => (event.id === 'GROUP_AT_MESSAGE_CREATE:slow' ? gate : undefined) })
+    p.intercept((event) => event.id === 'GROUP_AT_MESSAGE_CREATE:taken')
+    const push = (envelope: EventEnvelope, label: string) => p.push({ ...envelope, done: () => done.push(label) })
+    push(groupMessage('slow'), 'handled')
+    push({ ...groupMessage('bad'), data: { nonsense: true } }, 'invalid')
+    push(groupMessage('slow'), 'repeat')
+    push(groupMessage('taken'), 'intercepted')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(done).toEqual(['invalid', 'repeat', 'intercepted'])
+    release()
+    await p.idle()
+    expect(done).toEqual(['invalid', 'repeat', 'intercepted', 'handled'])
+  })
+
+  it('GIVEN a done callback that throws THEN the queue keeps running', async () => {
+    const seen: string[] = []
+    const { pipeline: p } = pipeline({ handler: (event) => void seen.push(event.id!) })
+    p.push({ ...groupMessage('a'), done: () => { throw new Error('boom') } })
+    p.push(groupMessage('b'))
+    await p.idle()
+    expect(seen).toEqual(['GROUP_AT_MESSAGE_CREATE:a', 'GROUP_AT_MESSAGE_CREATE:b'])
+  })
 })

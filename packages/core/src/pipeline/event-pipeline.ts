@@ -43,7 +43,7 @@ export interface EventPipelineOptions {
  * nothing is dropped and memory stays bounded.
  */
 export class EventPipeline implements EventSink {
-  private readonly queue = new FifoQueue<DispatchedEvent>()
+  private readonly queue = new FifoQueue<QueuedEvent>()
   private readonly dedupe: DedupeCache
   private readonly drainListeners = new Set<() => void>()
   private readonly idleWaiters: (() => void)[] = []
@@ -72,6 +72,7 @@ export class EventPipeline implements EventSink {
       if (!parsed.ok) {
         metrics.inc('events_invalid', { event: envelope.name })
         logger.warn({ event: envelope.name, eventId: envelope.id, source: envelope.source, error: parsed.error }, 'dropped an event whose payload failed validation')
+        envelope.done?.()
         return !this.saturated
       }
       data = parsed.data
@@ -80,6 +81,7 @@ export class EventPipeline implements EventSink {
     if (key !== undefined && !this.dedupe.add(key)) {
       metrics.inc('events_duplicate', { event: envelope.name })
       logger.debug({ event: envelope.name, eventId: envelope.id }, 'dropped a repeated delivery')
+      envelope.done?.()
       return !this.saturated
     }
     const event = {
@@ -91,8 +93,11 @@ export class EventPipeline implements EventSink {
       shard: envelope.shard,
       receivedAt: envelope.receivedAt,
     } as DispatchedEvent
-    if (this.intercepted(event)) return !this.saturated
-    this.queue.push(event)
+    if (this.intercepted(event)) {
+      envelope.done?.()
+      return !this.saturated
+    }
+    this.queue.push({ event, done: envelope.done })
     this.pump()
     if (this.queue.length >= this.highWaterMark) this.saturated = true
     return !this.saturated
@@ -141,10 +146,10 @@ export class EventPipeline implements EventSink {
 
   private pump(): void {
     while (this.running < this.concurrency) {
-      const event = this.queue.shift()
-      if (!event) break
+      const queued = this.queue.shift()
+      if (!queued) break
       this.running++
-      void this.run(event)
+      void this.run(queued)
     }
     if (this.saturated && this.queue.length <= this.lowWaterMark) {
       this.saturated = false
@@ -155,7 +160,16 @@ export class EventPipeline implements EventSink {
     }
   }
 
-  private async run(event: DispatchedEvent): Promise<void> {
+  /** A source's `done` callback must not stop the queue, whatever it does. */
+  private finish(done: (() => void) | undefined): void {
+    try {
+      done?.()
+    } catch (error) {
+      this.options.logger.error({ err: error }, "an event source's done callback threw")
+    }
+  }
+
+  private async run({ event, done }: QueuedEvent): Promise<void> {
     try {
       this.options.metrics.inc('events_dispatched')
       await this.options.handler(event)
@@ -169,9 +183,15 @@ export class EventPipeline implements EventSink {
       }
     } finally {
       this.running--
+      this.finish(done)
       this.pump()
     }
   }
+}
+
+interface QueuedEvent {
+  event: DispatchedEvent
+  done: (() => void) | undefined
 }
 
 /** Messages are keyed by message id (pushed twice sometimes); other events by their event id. */
