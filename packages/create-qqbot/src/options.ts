@@ -1,0 +1,163 @@
+import { basename, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { CreateQqbotError } from './errors.js'
+import { detectPackageManager, PACKAGE_MANAGER_NAMES, type PackageManagerName } from './package-managers.js'
+import type { Answers } from './render.js'
+import { DEFAULT_TEMPLATE, TEMPLATE_NAMES, type TemplateName } from './templates.js'
+
+/** What the command line said. Anything absent is asked (in a terminal) or takes its default. */
+export interface Flags {
+  /** The positional argument: the project folder. */
+  folder?: string
+  name?: string
+  template?: TemplateName
+  packageManager?: PackageManagerName
+  install?: boolean
+  yes: boolean
+  help: boolean
+  version: boolean
+}
+
+/** Everything needed to create the project. */
+export interface Plan extends Answers {
+  /** Absolute path of the project folder. */
+  targetDir: string
+  install: boolean
+}
+
+export const DEFAULT_NAME = 'my-qqbot'
+
+const OPTIONS = {
+  name: { type: 'string', short: 'n' },
+  template: { type: 'string', short: 't' },
+  pm: { type: 'string' },
+  install: { type: 'boolean' },
+  'no-install': { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const
+
+const HELP_HINT = 'Run create-qqbot --help for the options.'
+
+/** Parses and checks the command line; a wrong flag or value throws with what was wrong and the valid choices. */
+export function parseFlags(argv: readonly string[]): Flags {
+  let parsed
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
+  } catch (error) {
+    throw describeParseError(error)
+  }
+  const { values, positionals } = parsed
+  if (positionals.length > 1) {
+    throw new CreateQqbotError('TOO_MANY_ARGUMENTS', `Expected at most one project folder, got ${positionals.length}: ${positionals.join(' ')}. Quote a folder name that has spaces. ${HELP_HINT}`)
+  }
+  if (values.install && values['no-install']) {
+    throw new CreateQqbotError('INVALID_VALUE', '--install and --no-install contradict each other: give one of them.')
+  }
+  const flags: Flags = { yes: values.yes ?? false, help: values.help ?? false, version: values.version ?? false }
+  if (positionals[0] !== undefined) flags.folder = checkFolder(positionals[0])
+  if (values.name !== undefined) flags.name = checkName(values.name, '--name')
+  if (values.template !== undefined) flags.template = oneOf(values.template, TEMPLATE_NAMES, '--template', 'template')
+  if (values.pm !== undefined) flags.packageManager = oneOf(values.pm, PACKAGE_MANAGER_NAMES, '--pm', 'package manager')
+  if (values.install) flags.install = true
+  if (values['no-install']) flags.install = false
+  return flags
+}
+
+/**
+ * Why `name` cannot be an npm package name, or `undefined` when it can: lower case, at most 214 characters,
+ * letters, digits and `-._~`, not starting with `.` or `_`, optionally `@scope/`.
+ */
+export function packageNameProblem(name: string): string | undefined {
+  if (name.trim() === '') return 'it is empty'
+  if (name.length > 214) return 'it is longer than 214 characters'
+  if (name !== name.toLowerCase()) return 'it has upper-case letters'
+  if (!/^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(name)) {
+    return 'only lower-case letters, digits and - . _ ~ are allowed (optionally after @scope/), and it may not start with . or _'
+  }
+  return undefined
+}
+
+/** A valid package name made from a folder name: `My Bot` → `my-bot`. */
+export function nameFromFolder(folder: string): string {
+  const cleaned = basename(folder)
+    .toLowerCase()
+    .replace(/[^a-z0-9-._~]+/g, '-')
+    .replace(/^[._-]+|-+$/g, '')
+  return cleaned === '' ? DEFAULT_NAME : cleaned
+}
+
+/** The folder for a project of that name: `@acme/bot` → `bot`. */
+export function folderFromName(name: string): string {
+  return name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name
+}
+
+export interface Environment {
+  cwd: string
+  /** `npm_config_user_agent`, to default to the package manager that ran us. */
+  userAgent?: string | undefined
+}
+
+/** The plan from the flags alone, defaults filling every gap (non-interactive runs, `--yes`). */
+export function planFromFlags(flags: Flags, env: Environment): Plan {
+  const name = flags.name ?? (flags.folder !== undefined ? nameFromFolder(resolve(env.cwd, flags.folder)) : DEFAULT_NAME)
+  return {
+    name,
+    targetDir: targetDirFor(flags, name, env.cwd),
+    template: flags.template ?? DEFAULT_TEMPLATE,
+    packageManager: flags.packageManager ?? detectPackageManager(env.userAgent),
+    install: flags.install ?? true,
+  }
+}
+
+/** The project folder: the one given, else one named after the project. */
+export function targetDirFor(flags: Pick<Flags, 'folder'>, name: string, cwd: string): string {
+  return resolve(cwd, flags.folder ?? folderFromName(name))
+}
+
+function checkName(name: string, flag: string): string {
+  const problem = packageNameProblem(name)
+  if (problem) throw new CreateQqbotError('INVALID_VALUE', `${flag} "${name}" is not a valid npm package name: ${problem}. Example: ${flag} my-bot`)
+  return name
+}
+
+function checkFolder(folder: string): string {
+  if (folder.trim() === '') throw new CreateQqbotError('INVALID_VALUE', `The project folder is empty. Give a folder name, e.g. create-qqbot my-bot`)
+  return folder
+}
+
+function oneOf<T extends string>(value: string, choices: readonly T[], flag: string, what: string): T {
+  const match = choices.find((choice) => choice === value)
+  if (match) return match
+  throw new CreateQqbotError('INVALID_VALUE', `Unknown ${what} "${value}" for ${flag}. Valid values: ${choices.join(', ')}.`)
+}
+
+function describeParseError(error: unknown): Error {
+  const { code, message } = error as { code?: string; message: string }
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const flag = /'([^']+)'/.exec(message)?.[1] ?? message
+    return new CreateQqbotError('UNKNOWN_FLAG', `Unknown option ${flag}. Valid options: ${validFlags()}. ${HELP_HINT}`)
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const flag = /--[\w-]+/.exec(message)?.[0] ?? 'an option'
+    const takesValue = Object.entries(OPTIONS).some(([name, option]) => `--${name}` === flag && option.type === 'string')
+    return takesValue
+      ? new CreateQqbotError('MISSING_VALUE', `${flag} needs a value${choicesOf(flag)}. ${HELP_HINT}`)
+      : new CreateQqbotError('INVALID_VALUE', `${flag} takes no value (write ${flag}, not ${flag}=…). ${HELP_HINT}`)
+  }
+  return error instanceof Error ? error : new Error(String(error))
+}
+
+function choicesOf(flag: string): string {
+  if (flag === '--template') return `: one of ${TEMPLATE_NAMES.join(', ')}`
+  if (flag === '--pm') return `: one of ${PACKAGE_MANAGER_NAMES.join(', ')}`
+  if (flag === '--name') return ', e.g. --name my-bot'
+  return ''
+}
+
+function validFlags(): string {
+  return Object.entries(OPTIONS)
+    .map(([name, option]) => ('short' in option ? `--${name} (-${option.short})` : `--${name}`))
+    .join(', ')
+}

@@ -1,0 +1,58 @@
+import { cancel, confirm, isCancel, select, text } from '@clack/prompts'
+import { CancelledError } from './errors.js'
+import { DEFAULT_NAME, nameFromFolder, packageNameProblem, targetDirFor, type Environment, type Flags, type Plan } from './options.js'
+import { detectPackageManager, PACKAGE_MANAGER_NAMES, type PackageManagerName } from './package-managers.js'
+import { DEFAULT_TEMPLATE, TEMPLATES, type TemplateName } from './templates.js'
+
+export interface AskContext extends Environment {
+  /** Throws when the folder cannot take a new project, so the user learns it before the other questions. */
+  checkTarget(targetDir: string): Promise<void>
+}
+
+/** Asks, in a terminal, every question the flags left open. Ctrl+C in a prompt throws {@link CancelledError}. */
+export async function askMissing(flags: Flags, context: AskContext): Promise<Plan> {
+  const name =
+    flags.name ??
+    (flags.folder !== undefined
+      ? nameFromFolder(targetDirFor(flags, DEFAULT_NAME, context.cwd))
+      : answered(
+          await text({
+            message: 'Project name',
+            placeholder: DEFAULT_NAME,
+            defaultValue: DEFAULT_NAME,
+            validate: (value) => (value ? packageNameProblem(value) : undefined),
+          }),
+        ))
+  const targetDir = targetDirFor(flags, name, context.cwd)
+  await context.checkTarget(targetDir)
+
+  const template =
+    flags.template ??
+    answered(
+      await select<TemplateName>({
+        message: 'Template',
+        options: TEMPLATES.map((entry) => ({ value: entry.name, label: entry.label, hint: entry.hint })),
+        initialValue: DEFAULT_TEMPLATE,
+      }),
+    )
+  const packageManager =
+    flags.packageManager ??
+    answered(
+      await select<PackageManagerName>({
+        message: 'Package manager',
+        options: PACKAGE_MANAGER_NAMES.map((value) => ({ value, label: value })),
+        initialValue: detectPackageManager(context.userAgent),
+      }),
+    )
+  const install = flags.install ?? answered(await confirm({ message: `Install the dependencies now (${packageManager} install)?`, initialValue: true }))
+  return { name, targetDir, template, packageManager, install }
+}
+
+function answered<T>(value: T): Exclude<T, symbol> {
+  if (isCancel(value)) {
+    const error = new CancelledError()
+    cancel(error.message)
+    throw error
+  }
+  return value as Exclude<T, symbol>
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { CreateQqbotError } from './errors.js'
+import { placeholderValues, renderTemplate } from './render.js'
+
+describe('renderTemplate', () => {
+  it('GIVEN placeholders THEN each is replaced, spaces inside the braces allowed, other text untouched', () => {
+    expect(renderTemplate('# {{name}}\n{{ run }} dev; `${x}` {x}', { name: 'my-bot', run: 'pnpm' })).toBe('# my-bot\npnpm dev; `${x}` {x}')
+  })
+
+  it('GIVEN a placeholder without a value THEN it throws, naming the file and the known keys', () => {
+    const render = () => renderTemplate('{{nmae}}', { name: 'x' }, 'README.md')
+    expect(render).toThrow(CreateQqbotError)
+    expect(render).toThrow('README.md uses {{nmae}}, which has no value (known: name).')
+  })
+})
+
+describe('placeholderValues', () => {
+  it('GIVEN npm THEN the commands are npm ones and the image prunes dev dependencies', () => {
+    expect(placeholderValues({ name: 'b', template: 'basic', packageManager: 'npm' })).toMatchObject({
+      install: 'npm install',
+      run: 'npm run',
+      runBuild: 'npm run build',
+      lockfile: 'package-lock.json',
+      ciInstall: 'npm ci',
+      pruneStep: ' && npm prune --omit=dev',
+    })
+  })
+
+  it('GIVEN yarn THEN there is no prune step; GIVEN pnpm THEN scripts run without "run"', () => {
+    expect(placeholderValues({ name: 'b', template: 'webhook', packageManager: 'yarn' })).toMatchObject({ run: 'yarn', pruneStep: '', lockfile: 'yarn.lock' })
+    expect(placeholderValues({ name: 'b', template: 'webhook', packageManager: 'pnpm' })).toMatchObject({ runBuild: 'pnpm build', template: 'webhook' })
+  })
+})

@@ -1,0 +1,40 @@
+import { CreateQqbotError } from './errors.js'
+import { PACKAGE_MANAGERS, type PackageManagerName } from './package-managers.js'
+import { templateByName, type TemplateName } from './templates.js'
+
+/** What the user chose. */
+export interface Answers {
+  /** The npm package name of the generated project. */
+  name: string
+  template: TemplateName
+  packageManager: PackageManagerName
+}
+
+/** The `{{key}}` values every template file may use. */
+export function placeholderValues(answers: Answers): Record<string, string> {
+  const pm = PACKAGE_MANAGERS[answers.packageManager]
+  return {
+    name: answers.name,
+    description: templateByName(answers.template).description,
+    template: answers.template,
+    install: pm.install,
+    run: pm.run,
+    lockfile: pm.lockfile,
+    ciInstall: pm.ciInstall,
+    runBuild: `${pm.run} build`,
+    pruneStep: pm.prune ? ` && ${pm.prune}` : '',
+  }
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z][\w]*)\s*\}\}/g
+
+/** Replaces every `{{key}}`; a key without a value is a bug in the template, reported with the file's name. */
+export function renderTemplate(text: string, values: Readonly<Record<string, string>>, fileName = 'a template file'): string {
+  return text.replace(PLACEHOLDER, (_match, key: string) => {
+    const value = values[key]
+    if (value === undefined) {
+      throw new CreateQqbotError('TEMPLATE_BROKEN', `${fileName} uses {{${key}}}, which has no value (known: ${Object.keys(values).join(', ')}). This is a bug in create-qqbot.`)
+    }
+    return value
+  })
+}

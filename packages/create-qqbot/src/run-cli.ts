@@ -1,0 +1,67 @@
+import { relative } from 'node:path'
+import { intro, log, note, outro } from '@clack/prompts'
+import { CancelledError, CreateQqbotError } from './errors.js'
+import { helpText } from './help.js'
+import { installDependencies } from './install.js'
+import { parseFlags, planFromFlags, type Plan } from './options.js'
+import { PACKAGE_MANAGERS } from './package-managers.js'
+import { askMissing } from './prompts.js'
+import { assertTargetUsable, scaffold } from './scaffold.js'
+import { packageVersion } from './version.js'
+
+export const EXIT_OK = 0
+export const EXIT_ERROR = 1
+export const EXIT_CANCELLED = 130
+
+export interface CliEnvironment {
+  cwd: string
+  env: NodeJS.ProcessEnv
+  /** Questions are asked only when stdin is a terminal; otherwise defaults answer them, so CI never hangs. */
+  interactive: boolean
+}
+
+/** The whole command: flags, questions, files, install, next steps. Resolves with the exit code. */
+export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
+  try {
+    const flags = parseFlags(argv)
+    if (flags.help) return void process.stdout.write(helpText(packageVersion())), EXIT_OK
+    if (flags.version) return void process.stdout.write(`${packageVersion()}\n`), EXIT_OK
+
+    const context = { cwd: environment.cwd, userAgent: environment.env.npm_config_user_agent }
+    let plan: Plan
+    if (environment.interactive && !flags.yes) {
+      intro(`create-qqbot ${packageVersion()}`)
+      plan = await askMissing(flags, { ...context, checkTarget: assertTargetUsable })
+    } else {
+      plan = planFromFlags(flags, context)
+    }
+
+    const result = await scaffold(plan)
+    log.success(`Created ${plan.name} (${plan.template} template) in ${result.targetDir}: ${result.files.length} files.`)
+    const pm = PACKAGE_MANAGERS[plan.packageManager]
+    if (plan.install) {
+      log.step(`Installing the dependencies: ${pm.install}`)
+      await installDependencies(plan.packageManager, result.targetDir)
+    }
+    note(nextSteps(plan, environment.cwd), 'Next steps')
+    outro(`Without QQ credentials, ${pm.run} dev opens a local chat page. See README.md for connecting to QQ.`)
+    return EXIT_OK
+  } catch (error) {
+    if (error instanceof CancelledError) return EXIT_CANCELLED
+    const message = error instanceof CreateQqbotError ? error.message : `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
+    log.error(message, { output: process.stderr })
+    return EXIT_ERROR
+  }
+}
+
+function nextSteps(plan: Plan, cwd: string): string {
+  const pm = PACKAGE_MANAGERS[plan.packageManager]
+  const folder = relative(cwd, plan.targetDir) || '.'
+  const steps = [
+    ...(folder === '.' ? [] : [`cd ${/\s/.test(folder) ? JSON.stringify(folder) : folder}`]),
+    ...(plan.install ? [] : [pm.install]),
+    `${pm.run} dev      # build and run; a local chat page without credentials`,
+    `${pm.run} test     # the example tests`,
+  ]
+  return steps.join('\n')
+}

@@ -1,0 +1,104 @@
+import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { CreateQqbotError } from './errors.js'
+import { planFiles, scaffold } from './scaffold.js'
+
+const SHARED_FILES = [
+  '.dockerignore',
+  '.env.example',
+  '.gitignore',
+  'Dockerfile',
+  'README.md',
+  'package.json',
+  'src/bot.ts',
+  'src/commands/dice.ts',
+  'src/commands/ping.ts',
+  'src/index.ts',
+  'src/services/random.ts',
+  'test/commands.test.ts',
+  'tsconfig.json',
+  'vitest.config.ts',
+]
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'create-qqbot-unit-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function scaffoldError(targetDir: string): Promise<CreateQqbotError> {
+  const error = await scaffold({ targetDir, name: 'x', template: 'basic', packageManager: 'npm' }).catch((caught: unknown) => caught)
+  expect(error).toBeInstanceOf(CreateQqbotError)
+  return error as CreateQqbotError
+}
+
+describe('planFiles', () => {
+  it('GIVEN each template THEN the project has the same file list, dot-files renamed from _name', async () => {
+    for (const template of ['basic', 'webhook'] as const) {
+      expect((await planFiles(template)).map((file) => file.target)).toEqual(SHARED_FILES)
+    }
+  })
+
+  it('GIVEN the webhook template THEN its own index.ts, Dockerfile, README and .env.example replace the basic ones', async () => {
+    const sources = Object.fromEntries((await planFiles('webhook')).map((file) => [file.target, file.source]))
+    for (const target of ['src/index.ts', 'Dockerfile', 'README.md', '.env.example']) expect(sources[target]).toMatch(/templates[/\\]webhook[/\\]/)
+    expect(sources['src/bot.ts']).toMatch(/templates[/\\]shared[/\\]/)
+  })
+})
+
+describe('scaffold', () => {
+  it('GIVEN a missing folder THEN it is created with every file, placeholders filled in', async () => {
+    const targetDir = join(dir, 'nested', 'my-bot')
+    const result = await scaffold({ targetDir, name: 'my-bot', template: 'webhook', packageManager: 'pnpm' })
+    expect(result).toEqual({ targetDir, files: SHARED_FILES })
+    for (const file of SHARED_FILES) expect(await readFile(join(targetDir, file), 'utf8')).not.toMatch(/\{\{/)
+    const manifest = JSON.parse(await readFile(join(targetDir, 'package.json'), 'utf8'))
+    expect(manifest).toMatchObject({ name: 'my-bot', type: 'module', description: 'A QQ bot on qqbot (webhook delivery)' })
+    expect(manifest.scripts).toEqual({ build: 'tsc', dev: 'tsc && node dist/index.js', start: 'node dist/index.js', test: 'vitest run' })
+    const dockerfile = await readFile(join(targetDir, 'Dockerfile'), 'utf8')
+    expect(dockerfile).toContain('COPY package.json pnpm-lock.yaml ./')
+    expect(dockerfile).toContain('RUN pnpm build && pnpm prune --prod')
+    expect(dockerfile).toContain('USER node')
+    expect(await readFile(join(targetDir, 'src/index.ts'), 'utf8')).toContain("delivery: 'webhook'")
+    expect(await readFile(join(targetDir, '.env.example'), 'utf8')).toMatch(/^QQBOT_WEBHOOK_PORT=8080$/m)
+    expect(await readFile(join(targetDir, 'README.md'), 'utf8')).toMatch(/^pnpm install\npnpm dev$/m)
+  })
+
+  it('GIVEN an empty existing folder THEN the project goes into it', async () => {
+    const result = await scaffold({ targetDir: dir, name: 'bot', template: 'basic', packageManager: 'npm' })
+    expect((await readdir(dir)).sort()).toEqual(['.dockerignore', '.env.example', '.gitignore', 'Dockerfile', 'README.md', 'package.json', 'src', 'test', 'tsconfig.json', 'vitest.config.ts'])
+    expect(result.files).toHaveLength(SHARED_FILES.length)
+    expect(await readFile(join(dir, 'src/index.ts'), 'utf8')).not.toContain("delivery: 'webhook'")
+  })
+
+  it('GIVEN a folder with a file in it THEN it refuses, names the folder and leaves the file as it was', async () => {
+    await writeFile(join(dir, 'notes.txt'), 'keep me')
+    const error = await scaffoldError(dir)
+    expect(error.code).toBe('TARGET_NOT_EMPTY')
+    expect(error.message).toContain(`The folder ${dir} is not empty (it has notes.txt)`)
+    expect(await readdir(dir)).toEqual(['notes.txt'])
+    expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('keep me')
+  })
+
+  it('GIVEN a folder with only a subfolder, or a file at the target path THEN it refuses', async () => {
+    await mkdir(join(dir, 'sub'))
+    expect((await scaffoldError(dir)).code).toBe('TARGET_NOT_EMPTY')
+    const file = join(dir, 'sub', 'bot')
+    await writeFile(file, '')
+    expect((await scaffoldError(file)).message).toBe(`${file} exists and is not a folder. Choose another project name or folder.`)
+  })
+
+  it('GIVEN a template with an unknown placeholder THEN nothing is overwritten and the error names the file', async () => {
+    const templatesRoot = join(dir, 'templates')
+    await mkdir(join(templatesRoot, 'shared'), { recursive: true })
+    await mkdir(join(templatesRoot, 'basic'), { recursive: true })
+    await writeFile(join(templatesRoot, 'shared', 'README.md'), '{{oops}}')
+    const error = await scaffold({ targetDir: join(dir, 'out'), name: 'x', template: 'basic', packageManager: 'npm', templatesRoot }).catch((caught: unknown) => caught)
+    expect((error as CreateQqbotError).code).toBe('TEMPLATE_BROKEN')
+    expect((error as Error).message).toMatch(/^README\.md uses \{\{oops\}\}/)
+  })
+})

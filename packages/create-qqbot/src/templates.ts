@@ -1,0 +1,56 @@
+import { fileURLToPath } from 'node:url'
+
+/**
+ * The project templates. A template is a stack of folders under `templates/`, copied in order; a file in a
+ * later folder replaces the file with the same path in an earlier one. A new template (e.g. `distributed`)
+ * is a folder plus an entry here.
+ */
+export const TEMPLATES = [
+  {
+    name: 'basic',
+    label: 'basic',
+    hint: 'events over the WebSocket gateway: nothing to expose, runs anywhere',
+    description: 'A QQ bot on qqbot (gateway delivery)',
+    layers: ['shared', 'basic'],
+  },
+  {
+    name: 'webhook',
+    label: 'webhook',
+    hint: 'events as signed HTTP callbacks: needs a public HTTPS URL',
+    description: 'A QQ bot on qqbot (webhook delivery)',
+    layers: ['shared', 'webhook'],
+  },
+] as const satisfies readonly TemplateDefinition[]
+
+export interface TemplateDefinition {
+  name: string
+  /** Shown in the prompt's list. */
+  label: string
+  /** One line shown next to the label. */
+  hint: string
+  /** The generated package.json's description. */
+  description: string
+  /** Folders under `templates/`, copied in order (later ones win). */
+  layers: readonly string[]
+}
+
+export type TemplateName = (typeof TEMPLATES)[number]['name']
+
+export const TEMPLATE_NAMES: readonly TemplateName[] = TEMPLATES.map((template) => template.name)
+
+export const DEFAULT_TEMPLATE: TemplateName = 'basic'
+
+export function templateByName(name: TemplateName): TemplateDefinition {
+  return TEMPLATES.find((template) => template.name === name)!
+}
+
+/** The package's `templates/` folder (next to `src/` and `dist/`). */
+export const TEMPLATES_ROOT = fileURLToPath(new URL('../templates/', import.meta.url))
+
+/**
+ * npm drops some files from a published package (`.gitignore`, and `.env*` files are easy to lose too), so
+ * templates store dot-files with a leading `_` instead: `_gitignore` becomes `.gitignore`.
+ */
+export function targetName(templateFileName: string): string {
+  return templateFileName.startsWith('_') ? `.${templateFileName.slice(1)}` : templateFileName
+}

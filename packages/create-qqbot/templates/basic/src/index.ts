@@ -1,0 +1,36 @@
+import { createBot, type Bot } from '@qqbot/framework'
+import { startSandbox } from '@qqbot/sandbox'
+import { controllers, providers } from './bot.js'
+
+const appId = process.env.QQBOT_APP_ID
+const secret = process.env.QQBOT_APP_SECRET
+
+if (appId && secret) {
+  // The real QQ platform; events arrive over the WebSocket gateway. QQBOT_SANDBOX=true uses the platform's
+  // sandbox environment (events only from the sandbox guild/group set in the console).
+  const bot = createBot({ appId, secret, hosts: process.env.QQBOT_SANDBOX === 'true' ? 'sandbox' : 'production', controllers, providers })
+  await bot.start()
+  console.log('Bot connected to the QQ platform.')
+  stopOnSignal(bot)
+} else {
+  // No credentials: a local chat page with a fake QQ platform behind it. Nothing leaves this machine.
+  const sandbox = await startSandbox()
+  const bot = createBot({ ...sandbox.connection, controllers, providers })
+  await bot.start()
+  sandbox.watch(bot.client)
+  console.log(`Chat with your bot at ${sandbox.url}`)
+  console.log('(QQBOT_APP_ID and QQBOT_APP_SECRET are not set; set them to connect to QQ.)')
+  stopOnSignal(bot, () => sandbox.close())
+}
+
+/** Ctrl+C or `docker stop`: lets running handlers finish, disconnects, then exits. */
+function stopOnSignal(bot: Bot, afterStop?: () => Promise<void>): void {
+  const stop = async (signal: NodeJS.Signals) => {
+    console.log(`${signal}: stopping…`)
+    await bot.stop()
+    await afterStop?.()
+    process.exit(0)
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}

@@ -1,0 +1,44 @@
+import { createBot, type Bot } from '@qqbot/framework'
+import { startSandbox } from '@qqbot/sandbox'
+import { controllers, providers } from './bot.js'
+
+const appId = process.env.QQBOT_APP_ID
+const secret = process.env.QQBOT_APP_SECRET
+
+if (appId && secret) {
+  // The real QQ platform; events arrive as signed HTTP callbacks on QQBOT_WEBHOOK_PORT + QQBOT_WEBHOOK_PATH. Put that
+  // behind HTTPS on port 80, 443, 8080 or 8443 and enter its public URL in the QQ console (回调配置).
+  const bot = createBot({
+    appId,
+    secret,
+    hosts: process.env.QQBOT_SANDBOX === 'true' ? 'sandbox' : 'production',
+    delivery: 'webhook',
+    webhook: { port: Number(process.env.QQBOT_WEBHOOK_PORT ?? 8080), path: process.env.QQBOT_WEBHOOK_PATH ?? '/qqbot/callback' },
+    controllers,
+    providers,
+  })
+  await bot.start()
+  console.log(`Listening for QQ callbacks at ${bot.client.webhook.url}`)
+  stopOnSignal(bot)
+} else {
+  // No credentials: a local chat page with a fake QQ platform behind it. Nothing leaves this machine.
+  const sandbox = await startSandbox()
+  const bot = createBot({ ...sandbox.connection, controllers, providers })
+  await bot.start()
+  sandbox.watch(bot.client)
+  console.log(`Chat with your bot at ${sandbox.url}`)
+  console.log('(QQBOT_APP_ID and QQBOT_APP_SECRET are not set; set them to connect to QQ.)')
+  stopOnSignal(bot, () => sandbox.close())
+}
+
+/** Ctrl+C or `docker stop`: stops accepting callbacks, lets running handlers finish, then exits. */
+function stopOnSignal(bot: Bot, afterStop?: () => Promise<void>): void {
+  const stop = async (signal: NodeJS.Signals) => {
+    console.log(`${signal}: stopping…`)
+    await bot.stop()
+    await afterStop?.()
+    process.exit(0)
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
