@@ -10,6 +10,7 @@ import {
   GatewayServer,
   type BurstEvent,
   type DispatchOptions,
+  type GatewayFrameListener,
   type DispatchResult,
   type GatewayStats,
   type ShardStateInfo,
@@ -17,7 +18,7 @@ import {
 } from './gateway-server.js'
 import { MessageStore } from './message-store.js'
 import { resolveOptions, type BotUser, type FakePlatformOptions, type ResolvedOptions, type SessionStartLimit } from './options.js'
-import type { RecordedCall, RequestListener, SentMessage } from './records.js'
+import type { RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
 import { Recorder } from './recorder.js'
 import { createRestHandler } from './rest-server.js'
 import { TokenService, type TokenGrant } from './token-service.js'
@@ -153,6 +154,11 @@ export class FakePlatform {
     return this.recorder.onRequest(listener)
   }
 
+  /** Observes messages as the platform accepts them; returns an unsubscribe function. */
+  onSent(listener: SentListener): () => void {
+    return this.recorder.onSent(listener)
+  }
+
   /** Resolves with {@link sent} once it holds at least `count` messages (default timeout 5 s). */
   waitForSent(count: number, timeoutMs?: number): Promise<SentMessage[]> {
     return this.recorder.waitForSent(count, timeoutMs)
@@ -256,6 +262,11 @@ export class FakePlatform {
   /** Sends an arbitrary text frame on the shard's socket. */
   sendRaw(shard: number, text: string): boolean {
     return this.gateway.sendRaw(shard, text)
+  }
+
+  /** Observes every gateway payload in both directions (identify/resume frames carry tokens: redact before logging). */
+  onGatewayFrame(listener: GatewayFrameListener): () => void {
+    return this.gateway.onFrame(listener)
   }
 
   /** Gateway counters, live object. */

@@ -80,6 +80,17 @@ export interface BurstEvent {
   id?: string
 }
 
+/** A gateway payload as it crossed a socket: `in` from the bot, `out` to the bot. */
+export interface GatewayFrame {
+  /** `in`: the bot sent it; `out`: the platform sent it. */
+  direction: 'in' | 'out'
+  /** The parsed payload (`{ op, d?, s?, t?, id? }`); identify/resume frames carry the bot's token. */
+  payload: unknown
+}
+
+/** Listener for {@link GatewayFrame}s. */
+export type GatewayFrameListener = (frame: GatewayFrame) => void
+
 /** What the gateway needs from the rest of the platform. */
 export interface GatewayDeps {
   /** `heartbeat_interval` sent in Hello. */
@@ -145,6 +156,7 @@ export class GatewayServer {
   private pending: PendingEvent[] = []
   private heartbeatAck = true
   private readonly changes = new EventEmitter()
+  private readonly frameListeners = new Set<GatewayFrameListener>()
   private closed = false
 
   constructor(private readonly deps: GatewayDeps) {
@@ -207,6 +219,7 @@ export class GatewayServer {
       this.closeConn(conn, GatewayCloseCode.InvalidPayload, 'invalid payload')
       return
     }
+    this.emitFrame('in', payload)
     if (!isRecord(payload) || typeof payload.op !== 'number') {
       this.closeConn(conn, GatewayCloseCode.InvalidPayload, 'invalid payload')
       return
@@ -361,7 +374,27 @@ export class GatewayServer {
   private send(conn: Connection, payload: unknown): boolean {
     if (conn.ws.readyState !== WebSocket.OPEN) return false
     conn.ws.send(JSON.stringify(payload))
+    this.emitFrame('out', payload)
     return true
+  }
+
+  /** Observes every payload sent or received on any socket; returns an unsubscribe function. */
+  onFrame(listener: GatewayFrameListener): () => void {
+    this.frameListeners.add(listener)
+    return () => {
+      this.frameListeners.delete(listener)
+    }
+  }
+
+  private emitFrame(direction: GatewayFrame['direction'], payload: unknown): void {
+    if (this.frameListeners.size === 0) return
+    for (const listener of this.frameListeners) {
+      try {
+        listener({ direction, payload })
+      } catch {
+        // Observers must not break the gateway.
+      }
+    }
   }
 
   /**
@@ -393,7 +426,9 @@ export class GatewayServer {
         conn.cursor = session.lastSeq
         continue
       }
-      conn.ws.send(JSON.stringify({ op: GatewayOp.Dispatch, s: entry.s, t: entry.t, id: entry.id, d: entry.d }))
+      const frame = { op: GatewayOp.Dispatch, s: entry.s, t: entry.t, id: entry.id, d: entry.d }
+      conn.ws.send(JSON.stringify(frame))
+      this.emitFrame('out', frame)
       conn.cursor = entry.s
       if (entry.s > session.maxHanded) session.maxHanded = entry.s
     }

@@ -12,7 +12,7 @@ export {
   type FakePlatformOptions,
   type SessionStartLimit,
 } from './options.js'
-export type { MessageScene, RecordedCall, RequestListener, SentMessage } from './records.js'
+export type { MessageScene, RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
 export type { FaultMatch, FaultResponse } from './faults.js'
 export type { HttpConnectionStats } from './connection-tracker.js'
 export type { TokenGrant } from './token-service.js'
@@ -26,6 +26,8 @@ export {
   type BurstEvent,
   type DispatchOptions,
   type DispatchResult,
+  type GatewayFrame,
+  type GatewayFrameListener,
   type GatewayStats,
   type ShardStateInfo,
   type SocketBacklog,

@@ -1,4 +1,4 @@
-import type { RecordedCall, RequestListener, SentMessage } from './records.js'
+import type { RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
 
 interface SentWaiter {
   count: number
@@ -14,6 +14,7 @@ export class Recorder {
   /** Every successfully sent message. Cleared in place. */
   readonly sent: SentMessage[] = []
   private readonly listeners = new Set<RequestListener>()
+  private readonly sentListeners = new Set<SentListener>()
   private readonly waiters = new Set<SentWaiter>()
   private closedError: Error | undefined
 
@@ -32,6 +33,13 @@ export class Recorder {
   /** Appends an accepted message and resolves satisfied waiters. */
   recordSent(message: SentMessage): void {
     this.sent.push(message)
+    for (const listener of this.sentListeners) {
+      try {
+        listener(message)
+      } catch {
+        // Same as call listeners: an observer's failure must not break the send.
+      }
+    }
     for (const waiter of this.waiters) {
       if (this.sent.length >= waiter.count) {
         this.waiters.delete(waiter)
@@ -46,6 +54,14 @@ export class Recorder {
     this.listeners.add(listener)
     return () => {
       this.listeners.delete(listener)
+    }
+  }
+
+  /** Registers a live sent-message listener; returns a function that removes it. */
+  onSent(listener: SentListener): () => void {
+    this.sentListeners.add(listener)
+    return () => {
+      this.sentListeners.delete(listener)
     }
   }
 
@@ -82,5 +98,6 @@ export class Recorder {
     }
     this.waiters.clear()
     this.listeners.clear()
+    this.sentListeners.clear()
   }
 }

@@ -20,6 +20,8 @@ export interface RecordedCall {
   unionAppId?: string
   /** True when the response came from {@link RestFaults.failNext} fault injection. */
   injected: boolean
+  /** The JSON body the platform answered with (`undefined` when empty). */
+  response?: unknown
 }
 
 /** The scene a message was sent to. */
@@ -40,3 +42,6 @@ export interface SentMessage {
 
 /** Listener for {@link RecordedCall}s, called once the response status is known. */
 export type RequestListener = (call: RecordedCall) => void
+
+/** Listener for {@link SentMessage}s, called as soon as the platform accepts a message. */
+export type SentListener = (message: SentMessage) => void

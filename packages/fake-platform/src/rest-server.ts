@@ -50,17 +50,20 @@ async function handle(deps: RestServerDeps, req: IncomingMessage, res: ServerRes
 
   const fault = deps.faults.take(method, path)
   let status: number
+  let response: unknown
   if (fault) {
-    const faultBody = faultResponseBody(fault, traceId)
+    response = faultResponseBody(fault, traceId)
     status = fault.status
-    writeResponse(res, status, faultBody, traceId, fault.headers)
+    writeResponse(res, status, response, traceId, fault.headers)
   } else {
     const result = respond(deps, { method, path, query, headers, body, traceId })
     status = result.status
+    response = result.body
     writeResponse(res, status, result.body, traceId)
   }
 
   const call: RecordedCall = { method, path, query, headers, body, status, at, traceId, injected: fault !== undefined }
+  if (response !== undefined) call.response = response
   const unionAppId = headers['x-union-appid']
   if (unionAppId !== undefined) call.unionAppId = unionAppId
   deps.recorder.recordCall(call)

@@ -1,0 +1,281 @@
+import { QQBotError, type MetricsSnapshot, type QQBotClient } from '@qqbot/core'
+import { startFakePlatform, type FakePlatform, type RecordedCall, type SentMessage } from '@qqbot/fake-platform'
+import { ConversationStore, type Entry, type NewEntry } from './conversation-store.js'
+import { PageServer } from './page-server.js'
+import { parseClientMessage, protocolError, MAX_TEXT_LENGTH, type ClickMessage, type ErrorCode } from './page-protocol.js'
+import { findButton, toReplyView, type UploadedMedia } from './reply-view.js'
+import { resolvePort, type SandboxOptions } from './sandbox-options.js'
+import { SCENES, conversationFor, conversationIdOfSent, interactionEvent, isSceneId, messageEvent, type ConversationInfo, type SceneId } from './scenes.js'
+import { TrafficLog, describeCall, describeFrame } from './traffic-log.js'
+import { UserDirectory, MAX_USERS, type SandboxUser } from './users.js'
+
+/** What a bot needs to connect to the sandbox's platform: spread it into `createBot`/`createClient` options. */
+export interface SandboxConnection {
+  appId: string
+  secret: string
+  hosts: { api: string }
+}
+
+/** A message typed as a sandbox user, from code (the page sends the same). */
+export interface SayInput {
+  scene: SceneId
+  /** A sandbox user (`alice`, `bob`, or one added from the page); default `alice`. */
+  user?: string
+  text: string
+}
+
+/** A running sandbox: the fake platform, the page, and what the page shows. Create with {@link startSandbox}. */
+export interface Sandbox {
+  /** The page, e.g. `http://127.0.0.1:3000/`. */
+  readonly url: string
+  /** The embedded fake platform. */
+  readonly platform: FakePlatform
+  readonly connection: SandboxConnection
+  /** Shows `client.metrics()` on the page, refreshed every second. */
+  watch(client: QQBotClient): void
+  /** Sends a message as a sandbox user, as if typed on the page; throws {@link SandboxInputError} on bad input. */
+  say(input: SayInput): { conversation: ConversationInfo; entry: Entry }
+  /** The entries of a conversation so far (user messages, bot replies, notices), oldest first. */
+  transcript(conversationId: string): readonly Entry[]
+  /** Closes the page and the platform. Idempotent. */
+  close(): Promise<void>
+}
+
+/** Bad input from the page or from {@link Sandbox.say}; `reason` is the code the page gets. */
+export class SandboxInputError extends QQBotError {
+  constructor(
+    readonly reason: ErrorCode,
+    message: string,
+  ) {
+    super(`SANDBOX_${reason.toUpperCase().replaceAll('-', '_')}`, message)
+  }
+}
+
+/** Starts the fake platform and serves the page on `host:port` (127.0.0.1 and QQBOT_SANDBOX_PORT or 3000 by default). */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const port = resolvePort(options.port)
+  const host = options.host ?? '127.0.0.1'
+  const platform = await startFakePlatform({ heartbeatIntervalMs: 30_000, ...options.platform })
+  const sandbox = new LocalSandbox(platform)
+  try {
+    await sandbox.listen(port, host)
+  } catch (error) {
+    await sandbox.close()
+    throw error
+  }
+  return sandbox
+}
+
+const METRICS_INTERVAL_MS = 1_000
+const MAX_TRACKED = 1_000
+const SEND_SCENES: Record<SentMessage['scene'], SceneId> = { channel: 'guild', dm: 'dm', group: 'group', c2c: 'c2c' }
+const UPLOAD_PATH = /^\/v2\/(?:groups|users)\/[^/]+\/files$/
+const INTERACTION_ACK_PATH = /^\/interactions\/([^/]+)$/
+
+class LocalSandbox implements Sandbox {
+  readonly connection: SandboxConnection
+  private readonly page: PageServer
+  private readonly users: UserDirectory
+  private readonly conversations = new ConversationStore()
+  private readonly traffic = new TrafficLog()
+  /** `file_info` → what was uploaded, so group/C2C media show their URL. */
+  private readonly uploads = new Map<string, UploadedMedia>()
+  /** Interaction id → the conversation its button was clicked in, to show the bot's acknowledgement there. */
+  private readonly interactions = new Map<string, string>()
+  private readonly watched: QQBotClient[] = []
+  private readonly unsubscribe: (() => void)[]
+  private readonly metricsTimer: NodeJS.Timeout
+  private lastMetrics = ''
+  private closing: Promise<void> | undefined
+
+  constructor(readonly platform: FakePlatform) {
+    this.connection = { appId: platform.appId, secret: platform.secret, hosts: { api: platform.url } }
+    this.users = new UserDirectory(platform.directory)
+    this.page = new PageServer({ welcome: () => this.welcome(), message: (raw, reply) => this.onPageMessage(raw, reply) })
+    this.unsubscribe = [
+      platform.onSent((message) => this.onSent(message)),
+      platform.onRequest((call) => this.onCall(call)),
+      platform.onGatewayFrame((frame) => this.publishLog('gateway', describeFrame(frame))),
+    ]
+    this.metricsTimer = setInterval(() => this.publishMetrics(), METRICS_INTERVAL_MS)
+    this.metricsTimer.unref()
+  }
+
+  listen(port: number, host: string): Promise<void> {
+    return this.page.listen(port, host)
+  }
+
+  get url(): string {
+    return this.page.url
+  }
+
+  watch(client: QQBotClient): void {
+    if (!this.watched.includes(client)) this.watched.push(client)
+    this.publishMetrics()
+  }
+
+  say(input: SayInput): { conversation: ConversationInfo; entry: Entry } {
+    if (!isSceneId(input.scene)) throw new SandboxInputError('unknown-scene', `Unknown scene ${JSON.stringify(input.scene)}: use guild, dm, group or c2c.`)
+    const user = this.user(input.user ?? 'alice')
+    if (input.text.trim() === '') throw new SandboxInputError('empty-text', 'Type something before sending: the message is empty.')
+    if (input.text.length > MAX_TEXT_LENGTH) throw new SandboxInputError('text-too-long', `Messages may be at most ${MAX_TEXT_LENGTH} characters; this one has ${input.text.length}.`)
+    const event = messageEvent(input.scene, user, input.text, this.platform.botUser.id)
+    const conversation = conversationFor(input.scene, user)
+    const entry = this.addEntry(conversation, { kind: 'user', conversation: conversation.id, user: user.name, text: input.text, event: event.t })
+    this.platform.dispatchEvent(event)
+    return { conversation, entry }
+  }
+
+  transcript(conversationId: string): readonly Entry[] {
+    return this.conversations.entries(conversationId)
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.metricsTimer)
+      for (const off of this.unsubscribe) off()
+      await this.page.close()
+      await this.platform.close()
+    })()
+    return this.closing
+  }
+
+  // ---------------------------------------------------------------- from the page
+
+  private onPageMessage(raw: string, reply: (message: unknown) => void): void {
+    const message = parseClientMessage(raw)
+    try {
+      switch (message.type) {
+        case 'error':
+          return reply(message)
+        case 'send':
+          return void this.say(message)
+        case 'click':
+          return this.click(message)
+        case 'add-user':
+          return this.addUser(message.name)
+      }
+    } catch (error) {
+      if (error instanceof SandboxInputError) return reply(protocolError(error.reason, error.message))
+      throw error
+    }
+  }
+
+  private click(message: ClickMessage): void {
+    const conversation = this.conversations.info(message.conversation)
+    if (!conversation) throw new SandboxInputError('unknown-conversation', `No conversation ${JSON.stringify(message.conversation)}: click a button shown on the page.`)
+    const entry = this.conversations.botMessage(conversation.id, message.messageId)
+    if (!entry) throw new SandboxInputError('unknown-message', `The bot sent no message ${JSON.stringify(message.messageId)} in this conversation.`)
+    const button = findButton(entry.view, message.buttonId)
+    if (!button) throw new SandboxInputError('unknown-button', `That message has no button ${JSON.stringify(message.buttonId)}.`)
+    if (button.action !== 'callback') throw new SandboxInputError('not-a-callback-button', `Button "${button.label}" is a ${button.action} button: the page handles it, no interaction is sent.`)
+    // In a DM or C2C chat only its owner can click.
+    const user = this.user(conversation.owner ?? message.user)
+    const event = interactionEvent(conversation, user, button, entry.messageId)
+    this.remember(this.interactions, event.id!, conversation.id)
+    this.addEntry(conversation, { kind: 'notice', conversation: conversation.id, text: `${user.name} clicked “${button.label}”` })
+    this.platform.dispatchEvent(event)
+  }
+
+  private addUser(name: string): void {
+    const added = this.users.add(name)
+    if (added === 'invalid-name') throw new SandboxInputError('invalid-user-name', `User names are 1 to 24 letters, digits, "_" or "-"; got ${JSON.stringify(name)}.`)
+    if (added === 'exists') throw new SandboxInputError('user-exists', `There is already a user called ${name}.`)
+    if (added === 'full') throw new SandboxInputError('too-many-users', `The sandbox keeps at most ${MAX_USERS} users.`)
+    this.page.broadcast({ type: 'users', users: this.usersView(), added: added.name })
+  }
+
+  private user(name: string): SandboxUser {
+    const user = this.users.get(name)
+    if (!user) throw new SandboxInputError('unknown-user', `Unknown user ${JSON.stringify(name)}: pick one of ${this.users.list().map((u) => u.name).join(', ')} or add it first.`)
+    return user
+  }
+
+  // ---------------------------------------------------------------- from the platform
+
+  private onSent(message: SentMessage): void {
+    const id = conversationIdOfSent(message.scene, message.target)
+    const conversation = this.conversations.info(id) ?? this.knownConversation(id) ?? { id, scene: SEND_SCENES[message.scene], title: id }
+    const view = toReplyView(message.body, (fileInfo) => this.uploads.get(fileInfo))
+    this.addEntry(conversation, { kind: 'bot', conversation: id, messageId: message.id, view })
+  }
+
+  private onCall(call: RecordedCall): void {
+    this.publishLog('rest', describeCall(call))
+    if (call.method === 'POST' && UPLOAD_PATH.test(call.path) && call.status === 200) {
+      const response = call.response as { file_info?: unknown } | undefined
+      const body = call.body as { file_type?: unknown; url?: unknown } | undefined
+      if (typeof response?.file_info === 'string') {
+        const upload: UploadedMedia = { fileType: typeof body?.file_type === 'number' ? body.file_type : 0 }
+        if (typeof body?.url === 'string') upload.url = body.url
+        this.remember(this.uploads, response.file_info, upload)
+      }
+    }
+    const ack = call.method === 'PUT' ? INTERACTION_ACK_PATH.exec(call.path) : null
+    const conversation = ack ? this.conversations.info(this.interactions.get(decodeURIComponent(ack[1]!)) ?? '') : undefined
+    if (conversation) {
+      const code = (call.body as { code?: unknown } | undefined)?.code
+      this.addEntry(conversation, { kind: 'notice', conversation: conversation.id, text: `The bot acknowledged the click (code ${typeof code === 'number' ? code : '?'})` })
+    }
+  }
+
+  /** A DM or C2C chat of a user who has not written yet (the bot wrote first). */
+  private knownConversation(id: string): ConversationInfo | undefined {
+    for (const user of this.users.list()) {
+      for (const scene of SCENES) {
+        const conversation = conversationFor(scene.id, user)
+        if (conversation.id === id) return conversation
+      }
+    }
+    return undefined
+  }
+
+  // ---------------------------------------------------------------- to the page
+
+  private welcome(): unknown {
+    return {
+      type: 'hello',
+      bot: this.platform.botUser.username,
+      scenes: SCENES.map(({ id, label, event }) => ({ id, label, event })),
+      users: this.usersView(),
+      conversations: this.conversations.all(),
+      log: this.traffic.recent(),
+      metrics: this.metricsView(),
+    }
+  }
+
+  private usersView(): { name: string; conversations: Record<SceneId, ConversationInfo> }[] {
+    return this.users.list().map((user) => ({
+      name: user.name,
+      conversations: Object.fromEntries(SCENES.map((scene) => [scene.id, conversationFor(scene.id, user)])) as Record<SceneId, ConversationInfo>,
+    }))
+  }
+
+  private addEntry(conversation: ConversationInfo, entry: NewEntry): Entry {
+    const added = this.conversations.add(conversation, entry)
+    this.page.broadcast({ type: 'entry', conversation, entry: added })
+    return added
+  }
+
+  private publishLog(kind: 'gateway' | 'rest', text: string): void {
+    this.page.broadcast({ type: 'log', entry: this.traffic.add(kind, text) })
+  }
+
+  private metricsView(): { name: string; snapshot: MetricsSnapshot }[] {
+    return this.watched.map((client, index) => ({ name: this.watched.length === 1 ? 'bot' : `bot ${index + 1}`, snapshot: client.metrics() }))
+  }
+
+  private publishMetrics(): void {
+    if (this.page.pages === 0 || this.watched.length === 0) return
+    const metrics = this.metricsView()
+    const text = JSON.stringify(metrics)
+    if (text === this.lastMetrics) return
+    this.lastMetrics = text
+    this.page.broadcast({ type: 'metrics', metrics })
+  }
+
+  private remember<V>(map: Map<string, V>, key: string, value: V): void {
+    map.set(key, value)
+    if (map.size > MAX_TRACKED) map.delete(map.keys().next().value!)
+  }
+}

@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises'
+import type { ServerResponse } from 'node:http'
+
+/** The page's files (next to `src/` and `dist/` in the package). Only these paths are served: no file system browsing. */
+const ASSETS_DIR = new URL('../assets/', import.meta.url)
+const FILES: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/markdown.js': { file: 'markdown.js', type: 'text/javascript; charset=utf-8' },
+  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+}
+
+/**
+ * Scripts and styles only from this origin, no inline script; images may come from anywhere (bots send image
+ * URLs). A second line of defence: the page never inserts bot content as HTML in the first place.
+ */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' http: https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+export function isAssetPath(path: string): boolean {
+  return Object.hasOwn(FILES, path)
+}
+
+/** Writes the asset for `path` (one of {@link isAssetPath}). */
+export async function serveAsset(path: string, res: ServerResponse, headOnly: boolean): Promise<void> {
+  const asset = FILES[path]!
+  const body = await readFile(new URL(asset.file, ASSETS_DIR))
+  res.writeHead(200, {
+    'Content-Type': asset.type,
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  })
+  res.end(headOnly ? undefined : body)
+}
