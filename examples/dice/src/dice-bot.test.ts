@@ -46,7 +46,7 @@ describe('the dice example', () => {
 })
 
 describe('examples/dice main', () => {
-  it('GIVEN --once THEN the demo prints a roll, a pick and the help text, then exits', async () => {
+  it('GIVEN --once THEN the demo, played through the sandbox, prints a roll, a pick, the help text and the button menu, then exits', async () => {
     const { execFileSync } = await import('node:child_process')
     const { fileURLToPath } = await import('node:url')
     const root = fileURLToPath(new URL('../../../', import.meta.url))
@@ -55,5 +55,7 @@ describe('examples/dice main', () => {
     expect(output).toMatch(/bot: 🎲 \d+ \+ \d+ \+ \d+ = \d+ \(3 rolled so far\)/)
     expect(output).toMatch(/bot: 👉 (tea|coffee|water)/)
     expect(output).toContain('/roll [sides] [--times <times>] [--sum]')
+    expect(output).toContain('[#general (guild channel)] bob: /menu')
+    expect(output).toMatch(/bot: ## 🎲 Dice\n.*\[buttons: Roll d6 \| Roll d20 \| Help\]/)
   })
 })
