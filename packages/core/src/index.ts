@@ -50,3 +50,4 @@ export { createLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from '.
 export { SecretScrubber } from './logging/secret-scrubber.js'
 export { Metrics, type MetricsSnapshot, type CounterName, type GaugeName } from './metrics/metrics.js'
 export type { BackoffOptions } from './util/backoff.js'
+export { sleep } from './util/sleep.js'

@@ -1,1 +1,7 @@
-export {}
+export { redisScaleOut, type RedisScaleOut, type RedisScaleOutOptions } from './scale-out.js'
+export { RedisShardCoordinator, type RedisShardCoordinatorOptions } from './redis-shard-coordinator.js'
+export { RedisSessionStore, FencedSessionStore, type RedisSessionStoreOptions } from './redis-session-store.js'
+export { RedisIdentifyLimiter, type RedisIdentifyLimiterOptions } from './redis-identify-limiter.js'
+export { FencedSink, type LeaseCheck } from './fenced-sink.js'
+export { RedisKeys } from './keys.js'
+export { RedisUnavailableError, ShardCountMismatchError } from './errors.js'

@@ -65,6 +65,11 @@ export interface ShardStopOptions {
    * alive on the platform (4000) instead of the normal 1000.
    */
   handoff?: boolean
+  /**
+   * Wait (up to 30 s) until the events this shard already handed over are finished, then store the session
+   * once more, so it covers them. Default true; false when the shard was lost (its writes are refused anyway).
+   */
+  drain?: boolean
 }
 
 interface ShardEvents {
@@ -80,6 +85,7 @@ interface ShardEvents {
 const CLIENT_RECONNECT_CLOSE = 4000
 const MAX_AUTH_FAILURES = 5
 const PERSIST_INTERVAL_MS = 200
+const STOP_DRAIN_TIMEOUT_MS = 30_000
 
 /**
  * One gateway connection for one shard, kept alive for as long as the bot runs. It heartbeats on the
@@ -175,7 +181,25 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     }
     this.setStatus('stopped')
     this.settleStart(new Error(`Shard ${this.options.shardId} was stopped before it became ready.`))
+    if (options.drain !== false && this.watermark.outstanding > 0) await this.drained()
   }
+
+  /** Resolves once every event handed over is finished (and the session saved), or after the drain timeout. */
+  private drained(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.options.logger.warn({ shard: this.options.shardId, outstanding: this.watermark.outstanding }, 'stopped waiting for handlers to finish; the stored seq stays before their events')
+        resolve()
+      }, STOP_DRAIN_TIMEOUT_MS)
+      this.onDrained = async () => {
+        clearTimeout(timer)
+        await this.persist()
+        resolve()
+      }
+    })
+  }
+
+  private onDrained: (() => Promise<void>) | undefined
 
   private async connect(refreshUrl: boolean): Promise<void> {
     if (this.stopping) return
@@ -495,8 +519,9 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     const finished = this.watermark.track(seq)
     return () => {
       finished()
-      if (this.stopping && this.watermark.outstanding === 0) void this.persist()
-      else this.persistSoon()
+      if (!this.stopping || this.watermark.outstanding > 0) return this.persistSoon()
+      if (this.onDrained) void this.onDrained()
+      else void this.persist()
     }
   }
 

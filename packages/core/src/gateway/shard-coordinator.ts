@@ -1,5 +1,6 @@
 import type { EventSink } from '../pipeline/event-envelope.js'
 import type { SessionStore } from '../session/session-store.js'
+import type { ShardStopOptions } from './shard-connection.js'
 
 /**
  * Decides which of the bot's shards this process runs. Without one, a process runs every shard it is
@@ -22,7 +23,7 @@ export interface ShardControl {
   /** Starts running `shardId` under `guard`; resolves when it is READY or RESUMED. */
   start(shardId: number, guard: ShardGuard): Promise<void>
   /** Stops running `shardId` here; `handoff` keeps the platform session alive for the next owner to RESUME. */
-  stop(shardId: number, options?: { handoff?: boolean }): Promise<void>
+  stop(shardId: number, options?: ShardStopOptions): Promise<void>
   /** The shards running in this process now. */
   running(): number[]
 }

@@ -1,0 +1,55 @@
+import type { EventEnvelope, EventSink } from '@qqbot/core'
+
+/** What the sink asks about the shard's lease. */
+export interface LeaseCheck {
+  /** True while the lease is surely still ours (or Redis is out and we run on, see the coordinator). */
+  isValid(): boolean
+  /** Asks Redis: `held` (extended), `lost` (another process owns it), `unknown` (Redis did not answer). */
+  confirm(): Promise<'held' | 'lost' | 'unknown'>
+}
+
+/**
+ * Sits between a leased shard and the pipeline. While the lease is valid, events pass straight through.
+ * Once it may have run out (the process was paused past it), events are held and the socket paused until
+ * Redis confirms the lease: then they flow on; if another process owns the shard now, they are dropped,
+ * because the new owner RESUMEs from the stored seq and is replayed them.
+ */
+export class FencedSink implements EventSink {
+  private held: EventEnvelope[] = []
+  private confirming = false
+  private readonly drainListeners = new Set<() => void>()
+
+  constructor(
+    private readonly inner: EventSink,
+    private readonly lease: LeaseCheck,
+    private readonly onLost: () => void,
+  ) {}
+
+  push(envelope: EventEnvelope): boolean {
+    if (this.held.length === 0 && this.lease.isValid()) return this.inner.push(envelope)
+    this.held.push(envelope)
+    if (!this.confirming) void this.confirm()
+    return false
+  }
+
+  onDrain(listener: () => void): () => void {
+    const unsubscribe = this.inner.onDrain(listener)
+    this.drainListeners.add(listener)
+    return () => {
+      unsubscribe()
+      this.drainListeners.delete(listener)
+    }
+  }
+
+  private async confirm(): Promise<void> {
+    this.confirming = true
+    const verdict = await this.lease.confirm()
+    this.confirming = false
+    const events = this.held
+    this.held = []
+    if (verdict === 'lost') return this.onLost()
+    let open = true
+    for (const envelope of events) open = this.inner.push(envelope) && open
+    if (open) for (const listener of [...this.drainListeners]) listener()
+  }
+}

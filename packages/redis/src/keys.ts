@@ -1,0 +1,38 @@
+/** Where the scale-out state of one bot lives in Redis: everything under `<prefix>:<namespace>:`. */
+export class RedisKeys {
+  private readonly base: string
+
+  constructor(namespace: string, prefix = 'qqbot') {
+    this.base = `${prefix}:${namespace}`
+  }
+
+  /** Who runs `shardId` now: `<member>:<fence>`, with a TTL. */
+  lease(shardId: number): string {
+    return `${this.base}:lease:${shardId}`
+  }
+
+  /** The shard's fencing counter: every new lease gets the next number. */
+  fence(shardId: number): string {
+    return `${this.base}:fence:${shardId}`
+  }
+
+  /** Live processes: a sorted set of member → expiry (ms). */
+  members(): string {
+    return `${this.base}:members`
+  }
+
+  /** The shard count every process must agree on. */
+  shardCount(): string {
+    return `${this.base}:shard-count`
+  }
+
+  /** A stored gateway session (session id and seq), by the gateway's session key. */
+  session(sessionKey: string): string {
+    return `${this.base}:session:${sessionKey}`
+  }
+
+  /** The next free identify slot of a `max_concurrency` bucket. */
+  identifyBucket(bucket: number): string {
+    return `${this.base}:identify:${bucket}`
+  }
+}

@@ -1,0 +1,95 @@
+import type { Redis } from 'ioredis'
+
+/**
+ * The Lua scripts behind leases and fencing. Each runs atomically in Redis, so "is it still mine?" and
+ * "then extend / write / delete" can never interleave with another process.
+ */
+const SCRIPTS = {
+  /** KEYS: lease, fence. ARGV: member, ttlMs. Returns the new fence number, or nil when the shard is taken. */
+  qqbotAcquire: {
+    numberOfKeys: 2,
+    lua: `
+if redis.call('EXISTS', KEYS[1]) == 1 then return false end
+local fence = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], ARGV[1] .. ':' .. fence, 'PX', ARGV[2])
+return fence`,
+  },
+  /** KEYS: lease. ARGV: value, ttlMs. 1 when still ours (extended), 0 when lost. */
+  qqbotRenew: {
+    numberOfKeys: 1,
+    lua: `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0`,
+  },
+  /** KEYS: lease. ARGV: value. 1 when it was ours and is gone now. */
+  qqbotRelease: {
+    numberOfKeys: 1,
+    lua: `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0`,
+  },
+  /** KEYS: lease, target. ARGV: value, payload. Writes only while the lease is ours: 1 written, 0 refused. */
+  qqbotFencedSet: {
+    numberOfKeys: 2,
+    lua: `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[2], ARGV[2])
+  return 1
+end
+return 0`,
+  },
+  /** KEYS: members. ARGV: member, ttlMs. Refreshes this member, drops expired ones; returns the live count. */
+  qqbotHeartbeat: {
+    numberOfKeys: 1,
+    lua: `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+return redis.call('ZCARD', KEYS[1])`,
+  },
+  /**
+   * KEYS: bucket. ARGV: intervalMs. Takes the bucket's next identify slot; returns how long to wait for it (ms).
+   * The key holds the time of the next free slot, so waiting callers are served in the order they asked.
+   */
+  qqbotIdentifySlot: {
+    numberOfKeys: 1,
+    lua: `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(now, nextFree)
+redis.call('SET', KEYS[1], slot + interval, 'PX', slot + interval - now + 1000)
+return slot - now`,
+  },
+} as const
+
+type ScriptName = keyof typeof SCRIPTS
+
+/** A Redis connection with the scripts defined on it. */
+export interface ScriptedRedis {
+  qqbotAcquire(lease: string, fence: string, member: string, ttlMs: number): Promise<number | null>
+  qqbotRenew(lease: string, value: string, ttlMs: number): Promise<number>
+  qqbotRelease(lease: string, value: string): Promise<number>
+  qqbotFencedSet(lease: string, target: string, value: string, payload: string): Promise<number>
+  qqbotHeartbeat(members: string, member: string, ttlMs: number): Promise<number>
+  qqbotIdentifySlot(bucket: string, intervalMs: number): Promise<number>
+}
+
+const defined = new WeakSet<Redis>()
+
+/** Defines the scripts on `redis` once (ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT). */
+export function withScripts(redis: Redis): Redis & ScriptedRedis {
+  if (!defined.has(redis)) {
+    for (const name of Object.keys(SCRIPTS) as ScriptName[]) redis.defineCommand(name, SCRIPTS[name])
+    defined.add(redis)
+  }
+  return redis as Redis & ScriptedRedis
+}

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
+import { ensureBuilt } from './support/ensure-built.js'
+
+// Real Redis (no mocks): the URL comes from the environment, as in production.
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+const LEASE_TTL_MS = 3_000
+
+let platform: FakePlatform | undefined
+let processes: BotProcess[] = []
+
+beforeAll(() => ensureBuilt(['packages/core', 'packages/redis']))
+
+afterEach(async () => {
+  await Promise.all(processes.map(stopBotProcess))
+  processes = []
+  await platform?.close()
+  platform = undefined
+})
+
+function envFor(p: FakePlatform, namespace: string, shards: number, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    REDIS_URL,
+    NAMESPACE: namespace,
+    APP_ID: p.appId,
+    APP_SECRET: p.secret,
+    API_URL: p.url,
+    SHARDS: String(shards),
+    LEASE_TTL_MS: String(LEASE_TTL_MS),
+    ...extra,
+  }
+}
+
+function dispatchGroupMessage(p: FakePlatform, shard: number, shardCount: number, text: string): string {
+  const event = groupAtMessage({ content: text })
+  p.dispatch(event.t, event.d, { shard, shardCount })
+  return (event.d as { id: string }).id
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+function counts(ids: Iterable<string>): Map<string, number> {
+  const map = new Map<string, number>()
+  for (const id of ids) map.set(id, (map.get(id) ?? 0) + 1)
+  return map
+}
+
+describe('shards shared across processes through Redis', () => {
+  it('GIVEN 20 shards over 3 processes THEN each shard runs exactly once; kill -9 one mid-burst THEN its shards are RESUMEd elsewhere within 10 s, 0 events lost, 0 replies duplicated', async () => {
+    const SHARDS = 20
+    const BURST = 5_000
+    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 500, recommendedShards: SHARDS }))
+    const namespace = `test-${randomBytes(4).toString('hex')}`
+    processes = ['a', 'b', 'c'].map((name) => startBotProcess(name, envFor(p, namespace, SHARDS, { REPLY: '1' })))
+    await p.waitForReady(SHARDS, 30_000)
+    await until(() => processes.reduce((sum, bot) => sum + bot.shards.length, 0) === SHARDS, 15_000, 'the processes to report 20 shards in all')
+    const owned = processes.flatMap((bot) => bot.shards)
+    expect(new Set(owned).size).toBe(SHARDS)
+    for (const bot of processes) expect(bot.shards.length).toBeGreaterThan(0)
+    expect(p.gatewayStats.identifies).toBe(SHARDS)
+
+    const victim = processes[1]!
+    const victimShards = [...victim.shards]
+    const ids: string[] = []
+    let killedAt = 0
+    for (let i = 0; i < BURST; i++) {
+      if (i === 1_500) {
+        victim.child.kill('SIGKILL')
+        killedAt = Date.now()
+      }
+      ids.push(dispatchGroupMessage(p, i % SHARDS, SHARDS, `/ping ${i}`))
+      if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    await p.waitForReady(SHARDS, 20_000)
+    const takeoverMs = Date.now() - killedAt
+    expect(takeoverMs).toBeLessThan(10_000)
+
+    await until(() => new Set(p.sent.map((message) => message.body.msg_id as string)).size >= BURST, 60_000, 'a reply to every message')
+    const replies = counts(p.sent.map((message) => message.body.msg_id as string))
+    expect([...replies.values()].filter((count) => count !== 1)).toEqual([])
+    expect(ids.every((id) => replies.get(id) === 1)).toBe(true)
+    // The survivors took the victim's shards by RESUME: no session was started anew.
+    expect(p.gatewayStats.identifies).toBe(SHARDS)
+    expect(p.gatewayStats.resumes).toBeGreaterThanOrEqual(victimShards.length)
+    const survivors = processes.filter((bot) => bot !== victim)
+    await until(() => survivors.reduce((sum, bot) => sum + bot.shards.length, 0) === SHARDS, 10_000, 'the survivors to hold every shard')
+    expect(new Set(survivors.flatMap((bot) => bot.shards)).size).toBe(SHARDS)
+  })
+
+  it('GIVEN a process paused (SIGSTOP) past its lease THEN another takes the shard over, and after SIGCONT the paused one neither handles its events nor reconnects', async () => {
+    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 60_000 }))
+    const namespace = `test-${randomBytes(4).toString('hex')}`
+    const first = startBotProcess('first', envFor(p, namespace, 1))
+    processes.push(first)
+    await until(() => first.shards.length === 1, 15_000, 'the first process to own the shard')
+    const standby = startBotProcess('standby', envFor(p, namespace, 1))
+    processes.push(standby)
+    const before = dispatchGroupMessage(p, 0, 1, '/ping before')
+    await until(() => first.handled.includes(before), 5_000, 'the owner to handle an event')
+    // Let the standby's join settle, so it is a member waiting for a free shard.
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    expect(standby.shards).toEqual([])
+
+    first.child.kill('SIGSTOP')
+    const whilePaused = [dispatchGroupMessage(p, 0, 1, '/ping paused 1'), dispatchGroupMessage(p, 0, 1, '/ping paused 2')]
+    await until(() => standby.shards.length === 1, 15_000, 'the standby to take the shard over')
+    await until(() => whilePaused.every((id) => standby.handled.includes(id)), 10_000, 'the new owner to be replayed the events sent during the pause')
+    const connectionsAtTakeover = p.gatewayStats.connections
+
+    first.child.kill('SIGCONT')
+    const afterWake = [dispatchGroupMessage(p, 0, 1, '/ping after 1'), dispatchGroupMessage(p, 0, 1, '/ping after 2')]
+    await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_TTL_MS))
+    await until(() => afterWake.every((id) => standby.handled.includes(id)), 10_000, 'the new owner to handle events after the wake-up')
+
+    expect(first.shards).toEqual([])
+    for (const id of [...whilePaused, ...afterWake]) expect(first.handled).not.toContain(id)
+    expect(p.gatewayStats.connections).toBe(connectionsAtTakeover)
+    expect(p.shardState(0).connected).toBe(true)
+    const all = counts([...first.handled, ...standby.handled])
+    expect([...all.entries()].filter(([, count]) => count !== 1)).toEqual([])
+  })
+})

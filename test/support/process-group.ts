@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const SCRIPT = fileURLToPath(new URL('./scale-out-process.mjs', import.meta.url))
+
+/** A bot process started from scale-out-process.mjs, with what it reported on stdout. */
+export interface BotProcess {
+  name: string
+  child: ChildProcess
+  handled: string[]
+  shards: number[]
+  exited: Promise<number | null>
+  stderr: string[]
+}
+
+/** Starts one bot process; `env` configures it (see scale-out-process.mjs). */
+export function startBotProcess(name: string, env: Record<string, string>): BotProcess {
+  const child = spawn(process.execPath, [SCRIPT], { env: { ...process.env, ...env, MEMBER: name }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const bot: BotProcess = {
+    name,
+    child,
+    handled: [],
+    shards: [],
+    stderr: [],
+    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+  }
+  let buffered = ''
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk
+    let newline: number
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline)
+      buffered = buffered.slice(newline + 1)
+      const message = JSON.parse(line) as { type: string; id?: string; shards?: number[] }
+      if (message.type === 'handled') bot.handled.push(message.id!)
+      if (message.shards) bot.shards = message.shards
+    }
+  })
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => bot.stderr.push(chunk))
+  return bot
+}
+
+/** Ends a bot process: SIGTERM (graceful), then SIGKILL if it lingers. */
+export async function stopBotProcess(bot: BotProcess): Promise<void> {
+  if (bot.child.exitCode !== null || bot.child.signalCode !== null) return
+  bot.child.kill('SIGCONT')
+  bot.child.kill('SIGTERM')
+  const timer = setTimeout(() => bot.child.kill('SIGKILL'), 10_000)
+  await bot.exited
+  clearTimeout(timer)
+}

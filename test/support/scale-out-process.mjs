@@ -1,0 +1,45 @@
+// One bot process of a scale-out test: runs the shards Redis grants it, answers each group message once,
+// and reports on stdout, one JSON object per line: {type:'handled', id}, {type:'shards', shards}, {type:'lost'}.
+// Runs from the built packages (dist): the test builds first, as CI does.
+import { Redis } from 'ioredis'
+import { createClient } from '@qqbot/core'
+import { redisScaleOut } from '@qqbot/redis'
+
+const env = process.env
+const report = (message) => process.stdout.write(`${JSON.stringify(message)}\n`)
+const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+const scaleOut = redisScaleOut({
+  redis,
+  namespace: env.NAMESPACE,
+  memberId: env.MEMBER,
+  leaseTtlMs: Number(env.LEASE_TTL_MS ?? 3000),
+  settleMs: Number(env.SETTLE_MS ?? 500),
+  identify: { intervalMs: 0 },
+})
+const client = createClient({
+  appId: env.APP_ID,
+  secret: env.APP_SECRET,
+  hosts: { api: env.API_URL },
+  shards: Number(env.SHARDS),
+  logLevel: env.LOG_LEVEL ?? 'silent',
+  gateway: { identifyIntervalMs: 0, backoff: { baseMs: 50, maxMs: 500 } },
+  ...scaleOut,
+})
+client.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
+  report({ type: 'handled', id: event.data.id })
+  if (env.REPLY === '1') await client.reply(event, `pong ${event.data.id}`)
+})
+await client.start()
+let last = ''
+setInterval(() => {
+  const shards = scaleOut.shardCoordinator.shards
+  const now = shards.join(',')
+  if (now !== last) report({ type: 'shards', shards })
+  last = now
+}, 100)
+report({ type: 'started', shards: scaleOut.shardCoordinator.shards })
+process.on('SIGTERM', async () => {
+  await client.stop()
+  await redis.quit()
+  process.exit(0)
+})
