@@ -60,6 +60,8 @@ describe('the group-and-c2c example', () => {
     const replies = await test.emit('INTERACTION_CREATE', click(scene, 'itx-1', CAT_BUTTON, 'alice'))
     const ack = test.api.calls.find((call) => call.method === 'PUT')
     expect(ack).toMatchObject({ path: '/interactions/itx-1', route: 'PUT /interactions/{interaction_id}', body: { code: 0 } })
+    // Acknowledged first: the user's button stops spinning before the (slower) upload and reply.
+    expect(test.api.calls.indexOf(ack!)).toBeLessThan(test.api.calls.findIndex((call) => call.path.endsWith('/messages')))
     expect(replies).toHaveLength(1)
     expect(replies[0]).toMatchObject({ scene, target: scene === 'group' ? 'g1' : 'alice', body: { event_id: 'itx-1', msg_type: 7 } })
     expect(test.api.calls.some((call) => call.path.endsWith('/files'))).toBe(true)
@@ -120,5 +122,24 @@ describe('the group-and-c2c example', () => {
     const [friend] = await test.emit('FRIEND_ADD', { openid: 'bob', timestamp: 1 })
     expect(friend).toMatchObject({ scene: 'c2c', target: 'bob', body: { event_id: expect.stringMatching(/^FRIEND_ADD:/), msg_type: 0 } })
     expect(friend!.text).toContain('menu')
+  })
+})
+
+describe('examples/group-and-c2c main', () => {
+  it('GIVEN --once THEN it plays the scripted conversation in the local sandbox, prints every exchange and exits', async () => {
+    const { execFileSync } = await import('node:child_process')
+    const { fileURLToPath } = await import('node:url')
+    const root = fileURLToPath(new URL('../../../', import.meta.url))
+    execFileSync('npx', ['tsc', '-b', 'examples/group-and-c2c'], { cwd: root, stdio: 'pipe' })
+    const output = execFileSync('node', ['examples/group-and-c2c/dist/main.js', '--once'], { cwd: root, encoding: 'utf8', timeout: 30_000, env: { ...process.env, QQBOT_APP_ID: '', QQBOT_APP_SECRET: '' } })
+    const exchange = (label: string) => output.slice(output.indexOf(label), output.indexOf('\n[', output.indexOf(label) + 1))
+    expect(exchange('[group] alice: /menu')).toContain('bot: [markdown] **Group & C2C demo** [🐱 Cat] [📖 Help]')
+    expect(exchange('[group] alice taps 🐱 Cat')).toMatch(/bot: \(interaction acknowledged, code 0\)\n {3}bot: \[image\] 🐱/)
+    expect(exchange('[group] alice taps 👍 Yes')).toContain('bot: 🗳️ Tea for lunch?: Yes 1 · No 0')
+    expect(exchange('[group] alice: /note buy milk')).toContain('bot: (no reply)')
+    expect(exchange('[c2c] alice: note buy milk')).toContain('bot: 📒 Noted (1 so far).')
+    expect(exchange('[c2c] alice: /cat')).toContain('bot: [image] 🐱')
+    expect(exchange('[group] the bot is added to another group')).toContain('bot: 👋 Hi everyone!')
+    expect(output.slice(output.indexOf('[c2c] bob adds the bot as a friend'))).toContain('bot: 👋 Thanks for adding me!')
   })
 })
