@@ -1,4 +1,5 @@
 import type { RestHook, RestRequest } from '@qqbot/core'
+import { textOf } from './message-events.js'
 
 /** One REST call the bot made, as the fake API saw it. */
 export interface RecordedApiCall {
@@ -35,7 +36,7 @@ export class FakeApi {
   private readonly overrides = new Map<string, (request: RestRequest) => unknown>()
   private messageCounter = 0
 
-  constructor(private readonly botUser = { id: '1000000000000000001', username: 'test-bot', bot: true }) {}
+  constructor(readonly botUser = { id: '1000000000000000001', username: 'test-bot', bot: true }) {}
 
   /** Answers `route` (e.g. `GET /guilds/{guild_id}/roles`) with `answer`'s result; throwing makes the call fail. */
   respond(route: string, answer: (request: RestRequest) => unknown): void {
@@ -57,8 +58,7 @@ export class FakeApi {
       const match = request.method === 'POST' ? pattern.exec(request.path) : null
       if (!match) continue
       const body = (request.body ?? {}) as Record<string, unknown>
-      const markdown = body.markdown as { content?: string } | undefined
-      this.sent.push({ scene, target: decodeURIComponent(match[1]!), body, text: (body.content as string | undefined) ?? markdown?.content })
+      this.sent.push({ scene, target: decodeURIComponent(match[1]!), body, text: textOf(body) })
       return { id: `msg-${++this.messageCounter}`, timestamp: new Date().toISOString() }
     }
     return {}

@@ -11,6 +11,7 @@ import { definitionOf, type Guard } from '../metadata/controller-metadata.js'
 import { renderCommandHelp, renderHelpList } from '../help/help-renderer.js'
 import { compose } from '../util/compose.js'
 import { PromptCancelledError, PromptRegistry, PromptTimeoutError } from '../conversation/prompt-registry.js'
+import { CLOCK_KEY, systemClock, type Clock } from '../util/clock.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Constructor<T = object> = new (...args: any[]) => T
@@ -79,6 +80,11 @@ export interface BotOptions extends ClientOptions {
   onCommandError?: CommandErrorHook
   /** The built-in help command's names (default `['help', '帮助']`); `false` turns it off. A command of yours with the same name wins. */
   help?: string[] | false
+  /**
+   * Advanced, for tests: where cooldowns and `ctx.prompt()` timeouts read the time and set timers. Default
+   * the system clock; `@qqbot/testing` passes a manual one.
+   */
+  clock?: Clock
 }
 
 /** A bot built from controllers: the core client plus a command registry and a DI container of its own. */
@@ -93,7 +99,7 @@ export class Bot {
   private mention: RegExp | undefined
   /** State that belongs to this bot alone (cooldown clocks and other guard state). */
   private readonly store = new Map<unknown, unknown>()
-  private readonly conversations = new PromptRegistry()
+  private readonly conversations: PromptRegistry
   private readonly middleware: Middleware[] = []
   /** Singleton providers, whose onReady/onShutdown hooks run with the controllers'. */
   private readonly singletons: InjectionToken[] = []
@@ -105,6 +111,9 @@ export class Bot {
 
   constructor(private readonly options: BotOptions) {
     this.client = createClient(options)
+    const clock = options.clock ?? systemClock
+    this.store.set(CLOCK_KEY, clock)
+    this.conversations = new PromptRegistry(clock)
     this.container = rootContainer.createChildContainer()
     this.messages = { ...MESSAGES[options.locale ?? 'zh-CN'], ...options.messages }
     this.zodLocale = ZOD_LOCALES[options.locale ?? 'zh-CN']

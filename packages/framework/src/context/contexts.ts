@@ -31,7 +31,7 @@ export class CommandContext implements GuardContext {
   private readonly conversations: PromptRegistry
   /** The message replies go to: the command, or the latest answer to `prompt()`. */
   private current: DispatchedEvent
-  private replies = 0
+  private repliesSinceAnswer = 0
 
   constructor(init: CommandContextInit) {
     this.event = init.event
@@ -63,7 +63,7 @@ export class CommandContext implements GuardContext {
     }
     const answer = await waiting
     this.current = answer
-    this.replies = 0
+    this.repliesSinceAnswer = 0
     return answerText(answer)
   }
 
@@ -86,12 +86,12 @@ export class CommandContext implements GuardContext {
 
   /** True once `reply()` was called since the user's latest message (the return value is then not sent). */
   get replied(): boolean {
-    return this.replies > 0
+    return this.repliesSinceAnswer > 0
   }
 
   /** Replies in place as a passive reply (msg_id, msg_seq handled). */
   reply(content: ReplyContent): Promise<SendResult> {
-    this.replies++
+    this.repliesSinceAnswer++
     return this.client.reply(this.current, content)
   }
 }

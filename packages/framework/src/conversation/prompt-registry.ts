@@ -1,6 +1,7 @@
 import { QQBotError, type DispatchedEvent } from '@qqbot/core'
 import { sceneOf } from '../context/contexts.js'
 import { chatOf, senderOf } from '../context/message-identity.js'
+import { systemClock, type Clock } from '../util/clock.js'
 
 /** Nobody answered a `ctx.prompt()` in time. The bot tells the user (`PROMPT_TIMEOUT`). */
 export class PromptTimeoutError extends QQBotError {
@@ -26,7 +27,7 @@ export interface PromptOptions {
 interface Waiter {
   resolve: (event: DispatchedEvent) => void
   reject: (error: Error) => void
-  timer: NodeJS.Timeout
+  timer: unknown
   cancelWords: string[]
 }
 
@@ -36,6 +37,8 @@ interface Waiter {
  */
 export class PromptRegistry {
   private readonly waiting = new Map<string, Waiter>()
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   /** Waits for the next message of the sender of `event` in the same chat. */
   wait(event: DispatchedEvent, options: PromptOptions = {}): Promise<DispatchedEvent> {
@@ -48,7 +51,7 @@ export class PromptRegistry {
         resolve,
         reject,
         cancelWords: (options.cancelWords ?? ['取消', 'cancel']).map((word) => word.toLowerCase()),
-        timer: setTimeout(() => {
+        timer: this.clock.setTimeout(() => {
           this.release(key, waiter)
           reject(new PromptTimeoutError(timeoutMs))
         }, timeoutMs),
@@ -91,7 +94,7 @@ export class PromptRegistry {
   }
 
   private release(key: string, waiter: Waiter): void {
-    clearTimeout(waiter.timer)
+    this.clock.clearTimeout(waiter.timer)
     if (this.waiting.get(key) === waiter) this.waiting.delete(key)
   }
 }

@@ -1,6 +1,7 @@
 import type { Guard, GuardContext } from '../metadata/controller-metadata.js'
 import { UseGuards } from '../decorators/decorators.js'
 import { chatOf } from '../context/message-identity.js'
+import { clockOf } from '../util/clock.js'
 
 export interface CooldownOptions {
   /** Whose clock: each user, each channel/group/chat, or the whole bot. */
@@ -16,7 +17,7 @@ export function cooldown(options: CooldownOptions): Guard {
     let clocks = ctx.store.get(clockKey) as Map<string, number> | undefined
     if (!clocks) ctx.store.set(clockKey, (clocks = new Map()))
     const key = `${ctx.command}:${keyOf(ctx, options.per)}`
-    const now = Date.now()
+    const now = clockOf(ctx.store).now()
     const readyAt = clocks.get(key) ?? 0
     if (now < readyAt) {
       await ctx.say('COOLDOWN', { seconds: Math.ceil((readyAt - now) / 1000) })
