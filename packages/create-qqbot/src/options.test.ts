@@ -27,6 +27,10 @@ describe('parseFlags', () => {
     expect(parseFlags(['--template=basic', '--pm=yarn', '--install', '-h', '-v'])).toMatchObject({ template: 'basic', packageManager: 'yarn', install: true, help: true, version: true })
   })
 
+  it('GIVEN short flags THEN they mean the same as the long ones', () => {
+    expect(parseFlags(['-t', 'webhook', '-n', 'bot', '-y'])).toMatchObject({ template: 'webhook', name: 'bot', yes: true })
+  })
+
   it('GIVEN no flags THEN nothing is decided (to be asked or defaulted)', () => {
     expect(parseFlags([])).toEqual({ yes: false, help: false, version: false })
   })

@@ -1,3 +1,4 @@
+import type { Readable, Writable } from 'node:stream'
 import { cancel, confirm, isCancel, select, text } from '@clack/prompts'
 import { CancelledError } from './errors.js'
 import { DEFAULT_NAME, nameFromFolder, packageNameProblem, targetDirFor, type Environment, type Flags, type Plan } from './options.js'
@@ -7,16 +8,22 @@ import { DEFAULT_TEMPLATE, TEMPLATES, type TemplateName } from './templates.js'
 export interface AskContext extends Environment {
   /** Throws when the folder cannot take a new project, so the user learns it before the other questions. */
   checkTarget(targetDir: string): Promise<void>
+  /** The terminal; default stdin/stdout. */
+  input?: Readable
+  output?: Writable
 }
 
 /** Asks, in a terminal, every question the flags left open. Ctrl+C in a prompt throws {@link CancelledError}. */
 export async function askMissing(flags: Flags, context: AskContext): Promise<Plan> {
+  const io = { ...(context.input && { input: context.input }), ...(context.output && { output: context.output }) }
+  const answered = <T>(value: T) => answeredOrCancel(value, io)
   const name =
     flags.name ??
     (flags.folder !== undefined
       ? nameFromFolder(targetDirFor(flags, DEFAULT_NAME, context.cwd))
       : answered(
           await text({
+            ...io,
             message: 'Project name',
             placeholder: DEFAULT_NAME,
             defaultValue: DEFAULT_NAME,
@@ -30,6 +37,7 @@ export async function askMissing(flags: Flags, context: AskContext): Promise<Pla
     flags.template ??
     answered(
       await select<TemplateName>({
+        ...io,
         message: 'Template',
         options: TEMPLATES.map((entry) => ({ value: entry.name, label: entry.label, hint: entry.hint })),
         initialValue: DEFAULT_TEMPLATE,
@@ -39,19 +47,20 @@ export async function askMissing(flags: Flags, context: AskContext): Promise<Pla
     flags.packageManager ??
     answered(
       await select<PackageManagerName>({
+        ...io,
         message: 'Package manager',
         options: PACKAGE_MANAGER_NAMES.map((value) => ({ value, label: value })),
         initialValue: detectPackageManager(context.userAgent),
       }),
     )
-  const install = flags.install ?? answered(await confirm({ message: `Install the dependencies now (${packageManager} install)?`, initialValue: true }))
+  const install = flags.install ?? answered(await confirm({ ...io, message: `Install the dependencies now (${packageManager} install)?`, initialValue: true }))
   return { name, targetDir, template, packageManager, install }
 }
 
-function answered<T>(value: T): Exclude<T, symbol> {
+function answeredOrCancel<T>(value: T, io: { output?: Writable }): Exclude<T, symbol> {
   if (isCancel(value)) {
     const error = new CancelledError()
-    cancel(error.message)
+    cancel(error.message, io)
     throw error
   }
   return value as Exclude<T, symbol>

@@ -1,4 +1,5 @@
 import { relative } from 'node:path'
+import type { Readable, Writable } from 'node:stream'
 import { intro, log, note, outro } from '@clack/prompts'
 import { CancelledError, CreateQqbotError } from './errors.js'
 import { helpText } from './help.js'
@@ -18,38 +19,44 @@ export interface CliEnvironment {
   env: NodeJS.ProcessEnv
   /** Questions are asked only when stdin is a terminal; otherwise defaults answer them, so CI never hangs. */
   interactive: boolean
+  /** Default process.stdin, process.stdout and process.stderr. */
+  input?: Readable
+  output?: Writable
+  errorOutput?: Writable
 }
 
 /** The whole command: flags, questions, files, install, next steps. Resolves with the exit code. */
 export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number> {
+  const output = environment.output ?? process.stdout
+  const errorOutput = environment.errorOutput ?? process.stderr
   try {
     const flags = parseFlags(argv)
-    if (flags.help) return void process.stdout.write(helpText(packageVersion())), EXIT_OK
-    if (flags.version) return void process.stdout.write(`${packageVersion()}\n`), EXIT_OK
+    if (flags.help) return void output.write(helpText(packageVersion())), EXIT_OK
+    if (flags.version) return void output.write(`${packageVersion()}\n`), EXIT_OK
 
     const context = { cwd: environment.cwd, userAgent: environment.env.npm_config_user_agent }
     let plan: Plan
     if (environment.interactive && !flags.yes) {
-      intro(`create-qqbot ${packageVersion()}`)
-      plan = await askMissing(flags, { ...context, checkTarget: assertTargetUsable })
+      intro(`create-qqbot ${packageVersion()}`, { output })
+      plan = await askMissing(flags, { ...context, checkTarget: assertTargetUsable, output, ...(environment.input && { input: environment.input }) })
     } else {
       plan = planFromFlags(flags, context)
     }
 
     const result = await scaffold(plan)
-    log.success(`Created ${plan.name} (${plan.template} template) in ${result.targetDir}: ${result.files.length} files.`)
+    log.success(`Created ${plan.name} (${plan.template} template) in ${result.targetDir}: ${result.files.length} files.`, { output })
     const pm = PACKAGE_MANAGERS[plan.packageManager]
     if (plan.install) {
-      log.step(`Installing the dependencies: ${pm.install}`)
+      log.step(`Installing the dependencies: ${pm.install}`, { output })
       await installDependencies(plan.packageManager, result.targetDir)
     }
-    note(nextSteps(plan, environment.cwd), 'Next steps')
-    outro(`Without QQ credentials, ${pm.run} dev opens a local chat page. See README.md for connecting to QQ.`)
+    note(nextSteps(plan, environment.cwd), 'Next steps', { output })
+    outro(`Without QQ credentials, ${pm.run} dev opens a local chat page. See README.md for connecting to QQ.`, { output })
     return EXIT_OK
   } catch (error) {
     if (error instanceof CancelledError) return EXIT_CANCELLED
     const message = error instanceof CreateQqbotError ? error.message : `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
-    log.error(message, { output: process.stderr })
+    log.error(message, { output: errorOutput })
     return EXIT_ERROR
   }
 }

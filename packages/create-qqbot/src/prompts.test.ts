@@ -1,0 +1,61 @@
+import { PassThrough } from 'node:stream'
+import { describe, expect, it } from 'vitest'
+import { CancelledError } from './errors.js'
+import { parseFlags } from './options.js'
+import { askMissing, type AskContext } from './prompts.js'
+
+const ENTER = '\r'
+const DOWN = '\u001b[B'
+const CTRL_C = '\u0003'
+
+/** A fake terminal: keys are typed one prompt at a time, as soon as the previous answer was taken. */
+function terminal(keys: string[]): { input: PassThrough; output: PassThrough; screen: () => string } {
+  const input = new PassThrough()
+  const output = new PassThrough()
+  let screen = ''
+  let typed = 0
+  output.on('data', (chunk: Buffer) => {
+    screen += chunk.toString()
+    // Type one key per redraw, so each key reaches the prompt that is on screen.
+    const key = keys[typed++]
+    if (key !== undefined) setImmediate(() => input.write(key))
+  })
+  return { input, output, screen: () => screen }
+}
+
+function context(io: { input: PassThrough; output: PassThrough }, checked: string[] = []): AskContext {
+  return { cwd: '/work', ...io, checkTarget: async (dir) => void checked.push(dir) }
+}
+
+describe('askMissing', () => {
+  it('GIVEN no flags THEN it asks name, template, package manager and install, in that order', async () => {
+    const io = terminal(['cool-bot' + ENTER, DOWN + ENTER, DOWN + ENTER, 'n' + ENTER].flatMap((answer) => [...answer]))
+    const checked: string[] = []
+    const plan = await askMissing(parseFlags([]), context(io, checked))
+    expect(plan).toEqual({ name: 'cool-bot', targetDir: '/work/cool-bot', template: 'webhook', packageManager: 'pnpm', install: false })
+    expect(checked).toEqual(['/work/cool-bot'])
+    expect(io.screen()).toMatch(/Project name[\s\S]*Template[\s\S]*Package manager[\s\S]*Install the dependencies now \(pnpm install\)\?/)
+  })
+
+  it('GIVEN flags for everything but the template THEN only the template is asked', async () => {
+    const io = terminal([ENTER])
+    const plan = await askMissing(parseFlags(['bot', '--pm', 'yarn', '--install']), context(io))
+    expect(plan).toEqual({ name: 'bot', targetDir: '/work/bot', template: 'basic', packageManager: 'yarn', install: true })
+    expect(io.screen()).toContain('Template')
+    expect(io.screen()).not.toContain('Project name')
+  })
+
+  it('GIVEN Ctrl+C in a prompt THEN it throws CancelledError before anything else is asked', async () => {
+    const io = terminal([CTRL_C])
+    await expect(askMissing(parseFlags([]), context(io))).rejects.toBeInstanceOf(CancelledError)
+    expect(io.screen()).toContain('Cancelled: nothing was written.')
+    expect(io.screen()).not.toContain('Template')
+  })
+
+  it('GIVEN a folder that cannot be used THEN its error comes before the other questions', async () => {
+    const io = terminal([])
+    const refusing: AskContext = { cwd: '/work', ...io, checkTarget: async () => Promise.reject(new Error('not empty')) }
+    await expect(askMissing(parseFlags(['taken']), refusing)).rejects.toThrow('not empty')
+    expect(io.screen()).toBe('')
+  })
+})

@@ -1,0 +1,72 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { EXIT_CANCELLED, EXIT_ERROR, EXIT_OK, runCli } from './run-cli.js'
+
+const ENTER = '\r'
+const CTRL_C = '\u0003'
+
+let cwd: string
+beforeEach(async () => {
+  cwd = await mkdtemp(join(tmpdir(), 'create-qqbot-cli-'))
+})
+afterEach(async () => {
+  await rm(cwd, { recursive: true, force: true })
+})
+
+/** Runs the CLI on a fake terminal that types one key per redraw. */
+async function cli(argv: string[], keys: string[] = [], interactive = true) {
+  const input = new PassThrough()
+  const output = new PassThrough()
+  const errorOutput = new PassThrough()
+  let screen = ''
+  let errors = ''
+  let typed = 0
+  output.on('data', (chunk: Buffer) => {
+    screen += chunk.toString()
+    const key = keys[typed++]
+    if (key !== undefined) setImmediate(() => input.write(key))
+  })
+  errorOutput.on('data', (chunk: Buffer) => (errors += chunk.toString()))
+  const code = await runCli(argv, { cwd, env: {}, interactive, input, output, errorOutput })
+  return { code, screen, errors }
+}
+
+describe('runCli', () => {
+  it('GIVEN answers typed in the prompts THEN the project is written and the next steps include the install', async () => {
+    const { code, screen } = await cli([], [...`chat-bot${ENTER}`, ENTER, ENTER, ...`n${ENTER}`])
+    expect(code).toBe(EXIT_OK)
+    expect(await readdir(join(cwd, 'chat-bot'))).toContain('package.json')
+    expect(screen).toMatch(/cd chat-bot\s+│\s+│\s+npm install\s+│\s+│\s+npm run dev/)
+  })
+
+  it('GIVEN Ctrl+C in the first prompt THEN it exits 130 and writes nothing', async () => {
+    const { code, screen } = await cli([], [CTRL_C])
+    expect(code).toBe(EXIT_CANCELLED)
+    expect(screen).toContain('Cancelled: nothing was written.')
+    expect(await readdir(cwd)).toEqual([])
+  })
+
+  it('GIVEN --yes in a terminal THEN nothing is asked and the defaults are used', async () => {
+    const { code, screen } = await cli(['bot', '--yes', '--no-install'])
+    expect(code).toBe(EXIT_OK)
+    expect(screen).not.toContain('Project name')
+    expect(screen).toContain('Created bot (basic template)')
+  })
+
+  it('GIVEN no terminal and no flags THEN nothing is asked (never hangs) and defaults apply', async () => {
+    const { code, screen } = await cli(['--no-install'], [], false)
+    expect(code).toBe(EXIT_OK)
+    expect(screen).toContain('Created my-qqbot (basic template)')
+    expect(await readdir(cwd)).toEqual(['my-qqbot'])
+  })
+
+  it('GIVEN a bad flag THEN it exits 1 with the reason on the error output', async () => {
+    const { code, errors, screen } = await cli(['--pm', 'bun'])
+    expect(code).toBe(EXIT_ERROR)
+    expect(errors).toContain('Unknown package manager "bun" for --pm. Valid values: npm, pnpm, yarn.')
+    expect(screen).toBe('')
+  })
+})

@@ -1,0 +1,209 @@
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+/**
+ * `npx create-qqbot` end to end, offline: the built CLI writes a project, the project is pointed at this
+ * repo's packages (packed with `npm pack`), installed from the npm cache, built and tested.
+ */
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url))
+const CLI = join(ROOT, 'packages/create-qqbot/dist/cli.js')
+/** The workspace packages a generated project needs, directly or through another one. */
+const WORKSPACE_PACKAGES = ['core', 'framework', 'testing', 'sandbox', 'fake-platform']
+const E2E_TIMEOUT = 240_000
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/**
+ * Runs a command without the npm and vitest variables of the process running this test: `npm_config_*`
+ * from `npx vitest` would point a nested npm at this workspace (and its lockfile).
+ */
+function run(command: string, args: string[], cwd: string, timeoutMs = 180_000): Promise<Run> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|vitest|VITEST|NODE_OPTIONS$)/i.test(key)))
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk))
+    child.once('error', reject)
+    child.once('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+function explain(step: string, result: Run): string {
+  return `${step} exited with ${result.code}\n--- stdout\n${result.stdout.slice(-4_000)}\n--- stderr\n${result.stderr.slice(-4_000)}`
+}
+
+async function expectSuccess(step: string, result: Promise<Run>): Promise<Run> {
+  const done = await result
+  expect(done.code, explain(step, done)).toBe(0)
+  return done
+}
+
+let work: string
+/** Package name → absolute path of its packed tarball. */
+let tarballs: Map<string, string>
+
+beforeAll(async () => {
+  const built = [CLI, ...WORKSPACE_PACKAGES.map((folder) => join(ROOT, 'packages', folder, 'dist/index.js'))].every((file) => existsSync(file))
+  if (!built) await expectSuccess('npx tsc -b', run('npx', ['tsc', '-b'], ROOT))
+  work = await mkdtemp(join(tmpdir(), 'create-qqbot-e2e-'))
+  tarballs = await packWorkspace(join(work, 'packs'))
+}, E2E_TIMEOUT)
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true })
+})
+
+/** `npm pack` of the workspace packages, once for every test. */
+async function packWorkspace(destination: string): Promise<Map<string, string>> {
+  await mkdir(destination)
+  const workspaces = WORKSPACE_PACKAGES.flatMap((folder) => ['-w', `packages/${folder}`])
+  const packed = await expectSuccess('npm pack', run('npm', ['pack', ...workspaces, '--pack-destination', destination, '--json'], ROOT))
+  const entries = JSON.parse(packed.stdout) as { name: string; filename: string }[]
+  return new Map(entries.map((entry) => [entry.name, join(destination, entry.filename)]))
+}
+
+/**
+ * Points the generated project's @qqbot/* dependencies at the packed tarballs (overrides make the packages'
+ * own `@qqbot/core: 0.1.0` dependencies use them too) and writes a lockfile taken from this workspace's.
+ *
+ * Why a lockfile: npm 11 resolves a range from the *full* registry document of a package, while the cache
+ * `npm ci` filled holds the abbreviated documents (and the tarballs). With a complete lockfile npm resolves
+ * nothing and only unpacks cached tarballs, so the install works offline, with the very versions the
+ * workspace is tested with.
+ */
+async function pointAtWorkspace(projectDir: string): Promise<void> {
+  const manifestPath = join(projectDir, 'package.json')
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest
+  const specs = Object.fromEntries([...tarballs].map(([name, file]) => [name, `file:${file}`]))
+  for (const section of [manifest.dependencies, manifest.devDependencies]) {
+    for (const name of Object.keys(section)) if (specs[name]) section[name] = specs[name]
+  }
+  manifest.overrides = specs
+  await writeFile(manifestPath, JSON.stringify(manifest, null, 2))
+  await writeFile(join(projectDir, 'package-lock.json'), JSON.stringify(await lockfileFor(projectDir, manifest), null, 2))
+}
+
+interface Manifest {
+  name: string
+  version: string
+  dependencies: Record<string, string>
+  devDependencies: Record<string, string>
+  overrides?: Record<string, string>
+}
+
+interface LockEntry {
+  version?: string
+  resolved?: string
+  integrity?: string
+  link?: boolean
+  dependencies?: Record<string, string>
+  optionalDependencies?: Record<string, string>
+  peerDependencies?: Record<string, string>
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>
+}
+
+/** The generated project's tree: the tarballs, plus every registry package they and the project need, as the workspace has them. */
+async function lockfileFor(projectDir: string, manifest: Manifest): Promise<object> {
+  const workspaceLock = (JSON.parse(await readFile(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> }).packages
+  const packages: Record<string, LockEntry> = {
+    '': { name: manifest.name, version: manifest.version, dependencies: manifest.dependencies, devDependencies: manifest.devDependencies } as LockEntry,
+  }
+  const wanted: [from: string, name: string][] = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).map((name) => ['', name])
+  for (const folder of WORKSPACE_PACKAGES) {
+    const own = JSON.parse(await readFile(join(ROOT, 'packages', folder, 'package.json'), 'utf8')) as { name: string; version: string; dependencies?: Record<string, string> }
+    const tarball = tarballs.get(own.name)!
+    packages[`node_modules/${own.name}`] = {
+      version: own.version,
+      resolved: `file:${relative(projectDir, tarball)}`,
+      integrity: `sha512-${createHash('sha512').update(await readFile(tarball)).digest('base64')}`,
+      dependencies: own.dependencies ?? {},
+    }
+    wanted.push(...Object.keys(own.dependencies ?? {}).map((name): [string, string] => ['', name]))
+  }
+  // Node's lookup in the workspace's layout: the nearest node_modules folder upwards that has the package.
+  const locate = (from: string, name: string): string | undefined => {
+    for (let base = from; ; base = base.includes('/node_modules/') ? base.slice(0, base.lastIndexOf('/node_modules/')) : '') {
+      const path = `${base ? `${base}/` : ''}node_modules/${name}`
+      if (workspaceLock[path] && !workspaceLock[path].link) return path
+      if (base === '') return undefined
+    }
+  }
+  while (wanted.length > 0) {
+    const [from, name] = wanted.shift()!
+    if (tarballs.has(name)) continue
+    const path = locate(from, name)
+    if (path === undefined) throw new Error(`${name} (needed by ${from || 'the project'}) is not in this workspace's package-lock.json`)
+    if (packages[path]) continue
+    const entry = workspaceLock[path]!
+    packages[path] = entry
+    const requiredPeers = Object.keys(entry.peerDependencies ?? {}).filter((peer) => !entry.peerDependenciesMeta?.[peer]?.optional)
+    for (const dependency of [...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }), ...requiredPeers]) wanted.push([path, dependency])
+  }
+  return { name: manifest.name, version: manifest.version, lockfileVersion: 3, requires: true, packages }
+}
+
+describe('create-qqbot CLI', () => {
+  it('GIVEN --help and --version THEN it prints the usage with every flag and template, and the version', async () => {
+    const help = await expectSuccess('create-qqbot --help', run('node', [CLI, '--help'], tmpdir()))
+    for (const text of ['Usage: create-qqbot [folder] [options]', '--template <name>', '--pm <manager>', '--no-install', '--yes', 'basic ', 'webhook ', 'Exit codes: 0 done, 1 error, 130 cancelled.']) {
+      expect(help.stdout).toContain(text)
+    }
+    const version = await expectSuccess('create-qqbot --version', run('node', [CLI, '--version'], tmpdir()))
+    expect(version.stdout.trim()).toBe(JSON.parse(await readFile(join(ROOT, 'packages/create-qqbot/package.json'), 'utf8')).version)
+  })
+
+  it('GIVEN an unknown --template THEN it exits 1 listing the templates and writes nothing', async () => {
+    const result = await run('node', [CLI, 'bad-template-bot', '--template', 'distributed', '--no-install'], work)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('Unknown template "distributed" for --template. Valid values: basic, webhook.')
+    expect(existsSync(join(work, 'bad-template-bot'))).toBe(false)
+  })
+
+  it('GIVEN a folder that is not empty THEN it exits 1 naming the folder and leaves its file untouched', async () => {
+    const taken = join(work, 'taken')
+    await mkdir(taken)
+    await writeFile(join(taken, 'notes.txt'), 'mine')
+    const result = await run('node', [CLI, 'taken', '--yes', '--no-install'], work)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`The folder ${taken} is not empty (it has notes.txt)`)
+    expect(await readdir(taken)).toEqual(['notes.txt'])
+    expect(await readFile(join(taken, 'notes.txt'), 'utf8')).toBe('mine')
+  })
+
+  for (const template of ['basic', 'webhook'] as const) {
+    it(
+      `GIVEN --template ${template} THEN the project installs offline against this repo's packages, builds, and its tests pass`,
+      async () => {
+        const name = `my-${template}-bot`
+        const projectDir = join(work, name)
+        const created = await expectSuccess('create-qqbot', run('node', [CLI, name, '--yes', '--template', template, '--no-install'], work))
+        expect(created.stdout).toContain(`Created ${name} (${template} template)`)
+        expect(created.stdout).toContain('npm run dev')
+
+        await pointAtWorkspace(projectDir)
+        const install = await run('npm', ['install', '--offline', '--no-audit', '--no-fund'], projectDir)
+        expect(install.code, `${explain('npm install --offline', install)}${install.stderr.includes('ENOTCACHED') ? '\nA package is missing from the npm cache (see the URL above).' : ''}`).toBe(0)
+
+        await expectSuccess('npm run build', run('npm', ['run', 'build'], projectDir))
+        expect(existsSync(join(projectDir, 'dist/index.js'))).toBe(true)
+        const tested = await expectSuccess('npm test', run('npm', ['test'], projectDir))
+        expect(tested.stdout).toMatch(/Test Files\s+1 passed \(1\)/)
+        expect(tested.stdout).toMatch(/Tests\s+2 passed \(2\)/)
+      },
+      E2E_TIMEOUT,
+    )
+  }
+})
