@@ -98,19 +98,21 @@ describe('shards shared across processes through Redis', () => {
   it('GIVEN a process paused (SIGSTOP) past its lease THEN another takes the shard over, and after SIGCONT the paused one neither handles its events nor reconnects', async () => {
     const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 60_000 }))
     const namespace = `test-${randomBytes(4).toString('hex')}`
-    const first = startBotProcess('first', envFor(p, namespace, 1))
+    // Shares go by name: 'a-standby' ranks first, so once both run, the shard is the standby's by right and
+    // the paused process has no claim to it after waking up.
+    const first = startBotProcess('b-paused', envFor(p, namespace, 1))
     processes.push(first)
     await until(() => first.shards.length === 1, 15_000, 'the first process to own the shard')
-    const standby = startBotProcess('standby', envFor(p, namespace, 1))
-    processes.push(standby)
     const before = dispatchGroupMessage(p, 0, 1, '/ping before')
     await until(() => first.handled.includes(before), 5_000, 'the owner to handle an event')
-    // Let the standby's join settle, so it is a member waiting for a free shard.
-    await new Promise((resolve) => setTimeout(resolve, 1_500))
-    expect(standby.shards).toEqual([])
+    // The stored seq follows finished events within 200 ms; wait for it, so that only the fence is tested here
+    // (an event finished but not yet stored when a process stops is replayed: at-least-once).
+    await new Promise((resolve) => setTimeout(resolve, 500))
 
     first.child.kill('SIGSTOP')
     const whilePaused = [dispatchGroupMessage(p, 0, 1, '/ping paused 1'), dispatchGroupMessage(p, 0, 1, '/ping paused 2')]
+    const standby = startBotProcess('a-standby', envFor(p, namespace, 1))
+    processes.push(standby)
     await until(() => standby.shards.length === 1, 15_000, 'the standby to take the shard over')
     await until(() => whilePaused.every((id) => standby.handled.includes(id)), 10_000, 'the new owner to be replayed the events sent during the pause')
     const connectionsAtTakeover = p.gatewayStats.connections

@@ -42,9 +42,10 @@ interface OwnedShard {
 /**
  * Shares a bot's shards among processes through Redis leases. Each shard is run by the process holding its
  * lease (SET NX PX, renewed every third of the TTL, with a fencing number); its session lives in Redis, so a
- * process that takes a shard over RESUMEs it. Every process aims at `ceil(shards / live processes)`: an
- * owner above that hands one shard per round back (a joining process picks it up), one below takes free
- * ones, so shards move one at a time instead of all at once.
+ * process that takes a shard over RESUMEs it. Every process aims at its share of the shards (live processes
+ * sorted by name: the first `shards % processes` run one more than the rest): an owner above its share hands
+ * one shard per round back (a joining process picks it up), one below takes free ones, so shards move one at
+ * a time instead of all at once.
  *
  * Fencing: session writes go through only while the lease is ours; a process that was paused past its
  * lease holds incoming events and re-checks before handling any; a shard reconnects only after Redis
@@ -68,6 +69,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
   private redisDown = false
   private noAcquireUntil = 0
   private liveMembers = 1
+  private rank = 0
 
   constructor(private readonly options: RedisShardCoordinatorOptions) {
     if (typeof options.namespace !== 'string' || options.namespace === '') throw new TypeError('RedisShardCoordinator needs a namespace (usually the AppID).')
@@ -96,7 +98,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
     this.redis.on('error', () => undefined) // connection errors surface as failed commands, handled per round
     await this.waitForRedis()
     await this.checkShardCount()
-    this.liveMembers = await this.redis.qqbotHeartbeat(this.keys.members(), this.memberId, this.ttlMs)
+    await this.heartbeat()
     await sleep(this.options.settleMs ?? this.renewIntervalMs)
     const started = await this.round()
     this.schedule()
@@ -134,7 +136,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
     const redis = this.redis!
     const startedAt = Date.now()
     try {
-      this.liveMembers = await redis.qqbotHeartbeat(this.keys.members(), this.memberId, this.ttlMs)
+      await this.heartbeat()
       await redis.pexpire(this.keys.shardCount(), this.ttlMs * 3)
     } catch (error) {
       this.onRedisError(error)
@@ -143,13 +145,25 @@ export class RedisShardCoordinator implements ShardCoordinator {
     this.onRedisBack()
     await this.renewAll(startedAt)
     if (this.leaving) return []
-    const fair = Math.ceil(this.shardCount / Math.max(1, this.liveMembers))
-    if (this.owned.size > fair) {
-      await this.handBackOne(fair)
+    const share = this.share()
+    if (this.owned.size > share) {
+      await this.handBackOne(share)
       return []
     }
-    if (this.owned.size < fair && Date.now() >= this.noAcquireUntil) return this.take(fair - this.owned.size)
+    if (this.owned.size < share && Date.now() >= this.noAcquireUntil) return this.take(share - this.owned.size)
     return []
+  }
+
+  private async heartbeat(): Promise<void> {
+    const live = await this.redis!.qqbotHeartbeat(this.keys.members(), this.memberId, this.ttlMs)
+    this.liveMembers = Math.max(1, live.length)
+    this.rank = Math.max(0, [...live].sort().indexOf(this.memberId))
+  }
+
+  /** This process's part: the shards divided evenly, the remainder to the first processes by name. */
+  private share(): number {
+    const base = Math.floor(this.shardCount / this.liveMembers)
+    return base + (this.rank < this.shardCount % this.liveMembers ? 1 : 0)
   }
 
   private async renewAll(startedAt: number): Promise<void> {
@@ -241,11 +255,11 @@ export class RedisShardCoordinator implements ShardCoordinator {
     this.logger.info('Redis is reachable again; re-asserting leases before taking new shards')
   }
 
-  /** Runs above the fair share: stop one shard (its session is saved under our lease), then release it. */
-  private async handBackOne(fair: number): Promise<void> {
+  /** Runs above its share: stop one shard (its session is saved under our lease), then release it. */
+  private async handBackOne(share: number): Promise<void> {
     const shard = [...this.owned.values()].filter((candidate) => !candidate.starting).sort((a, b) => b.shardId - a.shardId)[0]
     if (!shard) return
-    this.logger.info({ shard: shard.shardId, owned: this.owned.size, fair }, 'handing a shard back for rebalancing')
+    this.logger.info({ shard: shard.shardId, owned: this.owned.size, share }, 'handing a shard back for rebalancing')
     await this.control!.stop(shard.shardId, { handoff: true })
     this.owned.delete(shard.shardId)
     await this.redis!.qqbotRelease(this.keys.lease(shard.shardId), shard.value).catch((error: unknown) => this.onRedisError(error))

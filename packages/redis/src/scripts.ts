@@ -44,7 +44,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`,
   },
-  /** KEYS: members. ARGV: member, ttlMs. Refreshes this member, drops expired ones; returns the live count. */
+  /** KEYS: members. ARGV: member, ttlMs. Refreshes this member, drops expired ones; returns the live members. */
   qqbotHeartbeat: {
     numberOfKeys: 1,
     lua: `
@@ -52,7 +52,7 @@ local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-return redis.call('ZCARD', KEYS[1])`,
+return redis.call('ZRANGE', KEYS[1], 0, -1)`,
   },
   /**
    * KEYS: bucket. ARGV: intervalMs. Takes the bucket's next identify slot; returns how long to wait for it (ms).
@@ -79,7 +79,7 @@ export interface ScriptedRedis {
   qqbotRenew(lease: string, value: string, ttlMs: number): Promise<number>
   qqbotRelease(lease: string, value: string): Promise<number>
   qqbotFencedSet(lease: string, target: string, value: string, payload: string): Promise<number>
-  qqbotHeartbeat(members: string, member: string, ttlMs: number): Promise<number>
+  qqbotHeartbeat(members: string, member: string, ttlMs: number): Promise<string[]>
   qqbotIdentifySlot(bucket: string, intervalMs: number): Promise<number>
 }
 

@@ -1,0 +1,182 @@
+import { createServer, Socket, type Server } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createClient, createLogger, type QQBotClient } from '@qqbot/core'
+import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import { ShardCountMismatchError } from './errors.js'
+import { redisScaleOut, type RedisScaleOut } from './scale-out.js'
+import { connectRedis, freshNamespace, REDIS_URL } from './test-redis.js'
+
+const TTL_MS = 1_500
+
+interface Member {
+  client: QQBotClient
+  scaleOut: RedisScaleOut
+  handled: string[]
+  logs: string[]
+  close(): Promise<void>
+}
+
+let platform: FakePlatform | undefined
+const members: Member[] = []
+const cleanups: (() => unknown)[] = []
+
+afterEach(async () => {
+  await Promise.all(members.splice(0).map((member) => member.close()))
+  for (const cleanup of cleanups.splice(0)) await cleanup()
+  await platform?.close()
+  platform = undefined
+})
+
+function member(p: FakePlatform, namespace: string, shards: number, redisUrl = REDIS_URL): Member {
+  const redis = connectRedis(redisUrl)
+  const logs: string[] = []
+  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logs.push(line) } as NodeJS.WritableStream })
+  const scaleOut = redisScaleOut({ redis, namespace, leaseTtlMs: TTL_MS, settleMs: 200, identify: { intervalMs: 0 }, logger })
+  const client = createClient({
+    appId: p.appId,
+    secret: p.secret,
+    hosts: { api: p.url },
+    shards,
+    logLevel: 'silent',
+    gateway: { identifyIntervalMs: 0, backoff: { baseMs: 20, maxMs: 200 } },
+    ...scaleOut,
+  })
+  const handled: string[] = []
+  client.on('GROUP_AT_MESSAGE_CREATE', (event) => void handled.push(event.data.id))
+  const created: Member = {
+    client,
+    scaleOut,
+    handled,
+    logs,
+    close: async () => {
+      await client.stop()
+      redis.disconnect()
+    },
+  }
+  members.push(created)
+  return created
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+const ownedBy = (list: Member[]) => list.map((m) => m.scaleOut.shardCoordinator.shards)
+
+describe('RedisShardCoordinator', () => {
+  it('GIVEN two processes THEN they split the shards; a third joins THEN shards move to it one at a time by RESUME; one leaves THEN the others take its shards without waiting for the lease to lapse', async () => {
+    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
+    const namespace = freshNamespace()
+    const [a, b] = [member(p, namespace, 4), member(p, namespace, 4)]
+    await Promise.all([a.client.start(), b.client.start()])
+    await until(() => ownedBy([a, b]).flat().length === 4 && a.scaleOut.shardCoordinator.shards.length === 2, 10_000, 'a 2/2 split')
+    await p.waitForReady(4, 10_000)
+    expect(new Set(ownedBy([a, b]).flat()).size).toBe(4)
+
+    const c = member(p, namespace, 4)
+    await c.client.start()
+    await until(() => c.scaleOut.shardCoordinator.shards.length === 1 && ownedBy([a, b, c]).flat().length === 4, 10_000, 'the newcomer to get a shard')
+    await p.waitForReady(4, 10_000)
+    expect(new Set(ownedBy([a, b, c]).flat()).size).toBe(4)
+    expect(p.gatewayStats.identifies).toBe(4)
+
+    const leavingAt = Date.now()
+    members.splice(members.indexOf(b), 1)
+    await b.close()
+    await until(() => ownedBy([a, c]).flat().length === 4, 10_000, 'the others to take the shards of the one that left')
+    // Released on leave: no waiting for the lease to lapse (well under one TTL plus a round).
+    expect(Date.now() - leavingAt).toBeLessThan(TTL_MS * 3)
+    await p.waitForReady(4, 10_000)
+    expect(new Set(ownedBy([a, c]).flat()).size).toBe(4)
+    expect(p.gatewayStats.identifies).toBe(4)
+
+    const event = groupAtMessage({ content: '/ping' })
+    p.dispatch(event.t, event.d, { shard: 3, shardCount: 4 })
+    const id = (event.d as { id: string }).id
+    await until(() => [...a.handled, ...c.handled].includes(id), 5_000, 'the event to be handled')
+  })
+
+  it('GIVEN a process started with another shard count than the running ones THEN start() fails and says what to do', async () => {
+    const p = (platform = await startFakePlatform())
+    const namespace = freshNamespace()
+    await member(p, namespace, 2).client.start()
+    const wrong = member(p, namespace, 3)
+    const failure = await wrong.client.start().catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(ShardCountMismatchError)
+    expect((failure as Error).message).toMatch(/already runs 2 shard\(s\).*shards: 2/)
+  })
+
+  it('GIVEN Redis goes away longer than the lease THEN the owner keeps running its shard and logs it; when Redis returns THEN it re-asserts the lease and says so', async () => {
+    const proxy = await startCuttableProxy(new URL(REDIS_URL))
+    cleanups.push(() => proxy.close())
+    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
+    const namespace = freshNamespace()
+    const owner = member(p, namespace, 1, proxy.url)
+    await owner.client.start()
+    expect(owner.scaleOut.shardCoordinator.shards).toEqual([0])
+
+    proxy.cut()
+    await new Promise((resolve) => setTimeout(resolve, TTL_MS * 2))
+    const during = groupAtMessage({ content: '/ping during' })
+    p.dispatch(during.t, during.d)
+    await until(() => owner.handled.includes((during.d as { id: string }).id), 5_000, 'an event handled during the outage')
+    expect(owner.logs.join('')).toMatch(/Redis is unreachable/)
+    expect(owner.scaleOut.shardCoordinator.shards).toEqual([0])
+
+    proxy.restore()
+    await until(() => /Redis is reachable again/.test(owner.logs.join('')), 10_000, 'the recovery log line')
+    const watcher = connectRedis()
+    cleanups.push(() => watcher.quit())
+    await until(() => owner.logs.join('').includes('fenced by its lease again'), 10_000, 'the lease to be re-asserted')
+    const holder = await watcher.get(`qqbot:${namespace}:lease:0`)
+    expect(holder).toMatch(new RegExp(`^${escape(owner.scaleOut.shardCoordinator.memberId)}:\\d+$`))
+    const after = groupAtMessage({ content: '/ping after' })
+    p.dispatch(after.t, after.d)
+    await until(() => owner.handled.includes((after.d as { id: string }).id), 5_000, 'an event handled after the outage')
+  })
+})
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** A TCP proxy to the real Redis that the test can cut and restore: an outage without stopping the shared server. */
+async function startCuttableProxy(target: URL): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
+  const sockets = new Set<Socket>()
+  let up = true
+  const server: Server = createServer((client) => {
+    if (!up) return client.destroy()
+    const upstream = new Socket()
+    upstream.connect(Number(target.port || 6379), target.hostname)
+    client.pipe(upstream).pipe(client)
+    for (const socket of [client, upstream]) {
+      sockets.add(socket)
+      socket.on('error', () => undefined)
+      socket.on('close', () => {
+        sockets.delete(socket)
+        client.destroy()
+        upstream.destroy()
+      })
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    cut() {
+      up = false
+      for (const socket of sockets) socket.destroy()
+    },
+    restore() {
+      up = true
+    },
+    close: () => {
+      for (const socket of sockets) socket.destroy()
+      return new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
