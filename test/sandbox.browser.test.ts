@@ -147,15 +147,16 @@ describe('the sandbox page in chromium', () => {
     expect(await echoed.textContent()).toBe(XSS)
     expect(await messages().getByTestId('reply-markdown').textContent()).toBe(`Pick a colour ${XSS}`)
     expect(await messages().locator('img').count()).toBe(0)
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined()
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined()
   })
 
   it('GIVEN the panels THEN the traffic log shows gateway frames and REST calls, and the metrics show the watched client', async () => {
     await page.getByTestId('log-entry').filter({ hasText: 'POST /v2/groups/GROUP_OPENID_0001/messages → 200' }).first().waitFor()
     await page.getByTestId('log-entry').filter({ hasText: 'platform → INTERACTION_CREATE' }).first().waitFor()
     await page.getByTestId('metric-row').filter({ hasText: 'replies_sent{scene="group"}' }).waitFor()
-    const dispatched = await page.getByTestId('metric-row').filter({ hasText: 'events_dispatched' }).first().locator('td').last().textContent()
-    expect(Number(dispatched)).toBeGreaterThanOrEqual(5)
+    // The panel refreshes every second: wait for the snapshot that counts all five events so far (roll, pick, menu, click, echo).
+    const dispatched = page.getByTestId('metric-row').filter({ hasText: 'events_dispatched' }).locator('td').last()
+    await expect.poll(async () => Number(await dispatched.textContent()), { timeout: 5_000 }).toBe(5)
   })
 
   it('GIVEN a new user and an empty message THEN the user can chat, and the empty message gets an error instead of being sent', async () => {
