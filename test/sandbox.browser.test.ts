@@ -3,7 +3,7 @@
  * (`apt-get install -y chromium`); without it this file fails, it never skips.
  */
 import { existsSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { z } from 'zod'
 import { Command, Controller, createBot, OnEvent, Rest, type Bot, type EventContext } from '@qqbot/framework'
@@ -65,13 +65,20 @@ let bot: Bot | undefined
 let browser: Browser | undefined
 let page: Page
 
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
+const chromiumMissing = existsSync(CHROMIUM)
+  ? undefined
+  : new Error(
       `Chromium is missing at ${CHROMIUM}: the sandbox browser test drives it with playwright-core. ` +
         'Install it with `apt-get install -y chromium` (run `apt-get update` first if that fails), then rerun the test.',
     )
-  }
+
+// Every test fails with the install hint (a failing beforeAll would only mark them skipped).
+beforeEach(() => {
+  if (chromiumMissing) throw chromiumMissing
+})
+
+beforeAll(async () => {
+  if (chromiumMissing) return
   sandbox = await startSandbox({ port: 0 })
   bot = createBot({
     ...sandbox.connection,
