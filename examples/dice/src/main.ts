@@ -4,7 +4,7 @@
  * `--once` plays the demo on a free port, prints it and exits.
  */
 import { Command, Controller, createBot, OnEvent, type EventContext } from '@qqbot/framework'
-import { SandboxPortInUseError, startSandbox, type ReplyView, type SceneId } from '@qqbot/sandbox'
+import { SandboxPortInUseError, SandboxPortInvalidError, startSandbox, type ReplyView, type SceneId } from '@qqbot/sandbox'
 import { Dice, RandomService, Tally } from './dice-bot.js'
 
 const button = (id: string, label: string, type: 1 | 2, data: string) => ({
@@ -36,7 +36,7 @@ class Menu {
 
 const once = process.argv.includes('--once')
 const sandbox = await startSandbox(once ? { port: 0 } : {}).catch((error: unknown) => {
-  if (!(error instanceof SandboxPortInUseError)) throw error
+  if (!(error instanceof SandboxPortInUseError || error instanceof SandboxPortInvalidError)) throw error
   console.error(error.message)
   process.exit(1)
 })
