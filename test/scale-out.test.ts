@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { Redis } from 'ioredis'
+import { Command, Controller, createBot } from '@qqbot/framework'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import { createIngress, RedisStreamSource, type Ingress } from '@qqbot/redis'
 import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 
@@ -10,12 +13,14 @@ const LEASE_TTL_MS = 3_000
 
 let platform: FakePlatform | undefined
 let processes: BotProcess[] = []
+const stoppables: { stop(): Promise<void> }[] = []
 
 beforeAll(() => ensureBuilt(['packages/core', 'packages/redis']))
 
 afterEach(async () => {
   await Promise.all(processes.map(stopBotProcess))
   processes = []
+  for (const item of stoppables.splice(0).reverse()) await item.stop()
   await platform?.close()
   platform = undefined
 })
@@ -128,5 +133,67 @@ describe('shards shared across processes through Redis', () => {
     expect(p.shardState(0).connected).toBe(true)
     const all = counts([...first.handled, ...standby.handled])
     expect([...all.entries()].filter(([, count]) => count !== 1)).toEqual([])
+  })
+})
+
+describe('ingress and workers over a Redis stream', () => {
+  async function startIngress(p: FakePlatform, namespace: string, redis: Redis, intents: number | 'GROUP_AND_C2C_EVENT'[] = ['GROUP_AND_C2C_EVENT']): Promise<Ingress> {
+    const ingress = createIngress({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, intents, redis, namespace, logLevel: 'silent', gateway: { identifyIntervalMs: 0 } })
+    await ingress.start()
+    stoppables.push(ingress, { stop: () => redis.quit().then(() => undefined) })
+    return ingress
+  }
+
+  it('GIVEN one ingress and three worker processes THEN kill -9 one mid-burst → its entries are reclaimed and every event is answered exactly once', async () => {
+    const BURST = 3_000
+    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
+    const namespace = `test-${randomBytes(4).toString('hex')}`
+    const redis = new Redis(REDIS_URL)
+    const ingress = await startIngress(p, namespace, redis)
+    processes = ['w1', 'w2', 'w3'].map((name) => startBotProcess(name, envFor(p, namespace, 1, { CLAIM_IDLE_MS: '2000', HANDLER_DELAY_MS: '20' }), 'worker'))
+    await until(() => processes.every((bot) => bot.started), 15_000, 'the workers to start')
+
+    const victim = processes[0]!
+    const ids: string[] = []
+    for (let i = 0; i < BURST; i++) {
+      if (i === 1_000) victim.child.kill('SIGKILL')
+      ids.push(dispatchGroupMessage(p, 0, 1, `/ping ${i}`))
+      if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    await until(() => new Set(p.sent.map((message) => message.body.msg_id as string)).size >= BURST, 60_000, 'a reply to every event')
+    const replies = counts(p.sent.map((message) => message.body.msg_id as string))
+    expect([...replies.values()].filter((count) => count !== 1)).toEqual([])
+    expect(ids.every((id) => replies.get(id) === 1)).toBe(true)
+    expect(victim.handled.length).toBeGreaterThan(0)
+    // Nothing is left pending in the group: the victim's entries were taken over and acknowledged.
+    await expect.poll(async () => ((await redis.xpending(ingress.stream, 'workers')) as [number])[0], { timeout: 10_000 }).toBe(0)
+  })
+
+  it('GIVEN the same controllers THEN they run unchanged as a worker (createBot with a RedisStreamSource) behind an ingress', async () => {
+    @Controller()
+    class Ping {
+      @Command('ping')
+      ping() {
+        return 'pong'
+      }
+    }
+    const p = (platform = await startFakePlatform())
+    const namespace = `test-${randomBytes(4).toString('hex')}`
+    const redis = new Redis(REDIS_URL)
+    const probe = createBot({ appId: p.appId, secret: p.secret, controllers: [Ping] })
+    await startIngress(p, namespace, redis, probe.client.intents)
+    const worker = createBot({
+      appId: p.appId,
+      secret: p.secret,
+      hosts: { api: p.url },
+      controllers: [Ping],
+      logLevel: 'silent',
+      source: new RedisStreamSource({ redis, namespace, blockMs: 200 }),
+    })
+    await worker.start()
+    stoppables.push(worker)
+    const id = dispatchGroupMessage(p, 0, 1, '/ping')
+    await until(() => p.sent.some((message) => message.body.msg_id === id), 10_000, 'the worker to answer')
+    expect(p.sent.find((message) => message.body.msg_id === id)?.body.content).toBe('pong')
   })
 })

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-const SCRIPT = fileURLToPath(new URL('./scale-out-process.mjs', import.meta.url))
+const SCRIPTS = {
+  shards: fileURLToPath(new URL('./scale-out-process.mjs', import.meta.url)),
+  worker: fileURLToPath(new URL('./stream-worker-process.mjs', import.meta.url)),
+}
 
 /** A bot process started from scale-out-process.mjs, with what it reported on stdout. */
 export interface BotProcess {
@@ -9,18 +12,20 @@ export interface BotProcess {
   child: ChildProcess
   handled: string[]
   shards: number[]
+  started: boolean
   exited: Promise<number | null>
   stderr: string[]
 }
 
-/** Starts one bot process; `env` configures it (see scale-out-process.mjs). */
-export function startBotProcess(name: string, env: Record<string, string>): BotProcess {
-  const child = spawn(process.execPath, [SCRIPT], { env: { ...process.env, ...env, MEMBER: name }, stdio: ['ignore', 'pipe', 'pipe'] })
+/** Starts one bot process (a shard owner, or a stream worker); `env` configures it (see the scripts). */
+export function startBotProcess(name: string, env: Record<string, string>, kind: keyof typeof SCRIPTS = 'shards'): BotProcess {
+  const child = spawn(process.execPath, [SCRIPTS[kind]], { env: { ...process.env, ...env, MEMBER: name }, stdio: ['ignore', 'pipe', 'pipe'] })
   const bot: BotProcess = {
     name,
     child,
     handled: [],
     shards: [],
+    started: false,
     stderr: [],
     exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
   }
@@ -34,6 +39,7 @@ export function startBotProcess(name: string, env: Record<string, string>): BotP
       const message = JSON.parse(line) as { type: string; id?: string; shards?: number[] }
       if (message.type === 'handled') bot.handled.push(message.id!)
       if (message.shards) bot.shards = message.shards
+      if (message.type === 'started') bot.started = true
     }
   })
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => bot.stderr.push(chunk))

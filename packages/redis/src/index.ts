@@ -5,3 +5,7 @@ export { RedisIdentifyLimiter, type RedisIdentifyLimiterOptions } from './redis-
 export { FencedSink, type LeaseCheck } from './fenced-sink.js'
 export { RedisKeys } from './keys.js'
 export { RedisUnavailableError, ShardCountMismatchError } from './errors.js'
+export { Ingress, createIngress, type IngressOptions } from './stream/ingress.js'
+export { RedisStreamSource, type RedisStreamSourceOptions } from './stream/stream-source.js'
+export { encodeEvent, decodeEvent } from './stream/stream-codec.js'
+export type { StreamOptions } from './stream/stream-options.js'

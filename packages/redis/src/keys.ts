@@ -31,6 +31,11 @@ export class RedisKeys {
     return `${this.base}:session:${sessionKey}`
   }
 
+  /** An event's claim while a worker handles it, then `done` (the dedupe key of the ingress/worker split). */
+  event(dedupeKey: string): string {
+    return `${this.base}:event:${dedupeKey}`
+  }
+
   /** The next free identify slot of a `max_concurrency` bucket. */
   identifyBucket(bucket: number): string {
     return `${this.base}:identify:${bucket}`

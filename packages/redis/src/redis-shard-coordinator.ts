@@ -94,6 +94,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
   async join(shardCount: number, control: ShardControl): Promise<void> {
     this.shardCount = shardCount
     this.control = control
+    control.runtime.metrics.gauge('shards_owned', () => this.owned.size)
     this.redis = withScripts(this.options.redis.duplicate({ enableOfflineQueue: false, commandTimeout: this.renewIntervalMs, maxRetriesPerRequest: 0 }))
     this.redis.on('error', () => undefined) // connection errors surface as failed commands, handled per round
     await this.waitForRedis()

@@ -42,7 +42,8 @@ export class QQBotClient {
   readonly rest: RestClient
   readonly logger: Logger
   readonly tokens: AccessTokenManager
-  private readonly metricsRegistry = new Metrics()
+  /** The registry behind {@link metrics}: adapters (an ingress, a broker source) count into it too. */
+  readonly metricsRegistry = new Metrics()
   private readonly handlers = new Map<string, AnyEventHandler[]>()
   private readonly anyHandlers: AnyEventHandler[] = []
   private readonly transport: HttpTransport
@@ -158,6 +159,7 @@ export class QQBotClient {
     if (this.started) throw new Error('The client is already started.')
     this.started = true
     this.source = this.options.source ?? (this.options.delivery === 'webhook' ? this.webhook : this.createGateway())
+    this.source.bind?.({ logger: this.logger, metrics: this.metricsRegistry })
     await this.source.start(this.pipeline)
   }
 

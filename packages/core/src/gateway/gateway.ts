@@ -100,6 +100,7 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
         await connection.stop(options)
       },
       running: () => [...this.connections.keys()],
+      runtime: { logger: this.options.logger, metrics: this.options.metrics },
     }
   }
 

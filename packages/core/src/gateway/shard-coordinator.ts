@@ -1,4 +1,4 @@
-import type { EventSink } from '../pipeline/event-envelope.js'
+import type { EventSink, SourceRuntime } from '../pipeline/event-envelope.js'
 import type { SessionStore } from '../session/session-store.js'
 import type { ShardStopOptions } from './shard-connection.js'
 
@@ -26,6 +26,8 @@ export interface ShardControl {
   stop(shardId: number, options?: ShardStopOptions): Promise<void>
   /** The shards running in this process now. */
   running(): number[]
+  /** The client's logger and metrics, to report through. */
+  readonly runtime: SourceRuntime
 }
 
 /** How a coordinator keeps a shard it granted from running anywhere else. */

@@ -17,8 +17,12 @@ export type CounterName =
   | 'replies_sent'
   | 'webhook_requests'
   | 'webhook_rejected'
+  | 'broker_published'
+  | 'broker_acked'
+  | 'broker_reclaimed'
+  | 'broker_duplicates'
 
-export type GaugeName = 'pipeline_queued' | 'pipeline_running' | 'rest_in_flight'
+export type GaugeName = 'pipeline_queued' | 'pipeline_running' | 'rest_in_flight' | 'broker_pending' | 'shards_owned'
 
 export type Labels = Readonly<Record<string, string | number>>
 
@@ -49,6 +53,12 @@ const HELP: Record<CounterName | GaugeName, string> = {
   pipeline_queued: 'Events waiting for a handler slot',
   pipeline_running: 'Events being handled now',
   rest_in_flight: 'REST requests in flight',
+  broker_published: 'Events an ingress published to the broker',
+  broker_acked: 'Broker entries a worker finished and acknowledged',
+  broker_reclaimed: 'Broker entries a worker took over from a worker that stopped answering',
+  broker_duplicates: 'Broker entries skipped because their event was already handled',
+  broker_pending: 'Broker entries this worker holds and has not acknowledged',
+  shards_owned: 'Gateway shards this process runs (with a shard coordinator)',
 }
 
 const NO_LABELS = ''

@@ -1,3 +1,6 @@
+import type { Logger } from 'pino'
+import type { Metrics } from '../metrics/metrics.js'
+
 /** An event as an {@link EventSource} hands it over, before validation. Same shape from gateway, webhook or broker. */
 export interface EventEnvelope {
   /** Event name, the payload's `t` (e.g. `GROUP_AT_MESSAGE_CREATE`). */
@@ -30,9 +33,17 @@ export interface EventSink {
   onDrain(listener: () => void): () => void
 }
 
+/** What the client lends its event source: its logger and metrics, so a custom source reports like the built-in ones. */
+export interface SourceRuntime {
+  logger: Logger
+  metrics: Metrics
+}
+
 /** Anything that delivers platform events: the gateway, a webhook server, a broker consumer. */
 export interface EventSource {
   readonly kind: string
+  /** Called once by the client before `start`. */
+  bind?(runtime: SourceRuntime): void
   start(sink: EventSink): Promise<void>
   stop(): Promise<void>
 }

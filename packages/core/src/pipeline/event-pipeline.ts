@@ -77,7 +77,7 @@ export class EventPipeline implements EventSink {
       }
       data = parsed.data
     }
-    const key = dedupeKey(envelope.name, envelope.id, data)
+    const key = eventDedupeKey(envelope.name, envelope.id, data)
     if (key !== undefined && !this.dedupe.add(key)) {
       metrics.inc('events_duplicate', { event: envelope.name })
       logger.debug({ event: envelope.name, eventId: envelope.id }, 'dropped a repeated delivery')
@@ -194,8 +194,11 @@ interface QueuedEvent {
   done: (() => void) | undefined
 }
 
-/** Messages are keyed by message id (pushed twice sometimes); other events by their event id. */
-function dedupeKey(name: string, eventId: string | undefined, data: unknown): string | undefined {
+/**
+ * What makes two deliveries the same event: messages are keyed by message id (pushed twice sometimes), other
+ * events by their event id. Shared with brokers, which dedupe across processes with the same key.
+ */
+export function eventDedupeKey(name: string, eventId: string | undefined, data: unknown): string | undefined {
   if (isMessageEvent(name)) {
     const messageId = (data as { id?: unknown } | null)?.id
     if (typeof messageId === 'string') return `m:${messageId}`

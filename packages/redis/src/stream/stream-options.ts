@@ -1,0 +1,24 @@
+import type { Redis } from 'ioredis'
+
+/** Where events travel between ingress and workers. */
+export interface StreamOptions {
+  /** Stream key. Default `qqbot:<namespace>:events`. */
+  stream?: string
+  /** Consumer group of the workers. Default `workers`. */
+  group?: string
+}
+
+export const DEFAULT_GROUP = 'workers'
+
+export function streamKey(namespace: string, options: StreamOptions, prefix = 'qqbot'): string {
+  return options.stream ?? `${prefix}:${namespace}:events`
+}
+
+/** Creates the group at the stream's end (and the stream) unless it exists; `BUSYGROUP` means it does. */
+export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<void> {
+  try {
+    await redis.xgroup('CREATE', stream, group, '$', 'MKSTREAM')
+  } catch (error) {
+    if (!String((error as Error).message).includes('BUSYGROUP')) throw error
+  }
+}

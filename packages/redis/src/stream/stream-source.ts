@@ -1,0 +1,205 @@
+import { hostname } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import { eventDedupeKey, sleep, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
+import { RedisKeys } from '../keys.js'
+import { decodeEvent, type StreamFields } from './stream-codec.js'
+import { DEFAULT_GROUP, ensureGroup, streamKey, type StreamOptions } from './stream-options.js'
+
+export interface RedisStreamSourceOptions extends StreamOptions {
+  redis: Redis
+  /** The same namespace as the ingress (default there: the AppID). */
+  namespace: string
+  prefix?: string
+  /** This worker's name in the group. Default `<hostname>:<pid>:<random>`. */
+  consumer?: string
+  /** Entries read per round trip. Default 64. */
+  batchSize?: number
+  /** How long one read waits for new entries. Default 1 s (also how long stop() may wait for it). */
+  blockMs?: number
+  /**
+   * An entry a worker took but did not acknowledge for this long is taken over by another worker (its
+   * worker is presumed dead). Longer than your slowest handler. Default 30 s.
+   */
+  claimIdleMs?: number
+  /** How long a handled event's key is remembered, so a second copy is skipped. Default 24 h. */
+  dedupeTtlMs?: number
+}
+
+const DONE = 'done'
+
+/**
+ * The worker side of an ingress/worker split: reads events from a Redis stream as one consumer of a group
+ * and feeds them to the bot's pipeline, so the same controllers run as in a single process.
+ *
+ * Delivery: an entry is acknowledged (XACK) only after its handler finished. Entries of a worker that died
+ * are taken over by another after `claimIdleMs` (XAUTOCLAIM). Each event has a key (its message or event
+ * id): a worker claims it before handling and marks it done with the ACK, so a second copy (an ingress
+ * replaying after a takeover, a reclaimed entry) is skipped. A handler that ran but died before its ACK
+ * runs again elsewhere; its reply then carries the same msg_id and msg_seq, which the platform refuses
+ * as a duplicate, so the user still sees one reply.
+ */
+export class RedisStreamSource implements EventSource {
+  readonly kind = 'redis-stream'
+  readonly consumer: string
+  private readonly stream: string
+  private readonly group: string
+  private readonly keys: RedisKeys
+  private reader: Redis | undefined
+  private sink: EventSink | undefined
+  private running = false
+  private paused = false
+  private resume: (() => void) | undefined
+  private loops: Promise<void>[] = []
+  private inFlight = 0
+  private readonly stopped = new AbortController()
+  private logger: Logger | undefined
+  private metrics: Metrics | undefined
+
+  constructor(private readonly options: RedisStreamSourceOptions) {
+    this.consumer = options.consumer ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+    this.stream = streamKey(options.namespace, options, options.prefix)
+    this.group = options.group ?? DEFAULT_GROUP
+    this.keys = new RedisKeys(options.namespace, options.prefix)
+  }
+
+  bind(runtime: SourceRuntime): void {
+    this.logger = runtime.logger.child({ component: 'redis-stream', consumer: this.consumer })
+    this.metrics = runtime.metrics
+    runtime.metrics.gauge('broker_pending', () => this.inFlight)
+  }
+
+  async start(sink: EventSink): Promise<void> {
+    this.sink = sink
+    await ensureGroup(this.options.redis, this.stream, this.group)
+    // Blocking reads get a connection of their own; acknowledgements use the shared one.
+    this.reader = this.options.redis.duplicate()
+    this.running = true
+    this.loops = [this.readLoop(), this.claimLoop()]
+    this.logger?.info({ stream: this.stream, group: this.group }, 'reading events from the stream')
+  }
+
+  /** Stops reading; events already handed to the pipeline still finish and are acknowledged. */
+  async stop(): Promise<void> {
+    this.running = false
+    this.stopped.abort()
+    this.resume?.()
+    await Promise.allSettled(this.loops)
+    this.reader?.disconnect()
+  }
+
+  private async readLoop(): Promise<void> {
+    while (this.running) {
+      if (this.paused) await new Promise<void>((resolve) => (this.resume = resolve))
+      if (!this.running) break
+      try {
+        const reply = (await this.reader!.xreadgroup(
+          'GROUP',
+          this.group,
+          this.consumer,
+          'COUNT',
+          this.options.batchSize ?? 64,
+          'BLOCK',
+          this.options.blockMs ?? 1_000,
+          'STREAMS',
+          this.stream,
+          '>',
+        )) as [string, [string, StreamFields][]][] | null
+        for (const [id, fields] of reply?.[0]?.[1] ?? []) await this.deliver(id, fields)
+      } catch (error) {
+        if (!this.running) break
+        this.logger?.error({ err: error }, 'reading the stream failed; retrying in 1 s')
+        await this.pauseFor(1_000)
+      }
+    }
+  }
+
+  /** Takes over entries other workers took and never acknowledged (they died or hang). */
+  private async claimLoop(): Promise<void> {
+    const idle = this.options.claimIdleMs ?? 30_000
+    const every = Math.max(100, Math.floor(idle / 3))
+    while (this.running) {
+      await this.pauseFor(every)
+      if (!this.running || this.paused) continue
+      try {
+        let cursor = '0-0'
+        do {
+          const [next, entries] = (await this.options.redis.xautoclaim(this.stream, this.group, this.consumer, idle, cursor, 'COUNT', 100)) as [
+            string,
+            ([string, StreamFields] | null)[],
+          ]
+          cursor = next
+          for (const entry of entries) {
+            if (!entry) continue
+            this.metrics?.inc('broker_reclaimed')
+            await this.deliver(entry[0], entry[1])
+          }
+        } while (cursor !== '0-0' && this.running)
+      } catch (error) {
+        if (this.running) this.logger?.error({ err: error }, 'reclaiming stale entries failed; retrying next round')
+      }
+    }
+  }
+
+  /** Sleeps, but wakes at once when the source stops. */
+  private pauseFor(ms: number): Promise<void> {
+    return sleep(ms, this.stopped.signal).catch(() => undefined)
+  }
+
+  private async deliver(entryId: string, fields: StreamFields): Promise<void> {
+    const decoded = decodeEvent(fields)
+    if ('error' in decoded) {
+      this.logger?.warn({ entryId, reason: decoded.error }, 'acknowledged and skipped a stream entry that is not an event')
+      await this.options.redis.xack(this.stream, this.group, entryId)
+      return
+    }
+    const { envelope } = decoded
+    const key = eventDedupeKey(envelope.name, envelope.id, envelope.data)
+    const claimKey = key === undefined ? undefined : this.keys.event(key)
+    if (claimKey !== undefined && !(await this.claim(entryId, claimKey))) return
+    this.inFlight++
+    const accepted = this.sink!.push({ ...envelope, done: () => void this.finish(entryId, claimKey) })
+    if (!accepted) this.pause()
+  }
+
+  /** True when this worker may handle the event; false when it is done already or another worker has it. */
+  private async claim(entryId: string, claimKey: string): Promise<boolean> {
+    const redis = this.options.redis
+    const taken = await redis.set(claimKey, this.consumer, 'PX', this.options.claimIdleMs ?? 30_000, 'NX')
+    if (taken === 'OK') return true
+    const holder = await redis.get(claimKey)
+    if (holder === DONE) {
+      this.metrics?.inc('broker_duplicates')
+      await redis.xack(this.stream, this.group, entryId)
+    }
+    // Another worker is on it: leave the entry pending; if that worker dies, it comes back by XAUTOCLAIM.
+    return holder === this.consumer
+  }
+
+  private async finish(entryId: string, claimKey: string | undefined): Promise<void> {
+    this.inFlight--
+    const multi = this.options.redis.multi()
+    if (claimKey !== undefined) multi.set(claimKey, DONE, 'PX', this.options.dedupeTtlMs ?? 24 * 60 * 60 * 1000)
+    multi.xack(this.stream, this.group, entryId)
+    try {
+      await multi.exec()
+      this.metrics?.inc('broker_acked')
+    } catch (error) {
+      // Not acknowledged: the entry comes back by XAUTOCLAIM, and its done key (if written) skips it then.
+      this.logger?.error({ err: error, entryId }, 'could not acknowledge a handled entry')
+    }
+  }
+
+  private pause(): void {
+    if (this.paused) return
+    this.paused = true
+    const unsubscribe = this.sink!.onDrain(() => {
+      unsubscribe()
+      this.paused = false
+      this.resume?.()
+      this.resume = undefined
+    })
+  }
+}
+
+

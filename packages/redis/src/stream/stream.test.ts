@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createClient, type QQBotClient } from '@qqbot/core'
+import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import { RedisKeys } from '../keys.js'
+import { connectRedis, freshNamespace } from '../test-redis.js'
+import { createIngress, type Ingress } from './ingress.js'
+import { decodeEvent, encodeEvent } from './stream-codec.js'
+import { RedisStreamSource } from './stream-source.js'
+
+const redis = connectRedis()
+let platform: FakePlatform | undefined
+const running: { stop(): Promise<void> }[] = []
+
+afterEach(async () => {
+  for (const item of running.splice(0).reverse()) await item.stop()
+  await platform?.close()
+  platform = undefined
+})
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+async function startIngress(p: FakePlatform, namespace: string, maxLength?: number): Promise<Ingress> {
+  const ingress = createIngress({
+    appId: p.appId,
+    secret: p.secret,
+    hosts: { api: p.url },
+    intents: ['GROUP_AND_C2C_EVENT'],
+    redis,
+    namespace,
+    maxLength,
+    logLevel: 'silent',
+    gateway: { identifyIntervalMs: 0 },
+  })
+  await ingress.start()
+  running.push(ingress)
+  return ingress
+}
+
+async function startWorker(p: FakePlatform, namespace: string, handled: string[], claimIdleMs = 1_000): Promise<QQBotClient & { source: RedisStreamSource }> {
+  const source = new RedisStreamSource({ redis: connectRedis(), namespace, claimIdleMs, blockMs: 200 })
+  const worker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })
+  worker.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
+    handled.push(event.data.id)
+    await worker.reply(event, `pong ${event.data.id}`)
+  })
+  await worker.start()
+  running.push(worker)
+  return Object.assign(worker, { source })
+}
+
+function dispatch(p: FakePlatform, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const event = groupAtMessage({ content: `/ping ${i}` })
+    p.dispatch(event.t, event.d)
+    return (event.d as { id: string }).id
+  })
+}
+
+const replyCounts = (p: FakePlatform) => {
+  const counts = new Map<string, number>()
+  for (const message of p.sent) counts.set(message.body.msg_id as string, (counts.get(message.body.msg_id as string) ?? 0) + 1)
+  return counts
+}
+
+describe('stream codec', () => {
+  it('GIVEN a dispatched event THEN it decodes to the same envelope (name, id, data, seq, shard, receivedAt)', () => {
+    const fields = encodeEvent({ name: 'GROUP_AT_MESSAGE_CREATE', id: 'E1', data: { id: 'm1', content: 'hi' }, seq: 7, shard: [2, 4], source: 'gateway', receivedAt: 1234 } as never)
+    const decoded = decodeEvent(fields)
+    expect(decoded).toEqual({
+      envelope: { name: 'GROUP_AT_MESSAGE_CREATE', id: 'E1', data: { id: 'm1', content: 'hi' }, seq: 7, shard: [2, 4], source: 'redis-stream:gateway', receivedAt: 1234 },
+    })
+  })
+
+  it('GIVEN an entry that is not an event THEN decoding says why', () => {
+    expect(decodeEvent(['foo', 'bar'])).toEqual({ error: expect.stringMatching(/no t \(event name\)/) })
+    expect(decodeEvent(['t', 'X', 'd', '{oops'])).toEqual({ error: expect.stringMatching(/not JSON/) })
+  })
+})
+
+describe('ingress and workers over a Redis stream', () => {
+  it('GIVEN one ingress and two workers THEN every event is answered exactly once and both workers share the work', async () => {
+    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
+    const namespace = freshNamespace()
+    await startIngress(p, namespace)
+    const [first, second]: string[][] = [[], []]
+    await startWorker(p, namespace, first)
+    await startWorker(p, namespace, second)
+    const ids = dispatch(p, 600)
+    await until(() => replyCounts(p).size === ids.length, 20_000, 'a reply to every event')
+    expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
+    expect(first.length).toBeGreaterThan(0)
+    expect(second.length).toBeGreaterThan(0)
+    expect(new Set([...first, ...second]).size).toBe(ids.length)
+  })
+
+  it('GIVEN the same event published twice (an ingress replaying after a takeover) THEN it is handled once and counted as a duplicate', async () => {
+    const p = (platform = await startFakePlatform())
+    const namespace = freshNamespace()
+    const ingress = await startIngress(p, namespace)
+    const handled: string[] = []
+    const worker = await startWorker(p, namespace, handled)
+    const event = groupAtMessage({ content: '/ping twice' })
+    const fields = encodeEvent({ name: event.t, id: 'EV-1', data: event.d, source: 'gateway', receivedAt: Date.now() } as never)
+    await redis.xadd(ingress.stream, '*', ...fields)
+    await until(() => worker.metrics().counters.broker_acked !== undefined, 5_000, 'the first copy to be handled')
+    // The second copy goes to a fresh worker: no in-memory dedupe can help, only the key in Redis.
+    const other: string[] = []
+    const fresh = await startWorker(p, namespace, other)
+    await worker.stop()
+    await redis.xadd(ingress.stream, '*', ...fields)
+    await until(() => fresh.metrics().counters.broker_duplicates !== undefined, 5_000, 'the duplicate to be skipped')
+    expect(other).toEqual([])
+    expect(handled).toEqual([(event.d as { id: string }).id])
+    expect(p.sent).toHaveLength(1)
+  })
+
+  it('GIVEN an entry that is not an event THEN the worker acknowledges and skips it and goes on', async () => {
+    const p = (platform = await startFakePlatform())
+    const namespace = freshNamespace()
+    const ingress = await startIngress(p, namespace)
+    const handled: string[] = []
+    await startWorker(p, namespace, handled)
+    await redis.xadd(ingress.stream, '*', 'garbage', 'yes')
+    const [id] = dispatch(p, 1)
+    await until(() => handled.includes(id!), 5_000, 'the next event to be handled')
+    const pending = (await redis.xpending(ingress.stream, 'workers')) as [number, ...unknown[]]
+    expect(pending[0]).toBe(0)
+  })
+
+  it('GIVEN a worker that took entries and went silent THEN another takes them over after claimIdleMs and answers each once', async () => {
+    const p = (platform = await startFakePlatform())
+    const namespace = freshNamespace()
+    const ingress = await startIngress(p, namespace)
+    // A consumer that reads entries and never acknowledges them: a worker that died holding them.
+    await redis.xreadgroup('GROUP', 'workers', 'dead-worker', 'COUNT', 100, 'STREAMS', ingress.stream, '>')
+    const ids = dispatch(p, 20)
+    await expect.poll(() => redis.xlen(ingress.stream), { timeout: 5_000 }).toBeGreaterThanOrEqual(20)
+    await redis.xreadgroup('GROUP', 'workers', 'dead-worker', 'COUNT', 100, 'STREAMS', ingress.stream, '>')
+    const handled: string[] = []
+    const worker = await startWorker(p, namespace, handled, 500)
+    await until(() => replyCounts(p).size === ids.length, 10_000, 'the stale entries to be reclaimed and answered')
+    expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
+    expect(worker.metrics().counters.broker_reclaimed?.['']).toBeGreaterThanOrEqual(ids.length)
+  })
+
+  it('GIVEN a bounded stream THEN it is trimmed to about maxLength entries', async () => {
+    const p = (platform = await startFakePlatform())
+    const namespace = freshNamespace()
+    const ingress = await startIngress(p, namespace, 100)
+    const ids = dispatch(p, 1_000)
+    await until(() => ingress.client.metrics().counters.broker_published?.[''] === ids.length, 10_000, 'every event to be published')
+    const length = Number(await redis.xlen(ingress.stream))
+    expect(length).toBeGreaterThanOrEqual(100)
+    expect(length).toBeLessThan(400)
+    await redis.del(new RedisKeys(namespace).members())
+  })
+})
