@@ -161,11 +161,13 @@ export class QQBotClient {
     this.source = this.options.source ?? (this.options.delivery === 'webhook' ? this.webhook : this.createGateway())
     this.source.bind?.({ logger: this.logger, metrics: this.metricsRegistry })
     await this.source.start(this.pipeline)
+    this.isRunning = true
   }
 
   /** Stops receiving, lets running handlers finish, then closes sockets. Calling it again returns the same promise. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.isRunning = false
       await this.source?.stop()
       await this.pipeline.idle()
       this.tokens.stop()
@@ -173,6 +175,13 @@ export class QQBotClient {
     })()
     return this.stopping
   }
+
+  /** True between a successful start() and stop(). */
+  get running(): boolean {
+    return this.isRunning
+  }
+
+  private isRunning = false
 
   /** Resolves when no event is queued or being handled. */
   idle(): Promise<void> {
