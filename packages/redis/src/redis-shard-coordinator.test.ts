@@ -30,7 +30,7 @@ afterEach(async () => {
 function member(p: FakePlatform, namespace: string, shards: number, redisUrl = REDIS_URL): Member {
   const redis = connectRedis(redisUrl)
   const logs: string[] = []
-  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logs.push(line) } as NodeJS.WritableStream })
+  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logs.push(line) } })
   const scaleOut = redisScaleOut({ redis, namespace, leaseTtlMs: TTL_MS, settleMs: 200, identify: { intervalMs: 0 }, logger })
   const client = createClient({
     appId: p.appId,

@@ -27,7 +27,7 @@ describe('startHealthServer', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
     const before = await fetch(`${server.url}/readyz`)
     expect(before.status).toBe(503)
-    expect((await before.json()).checks.running).toBe(false)
+    expect(((await before.json()) as { checks: { running: boolean } }).checks.running).toBe(false)
     await client.start()
     const after = await fetch(`${server.url}/readyz`)
     expect(after.status).toBe(200)
@@ -53,7 +53,7 @@ describe('startHealthServer', () => {
     await client.start()
     const response = await fetch(`${server.url}/readyz`)
     expect(response.status).toBe(503)
-    expect((await response.json()).checks).toMatchObject({ running: true, shards: true, redis: false, database: false })
+    expect(((await response.json()) as { checks: unknown }).checks).toMatchObject({ running: true, shards: true, redis: false, database: false })
   })
 
   it('GIVEN /metrics THEN Prometheus text; an unknown path 404 says which exist; a POST is refused', async () => {

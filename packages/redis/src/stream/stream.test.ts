@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createClient, type QQBotClient } from '@qqbot/core'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { RedisKeys } from '../keys.js'
@@ -10,6 +10,8 @@ import { RedisStreamSource } from './stream-source.js'
 const redis = connectRedis()
 let platform: FakePlatform | undefined
 const running: { stop(): Promise<void> }[] = []
+
+afterAll(() => redis.quit())
 
 afterEach(async () => {
   for (const item of running.splice(0).reverse()) await item.stop()
@@ -42,8 +44,8 @@ async function startIngress(p: FakePlatform, namespace: string, maxLength?: numb
   return ingress
 }
 
-async function startWorker(p: FakePlatform, namespace: string, handled: string[], claimIdleMs = 1_000): Promise<QQBotClient & { source: RedisStreamSource }> {
-  const source = new RedisStreamSource({ redis: connectRedis(), namespace, claimIdleMs, blockMs: 200 })
+async function startWorker(p: FakePlatform, namespace: string, handled: string[], claimIdleMs = 1_000): Promise<QQBotClient> {
+  const source = new RedisStreamSource({ redis, namespace, claimIdleMs, blockMs: 200 })
   const worker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })
   worker.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
     handled.push(event.data.id)
@@ -51,7 +53,7 @@ async function startWorker(p: FakePlatform, namespace: string, handled: string[]
   })
   await worker.start()
   running.push(worker)
-  return Object.assign(worker, { source })
+  return worker
 }
 
 function dispatch(p: FakePlatform, count: number): string[] {
@@ -88,7 +90,8 @@ describe('ingress and workers over a Redis stream', () => {
     const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
     const namespace = freshNamespace()
     await startIngress(p, namespace)
-    const [first, second]: string[][] = [[], []]
+    const first: string[] = []
+    const second: string[] = []
     await startWorker(p, namespace, first)
     await startWorker(p, namespace, second)
     const ids = dispatch(p, 600)
