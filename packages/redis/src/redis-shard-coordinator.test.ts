@@ -1,10 +1,9 @@
-import { createServer, Socket, type Server } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClient, createLogger, type QQBotClient } from '@qqbot/core'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { ShardCountMismatchError } from './errors.js'
 import { redisScaleOut, type RedisScaleOut } from './scale-out.js'
-import { connectRedis, freshNamespace, REDIS_URL } from './test-redis.js'
+import { connectRedis, freshNamespace, REDIS_URL, startCuttableProxy } from './test-redis.js'
 
 const TTL_MS = 1_500
 
@@ -142,41 +141,4 @@ describe('RedisShardCoordinator', () => {
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
-/** A TCP proxy to the real Redis that the test can cut and restore: an outage without stopping the shared server. */
-async function startCuttableProxy(target: URL): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
-  const sockets = new Set<Socket>()
-  let up = true
-  const server: Server = createServer((client) => {
-    if (!up) return client.destroy()
-    const upstream = new Socket()
-    upstream.connect(Number(target.port || 6379), target.hostname)
-    client.pipe(upstream).pipe(client)
-    for (const socket of [client, upstream]) {
-      sockets.add(socket)
-      socket.on('error', () => undefined)
-      socket.on('close', () => {
-        sockets.delete(socket)
-        client.destroy()
-        upstream.destroy()
-      })
-    }
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as { port: number }).port
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    cut() {
-      up = false
-      for (const socket of sockets) socket.destroy()
-    },
-    restore() {
-      up = true
-    },
-    close: () => {
-      for (const socket of sockets) socket.destroy()
-      return new Promise<void>((resolve) => server.close(() => resolve()))
-    },
-  }
 }

@@ -1,3 +1,4 @@
+import { createServer, Socket, type Server } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 
@@ -13,4 +14,41 @@ export function connectRedis(url = REDIS_URL): Redis {
 /** A namespace no other test uses. */
 export function freshNamespace(): string {
   return `test-${randomBytes(4).toString('hex')}`
+}
+
+/** A TCP proxy to the real Redis that the test can cut and restore: an outage without stopping the shared server. */
+export async function startCuttableProxy(target: URL): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
+  const sockets = new Set<Socket>()
+  let up = true
+  const server: Server = createServer((client) => {
+    if (!up) return client.destroy()
+    const upstream = new Socket()
+    upstream.connect(Number(target.port || 6379), target.hostname)
+    client.pipe(upstream).pipe(client)
+    for (const socket of [client, upstream]) {
+      sockets.add(socket)
+      socket.on('error', () => undefined)
+      socket.on('close', () => {
+        sockets.delete(socket)
+        client.destroy()
+        upstream.destroy()
+      })
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    cut() {
+      up = false
+      for (const socket of sockets) socket.destroy()
+    },
+    restore() {
+      up = true
+    },
+    close: () => {
+      for (const socket of sockets) socket.destroy()
+      return new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
 }

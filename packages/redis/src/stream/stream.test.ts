@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createClient, type QQBotClient } from '@qqbot/core'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { RedisKeys } from '../keys.js'
-import { connectRedis, freshNamespace } from '../test-redis.js'
+import { connectRedis, freshNamespace, startCuttableProxy } from '../test-redis.js'
 import { createIngress, type Ingress } from './ingress.js'
 import { decodeEvent, encodeEvent } from './stream-codec.js'
 import { RedisStreamSource } from './stream-source.js'
@@ -27,13 +27,13 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
   }
 }
 
-async function startIngress(p: FakePlatform, namespace: string, maxLength?: number): Promise<Ingress> {
+async function startIngress(p: FakePlatform, namespace: string, maxLength?: number, via = redis): Promise<Ingress> {
   const ingress = createIngress({
     appId: p.appId,
     secret: p.secret,
     hosts: { api: p.url },
     intents: ['GROUP_AND_C2C_EVENT'],
-    redis,
+    redis: via,
     namespace,
     maxLength,
     logLevel: 'silent',
@@ -162,5 +162,23 @@ describe('ingress and workers over a Redis stream', () => {
     expect(length).toBeGreaterThanOrEqual(100)
     expect(length).toBeLessThan(400)
     await redis.del(new RedisKeys(namespace).members())
+  })
+
+  it('GIVEN Redis unreachable from the ingress for a while THEN events wait (none is lost) and reach the workers once it is back', async () => {
+    const proxy = await startCuttableProxy(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'))
+    const viaProxy = connectRedis(proxy.url)
+    const p = (platform = await startFakePlatform())
+    const namespace = freshNamespace()
+    await startIngress(p, namespace, undefined, viaProxy)
+    const handled: string[] = []
+    await startWorker(p, namespace, handled)
+    proxy.cut()
+    const ids = dispatch(p, 50)
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    expect(handled).toEqual([])
+    proxy.restore()
+    await until(() => replyCounts(p).size === ids.length, 15_000, 'every event to arrive after the outage')
+    expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
+    running.push({ stop: async () => { viaProxy.disconnect(); await proxy.close() } })
   })
 })

@@ -1,0 +1,71 @@
+// npm run bench:scale-out: the same burst answered by one @qqbot/core process, and by 1 ingress + 2 workers
+// over a Redis stream (REDIS_URL, default local), in the same run. Medians of RUNS runs. A report, not a test.
+import { fork } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { cpus, totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
+
+const COUNT = Number(process.env.BENCH_EVENTS ?? 20_000)
+const RUNS = Number(process.env.BENCH_RUNS ?? 3)
+const scene = process.env.BENCH_SCENE ?? 'group'
+const here = (file) => fileURLToPath(new URL(file, import.meta.url))
+const layouts = [
+  { name: 'single process (@qqbot/core)', processes: ['bot-core.mjs'] },
+  { name: '1 ingress + 2 workers (Redis stream)', processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'] },
+]
+
+function nextMessage(child, type) {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message) => {
+      if (message.type !== type) return
+      child.off('message', onMessage)
+      resolve(message)
+    }
+    child.on('message', onMessage)
+    child.once('exit', (code) => reject(new Error(`${type}: child exited with ${code}`)))
+  })
+}
+
+async function runOnce(layout) {
+  const platform = fork(here('platform-child.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const info = await nextMessage(platform, 'ready')
+  const env = { ...process.env, QQBOT_URL: info.url, QQBOT_APP_ID: info.appId, QQBOT_SECRET: info.secret, NAMESPACE: `bench-${randomBytes(4).toString('hex')}` }
+  const children = []
+  try {
+    for (const file of layout.processes) {
+      const child = fork(here(file), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env })
+      children.push(child)
+      await nextMessage(child, 'ready')
+    }
+    platform.send({ type: 'burst', count: COUNT, scene })
+    const result = await nextMessage(platform, 'done')
+    const stats = await Promise.all(children.map((child) => (child.send({ type: 'stats' }), nextMessage(child, 'stats'))))
+    return {
+      ...result,
+      evPerSec: (result.replies / result.elapsedMs) * 1000,
+      rssMb: stats.reduce((sum, s) => sum + s.maxRssMb, 0),
+      cpuMs: stats.reduce((sum, s) => sum + s.cpuMs, 0),
+    }
+  } finally {
+    for (const child of children) child.kill('SIGINT')
+    platform.kill()
+  }
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+console.log('# qqbot scale-out benchmark')
+console.log(`date ${new Date().toISOString()}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`)
+console.log(`${COUNT} ${scene} events per run, median of ${RUNS} runs; platform, bots and Redis share the machine\n`)
+const results = {}
+for (let run = 0; run < RUNS; run++) for (const layout of layouts) (results[layout.name] ??= []).push(await runOnce(layout))
+const baseline = median(results[layouts[0].name].map((r) => r.evPerSec))
+console.log('| layout | ev/s | vs single | p50 ms | p99 ms | RSS MB (all bot processes) | CPU ms/1k ev | lost |')
+console.log('|---|---|---|---|---|---|---|---|')
+for (const layout of layouts) {
+  const r = results[layout.name]
+  const evPerSec = median(r.map((x) => x.evPerSec))
+  console.log(
+    `| ${layout.name} | ${Math.round(evPerSec)} | ${(evPerSec / baseline).toFixed(2)} | ${median(r.map((x) => x.p50))} | ${median(r.map((x) => x.p99))} | ${Math.round(median(r.map((x) => x.rssMb)))} | ${Math.round(median(r.map((x) => (x.cpuMs / COUNT) * 1000)))} | ${Math.max(...r.map((x) => x.lost))} |`,
+  )
+}
