@@ -105,7 +105,8 @@ export class RedisStreamSource implements EventSource {
           this.stream,
           '>',
         )) as [string, [string, StreamFields][]][] | null
-        for (const [id, fields] of reply?.[0]?.[1] ?? []) await this.deliver(id, fields)
+        // Claims of a batch go out together; Redis answers in order, so events reach the pipeline in stream order.
+        await Promise.all((reply?.[0]?.[1] ?? []).map(([id, fields]) => this.deliver(id, fields)))
       } catch (error) {
         if (!this.running) break
         this.logger?.error({ err: error }, 'reading the stream failed; retrying in 1 s')
@@ -129,11 +130,9 @@ export class RedisStreamSource implements EventSource {
             ([string, StreamFields] | null)[],
           ]
           cursor = next
-          for (const entry of entries) {
-            if (!entry) continue
-            this.metrics?.inc('broker_reclaimed')
-            await this.deliver(entry[0], entry[1])
-          }
+          const live = entries.filter((entry): entry is [string, StreamFields] => entry !== null)
+          this.metrics?.inc('broker_reclaimed', undefined, live.length)
+          await Promise.all(live.map(([id, fields]) => this.deliver(id, fields)))
         } while (cursor !== '0-0' && this.running)
       } catch (error) {
         if (this.running) this.logger?.error({ err: error }, 'reclaiming stale entries failed; retrying next round')
