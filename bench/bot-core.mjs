@@ -1,5 +1,6 @@
 // The same bot on @qqbot/core: a handler per scene, answered with client.reply().
 import { createClient } from '../packages/core/dist/index.js'
+import { serveStats } from './ipc.mjs'
 
 const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret } = process.env
 const client = createClient({ appId, secret, hosts: { api: url }, logLevel: 'warn' })
@@ -12,11 +13,4 @@ client.on('AT_MESSAGE_CREATE', onMessage)
 await client.start()
 process.send({ type: 'ready' })
 
-process.on('message', (message) => {
-  if (message.type !== 'stats') return
-  const usage = process.resourceUsage()
-  process.send({ type: 'stats', maxRssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, metrics: client.metrics().counters })
-})
-
-// SIGINT (sent by the runner) exits normally so --cpu-prof can write its profile.
-process.on('SIGINT', () => process.exit(0))
+serveStats(() => ({ metrics: client.metrics().counters }))

@@ -1,5 +1,6 @@
 // The same bot on @qqbot/framework: a controller with a /ping command, a zod argument, an injected
 // service and ctx.reply(). Plain JS, so the decorators are applied by hand (what TypeScript emits).
+import { serveStats } from './ipc.mjs'
 import { z } from 'zod'
 import { Arg, Command, Controller, Inject, createBot } from '../packages/framework/dist/index.js'
 
@@ -29,11 +30,4 @@ const bot = createBot({
 await bot.start()
 process.send({ type: 'ready' })
 
-process.on('message', (message) => {
-  if (message.type !== 'stats') return
-  const usage = process.resourceUsage()
-  process.send({ type: 'stats', maxRssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 })
-})
-
-// SIGINT (sent by the runner) exits normally so --cpu-prof can write its profile.
-process.on('SIGINT', () => process.exit(0))
+serveStats()

@@ -1,6 +1,7 @@
 // npm run bench: a burst of N message events from the fake platform, each answered with a passive reply,
 // by the raw floor and by @qqbot/core, in the same run. Medians of RUNS runs. Not a test: a report.
 import { fork } from 'node:child_process'
+import { nextMessage } from './ipc.mjs'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
@@ -16,17 +17,6 @@ const impls = [
 const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
 const scenes = (process.env.BENCH_SCENES ?? 'guild,group').split(',')
 
-function nextMessage(child, type) {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message) => {
-      if (message.type !== type) return
-      child.off('message', onMessage)
-      resolve(message)
-    }
-    child.on('message', onMessage)
-    child.once('exit', (code) => reject(new Error(`${type}: child exited with ${code}`)))
-  })
-}
 
 async function runOnce(impl, scene) {
   const platform = fork(here('platform-child.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })

@@ -1,5 +1,6 @@
 // The ingress of the scale-out benchmark: the gateway shard, appending each event to a Redis stream.
 import { Redis } from 'ioredis'
+import { serveStats } from './ipc.mjs'
 import { createIngress } from '../packages/redis/dist/index.js'
 
 const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret, NAMESPACE: namespace } = process.env
@@ -7,9 +8,4 @@ const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { ena
 const ingress = createIngress({ appId, secret, hosts: { api: url }, intents: ['GROUP_AND_C2C_EVENT', 'PUBLIC_GUILD_MESSAGES'], redis, namespace, logLevel: 'warn' })
 await ingress.start()
 process.send({ type: 'ready' })
-process.on('message', (message) => {
-  if (message.type !== 'stats') return
-  const usage = process.resourceUsage()
-  process.send({ type: 'stats', maxRssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 })
-})
-process.on('SIGINT', () => process.exit(0))
+serveStats()

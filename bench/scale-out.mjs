@@ -1,6 +1,7 @@
 // npm run bench:scale-out: the same burst answered by one @qqbot/core process, and by 1 ingress + 2 workers
 // over a Redis stream (REDIS_URL, default local), in the same run. Medians of RUNS runs. A report, not a test.
 import { fork } from 'node:child_process'
+import { nextMessage } from './ipc.mjs'
 import { randomBytes } from 'node:crypto'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -14,17 +15,6 @@ const layouts = [
   { name: '1 ingress + 2 workers (Redis stream)', processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'] },
 ]
 
-function nextMessage(child, type) {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message) => {
-      if (message.type !== type) return
-      child.off('message', onMessage)
-      resolve(message)
-    }
-    child.on('message', onMessage)
-    child.once('exit', (code) => reject(new Error(`${type}: child exited with ${code}`)))
-  })
-}
 
 async function runOnce(layout) {
   const platform = fork(here('platform-child.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })

@@ -1,5 +1,6 @@
 // A worker of the scale-out benchmark: reads the stream and answers like bot-core.mjs does.
 import { Redis } from 'ioredis'
+import { serveStats } from './ipc.mjs'
 import { createClient } from '../packages/core/dist/index.js'
 import { RedisStreamSource } from '../packages/redis/dist/index.js'
 
@@ -15,9 +16,4 @@ client.on('GROUP_AT_MESSAGE_CREATE', onMessage)
 client.on('AT_MESSAGE_CREATE', onMessage)
 await client.start()
 process.send({ type: 'ready' })
-process.on('message', (message) => {
-  if (message.type !== 'stats') return
-  const usage = process.resourceUsage()
-  process.send({ type: 'stats', maxRssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 })
-})
-process.on('SIGINT', () => process.exit(0))
+serveStats()
