@@ -22,7 +22,7 @@ export type CounterName =
   | 'broker_reclaimed'
   | 'broker_duplicates'
 
-export type GaugeName = 'pipeline_queued' | 'pipeline_running' | 'rest_in_flight' | 'broker_pending' | 'shards_owned'
+export type GaugeName = 'pipeline_queued' | 'pipeline_running' | 'rest_in_flight' | 'broker_pending' | 'broker_lag' | 'broker_group_pending' | 'shards_owned'
 
 export type Labels = Readonly<Record<string, string | number>>
 
@@ -58,6 +58,8 @@ const HELP: Record<CounterName | GaugeName, string> = {
   broker_reclaimed: 'Broker entries a worker took over from a worker that stopped answering',
   broker_duplicates: 'Broker entries skipped because their event was already handled',
   broker_pending: 'Broker entries this worker holds and has not acknowledged',
+  broker_lag: 'Stream entries no worker of the group has read yet (as of the last check)',
+  broker_group_pending: 'Stream entries read by some worker of the group and not acknowledged yet (as of the last check)',
   shards_owned: 'Gateway shards this process runs (with a shard coordinator)',
 }
 

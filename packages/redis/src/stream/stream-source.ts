@@ -52,6 +52,8 @@ export class RedisStreamSource implements EventSource {
   private resume: (() => void) | undefined
   private loops: Promise<void>[] = []
   private inFlight = 0
+  private lag = 0
+  private groupPending = 0
   private readonly stopped = new AbortController()
   private logger: Logger | undefined
   private metrics: Metrics | undefined
@@ -67,6 +69,8 @@ export class RedisStreamSource implements EventSource {
     this.logger = runtime.logger.child({ component: 'redis-stream', consumer: this.consumer })
     this.metrics = runtime.metrics
     runtime.metrics.gauge('broker_pending', () => this.inFlight)
+    runtime.metrics.gauge('broker_lag', () => this.lag)
+    runtime.metrics.gauge('broker_group_pending', () => this.groupPending)
   }
 
   async start(sink: EventSink): Promise<void> {
@@ -121,22 +125,42 @@ export class RedisStreamSource implements EventSource {
     const every = Math.max(100, Math.floor(idle / 3))
     while (this.running) {
       await this.pauseFor(every)
-      if (!this.running || this.paused) continue
+      if (!this.running) break
       try {
-        let cursor = '0-0'
-        do {
-          const [next, entries] = (await this.options.redis.xautoclaim(this.stream, this.group, this.consumer, idle, cursor, 'COUNT', 100)) as [
-            string,
-            ([string, StreamFields] | null)[],
-          ]
-          cursor = next
-          const live = entries.filter((entry): entry is [string, StreamFields] => entry !== null)
-          this.metrics?.inc('broker_reclaimed', undefined, live.length)
-          await Promise.all(live.map(([id, fields]) => this.deliver(id, fields)))
-        } while (cursor !== '0-0' && this.running)
+        // While the pipeline is full, take nothing more on; the gauges still tell how far behind we are.
+        if (!this.paused) await this.reclaim(idle)
+        await this.readGroupState()
       } catch (error) {
         if (this.running) this.logger?.error({ err: error }, 'reclaiming stale entries failed; retrying next round')
       }
+    }
+  }
+
+  private async reclaim(idleMs: number): Promise<void> {
+    let cursor = '0-0'
+    do {
+      const [next, entries] = (await this.options.redis.xautoclaim(this.stream, this.group, this.consumer, idleMs, cursor, 'COUNT', 100)) as [
+        string,
+        ([string, StreamFields] | null)[],
+      ]
+      cursor = next
+      const live = entries.filter((entry): entry is [string, StreamFields] => entry !== null)
+      if (live.length > 0) this.metrics?.inc('broker_reclaimed', undefined, live.length)
+      await Promise.all(live.map(([id, fields]) => this.deliver(id, fields)))
+    } while (cursor !== '0-0' && this.running)
+  }
+
+
+  /** The group's lag and pending count, for the gauges (XINFO GROUPS; `lag` needs Redis 7). */
+  private async readGroupState(): Promise<void> {
+    const groups = (await this.options.redis.xinfo('GROUPS', this.stream)) as unknown[][]
+    for (const fields of groups) {
+      const info = new Map<string, unknown>()
+      for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1])
+      if (info.get('name') !== this.group) continue
+      this.groupPending = Number(info.get('pending') ?? 0)
+      const lag = Number(info.get('lag'))
+      this.lag = Number.isFinite(lag) ? lag : 0
     }
   }
 

@@ -181,4 +181,25 @@ describe('ingress and workers over a Redis stream', () => {
     expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
     running.push({ stop: async () => { viaProxy.disconnect(); await proxy.close() } })
   })
+
+  it('GIVEN workers behind THEN broker_lag and broker_group_pending show it, and fall to 0 once they caught up', async () => {
+    const p = (platform = await startFakePlatform())
+    const namespace = freshNamespace()
+    await startIngress(p, namespace)
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const source = new RedisStreamSource({ redis, namespace, claimIdleMs: 300, blockMs: 100, batchSize: 2 })
+    const worker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent', pipeline: { concurrency: 1, highWaterMark: 1 } })
+    worker.on('GROUP_AT_MESSAGE_CREATE', () => held)
+    await worker.start()
+    running.push(worker)
+    dispatch(p, 30)
+    try {
+      await expect.poll(() => worker.metrics().gauges.broker_lag ?? 0, { timeout: 5_000 }).toBeGreaterThan(0)
+      expect(worker.metrics().gauges.broker_group_pending).toBeGreaterThan(0)
+    } finally {
+      release()
+    }
+    await expect.poll(() => [worker.metrics().gauges.broker_lag, worker.metrics().gauges.broker_group_pending], { timeout: 10_000 }).toEqual([0, 0])
+  })
 })
