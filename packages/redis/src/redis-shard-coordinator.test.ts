@@ -26,7 +26,7 @@ afterEach(async () => {
   platform = undefined
 })
 
-function member(p: FakePlatform, namespace: string, shards: number, redisUrl = REDIS_URL): Member {
+function member(p: FakePlatform, namespace: string, shards: number, redisUrl = REDIS_URL, hold?: () => Promise<void>): Member {
   const redis = connectRedis(redisUrl)
   const logs: string[] = []
   const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logs.push(line) } })
@@ -41,7 +41,10 @@ function member(p: FakePlatform, namespace: string, shards: number, redisUrl = R
     ...scaleOut,
   })
   const handled: string[] = []
-  client.on('GROUP_AT_MESSAGE_CREATE', (event) => void handled.push(event.data.id))
+  client.on('GROUP_AT_MESSAGE_CREATE', (event) => {
+    handled.push(event.data.id)
+    return hold?.()
+  })
   const created: Member = {
     client,
     scaleOut,
@@ -136,6 +139,37 @@ describe('RedisShardCoordinator', () => {
     const after = groupAtMessage({ content: '/ping after' })
     p.dispatch(after.t, after.d)
     await until(() => owner.handled.includes((after.d as { id: string }).id), 5_000, 'an event handled after the outage')
+  })
+
+  it('GIVEN a shard handed back while its handlers still run THEN the other leases keep being renewed meanwhile (no shard changes owner but the one handed back)', async () => {
+    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
+    const namespace = freshNamespace()
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const first = member(p, namespace, 2, REDIS_URL, () => held)
+    await first.client.start()
+    expect(first.scaleOut.shardCoordinator.shards).toEqual([0, 1])
+    const event = groupAtMessage({ content: '/ping slow' })
+    p.dispatch(event.t, event.d, { shard: 1, shardCount: 2 })
+    await until(() => first.handled.length === 1, 5_000, 'the slow event to start')
+
+    const second = member(p, namespace, 2)
+    const secondEverOwned = new Set<number>()
+    await second.client.start()
+    const watch = setInterval(() => second.scaleOut.shardCoordinator.shards.forEach((shard) => secondEverOwned.add(shard)), 20)
+    try {
+      // Shard 1 is being handed back and waits for its handler, longer than a lease lives.
+      await new Promise((resolve) => setTimeout(resolve, TTL_MS * 2))
+      expect(first.scaleOut.shardCoordinator.shards).toContain(0)
+      release()
+      await until(() => second.scaleOut.shardCoordinator.shards.length === 1, 10_000, 'the second process to get its share')
+      expect(first.scaleOut.shardCoordinator.shards).toEqual([0])
+      second.scaleOut.shardCoordinator.shards.forEach((shard) => secondEverOwned.add(shard))
+      expect([...secondEverOwned]).toEqual([1])
+    } finally {
+      clearInterval(watch)
+      release()
+    }
   })
 })
 

@@ -69,6 +69,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
   private redisDown = false
   private noAcquireUntil = 0
   private liveMembers = 1
+  private handingBack: Promise<void> | undefined
   private rank = 0
 
   constructor(private readonly options: RedisShardCoordinatorOptions) {
@@ -111,6 +112,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
     this.leaving = true
     clearTimeout(this.timer)
     await this.ticking
+    await this.handingBack
     const redis = this.redis
     if (!redis) return
     // The gateway stopped our shards already (sessions saved under the lease); now let others have them.
@@ -148,7 +150,10 @@ export class RedisShardCoordinator implements ShardCoordinator {
     if (this.leaving) return []
     const share = this.share()
     if (this.owned.size > share) {
-      await this.handBackOne(share)
+      // Not awaited: stopping a shard waits for its handlers, and renewals must go on meanwhile.
+      this.handingBack ??= this.handBackOne(share)
+        .catch((error: unknown) => this.logger.error({ err: error }, 'handing a shard back failed'))
+        .finally(() => (this.handingBack = undefined))
       return []
     }
     if (this.owned.size < share && Date.now() >= this.noAcquireUntil) return this.take(share - this.owned.size)
@@ -219,7 +224,11 @@ export class RedisShardCoordinator implements ShardCoordinator {
       this.runOnUnfenced(shard, error)
       return 'unknown'
     }
-    if (fence === null) return 'lost'
+    if (fence === null) {
+      // Someone holds it; that may be us, taken again a moment ago by a concurrent check of this shard.
+      const holder = await this.redis!.get(this.keys.lease(shard.shardId)).catch(() => null)
+      return holder === shard.value ? 'held' : 'lost'
+    }
     shard.value = `${this.memberId}:${fence}`
     this.extend(shard, startedAt)
     this.logger.warn({ shard: shard.shardId, fence }, 'the lease had lapsed but nobody took the shard; took it again')
