@@ -191,6 +191,7 @@ describe('gateway protocol details', () => {
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(h.platform.shardState(0).connected).toBe(false)
     expect(h.platform.gatewayStats.connections).toBe(1)
+    expect(h.platform.gatewayStats.closesReceived).toEqual([1000])
   })
 })
 

@@ -30,6 +30,8 @@ export interface GatewayStats {
   heartbeats: number
   /** Every close code the server sent, in order. */
   closesSent: number[]
+  /** Every close code a client sent when it closed a connection itself, in order (dropped sockets: none). */
+  closesReceived: number[]
 }
 
 /** Snapshot of one shard, from {@link GatewayServer.shardState}. */
@@ -121,6 +123,7 @@ interface Connection {
   resumeTarget: number | undefined
   pumpTimer: NodeJS.Timeout | undefined
   reconnectTimer: NodeJS.Timeout | undefined
+  closedByServer: boolean
 }
 
 interface ShardSlot {
@@ -147,7 +150,7 @@ interface PendingEvent {
  */
 export class GatewayServer {
   /** Live counters. */
-  readonly stats: GatewayStats = { connections: 0, identifies: 0, resumes: 0, resumesRefused: 0, heartbeats: 0, closesSent: [] }
+  readonly stats: GatewayStats = { connections: 0, identifies: 0, resumes: 0, resumesRefused: 0, heartbeats: 0, closesSent: [], closesReceived: [] }
   private resumeFailures = { count: 0, code: 1011 }
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
   private readonly connections = new Set<Connection>()
@@ -186,6 +189,7 @@ export class GatewayServer {
       resumeTarget: undefined,
       pumpTimer: undefined,
       reconnectTimer: undefined,
+      closedByServer: false,
     }
     if (this.closed) {
       ws.terminate()
@@ -194,7 +198,10 @@ export class GatewayServer {
     this.connections.add(conn)
     this.stats.connections += 1
     ws.on('message', (data) => this.onMessage(conn, data))
-    ws.on('close', () => this.onClose(conn))
+    ws.on('close', (code) => {
+      if (!conn.closedByServer && code !== 1005 && code !== 1006) this.stats.closesReceived.push(code)
+      this.onClose(conn)
+    })
     ws.on('error', () => {
       // Socket errors end in 'close'; nothing else to do.
     })
@@ -684,6 +691,7 @@ export class GatewayServer {
 
   private closeConn(conn: Connection, code: number, reason: string): void {
     this.stats.closesSent.push(code)
+    conn.closedByServer = true
     if (closeInvalidatesSession(code) && conn.key !== undefined) {
       const slot = this.slots.get(conn.key)
       if (slot && conn.session && slot.session === conn.session) this.invalidate(slot)

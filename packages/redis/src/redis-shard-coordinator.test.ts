@@ -87,8 +87,12 @@ describe('RedisShardCoordinator', () => {
     expect(p.gatewayStats.identifies).toBe(4)
 
     const leavingAt = Date.now()
+    const closesBefore = p.gatewayStats.closesReceived.length
+    const leaving = b.scaleOut.shardCoordinator.shards.length
     members.splice(members.indexOf(b), 1)
     await b.close()
+    // Closed for hand-over (4000), not as a normal close (1000) that could end the platform sessions.
+    expect(p.gatewayStats.closesReceived.slice(closesBefore)).toEqual(Array<number>(leaving).fill(4000))
     await until(() => ownedBy([a, c]).flat().length === 4, 10_000, 'the others to take the shards of the one that left')
     // Released on leave: no waiting for the lease to lapse (well under one TTL plus a round).
     expect(Date.now() - leavingAt).toBeLessThan(TTL_MS * 3)

@@ -85,7 +85,9 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
-    await Promise.all([...this.connections.values()].map((connection) => connection.stop()))
+    // With a coordinator, another process takes these shards over: keep their platform sessions resumable.
+    const handoff = this.options.coordinator !== undefined
+    await Promise.all([...this.connections.values()].map((connection) => connection.stop({ handoff })))
     await this.options.coordinator?.leave()
   }
 
