@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Redis } from 'ioredis'
+import { groupAtMessage, startFakePlatform } from '@qqbot/fake-platform'
 
 /**
  * `npx create-qqbot` end to end, offline: the built CLI writes a project, the project is pointed at this
@@ -15,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const CLI = join(ROOT, 'packages/create-qqbot/dist/cli.js')
 /** The workspace packages a generated project needs, directly or through another one. */
-const WORKSPACE_PACKAGES = ['core', 'framework', 'testing', 'sandbox', 'fake-platform']
+const WORKSPACE_PACKAGES = ['core', 'framework', 'testing', 'sandbox', 'fake-platform', 'redis']
 const E2E_TIMEOUT = 240_000
 
 interface Run {
@@ -28,10 +30,10 @@ interface Run {
  * Runs a command without the npm and vitest variables of the process running this test: `npm_config_*`
  * from `npx vitest` would point a nested npm at this workspace (and its lockfile).
  */
-function run(command: string, args: string[], cwd: string, timeoutMs = 180_000): Promise<Run> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|vitest|VITEST|NODE_OPTIONS$)/i.test(key)))
+function run(command: string, args: string[], cwd: string, timeoutMs = 180_000, extraEnv: Record<string, string> = {}): Promise<Run> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|vitest|VITEST|NODE_OPTIONS$|QQBOT_)/i.test(key)))
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs })
+    const child = spawn(command, args, { cwd, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk))
@@ -115,23 +117,29 @@ interface LockEntry {
   peerDependenciesMeta?: Record<string, { optional?: boolean }>
 }
 
-/** The generated project's tree: the tarballs, plus every registry package they and the project need, as the workspace has them. */
+/** The generated project's tree: the tarballs it needs, plus every registry package they and the project need, as the workspace has them. */
 async function lockfileFor(projectDir: string, manifest: Manifest): Promise<object> {
   const workspaceLock = (JSON.parse(await readFile(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> }).packages
   const packages: Record<string, LockEntry> = {
     '': { name: manifest.name, version: manifest.version, dependencies: manifest.dependencies, devDependencies: manifest.devDependencies } as LockEntry,
   }
   const wanted: [from: string, name: string][] = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).map((name) => ['', name])
+  const workspaceManifests = new Map<string, { name: string; version: string; dependencies?: Record<string, string> }>()
   for (const folder of WORKSPACE_PACKAGES) {
     const own = JSON.parse(await readFile(join(ROOT, 'packages', folder, 'package.json'), 'utf8')) as { name: string; version: string; dependencies?: Record<string, string> }
-    const tarball = tarballs.get(own.name)!
-    packages[`node_modules/${own.name}`] = {
+    workspaceManifests.set(own.name, own)
+  }
+  // A packed workspace package goes in only when something needs it (the basic template never sees @qqbot/redis).
+  const addTarball = async (name: string) => {
+    const own = workspaceManifests.get(name)!
+    const tarball = tarballs.get(name)!
+    packages[`node_modules/${name}`] = {
       version: own.version,
       resolved: `file:${relative(projectDir, tarball)}`,
       integrity: `sha512-${createHash('sha512').update(await readFile(tarball)).digest('base64')}`,
       dependencies: own.dependencies ?? {},
     }
-    wanted.push(...Object.keys(own.dependencies ?? {}).map((name): [string, string] => ['', name]))
+    wanted.push(...Object.keys(own.dependencies ?? {}).map((dependency): [string, string] => ['', dependency]))
   }
   // Node's lookup in the workspace's layout: the nearest node_modules folder upwards that has the package.
   const locate = (from: string, name: string): string | undefined => {
@@ -143,7 +151,10 @@ async function lockfileFor(projectDir: string, manifest: Manifest): Promise<obje
   }
   while (wanted.length > 0) {
     const [from, name] = wanted.shift()!
-    if (tarballs.has(name)) continue
+    if (tarballs.has(name)) {
+      if (!packages[`node_modules/${name}`]) await addTarball(name)
+      continue
+    }
     const path = locate(from, name)
     if (path === undefined) throw new Error(`${name} (needed by ${from || 'the project'}) is not in this workspace's package-lock.json`)
     if (packages[path]) continue
@@ -155,10 +166,84 @@ async function lockfileFor(projectDir: string, manifest: Manifest): Promise<obje
   return { name: manifest.name, version: manifest.version, lockfileVersion: 3, requires: true, packages }
 }
 
+/**
+ * The built distributed project's entry points, run without Redis: proves `@qqbot/redis` and `ioredis`
+ * resolve at run time in an installed project, and that each entry point says what to do.
+ */
+async function expectRolesLoadAndExplain(projectDir: string): Promise<void> {
+  // Without credentials the roles stop at the settings, after every import resolved: no Redis is contacted.
+  for (const role of ['ingress', 'worker']) {
+    const started = await run('npm', ['run', role], projectDir, 30_000)
+    expect(started.code, explain(`npm run ${role}`, started)).toBe(1)
+    expect(started.stderr).toContain('Set QQBOT_APP_ID and QQBOT_APP_SECRET')
+    expect(started.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (module|package)/)
+  }
+  // With credentials, `npm start` (the entry point of `npm run dev`) names the two roles instead of starting a bot.
+  const withCredentials = await run('npm', ['start'], projectDir, 30_000, { QQBOT_APP_ID: '102000001', QQBOT_APP_SECRET: 'not-a-real-secret' })
+  expect(withCredentials.code, explain('npm start', withCredentials)).toBe(1)
+  expect(withCredentials.stderr).toContain('npm run ingress')
+  expect(withCredentials.stderr).toContain('npm run worker')
+}
+
+/** A generated role started with `node dist/<role>.js`, its output collected. */
+interface RoleProcess {
+  output: () => string
+  exited: Promise<number | null>
+  kill: (signal: NodeJS.Signals) => void
+}
+
+function startRole(projectDir: string, role: string, env: Record<string, string>): RoleProcess {
+  const child = spawn(process.execPath, [`dist/${role}.js`], { cwd: projectDir, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk))
+  return { output: () => output, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))), kill: (signal) => child.kill(signal) }
+}
+
+/**
+ * The generated ingress and two workers, run as they would be in production but against our fake platform
+ * and the real Redis: every group message gets its one answer, and SIGTERM stops each role cleanly.
+ */
+async function expectRolesAnswerOverRedis(projectDir: string): Promise<void> {
+  const appId = String(200_000_000 + Math.floor(Math.random() * 99_999_999))
+  const platform = await startFakePlatform({ appId })
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+  const env = { QQBOT_APP_ID: appId, QQBOT_APP_SECRET: platform.secret, QQBOT_API_URL: platform.url, REDIS_URL: redisUrl, QQBOT_SHARDS: '2', HEALTH_PORT: '0' }
+  const roles = [
+    startRole(projectDir, 'ingress', { ...env, PROCESS_NAME: 'ingress-1' }),
+    startRole(projectDir, 'worker', { ...env, PROCESS_NAME: 'worker-1' }),
+    startRole(projectDir, 'worker', { ...env, PROCESS_NAME: 'worker-2' }),
+  ]
+  const log = () => roles.map((role, i) => `--- role ${i}\n${role.output().slice(-3_000)}`).join('\n')
+  try {
+    await platform.waitForReady(2, 30_000).catch((error: Error) => expect.fail(`${error.message}\n${log()}`))
+    const ids: string[] = []
+    for (let i = 0; i < 20; i++) {
+      const event = groupAtMessage({ content: '/ping', groupOpenid: `group-${i % 3}` })
+      ids.push((event.d as { id: string }).id)
+      platform.dispatch(event.t, event.d, { shard: i % 2, shardCount: 2 })
+    }
+    await platform.waitForSent(20, 30_000).catch((error: Error) => expect.fail(`${error.message}\n${log()}`))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const replies = platform.sent.map((message) => ({ to: message.body.msg_id, content: message.body.content }))
+    expect(replies.map((reply) => reply.to).sort()).toEqual([...ids].sort())
+    expect(new Set(replies.map((reply) => reply.content))).toEqual(new Set(['pong']))
+    for (const role of roles) role.kill('SIGTERM')
+    expect(await Promise.all(roles.map((role) => role.exited)), log()).toEqual([0, 0, 0])
+  } finally {
+    for (const role of roles) role.kill('SIGKILL')
+    await platform.close()
+    const redis = new Redis(redisUrl)
+    const keys = await redis.keys(`qqbot:${appId}:*`)
+    if (keys.length > 0) await redis.del(...keys)
+    await redis.quit()
+  }
+}
+
 describe('create-qqbot CLI', () => {
   it('GIVEN --help and --version THEN it prints the usage with every flag and template, and the version', async () => {
     const help = await expectSuccess('create-qqbot --help', run('node', [CLI, '--help'], tmpdir()))
-    for (const text of ['Usage: create-qqbot [folder] [options]', '--template <name>', '--pm <manager>', '--no-install', '--yes', 'basic ', 'webhook ', 'Exit codes: 0 done, 1 error, 130 cancelled.']) {
+    for (const text of ['Usage: create-qqbot [folder] [options]', '--template <name>', '--pm <manager>', '--no-install', '--yes', 'basic ', 'webhook ', 'distributed ', 'Exit codes: 0 done, 1 error, 130 cancelled.']) {
       expect(help.stdout).toContain(text)
     }
     const version = await expectSuccess('create-qqbot --version', run('node', [CLI, '--version'], tmpdir()))
@@ -166,9 +251,9 @@ describe('create-qqbot CLI', () => {
   })
 
   it('GIVEN an unknown --template THEN it exits 1 listing the templates and writes nothing', async () => {
-    const result = await run('node', [CLI, 'bad-template-bot', '--template', 'distributed', '--no-install'], work)
+    const result = await run('node', [CLI, 'bad-template-bot', '--template', 'cluster', '--no-install'], work)
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain('Unknown template "distributed" for --template. Valid values: basic, webhook.')
+    expect(result.stderr).toContain('Unknown template "cluster" for --template. Valid values: basic, webhook, distributed.')
     expect(existsSync(join(work, 'bad-template-bot'))).toBe(false)
   })
 
@@ -183,7 +268,14 @@ describe('create-qqbot CLI', () => {
     expect(await readFile(join(taken, 'notes.txt'), 'utf8')).toBe('mine')
   })
 
-  for (const template of ['basic', 'webhook'] as const) {
+  /** What each template's build and tests must produce. */
+  const TEMPLATE_CASES = [
+    { template: 'basic', entryPoints: ['index'], testFiles: 1, tests: 2 },
+    { template: 'webhook', entryPoints: ['index'], testFiles: 1, tests: 2 },
+    { template: 'distributed', entryPoints: ['index', 'ingress', 'worker'], testFiles: 2, tests: 6 },
+  ] as const
+
+  for (const { template, entryPoints, testFiles, tests } of TEMPLATE_CASES) {
     it(
       `GIVEN --template ${template} THEN the project installs offline against this repo's packages, builds, and its tests pass`,
       async () => {
@@ -198,12 +290,17 @@ describe('create-qqbot CLI', () => {
         expect(install.code, `${explain('npm install --offline', install)}${install.stderr.includes('ENOTCACHED') ? '\nA package is missing from the npm cache (see the URL above).' : ''}`).toBe(0)
 
         await expectSuccess('npm run build', run('npm', ['run', 'build'], projectDir))
-        expect(existsSync(join(projectDir, 'dist/index.js'))).toBe(true)
+        for (const entryPoint of entryPoints) expect(existsSync(join(projectDir, `dist/${entryPoint}.js`)), `dist/${entryPoint}.js`).toBe(true)
         const tested = await expectSuccess('npm test', run('npm', ['test'], projectDir))
-        expect(tested.stdout).toMatch(/Test Files\s+1 passed \(1\)/)
-        expect(tested.stdout).toMatch(/Tests\s+2 passed \(2\)/)
+        expect(tested.stdout).toMatch(new RegExp(`Test Files\\s+${testFiles} passed \\(${testFiles}\\)`))
+        expect(tested.stdout).toMatch(new RegExp(`Tests\\s+${tests} passed \\(${tests}\\)`))
+        if (template === 'distributed') {
+          await expectRolesLoadAndExplain(projectDir)
+          await expectRolesAnswerOverRedis(projectDir)
+        }
       },
       E2E_TIMEOUT,
     )
   }
+
 })

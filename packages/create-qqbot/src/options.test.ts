@@ -36,9 +36,15 @@ describe('parseFlags', () => {
   })
 
   it('GIVEN an unknown template THEN the error names the value and lists the templates', () => {
-    const error = parseError(['--template', 'distributed'])
+    const error = parseError(['--template', 'cluster'])
     expect(error.code).toBe('INVALID_VALUE')
-    expect(error.message).toBe('Unknown template "distributed" for --template. Valid values: basic, webhook.')
+    expect(error.message).toBe('Unknown template "cluster" for --template. Valid values: basic, webhook, distributed.')
+  })
+
+  it('GIVEN --template distributed THEN it is accepted, long and short', () => {
+    expect(parseFlags(['--template', 'distributed']).template).toBe('distributed')
+    expect(parseFlags(['-t', 'distributed', '-y']).template).toBe('distributed')
+    expect(planFromFlags(parseFlags(['bot', '--template=distributed']), { cwd: '/work' })).toMatchObject({ template: 'distributed', name: 'bot' })
   })
 
   it('GIVEN an unknown package manager THEN the error lists npm, pnpm and yarn', () => {
@@ -52,7 +58,7 @@ describe('parseFlags', () => {
   })
 
   it('GIVEN a flag without its value THEN the error says so and shows the choices', () => {
-    expect(parseError(['--template']).message).toMatch(/^--template needs a value: one of basic, webhook\./)
+    expect(parseError(['--template']).message).toMatch(/^--template needs a value: one of basic, webhook, distributed\./)
     expect(parseError(['--pm', '--yes']).message).toMatch(/^--pm needs a value: one of npm, pnpm, yarn\./)
     expect(parseError(['--template']).code).toBe('MISSING_VALUE')
   })

@@ -45,6 +45,13 @@ describe('askMissing', () => {
     expect(io.screen()).not.toContain('Project name')
   })
 
+  it('GIVEN the template list THEN distributed is the third choice, with its hint', async () => {
+    const io = terminal([DOWN, DOWN, ENTER])
+    const plan = await askMissing(parseFlags(['bot', '--pm', 'npm', '--no-install']), context(io))
+    expect(plan.template).toBe('distributed')
+    expect(io.screen()).toContain('ingress + worker processes over Redis')
+  })
+
   it('GIVEN Ctrl+C in a prompt THEN it throws CancelledError before anything else is asked', async () => {
     const io = terminal([CTRL_C])
     await expect(askMissing(parseFlags([]), context(io))).rejects.toBeInstanceOf(CancelledError)

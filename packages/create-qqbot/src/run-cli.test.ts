@@ -63,6 +63,13 @@ describe('runCli', () => {
     expect(await readdir(cwd)).toEqual(['my-qqbot'])
   })
 
+  it('GIVEN --template distributed THEN that project is written and named in the summary', async () => {
+    const { code, screen } = await cli(['split-bot', '--template', 'distributed', '--no-install'], [], false)
+    expect(code).toBe(EXIT_OK)
+    expect(screen).toContain('Created split-bot (distributed template)')
+    expect(await readdir(join(cwd, 'split-bot'))).toContain('docker-compose.yml')
+  })
+
   it('GIVEN a bad flag THEN it exits 1 with the reason on the error output', async () => {
     const { code, errors, screen } = await cli(['--pm', 'bun'])
     expect(code).toBe(EXIT_ERROR)

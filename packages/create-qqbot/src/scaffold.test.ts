@@ -22,6 +22,18 @@ const SHARED_FILES = [
   'vitest.config.ts',
 ]
 
+/** The distributed template adds the two roles, their helpers, a settings test and docker-compose.yml. */
+const DISTRIBUTED_FILES = [
+  ...SHARED_FILES,
+  'docker-compose.yml',
+  'src/ingress.ts',
+  'src/redis.ts',
+  'src/settings.ts',
+  'src/shutdown.ts',
+  'src/worker.ts',
+  'test/settings.test.ts',
+].sort()
+
 let dir: string
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'create-qqbot-unit-'))
@@ -37,7 +49,7 @@ async function scaffoldError(targetDir: string): Promise<CreateQqbotError> {
 }
 
 describe('planFiles', () => {
-  it('GIVEN each template THEN the project has the same file list, dot-files renamed from _name', async () => {
+  it('GIVEN basic or webhook THEN the project has the same file list, dot-files renamed from _name', async () => {
     for (const template of ['basic', 'webhook'] as const) {
       expect((await planFiles(template)).map((file) => file.target)).toEqual(SHARED_FILES)
     }
@@ -47,6 +59,16 @@ describe('planFiles', () => {
     const sources = Object.fromEntries((await planFiles('webhook')).map((file) => [file.target, file.source]))
     for (const target of ['src/index.ts', 'Dockerfile', 'README.md', '.env.example']) expect(sources[target]).toMatch(/templates[/\\]webhook[/\\]/)
     expect(sources['src/bot.ts']).toMatch(/templates[/\\]shared[/\\]/)
+  })
+
+  it('GIVEN the distributed template THEN it has the shared files, its own entry points and compose file, and the shared commands', async () => {
+    const files = await planFiles('distributed')
+    expect(files.map((file) => file.target)).toEqual(DISTRIBUTED_FILES)
+    const sources = Object.fromEntries(files.map((file) => [file.target, file.source]))
+    for (const target of ['package.json', 'src/index.ts', 'src/ingress.ts', 'src/worker.ts', 'Dockerfile', 'docker-compose.yml', 'README.md', '.env.example']) {
+      expect(sources[target]).toMatch(/templates[/\\]distributed[/\\]/)
+    }
+    for (const target of ['src/bot.ts', 'src/commands/ping.ts', 'src/commands/dice.ts', 'test/commands.test.ts']) expect(sources[target]).toMatch(/templates[/\\]shared[/\\]/)
   })
 })
 
@@ -66,6 +88,41 @@ describe('scaffold', () => {
     expect(await readFile(join(targetDir, 'src/index.ts'), 'utf8')).toContain("delivery: 'webhook'")
     expect(await readFile(join(targetDir, '.env.example'), 'utf8')).toMatch(/^QQBOT_WEBHOOK_PORT=8080$/m)
     expect(await readFile(join(targetDir, 'README.md'), 'utf8')).toMatch(/^pnpm install\npnpm dev$/m)
+  })
+
+  it('GIVEN the distributed template THEN the project has the ingress and worker scripts, the Redis dependencies and the split services', async () => {
+    const targetDir = join(dir, 'split-bot')
+    const result = await scaffold({ targetDir, name: 'split-bot', template: 'distributed', packageManager: 'pnpm' })
+    expect(result.files).toEqual(DISTRIBUTED_FILES)
+    for (const file of DISTRIBUTED_FILES) expect(await readFile(join(targetDir, file), 'utf8')).not.toMatch(/\{\{/)
+    const manifest = JSON.parse(await readFile(join(targetDir, 'package.json'), 'utf8'))
+    expect(manifest).toMatchObject({ name: 'split-bot', description: 'A QQ bot on qqbot (ingress and workers over Redis)' })
+    expect(manifest.scripts).toEqual({
+      build: 'tsc',
+      dev: 'tsc && node dist/index.js',
+      start: 'node dist/index.js',
+      ingress: 'node dist/ingress.js',
+      worker: 'node dist/worker.js',
+      test: 'vitest run',
+    })
+    expect(manifest.dependencies).toMatchObject({ '@qqbot/redis': '0.1.0', ioredis: '^5.9.2' })
+    const index = await readFile(join(targetDir, 'src/index.ts'), 'utf8')
+    expect(index).toContain('startSandbox()')
+    expect(index).toContain('pnpm ingress')
+    expect(index).toContain('pnpm worker')
+    expect(await readFile(join(targetDir, 'src/ingress.ts'), 'utf8')).toMatch(/createIngress\([\s\S]*\.\.\.redisScaleOut\(/)
+    expect(await readFile(join(targetDir, 'src/worker.ts'), 'utf8')).toContain('new RedisStreamSource(')
+    const compose = await readFile(join(targetDir, 'docker-compose.yml'), 'utf8')
+    const servicesBlock = /^services:\n([\s\S]*?)^\S/m.exec(compose)?.[1] ?? ''
+    const services = [...servicesBlock.matchAll(/^ {2}([\w-]+):$/gm)].map((match) => match[1])
+    expect(services).toEqual(['redis', 'ingress-1', 'ingress-2', 'worker-1', 'worker-2', 'worker-3'])
+    expect(compose.match(/command: \["node", "dist\/ingress\.js"\]/g)).toHaveLength(2)
+    expect(compose.match(/command: \["node", "dist\/worker\.js"\]/g)).toHaveLength(3)
+    expect(compose).toContain('env_file: .env')
+    const env = await readFile(join(targetDir, '.env.example'), 'utf8')
+    for (const variable of ['QQBOT_APP_ID=', 'QQBOT_APP_SECRET=', 'REDIS_URL=redis://127.0.0.1:6379', 'QQBOT_SHARDS=2', 'HEALTH_PORT=', 'HEALTH_HOST=']) expect(env).toMatch(new RegExp(`^${variable}`, 'm'))
+    expect(await readFile(join(targetDir, 'Dockerfile'), 'utf8')).toContain('COPY package.json pnpm-lock.yaml ./')
+    expect(await readFile(join(targetDir, 'README.md'), 'utf8')).toMatch(/^ *pnpm ingress/m)
   })
 
   it('GIVEN an empty existing folder THEN the project goes into it', async () => {

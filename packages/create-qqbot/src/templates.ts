@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url'
 
 /**
  * The project templates. A template is a stack of folders under `templates/`, copied in order; a file in a
- * later folder replaces the file with the same path in an earlier one. A new template (e.g. `distributed`)
- * is a folder plus an entry here.
+ * later folder replaces the file with the same path in an earlier one. A new template is a folder plus an
+ * entry here.
  */
 export const TEMPLATES = [
   {
@@ -19,6 +19,13 @@ export const TEMPLATES = [
     hint: 'events as signed HTTP callbacks: needs a public HTTPS URL',
     description: 'A QQ bot on qqbot (webhook delivery)',
     layers: ['shared', 'webhook'],
+  },
+  {
+    name: 'distributed',
+    label: 'distributed',
+    hint: 'ingress + worker processes over Redis: scale out, survive a lost process',
+    description: 'A QQ bot on qqbot (ingress and workers over Redis)',
+    layers: ['shared', 'distributed'],
   },
 ] as const satisfies readonly TemplateDefinition[]
 

@@ -1,0 +1,38 @@
+/**
+ * `{{run}} dev`: without credentials, the whole bot in this one process against the local chat page, so you
+ * can try the commands without QQ or Redis. With credentials the bot runs split: `{{run}} ingress` and
+ * `{{run}} worker` (see README.md).
+ */
+import { createBot } from '@qqbot/framework'
+import { startSandbox } from '@qqbot/sandbox'
+import { controllers, providers } from './bot.js'
+
+if (process.env.QQBOT_APP_ID && process.env.QQBOT_APP_SECRET) {
+  console.error(
+    [
+      'QQBOT_APP_ID and QQBOT_APP_SECRET are set: on QQ this bot runs as separate processes sharing Redis (REDIS_URL).',
+      'Build once ({{run}} build), then start in separate terminals:',
+      '  {{run}} ingress   # holds the gateway shards, queues the events in Redis',
+      '  {{run}} worker    # runs the commands; start as many as you need',
+      'or everything at once with Docker: docker compose up --build',
+      'Unset the two variables to chat with the bot locally instead.',
+    ].join('\n'),
+  )
+  process.exitCode = 1
+} else {
+  // No credentials: a local chat page with a fake QQ platform behind it. Nothing leaves this machine.
+  const sandbox = await startSandbox()
+  const bot = createBot({ ...sandbox.connection, controllers, providers })
+  await bot.start()
+  sandbox.watch(bot.client)
+  console.log(`Chat with your bot at ${sandbox.url}`)
+  console.log('(One process, no Redis. QQBOT_APP_ID and QQBOT_APP_SECRET are not set; see README.md to run on QQ.)')
+  const stop = async (signal: NodeJS.Signals) => {
+    console.log(`${signal}: stopping…`)
+    await bot.stop()
+    await sandbox.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}

@@ -1,0 +1,35 @@
+/**
+ * `{{run}} worker`: reads events from the Redis stream and runs the commands in src/commands/. Start as many
+ * as the load needs; each event is handled by one of them.
+ */
+import { startHealthServer } from '@qqbot/core'
+import { createBot } from '@qqbot/framework'
+import { RedisStreamSource } from '@qqbot/redis'
+import { controllers, providers } from './bot.js'
+import { connectRedis } from './redis.js'
+import { readSettings } from './settings.js'
+import { onShutdown } from './shutdown.js'
+
+const settings = readSettings()
+const redis = connectRedis(settings.redisUrl)
+const bot = createBot({
+  appId: settings.appId,
+  secret: settings.secret,
+  hosts: settings.hosts,
+  controllers,
+  providers,
+  source: new RedisStreamSource({ redis, namespace: settings.appId, consumer: settings.processName }),
+})
+const health = await startHealthServer(bot.client, {
+  port: settings.healthPort,
+  host: settings.healthHost,
+  checks: { redis: async () => (await redis.ping()) === 'PONG' },
+})
+await bot.start()
+console.log(`worker ${settings.processName ?? process.pid}: reading the event stream; health at ${health.url}`)
+onShutdown(async () => {
+  // Stops reading and lets running handlers finish; an entry it could not finish goes to another worker after 30 s.
+  await bot.stop()
+  await health.close()
+  await redis.quit()
+})
