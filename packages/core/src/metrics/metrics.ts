@@ -15,6 +15,7 @@ export type CounterName =
   | 'rest_retries'
   | 'token_refreshes'
   | 'replies_sent'
+  | 'replies_already_sent'
   | 'webhook_requests'
   | 'webhook_rejected'
   | 'broker_published'
@@ -48,6 +49,7 @@ const HELP: Record<CounterName | GaugeName, string> = {
   rest_retries: 'REST requests retried, by route',
   token_refreshes: 'Access tokens fetched',
   replies_sent: 'Replies sent, by scene',
+  replies_already_sent: 'Replies the platform already had (same msg_id and msg_seq: an earlier delivery of the event sent them), by scene',
   webhook_requests: 'Verified webhook callbacks, by opcode',
   webhook_rejected: 'Webhook requests refused, by reason',
   pipeline_queued: 'Events waiting for a handler slot',

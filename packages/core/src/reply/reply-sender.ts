@@ -1,5 +1,6 @@
 import type { Metrics } from '../metrics/metrics.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
+import { ApiError } from '../rest/api-error.js'
 import { MessageType, type MessageBody, type SendResult } from '../rest/api-types.js'
 import type { OpenApi } from '../rest/open-api.js'
 import { MsgSeqAllocator } from './msg-seq-allocator.js'
@@ -12,6 +13,9 @@ import { replyTargetOf, type ReplyTarget } from './reply-target.js'
  * `video` and `voice` (silk) URLs work too.
  */
 export type ReplyContent = string | (MessageBody & { image?: string; video?: string; voice?: string })
+
+/** The platform's answer to a second message with the same `msg_id` and `msg_seq`. */
+const MSG_SEQ_DUPLICATE = 40054005
 
 const UPLOADS = [
   ['image', 1],
@@ -35,7 +39,11 @@ export class ReplySender {
     this.seqs = new MsgSeqAllocator(now)
   }
 
-  /** Replies to `event`. Throws {@link ReplyNotSupportedError}, {@link ReplyWindowClosedError} or {@link ReplyLimitError} before sending when the platform would refuse. */
+  /**
+   * Replies to `event`. Throws {@link ReplyNotSupportedError}, {@link ReplyWindowClosedError} or
+   * {@link ReplyLimitError} before sending when the platform would refuse. A group or C2C reply the platform
+   * already has (an event handled again) resolves with `{ alreadySent: true }` instead of sending it twice.
+   */
   async reply(event: DispatchedEvent, content: ReplyContent): Promise<SendResult> {
     const target = replyTargetOf(event)
     if (!target) throw new ReplyNotSupportedError(event.name)
@@ -50,9 +58,19 @@ export class ReplySender {
     } else {
       for (const kind of ['video', 'voice'] as const) if (body[kind] !== undefined) throw new MediaNotSupportedError(kind)
     }
-    const result = await this.send(target, body)
-    this.metrics?.inc('replies_sent', { scene: target.scene })
-    return result
+    try {
+      const result = await this.send(target, body)
+      this.metrics?.inc('replies_sent', { scene: target.scene })
+      return result
+    } catch (error) {
+      // The seq is the n-th reply to this message, so the platform holding it means this very reply went out
+      // before: the event was delivered again (another worker, a restart) or a lost answer was retried.
+      if (body.msg_seq !== undefined && error instanceof ApiError && error.is(MSG_SEQ_DUPLICATE)) {
+        this.metrics?.inc('replies_already_sent', { scene: target.scene })
+        return { alreadySent: true }
+      }
+      throw error
+    }
   }
 
   private send(target: ReplyTarget, body: MessageBody): Promise<SendResult> {

@@ -260,6 +260,24 @@ describe('ReplySender through the fake platform', () => {
     expect(platform.sent.map((message) => message.body.content)).toEqual(['first', 'second'])
   })
 
+  it('GIVEN the same group message handled again by another process THEN its reply resolves alreadySent and the platform has one message; a guild reply has no msg_seq to tell', async () => {
+    const { platform, client } = await setup()
+    const again = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent' })
+    try {
+      const inbound = fromBuilder(groupAtMessage({ content: '/ping', id: 'in-3', groupOpenid: 'g1' }))
+      expect(await client.reply(inbound, 'pong')).toMatchObject({ id: expect.any(String) })
+      expect(await again.reply(inbound, 'pong')).toEqual({ alreadySent: true })
+      expect(platform.sent.map((message) => message.body.content)).toEqual(['pong'])
+      expect(again.metrics().counters.replies_already_sent).toEqual({ 'scene="group"': 1 })
+      expect(again.metrics().counters.replies_sent).toBeUndefined()
+      // A different refusal is still an error.
+      platform.failNext({ path: '/v2/groups/g1/messages' }, { status: 400, body: { code: 40034102, message: 'no permission' } })
+      await expect(again.reply(fromBuilder(groupAtMessage({ content: 'x', id: 'in-4', groupOpenid: 'g1' })), 'x')).rejects.toMatchObject({ code: 'API_ERROR' })
+    } finally {
+      await again.stop()
+    }
+  })
+
   it('GIVEN an event older than its window THEN reply rejects with REPLY_WINDOW_CLOSED before any call; C2C still answers at 30 min', async () => {
     let now = 1_000_000
     const { platform, sender } = await senderWithClock(() => now)

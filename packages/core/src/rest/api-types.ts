@@ -91,6 +91,11 @@ export interface SendResult {
   id?: string
   timestamp?: string | number
   audit_id?: string
+  /**
+   * Set by replies (never by the platform): the platform already had this reply, because an earlier delivery
+   * of the same event sent it (a redelivered event, a retry whose answer was lost). Nothing new was sent.
+   */
+  alreadySent?: true
   [key: string]: unknown
 }
 
