@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { GatewayFatalError } from '@qqbot/core'
+import { GatewayFatalError, TokenError } from '@qqbot/core'
 import { startGatewayHarness, type GatewayHarness } from './support/gateway-harness.js'
 
 const BURST = 1_500
@@ -174,15 +174,19 @@ describe('gateway protocol details', () => {
     expect((error as Error).message).toMatch(/not been granted/)
   })
 
-  it('GIVEN a wrong AppSecret THEN start() rejects with a fatal error that says to check the credentials, without retrying forever', async () => {
-    const h = (harness = await startGatewayHarness({ client: { secret: 'definitely-not-the-secret' }, start: false }))
-    const error = await h.client.start().catch((e: unknown) => e)
-    expect((error as Error).message).toMatch(/AppID\/AppSecret/)
-    expect(h.platform.gatewayStats.identifies).toBe(0)
-    const requests = h.platform.tokenRequests
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    expect(h.platform.tokenRequests).toBe(requests)
-  })
+  for (const shards of [1, 3, 'auto'] as const) {
+    it(`GIVEN a wrong AppSecret and shards: ${shards} THEN start() rejects with the TokenError (platform code 100016) that says to check the credentials, without retrying forever`, async () => {
+      const h = (harness = await startGatewayHarness({ client: { secret: 'definitely-not-the-secret', shards }, start: false }))
+      const error = await h.client.start().catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(TokenError)
+      expect(error).toMatchObject({ code: 'TOKEN_REQUEST_FAILED', platformCode: 100016, transient: false })
+      expect((error as Error).message).toMatch(/AppID\/AppSecret/)
+      expect(h.platform.gatewayStats.connections).toBe(0)
+      const requests = h.platform.tokenRequests
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(h.platform.tokenRequests).toBe(requests)
+    })
+  }
 
   it('GIVEN stop() THEN the connection closes cleanly and no reconnect follows', async () => {
     const h = (harness = await startGatewayHarness())

@@ -7,6 +7,7 @@ import type { OpenApi } from '../rest/open-api.js'
 import type { SessionStore, ShardSession } from '../session/session-store.js'
 import type { BackoffOptions } from '../util/backoff.js'
 import { ConfigError } from '../errors/qqbot-error.js'
+import { TokenError } from '../auth/token-errors.js'
 import { SessionLimitError } from './gateway-errors.js'
 import { LocalIdentifyLimiter, type IdentifyLimiter } from './identify-limiter.js'
 import { ShardConnection, type ShardInfo } from './shard-connection.js'
@@ -136,7 +137,21 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
     if (!Number.isInteger(count) || count < 1) throw new ConfigError(`shards must be 'auto', a positive integer or { ids, count }; got count ${count}.`)
     const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= count)
     if (bad !== undefined) throw new ConfigError(`Shard id ${bad} is outside 0..${count - 1}.`)
+    await this.checkCredentials()
     return { shardIds: ids, shardCount: count, limiter: this.options.limiter ?? new LocalIdentifyLimiter(1, interval) }
+  }
+
+  /**
+   * With a fixed shard count nothing else asks the API before the shards connect: fetch the token now, so
+   * rejected credentials fail start() with the TokenError itself, as with `shards: 'auto'`. A transient
+   * failure is left to the shards, which retry.
+   */
+  private async checkCredentials(): Promise<void> {
+    try {
+      await this.options.tokens.getToken()
+    } catch (error) {
+      if (error instanceof TokenError && !error.transient) throw error
+    }
   }
 
   private createShard(shardId: number, shardCount: number, limiter: IdentifyLimiter, sink: EventSink, guard?: ShardGuard): ShardConnection {
