@@ -111,11 +111,19 @@ for (const mode of ['gateway', 'webhook'] as const) {
         expect(await say(groupAtMessage({ content: '/roll' }))).toEqual(['🎲 4'])
       })
 
-      it('GIVEN a guild message that does not mention the bot and has no prefix THEN it is ignored; scene filters apply', async () => {
+      it('GIVEN a guild message that does not mention the bot and has no prefix THEN it is ignored; a command of another scene says where it works', async () => {
         const { say } = await start()
         expect(await say({ t: 'AT_MESSAGE_CREATE', d: { ...guildAtMessage({ content: 'x' }).d as object, content: 'roll 3' } }, 0)).toEqual([])
-        expect(await say(c2cMessage({ content: '/where' }), 0)).toEqual([])
+        expect(await say(c2cMessage({ content: '/where' }))).toEqual(['/where 只能在群聊中使用。'])
         expect(await say(groupAtMessage({ content: '/where' }))).toEqual(['group only'])
+      })
+
+      it('GIVEN English, or a WRONG_SCENE override that returns nothing THEN the scene refusal is in English, or silent', async () => {
+        const english = await start({ locale: 'en' })
+        expect(await english.say(c2cMessage({ content: '/where' }))).toEqual(['/where works only in group chats.'])
+        const silent = await start({ messages: { WRONG_SCENE: () => '' } })
+        expect(await silent.say(c2cMessage({ content: '/where' }), 0)).toEqual([])
+        expect(await silent.say(groupAtMessage({ content: '/where' }))).toEqual(['group only'])
       })
     })
 

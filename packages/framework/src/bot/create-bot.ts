@@ -6,7 +6,7 @@ import { parseArguments, type ArgumentFailure } from '../commands/argument-parse
 import { mentionPattern, splitCommandWord, stripPrefix } from '../commands/prefix-matcher.js'
 import { COMMAND_EVENTS, CommandContext, EventContext, sceneOf } from '../context/contexts.js'
 import type { Scene } from '../metadata/controller-metadata.js'
-import { MESSAGES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
+import { MESSAGES, SCENE_NAMES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
 import { definitionOf, type Guard } from '../metadata/controller-metadata.js'
 import { renderCommandHelp, renderHelpList } from '../help/help-renderer.js'
 import { compose } from '../util/compose.js'
@@ -270,14 +270,21 @@ export class Bot {
       if (word && this.isHelpWord(word)) await this.help(event, scene, word, rest)
       return
     }
-    if (command.scenes && !command.scenes.includes(scene)) return
     const context = this.contextFor(event, scene, command.definition.name, rest)
+    if (command.scenes && !command.scenes.includes(scene)) return this.refuseScene(context, command.scenes)
     // Guards first (permissions, cooldowns), then arguments: as in NestJS, a refused user gets no usage hints.
     await this.guarded(command.guards, context, async () => {
       const parsed = parseArguments(rest, command.definition.params, command.syntax, this.zodLocale)
       if (!parsed.ok) return void (await context.reply(this.describeFailure(parsed.failure, command)))
       await this.run(command, context, parsed.values)
     })
+  }
+
+  /** The command exists, but not here: say where it works (an override returning '' keeps the bot silent). */
+  private async refuseScene(context: CommandContext, scenes: readonly Scene[]): Promise<void> {
+    const { names, join } = SCENE_NAMES[this.options.locale ?? 'zh-CN']
+    const text = this.messages.WRONG_SCENE({ name: `${this.displayPrefix}${context.command}`, where: join(scenes.map((scene) => names[scene])) })
+    if (text) await context.reply(text)
   }
 
   private contextFor(event: DispatchedEvent, scene: Scene, command: string, argsText: string): CommandContext {
@@ -311,7 +318,8 @@ export class Bot {
 
   private async help(event: DispatchedEvent, scene: Scene, word: string, rest: string): Promise<void> {
     const prefix = this.displayPrefix
-    const name = rest.trim().replace(new RegExp(`^${escapeRegExp(prefix)}`), '').replace(/\s+/g, ' ')
+    const asked = rest.trim()
+    const name = (asked.startsWith(prefix) ? asked.slice(prefix.length) : asked).replace(/\s+/g, ' ')
     const context = this.contextFor(event, scene, word, rest)
     if (!name) return void (await context.reply(renderHelpList(this.registry.all(), scene, prefix, this.messages)))
     const command = this.registry.find(name)
@@ -347,10 +355,6 @@ export class Bot {
   private describeFailure(failure: ArgumentFailure, command: RegisteredCommand): string {
     return this.messages[failure.id]({ name: failure.name, reason: failure.reason, usage: command.usage })
   }
-}
-
-function escapeRegExp(value: string): string {
-  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 function isMessageBody(value: unknown): value is MessageBody {

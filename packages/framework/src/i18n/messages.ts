@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Scene } from '../metadata/controller-metadata.js'
 
 /** Stable identifiers of what the command layer tells users; each doubles as the key of its text. */
 export type MessageId =
@@ -11,6 +12,7 @@ export type MessageId =
   | 'HANDLER_FAILED'
   | 'COOLDOWN'
   | 'NOT_ALLOWED'
+  | 'WRONG_SCENE'
   | 'HELP_LIST'
   | 'HELP_UNKNOWN'
   | 'HELP_ALIASES'
@@ -44,6 +46,7 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     HANDLER_FAILED: () => '处理命令时出错了，请稍后再试。',
     COOLDOWN: (p) => `操作太频繁了，请 ${p.seconds} 秒后再试。`,
     NOT_ALLOWED: () => '只有频道主或管理员可以使用这个命令。',
+    WRONG_SCENE: (p) => `${p.name} 只能在${p.where}中使用。`,
     HELP_LIST: () => '可用命令：',
     HELP_UNKNOWN: (p) => `没有名为 ${p.name} 的命令。发送 ${p.usage} 查看全部命令。`,
     HELP_ALIASES: () => '别名：',
@@ -63,6 +66,7 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     HANDLER_FAILED: () => 'Something went wrong while handling that command. Please try again later.',
     COOLDOWN: (p) => `Slow down: try again in ${p.seconds} s.`,
     NOT_ALLOWED: () => 'Only the guild owner or an administrator can use this command.',
+    WRONG_SCENE: (p) => `${p.name} works only in ${p.where}.`,
     HELP_LIST: () => 'Commands:',
     HELP_UNKNOWN: (p) => `There is no command called ${p.name}. Send ${p.usage} to see them all.`,
     HELP_ALIASES: () => 'Aliases: ',
@@ -71,6 +75,15 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     HELP_DEFAULT: (p) => `default ${p.name}`,
     PROMPT_TIMEOUT: () => 'No answer in time; cancelled.',
     PROMPT_CANCELLED: () => 'Cancelled.',
+  },
+}
+
+/** How `where` of WRONG_SCENE names the scenes a command works in. */
+export const SCENE_NAMES: Record<Locale, { names: Record<Scene, string>; join: (names: string[]) => string }> = {
+  'zh-CN': { names: { guild: '频道', dm: '私信', group: '群聊', c2c: '单聊' }, join: (names) => names.join('、') },
+  en: {
+    names: { guild: 'guild channels', dm: 'direct messages', group: 'group chats', c2c: 'one-to-one chats' },
+    join: (names) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`),
   },
 }
 
