@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import { RedisUnavailableError } from '../errors.js'
 
 /** Where events travel between ingress and workers. */
 export interface StreamOptions {
@@ -14,11 +15,19 @@ export function streamKey(namespace: string, options: StreamOptions, prefix = 'q
   return options.stream ?? `${prefix}:${namespace}:events`
 }
 
-/** Creates the group at the stream's end (and the stream) unless it exists; `BUSYGROUP` means it does. */
+/**
+ * Creates the group at the stream's end (and the stream) unless it exists; `BUSYGROUP` means it does. The
+ * first Redis command of an ingress or worker: a Redis it cannot reach fails here with a
+ * {@link RedisUnavailableError} that names the cause.
+ */
 export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<void> {
   try {
     await redis.xgroup('CREATE', stream, group, '$', 'MKSTREAM')
   } catch (error) {
-    if (!String((error as Error).message).includes('BUSYGROUP')) throw error
+    if (String((error as Error).message).includes('BUSYGROUP')) return
+    if (redis.status !== 'ready' || (error as Error).name === 'MaxRetriesPerRequestError') {
+      throw new RedisUnavailableError(`creating the consumer group "${group}" of ${stream} failed (${(error as Error).message}; connection ${redis.status})`, { cause: error })
+    }
+    throw error
   }
 }

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createClient, type QQBotClient } from '@qqbot/core'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import { RedisUnavailableError } from '../errors.js'
 import { RedisKeys } from '../keys.js'
 import { connectRedis, freshNamespace, startCuttableProxy } from '../test-redis.js'
 import { createIngress, type Ingress } from './ingress.js'
@@ -180,6 +181,24 @@ describe('ingress and workers over a Redis stream', () => {
     await until(() => replyCounts(p).size === ids.length, 15_000, 'every event to arrive after the outage')
     expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
     running.push({ stop: async () => { viaProxy.disconnect(); await proxy.close() } })
+  })
+
+  it('GIVEN no Redis at the URL THEN the ingress and the worker fail to start with REDIS_UNAVAILABLE naming the stream and what to check', async () => {
+    const p = (platform = await startFakePlatform())
+    const nowhere = connectRedis('redis://127.0.0.1:1')
+    try {
+      const source = new RedisStreamSource({ redis: nowhere, namespace: 'unreachable' })
+      const worker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })
+      const workerError = await worker.start().catch((error: unknown) => error)
+      expect(workerError).toBeInstanceOf(RedisUnavailableError)
+      expect((workerError as Error).message).toMatch(/Cannot reach Redis: creating the consumer group "workers" of qqbot:unreachable:events failed .*Check the URL/)
+      await worker.stop()
+      const ingressError = await startIngress(p, 'unreachable', undefined, nowhere).catch((error: unknown) => error)
+      expect(ingressError).toMatchObject({ code: 'REDIS_UNAVAILABLE' })
+      expect(p.gatewayStats.connections).toBe(0)
+    } finally {
+      nowhere.disconnect()
+    }
   })
 
   it('GIVEN workers behind THEN broker_lag and broker_group_pending show it, and fall to 0 once they caught up', async () => {
