@@ -39,6 +39,10 @@ describe('FencedSessionStore', () => {
     const store = new FencedSessionStore(redis, namespace, undefined, 0, () => value, () => refused++)
     await store.save('k', { sessionId: 'mine', seq: 5, shard: [0, 1] })
     expect(await store.load('k')).toMatchObject({ sessionId: 'mine', seq: 5 })
+    // Expires like an unfenced stored session (24 h by default).
+    const ttl = await redis.pttl(keys.session('k'))
+    expect(ttl).toBeGreaterThan(23 * 60 * 60 * 1000)
+    expect(ttl).toBeLessThanOrEqual(24 * 60 * 60 * 1000)
 
     await redis.set(keys.lease(0), 'other:2', 'PX', 10_000)
     await store.save('k', { sessionId: 'mine', seq: 9, shard: [0, 1] })

@@ -56,6 +56,8 @@ export class FencedSessionStore implements SessionStore {
     private readonly shardId: number,
     private readonly leaseValue: () => string,
     private readonly onRefused: () => void,
+    /** Stored sessions expire after this long without a write (as in {@link RedisSessionStore}). */
+    private readonly ttlMs = 24 * 60 * 60 * 1000,
   ) {
     this.keys = new RedisKeys(namespace, prefix)
   }
@@ -66,13 +68,13 @@ export class FencedSessionStore implements SessionStore {
   }
 
   async save(key: string, session: ShardSession): Promise<void> {
-    const written = await withScripts(this.redis).qqbotFencedSet(this.keys.lease(this.shardId), this.keys.session(key), this.leaseValue(), JSON.stringify(session))
+    const written = await withScripts(this.redis).qqbotFencedSet(this.keys.lease(this.shardId), this.keys.session(key), this.leaseValue(), JSON.stringify(session), this.ttlMs)
     if (written !== 1) this.onRefused()
   }
 
   async clear(key: string): Promise<void> {
     // Clearing is a write too: an empty session makes the next owner identify.
-    const written = await withScripts(this.redis).qqbotFencedSet(this.keys.lease(this.shardId), this.keys.session(key), this.leaseValue(), '')
+    const written = await withScripts(this.redis).qqbotFencedSet(this.keys.lease(this.shardId), this.keys.session(key), this.leaseValue(), '', this.ttlMs)
     if (written !== 1) this.onRefused()
   }
 }

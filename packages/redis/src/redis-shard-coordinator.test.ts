@@ -145,6 +145,35 @@ describe('RedisShardCoordinator', () => {
     await until(() => owner.handled.includes((after.d as { id: string }).id), 5_000, 'an event handled after the outage')
   })
 
+  it('GIVEN a lapsed lease THEN the owner takes it back only when nobody held the shard in between (the fence is the next number); otherwise it restarts the shard from the stored session', async () => {
+    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
+    const namespace = freshNamespace()
+    const owner = member(p, namespace, 1)
+    await owner.client.start()
+    await p.waitForReady(1, 5_000)
+    const watcher = connectRedis()
+    cleanups.push(() => watcher.quit())
+    const lease = `qqbot:${namespace}:lease:0`
+    const fence = `qqbot:${namespace}:fence:0`
+
+    // Lapsed, nobody else: taken again in place, the connection stays.
+    await watcher.del(lease)
+    await until(() => owner.logs.join('').includes('took it again'), 5_000, 'the lease to be taken again')
+    expect(p.gatewayStats.connections).toBe(1)
+    expect(await watcher.get(lease)).toMatch(/:2$/)
+
+    // Lapsed, and another process held it meanwhile (fence 3) and let it go: this run is stale.
+    await watcher.del(lease)
+    await watcher.incr(fence)
+    await until(() => owner.logs.join('').includes('another process ran the shard meanwhile'), 5_000, 'the stale run to be noticed')
+    await until(() => p.gatewayStats.connections === 2 && owner.scaleOut.shardCoordinator.shards.length === 1, 10_000, 'the shard to start again here')
+    await p.waitForReady(1, 5_000)
+    expect(p.gatewayStats.resumes).toBe(1)
+    expect(p.gatewayStats.identifies).toBe(1)
+    // Fence 4 was the stale re-take, given back at once; 5 is the fresh start.
+    expect(await watcher.get(lease)).toMatch(/:5$/)
+  })
+
   it('GIVEN a shard handed back while its handlers still run THEN the other leases keep being renewed meanwhile (no shard changes owner but the one handed back)', async () => {
     const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
     const namespace = freshNamespace()

@@ -229,7 +229,16 @@ export class RedisShardCoordinator implements ShardCoordinator {
       const holder = await this.redis!.get(this.keys.lease(shard.shardId)).catch(() => null)
       return holder === shard.value ? 'held' : 'lost'
     }
-    shard.value = `${this.memberId}:${fence}`
+    const previous = Number(shard.value.slice(shard.value.lastIndexOf(':') + 1))
+    const value = `${this.memberId}:${fence}`
+    if (fence !== previous + 1) {
+      // Another process held the shard in between (and let it go): its session and seq are newer than ours.
+      // This run of the shard is stale; give the fresh lease back so the shard starts anew from Redis.
+      this.logger.warn({ shard: shard.shardId, fence, previous }, 'the lease lapsed and another process ran the shard meanwhile; stopping it here')
+      await this.redis!.qqbotRelease(this.keys.lease(shard.shardId), value).catch((error: unknown) => this.onRedisError(error))
+      return 'lost'
+    }
+    shard.value = value
     this.extend(shard, startedAt)
     this.logger.warn({ shard: shard.shardId, fence }, 'the lease had lapsed but nobody took the shard; took it again')
     return 'held'
@@ -311,7 +320,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
 
   private async start(shard: OwnedShard): Promise<void> {
     try {
-      await this.control!.start(shard.shardId, this.guard(shard.shardId))
+      await this.control!.start(shard.shardId, this.guard(shard))
     } catch (error) {
       if (error instanceof ShardRevokedError || this.owned.get(shard.shardId) !== shard) return
       // It cannot run (fatal close, bad credentials): the gateway reported it; let the lease go.
@@ -323,10 +332,15 @@ export class RedisShardCoordinator implements ShardCoordinator {
     }
   }
 
-  private guard(shardId: number): ShardGuard {
-    const current = () => this.owned.get(shardId)
+  /**
+   * Fences one run of a shard: its lease as taken for this run. If the shard is later lost and taken again,
+   * late writes and events of this run are refused even though the shard number is ours again.
+   */
+  private guard(run: OwnedShard): ShardGuard {
+    const { shardId } = run
+    const current = () => (this.owned.get(shardId) === run ? run : undefined)
     return {
-      admit: async () => (await this.confirm(shardId)) !== 'lost',
+      admit: async () => current() !== undefined && (await this.confirm(shardId)) !== 'lost',
       sessions: new FencedSessionStore(
         this.redis!,
         this.options.namespace,
@@ -343,9 +357,11 @@ export class RedisShardCoordinator implements ShardCoordinator {
               const shard = current()
               return shard !== undefined && (shard.unfenced || Date.now() < shard.validUntil)
             },
-            confirm: () => this.confirm(shardId),
+            confirm: async () => (current() === undefined ? 'lost' : this.confirm(shardId)),
           },
-          () => void this.lose(shardId),
+          () => {
+            if (current() !== undefined) void this.lose(shardId)
+          },
         ),
     }
   }

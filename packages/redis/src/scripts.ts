@@ -34,12 +34,12 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`,
   },
-  /** KEYS: lease, target. ARGV: value, payload. Writes only while the lease is ours: 1 written, 0 refused. */
+  /** KEYS: lease, target. ARGV: value, payload, ttlMs. Writes only while the lease is ours: 1 written, 0 refused. */
   qqbotFencedSet: {
     numberOfKeys: 2,
     lua: `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('SET', KEYS[2], ARGV[2])
+  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
   return 1
 end
 return 0`,
@@ -78,7 +78,7 @@ export interface ScriptedRedis {
   qqbotAcquire(lease: string, fence: string, member: string, ttlMs: number): Promise<number | null>
   qqbotRenew(lease: string, value: string, ttlMs: number): Promise<number>
   qqbotRelease(lease: string, value: string): Promise<number>
-  qqbotFencedSet(lease: string, target: string, value: string, payload: string): Promise<number>
+  qqbotFencedSet(lease: string, target: string, value: string, payload: string, ttlMs: number): Promise<number>
   qqbotHeartbeat(members: string, member: string, ttlMs: number): Promise<string[]>
   qqbotIdentifySlot(bucket: string, intervalMs: number): Promise<number>
 }
