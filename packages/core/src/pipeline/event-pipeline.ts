@@ -53,6 +53,8 @@ export class EventPipeline implements EventSink {
   private running = 0
   private saturated = false
   private readonly interceptors: EventInterceptor[] = []
+  /** Dedupe key of each queued or running event → `done` callbacks of copies that arrived meanwhile. */
+  private readonly unfinished = new Map<string, (() => void)[]>()
 
   constructor(private readonly options: EventPipelineOptions) {
     this.concurrency = options.concurrency ?? 64
@@ -81,7 +83,10 @@ export class EventPipeline implements EventSink {
     if (key !== undefined && !this.dedupe.add(key)) {
       metrics.inc('events_duplicate', { event: envelope.name })
       logger.debug({ event: envelope.name, eventId: envelope.id }, 'dropped a repeated delivery')
-      envelope.done?.()
+      // A copy is finished only when the original is: a broker must not acknowledge it while the original runs.
+      const pending = this.unfinished.get(key)
+      if (pending && envelope.done) pending.push(envelope.done)
+      else envelope.done?.()
       return !this.saturated
     }
     const event = {
@@ -97,7 +102,8 @@ export class EventPipeline implements EventSink {
       envelope.done?.()
       return !this.saturated
     }
-    this.queue.push({ event, done: envelope.done })
+    if (key !== undefined) this.unfinished.set(key, [])
+    this.queue.push({ event, done: envelope.done, key })
     this.pump()
     if (this.queue.length >= this.highWaterMark) this.saturated = true
     return !this.saturated
@@ -169,7 +175,7 @@ export class EventPipeline implements EventSink {
     }
   }
 
-  private async run({ event, done }: QueuedEvent): Promise<void> {
+  private async run({ event, done, key }: QueuedEvent): Promise<void> {
     try {
       this.options.metrics.inc('events_dispatched')
       await this.options.handler(event)
@@ -184,6 +190,10 @@ export class EventPipeline implements EventSink {
     } finally {
       this.running--
       this.finish(done)
+      if (key !== undefined) {
+        for (const copy of this.unfinished.get(key) ?? []) this.finish(copy)
+        this.unfinished.delete(key)
+      }
       this.pump()
     }
   }
@@ -192,6 +202,7 @@ export class EventPipeline implements EventSink {
 interface QueuedEvent {
   event: DispatchedEvent
   done: (() => void) | undefined
+  key: string | undefined
 }
 
 /**

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { eventDedupeKey, sleep, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
 import { RedisKeys } from '../keys.js'
+import { withScripts } from '../scripts.js'
 import { decodeEvent, type StreamFields } from './stream-codec.js'
 import { DEFAULT_GROUP, ensureGroup, streamKey, type StreamOptions } from './stream-options.js'
 
@@ -18,8 +19,9 @@ export interface RedisStreamSourceOptions extends StreamOptions {
   /** How long one read waits for new entries. Default 1 s (also how long stop() may wait for it). */
   blockMs?: number
   /**
-   * An entry a worker took but did not acknowledge for this long is taken over by another worker (its
-   * worker is presumed dead). Longer than your slowest handler. Default 30 s.
+   * An entry whose worker stopped answering for this long is taken over by another worker. A live worker
+   * renews what it holds (queued or being handled) every third of this, however long its handlers take, so
+   * only a dead, paused or cut-off worker loses its entries. Default 30 s.
    */
   claimIdleMs?: number
   /** How long a handled event's key is remembered, so a second copy is skipped. Default 24 h. */
@@ -51,7 +53,8 @@ export class RedisStreamSource implements EventSource {
   private paused = false
   private resume: (() => void) | undefined
   private loops: Promise<void>[] = []
-  private inFlight = 0
+  /** Entries handed to the pipeline and not acknowledged yet → their claim key. */
+  private readonly holding = new Map<string, string | undefined>()
   private lag = 0
   private groupPending = 0
   private readonly stopped = new AbortController()
@@ -68,7 +71,7 @@ export class RedisStreamSource implements EventSource {
   bind(runtime: SourceRuntime): void {
     this.logger = runtime.logger.child({ component: 'redis-stream', consumer: this.consumer })
     this.metrics = runtime.metrics
-    runtime.metrics.gauge('broker_pending', () => this.inFlight)
+    runtime.metrics.gauge('broker_pending', () => this.holding.size)
     runtime.metrics.gauge('broker_lag', () => this.lag)
     runtime.metrics.gauge('broker_group_pending', () => this.groupPending)
   }
@@ -127,6 +130,7 @@ export class RedisStreamSource implements EventSource {
       await this.pauseFor(every)
       if (!this.running) break
       try {
+        await this.renewHeld(idle)
         // While the pipeline is full, take nothing more on; the gauges still tell how far behind we are.
         if (!this.paused) await this.reclaim(idle)
         await this.readGroupState()
@@ -151,6 +155,19 @@ export class RedisStreamSource implements EventSource {
   }
 
 
+  /**
+   * Tells the group this worker is alive and still on its entries: resets their idle time (XCLAIM to itself,
+   * JUSTID, which does not count as a delivery) and extends their claim keys, so no other worker takes over
+   * an event that is only queued here or slow to handle.
+   */
+  private async renewHeld(idleMs: number): Promise<void> {
+    if (this.holding.size === 0) return
+    const redis = withScripts(this.options.redis)
+    const entries = [...this.holding]
+    await redis.xclaim(this.stream, this.group, this.consumer, 0, ...entries.map(([entryId]) => entryId), 'JUSTID')
+    await Promise.all(entries.flatMap(([, claimKey]) => (claimKey === undefined ? [] : [redis.qqbotRenew(claimKey, this.consumer, idleMs)])))
+  }
+
   /** The group's lag and pending count, for the gauges (XINFO GROUPS; `lag` needs Redis 7). */
   private async readGroupState(): Promise<void> {
     const groups = (await this.options.redis.xinfo('GROUPS', this.stream)) as unknown[][]
@@ -170,6 +187,8 @@ export class RedisStreamSource implements EventSource {
   }
 
   private async deliver(entryId: string, fields: StreamFields): Promise<void> {
+    // Already ours and not finished (our own reclaim saw it idle): handing it over twice would acknowledge it early.
+    if (this.holding.has(entryId)) return
     const decoded = decodeEvent(fields)
     if ('error' in decoded) {
       this.logger?.warn({ entryId, reason: decoded.error }, 'acknowledged and skipped a stream entry that is not an event')
@@ -180,7 +199,8 @@ export class RedisStreamSource implements EventSource {
     const key = eventDedupeKey(envelope.name, envelope.id, envelope.data)
     const claimKey = key === undefined ? undefined : this.keys.event(key)
     if (claimKey !== undefined && !(await this.claim(entryId, claimKey))) return
-    this.inFlight++
+    if (this.holding.has(entryId)) return
+    this.holding.set(entryId, claimKey)
     const accepted = this.sink!.push({ ...envelope, done: () => void this.finish(entryId, claimKey) })
     if (!accepted) this.pause()
   }
@@ -200,7 +220,7 @@ export class RedisStreamSource implements EventSource {
   }
 
   private async finish(entryId: string, claimKey: string | undefined): Promise<void> {
-    this.inFlight--
+    this.holding.delete(entryId)
     const multi = this.options.redis.multi()
     if (claimKey !== undefined) multi.set(claimKey, DONE, 'PX', this.options.dedupeTtlMs ?? 24 * 60 * 60 * 1000)
     multi.xack(this.stream, this.group, entryId)

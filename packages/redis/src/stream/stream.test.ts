@@ -153,6 +153,50 @@ describe('ingress and workers over a Redis stream', () => {
     expect(worker.metrics().counters.broker_reclaimed?.['']).toBeGreaterThanOrEqual(ids.length)
   })
 
+  it('GIVEN a handler slower than claimIdleMs, and a copy of its event arriving meanwhile THEN nothing is acknowledged before it finishes and no other worker runs it', async () => {
+    const p = (platform = await startFakePlatform())
+    const namespace = freshNamespace()
+    const ingress = await startIngress(p, namespace)
+    let release!: () => void
+    const slow = new Promise<void>((resolve) => (release = resolve))
+    const handledBySlow: string[] = []
+    const source = new RedisStreamSource({ redis, namespace, claimIdleMs: 300, blockMs: 100 })
+    const slowWorker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })
+    slowWorker.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
+      handledBySlow.push(event.data.id)
+      await slow
+      await slowWorker.reply(event, 'slow pong')
+    })
+    await slowWorker.start()
+    running.push(slowWorker)
+    const event = groupAtMessage({ content: '/ping slow' })
+    const id = (event.d as { id: string }).id
+    p.dispatch(event.t, event.d)
+    await until(() => handledBySlow.length === 1, 5_000, 'the slow handler to start')
+    const handledByOther: string[] = []
+    await startWorker(p, namespace, handledByOther, 300)
+    // The same event appended again (an ingress replaying it): this worker or the other may read the copy.
+    await redis.xadd(ingress.stream, '*', ...encodeEvent({ name: event.t, id: undefined, data: event.d, seq: undefined, source: 'test', shard: undefined, receivedAt: Date.now() } as never))
+
+    const doneKey = new RedisKeys(namespace).event(`m:${id}`)
+    const pendingNow = async () => ((await redis.xpending(ingress.stream, 'workers')) as [number])[0]
+    for (let i = 0; i < 5; i++) {
+      // Well past claimIdleMs while the handler still runs: not done, not acknowledged, nobody else on it.
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(await redis.get(doneKey)).not.toBe('done')
+      expect(await pendingNow()).toBe(2)
+      expect(handledByOther).toEqual([])
+      expect(handledBySlow).toEqual([id])
+    }
+    release()
+    await until(() => p.sent.length === 1, 5_000, 'the one reply')
+    await expect.poll(pendingNow, { timeout: 5_000 }).toBe(0)
+    expect(await redis.get(doneKey)).toBe('done')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(p.sent.map((message) => message.body.content)).toEqual(['slow pong'])
+    expect(handledByOther).toEqual([])
+  })
+
   it('GIVEN a bounded stream THEN it is trimmed to about maxLength entries', async () => {
     const p = (platform = await startFakePlatform())
     const namespace = freshNamespace()
