@@ -20,9 +20,9 @@ export function streamKey(namespace: string, options: StreamOptions, prefix = 'q
  * first Redis command of an ingress or worker: a Redis it cannot reach fails here with a
  * {@link RedisUnavailableError} that names the cause.
  */
-export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<void> {
+export async function ensureGroup(redis: Redis, stream: string, group: string, from: '$' | '0' = '$'): Promise<void> {
   try {
-    await redis.xgroup('CREATE', stream, group, '$', 'MKSTREAM')
+    await redis.xgroup('CREATE', stream, group, from, 'MKSTREAM')
   } catch (error) {
     if (String((error as Error).message).includes('BUSYGROUP')) return
     if (redis.status !== 'ready' || (error as Error).name === 'MaxRetriesPerRequestError') {

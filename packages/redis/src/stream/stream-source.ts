@@ -116,9 +116,28 @@ export class RedisStreamSource implements EventSource {
         await Promise.all((reply?.[0]?.[1] ?? []).map(([id, fields]) => this.deliver(id, fields)))
       } catch (error) {
         if (!this.running) break
+        if (String((error as Error).message).includes('NOGROUP')) {
+          await this.recreateGroup()
+          continue
+        }
         this.logger?.error({ err: error }, 'reading the stream failed; retrying in 1 s')
         await this.pauseFor(1_000)
       }
+    }
+  }
+
+  /**
+   * The stream or its group vanished (Redis restarted without persistence, a FLUSH, a deleted key): create
+   * the group again from the stream's first entry, so what the ingress appended since is read, not skipped.
+   * Entries handled before are recognised by their done keys, if Redis still has them.
+   */
+  private async recreateGroup(): Promise<void> {
+    this.logger?.warn({ stream: this.stream, group: this.group }, 'the stream or its consumer group is gone from Redis; creating the group again from the first entry')
+    try {
+      await ensureGroup(this.options.redis, this.stream, this.group, '0')
+    } catch (error) {
+      this.logger?.error({ err: error }, 'could not create the consumer group again; retrying in 1 s')
+      await this.pauseFor(1_000)
     }
   }
 

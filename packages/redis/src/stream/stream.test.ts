@@ -197,6 +197,22 @@ describe('ingress and workers over a Redis stream', () => {
     expect(handledByOther).toEqual([])
   })
 
+  it('GIVEN the stream and its group vanish from Redis (a restart without persistence) THEN the workers create the group again and answer what the ingress appended since', async () => {
+    const p = (platform = await startFakePlatform())
+    const namespace = freshNamespace()
+    const ingress = await startIngress(p, namespace)
+    const handled: string[] = []
+    const worker = await startWorker(p, namespace, handled)
+    const before = dispatch(p, 5)
+    await until(() => replyCounts(p).size === 5, 5_000, 'the first events to be answered')
+    await redis.del(ingress.stream)
+    const after = dispatch(p, 10)
+    await until(() => replyCounts(p).size === 15, 10_000, 'the events appended after the loss to be answered')
+    expect([...replyCounts(p).keys()].sort()).toEqual([...before, ...after].sort())
+    expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
+    expect(worker.running).toBe(true)
+  })
+
   it('GIVEN a bounded stream THEN it is trimmed to about maxLength entries', async () => {
     const p = (platform = await startFakePlatform())
     const namespace = freshNamespace()
