@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { GatewayFatalError, TokenError } from '@qqbot/core'
+import { GatewayFatalError, TokenError, type ShardCoordinator } from '@qqbot/core'
 import { startGatewayHarness, type GatewayHarness } from './support/gateway-harness.js'
 
 const BURST = 1_500
@@ -297,6 +297,79 @@ describe('stored session position', () => {
     expect(platform.gatewayStats.identifies).toBe(1)
     release()
     await stopping
+    await second.stop()
+    await platform.close()
+  })
+
+  it('GIVEN a coordinator stops a shard while the gateway is already stopping it THEN its stop waits for the same drain (the lease is not released before the session is saved)', async () => {
+    const { createClient } = await import('@qqbot/core')
+    const { startFakePlatform, groupAtMessage } = await import('@qqbot/fake-platform')
+    type Control = Parameters<ShardCoordinator['join']>[1]
+    const platform = await startFakePlatform({ heartbeatIntervalMs: 100 })
+    let control!: Control
+    const coordinator: ShardCoordinator = {
+      join: async (_count, granted) => {
+        control = granted
+        await granted.start(0, { admit: async () => true })
+      },
+      leave: async () => undefined,
+    }
+    const client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', shardCoordinator: coordinator, gateway: { identifyIntervalMs: 0 } })
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let started = false
+    client.on('GROUP_AT_MESSAGE_CREATE', () => {
+      started = true
+      return held
+    })
+    await client.start()
+    const event = groupAtMessage({ content: '/ping slow' })
+    platform.dispatch(event.t, event.d)
+    await expect.poll(() => started).toBe(true)
+    const stopping = client.stop()
+    let handedBack = false
+    const handBack = control.stop(0, { handoff: true }).then(() => (handedBack = true))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(handedBack).toBe(false)
+    release()
+    await handBack
+    await stopping
+    await platform.close()
+  })
+
+  it('GIVEN the session store fails to load twice (a Redis blip during a takeover) THEN the next process retries and RESUMEs instead of identifying past the stored seq', async () => {
+    const { MemorySessionStore, createClient } = await import('@qqbot/core')
+    const { startFakePlatform, groupAtMessage } = await import('@qqbot/fake-platform')
+    const platform = await startFakePlatform({ heartbeatIntervalMs: 100 })
+    const stored = new MemorySessionStore()
+    let failuresLeft = 0
+    const sessionStore = {
+      load: async (key: string) => {
+        if (failuresLeft-- > 0) throw new Error('ECONNRESET (store unreachable)')
+        return stored.load(key)
+      },
+      save: (key: string, session: Parameters<typeof stored.save>[1]) => stored.save(key, session),
+      clear: (key: string) => stored.clear(key),
+    }
+    const handled: string[] = []
+    const connect = () => {
+      const client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', sessionStore, gateway: { identifyIntervalMs: 0 } })
+      client.on('GROUP_AT_MESSAGE_CREATE', (event) => void handled.push(event.data.id))
+      return client
+    }
+    const first = connect()
+    await first.start()
+    await first.stop()
+    // Events sent while no process is connected are replayed to whoever RESUMEs the session.
+    const event = groupAtMessage({ content: '/ping while away' })
+    platform.dispatch(event.t, event.d)
+    failuresLeft = 2
+    const second = connect()
+    await second.start()
+    await expect.poll(() => handled).toEqual([(event.d as { id: string }).id])
+    expect(failuresLeft).toBeLessThan(0)
+    expect(platform.gatewayStats.identifies).toBe(1)
+    expect(platform.gatewayStats.resumes).toBe(1)
     await second.stop()
     await platform.close()
   })

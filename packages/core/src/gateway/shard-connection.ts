@@ -12,6 +12,10 @@ import { GatewayFatalError, ShardRevokedError } from './gateway-errors.js'
 import type { IdentifyLimiter } from './identify-limiter.js'
 import { GatewayOp, type GatewayPayload } from './opcodes.js'
 import { SeqWatermark } from './seq-watermark.js'
+import { sleep } from '../util/sleep.js'
+
+/** Tries to load the stored session before identifying instead (250 ms, 0.5 s, 1 s, 2 s, 4 s apart). */
+const SESSION_LOAD_ATTEMPTS = 6
 
 export type ShardStatus = 'idle' | 'connecting' | 'identifying' | 'resuming' | 'ready' | 'reconnecting' | 'stopped' | 'failed'
 
@@ -155,8 +159,16 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
    * Closes the connection cleanly (code 1000, or 4000 for a handoff) and stops reconnecting. Keeps the session in
    * the store; events still being handled move its stored seq on as they finish.
    */
-  async stop(options: ShardStopOptions = {}): Promise<void> {
-    if (this.stopping) return
+  stop(options: ShardStopOptions = {}): Promise<void> {
+    // A second caller (a coordinator handing the shard back while the gateway stops) waits for the same stop:
+    // returning early would let it release the lease before the drain saved the session.
+    this.stopRun ??= this.stopping ? Promise.resolve() : this.runStop(options)
+    return this.stopRun
+  }
+
+  private stopRun: Promise<void> | undefined
+
+  private async runStop(options: ShardStopOptions): Promise<void> {
     this.stopping = true
     this.abort.abort(new Error('stopped'))
     clearTimeout(this.reconnectTimer)
@@ -374,12 +386,24 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     }
   }
 
+  /**
+   * The stored session, retried a few times on failure: identifying instead of resuming skips every event
+   * after the stored seq, so a store that blips (Redis failing over) must not cause it. A store that keeps
+   * failing gets an identify after about 8 s, with an error log saying events may have been missed.
+   */
   private async loadStoredSession(): Promise<ShardSession | undefined> {
-    try {
-      return await this.options.sessions.load(this.options.sessionKey)
-    } catch (error) {
-      this.options.logger.error({ err: error, shard: this.options.shardId }, 'could not load the stored session; identifying')
-      return undefined
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.options.sessions.load(this.options.sessionKey)
+      } catch (error) {
+        if (this.stopping) return undefined
+        if (attempt >= SESSION_LOAD_ATTEMPTS - 1) {
+          this.options.logger.error({ err: error, shard: this.options.shardId }, 'could not load the stored session; identifying anew (events after the stored seq are not replayed)')
+          return undefined
+        }
+        this.options.logger.warn({ err: error, shard: this.options.shardId, attempt: attempt + 1 }, 'could not load the stored session; retrying')
+        await sleep(250 * 2 ** attempt, this.abort.signal).catch(() => undefined)
+      }
     }
   }
 
