@@ -28,7 +28,7 @@ export { GatewayFatalError, SessionLimitError, ShardRevokedError } from './gatew
 export { LocalIdentifyLimiter, type IdentifyLimiter } from './gateway/identify-limiter.js'
 export { MemorySessionStore, type SessionStore, type ShardSession } from './session/session-store.js'
 
-export { EventPipeline, eventDedupeKey, type EventPipelineOptions, type PipelineHandler, type EventInterceptor } from './pipeline/event-pipeline.js'
+export { EventPipeline, UnfinishedEventError, eventDedupeKey, type EventPipelineOptions, type PipelineHandler, type EventInterceptor } from './pipeline/event-pipeline.js'
 export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pipeline/event-envelope.js'
 export type { DispatchedEvent, AnyKnownEvent } from './pipeline/dispatched-event.js'
 

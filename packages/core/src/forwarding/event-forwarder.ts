@@ -1,5 +1,6 @@
 import type { QQBotClient } from '../client/qqbot-client.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
+import { UnfinishedEventError } from '../pipeline/event-pipeline.js'
 import { sleep } from '../util/sleep.js'
 
 /** Where an ingress sends its events: a Redis stream, a JetStream subject, … */
@@ -21,7 +22,8 @@ export interface EventForwarderOptions {
  * The core of an ingress: every event the client receives is handed to a broker, and its handler (so the
  * event's pipeline slot and, through `done`, the shard's stored seq) resolves only once the broker has it.
  * While the broker is unreachable the event is retried, not dropped: the pipeline fills and the gateway
- * stops reading until the broker is back. Only a stop gives up, after `stopGiveUpMs`, with an error log.
+ * stops reading until the broker is back. Only a stop gives up, after `stopGiveUpMs`, with an error log and
+ * an {@link UnfinishedEventError}, so the event is not reported done and the shard's stored seq stays before it.
  */
 export class EventForwarder {
   private stopping = false
@@ -50,8 +52,11 @@ export class EventForwarder {
       } catch (error) {
         if (this.stopping) giveUpAt = Math.min(giveUpAt, Date.now() + (this.options.stopGiveUpMs ?? 10_000))
         if (Date.now() >= giveUpAt) {
-          logger.error({ err: error, event: event.name, eventId: event.id }, `stopping while ${this.publisher.target} is unreachable: an event could not be published and is lost`)
-          throw error
+          logger.error(
+            { err: error, event: event.name, eventId: event.id },
+            `stopping while ${this.publisher.target} is unreachable: an event could not be published; the stored seq stays before it, so the next owner of the shard is replayed it`,
+          )
+          throw new UnfinishedEventError(`${event.name} ${event.id ?? ''} could not be published to ${this.publisher.target} before the stop`, { cause: error })
         }
         if (!this.failing) logger.error({ err: error }, `cannot publish events to ${this.publisher.target}; holding them and retrying`)
         this.failing = true

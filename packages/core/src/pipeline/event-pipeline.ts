@@ -2,12 +2,24 @@ import type { Logger } from 'pino'
 import type { Metrics } from '../metrics/metrics.js'
 import { parseEventPayload } from '../events/schemas.js'
 import { isMessageEvent } from '../events/event-names.js'
+import { QQBotError } from '../errors/qqbot-error.js'
 import { DedupeCache } from './dedupe-cache.js'
 import { FifoQueue } from './fifo-queue.js'
 import type { EventEnvelope, EventSink } from './event-envelope.js'
 import type { DispatchedEvent } from './dispatched-event.js'
 
 export type PipelineHandler = (event: DispatchedEvent) => unknown
+
+/**
+ * Thrown by a handler that could not take charge of an event at all (an ingress that could not hand it to
+ * its broker before stopping). Unlike any other failure the event is not reported done, so its source keeps
+ * its position before it: the gateway's stored seq stays below it and whoever resumes the shard is replayed it.
+ */
+export class UnfinishedEventError extends QQBotError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('EVENT_NOT_FINISHED', message, options)
+  }
+}
 
 /**
  * Sees each validated, deduplicated event before it is queued; returning true consumes it. For answers
@@ -176,10 +188,12 @@ export class EventPipeline implements EventSink {
   }
 
   private async run({ event, done, key }: QueuedEvent): Promise<void> {
+    let unfinished = false
     try {
       this.options.metrics.inc('events_dispatched')
       await this.options.handler(event)
     } catch (error) {
+      unfinished = error instanceof UnfinishedEventError
       this.options.metrics.inc('events_failed', { event: event.name })
       this.options.logger.error({ err: error, event: event.name, eventId: event.id }, 'event handler failed')
       try {
@@ -189,9 +203,10 @@ export class EventPipeline implements EventSink {
       }
     } finally {
       this.running--
-      this.finish(done)
+      if (!unfinished) this.finish(done)
       if (key !== undefined) {
-        for (const copy of this.unfinished.get(key) ?? []) this.finish(copy)
+        // Copies of an unfinished event stay unfinished with it.
+        if (!unfinished) for (const copy of this.unfinished.get(key) ?? []) this.finish(copy)
         this.unfinished.delete(key)
       }
       this.pump()
