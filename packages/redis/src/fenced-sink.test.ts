@@ -83,4 +83,29 @@ describe('FencedSink', () => {
     inner.drain()
     expect(drained).toBe(1)
   })
+  it('GIVEN events queued while the lease was valid THEN when their turn comes after it ran out they are admitted only if Redis still says held (one question for all), else dropped and the loss reported', async () => {
+    const captured: EventEnvelope[] = []
+    const inner: EventSink = { push: (envelope) => captured.push(envelope) > 0, onDrain: () => () => undefined }
+    let valid = true
+    let verdict: 'held' | 'lost' | 'unknown' = 'held'
+    let asked = 0
+    let lost = 0
+    const check: LeaseCheck = { isValid: () => valid, confirm: async () => (asked++, verdict) }
+    const sink = new FencedSink(inner, check, () => lost++)
+    sink.push(envelope('a'))
+    sink.push(envelope('b'))
+    expect(captured.map((queued) => queued.id)).toEqual(['a', 'b'])
+    expect(await captured[0]!.admit!()).toBe(true)
+    expect(asked).toBe(0)
+
+    valid = false // paused past the lease
+    expect(await Promise.all(captured.map((queued) => queued.admit!()))).toEqual([true, true])
+    expect(asked).toBe(1)
+    verdict = 'unknown' // Redis did not answer: run on, as the coordinator does
+    expect(await captured[0]!.admit!()).toBe(true)
+    verdict = 'lost'
+    expect(await Promise.all(captured.map((queued) => queued.admit!()))).toEqual([false, false])
+    expect(asked).toBe(3)
+    expect(lost).toBe(1)
+  })
 })

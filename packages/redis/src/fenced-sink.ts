@@ -12,7 +12,8 @@ export interface LeaseCheck {
  * Sits between a leased shard and the pipeline. While the lease is valid, events pass straight through.
  * Once it may have run out (the process was paused past it), events are held and the socket paused until
  * Redis confirms the lease: then they flow on; if another process owns the shard now, they are dropped,
- * because the new owner RESUMEs from the stored seq and is replayed them.
+ * because the new owner RESUMEs from the stored seq and is replayed them. Events already queued are asked
+ * the same when their turn comes (`admit`), so waking from a pause does not run them either.
  */
 export class FencedSink implements EventSink {
   private held: EventEnvelope[] = []
@@ -25,7 +26,9 @@ export class FencedSink implements EventSink {
     private readonly onLost: () => void,
   ) {}
 
-  push(envelope: EventEnvelope): boolean {
+  push(event: EventEnvelope): boolean {
+    // Checked again when the event's turn comes: it may wait in the queue past the lease (a paused process).
+    const envelope: EventEnvelope = { ...event, admit: () => this.stillOurs() }
     if (this.held.length === 0 && this.lease.isValid()) return this.inner.push(envelope)
     this.held.push(envelope)
     if (!this.confirming) void this.confirm()
@@ -40,6 +43,19 @@ export class FencedSink implements EventSink {
       this.drainListeners.delete(listener)
     }
   }
+
+  private stillOurs(): boolean | Promise<boolean> {
+    if (this.lease.isValid()) return true
+    this.asking ??= this.lease.confirm().then((verdict) => {
+      this.asking = undefined
+      if (verdict === 'lost') this.onLost()
+      return verdict !== 'lost'
+    })
+    return this.asking
+  }
+
+  /** One question to Redis for every queued event whose turn comes meanwhile. */
+  private asking: Promise<boolean> | undefined
 
   private async confirm(): Promise<void> {
     this.confirming = true

@@ -5,6 +5,7 @@ export type CounterName =
   | 'events_failed'
   | 'events_invalid'
   | 'events_duplicate'
+  | 'events_revoked'
   | 'frames_malformed'
   | 'gateway_reconnects'
   | 'gateway_resumes'
@@ -39,6 +40,7 @@ const HELP: Record<CounterName | GaugeName, string> = {
   events_failed: 'Events whose handler threw or rejected',
   events_invalid: 'Events dropped because their payload failed validation',
   events_duplicate: 'Events dropped because the same id was already handled',
+  events_revoked: 'Queued events dropped because their source no longer owned them when their turn came (a shard that moved to another process)',
   frames_malformed: 'Gateway frames that were not valid JSON payloads',
   gateway_reconnects: 'Gateway reconnect attempts',
   gateway_resumes: 'Gateway sessions resumed',

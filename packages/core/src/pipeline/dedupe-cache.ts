@@ -22,6 +22,11 @@ export class DedupeCache {
     return true
   }
 
+  /** Forgets `key`: an event that was not finished may be delivered again and must then run. */
+  forget(key: string): void {
+    this.seen.delete(key)
+  }
+
   get size(): number {
     return this.seen.size
   }

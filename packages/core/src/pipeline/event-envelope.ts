@@ -23,6 +23,12 @@ export interface EventEnvelope {
    * finished events, so whoever takes over after a crash is replayed what was not finished.
    */
   done?: () => void
+  /**
+   * Asked when the event's turn to run comes (it may have waited in the queue). False drops it without
+   * running handlers and without `done`: its source lost the right to it meanwhile (another process owns
+   * the shard now and is replayed it). A promise holds the event's handler slot until it settles.
+   */
+  admit?: () => boolean | Promise<boolean>
 }
 
 /** Where an event source puts events. Modelled on a writable stream: `push` returning false means "pause". */

@@ -176,6 +176,23 @@ describe('FifoQueue', () => {
     expect(done.at(-1)).toBe('late repeat')
   })
 
+  it('GIVEN an event its source no longer owns when its turn comes (admit false) THEN no handler runs, it is not reported done, and a later delivery of it runs', async () => {
+    const seen: string[] = []
+    const done: string[] = []
+    const { pipeline: p, metrics } = pipeline({ handler: (event) => void seen.push(event.id!) })
+    let owned = false
+    p.push({ ...groupMessage('x'), admit: async () => owned, done: () => done.push('x first') })
+    await p.idle()
+    expect(seen).toEqual([])
+    expect(done).toEqual([])
+    expect(metrics.snapshot().counters.events_revoked).toEqual({ 'event="GROUP_AT_MESSAGE_CREATE"': 1 })
+    owned = true
+    p.push({ ...groupMessage('x'), admit: () => owned, done: () => done.push('x again') })
+    await p.idle()
+    expect(seen).toEqual(['GROUP_AT_MESSAGE_CREATE:x'])
+    expect(done).toEqual(['x again'])
+  })
+
   it('GIVEN a done callback that throws THEN the queue keeps running', async () => {
     const seen: string[] = []
     const { pipeline: p } = pipeline({ handler: (event) => void seen.push(event.id!) })

@@ -115,7 +115,7 @@ export class EventPipeline implements EventSink {
       return !this.saturated
     }
     if (key !== undefined) this.unfinished.set(key, [])
-    this.queue.push({ event, done: envelope.done, key })
+    this.queue.push({ event, done: envelope.done, key, admit: envelope.admit })
     this.pump()
     if (this.queue.length >= this.highWaterMark) this.saturated = true
     return !this.saturated
@@ -178,6 +178,21 @@ export class EventPipeline implements EventSink {
     }
   }
 
+  /** The envelope's `admit` answer; one that throws admits the event (the source could not tell). */
+  private async admitted(admit: () => boolean | Promise<boolean>, event: DispatchedEvent): Promise<boolean> {
+    let admitted = true
+    try {
+      admitted = await admit()
+    } catch (error) {
+      this.options.logger.error({ err: error, event: event.name, eventId: event.id }, "an event source's admit check threw; running the event")
+    }
+    if (!admitted) {
+      this.options.metrics.inc('events_revoked', { event: event.name })
+      this.options.logger.debug({ event: event.name, eventId: event.id }, 'dropped a queued event its source no longer owns')
+    }
+    return admitted
+  }
+
   /** A source's `done` callback must not stop the queue, whatever it does. */
   private finish(done: (() => void) | undefined): void {
     try {
@@ -187,9 +202,13 @@ export class EventPipeline implements EventSink {
     }
   }
 
-  private async run({ event, done, key }: QueuedEvent): Promise<void> {
+  private async run({ event, done, key, admit }: QueuedEvent): Promise<void> {
     let unfinished = false
     try {
+      if (admit && !(await this.admitted(admit, event))) {
+        unfinished = true
+        return
+      }
       this.options.metrics.inc('events_dispatched')
       await this.options.handler(event)
     } catch (error) {
@@ -205,8 +224,9 @@ export class EventPipeline implements EventSink {
       this.running--
       if (!unfinished) this.finish(done)
       if (key !== undefined) {
-        // Copies of an unfinished event stay unfinished with it.
+        // Copies of an unfinished event stay unfinished with it, and a later delivery of it must run.
         if (!unfinished) for (const copy of this.unfinished.get(key) ?? []) this.finish(copy)
+        else this.dedupe.forget(key)
         this.unfinished.delete(key)
       }
       this.pump()
@@ -218,6 +238,7 @@ interface QueuedEvent {
   event: DispatchedEvent
   done: (() => void) | undefined
   key: string | undefined
+  admit: EventEnvelope['admit']
 }
 
 /**
