@@ -226,7 +226,14 @@ export class RedisShardCoordinator implements ShardCoordinator {
     }
     if (fence === null) {
       // Someone holds it; that may be us, taken again a moment ago by a concurrent check of this shard.
-      const holder = await this.redis!.get(this.keys.lease(shard.shardId)).catch(() => null)
+      let holder: string | null
+      try {
+        holder = await this.redis!.get(this.keys.lease(shard.shardId))
+      } catch (error) {
+        // Not knowing is not losing: stopping a shard we may still own would be an outage of our own making.
+        this.runOnUnfenced(shard, error)
+        return 'unknown'
+      }
       return holder === shard.value ? 'held' : 'lost'
     }
     const previous = Number(shard.value.slice(shard.value.lastIndexOf(':') + 1))
