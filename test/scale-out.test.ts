@@ -4,6 +4,10 @@ import { Redis } from 'ioredis'
 import { Command, Controller, createBot } from '@qqbot/framework'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { createIngress, RedisStreamSource, type Ingress } from '@qqbot/redis'
+import { createNatsIngress, NatsStreamSource, type NatsIngress } from '@qqbot/nats'
+import { jetstreamManager } from '@nats-io/jetstream'
+import { Kvm } from '@nats-io/kv'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 
@@ -15,7 +19,7 @@ let platform: FakePlatform | undefined
 let processes: BotProcess[] = []
 const stoppables: { stop(): Promise<void> }[] = []
 
-beforeAll(() => ensureBuilt(['packages/core', 'packages/redis']))
+beforeAll(() => ensureBuilt(['packages/core', 'packages/redis', 'packages/nats']))
 
 afterEach(async () => {
   await Promise.all(processes.map(stopBotProcess))
@@ -190,6 +194,72 @@ describe('ingress and workers over a Redis stream', () => {
       logLevel: 'silent',
       source: new RedisStreamSource({ redis, namespace, blockMs: 200 }),
     })
+    await worker.start()
+    stoppables.push(worker)
+    const id = dispatchGroupMessage(p, 0, 1, '/ping')
+    await until(() => p.sent.some((message) => message.body.msg_id === id), 10_000, 'the worker to answer')
+    expect(p.sent.find((message) => message.body.msg_id === id)?.body.content).toBe('pong')
+  })
+})
+
+// Real NATS with JetStream (no mocks): the URL comes from the environment.
+describe('ingress and workers over NATS JetStream', () => {
+  const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
+
+  async function startNatsIngress(p: FakePlatform, namespace: string, intents: number | 'GROUP_AND_C2C_EVENT'[] = ['GROUP_AND_C2C_EVENT']): Promise<{ ingress: NatsIngress; nats: NatsConnection }> {
+    const nats = await connect({ servers: NATS_URL })
+    const ingress = createNatsIngress({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, intents, nats, namespace, logLevel: 'silent', gateway: { identifyIntervalMs: 0 } })
+    await ingress.start()
+    stoppables.push(
+      {
+        stop: async () => {
+          await (await jetstreamManager(nats)).streams.delete(ingress.names.stream).catch(() => undefined)
+          await (await new Kvm(nats).open(ingress.names.bucket)).destroy().catch(() => undefined)
+          await nats.close()
+        },
+      },
+      ingress,
+    )
+    return { ingress, nats }
+  }
+
+  it('GIVEN one ingress and three worker processes THEN kill -9 one mid-burst → its messages go to the others and every event is answered exactly once', async () => {
+    const BURST = 3_000
+    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
+    const namespace = `test_${randomBytes(4).toString('hex')}`
+    const { ingress, nats } = await startNatsIngress(p, namespace)
+    processes = ['w1', 'w2', 'w3'].map((name) => startBotProcess(name, envFor(p, namespace, 1, { BROKER: 'nats', NATS_URL, CLAIM_IDLE_MS: '2000', HANDLER_DELAY_MS: '20' }), 'worker'))
+    await until(() => processes.every((bot) => bot.started), 15_000, 'the workers to start')
+
+    const victim = processes[0]!
+    const ids: string[] = []
+    for (let i = 0; i < BURST; i++) {
+      if (i === 1_000) victim.child.kill('SIGKILL')
+      ids.push(dispatchGroupMessage(p, 0, 1, `/ping ${i}`))
+      if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    await until(() => new Set(p.sent.map((message) => message.body.msg_id as string)).size >= BURST, 60_000, 'a reply to every event')
+    const replies = counts(p.sent.map((message) => message.body.msg_id as string))
+    expect([...replies.values()].filter((count) => count !== 1)).toEqual([])
+    expect(ids.every((id) => replies.get(id) === 1)).toBe(true)
+    expect(victim.handled.length).toBeGreaterThan(0)
+    // Nothing is left unacknowledged: the victim's messages were redelivered and acknowledged.
+    await expect.poll(async () => (await (await jetstreamManager(nats)).consumers.info(ingress.names.stream, 'workers')).num_ack_pending, { timeout: 10_000 }).toBe(0)
+  })
+
+  it('GIVEN the same controllers THEN they run unchanged as a worker (createBot with a NatsStreamSource) behind a NATS ingress', async () => {
+    @Controller()
+    class Ping {
+      @Command('ping')
+      ping() {
+        return 'pong'
+      }
+    }
+    const p = (platform = await startFakePlatform())
+    const namespace = `test_${randomBytes(4).toString('hex')}`
+    const probe = createBot({ appId: p.appId, secret: p.secret, controllers: [Ping] })
+    const { nats } = await startNatsIngress(p, namespace, probe.client.intents)
+    const worker = createBot({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, controllers: [Ping], logLevel: 'silent', source: new NatsStreamSource({ nats, namespace }) })
     await worker.start()
     stoppables.push(worker)
     const id = dispatchGroupMessage(p, 0, 1, '/ping')

@@ -1,13 +1,26 @@
-// One worker process of an ingress/worker test: reads events from the Redis stream, answers each group
-// message, and reports {type:'handled', id} lines on stdout. Runs from the built packages (dist).
-import { Redis } from 'ioredis'
+// One worker process of an ingress/worker test: reads events from the broker (BROKER=redis, the default, or
+// nats), answers each group message, and reports {type:'handled', id} lines on stdout. Runs from the built
+// packages (dist).
 import { createClient } from '@qqbot/core'
-import { RedisStreamSource } from '@qqbot/redis'
 
 const env = process.env
 const report = (message) => process.stdout.write(`${JSON.stringify(message)}\n`)
-const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379')
-const source = new RedisStreamSource({ redis, namespace: env.NAMESPACE, consumer: env.MEMBER, claimIdleMs: Number(env.CLAIM_IDLE_MS ?? 2000), blockMs: 200 })
+const claimIdleMs = Number(env.CLAIM_IDLE_MS ?? 2000)
+
+async function brokerSource() {
+  if (env.BROKER === 'nats') {
+    const { connect } = await import('@nats-io/transport-node')
+    const { NatsStreamSource } = await import('@qqbot/nats')
+    const nats = await connect({ servers: env.NATS_URL ?? 'nats://127.0.0.1:4222' })
+    return { source: new NatsStreamSource({ nats, namespace: env.NAMESPACE, workerName: env.MEMBER, claimIdleMs }), close: () => nats.close() }
+  }
+  const { Redis } = await import('ioredis')
+  const { RedisStreamSource } = await import('@qqbot/redis')
+  const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+  return { source: new RedisStreamSource({ redis, namespace: env.NAMESPACE, consumer: env.MEMBER, claimIdleMs, blockMs: 200 }), close: () => redis.quit() }
+}
+
+const { source, close } = await brokerSource()
 const client = createClient({ appId: env.APP_ID, secret: env.APP_SECRET, hosts: { api: env.API_URL }, source, logLevel: env.LOG_LEVEL ?? 'silent' })
 const delayMs = Number(env.HANDLER_DELAY_MS ?? 0)
 client.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
@@ -19,6 +32,6 @@ await client.start()
 report({ type: 'started' })
 process.on('SIGTERM', async () => {
   await client.stop()
-  await redis.quit()
+  await close()
   process.exit(0)
 })

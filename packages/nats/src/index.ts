@@ -1,0 +1,6 @@
+export { NatsIngress, createNatsIngress, type NatsIngressOptions } from './nats-ingress.js'
+export { NatsStreamSource, type NatsStreamSourceOptions } from './nats-stream-source.js'
+export { jetStreamNames, type JetStreamNames, type JetStreamNameOptions } from './names.js'
+export { ensureStream, ensureConsumer, type RetentionOptions } from './stream-setup.js'
+export { encodeEvent, decodeEvent } from './event-codec.js'
+export { JetStreamSetupError } from './errors.js'

@@ -1,0 +1,252 @@
+import { hostname } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import { JetStreamApiCodes, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream'
+import { Kvm, type KV } from '@nats-io/kv'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { eventDedupeKey, sleep, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
+import { decodeEvent } from './event-codec.js'
+import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
+import { ensureConsumer, ensureStream, isApiError, type RetentionOptions } from './stream-setup.js'
+
+export interface NatsStreamSourceOptions extends RetentionOptions, Partial<JetStreamNameOptions> {
+  /** A connection from `connect()` of `@nats-io/transport-node`; close it after the bot stopped. */
+  nats: NatsConnection
+  /** The same namespace as the ingress (default there: the AppID). */
+  namespace: string
+  /** This worker's name in claims and logs. Default `<hostname>:<pid>:<random>`. */
+  workerName?: string
+  /** Messages asked for per pull. Default 64. */
+  batchSize?: number
+  /** How long one pull waits for messages. Default 1 s (also how long stop() may wait for it). */
+  blockMs?: number
+  /**
+   * A message whose worker stopped answering for this long goes to another worker (the consumer's
+   * `ack_wait`, set when this creates the consumer). A live worker renews what it holds every third of this,
+   * however long its handlers take. Default 30 s.
+   */
+  claimIdleMs?: number
+  /** How long a handled event's key is remembered, so a later copy is skipped. Default 24 h. */
+  dedupeTtlMs?: number
+}
+
+const DONE = 'done'
+
+/** A message this worker handed to the pipeline and has not acknowledged yet. */
+interface Held {
+  msg: JsMsg
+  claim: Claim | undefined
+}
+
+interface Claim {
+  key: string
+  revision: number
+}
+
+type ClaimResult = { claim: Claim } | 'skip'
+
+/**
+ * The worker side of an ingress/worker split over NATS JetStream: pulls events from the stream's durable
+ * consumer (shared by every worker) and feeds them to the bot's pipeline, so the same controllers run as
+ * in a single process.
+ *
+ * Delivery: a message is acknowledged only after its handler finished. A worker renews the messages it holds
+ * (`working()`), so JetStream gives a message to another worker only when its worker stopped answering for
+ * `claimIdleMs`. Each event has a key (its message or event id) in a key-value bucket: a worker claims it
+ * before handling and marks it done before the acknowledgement, so a second copy (published again after
+ * the stream's duplicate window, or redelivered) is acknowledged and skipped.
+ */
+export class NatsStreamSource implements EventSource {
+  readonly kind = 'jetstream'
+  readonly worker: string
+  readonly names: JetStreamNames
+  private readonly claimIdleMs: number
+  private kv: KV | undefined
+  private consumer: Consumer | undefined
+  private batch: ConsumerMessages | undefined
+  private sink: EventSink | undefined
+  private running = false
+  private paused = false
+  private resume: (() => void) | undefined
+  private loops: Promise<void>[] = []
+  private readonly holding = new Map<number, Held>()
+  private lag = 0
+  private groupPending = 0
+  private readonly stopped = new AbortController()
+  private logger: Logger | undefined
+  private metrics: Metrics | undefined
+
+  constructor(private readonly options: NatsStreamSourceOptions) {
+    this.worker = options.workerName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+    this.names = jetStreamNames(options)
+    this.claimIdleMs = options.claimIdleMs ?? 30_000
+  }
+
+  bind(runtime: SourceRuntime): void {
+    this.logger = runtime.logger.child({ component: 'jetstream', worker: this.worker })
+    this.metrics = runtime.metrics
+    runtime.metrics.gauge('broker_pending', () => this.holding.size)
+    runtime.metrics.gauge('broker_lag', () => this.lag)
+    runtime.metrics.gauge('broker_group_pending', () => this.groupPending)
+  }
+
+  async start(sink: EventSink): Promise<void> {
+    this.sink = sink
+    await this.setUp()
+    this.kv = await new Kvm(this.options.nats).create(this.names.bucket, { ttl: this.options.dedupeTtlMs ?? 24 * 60 * 60 * 1000, history: 1 })
+    this.running = true
+    this.loops = [this.readLoop(), this.renewLoop()]
+    this.logger?.info({ stream: this.names.stream, consumer: this.names.consumer }, 'pulling events from JetStream')
+  }
+
+  /** Stops pulling; events already handed to the pipeline still finish and are acknowledged. */
+  async stop(): Promise<void> {
+    this.running = false
+    this.stopped.abort()
+    this.resume?.()
+    await this.batch?.close().catch(() => undefined)
+    await Promise.allSettled(this.loops)
+  }
+
+  private async setUp(): Promise<void> {
+    await ensureStream(this.options.nats, this.names, this.options)
+    await ensureConsumer(this.options.nats, this.names, this.claimIdleMs)
+    this.consumer = await jetstream(this.options.nats).consumers.get(this.names.stream, this.names.consumer)
+  }
+
+  private async readLoop(): Promise<void> {
+    while (this.running) {
+      if (this.paused) await new Promise<void>((resolve) => (this.resume = resolve))
+      if (!this.running) break
+      try {
+        this.batch = await this.consumer!.fetch({ max_messages: this.options.batchSize ?? 64, expires: this.options.blockMs ?? 1_000 })
+        // Claims go out at once; events still reach the pipeline in stream order.
+        let previous: Promise<unknown> = Promise.resolve()
+        for await (const msg of this.batch) previous = this.deliver(msg, previous)
+        await previous
+      } catch (error) {
+        if (!this.running) break
+        if (isApiError(error, JetStreamApiCodes.ConsumerNotFound) || isApiError(error, JetStreamApiCodes.StreamNotFound)) {
+          this.logger?.warn({ stream: this.names.stream }, 'the stream or its consumer is gone from NATS; creating them again')
+          await this.setUp().catch((setUpError: unknown) => this.logger?.error({ err: setUpError }, 'could not create the stream or consumer again'))
+        } else {
+          this.logger?.error({ err: error }, 'pulling from JetStream failed; retrying in 1 s')
+        }
+        await this.pauseFor(1_000)
+      }
+    }
+  }
+
+  private async deliver(msg: JsMsg, previous: Promise<unknown>): Promise<void> {
+    // Ours and not finished (redelivered although we renewed it): handing it over twice would acknowledge it early.
+    if (this.holding.has(msg.seq)) return
+    const decoded = decodeEvent(msg.string())
+    if ('error' in decoded) {
+      await previous
+      this.logger?.warn({ seq: msg.seq, reason: decoded.error }, 'acknowledged and skipped a message that is not an event')
+      msg.ack()
+      return
+    }
+    const { envelope } = decoded
+    if (msg.info.deliveryCount > 1) this.metrics?.inc('broker_reclaimed')
+    const key = eventDedupeKey(envelope.name, envelope.id, envelope.data)
+    const claimed = key === undefined ? undefined : this.claim(msg, key)
+    const [, result] = await Promise.all([previous, claimed])
+    if (result === 'skip' || this.holding.has(msg.seq)) return
+    const held: Held = { msg, claim: result?.claim }
+    this.holding.set(msg.seq, held)
+    const accepted = this.sink!.push({ ...envelope, done: () => void this.finish(held) })
+    if (!accepted) this.pause()
+  }
+
+  /** Claims the event's key for this worker; 'skip' when it is done already or another live worker has it. */
+  private async claim(msg: JsMsg, dedupeKey: string): Promise<ClaimResult> {
+    const kv = this.kv!
+    const key = Buffer.from(dedupeKey).toString('base64url')
+    try {
+      return { claim: { key, revision: await kv.create(key, this.worker) } }
+    } catch (error) {
+      if (!isApiError(error, KEY_EXISTS)) throw error
+    }
+    const entry = await kv.get(key)
+    const holder = entry?.operation === 'PUT' ? entry.string() : undefined
+    if (holder === DONE) {
+      this.metrics?.inc('broker_duplicates')
+      msg.ack()
+      return 'skip'
+    }
+    if (entry && holder === this.worker) return { claim: { key, revision: entry.revision } }
+    if (entry && Date.now() - entry.created.getTime() < this.claimIdleMs) {
+      // Another worker is on it; if that worker dies, the message comes back after the idle time.
+      msg.nak(this.claimIdleMs)
+      return 'skip'
+    }
+    try {
+      // The holder stopped renewing its claim: take it over (only if nobody else did meanwhile).
+      return { claim: { key, revision: entry ? await kv.update(key, this.worker, entry.revision) : await kv.create(key, this.worker) } }
+    } catch {
+      msg.nak(this.claimIdleMs)
+      return 'skip'
+    }
+  }
+
+  private async finish(held: Held): Promise<void> {
+    this.holding.delete(held.msg.seq)
+    try {
+      if (held.claim) await this.kv!.put(held.claim.key, DONE)
+      await held.msg.ackAck()
+      this.metrics?.inc('broker_acked')
+    } catch (error) {
+      // Not acknowledged: JetStream redelivers it, and its done mark (if written) skips it then.
+      this.logger?.error({ err: error, seq: held.msg.seq }, 'could not acknowledge a handled message')
+    }
+  }
+
+  /** Keeps what this worker holds its own: `working()` resets the ack timer, the claim's write time is refreshed. */
+  private async renewLoop(): Promise<void> {
+    const every = Math.max(100, Math.floor(this.claimIdleMs / 3))
+    while (this.running) {
+      await this.pauseFor(every)
+      if (!this.running) break
+      for (const held of this.holding.values()) {
+        held.msg.working()
+        if (held.claim) {
+          const claim = held.claim
+          this.kv!.update(claim.key, this.worker, claim.revision).then(
+            (revision) => (claim.revision = revision),
+            (error: unknown) => this.logger?.warn({ err: error, seq: held.msg.seq }, 'could not renew the claim of an event being handled'),
+          )
+        }
+      }
+      await this.readConsumerState()
+    }
+  }
+
+  private async readConsumerState(): Promise<void> {
+    try {
+      const info = await (await jetstreamManager(this.options.nats)).consumers.info(this.names.stream, this.names.consumer)
+      this.lag = info.num_pending
+      this.groupPending = info.num_ack_pending
+    } catch (error) {
+      if (this.running) this.logger?.debug({ err: error }, 'could not read the consumer state')
+    }
+  }
+
+  /** Sleeps, but wakes at once when the source stops. */
+  private pauseFor(ms: number): Promise<void> {
+    return sleep(ms, this.stopped.signal).catch(() => undefined)
+  }
+
+  private pause(): void {
+    if (this.paused) return
+    this.paused = true
+    const unsubscribe = this.sink!.onDrain(() => {
+      unsubscribe()
+      this.paused = false
+      this.resume?.()
+      this.resume = undefined
+    })
+  }
+}
+
+/** JetStream's answer to a create of a key that exists: wrong last sequence. */
+const KEY_EXISTS = 10071

@@ -1,0 +1,232 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { createClient, type DispatchedEvent, type QQBotClient } from '@qqbot/core'
+import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import { decodeEvent, encodeEvent } from './event-codec.js'
+import { createNatsIngress, type NatsIngress } from './nats-ingress.js'
+import { NatsStreamSource } from './nats-stream-source.js'
+import { jetStreamNames } from './names.js'
+import { ensureConsumer } from './stream-setup.js'
+import { connectNats, freshNamespace, removeNamespace } from './test-nats.js'
+
+let nc: NatsConnection
+let platform: FakePlatform | undefined
+const running: { stop(): Promise<void> }[] = []
+const namespaces: string[] = []
+
+beforeAll(async () => {
+  nc = await connectNats()
+})
+
+afterAll(() => nc.close())
+
+afterEach(async () => {
+  for (const item of running.splice(0).reverse()) await item.stop()
+  await platform?.close()
+  platform = undefined
+  for (const namespace of namespaces.splice(0)) await removeNamespace(nc, namespace)
+})
+
+function namespace(): string {
+  const created = freshNamespace()
+  namespaces.push(created)
+  return created
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+async function startIngress(p: FakePlatform, ns: string, maxMessages?: number): Promise<NatsIngress> {
+  const ingress = createNatsIngress({
+    appId: p.appId,
+    secret: p.secret,
+    hosts: { api: p.url },
+    intents: ['GROUP_AND_C2C_EVENT'],
+    nats: nc,
+    namespace: ns,
+    maxMessages,
+    logLevel: 'silent',
+    gateway: { identifyIntervalMs: 0 },
+  })
+  await ingress.start()
+  running.push(ingress)
+  return ingress
+}
+
+async function startWorker(p: FakePlatform, ns: string, handled: string[], options: { claimIdleMs?: number; hold?: () => Promise<void> } = {}): Promise<QQBotClient> {
+  const source = new NatsStreamSource({ nats: nc, namespace: ns, claimIdleMs: options.claimIdleMs ?? 1_000, blockMs: 1_000 })
+  const worker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })
+  worker.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
+    handled.push(event.data.id)
+    await options.hold?.()
+    await worker.reply(event, `pong ${event.data.id}`)
+  })
+  await worker.start()
+  running.push(worker)
+  return worker
+}
+
+function dispatch(p: FakePlatform, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const event = groupAtMessage({ content: `/ping ${i}` })
+    p.dispatch(event.t, event.d)
+    return (event.d as { id: string }).id
+  })
+}
+
+const replyCounts = (p: FakePlatform) => {
+  const counts = new Map<string, number>()
+  for (const message of p.sent) counts.set(message.body.msg_id as string, (counts.get(message.body.msg_id as string) ?? 0) + 1)
+  return counts
+}
+
+const sampleEvent = (receivedAt = Date.now()): DispatchedEvent => {
+  const built = groupAtMessage({ content: '/ping' })
+  return { name: built.t, id: `${built.t}:evt`, data: built.d, seq: 7, source: 'gateway', shard: [1, 4], receivedAt } as DispatchedEvent
+}
+
+describe('JetStream event codec', () => {
+  it('GIVEN a dispatched event THEN it decodes to the same envelope (name, id, data, seq, shard, receivedAt)', () => {
+    const event = sampleEvent(1_700_000_000_000)
+    const decoded = decodeEvent(encodeEvent(event))
+    expect(decoded).toEqual({ envelope: { name: event.name, id: event.id, data: event.data, seq: 7, source: 'jetstream:gateway', shard: [1, 4], receivedAt: 1_700_000_000_000 } })
+  })
+
+  it('GIVEN a message that is not an event THEN decoding says why', () => {
+    expect(decodeEvent('not json')).toEqual({ error: 'the message is not JSON' })
+    expect(decodeEvent('{"x":1}')).toEqual({ error: 'the message has no t (event name) or d (payload) field' })
+  })
+
+  it('GIVEN a namespace with characters JetStream names refuse THEN the names are made safe', () => {
+    expect(jetStreamNames({ namespace: 'bot.1 2' })).toEqual({ stream: 'QQBOT_bot_1_2', subject: 'qqbot.bot_1_2.events', consumer: 'workers', bucket: 'qqbot_bot_1_2_events' })
+  })
+})
+
+describe('ingress and workers over NATS JetStream', () => {
+  it('GIVEN one ingress and two workers THEN every event is answered exactly once and both workers share the work', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    await startIngress(p, ns)
+    const [first, second]: string[][] = [[], []]
+    const workers = [await startWorker(p, ns, first), await startWorker(p, ns, second)]
+    const ids = dispatch(p, 300)
+    await until(() => replyCounts(p).size === ids.length, 20_000, 'every event to be answered')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
+    expect(first.length + second.length).toBe(ids.length)
+    expect(first.length).toBeGreaterThan(0)
+    expect(second.length).toBeGreaterThan(0)
+    const acked = workers.map((worker) => worker.metrics().counters.broker_acked?.[''] ?? 0)
+    expect(acked[0]! + acked[1]!).toBe(ids.length)
+  })
+
+  it('GIVEN the same event published twice THEN JetStream keeps one within its duplicate window, and a copy published after it is skipped by its done mark', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const ingress = await startIngress(p, ns)
+    const handled: string[] = []
+    const worker = await startWorker(p, ns, handled)
+    const event = sampleEvent()
+    const js = jetstream(nc)
+    const msgID = `m:${(event.data as { id: string }).id}`
+    const first = await js.publish(ingress.names.subject, encodeEvent(event), { msgID })
+    const again = await js.publish(ingress.names.subject, encodeEvent(event), { msgID })
+    expect(again).toMatchObject({ duplicate: true, seq: first.seq })
+    await until(() => p.sent.length === 1, 5_000, 'the event to be answered')
+    // Past the duplicate window (simulated by another Nats-Msg-Id): the worker recognises it by its key.
+    await js.publish(ingress.names.subject, encodeEvent(event), { msgID: `${msgID}:later` })
+    await until(() => (worker.metrics().counters.broker_duplicates?.[''] ?? 0) === 1, 5_000, 'the later copy to be skipped')
+    expect(handled).toHaveLength(1)
+    expect(p.sent).toHaveLength(1)
+  })
+
+  it('GIVEN a message that is not an event THEN the worker drops it for good and goes on', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const ingress = await startIngress(p, ns)
+    const handled: string[] = []
+    await startWorker(p, ns, handled)
+    await jetstream(nc).publish(ingress.names.subject, 'garbage')
+    const ids = dispatch(p, 3)
+    await until(() => replyCounts(p).size === 3, 5_000, 'the events after it to be answered')
+    expect(handled.sort()).toEqual([...ids].sort())
+    const stream = await (await jetstreamManager(nc)).streams.info(ingress.names.stream)
+    await expect.poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.messages, { timeout: 5_000 }).toBe(0)
+    expect(stream.config.retention).toBe('workqueue')
+  })
+
+  it('GIVEN a worker that took messages and went silent THEN another gets them after claimIdleMs and answers each once', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const ingress = await startIngress(p, ns)
+    const ids = dispatch(p, 20)
+    await expect.poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.messages, { timeout: 5_000 }).toBe(20)
+    // A worker that pulls the messages and never answers again: one that died holding them.
+    await ensureConsumer(nc, ingress.names, 500)
+    const consumer = await jetstream(nc).consumers.get(ingress.names.stream, 'workers')
+    const taken = await consumer.fetch({ max_messages: 20, expires: 1_000 })
+    let count = 0
+    for await (const msg of taken) if (msg) count++
+    expect(count).toBe(20)
+    const handled: string[] = []
+    const worker = await startWorker(p, ns, handled, { claimIdleMs: 500 })
+    await until(() => replyCounts(p).size === ids.length, 10_000, 'the stale messages to be redelivered and answered')
+    expect([...replyCounts(p).values()].every((times) => times === 1)).toBe(true)
+    expect(worker.metrics().counters.broker_reclaimed?.['']).toBeGreaterThanOrEqual(ids.length)
+  })
+
+  it('GIVEN a handler slower than claimIdleMs THEN the message stays with its worker (renewed) and no other worker runs it', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const ingress = await startIngress(p, ns)
+    let release!: () => void
+    const slow = new Promise<void>((resolve) => (release = resolve))
+    const slowHandled: string[] = []
+    await startWorker(p, ns, slowHandled, { claimIdleMs: 1_000, hold: () => slow })
+    const [id] = dispatch(p, 1)
+    await until(() => slowHandled.length === 1, 5_000, 'the slow handler to start')
+    const otherHandled: string[] = []
+    await startWorker(p, ns, otherHandled, { claimIdleMs: 1_000 })
+    await new Promise((resolve) => setTimeout(resolve, 3_000))
+    expect(otherHandled).toEqual([])
+    const info = await (await jetstreamManager(nc)).consumers.info(ingress.names.stream, 'workers')
+    expect(info.num_ack_pending).toBe(1)
+    release()
+    await until(() => p.sent.length === 1, 5_000, 'the one reply')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(replyCounts(p).get(id!)).toBe(1)
+    expect(otherHandled).toEqual([])
+  })
+
+  it('GIVEN a bounded stream and no worker THEN it keeps at most maxMessages, dropping the oldest', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const ingress = await startIngress(p, ns, 100)
+    dispatch(p, 300)
+    await expect.poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.last_seq, { timeout: 10_000 }).toBe(300)
+    const state = (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state
+    expect(state.messages).toBe(100)
+    expect(state.first_seq).toBe(201)
+  })
+
+  it('GIVEN workers behind THEN broker_lag shows the unread messages and falls to 0 once they caught up', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    await startIngress(p, ns)
+    dispatch(p, 50)
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const handled: string[] = []
+    const worker = await startWorker(p, ns, handled, { claimIdleMs: 600, hold: () => gate })
+    await expect.poll(() => worker.metrics().gauges.broker_group_pending ?? 0, { timeout: 5_000 }).toBeGreaterThan(0)
+    release()
+    await until(() => p.sent.length === 50, 10_000, 'every event to be answered')
+    await expect.poll(() => [worker.metrics().gauges.broker_lag, worker.metrics().gauges.broker_group_pending, worker.metrics().gauges.broker_pending], { timeout: 5_000 }).toEqual([0, 0, 0])
+  })
+})

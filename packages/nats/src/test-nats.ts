@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto'
+import { jetstreamManager } from '@nats-io/jetstream'
+import { Kvm } from '@nats-io/kv'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { jetStreamNames } from './names.js'
+
+/** The NATS server (with JetStream) the tests use: NATS_URL, default the local one. */
+export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
+
+export function connectNats(): Promise<NatsConnection> {
+  return connect({ servers: NATS_URL, name: 'qqbot-nats-tests' })
+}
+
+/** A namespace no other test uses. */
+export function freshNamespace(): string {
+  return `test_${randomBytes(4).toString('hex')}`
+}
+
+/** Deletes what a test's namespace created on the server (the stream and the key-value bucket). */
+export async function removeNamespace(nc: NatsConnection, namespace: string): Promise<void> {
+  const names = jetStreamNames({ namespace })
+  const jsm = await jetstreamManager(nc)
+  await jsm.streams.delete(names.stream).catch(() => undefined)
+  await (await new Kvm(nc).open(names.bucket)).destroy().catch(() => undefined)
+}
