@@ -113,7 +113,8 @@ describe('ingress and workers over NATS JetStream', () => {
     const p = (platform = await startFakePlatform())
     const ns = namespace()
     await startIngress(p, ns)
-    const [first, second]: string[][] = [[], []]
+    const first: string[] = []
+    const second: string[] = []
     const workers = [await startWorker(p, ns, first), await startWorker(p, ns, second)]
     const ids = dispatch(p, 300)
     await until(() => replyCounts(p).size === ids.length, 20_000, 'every event to be answered')
