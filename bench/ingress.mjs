@@ -1,11 +1,22 @@
-// The ingress of the scale-out benchmark: the gateway shard, appending each event to a Redis stream.
-import { Redis } from 'ioredis'
+// The ingress of the scale-out benchmark: the gateway shard, publishing each event to the broker
+// (BROKER=redis, the default: a Redis stream; BROKER=nats: JetStream).
 import { serveStats } from './ipc.mjs'
-import { createIngress } from '../packages/redis/dist/index.js'
 
 const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret, NAMESPACE: namespace } = process.env
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true })
-const ingress = createIngress({ appId, secret, hosts: { api: url }, intents: ['GROUP_AND_C2C_EVENT', 'PUBLIC_GUILD_MESSAGES'], redis, namespace, logLevel: 'warn' })
+const common = { appId, secret, hosts: { api: url }, intents: ['GROUP_AND_C2C_EVENT', 'PUBLIC_GUILD_MESSAGES'], namespace, logLevel: 'warn' }
+
+async function createBrokerIngress() {
+  if (process.env.BROKER === 'nats') {
+    const { connect } = await import('@nats-io/transport-node')
+    const { createNatsIngress } = await import('../packages/nats/dist/index.js')
+    return createNatsIngress({ ...common, nats: await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' }) })
+  }
+  const { Redis } = await import('ioredis')
+  const { createIngress } = await import('../packages/redis/dist/index.js')
+  return createIngress({ ...common, redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true }) })
+}
+
+const ingress = await createBrokerIngress()
 await ingress.start()
 process.send({ type: 'ready' })
 serveStats()

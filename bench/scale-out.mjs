@@ -1,5 +1,6 @@
 // npm run bench:scale-out: the same burst answered by one @qqbot/core process, and by 1 ingress + 2 workers
-// over a Redis stream (REDIS_URL, default local), in the same run. Medians of RUNS runs. A report, not a test.
+// over a Redis stream (REDIS_URL) and over NATS JetStream (NATS_URL), local servers by default, in the same
+// run. Medians of RUNS runs. A report, not a test.
 import { fork } from 'node:child_process'
 import { nextMessage } from './ipc.mjs'
 import { randomBytes } from 'node:crypto'
@@ -12,14 +13,29 @@ const scene = process.env.BENCH_SCENE ?? 'group'
 const here = (file) => fileURLToPath(new URL(file, import.meta.url))
 const layouts = [
   { name: 'single process (@qqbot/core)', processes: ['bot-core.mjs'] },
-  { name: '1 ingress + 2 workers (Redis stream)', processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'] },
+  { name: '1 ingress + 2 workers (Redis stream)', processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'], broker: 'redis' },
+  { name: '1 ingress + 2 workers (NATS JetStream)', processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'], broker: 'nats' },
 ]
+
+/** Deletes the JetStream stream and bucket a NATS run created (Redis keys of a run are trimmed or expire). */
+async function removeNatsNamespace(namespace) {
+  const { connect } = await import('@nats-io/transport-node')
+  const { jetstreamManager } = await import('@nats-io/jetstream')
+  const { Kvm } = await import('@nats-io/kv')
+  const { jetStreamNames } = await import('../packages/nats/dist/index.js')
+  const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
+  const names = jetStreamNames({ namespace })
+  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => undefined)
+  await (await new Kvm(nc).open(names.bucket)).destroy().catch(() => undefined)
+  await nc.close()
+}
 
 
 async function runOnce(layout) {
   const platform = fork(here('platform-child.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const info = await nextMessage(platform, 'ready')
-  const env = { ...process.env, QQBOT_URL: info.url, QQBOT_APP_ID: info.appId, QQBOT_SECRET: info.secret, NAMESPACE: `bench-${randomBytes(4).toString('hex')}` }
+  const namespace = `bench_${randomBytes(4).toString('hex')}`
+  const env = { ...process.env, QQBOT_URL: info.url, QQBOT_APP_ID: info.appId, QQBOT_SECRET: info.secret, NAMESPACE: namespace, BROKER: layout.broker ?? '' }
   const children = []
   try {
     for (const file of layout.processes) {
@@ -39,6 +55,7 @@ async function runOnce(layout) {
   } finally {
     for (const child of children) child.kill('SIGINT')
     platform.kill()
+    if (layout.broker === 'nats') await removeNatsNamespace(namespace)
   }
 }
 
@@ -46,7 +63,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 console.log('# qqbot scale-out benchmark')
 console.log(`date ${new Date().toISOString()}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`)
-console.log(`${COUNT} ${scene} events per run, median of ${RUNS} runs; platform, bots and Redis share the machine\n`)
+console.log(`${COUNT} ${scene} events per run, median of ${RUNS} runs; platform, bots, Redis and NATS share the machine\n`)
 const results = {}
 for (let run = 0; run < RUNS; run++) for (const layout of layouts) (results[layout.name] ??= []).push(await runOnce(layout))
 const baseline = median(results[layouts[0].name].map((r) => r.evPerSec))
