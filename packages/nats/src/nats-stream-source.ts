@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { JetStreamApiCodes, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream'
 import { Kvm, type KV } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { eventDedupeKey, sleep, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
+import { eventDedupeKey, sleep, PullGate, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
 import { decodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
 import { ensureConsumer, ensureStream, isApiError, type RetentionOptions } from './stream-setup.js'
@@ -65,8 +65,7 @@ export class NatsStreamSource implements EventSource {
   private batch: ConsumerMessages | undefined
   private sink: EventSink | undefined
   private running = false
-  private paused = false
-  private resume: (() => void) | undefined
+  private gate: PullGate | undefined
   private loops: Promise<void>[] = []
   private readonly holding = new Map<number, Held>()
   private lag = 0
@@ -91,6 +90,7 @@ export class NatsStreamSource implements EventSource {
 
   async start(sink: EventSink): Promise<void> {
     this.sink = sink
+    this.gate = new PullGate(sink)
     await this.setUp()
     this.kv = await new Kvm(this.options.nats).create(this.names.bucket, { ttl: this.options.dedupeTtlMs ?? 24 * 60 * 60 * 1000, history: 1 })
     this.running = true
@@ -102,7 +102,7 @@ export class NatsStreamSource implements EventSource {
   async stop(): Promise<void> {
     this.running = false
     this.stopped.abort()
-    this.resume?.()
+    this.gate?.release()
     await this.batch?.close().catch(() => undefined)
     await Promise.allSettled(this.loops)
   }
@@ -115,7 +115,7 @@ export class NatsStreamSource implements EventSource {
 
   private async readLoop(): Promise<void> {
     while (this.running) {
-      if (this.paused) await new Promise<void>((resolve) => (this.resume = resolve))
+      await this.gate!.ready()
       if (!this.running) break
       try {
         this.batch = await this.consumer!.fetch({ max_messages: this.options.batchSize ?? 64, expires: this.options.blockMs ?? 1_000 })
@@ -155,7 +155,7 @@ export class NatsStreamSource implements EventSource {
     const held: Held = { msg, claim: result?.claim }
     this.holding.set(msg.seq, held)
     const accepted = this.sink!.push({ ...envelope, done: () => void this.finish(held) })
-    if (!accepted) this.pause()
+    if (!accepted) this.gate!.hold()
   }
 
   /** Claims the event's key for this worker; 'skip' when it is done already or another live worker has it. */
@@ -236,16 +236,6 @@ export class NatsStreamSource implements EventSource {
     return sleep(ms, this.stopped.signal).catch(() => undefined)
   }
 
-  private pause(): void {
-    if (this.paused) return
-    this.paused = true
-    const unsubscribe = this.sink!.onDrain(() => {
-      unsubscribe()
-      this.paused = false
-      this.resume?.()
-      this.resume = undefined
-    })
-  }
 }
 
 /** JetStream's answer to a create of a key that exists: wrong last sequence. */

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { eventDedupeKey, sleep, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
+import { eventDedupeKey, sleep, PullGate, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
 import { RedisKeys } from '../keys.js'
 import { withScripts } from '../scripts.js'
 import { decodeEvent, type StreamFields } from './stream-codec.js'
@@ -50,8 +50,7 @@ export class RedisStreamSource implements EventSource {
   private reader: Redis | undefined
   private sink: EventSink | undefined
   private running = false
-  private paused = false
-  private resume: (() => void) | undefined
+  private gate: PullGate | undefined
   private loops: Promise<void>[] = []
   /** Entries handed to the pipeline and not acknowledged yet → their claim key. */
   private readonly holding = new Map<string, string | undefined>()
@@ -78,6 +77,7 @@ export class RedisStreamSource implements EventSource {
 
   async start(sink: EventSink): Promise<void> {
     this.sink = sink
+    this.gate = new PullGate(sink)
     await ensureGroup(this.options.redis, this.stream, this.group)
     // Blocking reads get a connection of their own; acknowledgements use the shared one.
     this.reader = this.options.redis.duplicate()
@@ -90,14 +90,14 @@ export class RedisStreamSource implements EventSource {
   async stop(): Promise<void> {
     this.running = false
     this.stopped.abort()
-    this.resume?.()
+    this.gate?.release()
     await Promise.allSettled(this.loops)
     this.reader?.disconnect()
   }
 
   private async readLoop(): Promise<void> {
     while (this.running) {
-      if (this.paused) await new Promise<void>((resolve) => (this.resume = resolve))
+      await this.gate!.ready()
       if (!this.running) break
       try {
         const reply = (await this.reader!.xreadgroup(
@@ -151,7 +151,7 @@ export class RedisStreamSource implements EventSource {
       try {
         await this.renewHeld(idle)
         // While the pipeline is full, take nothing more on; the gauges still tell how far behind we are.
-        if (!this.paused) await this.reclaim(idle)
+        if (!this.gate!.holding) await this.reclaim(idle)
         await this.readGroupState()
       } catch (error) {
         if (this.running) this.logger?.error({ err: error }, 'reclaiming stale entries failed; retrying next round')
@@ -221,7 +221,7 @@ export class RedisStreamSource implements EventSource {
     if (this.holding.has(entryId)) return
     this.holding.set(entryId, claimKey)
     const accepted = this.sink!.push({ ...envelope, done: () => void this.finish(entryId, claimKey) })
-    if (!accepted) this.pause()
+    if (!accepted) this.gate!.hold()
   }
 
   /** True when this worker may handle the event; false when it is done already or another worker has it. */
@@ -252,16 +252,6 @@ export class RedisStreamSource implements EventSource {
     }
   }
 
-  private pause(): void {
-    if (this.paused) return
-    this.paused = true
-    const unsubscribe = this.sink!.onDrain(() => {
-      unsubscribe()
-      this.paused = false
-      this.resume?.()
-      this.resume = undefined
-    })
-  }
 }
 
 
