@@ -89,17 +89,18 @@ describe('the group-and-c2c example', () => {
     ])
   })
 
-  it('GIVEN /poll in a C2C chat THEN it is ignored: polls are a group-only controller', async () => {
+  it('GIVEN /poll in a C2C chat THEN the bot says where it works: polls are a group-only controller', async () => {
     const test = await start()
-    expect(await test.user('alice').inC2C().send('/poll Tea?')).toEqual([])
-    expect(test.api.sent).toEqual([])
+    const replies = await test.user('alice').inC2C().send('/poll Tea?')
+    expect(replies.map((reply) => reply.text)).toEqual(['/poll works only in group chats.'])
+    expect(test.api.sent).toHaveLength(1)
   })
 
-  it('GIVEN the C2C-only /note THEN it works in C2C (without a prefix too), is ignored in a group, and help lists it only in C2C', async () => {
+  it('GIVEN the C2C-only /note THEN it works in C2C (without a prefix too), in a group it only says where it works, and help lists it only in C2C', async () => {
     const test = await start()
     const group = test.user('alice').inGroup('g1')
-    expect(await group.send('/note buy milk')).toEqual([])
-    expect(await group.send('/notes')).toEqual([])
+    expect((await group.send('/note buy milk')).map((reply) => reply.text)).toEqual(['/note works only in one-to-one chats.'])
+    expect((await group.send('/notes')).map((reply) => reply.text)).toEqual(['/notes works only in one-to-one chats.'])
     await group.send('/help')
     expect(group.lastReply()).toContain('/poll')
     expect(group.lastReply()).not.toContain('/note')
@@ -136,7 +137,7 @@ describe('examples/group-and-c2c main', () => {
     expect(exchange('[group] alice: /menu')).toContain('bot: [markdown] **Group & C2C demo** [🐱 Cat] [📖 Help]')
     expect(exchange('[group] alice taps 🐱 Cat')).toMatch(/bot: \(interaction acknowledged, code 0\)\n {3}bot: \[image\] 🐱/)
     expect(exchange('[group] alice taps 👍 Yes')).toContain('bot: 🗳️ Tea for lunch?: Yes 1 · No 0')
-    expect(exchange('[group] alice: /note buy milk')).toContain('bot: (no reply)')
+    expect(exchange('[group] alice: /note buy milk')).toContain('bot: /note works only in one-to-one chats.')
     expect(exchange('[c2c] alice: note buy milk')).toContain('bot: 📒 Noted (1 so far).')
     expect(exchange('[c2c] alice: /cat')).toContain('bot: [image] 🐱')
     expect(exchange('[group] the bot is added to another group')).toContain('bot: 👋 Hi everyone!')

@@ -34,5 +34,6 @@ export function exampleProviders(options: { imageUrl?: string } = {}): Provider[
 /** The group-and-C2C bot, ready to start. */
 export function createGroupAndC2cBot(options: GroupAndC2cBotOptions): Bot {
   const { imageUrl, ...botOptions } = options
-  return createBot({ ...botOptions, controllers: CONTROLLERS, providers: [...exampleProviders({ imageUrl }), ...(options.providers ?? [])] })
+  // The example's own texts are English, so the framework's (argument errors, help, scene hints) are too.
+  return createBot({ locale: 'en', ...botOptions, controllers: CONTROLLERS, providers: [...exampleProviders({ imageUrl }), ...(options.providers ?? [])] })
 }
