@@ -337,6 +337,43 @@ describe('stored session position', () => {
     await platform.close()
   })
 
+  it('GIVEN stop() while the shard waits to retry loading its session THEN it never opens a socket afterwards', async () => {
+    const { MemorySessionStore, createClient } = await import('@qqbot/core')
+    const { startFakePlatform } = await import('@qqbot/fake-platform')
+    const platform = await startFakePlatform({ heartbeatIntervalMs: 100 })
+    const stored = new MemorySessionStore()
+    let loads = 0
+    let failing = false
+    const sessionStore = {
+      load: async (key: string) => {
+        loads++
+        if (failing) {
+          failing = false
+          throw new Error('ECONNRESET (store unreachable)')
+        }
+        return stored.load(key)
+      },
+      save: (key: string, session: Parameters<typeof stored.save>[1]) => stored.save(key, session),
+      clear: (key: string) => stored.clear(key),
+    }
+    const connect = () => createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', sessionStore, gateway: { identifyIntervalMs: 0 } })
+    // A stored session to resume, as a takeover finds one.
+    const first = connect()
+    await first.start()
+    await first.stop()
+    failing = true
+    loads = 0
+    const client = connect()
+    const starting = client.start().catch((error: unknown) => error)
+    await expect.poll(() => loads).toBe(1)
+    await client.stop()
+    expect(await starting).toBeInstanceOf(Error)
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    expect(platform.gatewayStats.connections).toBe(1)
+    expect(client.shards[0]?.status).toBe('stopped')
+    await platform.close()
+  })
+
   it('GIVEN the session store fails to load twice (a Redis blip during a takeover) THEN the next process retries and RESUMEs instead of identifying past the stored seq', async () => {
     const { MemorySessionStore, createClient } = await import('@qqbot/core')
     const { startFakePlatform, groupAtMessage } = await import('@qqbot/fake-platform')

@@ -24,11 +24,11 @@ afterEach(async () => {
   client = undefined
 })
 
-async function setup(publish: EventPublisher['publish']) {
+async function setup(publish: EventPublisher['publish'], concurrency?: number) {
   const source = new ManualSource()
   const lines: string[] = []
   const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } })
-  client = createClient({ appId: '102000001', secret: 'forwarder-test-secret', source, logger })
+  client = createClient({ appId: '102000001', secret: 'forwarder-test-secret', source, logger, pipeline: { concurrency } })
   const forwarder = new EventForwarder(client, { target: 'the test broker', publish }, { maxRetryDelayMs: 20, stopGiveUpMs: 100 })
   await client.start()
   return { source, forwarder, lines, client }
@@ -66,5 +66,21 @@ describe('EventForwarder', () => {
     expect(done).toEqual([])
     expect(client.metrics().counters.broker_published).toBeUndefined()
     expect(lines.some((line) => line.includes('could not be published; the stored seq stays before it'))).toBe(true)
+  })
+
+  it('GIVEN events queued behind one that was given up during the stop THEN each of them gets one more try, not the whole give-up time', async () => {
+    const attempts = new Map<string, number>()
+    const { source, forwarder, client } = await setup(async (event) => {
+      attempts.set(event.id!, (attempts.get(event.id!) ?? 0) + 1)
+      throw new Error('connection refused')
+    }, 1)
+    const done: string[] = []
+    for (const id of ['a', 'b', 'c']) source.sink.push(envelope(id, () => done.push(id)))
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    forwarder.beginStop()
+    await client.idle()
+    expect(attempts.get('a')).toBeGreaterThan(1)
+    expect([attempts.get('b'), attempts.get('c')]).toEqual([1, 1])
+    expect(done).toEqual([])
   })
 })

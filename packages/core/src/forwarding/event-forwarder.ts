@@ -28,6 +28,8 @@ export interface EventForwarderOptions {
 export class EventForwarder {
   private stopping = false
   private failing = false
+  /** Set once an event was given up during the stop: the others queued behind it give up after one try. */
+  private gaveUp = false
 
   constructor(
     private readonly client: QQBotClient,
@@ -50,8 +52,9 @@ export class EventForwarder {
         await this.publisher.publish(event)
         break
       } catch (error) {
-        if (this.stopping) giveUpAt = Math.min(giveUpAt, Date.now() + (this.options.stopGiveUpMs ?? 10_000))
+        if (this.stopping) giveUpAt = Math.min(giveUpAt, this.gaveUp ? 0 : Date.now() + (this.options.stopGiveUpMs ?? 10_000))
         if (Date.now() >= giveUpAt) {
+          this.gaveUp = true
           logger.error(
             { err: error, event: event.name, eventId: event.id },
             `stopping while ${this.publisher.target} is unreachable: an event could not be published; the stored seq stays before it, so the next owner of the shard is replayed it`,

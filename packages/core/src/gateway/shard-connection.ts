@@ -228,6 +228,8 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     // Take the identify slot before opening the socket: waiting for it (5 s per shard ahead of us)
     // inside an open connection would run into the handshake timeout.
     this.session ??= (await this.loadStoredSession()) ?? undefined
+    // Loading may have taken seconds (retries): a stop meanwhile must not be followed by a new socket.
+    if (this.stopping) return
     if (!this.session && !(await this.acquireIdentifySlot())) return
     const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: this.options.handshakeTimeoutMs ?? 30_000 })
     this.ws = ws

@@ -193,6 +193,24 @@ describe('FifoQueue', () => {
     expect(done).toEqual(['x again'])
   })
 
+  it('GIVEN a repeat of a running event after the dedupe cache evicted its key THEN it is still a repeat, finished with the original', async () => {
+    const seen: string[] = []
+    const done: string[] = []
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const { pipeline: p } = pipeline({ dedupeMaxEntries: 1, handler: (event) => (seen.push(event.id!), event.id === 'GROUP_AT_MESSAGE_CREATE:slow' ? gate : undefined) })
+    p.push({ ...groupMessage('slow'), done: () => done.push('slow') })
+    p.push({ ...groupMessage('other'), done: () => done.push('other') })
+    p.push({ ...groupMessage('slow'), done: () => done.push('slow copy') })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(seen).toEqual(['GROUP_AT_MESSAGE_CREATE:slow', 'GROUP_AT_MESSAGE_CREATE:other'])
+    expect(done).toEqual(['other'])
+    release()
+    await p.idle()
+    expect(done).toEqual(['other', 'slow', 'slow copy'])
+    expect(seen).toHaveLength(2)
+  })
+
   it('GIVEN a done callback that throws THEN the queue keeps running', async () => {
     const seen: string[] = []
     const { pipeline: p } = pipeline({ handler: (event) => void seen.push(event.id!) })

@@ -92,7 +92,8 @@ export class EventPipeline implements EventSink {
       data = parsed.data
     }
     const key = eventDedupeKey(envelope.name, envelope.id, data)
-    if (key !== undefined && !this.dedupe.add(key)) {
+    // A running event is a repeat however long ago it arrived (the dedupe cache may have evicted its key).
+    if (key !== undefined && (this.unfinished.has(key) || !this.dedupe.add(key))) {
       metrics.inc('events_duplicate', { event: envelope.name })
       logger.debug({ event: envelope.name, eventId: envelope.id }, 'dropped a repeated delivery')
       // A copy is finished only when the original is: a broker must not acknowledge it while the original runs.
