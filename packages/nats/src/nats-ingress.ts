@@ -36,7 +36,13 @@ export class NatsIngress {
       target: 'JetStream',
       publish: async (event) => {
         const msgID = eventDedupeKey(event.name, event.id, event.data)
-        await this.js.publish(this.names.subject, encodeEvent(event), msgID === undefined ? undefined : { msgID })
+        try {
+          await this.js.publish(this.names.subject, encodeEvent(event), msgID === undefined ? undefined : { msgID })
+        } catch (error) {
+          // No stream answers when it was deleted (or the server lost it): create it again before the retry.
+          await ensureStream(options.nats, this.names, options).catch(() => undefined)
+          throw error
+        }
       },
     })
   }

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
-import { JetStreamApiCodes, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream'
+import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream'
 import { Kvm, type KV } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { eventDedupeKey, sleep, PullGate, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
+import { ConfigError, eventDedupeKey, PullGate, sleep, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
 import { decodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
 import { ensureConsumer, ensureStream, isApiError, type RetentionOptions } from './stream-setup.js'
@@ -17,7 +17,7 @@ export interface NatsStreamSourceOptions extends RetentionOptions, Partial<JetSt
   workerName?: string
   /** Messages asked for per pull. Default 64. */
   batchSize?: number
-  /** How long one pull waits for messages. Default 1 s (also how long stop() may wait for it). */
+  /** How long one pull waits for messages, at least 1 s (JetStream's minimum). Default 1 s (also how long stop() may wait for it). */
   blockMs?: number
   /**
    * A message whose worker stopped answering for this long goes to another worker (the consumer's
@@ -27,6 +27,8 @@ export interface NatsStreamSourceOptions extends RetentionOptions, Partial<JetSt
   claimIdleMs?: number
   /** How long a handled event's key is remembered, so a later copy is skipped. Default 24 h. */
   dedupeTtlMs?: number
+  /** How long stop() keeps renewing the messages still being handled before it lets them go. Default 30 s. */
+  stopDrainMs?: number
 }
 
 const DONE = 'done'
@@ -66,8 +68,10 @@ export class NatsStreamSource implements EventSource {
   private sink: EventSink | undefined
   private running = false
   private gate: PullGate | undefined
-  private loops: Promise<void>[] = []
   private readonly holding = new Map<number, Held>()
+  private readonly finishing = new Set<Promise<void>>()
+  /** Claims of other workers seen by this one: revision and since when (our clock) it has not changed. */
+  private readonly watched = new Map<string, { revision: number; since: number }>()
   private lag = 0
   private groupPending = 0
   private readonly stopped = new AbortController()
@@ -78,6 +82,9 @@ export class NatsStreamSource implements EventSource {
     this.worker = options.workerName ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
     this.names = jetStreamNames(options)
     this.claimIdleMs = options.claimIdleMs ?? 30_000
+    if (options.blockMs !== undefined && options.blockMs < 1_000) {
+      throw new ConfigError(`blockMs must be at least 1000 (JetStream pull requests expire no sooner); got ${options.blockMs}.`)
+    }
   }
 
   bind(runtime: SourceRuntime): void {
@@ -94,18 +101,32 @@ export class NatsStreamSource implements EventSource {
     await this.setUp()
     this.kv = await new Kvm(this.options.nats).create(this.names.bucket, { ttl: this.options.dedupeTtlMs ?? 24 * 60 * 60 * 1000, history: 1 })
     this.running = true
-    this.loops = [this.readLoop(), this.renewLoop()]
+    this.readLoopDone = this.readLoop()
+    this.renewLoopDone = this.renewLoop()
+    void this.options.nats.closed().then((error) => {
+      if (this.running) this.logger?.error({ err: error }, 'the NATS connection closed for good; this worker pulls no more events (connect with maxReconnectAttempts: -1 to keep reconnecting)')
+    })
     this.logger?.info({ stream: this.names.stream, consumer: this.names.consumer }, 'pulling events from JetStream')
   }
 
-  /** Stops pulling; events already handed to the pipeline still finish and are acknowledged. */
+  /**
+   * Stops pulling. Messages already handed to the pipeline stay this worker's (renewed) while they finish,
+   * up to `stopDrainMs`, and stop() returns once their acknowledgements are done.
+   */
   async stop(): Promise<void> {
     this.running = false
-    this.stopped.abort()
     this.gate?.release()
     await this.batch?.close().catch(() => undefined)
-    await Promise.allSettled(this.loops)
+    await this.readLoopDone
+    const deadline = Date.now() + (this.options.stopDrainMs ?? 30_000)
+    while (this.holding.size > 0 && Date.now() < deadline) await sleep(50)
+    this.stopped.abort()
+    await this.renewLoopDone
+    await Promise.allSettled([...this.finishing])
   }
+
+  private readLoopDone: Promise<void> | undefined
+  private renewLoopDone: Promise<void> | undefined
 
   private async setUp(): Promise<void> {
     await ensureStream(this.options.nats, this.names, this.options)
@@ -125,37 +146,44 @@ export class NatsStreamSource implements EventSource {
         await previous
       } catch (error) {
         if (!this.running) break
-        if (isApiError(error, JetStreamApiCodes.ConsumerNotFound) || isApiError(error, JetStreamApiCodes.StreamNotFound)) {
-          this.logger?.warn({ stream: this.names.stream }, 'the stream or its consumer is gone from NATS; creating them again')
-          await this.setUp().catch((setUpError: unknown) => this.logger?.error({ err: setUpError }, 'could not create the stream or consumer again'))
-        } else {
-          this.logger?.error({ err: error }, 'pulling from JetStream failed; retrying in 1 s')
-        }
+        this.logger?.error({ err: error }, 'pulling from JetStream failed; retrying in 1 s')
         await this.pauseFor(1_000)
+        // A pull fails the same way whether NATS blipped or the stream or consumer was deleted: make sure they exist.
+        if (this.running) await this.setUp().catch((setUpError: unknown) => this.logger?.debug({ err: setUpError }, 'could not check the stream and consumer'))
       }
     }
   }
 
+  /** Never rejects: a message it cannot take is given back to JetStream (nak), the batch goes on. */
   private async deliver(msg: JsMsg, previous: Promise<unknown>): Promise<void> {
-    // Ours and not finished (redelivered although we renewed it): handing it over twice would acknowledge it early.
-    if (this.holding.has(msg.seq)) return
-    const decoded = decodeEvent(msg.string())
-    if ('error' in decoded) {
-      await previous
-      this.logger?.warn({ seq: msg.seq, reason: decoded.error }, 'acknowledged and skipped a message that is not an event')
-      msg.ack()
-      return
+    try {
+      // Ours and not finished (redelivered although we renewed it): handing it over twice would acknowledge it early.
+      if (this.holding.has(msg.seq)) return
+      const decoded = decodeEvent(msg.string())
+      if ('error' in decoded) {
+        this.logger?.warn({ seq: msg.seq, reason: decoded.error }, 'acknowledged and skipped a message that is not an event')
+        msg.ack()
+        return
+      }
+      const { envelope } = decoded
+      if (msg.info.deliveryCount > 1) this.metrics?.inc('broker_reclaimed')
+      const key = eventDedupeKey(envelope.name, envelope.id, envelope.data)
+      const claimed = key === undefined ? undefined : this.claim(msg, key)
+      const [, result] = await Promise.all([previous, claimed])
+      if (result === 'skip' || this.holding.has(msg.seq)) return
+      const held: Held = { msg, claim: result?.claim }
+      this.holding.set(msg.seq, held)
+      const accepted = this.sink!.push({ ...envelope, done: () => this.track(this.finish(held)) })
+      if (!accepted) this.gate!.hold()
+    } catch (error) {
+      this.logger?.error({ err: error, seq: msg.seq }, 'could not take a message (its claim failed); JetStream redelivers it')
+      msg.nak(1_000)
     }
-    const { envelope } = decoded
-    if (msg.info.deliveryCount > 1) this.metrics?.inc('broker_reclaimed')
-    const key = eventDedupeKey(envelope.name, envelope.id, envelope.data)
-    const claimed = key === undefined ? undefined : this.claim(msg, key)
-    const [, result] = await Promise.all([previous, claimed])
-    if (result === 'skip' || this.holding.has(msg.seq)) return
-    const held: Held = { msg, claim: result?.claim }
-    this.holding.set(msg.seq, held)
-    const accepted = this.sink!.push({ ...envelope, done: () => void this.finish(held) })
-    if (!accepted) this.gate!.hold()
+  }
+
+  private track(finishing: Promise<void>): void {
+    this.finishing.add(finishing)
+    void finishing.finally(() => this.finishing.delete(finishing))
   }
 
   /** Claims the event's key for this worker; 'skip' when it is done already or another live worker has it. */
@@ -165,7 +193,7 @@ export class NatsStreamSource implements EventSource {
     try {
       return { claim: { key, revision: await kv.create(key, this.worker) } }
     } catch (error) {
-      if (!isApiError(error, KEY_EXISTS)) throw error
+      if (!KEY_EXISTS.some((code) => isApiError(error, code))) throw error
     }
     const entry = await kv.get(key)
     const holder = entry?.operation === 'PUT' ? entry.string() : undefined
@@ -175,10 +203,21 @@ export class NatsStreamSource implements EventSource {
       return 'skip'
     }
     if (entry && holder === this.worker) return { claim: { key, revision: entry.revision } }
-    if (entry && Date.now() - entry.created.getTime() < this.claimIdleMs) {
-      // Another worker is on it; if that worker dies, the message comes back after the idle time.
-      msg.nak(this.claimIdleMs)
-      return 'skip'
+    if (entry) {
+      // Another worker's claim. Its holder renews it every third of claimIdleMs; only a revision that stayed
+      // the same for claimIdleMs, by this worker's own clock, means the holder is gone.
+      const seen = this.watched.get(key)
+      if (!seen || seen.revision !== entry.revision) {
+        this.watched.set(key, { revision: entry.revision, since: Date.now() })
+        msg.nak(this.claimIdleMs)
+        return 'skip'
+      }
+      const unchangedFor = Date.now() - seen.since
+      if (unchangedFor < this.claimIdleMs) {
+        msg.nak(this.claimIdleMs - unchangedFor)
+        return 'skip'
+      }
+      this.watched.delete(key)
     }
     try {
       // The holder stopped renewing its claim: take it over (only if nobody else did meanwhile).
@@ -204,9 +243,10 @@ export class NatsStreamSource implements EventSource {
   /** Keeps what this worker holds its own: `working()` resets the ack timer, the claim's write time is refreshed. */
   private async renewLoop(): Promise<void> {
     const every = Math.max(100, Math.floor(this.claimIdleMs / 3))
-    while (this.running) {
+    // Runs on after reading stopped, while stop() lets the held messages finish.
+    while (!this.stopped.signal.aborted) {
       await this.pauseFor(every)
-      if (!this.running) break
+      if (this.stopped.signal.aborted) break
       for (const held of this.holding.values()) {
         held.msg.working()
         if (held.claim) {
@@ -217,8 +257,14 @@ export class NatsStreamSource implements EventSource {
           )
         }
       }
-      await this.readConsumerState()
+      this.forgetOldClaims()
+      if (this.running) await this.readConsumerState()
     }
+  }
+
+  private forgetOldClaims(): void {
+    const before = Date.now() - 3 * this.claimIdleMs
+    for (const [key, seen] of this.watched) if (seen.since < before) this.watched.delete(key)
   }
 
   private async readConsumerState(): Promise<void> {
@@ -238,5 +284,5 @@ export class NatsStreamSource implements EventSource {
 
 }
 
-/** JetStream's answer to a create of a key that exists: wrong last sequence. */
-const KEY_EXISTS = 10071
+/** JetStream's answers to a create of a key that exists (wrong last sequence): 2.9/2.10, and newer or clustered servers. */
+const KEY_EXISTS = [10071, 10164]

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
+import { Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { createClient, type DispatchedEvent, type QQBotClient } from '@qqbot/core'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
@@ -229,5 +230,69 @@ describe('ingress and workers over NATS JetStream', () => {
     release()
     await until(() => p.sent.length === 50, 10_000, 'every event to be answered')
     await expect.poll(() => [worker.metrics().gauges.broker_lag, worker.metrics().gauges.broker_group_pending, worker.metrics().gauges.broker_pending], { timeout: 5_000 }).toEqual([0, 0, 0])
+  })
+
+  it('GIVEN a claim whose holder stopped renewing it THEN a worker takes it over once it stayed unchanged for claimIdleMs by its own clock, and answers once', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const ingress = await startIngress(p, ns)
+    const event = groupAtMessage({ content: '/ping orphan' })
+    const id = (event.d as { id: string }).id
+    // A worker that claimed this event and died: its claim stays, never renewed.
+    const kv = await new Kvm(nc).create(ingress.names.bucket, { ttl: 24 * 60 * 60 * 1000, history: 1 })
+    await kv.create(Buffer.from(`m:${id}`).toString('base64url'), 'dead-worker')
+    const handled: string[] = []
+    const worker = await startWorker(p, ns, handled, { claimIdleMs: 1_000 })
+    p.dispatch(event.t, event.d)
+    await until(() => p.sent.length === 1, 10_000, 'the orphaned event to be taken over and answered')
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    expect(handled).toEqual([id])
+    expect(p.sent).toHaveLength(1)
+    expect(worker.metrics().counters.broker_reclaimed?.['']).toBeGreaterThanOrEqual(1)
+  })
+
+  it('GIVEN the stream is deleted while ingress and worker run THEN the ingress creates it again, the worker its consumer, and later events are answered', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const ingress = await startIngress(p, ns)
+    const handled: string[] = []
+    await startWorker(p, ns, handled)
+    dispatch(p, 3)
+    await until(() => p.sent.length === 3, 5_000, 'the first events to be answered')
+    await (await jetstreamManager(nc)).streams.delete(ingress.names.stream)
+    const later = dispatch(p, 5)
+    await until(() => later.every((id) => replyCounts(p).get(id) === 1), 20_000, 'the events after the deletion to be answered')
+    expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
+  })
+
+  it('GIVEN a worker stopping while a handler runs THEN it keeps the message (no other worker runs it) and acknowledges it before stop() returns', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const ingress = await startIngress(p, ns)
+    let release!: () => void
+    const slow = new Promise<void>((resolve) => (release = resolve))
+    const stoppingHandled: string[] = []
+    const stopping = await startWorker(p, ns, stoppingHandled, { claimIdleMs: 1_000, hold: () => slow })
+    const [id] = dispatch(p, 1)
+    await until(() => stoppingHandled.length === 1, 5_000, 'the slow handler to start')
+    const otherHandled: string[] = []
+    await startWorker(p, ns, otherHandled, { claimIdleMs: 1_000 })
+    running.splice(running.indexOf(stopping), 1)
+    let stopped = false
+    const stop = stopping.stop().then(() => (stopped = true))
+    await new Promise((resolve) => setTimeout(resolve, 2_500))
+    expect(stopped).toBe(false)
+    expect(otherHandled).toEqual([])
+    release()
+    await stop
+    const info = await (await jetstreamManager(nc)).consumers.info(ingress.names.stream, 'workers')
+    expect(info.num_ack_pending).toBe(0)
+    expect(replyCounts(p).get(id!)).toBe(1)
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    expect(otherHandled).toEqual([])
+  })
+
+  it('GIVEN blockMs below JetStream minimum THEN the source refuses it at construction and says why', () => {
+    expect(() => new NatsStreamSource({ nats: nc, namespace: 'x', blockMs: 200 })).toThrow('blockMs must be at least 1000 (JetStream pull requests expire no sooner); got 200.')
   })
 })
