@@ -74,6 +74,9 @@ export class NatsStreamSource implements EventSource {
   private readonly watched = new Map<string, { revision: number; since: number }>()
   private lag = 0
   private groupPending = 0
+  /** Aborted when stop() begins: pulling ends. */
+  private readonly readingStopped = new AbortController()
+  /** Aborted when the held messages are finished (or stopDrainMs passed): renewing ends. */
   private readonly stopped = new AbortController()
   private logger: Logger | undefined
   private metrics: Metrics | undefined
@@ -115,6 +118,7 @@ export class NatsStreamSource implements EventSource {
    */
   async stop(): Promise<void> {
     this.running = false
+    this.readingStopped.abort()
     this.gate?.release()
     await this.batch?.close().catch(() => undefined)
     await this.readLoopDone
@@ -147,7 +151,7 @@ export class NatsStreamSource implements EventSource {
       } catch (error) {
         if (!this.running) break
         this.logger?.error({ err: error }, 'pulling from JetStream failed; retrying in 1 s')
-        await this.pauseFor(1_000)
+        await this.pauseFor(1_000, this.readingStopped.signal)
         // A pull fails the same way whether NATS blipped or the stream or consumer was deleted: make sure they exist.
         if (this.running) await this.setUp().catch((setUpError: unknown) => this.logger?.debug({ err: setUpError }, 'could not check the stream and consumer'))
       }
@@ -278,8 +282,8 @@ export class NatsStreamSource implements EventSource {
   }
 
   /** Sleeps, but wakes at once when the source stops. */
-  private pauseFor(ms: number): Promise<void> {
-    return sleep(ms, this.stopped.signal).catch(() => undefined)
+  private pauseFor(ms: number, signal = this.stopped.signal): Promise<void> {
+    return sleep(ms, signal).catch(() => undefined)
   }
 
 }

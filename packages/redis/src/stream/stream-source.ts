@@ -26,6 +26,8 @@ export interface RedisStreamSourceOptions extends StreamOptions {
   claimIdleMs?: number
   /** How long a handled event's key is remembered, so a second copy is skipped. Default 24 h. */
   dedupeTtlMs?: number
+  /** How long stop() keeps renewing the entries still being handled before it lets them go. Default 30 s. */
+  stopDrainMs?: number
 }
 
 const DONE = 'done'
@@ -56,7 +58,11 @@ export class RedisStreamSource implements EventSource {
   private readonly holding = new Map<string, string | undefined>()
   private lag = 0
   private groupPending = 0
+  /** Aborted when stop() begins: reading ends. */
+  private readonly readingStopped = new AbortController()
+  /** Aborted when the held entries are finished (or stopDrainMs passed): renewing ends. */
   private readonly stopped = new AbortController()
+  private readonly finishing = new Set<Promise<void>>()
   private logger: Logger | undefined
   private metrics: Metrics | undefined
 
@@ -86,12 +92,20 @@ export class RedisStreamSource implements EventSource {
     this.logger?.info({ stream: this.stream, group: this.group }, 'reading events from the stream')
   }
 
-  /** Stops reading; events already handed to the pipeline still finish and are acknowledged. */
+  /**
+   * Stops reading and reclaiming. Entries already handed to the pipeline stay this worker's (renewed) while
+   * they finish, up to `stopDrainMs`, and stop() returns once they are acknowledged.
+   */
   async stop(): Promise<void> {
     this.running = false
-    this.stopped.abort()
+    this.readingStopped.abort()
     this.gate?.release()
+    await this.loops[0]
+    const deadline = Date.now() + (this.options.stopDrainMs ?? 30_000)
+    while (this.holding.size > 0 && Date.now() < deadline) await sleep(50)
+    this.stopped.abort()
     await Promise.allSettled(this.loops)
+    await Promise.allSettled([...this.finishing])
     this.reader?.disconnect()
   }
 
@@ -121,7 +135,7 @@ export class RedisStreamSource implements EventSource {
           continue
         }
         this.logger?.error({ err: error }, 'reading the stream failed; retrying in 1 s')
-        await this.pauseFor(1_000)
+        await this.pauseFor(1_000, this.readingStopped.signal)
       }
     }
   }
@@ -137,7 +151,7 @@ export class RedisStreamSource implements EventSource {
       await ensureGroup(this.options.redis, this.stream, this.group, '0')
     } catch (error) {
       this.logger?.error({ err: error }, 'could not create the consumer group again; retrying in 1 s')
-      await this.pauseFor(1_000)
+      await this.pauseFor(1_000, this.readingStopped.signal)
     }
   }
 
@@ -145,16 +159,18 @@ export class RedisStreamSource implements EventSource {
   private async claimLoop(): Promise<void> {
     const idle = this.options.claimIdleMs ?? 30_000
     const every = Math.max(100, Math.floor(idle / 3))
-    while (this.running) {
+    // Runs on after reading stopped, renewing what is held while stop() lets it finish.
+    while (!this.stopped.signal.aborted) {
       await this.pauseFor(every)
-      if (!this.running) break
+      if (this.stopped.signal.aborted) break
       try {
         await this.renewHeld(idle)
+        if (!this.running) continue
         // While the pipeline is full, take nothing more on; the gauges still tell how far behind we are.
         if (!this.gate!.holding) await this.reclaim(idle)
         await this.readGroupState()
       } catch (error) {
-        if (this.running) this.logger?.error({ err: error }, 'reclaiming stale entries failed; retrying next round')
+        this.logger?.error({ err: error }, 'renewing or reclaiming entries failed; retrying next round')
       }
     }
   }
@@ -201,8 +217,8 @@ export class RedisStreamSource implements EventSource {
   }
 
   /** Sleeps, but wakes at once when the source stops. */
-  private pauseFor(ms: number): Promise<void> {
-    return sleep(ms, this.stopped.signal).catch(() => undefined)
+  private pauseFor(ms: number, signal = this.stopped.signal): Promise<void> {
+    return sleep(ms, signal).catch(() => undefined)
   }
 
   private async deliver(entryId: string, fields: StreamFields): Promise<void> {
@@ -220,8 +236,13 @@ export class RedisStreamSource implements EventSource {
     if (claimKey !== undefined && !(await this.claim(entryId, claimKey))) return
     if (this.holding.has(entryId)) return
     this.holding.set(entryId, claimKey)
-    const accepted = this.sink!.push({ ...envelope, done: () => void this.finish(entryId, claimKey) })
+    const accepted = this.sink!.push({ ...envelope, done: () => this.track(this.finish(entryId, claimKey)) })
     if (!accepted) this.gate!.hold()
+  }
+
+  private track(finishing: Promise<void>): void {
+    this.finishing.add(finishing)
+    void finishing.finally(() => this.finishing.delete(finishing))
   }
 
   /** True when this worker may handle the event; false when it is done already or another worker has it. */

@@ -213,6 +213,38 @@ describe('ingress and workers over a Redis stream', () => {
     expect(worker.running).toBe(true)
   })
 
+  it('GIVEN a worker stopping while a handler runs THEN it keeps the entry (no other worker runs it) and acknowledges it before stop() returns', async () => {
+    const p = (platform = await startFakePlatform())
+    const namespace = freshNamespace()
+    const ingress = await startIngress(p, namespace)
+    let release!: () => void
+    const slow = new Promise<void>((resolve) => (release = resolve))
+    const stoppingHandled: string[] = []
+    const source = new RedisStreamSource({ redis, namespace, claimIdleMs: 300, blockMs: 100 })
+    const stopping = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })
+    stopping.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
+      stoppingHandled.push(event.data.id)
+      await slow
+      await stopping.reply(event, 'slow pong')
+    })
+    await stopping.start()
+    const [id] = dispatch(p, 1)
+    await until(() => stoppingHandled.length === 1, 5_000, 'the slow handler to start')
+    const otherHandled: string[] = []
+    await startWorker(p, namespace, otherHandled, 300)
+    let stopped = false
+    const stop = stopping.stop().then(() => (stopped = true))
+    await new Promise((resolve) => setTimeout(resolve, 1_200))
+    expect(stopped).toBe(false)
+    expect(otherHandled).toEqual([])
+    release()
+    await stop
+    expect(((await redis.xpending(ingress.stream, 'workers')) as [number])[0]).toBe(0)
+    expect(replyCounts(p).get(id!)).toBe(1)
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    expect(otherHandled).toEqual([])
+  })
+
   it('GIVEN a bounded stream THEN it is trimmed to about maxLength entries', async () => {
     const p = (platform = await startFakePlatform())
     const namespace = freshNamespace()
