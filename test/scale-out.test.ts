@@ -169,6 +169,12 @@ describe('ingress and workers over a Redis stream', () => {
     expect([...replies.values()].filter((count) => count !== 1)).toEqual([])
     expect(ids.every((id) => replies.get(id) === 1)).toBe(true)
     expect(victim.handled.length).toBeGreaterThan(0)
+    // The platform refuses a second reply to the same message, so replies alone would hide double handling:
+    // count what the handlers ran. Only an event the killed worker had started may run again elsewhere.
+    const handled = counts(processes.flatMap((bot) => bot.handled))
+    const byVictim = new Set(victim.handled)
+    expect([...handled].filter(([id, times]) => times > 1 && !byVictim.has(id))).toEqual([])
+    expect(ids.every((id) => handled.has(id))).toBe(true)
     // Nothing is left pending in the group: the victim's entries were taken over and acknowledged.
     await expect.poll(async () => ((await redis.xpending(ingress.stream, 'workers')) as [number])[0], { timeout: 10_000 }).toBe(0)
   })
@@ -243,6 +249,12 @@ describe('ingress and workers over NATS JetStream', () => {
     expect([...replies.values()].filter((count) => count !== 1)).toEqual([])
     expect(ids.every((id) => replies.get(id) === 1)).toBe(true)
     expect(victim.handled.length).toBeGreaterThan(0)
+    // The platform refuses a second reply to the same message, so replies alone would hide double handling:
+    // count what the handlers ran. Only an event the killed worker had started may run again elsewhere.
+    const handled = counts(processes.flatMap((bot) => bot.handled))
+    const byVictim = new Set(victim.handled)
+    expect([...handled].filter(([id, times]) => times > 1 && !byVictim.has(id))).toEqual([])
+    expect(ids.every((id) => handled.has(id))).toBe(true)
     // Nothing is left unacknowledged: the victim's messages were redelivered and acknowledged.
     await expect.poll(async () => (await (await jetstreamManager(nats)).consumers.info(ingress.names.stream, 'workers')).num_ack_pending, { timeout: 10_000 }).toBe(0)
   })
