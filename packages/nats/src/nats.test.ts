@@ -292,6 +292,17 @@ describe('ingress and workers over NATS JetStream', () => {
     expect(otherHandled).toEqual([])
   })
 
+  it('GIVEN workers started with another claimIdleMs than the consumer was created with THEN the consumer follows (its ack_wait)', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const ingress = await startIngress(p, ns)
+    await startWorker(p, ns, [], { claimIdleMs: 1_000 })
+    const ackWait = async () => (await (await jetstreamManager(nc)).consumers.info(ingress.names.stream, 'workers')).config.ack_wait
+    expect(await ackWait()).toBe(1_000 * 1_000_000)
+    await startWorker(p, ns, [], { claimIdleMs: 4_000 })
+    expect(await ackWait()).toBe(4_000 * 1_000_000)
+  })
+
   it('GIVEN blockMs below JetStream minimum THEN the source refuses it at construction and says why', () => {
     expect(() => new NatsStreamSource({ nats: nc, namespace: 'x', blockMs: 200 })).toThrow('blockMs must be at least 1000 (JetStream pull requests expire no sooner); got 200.')
   })

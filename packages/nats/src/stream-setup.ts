@@ -49,7 +49,10 @@ export async function ensureConsumer(nc: NatsConnection, names: JetStreamNames, 
   try {
     const jsm = await jetstreamManager(nc)
     try {
-      await jsm.consumers.info(names.stream, names.consumer)
+      const info = await jsm.consumers.info(names.stream, names.consumer)
+      // Started with another claimIdleMs than the consumer was created with: the consumer follows, or messages
+      // would be redelivered to other workers while their handlers still run (or wait too long after a crash).
+      if (info.config.ack_wait !== ackWaitMs * NS_PER_MS) await jsm.consumers.update(names.stream, names.consumer, { ack_wait: ackWaitMs * NS_PER_MS })
       return
     } catch (error) {
       if (!isApiError(error, JetStreamApiCodes.ConsumerNotFound)) throw error

@@ -28,7 +28,8 @@ const health = await startHealthServer(bot.client, {
 await bot.start()
 console.log(`worker ${settings.processName ?? process.pid}: reading the event stream; health at ${health.url}`)
 onShutdown(async () => {
-  // Stops reading and lets running handlers finish; an entry it could not finish goes to another worker after 30 s.
+  // Stops reading; keeps the events it holds (renewed) while their handlers finish, up to 30 s, and returns
+  // after acknowledging them. Whatever is still unfinished then goes to another worker after claimIdleMs.
   await bot.stop()
   await health.close()
   await redis.quit()
