@@ -161,7 +161,8 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
    */
   stop(options: ShardStopOptions = {}): Promise<void> {
     // A second caller (a coordinator handing the shard back while the gateway stops) waits for the same stop:
-    // returning early would let it release the lease before the drain saved the session.
+    // returning early would let it release the lease before the drain saved the session. Its options do not
+    // apply: the first stop already chose the close code and whether to drain.
     this.stopRun ??= this.stopping ? Promise.resolve() : this.runStop(options)
     return this.stopRun
   }
