@@ -62,6 +62,34 @@ function counts(ids: Iterable<string>): Map<string, number> {
   return map
 }
 
+/**
+ * Three worker processes (any broker, chosen by `env`) answer a 3,000-event burst; one is killed with
+ * SIGKILL a third of the way in. Every event must be answered exactly once, and only an event the killed
+ * worker had started may have run twice (the platform refuses a second reply, so replies alone would hide
+ * double handling: the handlers' own reports are counted too).
+ */
+async function killOneWorkerMidBurst(p: FakePlatform, env: Record<string, string>): Promise<void> {
+  const BURST = 3_000
+  processes = ['w1', 'w2', 'w3'].map((name) => startBotProcess(name, { ...env, CLAIM_IDLE_MS: '2000', HANDLER_DELAY_MS: '20' }, 'worker'))
+  await until(() => processes.every((bot) => bot.started), 15_000, 'the workers to start')
+  const victim = processes[0]!
+  const ids: string[] = []
+  for (let i = 0; i < BURST; i++) {
+    if (i === 1_000) victim.child.kill('SIGKILL')
+    ids.push(dispatchGroupMessage(p, 0, 1, `/ping ${i}`))
+    if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  await until(() => new Set(p.sent.map((message) => message.body.msg_id as string)).size >= BURST, 60_000, 'a reply to every event')
+  const replies = counts(p.sent.map((message) => message.body.msg_id as string))
+  expect([...replies.values()].filter((count) => count !== 1)).toEqual([])
+  expect(ids.every((id) => replies.get(id) === 1)).toBe(true)
+  expect(victim.handled.length).toBeGreaterThan(0)
+  const handled = counts(processes.flatMap((bot) => bot.handled))
+  const byVictim = new Set(victim.handled)
+  expect([...handled].filter(([id, times]) => times > 1 && !byVictim.has(id))).toEqual([])
+  expect(ids.every((id) => handled.has(id))).toBe(true)
+}
+
 describe('shards shared across processes through Redis', () => {
   it('GIVEN 20 shards over 3 processes THEN each shard runs exactly once; kill -9 one mid-burst THEN its shards are RESUMEd elsewhere within 10 s, 0 events lost, 0 replies duplicated', async () => {
     const SHARDS = 20
@@ -149,32 +177,11 @@ describe('ingress and workers over a Redis stream', () => {
   }
 
   it('GIVEN one ingress and three worker processes THEN kill -9 one mid-burst → its entries are reclaimed and every event is answered exactly once', async () => {
-    const BURST = 3_000
     const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
     const namespace = `test-${randomBytes(4).toString('hex')}`
     const redis = new Redis(REDIS_URL)
     const ingress = await startIngress(p, namespace, redis)
-    processes = ['w1', 'w2', 'w3'].map((name) => startBotProcess(name, envFor(p, namespace, 1, { CLAIM_IDLE_MS: '2000', HANDLER_DELAY_MS: '20' }), 'worker'))
-    await until(() => processes.every((bot) => bot.started), 15_000, 'the workers to start')
-
-    const victim = processes[0]!
-    const ids: string[] = []
-    for (let i = 0; i < BURST; i++) {
-      if (i === 1_000) victim.child.kill('SIGKILL')
-      ids.push(dispatchGroupMessage(p, 0, 1, `/ping ${i}`))
-      if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    await until(() => new Set(p.sent.map((message) => message.body.msg_id as string)).size >= BURST, 60_000, 'a reply to every event')
-    const replies = counts(p.sent.map((message) => message.body.msg_id as string))
-    expect([...replies.values()].filter((count) => count !== 1)).toEqual([])
-    expect(ids.every((id) => replies.get(id) === 1)).toBe(true)
-    expect(victim.handled.length).toBeGreaterThan(0)
-    // The platform refuses a second reply to the same message, so replies alone would hide double handling:
-    // count what the handlers ran. Only an event the killed worker had started may run again elsewhere.
-    const handled = counts(processes.flatMap((bot) => bot.handled))
-    const byVictim = new Set(victim.handled)
-    expect([...handled].filter(([id, times]) => times > 1 && !byVictim.has(id))).toEqual([])
-    expect(ids.every((id) => handled.has(id))).toBe(true)
+    await killOneWorkerMidBurst(p, envFor(p, namespace, 1))
     // Nothing is left pending in the group: the victim's entries were taken over and acknowledged.
     await expect.poll(async () => ((await redis.xpending(ingress.stream, 'workers')) as [number])[0], { timeout: 10_000 }).toBe(0)
   })
@@ -230,31 +237,10 @@ describe('ingress and workers over NATS JetStream', () => {
   }
 
   it('GIVEN one ingress and three worker processes THEN kill -9 one mid-burst → its messages go to the others and every event is answered exactly once', async () => {
-    const BURST = 3_000
     const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
     const namespace = `test_${randomBytes(4).toString('hex')}`
     const { ingress, nats } = await startNatsIngress(p, namespace)
-    processes = ['w1', 'w2', 'w3'].map((name) => startBotProcess(name, envFor(p, namespace, 1, { BROKER: 'nats', NATS_URL, CLAIM_IDLE_MS: '2000', HANDLER_DELAY_MS: '20' }), 'worker'))
-    await until(() => processes.every((bot) => bot.started), 15_000, 'the workers to start')
-
-    const victim = processes[0]!
-    const ids: string[] = []
-    for (let i = 0; i < BURST; i++) {
-      if (i === 1_000) victim.child.kill('SIGKILL')
-      ids.push(dispatchGroupMessage(p, 0, 1, `/ping ${i}`))
-      if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    await until(() => new Set(p.sent.map((message) => message.body.msg_id as string)).size >= BURST, 60_000, 'a reply to every event')
-    const replies = counts(p.sent.map((message) => message.body.msg_id as string))
-    expect([...replies.values()].filter((count) => count !== 1)).toEqual([])
-    expect(ids.every((id) => replies.get(id) === 1)).toBe(true)
-    expect(victim.handled.length).toBeGreaterThan(0)
-    // The platform refuses a second reply to the same message, so replies alone would hide double handling:
-    // count what the handlers ran. Only an event the killed worker had started may run again elsewhere.
-    const handled = counts(processes.flatMap((bot) => bot.handled))
-    const byVictim = new Set(victim.handled)
-    expect([...handled].filter(([id, times]) => times > 1 && !byVictim.has(id))).toEqual([])
-    expect(ids.every((id) => handled.has(id))).toBe(true)
+    await killOneWorkerMidBurst(p, envFor(p, namespace, 1, { BROKER: 'nats', NATS_URL }))
     // Nothing is left unacknowledged: the victim's messages were redelivered and acknowledged.
     await expect.poll(async () => (await (await jetstreamManager(nats)).consumers.info(ingress.names.stream, 'workers')).num_ack_pending, { timeout: 10_000 }).toBe(0)
   })
