@@ -31,6 +31,7 @@ export { MemorySessionStore, type SessionStore, type ShardSession } from './sess
 export { EventPipeline, UnfinishedEventError, eventDedupeKey, type EventPipelineOptions, type PipelineHandler, type EventInterceptor } from './pipeline/event-pipeline.js'
 export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pipeline/event-envelope.js'
 export { PullGate } from './pipeline/pull-gate.js'
+export { HeldEvents } from './pipeline/held-events.js'
 export type { DispatchedEvent, AnyKnownEvent } from './pipeline/dispatched-event.js'
 
 export * from './events/payloads.js'

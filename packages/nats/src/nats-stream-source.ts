@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream'
 import { Kvm, type KV } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { ConfigError, eventDedupeKey, PullGate, sleep, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
+import { ConfigError, eventDedupeKey, HeldEvents, PullGate, sleep, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
 import { decodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
 import { ensureConsumer, ensureStream, isApiError, type RetentionOptions } from './stream-setup.js'
@@ -68,8 +68,7 @@ export class NatsStreamSource implements EventSource {
   private sink: EventSink | undefined
   private running = false
   private gate: PullGate | undefined
-  private readonly holding = new Map<number, Held>()
-  private readonly finishing = new Set<Promise<void>>()
+  private readonly holding = new HeldEvents<number, Held>()
   /** Claims of other workers seen by this one: revision and since when (our clock) it has not changed. */
   private readonly watched = new Map<string, { revision: number; since: number }>()
   private lag = 0
@@ -122,11 +121,9 @@ export class NatsStreamSource implements EventSource {
     this.gate?.release()
     await this.batch?.close().catch(() => undefined)
     await this.readLoopDone
-    const deadline = Date.now() + (this.options.stopDrainMs ?? 30_000)
-    while (this.holding.size > 0 && Date.now() < deadline) await sleep(50)
+    await this.holding.settle(this.options.stopDrainMs ?? 30_000)
     this.stopped.abort()
     await this.renewLoopDone
-    await Promise.allSettled([...this.finishing])
   }
 
   private readLoopDone: Promise<void> | undefined
@@ -176,8 +173,8 @@ export class NatsStreamSource implements EventSource {
       const [, result] = await Promise.all([previous, claimed])
       if (result === 'skip' || this.holding.has(msg.seq)) return
       const held: Held = { msg, claim: result?.claim }
-      this.holding.set(msg.seq, held)
-      const accepted = this.sink!.push({ ...envelope, done: () => this.track(this.finish(held)) })
+      this.holding.hold(msg.seq, held)
+      const accepted = this.sink!.push({ ...envelope, done: () => this.holding.release(msg.seq, () => this.acknowledge(held)) })
       if (!accepted) this.gate!.hold()
     } catch (error) {
       this.logger?.error({ err: error, seq: msg.seq }, 'could not take a message (its claim failed); JetStream redelivers it')
@@ -185,10 +182,6 @@ export class NatsStreamSource implements EventSource {
     }
   }
 
-  private track(finishing: Promise<void>): void {
-    this.finishing.add(finishing)
-    void finishing.finally(() => this.finishing.delete(finishing))
-  }
 
   /** Claims the event's key for this worker; 'skip' when it is done already or another live worker has it. */
   private async claim(msg: JsMsg, dedupeKey: string): Promise<ClaimResult> {
@@ -232,8 +225,8 @@ export class NatsStreamSource implements EventSource {
     }
   }
 
-  private async finish(held: Held): Promise<void> {
-    this.holding.delete(held.msg.seq)
+  /** Marks the event done and acknowledges its message; never rejects. */
+  private async acknowledge(held: Held): Promise<void> {
     try {
       if (held.claim) await this.kv!.put(held.claim.key, DONE)
       await held.msg.ackAck()
@@ -251,7 +244,7 @@ export class NatsStreamSource implements EventSource {
     while (!this.stopped.signal.aborted) {
       await this.pauseFor(every)
       if (this.stopped.signal.aborted) break
-      for (const held of this.holding.values()) {
+      for (const [, held] of this.holding.entries()) {
         held.msg.working()
         if (held.claim) {
           const claim = held.claim

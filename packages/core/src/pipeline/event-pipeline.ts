@@ -65,8 +65,8 @@ export class EventPipeline implements EventSink {
   private running = 0
   private saturated = false
   private readonly interceptors: EventInterceptor[] = []
-  /** Dedupe key of each queued or running event → `done` callbacks of copies that arrived meanwhile. */
-  private readonly unfinished = new Map<string, (() => void)[]>()
+  /** Dedupe key of each queued or running event → `done` callbacks of copies that arrived meanwhile (null: none yet). */
+  private readonly unfinished = new Map<string, (() => void)[] | null>()
 
   constructor(private readonly options: EventPipelineOptions) {
     this.concurrency = options.concurrency ?? 64
@@ -97,9 +97,8 @@ export class EventPipeline implements EventSink {
       metrics.inc('events_duplicate', { event: envelope.name })
       logger.debug({ event: envelope.name, eventId: envelope.id }, 'dropped a repeated delivery')
       // A copy is finished only when the original is: a broker must not acknowledge it while the original runs.
-      const pending = this.unfinished.get(key)
-      if (pending && envelope.done) pending.push(envelope.done)
-      else envelope.done?.()
+      if (!this.unfinished.has(key)) envelope.done?.()
+      else if (envelope.done) this.unfinished.set(key, [...(this.unfinished.get(key) ?? []), envelope.done])
       return !this.saturated
     }
     const event = {
@@ -115,7 +114,7 @@ export class EventPipeline implements EventSink {
       envelope.done?.()
       return !this.saturated
     }
-    if (key !== undefined) this.unfinished.set(key, [])
+    if (key !== undefined) this.unfinished.set(key, null)
     this.queue.push({ event, done: envelope.done, key, admit: envelope.admit })
     this.pump()
     if (this.queue.length >= this.highWaterMark) this.saturated = true

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { eventDedupeKey, sleep, PullGate, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
+import { eventDedupeKey, sleep, HeldEvents, PullGate, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
 import { RedisKeys } from '../keys.js'
 import { withScripts } from '../scripts.js'
 import { decodeEvent, type StreamFields } from './stream-codec.js'
@@ -55,14 +55,13 @@ export class RedisStreamSource implements EventSource {
   private gate: PullGate | undefined
   private loops: Promise<void>[] = []
   /** Entries handed to the pipeline and not acknowledged yet → their claim key. */
-  private readonly holding = new Map<string, string | undefined>()
+  private readonly holding = new HeldEvents<string, string | undefined>()
   private lag = 0
   private groupPending = 0
   /** Aborted when stop() begins: reading ends. */
   private readonly readingStopped = new AbortController()
   /** Aborted when the held entries are finished (or stopDrainMs passed): renewing ends. */
   private readonly stopped = new AbortController()
-  private readonly finishing = new Set<Promise<void>>()
   private logger: Logger | undefined
   private metrics: Metrics | undefined
 
@@ -101,11 +100,9 @@ export class RedisStreamSource implements EventSource {
     this.readingStopped.abort()
     this.gate?.release()
     await this.loops[0]
-    const deadline = Date.now() + (this.options.stopDrainMs ?? 30_000)
-    while (this.holding.size > 0 && Date.now() < deadline) await sleep(50)
+    await this.holding.settle(this.options.stopDrainMs ?? 30_000)
     this.stopped.abort()
     await Promise.allSettled(this.loops)
-    await Promise.allSettled([...this.finishing])
     this.reader?.disconnect()
   }
 
@@ -198,7 +195,7 @@ export class RedisStreamSource implements EventSource {
   private async renewHeld(idleMs: number): Promise<void> {
     if (this.holding.size === 0) return
     const redis = withScripts(this.options.redis)
-    const entries = [...this.holding]
+    const entries = [...this.holding.entries()]
     await redis.xclaim(this.stream, this.group, this.consumer, 0, ...entries.map(([entryId]) => entryId), 'JUSTID')
     await Promise.all(entries.flatMap(([, claimKey]) => (claimKey === undefined ? [] : [redis.qqbotRenew(claimKey, this.consumer, idleMs)])))
   }
@@ -235,14 +232,9 @@ export class RedisStreamSource implements EventSource {
     const claimKey = key === undefined ? undefined : this.keys.event(key)
     if (claimKey !== undefined && !(await this.claim(entryId, claimKey))) return
     if (this.holding.has(entryId)) return
-    this.holding.set(entryId, claimKey)
-    const accepted = this.sink!.push({ ...envelope, done: () => this.track(this.finish(entryId, claimKey)) })
+    this.holding.hold(entryId, claimKey)
+    const accepted = this.sink!.push({ ...envelope, done: () => this.holding.release(entryId, () => this.acknowledge(entryId, claimKey)) })
     if (!accepted) this.gate!.hold()
-  }
-
-  private track(finishing: Promise<void>): void {
-    this.finishing.add(finishing)
-    void finishing.finally(() => this.finishing.delete(finishing))
   }
 
   /** True when this worker may handle the event; false when it is done already or another worker has it. */
@@ -259,8 +251,8 @@ export class RedisStreamSource implements EventSource {
     return holder === this.consumer
   }
 
-  private async finish(entryId: string, claimKey: string | undefined): Promise<void> {
-    this.holding.delete(entryId)
+  /** Marks the event done and acknowledges its entry, in one MULTI; never rejects. */
+  private async acknowledge(entryId: string, claimKey: string | undefined): Promise<void> {
     const multi = this.options.redis.multi()
     if (claimKey !== undefined) multi.set(claimKey, DONE, 'PX', this.options.dedupeTtlMs ?? 24 * 60 * 60 * 1000)
     multi.xack(this.stream, this.group, entryId)
