@@ -34,9 +34,9 @@ export type Entry = UserEntry | BotEntry | NoticeEntry
 export type NewEntry = Omit<UserEntry, 'seq' | 'at'> | Omit<BotEntry, 'seq' | 'at'> | Omit<NoticeEntry, 'seq' | 'at'>
 
 /** Entries kept per conversation; older ones are dropped. */
-export const MAX_ENTRIES_PER_CONVERSATION = 500
+const MAX_ENTRIES_PER_CONVERSATION = 500
 /** Conversations kept; the one idle longest is dropped. */
-export const MAX_CONVERSATIONS = 200
+const MAX_CONVERSATIONS = 200
 
 interface Conversation {
   info: ConversationInfo

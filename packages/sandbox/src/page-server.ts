@@ -57,8 +57,11 @@ export class PageServer {
 
   /** Sends `message` to every connected page. */
   broadcast(message: unknown): void {
-    if (this.sockets.clients.size === 0) return
-    const text = JSON.stringify(message)
+    if (this.sockets.clients.size > 0) this.broadcastText(JSON.stringify(message))
+  }
+
+  /** Sends an already serialised message to every connected page. */
+  broadcastText(text: string): void {
     for (const socket of this.sockets.clients) this.send(socket, text)
   }
 

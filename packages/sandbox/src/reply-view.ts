@@ -51,7 +51,7 @@ const record = (value: unknown): Record<string, unknown> | undefined =>
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
 
 /** `url` when it is an absolute http(s) URL, else `undefined`. */
-export function httpUrl(value: unknown): string | undefined {
+function httpUrl(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined
   try {
     const url = new URL(value)

@@ -267,11 +267,10 @@ class LocalSandbox implements Sandbox {
 
   private publishMetrics(): void {
     if (this.page.pages === 0 || this.watched.length === 0) return
-    const metrics = this.metricsView()
-    const text = JSON.stringify(metrics)
+    const text = JSON.stringify({ type: 'metrics', metrics: this.metricsView() })
     if (text === this.lastMetrics) return
     this.lastMetrics = text
-    this.page.broadcast({ type: 'metrics', metrics })
+    this.page.broadcastText(text)
   }
 
   private remember<V>(map: Map<string, V>, key: string, value: V): void {

@@ -8,7 +8,7 @@ export interface LogEntry {
   text: string
 }
 
-export const MAX_LOG_ENTRIES = 1_000
+const MAX_LOG_ENTRIES = 1_000
 
 const OP_NAMES: Record<number, string> = {
   0: 'Dispatch',

@@ -18,7 +18,7 @@ export const USER_NAME_PATTERN = /^[\p{L}\p{N}_-]{1,24}$/u
 export const MAX_USERS = 50
 
 /** Why a user could not be added. */
-export type AddUserError = 'invalid-name' | 'exists' | 'full'
+type AddUserError = 'invalid-name' | 'exists' | 'full'
 
 /** The users of the sandbox: alice and bob (the seeded guild members: alice is an admin), plus any added from the page. */
 export class UserDirectory {

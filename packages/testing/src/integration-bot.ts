@@ -3,7 +3,7 @@ import { createBot, type Bot, type BotOptions } from '@qqbot/framework'
 import { DeliveryFailedError, ReplyTimeoutError } from './errors.js'
 import type { SentReply } from './fake-api.js'
 import { textOf } from './message-events.js'
-import { sleep } from './real-timers.js'
+import { sleep, untilIdleOrQuiet } from './real-timers.js'
 import { TestUser, type ChatDriver, type SendOptions } from './test-user.js'
 
 export type IntegrationBotOptions = Omit<BotOptions, 'appId' | 'secret'> & {
@@ -92,16 +92,8 @@ export class IntegrationBot implements ChatDriver {
   }
 
   /** Until the bot is idle, or its replies have stopped for 50 ms (a handler waiting in a prompt never idles). */
-  private async quiet(): Promise<void> {
-    let idle = false
-    void this.bot.client.idle().then(() => (idle = true))
-    let last = this.platform.sent.length
-    for (let stableFor = 0; !idle && stableFor < 50; ) {
-      await sleep(10)
-      const count = this.platform.sent.length
-      stableFor = count === last ? stableFor + 10 : 0
-      last = count
-    }
+  private quiet(): Promise<void> {
+    return untilIdleOrQuiet(this.bot.client, () => this.platform.sent.length, { stepMs: 10, quietMs: 50 })
   }
 }
 

@@ -11,3 +11,32 @@ export function sleep(ms: number): Promise<void> {
 export function nextTurn(): Promise<void> {
   return new Promise((resolve) => realSetImmediate(resolve))
 }
+
+export interface QuietOptions {
+  /** How often to look. */
+  stepMs: number
+  /** How long the count must stay the same. */
+  quietMs: number
+  /** Give up after this long. Default: never. */
+  maxMs?: number
+  /** Count quiet only once the count went above this (new replies arrived); it is also the starting count. */
+  newAfter?: number
+}
+
+/**
+ * Resolves when the client is idle, or when `count()` (replies sent so far) stopped changing for `quietMs`:
+ * a handler waiting in `ctx.prompt()` never lets the client idle.
+ */
+export async function untilIdleOrQuiet(client: { idle(): Promise<void> }, count: () => number, options: QuietOptions): Promise<void> {
+  let idle = false
+  void client.idle().then(() => (idle = true))
+  let last = options.newAfter ?? count()
+  let stableFor = 0
+  for (let waited = 0; !idle && waited < (options.maxMs ?? Infinity); waited += options.stepMs) {
+    await sleep(options.stepMs)
+    const now = count()
+    stableFor = now === last ? stableFor + options.stepMs : 0
+    last = now
+    if (stableFor >= options.quietMs && (options.newAfter === undefined || now > options.newAfter)) return
+  }
+}

@@ -1,9 +1,9 @@
 import { createBot, type Bot, type BotOptions } from '@qqbot/framework'
 import { FakeApi, type SentReply } from './fake-api.js'
 import { ManualClock } from './manual-clock.js'
-import { nextTurn, sleep } from './real-timers.js'
+import { nextTurn, untilIdleOrQuiet } from './real-timers.js'
 import { TestEventSource } from './test-event-source.js'
-import { TestUser, type ChatDriver, type SendOptions } from './test-user.js'
+import { TestUser, type ChatDriver } from './test-user.js'
 
 export type TestBotOptions = Omit<BotOptions, 'appId' | 'secret' | 'source' | 'delivery' | 'clock'> & {
   appId?: string
@@ -34,7 +34,7 @@ export class TestBot implements ChatDriver {
   }
 
   /** Delivers any event (e.g. `GROUP_ADD_ROBOT`) and waits until the bot has dealt with it. */
-  async emit(name: string, data: unknown, _options?: SendOptions): Promise<SentReply[]> {
+  async emit(name: string, data: unknown): Promise<SentReply[]> {
     const before = this.api.sent.length
     this.source.emit(name, data)
     await this.settle(before)
@@ -65,17 +65,7 @@ export class TestBot implements ChatDriver {
    * @internal
    */
   async settle(before = this.api.sent.length): Promise<void> {
-    let idle = false
-    void this.bot.client.idle().then(() => (idle = true))
-    let lastCount = before
-    let stableFor = 0
-    for (let waited = 0; waited < 2_000 && !idle; waited += 5) {
-      await sleep(5)
-      const count = this.api.sent.length
-      stableFor = count === lastCount ? stableFor + 5 : 0
-      lastCount = count
-      if (count > before && stableFor >= 25) return
-    }
+    await untilIdleOrQuiet(this.bot.client, () => this.api.sent.length, { stepMs: 5, quietMs: 25, maxMs: 2_000, newAfter: before })
   }
 }
 

@@ -95,6 +95,7 @@ export class Bot {
   private readonly registry: CommandRegistry
   private readonly messages: MessageTable
   private readonly zodLocale
+  private readonly sceneNames: (typeof SCENE_NAMES)[Locale]
   /** A leading @mention of this bot, once its id is known (built once, not per message). */
   private mention: RegExp | undefined
   /** State that belongs to this bot alone (cooldown clocks and other guard state). */
@@ -115,8 +116,10 @@ export class Bot {
     this.store.set(CLOCK_KEY, clock)
     this.conversations = new PromptRegistry(clock)
     this.container = rootContainer.createChildContainer()
-    this.messages = { ...MESSAGES[options.locale ?? 'zh-CN'], ...options.messages }
-    this.zodLocale = ZOD_LOCALES[options.locale ?? 'zh-CN']
+    const locale = options.locale ?? 'zh-CN'
+    this.messages = { ...MESSAGES[locale], ...options.messages }
+    this.zodLocale = ZOD_LOCALES[locale]
+    this.sceneNames = SCENE_NAMES[locale]
     this.registry = new CommandRegistry(options.caseInsensitive ?? true, this.displayPrefix)
     this.client.intercept((event) => this.conversations.offer(event))
     this.middleware.push(...(options.middleware ?? []))
@@ -282,7 +285,7 @@ export class Bot {
 
   /** The command exists, but not here: say where it works (an override returning '' keeps the bot silent). */
   private async refuseScene(context: CommandContext, scenes: readonly Scene[]): Promise<void> {
-    const { names, join } = SCENE_NAMES[this.options.locale ?? 'zh-CN']
+    const { names, join } = this.sceneNames
     const text = this.messages.WRONG_SCENE({ name: `${this.displayPrefix}${context.command}`, where: join(scenes.map((scene) => names[scene])) })
     if (text) await context.reply(text)
   }
