@@ -1,6 +1,7 @@
 // The no-framework floor: ws + JSON.parse + an undici Pool of 32 connections, replying to /ping n.
 import WebSocket from 'ws'
 import { Pool } from 'undici'
+import { serveStats } from './ipc.mjs'
 
 const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret } = process.env
 const pool = new Pool(url, { connections: 32 })
@@ -38,14 +39,4 @@ ws.on('message', (data) => {
     .catch((error) => console.error('raw send failed', error.message))
 })
 
-process.on('message', (message) => {
-  if (message.type === 'stats') process.send({ type: 'stats', ...stats() })
-})
-
-function stats() {
-  const usage = process.resourceUsage()
-  return { maxRssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }
-}
-
-// SIGINT (sent by the runner) exits normally so --cpu-prof can write its profile.
-process.on('SIGINT', () => process.exit(0))
+serveStats()

@@ -1,8 +1,7 @@
 // npm run bench: a burst of N message events from the fake platform, each answered with a passive reply,
 // by the raw floor and by @qqbot/core, in the same run. Medians of RUNS runs. Not a test: a report.
 import { fork } from 'node:child_process'
-import { nextMessage } from './ipc.mjs'
-import { cpus, totalmem } from 'node:os'
+import { machineLine, median, nextMessage, startPlatformChild } from './ipc.mjs'
 import { fileURLToPath } from 'node:url'
 
 const COUNT = Number(process.env.BENCH_EVENTS ?? 20_000)
@@ -19,13 +18,8 @@ const scenes = (process.env.BENCH_SCENES ?? 'guild,group').split(',')
 
 
 async function runOnce(impl, scene) {
-  const platform = fork(here('platform-child.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  const info = await nextMessage(platform, 'ready')
-  const bot = fork(here(impl.file), {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: profileArgs,
-    env: { ...process.env, QQBOT_URL: info.url, QQBOT_APP_ID: info.appId, QQBOT_SECRET: info.secret },
-  })
+  const { platform, env } = await startPlatformChild()
+  const bot = fork(here(impl.file), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: profileArgs, env })
   try {
     await nextMessage(bot, 'ready')
     platform.send({ type: 'burst', count: COUNT, scene })
@@ -39,13 +33,8 @@ async function runOnce(impl, scene) {
   }
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
-}
-
 console.log(`# qqbot gateway burst benchmark`)
-console.log(`date ${new Date().toISOString()}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`)
+console.log(machineLine())
 console.log(`${COUNT} events per run, median of ${RUNS} runs, platform and bot in separate processes\n`)
 const rows = []
 for (const scene of scenes) {

@@ -1,4 +1,7 @@
-// What the benchmark runners and their child processes say to each other over IPC.
+// What the benchmark runners and their child processes say to each other over IPC, and what the runners share.
+import { fork } from 'node:child_process'
+import { cpus, totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
 
 /** In a runner: resolves with the next message of `type` from `child`; rejects if the child exits first. */
 export function nextMessage(child, type) {
@@ -24,4 +27,21 @@ export function serveStats(extra = () => ({})) {
     process.send({ type: 'stats', maxRssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, ...extra() })
   })
   process.on('SIGINT', () => process.exit(0))
+}
+
+/** In a runner: forks the fake platform child and returns it with the env a bot child needs to reach it. */
+export async function startPlatformChild() {
+  const platform = fork(fileURLToPath(new URL('./platform-child.mjs', import.meta.url)), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const info = await nextMessage(platform, 'ready')
+  return { platform, env: { ...process.env, QQBOT_URL: info.url, QQBOT_APP_ID: info.appId, QQBOT_SECRET: info.secret } }
+}
+
+/** The median of `values` (the upper one of an even count). */
+export function median(values) {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+}
+
+/** The report's machine line: date, Node, CPUs, memory. */
+export function machineLine() {
+  return `date ${new Date().toISOString()}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`
 }

@@ -2,9 +2,8 @@
 // over a Redis stream (REDIS_URL) and over NATS JetStream (NATS_URL), local servers by default, in the same
 // run. Medians of RUNS runs. A report, not a test.
 import { fork } from 'node:child_process'
-import { nextMessage } from './ipc.mjs'
+import { machineLine, median, nextMessage, startPlatformChild } from './ipc.mjs'
 import { randomBytes } from 'node:crypto'
-import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
 const COUNT = Number(process.env.BENCH_EVENTS ?? 20_000)
@@ -32,10 +31,10 @@ async function removeNatsNamespace(namespace) {
 
 
 async function runOnce(layout) {
-  const platform = fork(here('platform-child.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  const info = await nextMessage(platform, 'ready')
+  const started = await startPlatformChild()
+  const { platform } = started
   const namespace = `bench_${randomBytes(4).toString('hex')}`
-  const env = { ...process.env, QQBOT_URL: info.url, QQBOT_APP_ID: info.appId, QQBOT_SECRET: info.secret, NAMESPACE: namespace, BROKER: layout.broker ?? '' }
+  const env = { ...started.env, NAMESPACE: namespace, BROKER: layout.broker ?? '' }
   const children = []
   try {
     for (const file of layout.processes) {
@@ -59,10 +58,9 @@ async function runOnce(layout) {
   }
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 console.log('# qqbot scale-out benchmark')
-console.log(`date ${new Date().toISOString()}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`)
+console.log(machineLine())
 console.log(`${COUNT} ${scene} events per run, median of ${RUNS} runs; platform, bots, Redis and NATS share the machine\n`)
 const results = {}
 for (let run = 0; run < RUNS; run++) for (const layout of layouts) (results[layout.name] ??= []).push(await runOnce(layout))

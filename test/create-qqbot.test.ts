@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureBuilt } from './support/ensure-built.js'
 import { Redis } from 'ioredis'
 import { groupAtMessage, startFakePlatform } from '@qqbot/fake-platform'
 
@@ -58,8 +59,7 @@ let work: string
 let tarballs: Map<string, string>
 
 beforeAll(async () => {
-  const built = [CLI, ...WORKSPACE_PACKAGES.map((folder) => join(ROOT, 'packages', folder, 'dist/index.js'))].every((file) => existsSync(file))
-  if (!built) await expectSuccess('npx tsc -b', run('npx', ['tsc', '-b'], ROOT))
+  ensureBuilt(['packages/create-qqbot', ...WORKSPACE_PACKAGES.map((folder) => `packages/${folder}`)])
   work = await mkdtemp(join(tmpdir(), 'create-qqbot-e2e-'))
   tarballs = await packWorkspace(join(work, 'packs'))
 }, E2E_TIMEOUT)

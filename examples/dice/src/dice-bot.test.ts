@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { groupAddRobot, groupAtMessage, c2cMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import type { Bot } from '@qqbot/framework'
 import { createDiceBot, RandomService } from './dice-bot.js'
+import { ensureBuilt } from '../../../test/support/ensure-built.js'
 
 class Fixed extends RandomService {
   override int(min: number, max: number): number {
@@ -50,7 +51,7 @@ describe('examples/dice main', () => {
     const { execFileSync } = await import('node:child_process')
     const { fileURLToPath } = await import('node:url')
     const root = fileURLToPath(new URL('../../../', import.meta.url))
-    execFileSync('npx', ['tsc', '-b', 'examples/dice'], { cwd: root, stdio: 'pipe' })
+    ensureBuilt(['examples/dice'])
     const output = execFileSync('node', ['examples/dice/dist/main.js', '--once'], { cwd: root, encoding: 'utf8', timeout: 20_000 })
     expect(output).toMatch(/bot: 🎲 \d+ \+ \d+ \+ \d+ = \d+ \(3 rolled so far\)/)
     expect(output).toMatch(/bot: 👉 (tea|coffee|water)/)

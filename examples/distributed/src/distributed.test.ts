@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { createTestBot } from '@qqbot/testing'
 import { controllers } from './controllers.js'
 import { readSettings } from './settings.js'
+import { ensureBuilt } from '../../../test/support/ensure-built.js'
 
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 
@@ -29,6 +30,7 @@ describe('distributed example', () => {
   })
 
   it('GIVEN --once THEN 2 ingress and 3 worker processes over real Redis answer 200 messages exactly once, shared by the workers', async () => {
+    ensureBuilt(['examples/distributed'])
     const { stdout } = await promisify(execFile)('node', ['examples/distributed/dist/main.js', '--once'], { cwd: root, timeout: 90_000 })
     expect(stdout).toMatch(/200 messages over 4 shards: 200 answered exactly once/)
     const answeredBy = /answered by: (.*)/.exec(stdout)?.[1] ?? ''

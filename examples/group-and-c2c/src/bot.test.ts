@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestBot, type TestBot } from '@qqbot/testing'
 import { CAT_BUTTON, CONTROLLERS, exampleProviders, voteButton, type KeyboardButton } from './bot.js'
+import { ensureBuilt } from '../../../test/support/ensure-built.js'
 
 const IMAGE = 'https://img.example/cat.png'
 
@@ -131,7 +132,7 @@ describe('examples/group-and-c2c main', () => {
     const { execFileSync } = await import('node:child_process')
     const { fileURLToPath } = await import('node:url')
     const root = fileURLToPath(new URL('../../../', import.meta.url))
-    execFileSync('npx', ['tsc', '-b', 'examples/group-and-c2c'], { cwd: root, stdio: 'pipe' })
+    ensureBuilt(['examples/group-and-c2c'])
     const output = execFileSync('node', ['examples/group-and-c2c/dist/main.js', '--once'], { cwd: root, encoding: 'utf8', timeout: 30_000, env: { ...process.env, QQBOT_APP_ID: '', QQBOT_APP_SECRET: '' } })
     const exchange = (label: string) => output.slice(output.indexOf(label), output.indexOf('\n[', output.indexOf(label) + 1))
     expect(exchange('[group] alice: /menu')).toContain('bot: [markdown] **Group & C2C demo** [🐱 Cat] [📖 Help]')
