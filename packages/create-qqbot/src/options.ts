@@ -88,6 +88,11 @@ export function nameFromFolder(folder: string): string {
   return cleaned === '' ? DEFAULT_NAME : cleaned
 }
 
+/** The name a `[folder]` argument implies (its cleaned-up base name), if one was given. */
+export function nameFromFlags(flags: Pick<Flags, 'folder'>, cwd: string): string | undefined {
+  return flags.folder === undefined ? undefined : nameFromFolder(resolve(cwd, flags.folder))
+}
+
 /** The folder for a project of that name: `@acme/bot` → `bot`. */
 export function folderFromName(name: string): string {
   return name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name
@@ -101,7 +106,7 @@ export interface Environment {
 
 /** The plan from the flags alone, defaults filling every gap (non-interactive runs, `--yes`). */
 export function planFromFlags(flags: Flags, env: Environment): Plan {
-  const name = flags.name ?? (flags.folder !== undefined ? nameFromFolder(resolve(env.cwd, flags.folder)) : DEFAULT_NAME)
+  const name = flags.name ?? nameFromFlags(flags, env.cwd) ?? DEFAULT_NAME
   return {
     name,
     targetDir: targetDirFor(flags, name, env.cwd),

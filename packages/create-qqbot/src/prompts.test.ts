@@ -1,27 +1,9 @@
-import { PassThrough } from 'node:stream'
+import type { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { CancelledError } from './errors.js'
 import { parseFlags } from './options.js'
 import { askMissing, type AskContext } from './prompts.js'
-
-const ENTER = '\r'
-const DOWN = '\u001b[B'
-const CTRL_C = '\u0003'
-
-/** A fake terminal: keys are typed one prompt at a time, as soon as the previous answer was taken. */
-function terminal(keys: string[]): { input: PassThrough; output: PassThrough; screen: () => string } {
-  const input = new PassThrough()
-  const output = new PassThrough()
-  let screen = ''
-  let typed = 0
-  output.on('data', (chunk: Buffer) => {
-    screen += chunk.toString()
-    // Type one key per redraw, so each key reaches the prompt that is on screen.
-    const key = keys[typed++]
-    if (key !== undefined) setImmediate(() => input.write(key))
-  })
-  return { input, output, screen: () => screen }
-}
+import { CTRL_C, DOWN, ENTER, terminal } from './test-terminal.js'
 
 function context(io: { input: PassThrough; output: PassThrough }, checked: string[] = []): AskContext {
   return { cwd: '/work', ...io, checkTarget: async (dir) => void checked.push(dir) }

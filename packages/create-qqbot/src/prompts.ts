@@ -1,8 +1,8 @@
 import type { Readable, Writable } from 'node:stream'
 import { cancel, confirm, isCancel, select, text } from '@clack/prompts'
 import { CancelledError } from './errors.js'
-import { DEFAULT_NAME, nameFromFolder, packageNameProblem, targetDirFor, type Environment, type Flags, type Plan } from './options.js'
-import { detectPackageManager, PACKAGE_MANAGER_NAMES, type PackageManagerName } from './package-managers.js'
+import { DEFAULT_NAME, nameFromFlags, packageNameProblem, targetDirFor, type Environment, type Flags, type Plan } from './options.js'
+import { detectPackageManager, PACKAGE_MANAGER_NAMES, PACKAGE_MANAGERS, type PackageManagerName } from './package-managers.js'
 import { DEFAULT_TEMPLATE, TEMPLATES, type TemplateName } from './templates.js'
 
 export interface AskContext extends Environment {
@@ -19,17 +19,16 @@ export async function askMissing(flags: Flags, context: AskContext): Promise<Pla
   const answered = <T>(value: T) => answeredOrCancel(value, io)
   const name =
     flags.name ??
-    (flags.folder !== undefined
-      ? nameFromFolder(targetDirFor(flags, DEFAULT_NAME, context.cwd))
-      : answered(
-          await text({
-            ...io,
-            message: 'Project name',
-            placeholder: DEFAULT_NAME,
-            defaultValue: DEFAULT_NAME,
-            validate: (value) => (value ? packageNameProblem(value) : undefined),
-          }),
-        ))
+    nameFromFlags(flags, context.cwd) ??
+    answered(
+      await text({
+        ...io,
+        message: 'Project name',
+        placeholder: DEFAULT_NAME,
+        defaultValue: DEFAULT_NAME,
+        validate: (value) => (value ? packageNameProblem(value) : undefined),
+      }),
+    )
   const targetDir = targetDirFor(flags, name, context.cwd)
   await context.checkTarget(targetDir)
 
@@ -39,7 +38,7 @@ export async function askMissing(flags: Flags, context: AskContext): Promise<Pla
       await select<TemplateName>({
         ...io,
         message: 'Template',
-        options: TEMPLATES.map((entry) => ({ value: entry.name, label: entry.label, hint: entry.hint })),
+        options: TEMPLATES.map((entry) => ({ value: entry.name, label: entry.name, hint: entry.hint })),
         initialValue: DEFAULT_TEMPLATE,
       }),
     )
@@ -53,7 +52,7 @@ export async function askMissing(flags: Flags, context: AskContext): Promise<Pla
         initialValue: detectPackageManager(context.userAgent),
       }),
     )
-  const install = flags.install ?? answered(await confirm({ ...io, message: `Install the dependencies now (${packageManager} install)?`, initialValue: true }))
+  const install = flags.install ?? answered(await confirm({ ...io, message: `Install the dependencies now (${PACKAGE_MANAGERS[packageManager].install})?`, initialValue: true }))
   return { name, targetDir, template, packageManager, install }
 }
 

@@ -4,9 +4,7 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { EXIT_CANCELLED, EXIT_ERROR, EXIT_OK, runCli } from './run-cli.js'
-
-const ENTER = '\r'
-const CTRL_C = '\u0003'
+import { CTRL_C, ENTER, terminal } from './test-terminal.js'
 
 let cwd: string
 beforeEach(async () => {
@@ -18,20 +16,12 @@ afterEach(async () => {
 
 /** Runs the CLI on a fake terminal that types one key per redraw. */
 async function cli(argv: string[], keys: string[] = [], interactive = true) {
-  const input = new PassThrough()
-  const output = new PassThrough()
+  const { input, output, screen } = terminal(keys)
   const errorOutput = new PassThrough()
-  let screen = ''
   let errors = ''
-  let typed = 0
-  output.on('data', (chunk: Buffer) => {
-    screen += chunk.toString()
-    const key = keys[typed++]
-    if (key !== undefined) setImmediate(() => input.write(key))
-  })
   errorOutput.on('data', (chunk: Buffer) => (errors += chunk.toString()))
   const code = await runCli(argv, { cwd, env: {}, interactive, input, output, errorOutput })
-  return { code, screen, errors }
+  return { code, screen: screen(), errors }
 }
 
 describe('runCli', () => {

@@ -8,21 +8,18 @@ import { fileURLToPath } from 'node:url'
 export const TEMPLATES = [
   {
     name: 'basic',
-    label: 'basic',
     hint: 'events over the WebSocket gateway: nothing to expose, runs anywhere',
     description: 'A QQ bot on qqbot (gateway delivery)',
     layers: ['shared', 'basic'],
   },
   {
     name: 'webhook',
-    label: 'webhook',
     hint: 'events as signed HTTP callbacks: needs a public HTTPS URL',
     description: 'A QQ bot on qqbot (webhook delivery)',
     layers: ['shared', 'webhook'],
   },
   {
     name: 'distributed',
-    label: 'distributed',
     hint: 'ingress + worker processes over Redis: scale out, survive a lost process',
     description: 'A QQ bot on qqbot (ingress and workers over Redis)',
     layers: ['shared', 'distributed'],
@@ -30,10 +27,9 @@ export const TEMPLATES = [
 ] as const satisfies readonly TemplateDefinition[]
 
 export interface TemplateDefinition {
+  /** Shown in the prompt's list, and the `--template` value. */
   name: string
-  /** Shown in the prompt's list. */
-  label: string
-  /** One line shown next to the label. */
+  /** One line shown next to the name. */
   hint: string
   /** The generated package.json's description. */
   description: string
