@@ -30,8 +30,8 @@ type Verdict = 'held' | 'lost' | 'unknown'
 
 interface OwnedShard {
   shardId: number
-  /** The lease's value in Redis: `<member>:<fence>`. */
-  value: string
+  /** The fencing number of our lease; its value in Redis is `<member>:<fence>` ({@link leaseValue}). */
+  fence: number
   /** Local deadline: surely ours before this (measured from before the request that set it). */
   validUntil: number
   /** Redis could not be asked and the deadline passed: running on without a fence (logged). */
@@ -116,7 +116,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
     const redis = this.redis
     if (!redis) return
     // The gateway stopped our shards already (sessions saved under the lease); now let others have them.
-    await Promise.allSettled([...this.owned.values()].map((shard) => redis.qqbotRelease(this.keys.lease(shard.shardId), shard.value)))
+    await Promise.allSettled([...this.owned.values()].map((shard) => redis.qqbotRelease(this.keys.lease(shard.shardId), this.leaseValue(shard))))
     this.owned.clear()
     await redis.zrem(this.keys.members(), this.memberId).catch(() => undefined)
     await redis.quit().catch(() => redis.disconnect())
@@ -176,7 +176,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
     const shards = [...this.owned.values()]
     if (shards.length === 0) return
     const pipeline = this.redis!.pipeline()
-    for (const shard of shards) (pipeline as unknown as ScriptedRedis).qqbotRenew(this.keys.lease(shard.shardId), shard.value, this.ttlMs)
+    for (const shard of shards) (pipeline as unknown as ScriptedRedis).qqbotRenew(this.keys.lease(shard.shardId), this.leaseValue(shard), this.ttlMs)
     let results: [Error | null, unknown][] | null
     try {
       results = await pipeline.exec()
@@ -201,7 +201,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
     const startedAt = Date.now()
     let renewed: number
     try {
-      renewed = await this.redis!.qqbotRenew(this.keys.lease(shardId), shard.value, this.ttlMs)
+      renewed = await this.redis!.qqbotRenew(this.keys.lease(shardId), this.leaseValue(shard), this.ttlMs)
     } catch (error) {
       this.runOnUnfenced(shard, error)
       return 'unknown'
@@ -234,21 +234,24 @@ export class RedisShardCoordinator implements ShardCoordinator {
         this.runOnUnfenced(shard, error)
         return 'unknown'
       }
-      return holder === shard.value ? 'held' : 'lost'
+      return holder === this.leaseValue(shard) ? 'held' : 'lost'
     }
-    const previous = Number(shard.value.slice(shard.value.lastIndexOf(':') + 1))
-    const value = `${this.memberId}:${fence}`
-    if (fence !== previous + 1) {
+    if (fence !== shard.fence + 1) {
       // Another process held the shard in between (and let it go): its session and seq are newer than ours.
       // This run of the shard is stale; give the fresh lease back so the shard starts anew from Redis.
-      this.logger.warn({ shard: shard.shardId, fence, previous }, 'the lease lapsed and another process ran the shard meanwhile; stopping it here')
-      await this.redis!.qqbotRelease(this.keys.lease(shard.shardId), value).catch((error: unknown) => this.onRedisError(error))
+      this.logger.warn({ shard: shard.shardId, fence, previous: shard.fence }, 'the lease lapsed and another process ran the shard meanwhile; stopping it here')
+      await this.redis!.qqbotRelease(this.keys.lease(shard.shardId), `${this.memberId}:${fence}`).catch((error: unknown) => this.onRedisError(error))
       return 'lost'
     }
-    shard.value = value
+    shard.fence = fence
     this.extend(shard, startedAt)
     this.logger.warn({ shard: shard.shardId, fence }, 'the lease had lapsed but nobody took the shard; took it again')
     return 'held'
+  }
+
+  /** What our lease on `shard` holds in Redis. */
+  private leaseValue(shard: OwnedShard): string {
+    return `${this.memberId}:${shard.fence}`
   }
 
   private extend(shard: OwnedShard, startedAt: number): void {
@@ -288,7 +291,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
     this.logger.info({ shard: shard.shardId, owned: this.owned.size, share }, 'handing a shard back for rebalancing')
     await this.control!.stop(shard.shardId, { handoff: true })
     this.owned.delete(shard.shardId)
-    await this.redis!.qqbotRelease(this.keys.lease(shard.shardId), shard.value).catch((error: unknown) => this.onRedisError(error))
+    await this.redis!.qqbotRelease(this.keys.lease(shard.shardId), this.leaseValue(shard)).catch((error: unknown) => this.onRedisError(error))
   }
 
   /** Takes up to `count` free shards (looked up in one round trip) and starts them. */
@@ -317,7 +320,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
         break
       }
       if (fence === null) continue
-      const shard: OwnedShard = { shardId, value: `${this.memberId}:${fence}`, validUntil: startedAt + Math.floor(this.ttlMs * 0.9), unfenced: false, starting: true }
+      const shard: OwnedShard = { shardId, fence, validUntil: startedAt + Math.floor(this.ttlMs * 0.9), unfenced: false, starting: true }
       this.owned.set(shardId, shard)
       this.logger.info({ shard: shardId, fence }, 'took a shard')
       starts.push(this.start(shard))
@@ -333,7 +336,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
       // It cannot run (fatal close, bad credentials): the gateway reported it; let the lease go.
       this.logger.error({ err: error, shard: shard.shardId }, 'could not start a shard; releasing it')
       this.owned.delete(shard.shardId)
-      await this.redis!.qqbotRelease(this.keys.lease(shard.shardId), shard.value).catch(() => undefined)
+      await this.redis!.qqbotRelease(this.keys.lease(shard.shardId), this.leaseValue(shard)).catch(() => undefined)
     } finally {
       shard.starting = false
     }
@@ -353,7 +356,10 @@ export class RedisShardCoordinator implements ShardCoordinator {
         this.options.namespace,
         this.options.prefix,
         shardId,
-        () => current()?.value ?? '',
+        () => {
+          const shard = current()
+          return shard ? this.leaseValue(shard) : ''
+        },
         () => this.logger.warn({ shard: shardId }, 'refused a session write: this process no longer owns the shard'),
       ),
       sink: (inner) =>
