@@ -37,12 +37,15 @@ export type { DispatchedEvent, AnyKnownEvent } from './pipeline/dispatched-event
 export * from './events/payloads.js'
 export * from './events/event-names.js'
 export { eventSchemas, parseEventPayload, type ParseEventResult } from './events/schemas.js'
+export type { NonconformingField } from './events/normalize.js'
+export { eventTime } from './events/timestamps.js'
+export { interactionUserId, interactionChatType } from './events/interactions.js'
 export * from './intents/intents.js'
 
 export { ReplySender, type ReplyContent } from './reply/reply-sender.js'
 export { replyTargetOf, REPLY_WINDOWS, type ReplyTarget, type ReplyScene } from './reply/reply-target.js'
 export { MsgSeqAllocator, type ReplyWindow } from './reply/msg-seq-allocator.js'
-export { ReplyWindowClosedError, ReplyLimitError, ReplyNotSupportedError, MediaNotSupportedError } from './reply/reply-errors.js'
+export { ReplyWindowClosedError, ReplyLimitError, ReplyNotSupportedError, ReplyTargetMissingError, MediaNotSupportedError } from './reply/reply-errors.js'
 
 export { WebhookSource, type WebhookServerOptions, type WebhookSourceOptions, type NodeRequestHandler } from './webhook/webhook-source.js'
 export { WebhookHandler, type WebhookRequest, type WebhookResponse, type WebhookHandlerOptions, type WebhookRejection } from './webhook/webhook-handler.js'

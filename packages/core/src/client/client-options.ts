@@ -5,6 +5,7 @@ import type { ShardsOption } from '../gateway/gateway.js'
 import type { ShardCoordinator } from '../gateway/shard-coordinator.js'
 import type { IntentName } from '../intents/intents.js'
 import type { EventSource } from '../pipeline/event-envelope.js'
+import type { EventPipelineOptions } from '../pipeline/event-pipeline.js'
 import type { RestHook } from '../rest/rest-client.js'
 import type { SessionStore } from '../session/session-store.js'
 import type { BackoffOptions } from '../util/backoff.js'
@@ -43,7 +44,7 @@ export interface ClientOptions {
   logLevel?: LevelWithSilent
   logDestination?: DestinationStream | NodeJS.WritableStream
   /** Handler concurrency and queue bounds. */
-  pipeline?: { concurrency?: number; highWaterMark?: number; lowWaterMark?: number; dedupeTtlMs?: number }
+  pipeline?: Pick<EventPipelineOptions, 'concurrency' | 'highWaterMark' | 'lowWaterMark' | 'dedupeTtlMs' | 'nonconforming'>
   /** REST tuning. */
   rest?: { connections?: number; timeoutMs?: number; retries?: number; backoff?: BackoffOptions; hooks?: RestHook[] }
   /** Gateway tuning (tests shorten these). */

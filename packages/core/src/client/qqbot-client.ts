@@ -92,6 +92,7 @@ export class QQBotClient {
       metrics: this.metricsRegistry,
       handler: (event) => this.handle(event),
       onError: (error, event) => this.listeners.handlerError.forEach((listener) => listener(error, event)),
+      wants: (name) => this.anyHandlers.length > 0 || this.handlers.has(name),
       ...options.pipeline,
     })
     this.gatewayUrl = hosts.gateway

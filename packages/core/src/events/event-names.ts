@@ -1,6 +1,6 @@
 /**
  * Dispatch event names (`t` of op 0) and the payload type each one carries.
- * See /work/shared/protocol.md §3 (intents) and §4 (events).
+ * See docs/protocol.md (intents, events).
  */
 import type {
   AudioActionPayload,
@@ -14,6 +14,8 @@ import type {
   ForumPublishAuditResultPayload,
   ForumReplyPayload,
   ForumThreadPayload,
+  GroupJoinRequestPayload,
+  GroupMemberEventPayload,
   GroupMessage,
   GroupRobotEventPayload,
   GuildEventPayload,
@@ -70,6 +72,13 @@ export interface EventPayloadMap {
   GROUP_DEL_ROBOT: GroupRobotEventPayload
   GROUP_MSG_REJECT: GroupRobotEventPayload
   GROUP_MSG_RECEIVE: GroupRobotEventPayload
+  // GROUP_MEMBER (2025–2026)
+  GROUP_MEMBER_ADD: GroupMemberEventPayload
+  GROUP_MEMBER_REMOVE: GroupMemberEventPayload
+  /** Listed by one third-party adapter only; typed like the other member events. */
+  GROUP_MEMBER_UPDATE: GroupMemberEventPayload
+  /** A request to join a group where the bot is an admin. Its intent is undocumented (see Intents.GROUP_MEMBER). */
+  GROUP_JOIN_REQUEST: GroupJoinRequestPayload
   SUBSCRIBE_MESSAGE_STATUS: SubscribeMessageStatusPayload
   // INTERACTION
   INTERACTION_CREATE: InteractionPayload
@@ -141,6 +150,10 @@ const KNOWN: { readonly [K in KnownEventName]: true } = {
   GROUP_DEL_ROBOT: true,
   GROUP_MSG_REJECT: true,
   GROUP_MSG_RECEIVE: true,
+  GROUP_MEMBER_ADD: true,
+  GROUP_MEMBER_REMOVE: true,
+  GROUP_MEMBER_UPDATE: true,
+  GROUP_JOIN_REQUEST: true,
   SUBSCRIBE_MESSAGE_STATUS: true,
   INTERACTION_CREATE: true,
   MESSAGE_AUDIT_PASS: true,

@@ -48,6 +48,15 @@ export interface Attachment {
   width?: number
   /** Size in bytes. */
   size?: number
+  /** Voice messages (group/C2C): a WAV rendering of the SILK file. */
+  voice_wav_url?: string
+  /** Voice messages (group/C2C): the platform's speech-to-text. */
+  asr_refer_text?: string
+}
+
+/** A user @-mentioned in a guild message. `@everyone`-style mentions may come without `id`. */
+export interface MentionedUser extends Omit<User, 'id'> {
+  id?: string
 }
 
 /** The message a message quotes or replies to. */
@@ -200,7 +209,7 @@ export interface GuildMessage {
   attachments?: Attachment[]
   embeds?: Embed[]
   /** Users @-mentioned in `content`. */
-  mentions?: User[]
+  mentions?: MentionedUser[]
   ark?: Ark
   /** Ordering number within the channel (deprecated by the docs in favour of `seq_in_channel`). */
   seq?: number
@@ -273,7 +282,7 @@ export interface MessageAuditPayload {
 
 /** The sender of a C2C message. All ids are per-bot openids. */
 export interface C2CAuthor {
-  /** The user's openid; the target of `/v2/users/{openid}/messages`. */
+  /** The user's openid; the target of `/v2/users/{openid}/messages`. Copied from `id` when only that is sent. */
   user_openid: string
   id?: string
   union_openid?: string
@@ -291,14 +300,47 @@ export interface C2CMessage {
   attachments?: Attachment[]
   message_reference?: MessageReference
   message_scene?: MessageScene
+  message_type?: number
+  msg_idx?: string
+  /** The quoted message of a quote reply. */
+  msg_elements?: QuotedMessageElement[]
 }
 
 /** The sender of a group message. */
 export interface GroupAuthor {
-  /** The sender's openid within this group (differs per group). */
+  /**
+   * The sender's openid within this group (differs per group). Some payloads carry it only as `id`; the edge
+   * copies it here, so it is set on every conforming event.
+   */
   member_openid: string
   id?: string
   union_openid?: string
+  /** The sender's role in the group (GROUP_MESSAGE_CREATE, 2026). */
+  member_role?: 'member' | 'admin' | 'owner' | (string & {})
+  username?: string
+  bot?: boolean
+}
+
+/** Someone @-mentioned in a group message (2026 payloads). The bot itself has `is_you: true`. */
+export interface GroupMention {
+  /** `single` for one member, `all` for @all. */
+  scope?: 'single' | 'all' | (string & {})
+  id?: string
+  member_openid?: string
+  username?: string
+  bot?: boolean
+  /** True when the mention is of this bot: with all group messages on, this is how an @ of the bot shows. */
+  is_you?: boolean
+}
+
+/** A quoted message inside a group or C2C message (`msg_elements`). */
+export interface QuotedMessageElement {
+  msg_idx?: string
+  content?: string
+  message_type?: number
+  attachments?: Attachment[]
+  author?: Record<string, unknown>
+  [key: string]: unknown
 }
 
 /** GROUP_AT_MESSAGE_CREATE / GROUP_MESSAGE_CREATE: a group message. Reply with `msg_id = id` within 5 min. */
@@ -309,14 +351,21 @@ export interface GroupMessage {
   content: string
   /** The group's openid; the target of `/v2/groups/{group_openid}/messages`. */
   group_openid: string
-  /** Same value as `group_openid` on the payloads that carry it. */
+  /** Same value as `group_openid` on the payloads that carry it (older payloads carry only this one). */
   group_id?: string
   author: GroupAuthor
   /** RFC 3339. */
   timestamp?: Timestamp
   attachments?: Attachment[]
+  /** Who is @-mentioned; `is_you` marks the bot (GROUP_MESSAGE_CREATE carries the @ here, not in `content`). */
+  mentions?: GroupMention[]
   message_reference?: MessageReference
   message_scene?: MessageScene
+  /** 103 is a quote reply (third-party observation). */
+  message_type?: number
+  msg_idx?: string
+  /** The quoted message of a quote reply. */
+  msg_elements?: QuotedMessageElement[]
 }
 
 /** FRIEND_ADD / FRIEND_DEL / C2C_MSG_REJECT / C2C_MSG_RECEIVE: a user (un)added the bot or toggled proactive messages. */
@@ -338,6 +387,45 @@ export interface GroupRobotEventPayload {
   op_member_openid?: string
   /** Unix seconds. */
   timestamp?: Timestamp
+}
+
+/** GROUP_MEMBER_ADD / GROUP_MEMBER_REMOVE (intent GROUP_MEMBER): someone joined or left a group the bot is in. */
+export interface GroupMemberEventPayload {
+  group_openid: string
+  /** The member's openid in this group; copied from `user_openid` when only that is sent. */
+  member_openid: string
+  /** Seen in one third-party capture instead of (or beside) `member_openid`. */
+  user_openid?: string
+  union_openid?: string
+  /** Unix seconds. */
+  timestamp?: Timestamp
+}
+
+/** How a join request was verified (GROUP_JOIN_REQUEST). */
+export interface JoinRequestVerifyInfo {
+  /** e.g. `verify_message`. */
+  method?: string
+  verify_message?: string
+  [key: string]: unknown
+}
+
+/** GROUP_JOIN_REQUEST: someone asked to join a group where the bot is an admin. Approve or decline through the group API. */
+export interface GroupJoinRequestPayload {
+  group_openid: string
+  /** Pass back when approving or declining. */
+  join_request_id: string
+  member_openid: string
+  union_openid?: string
+  username?: string
+  /** RFC 3339. */
+  apply_at?: Timestamp
+  /** e.g. `self_apply`. */
+  apply_source?: string
+  invited_by?: string
+  bot?: boolean
+  risk_tips?: string
+  verify_info?: JoinRequestVerifyInfo
+  [key: string]: unknown
 }
 
 /** One template authorisation result inside SUBSCRIBE_MESSAGE_STATUS. */
@@ -387,11 +475,15 @@ export interface InteractionResolved {
   feature_id?: string
   /** The message the button belongs to; guild scene only. */
   message_id?: string
+  /** Type 13 (answer feedback): whether the like/dislike was set. */
+  checked?: number
+  /** Type 13 (answer feedback): the option chosen. */
+  feedback_opt?: string
 }
 
 /** The `data` of an interaction. */
 export interface InteractionData {
-  /** 11 message button, 12 C2C menu (see also the top-level `type`). */
+  /** 11 message button, 12 C2C quick menu, 13 answer feedback (see also the top-level `type`). */
   type?: number
   name?: string
   resolved?: InteractionResolved
@@ -401,7 +493,7 @@ export interface InteractionData {
 export interface InteractionPayload {
   /** Interaction id; also usable as `event_id` for a passive reply. */
   id: string
-  /** 11 message button, 12 C2C quick menu. */
+  /** 11 message button, 12 C2C quick menu, 13 answer feedback (like/dislike); botgo also has 9 and 14. */
   type?: number
   scene?: InteractionScene
   /** 0 guild, 1 group, 2 C2C. */

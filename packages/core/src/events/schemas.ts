@@ -16,10 +16,13 @@
  */
 import { z } from 'zod'
 import type { EventPayloadMap, KnownEventName } from './event-names.js'
+import { describeIssue, foldPath, normalisePayload, type NonconformingField } from './normalize.js'
 import type {
   Attachment,
   C2CAuthor,
   GroupAuthor,
+  GroupMention,
+  MentionedUser,
   Member,
   MessageReference,
   MessageScene,
@@ -78,7 +81,19 @@ const groupAuthorSchema = z.looseObject({
   member_openid: z.string(),
   id: optString,
   union_openid: optString,
+  member_role: optString,
 }) satisfies z.ZodType<GroupAuthor>
+
+const groupMentionSchema = z.looseObject({
+  id: optString,
+  member_openid: optString,
+  is_you: z.boolean().optional(),
+}) satisfies z.ZodType<GroupMention>
+
+const mentionedUserSchema = z.looseObject({
+  id: optString,
+  bot: z.boolean().optional(),
+}) satisfies z.ZodType<MentionedUser>
 
 // ---------------------------------------------------------------------------------------------
 // Payloads
@@ -131,7 +146,7 @@ const guildMessageSchema = z.looseObject({
   author: userSchema,
   member: memberSchema.optional(),
   attachments: z.array(attachmentSchema).optional(),
-  mentions: z.array(userSchema).optional(),
+  mentions: z.array(mentionedUserSchema).optional(),
   message_reference: messageReferenceSchema.optional(),
 })
 
@@ -184,6 +199,7 @@ const groupMessageSchema = z.looseObject({
   author: groupAuthorSchema,
   timestamp: optTimestamp,
   attachments: z.array(attachmentSchema).optional(),
+  mentions: z.array(groupMentionSchema).optional(),
   message_reference: messageReferenceSchema.optional(),
   message_scene: messageSceneSchema.optional(),
 })
@@ -197,6 +213,19 @@ const groupRobotEventSchema = z.looseObject({
   group_openid: z.string(),
   op_member_openid: optString,
   timestamp: optTimestamp,
+})
+
+const groupMemberEventSchema = z.looseObject({
+  group_openid: z.string(),
+  member_openid: z.string(),
+  timestamp: optTimestamp,
+})
+
+const groupJoinRequestSchema = z.looseObject({
+  group_openid: z.string(),
+  join_request_id: z.string(),
+  member_openid: z.string(),
+  apply_at: optTimestamp,
 })
 
 const subscribeMessageStatusSchema = z.looseObject({
@@ -314,6 +343,10 @@ export const eventSchemas = {
   GROUP_DEL_ROBOT: groupRobotEventSchema,
   GROUP_MSG_REJECT: groupRobotEventSchema,
   GROUP_MSG_RECEIVE: groupRobotEventSchema,
+  GROUP_MEMBER_ADD: groupMemberEventSchema,
+  GROUP_MEMBER_REMOVE: groupMemberEventSchema,
+  GROUP_MEMBER_UPDATE: groupMemberEventSchema,
+  GROUP_JOIN_REQUEST: groupJoinRequestSchema,
   SUBSCRIBE_MESSAGE_STATUS: subscribeMessageStatusSchema,
   INTERACTION_CREATE: interactionSchema,
   MESSAGE_AUDIT_PASS: messageAuditSchema,
@@ -367,48 +400,32 @@ export type _SchemaFieldsMatchInterfaces = AssertNever<UndeclaredSchemaKeys>
 // Parsing
 // ---------------------------------------------------------------------------------------------
 
-/** Result of validating one dispatch payload. */
-export type ParseEventResult =
-  | { ok: true; known: boolean; data: unknown }
-  | { ok: false; error: string }
+/** Result of checking one dispatch payload. Never a refusal: a payload that does not conform is delivered too. */
+export interface ParseEventResult {
+  /** Whether the event name has a schema. */
+  known: boolean
+  /** The payload to deliver: the validated copy, the normalised copy, or `d` as received. */
+  data: unknown
+  /** Set when the payload did not conform: each odd field, and whether it was rewritten to the documented shape. */
+  nonconforming?: readonly NonconformingField[]
+}
 
-/** Result of validating the payload of a known event, with its type. */
-export type ParseKnownEventResult<K extends KnownEventName> =
-  | { ok: true; known: true; data: EventPayloadMap[K] }
-  | { ok: false; error: string }
+/** Result of checking the payload of a known event, with its type (which fields listed in `nonconforming` may break). */
+export interface ParseKnownEventResult<K extends KnownEventName> extends ParseEventResult {
+  known: true
+  data: EventPayloadMap[K]
+}
 
 const SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map(Object.entries(eventSchemas))
 
-/** At most this many issues are listed in an error message. */
-const MAX_ISSUES = 5
-
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)'
-  let out = ''
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`
-    else out += out === '' ? String(seg) : `.${String(seg)}`
-  }
-  return out
-}
-
-function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  const parts: string[] = []
-  for (const issue of issues.slice(0, MAX_ISSUES)) {
-    parts.push(`${formatPath(issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}`)
-  }
-  if (issues.length > MAX_ISSUES) parts.push(`(+${issues.length - MAX_ISSUES} more)`)
-  return parts.join('; ')
-}
-
 /**
- * Validates the payload `d` of the dispatch `name`.
- *
- * - Unknown event names pass through untouched: `{ ok: true, known: false, data: d }`.
- * - A valid payload of a known event: `{ ok: true, known: true, data }`, where `data` is a copy
- *   of `d` keeping every field, including undeclared ones.
- * - An invalid payload: `{ ok: false, error }`, e.g.
- *   `C2C_MESSAGE_CREATE: author.user_openid: expected string, received undefined`.
+ * Checks the payload `d` of the dispatch `name` and never refuses it:
+ * - an unknown event name: `{ known: false, data: d }`;
+ * - a conforming payload: `{ known: true, data }`, a copy keeping every field, declared or not;
+ * - otherwise the known variants are rewritten to the documented shape (`group_id` → `group_openid`, a
+ *   number id → its string, ...) and checked again; what still does not conform is delivered as received,
+ *   and `nonconforming` lists every odd field, e.g. `{ path: 'author.user_openid', problem: 'expected
+ *   string, received undefined', normalised: false }`.
  *
  * Never throws.
  */
@@ -416,13 +433,17 @@ export function parseEventPayload<K extends KnownEventName>(name: K, d: unknown)
 export function parseEventPayload(name: string, d: unknown): ParseEventResult
 export function parseEventPayload(name: string, d: unknown): ParseEventResult {
   const schema = SCHEMAS.get(name)
-  if (schema === undefined) return { ok: true, known: false, data: d }
+  if (schema === undefined) return { known: false, data: d }
   try {
-    const result = schema.safeParse(d)
-    if (result.success) return { ok: true, known: true, data: result.data }
-    return { ok: false, error: `${name}: ${formatIssues(result.error.issues)}` }
+    const first = schema.safeParse(d)
+    if (first.success) return { known: true, data: first.data }
+    const { data: normalised, fixed } = normalisePayload(name, d, first.error.issues)
+    const second = fixed.length > 0 ? schema.safeParse(normalised) : first
+    if (second.success) return { known: true, data: second.data, nonconforming: fixed }
+    const remaining = second.error.issues.map((issue) => ({ path: foldPath(issue.path), problem: describeIssue(issue), normalised: false }))
+    return { known: true, data: normalised, nonconforming: [...fixed, ...remaining] }
   } catch (err) {
     // safeParse reports issues instead of throwing, but a hostile input (throwing getter, Proxy) can still throw.
-    return { ok: false, error: `${name}: payload could not be read (${err instanceof Error ? err.message : String(err)})` }
+    return { known: true, data: d, nonconforming: [{ path: '(root)', problem: `could not be read (${err instanceof Error ? err.message : String(err)})`, normalised: false }] }
   }
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import { parseJsonLossless } from '../events/lossless-json.js'
 import WebSocket from 'ws'
 import type { Logger } from 'pino'
 import type { TokenProvider } from '../auth/access-token-manager.js'
@@ -253,7 +254,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
   private onFrame(data: Buffer): void {
     let payload: GatewayPayload
     try {
-      payload = JSON.parse(data.toString('utf8'))
+      payload = parseJsonLossless(data.toString('utf8')) as GatewayPayload
       if (typeof payload !== 'object' || payload === null || typeof payload.op !== 'number') throw new Error('not a gateway payload')
     } catch (error) {
       this.options.metrics.inc('frames_malformed')

@@ -23,6 +23,8 @@ export const Intents = Object.freeze({
   AUDIO_OR_LIVE_CHANNEL_MEMBER: 1 << 19,
   /** ENTER_AIO (botgo only). */
   ENTER_AIO: 1 << 23,
+  /** GROUP_MEMBER_ADD/REMOVE (nonebot, QQBot.Net); GROUP_MEMBER_UPDATE and GROUP_JOIN_REQUEST are filed here as a guess. */
+  GROUP_MEMBER: 1 << 24,
   /** Group and C2C messages and management events. Named public_messages / IntentGroupMessages / USER_MESSAGE elsewhere. */
   GROUP_AND_C2C_EVENT: 1 << 25,
   /** INTERACTION_CREATE (buttons, menus). */
@@ -93,6 +95,11 @@ const EVENT_INTENT_TABLE: { readonly [K in Exclude<KnownEventName, 'READY' | 'RE
   GROUP_DEL_ROBOT: 'GROUP_AND_C2C_EVENT',
   GROUP_MSG_REJECT: 'GROUP_AND_C2C_EVENT',
   GROUP_MSG_RECEIVE: 'GROUP_AND_C2C_EVENT',
+  GROUP_MEMBER_ADD: 'GROUP_MEMBER',
+  GROUP_MEMBER_REMOVE: 'GROUP_MEMBER',
+  // Neither has a documented intent: the member intent is the nearest. Set `intents` explicitly to change it.
+  GROUP_MEMBER_UPDATE: 'GROUP_MEMBER',
+  GROUP_JOIN_REQUEST: 'GROUP_MEMBER',
   // botgo lists SUBSCRIBE_MESSAGE_STATUS under its group intent (1 << 25).
   SUBSCRIBE_MESSAGE_STATUS: 'GROUP_AND_C2C_EVENT',
   INTERACTION_CREATE: 'INTERACTION',

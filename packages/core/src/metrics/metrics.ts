@@ -3,7 +3,7 @@ export type CounterName =
   | 'events_received'
   | 'events_dispatched'
   | 'events_failed'
-  | 'events_invalid'
+  | 'events_nonconforming'
   | 'events_duplicate'
   | 'events_revoked'
   | 'frames_malformed'
@@ -38,7 +38,7 @@ const HELP: Record<CounterName | GaugeName, string> = {
   events_received: 'Dispatch events received from any event source',
   events_dispatched: 'Events handed to handlers',
   events_failed: 'Events whose handler threw or rejected',
-  events_invalid: 'Events dropped because their payload failed validation',
+  events_nonconforming: 'Fields of delivered events that did not match the documented shape, by event and field path (normalised or passed through as received)',
   events_duplicate: 'Events dropped because the same id was already handled',
   events_revoked: 'Queued events dropped because their source no longer owned them when their turn came (a shard that moved to another process)',
   frames_malformed: 'Gateway frames that were not valid JSON payloads',

@@ -35,15 +35,51 @@ describe('EventPipeline', () => {
     expect((seen[0]!.data as { group_openid: string }).group_openid).toBe('g1')
   })
 
-  it('GIVEN an invalid payload THEN it is counted and dropped, and the next event still runs', async () => {
-    const seen: string[] = []
-    const { pipeline: p, metrics } = pipeline({ handler: (event) => void seen.push(event.id!) })
+  it('GIVEN payloads that do not conform THEN every one is delivered, each odd field counted, and each (event, path) logged once', async () => {
+    const seen: DispatchedEvent[] = []
+    const lines: Record<string, unknown>[] = []
+    const log = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } })
+    const { pipeline: p, metrics } = pipeline({ logger: log, handler: (event) => void seen.push(event) })
     p.push({ ...groupMessage('bad'), data: { id: 1 } })
     p.push({ ...groupMessage('bad2'), data: 'not an object' })
+    p.push({ ...groupMessage('variant'), data: { id: 'variant', content: 'hi', group_id: 'G', author: { id: 'M' } } })
+    for (const id of ['c', 'd', 'e']) p.push({ ...groupMessage(id), data: { id, content: 'no group' } })
     p.push(groupMessage('good'))
     await p.idle()
-    expect(seen).toEqual(['GROUP_AT_MESSAGE_CREATE:good'])
-    expect(metrics.count('events_invalid')).toBe(2)
+    expect(seen.map((event) => event.id)).toEqual(['bad', 'bad2', 'variant', 'c', 'd', 'e', 'good'].map((id) => `GROUP_AT_MESSAGE_CREATE:${id}`))
+    expect(seen[0]!.data).toEqual({ id: '1' })
+    expect(seen[1]!.data).toBe('not an object')
+    expect(seen[2]!.data).toMatchObject({ group_openid: 'G', author: { member_openid: 'M' } })
+    expect(seen[2]!.nonconforming?.every((field) => field.normalised)).toBe(true)
+    expect(seen[3]!.nonconforming?.map((field) => field.path)).toEqual(['group_openid', 'author'])
+    expect(seen[6]!.nonconforming).toBeUndefined()
+    const counted = metrics.snapshot().counters.events_nonconforming ?? {}
+    expect(counted['event="GROUP_AT_MESSAGE_CREATE",path="group_openid"']).toBe(5)
+    expect(counted['event="GROUP_AT_MESSAGE_CREATE",path="(root)"']).toBe(1)
+    expect(counted['event="GROUP_AT_MESSAGE_CREATE",path="id"']).toBe(1)
+    const logged = lines.filter((line) => line.path === 'group_openid')
+    expect(logged).toHaveLength(1)
+    expect(logged[0]).toMatchObject({ event: 'GROUP_AT_MESSAGE_CREATE', level: 40 })
+  })
+
+  it('GIVEN an event nobody wants THEN it is finished at once and its copy under a wanted name still runs', async () => {
+    const seen: string[] = []
+    const done: string[] = []
+    const { pipeline: p } = pipeline({ handler: (event) => void seen.push(event.name), wants: (name) => name === 'GROUP_AT_MESSAGE_CREATE' })
+    p.push({ ...groupMessage('m'), name: 'GROUP_MESSAGE_CREATE', done: () => done.push('unwanted') })
+    p.push({ ...groupMessage('m'), done: () => done.push('wanted') })
+    p.push({ ...groupMessage('m'), done: () => done.push('repeat') })
+    await p.idle()
+    expect(seen).toEqual(['GROUP_AT_MESSAGE_CREATE'])
+    expect(done).toEqual(['unwanted', 'wanted', 'repeat'])
+  })
+
+  it('GIVEN a numeric event id THEN handlers see its decimal string', async () => {
+    const seen: DispatchedEvent[] = []
+    const { pipeline: p } = pipeline({ handler: (event) => void seen.push(event) })
+    p.push({ name: 'FRIEND_ADD', id: 42 as unknown as string, data: { openid: 'U' }, source: 'test', receivedAt: Date.now() })
+    await p.idle()
+    expect(seen[0]!.id).toBe('42')
   })
 
   it('GIVEN the same message id twice (even with different event ids) THEN it is handled once', async () => {
@@ -154,7 +190,7 @@ describe('FifoQueue', () => {
     expect(queue.shift()).toBeUndefined()
   })
 
-  it('GIVEN handled, invalid, repeated and intercepted events THEN each one is reported done exactly once, a handled one only after its handler finished, a copy of it not before', async () => {
+  it('GIVEN handled, nonconforming, repeated and intercepted events THEN each one is reported done exactly once, a handled one only after its handler finished, a copy of it not before', async () => {
     const done: string[] = []
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
@@ -162,16 +198,16 @@ describe('FifoQueue', () => {
     p.intercept((event) => event.id === 'GROUP_AT_MESSAGE_CREATE:taken')
     const push = (envelope: EventEnvelope, label: string) => p.push({ ...envelope, done: () => done.push(label) })
     push(groupMessage('slow'), 'handled')
-    push({ ...groupMessage('bad'), data: { nonsense: true } }, 'invalid')
+    push({ ...groupMessage('bad'), data: { nonsense: true } }, 'nonconforming')
     push(groupMessage('slow'), 'repeat')
     push(groupMessage('taken'), 'intercepted')
     await new Promise((resolve) => setTimeout(resolve, 20))
     // The copy of the running event waits for it: a broker acknowledging the copy now would lose the event
     // if this process died before the original finished.
-    expect(done).toEqual(['invalid', 'intercepted'])
+    expect(done).toEqual(['intercepted', 'nonconforming'])
     release()
     await p.idle()
-    expect(done).toEqual(['invalid', 'intercepted', 'handled', 'repeat'])
+    expect(done).toEqual(['intercepted', 'nonconforming', 'handled', 'repeat'])
     push(groupMessage('slow'), 'late repeat')
     expect(done.at(-1)).toBe('late repeat')
   })

@@ -3,7 +3,9 @@ import type { Metrics } from '../metrics/metrics.js'
 import { parseEventPayload } from '../events/schemas.js'
 import { isMessageEvent } from '../events/event-names.js'
 import { QQBotError } from '../errors/qqbot-error.js'
+import type { NonconformingField } from '../events/normalize.js'
 import { DedupeCache } from './dedupe-cache.js'
+import { NonconformingReport, type NonconformingReportOptions } from './nonconforming-report.js'
 import { FifoQueue } from './fifo-queue.js'
 import type { EventEnvelope, EventSink } from './event-envelope.js'
 import type { DispatchedEvent } from './dispatched-event.js'
@@ -44,13 +46,24 @@ export interface EventPipelineOptions {
   /** How long a handled id is remembered to drop repeats. Default 10 min. */
   dedupeTtlMs?: number
   dedupeMaxEntries?: number
-  /** Validate payloads of known events with their schema. Default true. */
+  /**
+   * Check payloads of known events against their schema. Default true. An event that does not conform is
+   * delivered all the same (known variants rewritten to the documented shape), counted and logged.
+   */
   validate?: boolean
+  /** How often a nonconforming field is logged. */
+  nonconforming?: NonconformingReportOptions
+  /**
+   * Whether anything handles events of this name. An event nobody wants is finished at once and does not take
+   * its dedupe key, so a copy of it under another name (a group message sent as both GROUP_MESSAGE_CREATE and
+   * GROUP_AT_MESSAGE_CREATE) still reaches the handlers of that name. Default: every event is wanted.
+   */
+  wants?: (name: string) => boolean
 }
 
 /**
- * The one road every event takes, whatever delivered it: validate the payload at the edge, drop repeated
- * ids, queue, and run the handler with bounded concurrency. Under a burst the queue grows to the
+ * The one road every event takes, whatever delivered it: check the payload at the edge (never dropping it),
+ * drop repeated ids, queue, and run the handler with bounded concurrency. Under a burst the queue grows to the
  * high-water mark, then `push` tells the source to pause (the gateway stops reading its socket), so
  * nothing is dropped and memory stays bounded.
  */
@@ -67,12 +80,14 @@ export class EventPipeline implements EventSink {
   private readonly interceptors: EventInterceptor[] = []
   /** Dedupe key of each queued or running event → `done` callbacks of copies that arrived meanwhile (null: none yet). */
   private readonly unfinished = new Map<string, (() => void)[] | null>()
+  private readonly report: NonconformingReport
 
   constructor(private readonly options: EventPipelineOptions) {
     this.concurrency = options.concurrency ?? 64
     this.highWaterMark = options.highWaterMark ?? 1024
     this.lowWaterMark = options.lowWaterMark ?? Math.floor(this.highWaterMark / 2)
     this.dedupe = new DedupeCache(options.dedupeTtlMs, options.dedupeMaxEntries)
+    this.report = new NonconformingReport(options.logger, options.metrics, options.nonconforming)
     options.metrics.gauge('pipeline_queued', () => this.queue.length)
     options.metrics.gauge('pipeline_running', () => this.running)
   }
@@ -81,21 +96,22 @@ export class EventPipeline implements EventSink {
     const { metrics, logger } = this.options
     metrics.inc('events_received', { source: envelope.source })
     let data = envelope.data
+    let nonconforming: readonly NonconformingField[] | undefined
     if (this.options.validate !== false) {
       const parsed = parseEventPayload(envelope.name, envelope.data)
-      if (!parsed.ok) {
-        metrics.inc('events_invalid', { event: envelope.name })
-        logger.warn({ event: envelope.name, eventId: envelope.id, source: envelope.source, error: parsed.error }, 'dropped an event whose payload failed validation')
-        envelope.done?.()
-        return !this.saturated
-      }
       data = parsed.data
+      if (parsed.nonconforming) {
+        nonconforming = parsed.nonconforming
+        this.report.record(envelope, nonconforming)
+      }
     }
-    const key = eventDedupeKey(envelope.name, envelope.id, data)
+    const id = eventIdOf(envelope.id)
+    const wanted = this.options.wants?.(envelope.name) ?? true
+    const key = wanted ? eventDedupeKey(envelope.name, id, data) : undefined
     // A running event is a repeat however long ago it arrived (the dedupe cache may have evicted its key).
     if (key !== undefined && (this.unfinished.has(key) || !this.dedupe.add(key))) {
       metrics.inc('events_duplicate', { event: envelope.name })
-      logger.debug({ event: envelope.name, eventId: envelope.id }, 'dropped a repeated delivery')
+      logger.debug({ event: envelope.name, eventId: id }, 'dropped a repeated delivery')
       // A copy is finished only when the original is: a broker must not acknowledge it while the original runs.
       if (!this.unfinished.has(key)) envelope.done?.()
       else if (envelope.done) this.unfinished.set(key, [...(this.unfinished.get(key) ?? []), envelope.done])
@@ -103,14 +119,15 @@ export class EventPipeline implements EventSink {
     }
     const event = {
       name: envelope.name,
-      id: envelope.id,
+      id,
       data,
       seq: envelope.seq,
       source: envelope.source,
       shard: envelope.shard,
       receivedAt: envelope.receivedAt,
     } as DispatchedEvent
-    if (this.intercepted(event)) {
+    if (nonconforming) (event as { nonconforming?: readonly NonconformingField[] }).nonconforming = nonconforming
+    if (this.intercepted(event) || !wanted) {
       envelope.done?.()
       return !this.saturated
     }
@@ -251,4 +268,10 @@ export function eventDedupeKey(name: string, eventId: string | undefined, data: 
     if (typeof messageId === 'string') return `m:${messageId}`
   }
   return eventId === undefined ? undefined : `e:${eventId}`
+}
+
+/** The top-level event id as a string: a number (seen on the wire) becomes its decimal text, anything else is ignored. */
+function eventIdOf(id: unknown): string | undefined {
+  if (typeof id === 'string') return id
+  return typeof id === 'number' && Number.isFinite(id) ? String(id) : undefined
 }

@@ -28,6 +28,18 @@ export class ReplyNotSupportedError extends QQBotError {
   }
 }
 
+/** The event can be answered, but its payload lacks what the answer needs (a nonconforming payload). */
+export class ReplyTargetMissingError extends QQBotError {
+  constructor(eventName: string, eventId: string | undefined, missing: readonly string[]) {
+    super(
+      'REPLY_TARGET_MISSING',
+      `Cannot reply to ${eventName}${eventId ? ` (event ${eventId})` : ''}: its payload has no ${missing.join(' and no ')}, which the reply needs. ` +
+        'The platform sent an event that does not match the documented shape (see the events_nonconforming metric and its log line); ' +
+        'send with the API to a target you know instead.',
+    )
+  }
+}
+
 /** Guild channels and DMs take images only. */
 export class MediaNotSupportedError extends QQBotError {
   constructor(kind: string) {

@@ -4,8 +4,8 @@ import { ApiError } from '../rest/api-error.js'
 import { MessageType, type MessageBody, type SendResult } from '../rest/api-types.js'
 import type { OpenApi } from '../rest/open-api.js'
 import { MsgSeqAllocator } from './msg-seq-allocator.js'
-import { MediaNotSupportedError, ReplyNotSupportedError } from './reply-errors.js'
-import { replyTargetOf, type ReplyTarget } from './reply-target.js'
+import { MediaNotSupportedError, ReplyNotSupportedError, ReplyTargetMissingError } from './reply-errors.js'
+import { replyRouteOf, type ReplyTarget } from './reply-target.js'
 
 /**
  * A reply: plain text, or a message body (markdown, keyboard, ark, embed, media). Media by URL works in
@@ -45,8 +45,10 @@ export class ReplySender {
    * already has (an event handled again) resolves with `{ alreadySent: true }` instead of sending it twice.
    */
   async reply(event: DispatchedEvent, content: ReplyContent): Promise<SendResult> {
-    const target = replyTargetOf(event)
-    if (!target) throw new ReplyNotSupportedError(event.name)
+    const route = replyRouteOf(event)
+    if (!route) throw new ReplyNotSupportedError(event.name)
+    if (!route.target) throw new ReplyTargetMissingError(event.name, event.id, route.missing)
+    const target = route.target
     const body: MessageBody = typeof content === 'string' ? { content } : { ...content }
     body[target.reference.kind] = target.reference.id
     const seq = this.seqs.next(`${target.reference.kind}:${target.reference.id}`, event.receivedAt, target.window)

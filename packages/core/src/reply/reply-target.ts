@@ -1,5 +1,6 @@
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import type { ReplyWindow } from './msg-seq-allocator.js'
+import { interactionChatType } from '../events/interactions.js'
 
 export type ReplyScene = 'channel' | 'dm' | 'group' | 'c2c'
 
@@ -25,42 +26,54 @@ type Data = Record<string, unknown> & { author?: Record<string, unknown> }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
 
+/** Where a reply goes, or which fields of the payload a reply needs and did not find. */
+export type ReplyRoute = { target: ReplyTarget; missing?: undefined } | { target?: undefined; missing: string[] }
+
 /** Works out where a reply to `event` goes (protocol.md §4–5), or `undefined` when it has no reply target. */
 export function replyTargetOf(event: DispatchedEvent): ReplyTarget | undefined {
-  const d = (event.data ?? {}) as Data
-  const messageId = str(d.id)
-  const eventId = event.id
-  const target = (scene: ReplyScene, targetId: string | undefined, kind: 'msg_id' | 'event_id', id: string | undefined): ReplyTarget | undefined =>
-    targetId && id ? { scene, targetId, reference: { kind, id }, window: REPLY_WINDOWS[scene] } : undefined
+  return replyRouteOf(event)?.target
+}
+
+/**
+ * Like {@link replyTargetOf}, but for an event that can be answered and whose payload lacks what the answer
+ * needs, it names the missing fields (`['group_openid']`) so the error can say exactly that.
+ */
+export function replyRouteOf(event: DispatchedEvent): ReplyRoute | undefined {
+  const d = (event.data !== null && typeof event.data === 'object' ? event.data : {}) as Data
+  const route = (scene: ReplyScene, target: readonly [field: string, value: unknown], kind: 'msg_id' | 'event_id', reference: readonly [field: string, value: unknown]): ReplyRoute => {
+    const targetId = str(target[1])
+    const id = str(reference[1])
+    if (targetId && id) return { target: { scene, targetId, reference: { kind, id }, window: REPLY_WINDOWS[scene] } }
+    return { missing: [...(targetId ? [] : [target[0]]), ...(id ? [] : [reference[0]])] }
+  }
+  const message = ['id', d.id] as const
+  const eventId = ['the event id', event.id] as const
   switch (event.name) {
     case 'AT_MESSAGE_CREATE':
     case 'MESSAGE_CREATE':
-      return target('channel', str(d.channel_id), 'msg_id', messageId)
+      return route('channel', ['channel_id', d.channel_id], 'msg_id', message)
     case 'DIRECT_MESSAGE_CREATE':
-      return target('dm', str(d.guild_id), 'msg_id', messageId)
+      return route('dm', ['guild_id', d.guild_id], 'msg_id', message)
     case 'GROUP_AT_MESSAGE_CREATE':
     case 'GROUP_MESSAGE_CREATE':
-      return target('group', str(d.group_openid), 'msg_id', messageId)
+      return route('group', ['group_openid', d.group_openid], 'msg_id', message)
     case 'C2C_MESSAGE_CREATE':
-      return target('c2c', str(d.author?.user_openid), 'msg_id', messageId)
+      return route('c2c', ['author.user_openid', d.author?.user_openid], 'msg_id', message)
     case 'GROUP_ADD_ROBOT':
     case 'GROUP_MSG_RECEIVE':
-      return target('group', str(d.group_openid), 'event_id', eventId)
+    case 'GROUP_MEMBER_ADD':
+      return route('group', ['group_openid', d.group_openid], 'event_id', eventId)
     case 'FRIEND_ADD':
     case 'C2C_MSG_RECEIVE':
-      return target('c2c', str(d.openid), 'event_id', eventId)
+      return route('c2c', ['openid', d.openid], 'event_id', eventId)
     case 'INTERACTION_CREATE': {
-      const interactionId = str(d.id) ?? eventId
-      const chatType = d.chat_type ?? sceneToChatType(d.scene)
-      if (chatType === 1) return target('group', str(d.group_openid), 'event_id', interactionId)
-      if (chatType === 2) return target('c2c', str(d.user_openid), 'event_id', interactionId)
-      return target('channel', str(d.channel_id), 'event_id', interactionId)
+      const interactionId = ['id', str(d.id) ?? event.id] as const
+      const chatType = interactionChatType(d)
+      if (chatType === 1) return route('group', ['group_openid', d.group_openid], 'event_id', interactionId)
+      if (chatType === 2) return route('c2c', ['user_openid', d.user_openid], 'event_id', interactionId)
+      return route('channel', ['channel_id', d.channel_id], 'event_id', interactionId)
     }
     default:
       return undefined
   }
-}
-
-function sceneToChatType(scene: unknown): number | undefined {
-  return scene === 'group' ? 1 : scene === 'c2c' ? 2 : scene === 'guild' ? 0 : undefined
 }

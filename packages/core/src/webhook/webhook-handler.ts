@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { parseJsonLossless } from '../events/lossless-json.js'
 import type { Metrics } from '../metrics/metrics.js'
 import type { EventSink } from '../pipeline/event-envelope.js'
 import { GatewayOp, type GatewayPayload } from '../gateway/opcodes.js'
@@ -79,7 +80,7 @@ export class WebhookHandler {
     if (!this.timestampFresh(timestamp)) return this.reject('timestamp', 401, 'X-Signature-Timestamp is outside the accepted window.')
     let payload: GatewayPayload
     try {
-      payload = JSON.parse(request.body.toString('utf8'))
+      payload = parseJsonLossless(request.body.toString('utf8')) as GatewayPayload
       if (typeof payload !== 'object' || payload === null || typeof payload.op !== 'number') throw new Error('not a payload')
     } catch {
       return this.reject('malformed', 400, 'The body is not a platform payload.')

@@ -4,7 +4,7 @@ import { ConfigError, createClient, type ClientOptions, type DispatchedEvent, ty
 import { CommandRegistry, type RegisteredCommand } from '../commands/command-registry.js'
 import { parseArguments, type ArgumentFailure } from '../commands/argument-parser.js'
 import { mentionPattern, splitCommandWord, stripPrefix } from '../commands/prefix-matcher.js'
-import { COMMAND_EVENTS, CommandContext, EventContext, sceneOf } from '../context/contexts.js'
+import { COMMAND_EVENTS, CommandContext, EventContext, mentionsBot, sceneOf } from '../context/contexts.js'
 import type { Scene } from '../metadata/controller-metadata.js'
 import { MESSAGES, SCENE_NAMES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
 import { definitionOf, type Guard } from '../metadata/controller-metadata.js'
@@ -247,7 +247,9 @@ export class Bot {
       }
     }
     for (const scene of this.registry.scenes()) {
-      this.client.on(COMMAND_EVENTS[scene], (event) => this.throughMiddleware(event as DispatchedEvent, () => this.onMessage(event as DispatchedEvent)))
+      for (const name of COMMAND_EVENTS[scene]) {
+        this.client.on(name, (event) => this.throughMiddleware(event as DispatchedEvent, () => this.onMessage(event as DispatchedEvent)))
+      }
     }
   }
 
@@ -256,11 +258,12 @@ export class Bot {
     const content = (event.data as { content?: unknown }).content
     if (!scene || typeof content !== 'string') return
     const prefixes = typeof this.options.prefixes === 'function' ? await this.options.prefixes(event, scene) : (this.options.prefixes ?? ['/'])
-    const text = stripPrefix(content, scene, {
-      prefixes,
-      mention: this.mention,
-      prefixOptionalInDirect: this.options.prefixOptionalInDirect ?? true,
-    })
+    const text = stripPrefix(
+      content,
+      scene,
+      { prefixes, mention: this.mention, prefixOptionalInDirect: this.options.prefixOptionalInDirect ?? true },
+      mentionsBot(event),
+    )
     if (text === undefined) return
     let { word, rest } = splitCommandWord(text)
     if (word && this.registry.isGroup(word)) {

@@ -13,12 +13,13 @@ const WHITESPACE = /^[\s\u3000]+/u
 
 /**
  * Returns the text after the command prefix, or `undefined` when the message is not addressed to the bot as
- * a command. A leading @mention of the bot counts as a prefix (`@bot roll 20`); group @-messages always
- * mention the bot, so the platform's leading space is dropped and the prefix becomes optional.
+ * a command. A leading @mention of the bot counts as a prefix (`@bot roll 20`), and so does a mention the
+ * platform reports outside the text (`mentionedByPlatform`: group @-messages), so the prefix becomes optional
+ * there. Any other group message (a group with all messages on) needs its prefix.
  */
-export function stripPrefix(content: string, scene: Scene, options: PrefixOptions): string | undefined {
+export function stripPrefix(content: string, scene: Scene, options: PrefixOptions, mentionedByPlatform = false): string | undefined {
   let text = content
-  let mentioned = scene === 'group'
+  let mentioned = mentionedByPlatform
   if (options.mention) {
     const match = options.mention.exec(text)
     if (match) {

@@ -126,10 +126,23 @@ export function sceneOf(eventName: string): Scene | undefined {
   return SCENES.get(eventName)
 }
 
-/** The message event that carries commands in each scene. */
-export const COMMAND_EVENTS: Record<Scene, KnownEventName> = {
-  guild: 'AT_MESSAGE_CREATE',
-  dm: 'DIRECT_MESSAGE_CREATE',
-  group: 'GROUP_AT_MESSAGE_CREATE',
-  c2c: 'C2C_MESSAGE_CREATE',
+/**
+ * The message events that carry commands in each scene. A group with "all messages" on sends every message as
+ * GROUP_MESSAGE_CREATE, an @ of the bot possibly under both names: the pipeline handles one message id once.
+ */
+export const COMMAND_EVENTS: Record<Scene, readonly KnownEventName[]> = {
+  guild: ['AT_MESSAGE_CREATE'],
+  dm: ['DIRECT_MESSAGE_CREATE'],
+  group: ['GROUP_AT_MESSAGE_CREATE', 'GROUP_MESSAGE_CREATE'],
+  c2c: ['C2C_MESSAGE_CREATE'],
+}
+
+/**
+ * Whether the platform says the message is addressed to the bot: every GROUP_AT_MESSAGE_CREATE is, and a
+ * GROUP_MESSAGE_CREATE is when one of its mentions is the bot (`is_you`). Guild @-messages show it in the text.
+ */
+export function mentionsBot(event: Pick<DispatchedEvent, 'name' | 'data'>): boolean {
+  if (event.name === 'GROUP_AT_MESSAGE_CREATE') return true
+  const mentions = (event.data as { mentions?: unknown } | null | undefined)?.mentions
+  return Array.isArray(mentions) && mentions.some((mention) => (mention as { is_you?: unknown } | null)?.is_you === true)
 }

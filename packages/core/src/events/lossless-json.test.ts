@@ -1,0 +1,63 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { parseJsonLossless, quoteUnsafeIntegers } from './lossless-json.js'
+
+describe('parseJsonLossless', () => {
+  it('turns integers beyond 2^53 into their exact decimal strings', () => {
+    const text = '{"op":0,"s":42,"d":{"id":12345678901234567891,"guild_id":-9007199254740993,"n":9007199254740991}}'
+    expect(parseJsonLossless(text)).toEqual({
+      op: 0,
+      s: 42,
+      d: { id: '12345678901234567891', guild_id: '-9007199254740993', n: 9007199254740991 },
+    })
+  })
+
+  it('leaves digits inside strings alone, escaped quotes included', () => {
+    const text = String.raw`{"content":"call 12345678901234567891 \"12345678901234567892\" \\","id":12345678901234567893}`
+    expect(parseJsonLossless(text)).toEqual({
+      content: 'call 12345678901234567891 "12345678901234567892" \\',
+      id: '12345678901234567893',
+    })
+  })
+
+  it('keeps fractions and exponents as numbers', () => {
+    expect(parseJsonLossless('[12345678901234567.5, 1e300, 12345678901234567e2]')).toEqual([12345678901234567.5, 1e300, 12345678901234567e2])
+  })
+
+  it('rejects malformed text as JSON.parse does', () => {
+    expect(() => parseJsonLossless('{"id":12345678901234567891')).toThrow(SyntaxError)
+    expect(() => parseJsonLossless('{"a":"12345678901234567891')).toThrow(SyntaxError)
+  })
+
+  it('returns the same string object when nothing needs quoting', () => {
+    const text = '{"a":"1234567890123456789"}'
+    expect(quoteUnsafeIntegers(text)).toBe(text)
+  })
+
+  it('agrees with JSON.parse on any JSON without unsafe integers', () => {
+    fc.assert(
+      fc.property(fc.jsonValue().filter((value) => !hasUnsafeInteger(value)), (value) => {
+        const text = JSON.stringify(value)
+        expect(parseJsonLossless(text)).toEqual(JSON.parse(text))
+      }),
+    )
+  })
+
+  it('keeps every big integer exact wherever it sits', () => {
+    const bigId = fc.tuple(fc.bigInt({ min: 2n ** 53n + 1n, max: 2n ** 64n }), fc.boolean()).map(([n, negative]) => (negative ? -n : n))
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string(), bigId), { minLength: 1, maxLength: 8 }), (entries) => {
+        const text = `{${entries.map(([key, id], i) => `${JSON.stringify(key + i)}:${id}`).join(',')}}`
+        const parsed = parseJsonLossless(text) as Record<string, string>
+        entries.forEach(([key, id], i) => expect(parsed[key + i]).toBe(String(id)))
+      }),
+    )
+  })
+})
+
+function hasUnsafeInteger(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value)
+  if (Array.isArray(value)) return value.some(hasUnsafeInteger)
+  if (value !== null && typeof value === 'object') return Object.values(value).some(hasUnsafeInteger)
+  return false
+}
