@@ -65,14 +65,8 @@ export interface C2cMessageInit {
   timestamp?: number
 }
 
-/** Options for {@link interaction}. */
-export interface InteractionInit {
-  /** Where the button was clicked. */
-  scene: 'group' | 'c2c' | 'guild'
-  /** `data.resolved.button_data`. */
-  buttonData: string
-  /** `data.resolved.button_id`; default `'1'`. */
-  buttonId?: string
+/** Fields every {@link interaction} init may set: the ids of its scene, the interaction id and the time. */
+export interface InteractionInitBase {
   /** Group openid (group scene); default `'GROUP_OPENID_0001'`. */
   groupOpenid?: string
   /** Clicking member's openid (group scene); default `'MEMBER_OPENID_0001'`. */
@@ -83,15 +77,58 @@ export interface InteractionInit {
   guildId?: string
   /** Channel id (guild scene); default `'channel-1'`. */
   channelId?: string
-  /** Clicking user id (guild scene); default the seeded member `2000000000000000002`. */
+  /** Clicking user id (guild scene, sent as `data.resolved.user_id`); default the seeded member `2000000000000000002`. */
   userId?: string
-  /** Id of the message carrying the button; default a fresh id. */
-  messageId?: string
   /** Interaction id (also the payload id); default a fresh unique id. */
   id?: string
-  /** `type`: 11 button (default) or 12 C2C quick menu. */
-  type?: 11 | 12
+  /** Click time in ms (sent as RFC 3339); default now. */
+  timestamp?: number
 }
+
+/** A click on a callback button of a message keyboard (`type` 11), in any scene. */
+export interface ButtonInteractionInit extends InteractionInitBase {
+  /** 11, the default. */
+  type?: 11
+  /** Where the button was clicked. */
+  scene: 'group' | 'c2c' | 'guild'
+  /** `data.resolved.button_data`. */
+  buttonData: string
+  /** `data.resolved.button_id`; default `'1'`. */
+  buttonId?: string
+  /** Id of the message carrying the button; default a fresh id. */
+  messageId?: string
+}
+
+/** A tap on an item of the C2C quick menu (`type` 12): C2C only, identified by `feature_id`. */
+export interface MenuInteractionInit extends InteractionInitBase {
+  type: 12
+  /** Always `'c2c'` (the default). */
+  scene?: 'c2c'
+  /** `data.resolved.feature_id`: the menu item; default `'1'`. */
+  featureId?: string
+  /** `data.resolved.button_data`, when the item carries data; default none. */
+  buttonData?: string
+}
+
+/** A like/dislike on an answer's feedback buttons (`type` 13). */
+export interface FeedbackInteractionInit extends InteractionInitBase {
+  type: 13
+  /** Where the answer was shown; default `'c2c'` (feedback buttons ride on C2C stream answers). */
+  scene?: 'c2c' | 'group'
+  /** `data.resolved.checked`: 1 when the like/dislike was set, 0 when it was taken back; default 1. */
+  checked?: number
+  /** `data.resolved.feedback_opt`: the option chosen; default `''`. */
+  feedbackOpt?: string
+  /** `data.resolved.button_id`, when sent; default none. */
+  buttonId?: string
+  /** `data.resolved.button_data`, when sent; default none. */
+  buttonData?: string
+  /** Id of the answer the feedback is about; default a fresh id. */
+  messageId?: string
+}
+
+/** Options for {@link interaction}: a button click (11, the default), a C2C menu tap (12) or answer feedback (13). */
+export type InteractionInit = ButtonInteractionInit | MenuInteractionInit | FeedbackInteractionInit
 
 /** Default group openid of the builders. */
 export const DEFAULT_GROUP_OPENID = 'GROUP_OPENID_0001'

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import { payloadText, RawJson } from './raw-json.js'
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
@@ -434,7 +435,7 @@ export class GatewayServer {
         continue
       }
       const frame = { op: GatewayOp.Dispatch, s: entry.s, t: entry.t, id: entry.id, d: entry.d }
-      conn.ws.send(JSON.stringify(frame))
+      conn.ws.send(entry.d instanceof RawJson ? payloadText({ op: frame.op, s: frame.s, t: frame.t, id: frame.id }, entry.d) : JSON.stringify(frame))
       this.emitFrame('out', frame)
       conn.cursor = entry.s
       if (entry.s > session.maxHanded) session.maxHanded = entry.s

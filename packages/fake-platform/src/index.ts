@@ -20,6 +20,7 @@ export { TOKEN_REFRESH_WINDOW_SECONDS } from './token-service.js'
 export { TOKEN_PATH } from './rest-server.js'
 export type { ApiErrorBody } from './http-util.js'
 export { TRACE_HEADER } from './http-util.js'
+export { rawJson, RawJson } from './raw-json.js'
 export {
   GATEWAY_PATH,
   SEND_HIGH_WATER_BYTES,

@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto'
+import { payloadText } from './raw-json.js'
 
 /** What the bot's endpoint answered. */
 export interface WebhookReply {
@@ -42,7 +43,7 @@ export class WebhookDeliverer {
 
   /** Signs and POSTs a dispatch `{id, op: 0, d, t}` to `url`. */
   deliver(url: string, t: string, d: unknown, options: DeliverOptions = {}): Promise<WebhookReply> {
-    const body = JSON.stringify({ id: options.id ?? `${t}:${randomBytes(8).toString('hex')}`, op: 0, d, t })
+    const body = payloadText({ id: options.id ?? `${t}:${randomBytes(8).toString('hex')}`, op: 0, t }, d)
     const timestamp = String(options.timestamp ?? Math.floor(this.now() / 1000))
     return this.post(url, body, { 'x-signature-timestamp': timestamp, 'x-signature-ed25519': this.sign(timestamp, body) })
   }
