@@ -129,17 +129,19 @@ describe('gateway protocol details', () => {
     expect(h.client.shards[0]?.seq).toBe(seq)
   })
 
-  it('GIVEN a malformed frame and a payload failing validation THEN both are counted and later events still flow', async () => {
+  it('GIVEN a malformed frame and a payload that does not conform THEN the frame is counted and dropped, the payload counted and delivered, and later events still flow', async () => {
     const h = (harness = await startGatewayHarness())
     h.platform.sendRaw(0, '{this is not json')
     h.platform.sendRaw(0, JSON.stringify({ nope: true }))
     h.platform.dispatch('GROUP_AT_MESSAGE_CREATE', { id: 42, content: null })
     const ids = await h.burst(50)
     await h.waitForHandled(ids)
-    expectEachHandledOnce(h, ids)
+    expectEachHandledOnce(h, ['42', ...ids])
     const counters = h.client.metrics().counters
     expect(counters.frames_malformed?.['']).toBe(2)
-    expect(counters.events_invalid?.['event="GROUP_AT_MESSAGE_CREATE"']).toBe(1)
+    expect(counters.events_nonconforming?.['event="GROUP_AT_MESSAGE_CREATE",path="id"']).toBe(1)
+    expect(counters.events_nonconforming?.['event="GROUP_AT_MESSAGE_CREATE",path="content"']).toBe(1)
+    expect(counters.events_dispatched?.['']).toBe(51)
   })
 
   it('GIVEN the same message delivered twice THEN the handler runs once', async () => {
