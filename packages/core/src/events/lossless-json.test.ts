@@ -29,6 +29,12 @@ describe('parseJsonLossless', () => {
     expect(() => parseJsonLossless('{"a":"12345678901234567891')).toThrow(SyntaxError)
   })
 
+  it('finds a bare number after whitespace, at the start of an array and after a comma', () => {
+    expect(parseJsonLossless('{"a": 12345678901234567891}')).toEqual({ a: '12345678901234567891' })
+    expect(parseJsonLossless('[12345678901234567891,\n 12345678901234567892]')).toEqual(['12345678901234567891', '12345678901234567892'])
+    expect(parseJsonLossless('12345678901234567891')).toBe(12345678901234567891)
+  })
+
   it('returns the same string object when nothing needs quoting', () => {
     const text = '{"a":"1234567890123456789"}'
     expect(quoteUnsafeIntegers(text)).toBe(text)

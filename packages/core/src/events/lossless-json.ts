@@ -3,11 +3,15 @@
  * but some payloads carry them as bare numbers (guild, forum and user ids of 18–19 digits); `JSON.parse`
  * would round those before anything could check them. Such an integer becomes its exact decimal string.
  *
- * Most frames have no run of 16 digits at all, so they go straight to `JSON.parse` after one regex test.
+ * Most frames have no bare number of 16 digits, so they go straight to `JSON.parse` after one regex test.
  */
 
-/** Shortest digit run that can exceed `Number.MAX_SAFE_INTEGER` (9007199254740991, 16 digits). */
-const POSSIBLY_UNSAFE = /\d{16}/
+/**
+ * A value position (after `:`, `[` or `,`) holding a run of 16 digits, the shortest that can exceed
+ * `Number.MAX_SAFE_INTEGER`. Ids in quotes (`"id":"2000000000000000002"`) do not match; a match inside a
+ * string's text only costs the exact scan, which skips strings.
+ */
+const POSSIBLY_UNSAFE = /[:,[]\s*-?\d{16}/
 
 /** Parses JSON text; every integer literal outside strings that is not a safe integer becomes a string. */
 export function parseJsonLossless(text: string): unknown {
