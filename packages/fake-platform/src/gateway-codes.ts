@@ -1,4 +1,4 @@
-/** Gateway opcodes (protocol.md §2). */
+/** Gateway opcodes (docs/protocol.md, gateway). */
 export const GatewayOp = {
   Dispatch: 0,
   Heartbeat: 1,
@@ -10,7 +10,7 @@ export const GatewayOp = {
   HeartbeatAck: 11,
 } as const
 
-/** Gateway close codes the fake platform sends (protocol.md §2). */
+/** Gateway close codes the fake platform sends (docs/protocol.md, gateway). */
 export const GatewayCloseCode = {
   InvalidOpcode: 4001,
   InvalidPayload: 4002,

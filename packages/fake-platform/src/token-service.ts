@@ -1,6 +1,6 @@
 import { randomToken } from './ids.js'
 
-/** Seconds before expiry in which a token request issues a new token (protocol.md §1). */
+/** Seconds before expiry in which a token request issues a new token (docs/protocol.md, access token). */
 export const TOKEN_REFRESH_WINDOW_SECONDS = 60
 
 /** Successful answer of `POST /app/getAppAccessToken`. */

@@ -1,10 +1,14 @@
 /**
  * Event payload shapes: the `d` of an op-0 dispatch, per event name (`t`).
  *
- * Sources: /work/shared/protocol.md §3/§4, which cites the official docs (tencent-connect/bot-docs),
+ * Sources: docs/protocol.md (events), after the official docs (tencent-connect/bot-docs),
  * botgo `dto/*.go` and botpy `botpy/types/*.py`. Every field the platform may leave out is optional.
- * Only some fields are checked at runtime (see `schemas.ts`); the rest are typed from the docs and
- * passed through unchanged, so treat their types as documentation rather than a guarantee.
+ *
+ * What a handler can rely on: a required field is present, with its type, on every event that has no
+ * `nonconforming` list (the edge checks these fields, see `schemas.ts`, and rewrites known variants to them,
+ * see `normalize.ts`). An event whose payload did not conform is delivered all the same, and its
+ * `nonconforming` list names the only fields that may be missing or of another type. Optional fields the
+ * schemas do not check are typed from the docs and passed through unchanged.
  */
 
 /** A time value. Message events send RFC 3339 strings; group/C2C management events send Unix seconds. */

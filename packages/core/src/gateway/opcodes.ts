@@ -1,4 +1,4 @@
-/** Gateway opcodes (protocol.md §2). */
+/** Gateway opcodes (docs/protocol.md, gateway). */
 export const GatewayOp = {
   DISPATCH: 0,
   HEARTBEAT: 1,

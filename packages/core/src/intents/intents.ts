@@ -1,11 +1,11 @@
 /**
  * Gateway intents: the bit mask sent in Identify (`d.intents`) that selects which events the
- * server pushes. See /work/shared/protocol.md §3. Subscribing to an intent the bot has not been
+ * server pushes. See docs/protocol.md (intents). Subscribing to an intent the bot has not been
  * granted closes the socket with 4014.
  */
 import type { KnownEventName } from '../events/event-names.js'
 
-/** Intent bits (protocol.md §3; extra bits from botpy `flags.py`, botgo `dto/websocket_intent.go`). */
+/** Intent bits (docs/protocol.md, intents; extra bits from botpy `flags.py`, botgo `dto/websocket_intent.go`). */
 export const Intents = Object.freeze({
   /** GUILD_CREATE/UPDATE/DELETE, CHANNEL_CREATE/UPDATE/DELETE. Granted by default. */
   GUILDS: 1 << 0,

@@ -29,7 +29,7 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' &
 /** Where a reply goes, or which fields of the payload a reply needs and did not find. */
 export type ReplyRoute = { target: ReplyTarget; missing?: undefined } | { target?: undefined; missing: string[] }
 
-/** Works out where a reply to `event` goes (protocol.md §4–5), or `undefined` when it has no reply target. */
+/** Works out where a reply to `event` goes (docs/protocol.md, events and sends), or `undefined` when it has no reply target. */
 export function replyTargetOf(event: DispatchedEvent): ReplyTarget | undefined {
   return replyRouteOf(event)?.target
 }

@@ -1,4 +1,4 @@
-/** Shapes of REST requests and responses (protocol.md §5). Unknown extra fields are kept by the platform's JSON. */
+/** Shapes of REST requests and responses (docs/protocol.md, sends). Unknown extra fields are kept by the platform's JSON. */
 import type { Channel, Guild, Member, User } from '../events/payloads.js'
 
 export interface GatewayInfo {

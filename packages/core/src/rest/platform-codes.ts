@@ -1,4 +1,4 @@
-/** What to do about the platform's error codes we know (protocol.md §7). Used in error messages and docs. */
+/** What to do about the platform's error codes we know (docs/protocol.md, errors). Used in error messages and docs. */
 export const PLATFORM_CODE_HINTS: ReadonlyMap<number, string> = new Map([
   [11241, 'The request carried no access token.'],
   [11242, 'The token check failed; if it persists, check the AppID and AppSecret.'],

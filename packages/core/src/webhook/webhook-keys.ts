@@ -12,7 +12,7 @@ export interface WebhookKeys {
 }
 
 /**
- * The platform's seed rule (protocol.md §6): repeat the secret until it is at least 32 bytes long, then
+ * The platform's seed rule (docs/protocol.md, webhook): repeat the secret until it is at least 32 bytes long, then
  * take the first 32 bytes. Works for secrets shorter than 16 or longer than 32 characters too, where a
  * "pad once" implementation elsewhere goes wrong.
  */
