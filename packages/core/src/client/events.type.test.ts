@@ -5,6 +5,7 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import type { C2CMessage, GroupMessage, GroupRobotEventPayload, GuildMessage, InteractionPayload } from '../events/payloads.js'
 import { parseEventPayload } from '../events/schemas.js'
+import type { NonconformingField } from '../events/normalize.js'
 import type { SendResult } from '../rest/api-types.js'
 import { createClient } from './qqbot-client.js'
 
@@ -28,7 +29,8 @@ describe('event payload types by name', () => {
 
   it('GIVEN parseEventPayload with a literal name THEN data is typed', () => {
     const result = parseEventPayload('C2C_MESSAGE_CREATE', {})
-    if (result.ok) expectTypeOf(result.data).toEqualTypeOf<C2CMessage>()
+    expectTypeOf(result.data).toEqualTypeOf<C2CMessage>()
+    expectTypeOf(result.nonconforming).toEqualTypeOf<readonly NonconformingField[] | undefined>()
   })
 
   it('GIVEN reply THEN it takes text or a message body and resolves with the send result', () => {
