@@ -393,7 +393,7 @@ export interface GroupRobotEventPayload {
   timestamp?: Timestamp
 }
 
-/** GROUP_MEMBER_ADD / GROUP_MEMBER_REMOVE (intent GROUP_MEMBER): someone joined or left a group the bot is in. */
+/** GROUP_MEMBER_ADD / GROUP_MEMBER_REMOVE / GROUP_MEMBER_UPDATE (intent GROUP_MEMBER): someone joined, left or changed in a group the bot is in. */
 export interface GroupMemberEventPayload {
   group_openid: string
   /** The member's openid in this group; copied from `user_openid` when only that is sent. */

@@ -260,6 +260,8 @@ const interactionSchema = z
             user_id: optString,
             feature_id: optString,
             message_id: optString,
+            checked: z.number().optional(),
+            feedback_opt: optString,
           })
           .optional(),
       })
