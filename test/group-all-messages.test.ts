@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClient, Intents, type QQBotClient } from '@qqbot/core'
 import { Command, Controller, OnEvent, type EventContext } from '@qqbot/framework'
-import { startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import { groupMessage as allMessagesGroupMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { createTestBot, type TestBot } from '@qqbot/testing'
 
 @Controller()
@@ -23,18 +23,9 @@ afterEach(async () => {
   testBot = undefined
 })
 
-let messageCounter = 0
-/** A group message as GROUP_MESSAGE_CREATE sends it: no leading space, the @ (if any) only in `mentions`. */
+/** A group message as GROUP_MESSAGE_CREATE sends it (no leading space; an @ of the bot only in `mentions`). */
 function groupMessage(content: string, options: { id?: string; mentionsBot?: boolean } = {}) {
-  return {
-    id: options.id ?? `ROBOT1.0_all_${++messageCounter}`,
-    content,
-    timestamp: '2026-12-04T12:00:00+08:00',
-    group_id: 'G1',
-    group_openid: 'G1',
-    author: { id: 'M1', member_openid: 'M1', member_role: 'member' },
-    mentions: options.mentionsBot ? [{ scope: 'single', member_openid: 'BOT', bot: true, is_you: true }] : [],
-  }
+  return allMessagesGroupMessage({ content, groupOpenid: 'G1', memberOpenid: 'M1', ...options }).d
 }
 
 describe('a group with all messages on', () => {
