@@ -13,8 +13,9 @@ export { TokenError } from './auth/token-errors.js'
 
 export { HttpTransport, type HttpTransportOptions } from './rest/http-transport.js'
 export { RestClient, type RestRequest, type RestResponse, type RestHook, type RestNext, type HttpMethod, type RestClientOptions } from './rest/rest-client.js'
-export { OpenApi } from './rest/open-api.js'
+export { OpenApi, type CallOptions } from './rest/open-api.js'
 export { ApiError, NetworkError } from './rest/api-error.js'
+export type { AdaptiveLimiterOptions } from './rest/adaptive-limiter.js'
 export { PLATFORM_CODE_HINTS } from './rest/platform-codes.js'
 export * from './rest/api-types.js'
 

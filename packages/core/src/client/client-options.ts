@@ -5,6 +5,7 @@ import type { ShardsOption } from '../gateway/gateway.js'
 import type { ShardCoordinator } from '../gateway/shard-coordinator.js'
 import type { IntentName } from '../intents/intents.js'
 import type { EventSource } from '../pipeline/event-envelope.js'
+import type { AdaptiveLimiterOptions } from '../rest/adaptive-limiter.js'
 import type { RestHook } from '../rest/rest-client.js'
 import type { SessionStore } from '../session/session-store.js'
 import type { BackoffOptions } from '../util/backoff.js'
@@ -44,8 +45,8 @@ export interface ClientOptions {
   logDestination?: DestinationStream | NodeJS.WritableStream
   /** Handler concurrency and queue bounds. */
   pipeline?: { concurrency?: number; highWaterMark?: number; lowWaterMark?: number; dedupeTtlMs?: number }
-  /** REST tuning. */
-  rest?: { connections?: number; timeoutMs?: number; retries?: number; backoff?: BackoffOptions; hooks?: RestHook[] }
+  /** REST tuning; `limiter` slows down a target the platform rate-limited (`false` turns it off). */
+  rest?: { connections?: number; timeoutMs?: number; retries?: number; backoff?: BackoffOptions; hooks?: RestHook[]; limiter?: AdaptiveLimiterOptions | false }
   /** Gateway tuning (tests shorten these). */
   gateway?: { identifyIntervalMs?: number; backoff?: BackoffOptions; rateLimitDelayMs?: number; maxResumeFailures?: number; handshakeTimeoutMs?: number }
   /** Token refresh tuning. */

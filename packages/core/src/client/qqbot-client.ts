@@ -83,6 +83,7 @@ export class QQBotClient {
       timeoutMs: options.rest?.timeoutMs,
       retries: options.rest?.retries,
       backoff: options.rest?.backoff,
+      limiter: options.rest?.limiter,
     })
     for (const hook of options.rest?.hooks ?? []) this.rest.use(hook)
     this.api = new OpenApi(this.rest)

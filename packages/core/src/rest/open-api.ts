@@ -17,6 +17,9 @@ import type {
 
 const id = encodeURIComponent
 
+/** Per-call tuning of a typed method: timeout, retries, and how long rate limits are retried. */
+export type CallOptions = Pick<RestRequest, 'timeoutMs' | 'retries' | 'retryWithinMs'>
+
 /**
  * Typed methods for the OpenAPI endpoints a bot uses. Each is a thin call on {@link RestClient}, so
  * hooks, retries and token refresh apply; anything not covered here goes through {@link OpenApi.request}.
@@ -70,8 +73,8 @@ export class OpenApi {
     return this.rest.request({ method: 'GET', path: `/guilds/${id(guildId)}/roles`, route: 'GET /guilds/{guild_id}/roles' })
   }
 
-  sendChannelMessage(channelId: string, body: MessageBody): Promise<SendResult> {
-    return this.rest.request({ method: 'POST', path: `/channels/${id(channelId)}/messages`, route: 'POST /channels/{channel_id}/messages', body })
+  sendChannelMessage(channelId: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
+    return this.rest.request({ ...options, method: 'POST', path: `/channels/${id(channelId)}/messages`, route: 'POST /channels/{channel_id}/messages', body })
   }
 
   getChannelMessage(channelId: string, messageId: string): Promise<{ message: Record<string, unknown> }> {
@@ -92,24 +95,24 @@ export class OpenApi {
     return this.rest.request({ method: 'POST', path: '/users/@me/dms', route: 'POST /users/@me/dms', body: { recipient_id: recipientId, source_guild_id: sourceGuildId } })
   }
 
-  sendDirectMessage(dmGuildId: string, body: MessageBody): Promise<SendResult> {
-    return this.rest.request({ method: 'POST', path: `/dms/${id(dmGuildId)}/messages`, route: 'POST /dms/{guild_id}/messages', body })
+  sendDirectMessage(dmGuildId: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
+    return this.rest.request({ ...options, method: 'POST', path: `/dms/${id(dmGuildId)}/messages`, route: 'POST /dms/{guild_id}/messages', body })
   }
 
   recallDirectMessage(dmGuildId: string, messageId: string): Promise<void> {
     return this.rest.request({ method: 'DELETE', path: `/dms/${id(dmGuildId)}/messages/${id(messageId)}`, route: 'DELETE /dms/{guild_id}/messages/{message_id}' })
   }
 
-  sendGroupMessage(groupOpenid: string, body: MessageBody): Promise<SendResult> {
-    return this.rest.request({ method: 'POST', path: `/v2/groups/${id(groupOpenid)}/messages`, route: 'POST /v2/groups/{group_openid}/messages', body })
+  sendGroupMessage(groupOpenid: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
+    return this.rest.request({ ...options, method: 'POST', path: `/v2/groups/${id(groupOpenid)}/messages`, route: 'POST /v2/groups/{group_openid}/messages', body })
   }
 
   recallGroupMessage(groupOpenid: string, messageId: string): Promise<void> {
     return this.rest.request({ method: 'DELETE', path: `/v2/groups/${id(groupOpenid)}/messages/${id(messageId)}`, route: 'DELETE /v2/groups/{group_openid}/messages/{message_id}' })
   }
 
-  sendC2CMessage(openid: string, body: MessageBody): Promise<SendResult> {
-    return this.rest.request({ method: 'POST', path: `/v2/users/${id(openid)}/messages`, route: 'POST /v2/users/{openid}/messages', body })
+  sendC2CMessage(openid: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
+    return this.rest.request({ ...options, method: 'POST', path: `/v2/users/${id(openid)}/messages`, route: 'POST /v2/users/{openid}/messages', body })
   }
 
   recallC2CMessage(openid: string, messageId: string): Promise<void> {
@@ -117,13 +120,15 @@ export class OpenApi {
   }
 
   /** Uploads media for a group; send it with `msg_type: 7, media: { file_info }`. */
-  uploadGroupMedia(groupOpenid: string, upload: MediaUpload): Promise<MediaInfo> {
-    return this.rest.request({ method: 'POST', path: `/v2/groups/${id(groupOpenid)}/files`, route: 'POST /v2/groups/{group_openid}/files', body: { srv_send_msg: false, ...upload } })
+  uploadGroupMedia(groupOpenid: string, upload: MediaUpload, options?: CallOptions): Promise<MediaInfo> {
+    const body = { srv_send_msg: false, ...upload }
+    return this.rest.request({ ...options, method: 'POST', path: `/v2/groups/${id(groupOpenid)}/files`, route: 'POST /v2/groups/{group_openid}/files', body })
   }
 
   /** Uploads media for a C2C chat; send it with `msg_type: 7, media: { file_info }`. */
-  uploadC2CMedia(openid: string, upload: MediaUpload): Promise<MediaInfo> {
-    return this.rest.request({ method: 'POST', path: `/v2/users/${id(openid)}/files`, route: 'POST /v2/users/{openid}/files', body: { srv_send_msg: false, ...upload } })
+  uploadC2CMedia(openid: string, upload: MediaUpload, options?: CallOptions): Promise<MediaInfo> {
+    const body = { srv_send_msg: false, ...upload }
+    return this.rest.request({ ...options, method: 'POST', path: `/v2/users/${id(openid)}/files`, route: 'POST /v2/users/{openid}/files', body })
   }
 
   /** Acknowledges a button interaction (PUT, empty response); without it the user's spinner runs until timeout. */
