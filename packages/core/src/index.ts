@@ -40,10 +40,10 @@ export * from './events/event-names.js'
 export { eventSchemas, parseEventPayload, type ParseEventResult } from './events/schemas.js'
 export * from './intents/intents.js'
 
-export { ReplySender, type ReplyContent } from './reply/reply-sender.js'
-export { replyTargetOf, REPLY_WINDOWS, type ReplyTarget, type ReplyScene } from './reply/reply-target.js'
+export { ReplySender, type ReplyContent, type ReplyOptions } from './reply/reply-sender.js'
+export { replyTargetOf, replyWindows, REPLY_WINDOWS, type ReplyTarget, type ReplyScene, type ReplyLimits } from './reply/reply-target.js'
 export { MsgSeqAllocator, type ReplyWindow } from './reply/msg-seq-allocator.js'
-export { ReplyWindowClosedError, ReplyLimitError, ReplyNotSupportedError, MediaNotSupportedError } from './reply/reply-errors.js'
+export { ReplyWindowClosedError, ReplyLimitError, ReplyRateLimitedError, ReplyNotSupportedError, MediaNotSupportedError } from './reply/reply-errors.js'
 
 export { WebhookSource, type WebhookServerOptions, type WebhookSourceOptions, type NodeRequestHandler } from './webhook/webhook-source.js'
 export { WebhookHandler, type WebhookRequest, type WebhookResponse, type WebhookHandlerOptions, type WebhookRejection } from './webhook/webhook-handler.js'

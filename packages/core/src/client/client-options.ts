@@ -5,6 +5,7 @@ import type { ShardsOption } from '../gateway/gateway.js'
 import type { ShardCoordinator } from '../gateway/shard-coordinator.js'
 import type { IntentName } from '../intents/intents.js'
 import type { EventSource } from '../pipeline/event-envelope.js'
+import type { ReplyOptions } from '../reply/reply-sender.js'
 import type { AdaptiveLimiterOptions } from '../rest/adaptive-limiter.js'
 import type { RestHook } from '../rest/rest-client.js'
 import type { SessionStore } from '../session/session-store.js'
@@ -47,6 +48,8 @@ export interface ClientOptions {
   pipeline?: { concurrency?: number; highWaterMark?: number; lowWaterMark?: number; dedupeTtlMs?: number }
   /** REST tuning; `limiter` slows down a target the platform rate-limited (`false` turns it off). */
   rest?: { connections?: number; timeoutMs?: number; retries?: number; backoff?: BackoffOptions; hooks?: RestHook[]; limiter?: AdaptiveLimiterOptions | false }
+  /** Passive replies: the per-message budget (`limits`, default C2C 4, group 5) and the retry deadline margin. */
+  replies?: ReplyOptions
   /** Gateway tuning (tests shorten these). */
   gateway?: { identifyIntervalMs?: number; backoff?: BackoffOptions; rateLimitDelayMs?: number; maxResumeFailures?: number; handshakeTimeoutMs?: number }
   /** Token refresh tuning. */
