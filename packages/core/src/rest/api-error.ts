@@ -1,6 +1,6 @@
 import { QQBotError } from '../errors/qqbot-error.js'
 import type { HttpResponse } from './http-transport.js'
-import { PLATFORM_CODE_HINTS, RATE_LIMIT_CODES } from './platform-codes.js'
+import { PLATFORM_CODE_HINTS, PROACTIVE_DISCONTINUED, RATE_LIMIT_CODES } from './platform-codes.js'
 
 /**
  * A REST call the platform answered with an error. `status` is the HTTP status, `platformCode` and
@@ -69,6 +69,16 @@ export class NetworkError extends QQBotError {
   constructor(route: string, cause: unknown) {
     super('NETWORK_ERROR', `${route} got no response: ${(cause as Error)?.message ?? String(cause)}. Check the network and the configured API host.`, { cause })
     this.route = route
+  }
+}
+
+/**
+ * A group or C2C send without `msg_id` or `event_id`, refused before any request: the platform stopped
+ * accepting proactive messages on 2025-04-21 (it answers 40034102/40034105).
+ */
+export class ProactiveMessageError extends QQBotError {
+  constructor(scene: 'group' | 'C2C') {
+    super('PROACTIVE_MESSAGE_DISCONTINUED', `Cannot send this ${scene} message: it has no msg_id or event_id, so it would be proactive. ${PROACTIVE_DISCONTINUED}`)
   }
 }
 

@@ -1,4 +1,6 @@
+import { ProactiveMessageError } from './api-error.js'
 import type { RestClient, RestRequest } from './rest-client.js'
+import { toSendResult } from './send-result.js'
 import type {
   ApiChannel,
   ApiGuild,
@@ -23,6 +25,9 @@ export type CallOptions = Pick<RestRequest, 'timeoutMs' | 'retries' | 'retryWith
 /**
  * Typed methods for the OpenAPI endpoints a bot uses. Each is a thin call on {@link RestClient}, so
  * hooks, retries and token refresh apply; anything not covered here goes through {@link OpenApi.request}.
+ * Group and C2C sends must be passive replies (`msg_id` or `event_id`): proactive messages were
+ * discontinued on 2025-04-21, so the typed helpers refuse them before any request
+ * ({@link ProactiveMessageError}).
  */
 export class OpenApi {
   constructor(readonly rest: RestClient) {}
@@ -74,7 +79,7 @@ export class OpenApi {
   }
 
   sendChannelMessage(channelId: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
-    return this.rest.request({ ...options, method: 'POST', path: `/channels/${id(channelId)}/messages`, route: 'POST /channels/{channel_id}/messages', body })
+    return this.send({ ...options, method: 'POST', path: `/channels/${id(channelId)}/messages`, route: 'POST /channels/{channel_id}/messages', body })
   }
 
   getChannelMessage(channelId: string, messageId: string): Promise<{ message: Record<string, unknown> }> {
@@ -96,37 +101,46 @@ export class OpenApi {
   }
 
   sendDirectMessage(dmGuildId: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
-    return this.rest.request({ ...options, method: 'POST', path: `/dms/${id(dmGuildId)}/messages`, route: 'POST /dms/{guild_id}/messages', body })
+    return this.send({ ...options, method: 'POST', path: `/dms/${id(dmGuildId)}/messages`, route: 'POST /dms/{guild_id}/messages', body })
   }
 
   recallDirectMessage(dmGuildId: string, messageId: string): Promise<void> {
     return this.rest.request({ method: 'DELETE', path: `/dms/${id(dmGuildId)}/messages/${id(messageId)}`, route: 'DELETE /dms/{guild_id}/messages/{message_id}' })
   }
 
+  /** A passive reply in a group: `body` needs `msg_id` or `event_id` (and a `msg_seq` per reply to it). */
   sendGroupMessage(groupOpenid: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
-    return this.rest.request({ ...options, method: 'POST', path: `/v2/groups/${id(groupOpenid)}/messages`, route: 'POST /v2/groups/{group_openid}/messages', body })
+    if (!isPassive(body)) return Promise.reject(new ProactiveMessageError('group'))
+    return this.send({ ...options, method: 'POST', path: `/v2/groups/${id(groupOpenid)}/messages`, route: 'POST /v2/groups/{group_openid}/messages', body })
   }
 
   recallGroupMessage(groupOpenid: string, messageId: string): Promise<void> {
     return this.rest.request({ method: 'DELETE', path: `/v2/groups/${id(groupOpenid)}/messages/${id(messageId)}`, route: 'DELETE /v2/groups/{group_openid}/messages/{message_id}' })
   }
 
+  /** A passive reply in a C2C chat: `body` needs `msg_id` or `event_id` (and a `msg_seq` per reply to it). */
   sendC2CMessage(openid: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
-    return this.rest.request({ ...options, method: 'POST', path: `/v2/users/${id(openid)}/messages`, route: 'POST /v2/users/{openid}/messages', body })
+    if (!isPassive(body)) return Promise.reject(new ProactiveMessageError('C2C'))
+    return this.send({ ...options, method: 'POST', path: `/v2/users/${id(openid)}/messages`, route: 'POST /v2/users/{openid}/messages', body })
   }
 
   recallC2CMessage(openid: string, messageId: string): Promise<void> {
     return this.rest.request({ method: 'DELETE', path: `/v2/users/${id(openid)}/messages/${id(messageId)}`, route: 'DELETE /v2/users/{openid}/messages/{message_id}' })
   }
 
-  /** Uploads media for a group; send it with `msg_type: 7, media: { file_info }`. */
+  /**
+   * Uploads media for a group; send it with `msg_type: 7, media: { file_info }`. `srv_send_msg: true` (send
+   * at once, with no `msg_id`) would be a proactive message and is refused like one.
+   */
   uploadGroupMedia(groupOpenid: string, upload: MediaUpload, options?: CallOptions): Promise<MediaInfo> {
+    if (upload.srv_send_msg === true) return Promise.reject(new ProactiveMessageError('group'))
     const body = { srv_send_msg: false, ...upload }
     return this.rest.request({ ...options, method: 'POST', path: `/v2/groups/${id(groupOpenid)}/files`, route: 'POST /v2/groups/{group_openid}/files', body })
   }
 
-  /** Uploads media for a C2C chat; send it with `msg_type: 7, media: { file_info }`. */
+  /** Uploads media for a C2C chat, like {@link uploadGroupMedia}. */
   uploadC2CMedia(openid: string, upload: MediaUpload, options?: CallOptions): Promise<MediaInfo> {
+    if (upload.srv_send_msg === true) return Promise.reject(new ProactiveMessageError('C2C'))
     const body = { srv_send_msg: false, ...upload }
     return this.rest.request({ ...options, method: 'POST', path: `/v2/users/${id(openid)}/files`, route: 'POST /v2/users/{openid}/files', body })
   }
@@ -135,4 +149,12 @@ export class OpenApi {
   ackInteraction(interactionId: string, code: InteractionAckCode = 0): Promise<void> {
     return this.rest.request({ method: 'PUT', path: `/interactions/${id(interactionId)}`, route: 'PUT /interactions/{interaction_id}', body: { code } })
   }
+
+  private async send(request: RestRequest): Promise<SendResult> {
+    return toSendResult(await this.rest.request(request))
+  }
+}
+
+function isPassive(body: MessageBody): boolean {
+  return Boolean(body.msg_id || body.event_id)
 }
