@@ -1,4 +1,5 @@
 import type { DestinationStream, LevelWithSilent, Logger } from 'pino'
+import type { AccessTokenManagerOptions } from '../auth/access-token-manager.js'
 import type { HostsOption } from '../config/hosts.js'
 import type { IdentifyLimiter } from '../gateway/identify-limiter.js'
 import type { ShardsOption } from '../gateway/gateway.js'
@@ -53,5 +54,5 @@ export interface ClientOptions {
   /** Gateway tuning (tests shorten these). */
   gateway?: { identifyIntervalMs?: number; backoff?: BackoffOptions; rateLimitDelayMs?: number; maxResumeFailures?: number; handshakeTimeoutMs?: number }
   /** Token refresh tuning. */
-  accessToken?: { refreshMarginMs?: number; refreshJitterMs?: number }
+  accessToken?: Pick<AccessTokenManagerOptions, 'refreshMarginMs' | 'refreshJitterMs' | 'refreshRetryBackoff'>
 }
