@@ -6,7 +6,7 @@ export { createClient, QQBotClient, type EventHandler, type AnyEventHandler } fr
 export type { ClientOptions } from './client/client-options.js'
 
 export { QQBotError, ConfigError } from './errors/qqbot-error.js'
-export { resolveHosts, PRODUCTION_HOSTS, SANDBOX_HOSTS, type Hosts, type HostsOption } from './config/hosts.js'
+export { resolveHosts, PRODUCTION_HOSTS, LEGACY_HOSTS, SANDBOX_HOSTS, type Hosts, type HostsOption } from './config/hosts.js'
 
 export { AccessTokenManager, parseExpiresIn, type TokenProvider, type AccessTokenManagerOptions } from './auth/access-token-manager.js'
 export { TokenError } from './auth/token-errors.js'

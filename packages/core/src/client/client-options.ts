@@ -21,7 +21,10 @@ export interface ClientOptions {
   secret: string
   /** Rejected with a clear error: the platform disabled the legacy `Bot appid.token` scheme (11245). */
   token?: never
-  /** `'production'` (default), `'sandbox'`, or explicit URLs (a proxy, a local fake platform). */
+  /**
+   * `'production'` (default: `api.bot.qq.com`, falling back to `api.sgroup.qq.com` for gateway lookups),
+   * `'legacy'` (`api.sgroup.qq.com`), `'sandbox'`, or explicit URLs (a proxy, a local fake platform).
+   */
   hosts?: HostsOption
   /** Intents to request: bits or names. Default: derived from the events handlers subscribe to, plus `extraIntents`. */
   intents?: number | IntentName[]

@@ -75,6 +75,7 @@ export class QQBotClient {
     })
     this.rest = new RestClient({
       baseUrl: hosts.api,
+      fallbackBaseUrl: hosts.fallbackApi,
       appId: options.appId,
       tokens: this.tokens,
       transport: this.transport,

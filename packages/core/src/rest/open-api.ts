@@ -37,13 +37,14 @@ export class OpenApi {
     return this.rest.request<T>(request)
   }
 
+  /** The gateway URL. Asks the fallback API domain (hosts `fallbackApi`) when the configured one answers 5xx or cannot be reached. */
   getGateway(): Promise<GatewayInfo> {
-    return this.rest.request({ method: 'GET', path: '/gateway', route: 'GET /gateway' })
+    return this.rest.request({ method: 'GET', path: '/gateway', route: 'GET /gateway', fallback: true })
   }
 
-  /** Gateway URL plus the recommended shard count and the session start limit. */
+  /** Gateway URL plus the recommended shard count and the session start limit; falls back like {@link getGateway}. */
   getGatewayBot(): Promise<GatewayBotInfo> {
-    return this.rest.request({ method: 'GET', path: '/gateway/bot', route: 'GET /gateway/bot' })
+    return this.rest.request({ method: 'GET', path: '/gateway/bot', route: 'GET /gateway/bot', fallback: true })
   }
 
   getMe(): Promise<ApiUser> {
