@@ -6,15 +6,16 @@ export { createClient, QQBotClient, type EventHandler, type AnyEventHandler } fr
 export type { ClientOptions } from './client/client-options.js'
 
 export { QQBotError, ConfigError } from './errors/qqbot-error.js'
-export { resolveHosts, PRODUCTION_HOSTS, SANDBOX_HOSTS, type Hosts, type HostsOption } from './config/hosts.js'
+export { resolveHosts, PRODUCTION_HOSTS, LEGACY_HOSTS, SANDBOX_HOSTS, type Hosts, type HostsOption } from './config/hosts.js'
 
 export { AccessTokenManager, parseExpiresIn, type TokenProvider, type AccessTokenManagerOptions } from './auth/access-token-manager.js'
 export { TokenError } from './auth/token-errors.js'
 
 export { HttpTransport, type HttpTransportOptions } from './rest/http-transport.js'
 export { RestClient, type RestRequest, type RestResponse, type RestHook, type RestNext, type HttpMethod, type RestClientOptions } from './rest/rest-client.js'
-export { OpenApi } from './rest/open-api.js'
-export { ApiError, NetworkError } from './rest/api-error.js'
+export { OpenApi, type CallOptions } from './rest/open-api.js'
+export { ApiError, NetworkError, ProactiveMessageError } from './rest/api-error.js'
+export type { AdaptiveLimiterOptions } from './rest/adaptive-limiter.js'
 export { PLATFORM_CODE_HINTS } from './rest/platform-codes.js'
 export * from './rest/api-types.js'
 
@@ -42,10 +43,10 @@ export { eventTime } from './events/timestamps.js'
 export { interactionUserId, interactionChatType } from './events/interactions.js'
 export * from './intents/intents.js'
 
-export { ReplySender, type ReplyContent } from './reply/reply-sender.js'
-export { replyTargetOf, REPLY_WINDOWS, type ReplyTarget, type ReplyScene } from './reply/reply-target.js'
+export { ReplySender, type ReplyContent, type ReplyOptions } from './reply/reply-sender.js'
+export { replyTargetOf, replyWindows, REPLY_WINDOWS, type ReplyTarget, type ReplyScene, type ReplyLimits } from './reply/reply-target.js'
 export { MsgSeqAllocator, type ReplyWindow } from './reply/msg-seq-allocator.js'
-export { ReplyWindowClosedError, ReplyLimitError, ReplyNotSupportedError, ReplyTargetMissingError, MediaNotSupportedError } from './reply/reply-errors.js'
+export { ReplyWindowClosedError, ReplyLimitError, ReplyRateLimitedError, ReplyNotSupportedError, ReplyTargetMissingError, MediaNotSupportedError } from './reply/reply-errors.js'
 
 export { WebhookSource, type WebhookServerOptions, type WebhookSourceOptions, type NodeRequestHandler } from './webhook/webhook-source.js'
 export { WebhookHandler, type WebhookRequest, type WebhookResponse, type WebhookHandlerOptions, type WebhookRejection } from './webhook/webhook-handler.js'

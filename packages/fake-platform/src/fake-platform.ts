@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { ConnectionTracker, type HttpConnectionStats } from './connection-tracker.js'
 import { Directory } from './directory.js'
 import type { BuiltEvent } from './event-builders.js'
-import { RestFaults, type FaultMatch, type FaultResponse } from './faults.js'
+import { RestFaults, type FaultEpisode, type FaultEpisodeOptions, type FaultMatch, type FaultResponse } from './faults.js'
 import {
   GATEWAY_PATH,
   GatewayServer,
@@ -16,6 +16,7 @@ import {
   type ShardStateInfo,
   type SocketBacklog,
 } from './gateway-server.js'
+import { randomHex } from './ids.js'
 import { MessageStore } from './message-store.js'
 import { resolveOptions, type BotUser, type FakePlatformOptions, type ResolvedOptions, type SessionStartLimit } from './options.js'
 import type { RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
@@ -42,7 +43,7 @@ export class FakePlatform {
   private readonly server: Server
   private readonly tokens: TokenService
   private readonly recorder = new Recorder()
-  private readonly faults = new RestFaults()
+  private readonly faults: RestFaults
   private readonly messages = new MessageStore()
   private readonly tracker = new ConnectionTracker()
   private readonly gateway: GatewayServer
@@ -58,6 +59,7 @@ export class FakePlatform {
     this.secret = o.secret
     this.botUser = o.botUser
     this.latencyMs = o.restLatencyMs
+    this.faults = new RestFaults(o.now)
     this.directory = new Directory(o.botUser)
     this.webhook = new WebhookDeliverer(o.appId, o.secret, o.now)
     this.tokens = new TokenService(o.appId, o.secret, o.tokenTtlSeconds, o.now)
@@ -83,6 +85,7 @@ export class FakePlatform {
       recorder: this.recorder,
       tokens: this.tokens,
       faults: this.faults,
+      replyBudget: o.replyBudget,
       latencyMs: () => this.latencyMs,
     })
     this.server = createServer(handler)
@@ -186,7 +189,28 @@ export class FakePlatform {
     this.faults.add(match, response, times)
   }
 
-  /** Disarms every pending {@link failNext} rule. */
+  /**
+   * A fault episode: for `durationMs` of the platform's clock (or until `stop()`), every `every`-th matching
+   * request, a seeded `fraction` of them, or those beyond `perSecond` per path, get `response`. E.g. a
+   * rate-limit storm on every send: `failFor({ path: /\/messages$/ }, { status: 429 }, { fraction: 1 / 3, durationMs: 60_000 })`.
+   * Armed `failNext` rules answer first.
+   */
+  failFor(match: FaultMatch, response: FaultResponse, episode: FaultEpisodeOptions = {}): FaultEpisode {
+    return this.faults.addEpisode(match, response, episode)
+  }
+
+  /**
+   * The next `times` sends matching `match` are held for review, as the platform answers them: HTTP 202 with
+   * `{ code: 304024, message, data: { message_audit: { audit_id } } }`. Nothing lands in {@link sent}.
+   * Returns the audit id.
+   */
+  holdForAudit(match: FaultMatch, auditId = `audit-${randomHex(8)}`, times = 1): string {
+    const body = { code: 304024, message: 'push message is waiting for audit', data: { message_audit: { audit_id: auditId } } }
+    this.faults.add(match, { status: 202, body }, times)
+    return auditId
+  }
+
+  /** Disarms every pending {@link failNext} and {@link holdForAudit} rule and ends every {@link failFor} episode. */
   clearFaults(): void {
     this.faults.clear()
   }

@@ -10,10 +10,11 @@ export {
   DEFAULT_SECRET,
   type BotUser,
   type FakePlatformOptions,
+  type ReplyBudget,
   type SessionStartLimit,
 } from './options.js'
 export type { MessageScene, RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
-export type { FaultMatch, FaultResponse } from './faults.js'
+export type { FaultEpisode, FaultEpisodeOptions, FaultMatch, FaultResponse } from './faults.js'
 export type { HttpConnectionStats } from './connection-tracker.js'
 export type { TokenGrant } from './token-service.js'
 export { TOKEN_REFRESH_WINDOW_SECONDS } from './token-service.js'

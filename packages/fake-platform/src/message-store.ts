@@ -25,10 +25,15 @@ export interface DmSession {
   create_time: string
 }
 
-/** Accepted messages, the v2 `msg_seq` dedupe set and DM sessions. */
+/** What the platform makes of a v2 passive send before accepting it. */
+export type V2Claim = 'accepted' | 'duplicate' | 'over-budget'
+
+/** Accepted messages, the v2 `msg_seq` dedupe set, the per-message reply budget and DM sessions. */
 export class MessageStore {
   private readonly messages = new Map<string, StoredMessage>()
   private readonly v2Keys = new Set<string>()
+  /** Replies accepted per replied-to message or event. */
+  private readonly repliesPerReference = new Map<string, number>()
   private readonly dms = new Map<string, DmSession>()
 
   /** Returns a fresh message id in the style of the scene. */
@@ -37,18 +42,23 @@ export class MessageStore {
   }
 
   /**
-   * Registers a v2 (group/C2C) passive send; returns false when the same
-   * `(target, msg_id|event_id, msg_seq)` was already accepted. A missing msg_seq counts as 1.
-   * Sends with neither msg_id nor event_id (proactive) are never deduplicated.
+   * Registers a v2 (group/C2C) passive send: `'duplicate'` when the same `(target, msg_id|event_id, msg_seq)`
+   * was already accepted (a missing msg_seq counts as 1), `'over-budget'` when `budget` replies to that
+   * message or event were already accepted. Sends with neither msg_id nor event_id (proactive) are never
+   * deduplicated nor counted.
    */
-  claimV2(scene: 'group' | 'c2c', target: string, body: Record<string, unknown>): boolean {
+  claimV2(scene: 'group' | 'c2c', target: string, body: Record<string, unknown>, budget: number): V2Claim {
     const ref = body.msg_id ?? body.event_id
-    if (ref === undefined || ref === null || ref === '') return true
+    if (ref === undefined || ref === null || ref === '') return 'accepted'
     const seq = body.msg_seq ?? 1
     const key = JSON.stringify([scene, target, String(ref), String(seq)])
-    if (this.v2Keys.has(key)) return false
+    if (this.v2Keys.has(key)) return 'duplicate'
+    const referenceKey = JSON.stringify([scene, target, String(ref)])
+    const replies = this.repliesPerReference.get(referenceKey) ?? 0
+    if (replies >= budget) return 'over-budget'
+    this.repliesPerReference.set(referenceKey, replies + 1)
     this.v2Keys.add(key)
-    return true
+    return 'accepted'
   }
 
   /** Stores an accepted message. */

@@ -18,6 +18,14 @@ export interface BotUser {
   username: string
 }
 
+/** Passive replies the platform accepts per inbound message (or event) in each scene. */
+export interface ReplyBudget {
+  /** Default 4, the stricter of the two readings (docs/protocol.md, sends; the 2025 docs say 5). */
+  c2c: number
+  /** Default 5. */
+  group: number
+}
+
 /** Options for {@link startFakePlatform}. Every field is optional. */
 export interface FakePlatformOptions {
   /** Application id; default `'102000001'`. */
@@ -48,10 +56,12 @@ export interface FakePlatformOptions {
   reconnectCloseDelayMs?: number
   /** Dispatch events kept per session for resume replay; default `200_000`. */
   logRetention?: number
+  /** Passive replies accepted per inbound group/C2C message; default `{ c2c: 4, group: 5 }`. Past it a send gets 400/22009. */
+  replyBudget?: Partial<ReplyBudget>
 }
 
 /** {@link FakePlatformOptions} with every default filled in. */
-export type ResolvedOptions = Required<FakePlatformOptions>
+export type ResolvedOptions = Required<Omit<FakePlatformOptions, 'replyBudget'>> & { replyBudget: ReplyBudget }
 
 /** Default application id. */
 export const DEFAULT_APP_ID = '102000001'
@@ -79,5 +89,6 @@ export function resolveOptions(options: FakePlatformOptions = {}): ResolvedOptio
     restLatencyMs: options.restLatencyMs ?? 0,
     reconnectCloseDelayMs: options.reconnectCloseDelayMs ?? 1000,
     logRetention: options.logRetention ?? 200_000,
+    replyBudget: { c2c: options.replyBudget?.c2c ?? 4, group: options.replyBudget?.group ?? 5 },
   }
 }

@@ -82,6 +82,83 @@ describe('REST routes', () => {
     ])
   })
 
+  it('enforces a per-message reply budget (default C2C 4, group 5) with 400/22009, per msg_id or event_id', async () => {
+    const { p, api } = await start()
+    const send = (path: string, ref: Record<string, string>, seq: number) => api('POST', path, { content: `r${seq}`, msg_type: 0, ...ref, msg_seq: seq })
+    for (let seq = 1; seq <= 4; seq++) expect((await send('/v2/users/U1/messages', { msg_id: 'c' }, seq)).status).toBe(200)
+    const over = await send('/v2/users/U1/messages', { msg_id: 'c' }, 5)
+    expect(over.status).toBe(400)
+    expect(over.body).toMatchObject({ code: 22009, message: 'msg limit exceed' })
+    for (let seq = 1; seq <= 5; seq++) expect((await send('/v2/groups/G1/messages', { event_id: 'e' }, seq)).status).toBe(200)
+    expect((await send('/v2/groups/G1/messages', { event_id: 'e' }, 6)).body).toMatchObject({ code: 22009 })
+    // a refused reply neither lands nor uses up its msg_seq; another message has its own budget
+    expect((await send('/v2/users/U1/messages', { msg_id: 'other' }, 1)).status).toBe(200)
+    expect(p.sent).toHaveLength(10)
+  })
+
+  it('takes replyBudget as an option (the docs reading: C2C 5)', async () => {
+    const { api } = await start({ replyBudget: { c2c: 5 } })
+    for (let seq = 1; seq <= 5; seq++) expect((await api('POST', '/v2/users/U1/messages', { content: 'x', msg_id: 'c', msg_seq: seq })).status).toBe(200)
+    expect((await api('POST', '/v2/users/U1/messages', { content: 'x', msg_id: 'c', msg_seq: 6 })).status).toBe(400)
+  })
+
+  it('failFor answers every n-th matching request during an episode on the platform clock, then stops', async () => {
+    const clock = { now: 1_000_000 }
+    const { p, api } = await start({ now: () => clock.now })
+    const storm = p.failFor({ path: /\/messages$/ }, { status: 429, headers: { 'Retry-After': '2' } }, { every: 3, durationMs: 60_000 })
+    const statuses: number[] = []
+    for (let i = 1; i <= 9; i++) statuses.push((await api('POST', '/channels/C1/messages', { content: `${i}` })).status)
+    expect(statuses).toEqual([200, 200, 429, 200, 200, 429, 200, 200, 429])
+    expect((await api('GET', '/users/@me')).status).toBe(200) // does not match
+    expect(p.calls.find((call) => call.status === 429)).toMatchObject({ injected: true })
+    expect({ matched: storm.matched, injected: storm.injected, active: storm.active }).toEqual({ matched: 9, injected: 3, active: true })
+    clock.now += 60_000
+    expect(storm.active).toBe(false)
+    for (let i = 0; i < 3; i++) expect((await api('POST', '/channels/C1/messages', { content: 'after' })).status).toBe(200)
+    expect(storm.matched).toBe(9)
+  })
+
+  it('failFor with a fraction draws from a seeded generator: the same seed gives the same pattern; stop() ends it', async () => {
+    const pattern = async (seed: number) => {
+      const { p, api } = await start()
+      const storm = p.failFor({ method: 'POST' }, { status: 429 }, { fraction: 1 / 3, seed })
+      const statuses: number[] = []
+      for (let i = 0; i < 60; i++) statuses.push((await api('POST', '/channels/C1/messages', { content: 'x' })).status)
+      storm.stop()
+      expect((await api('POST', '/channels/C1/messages', { content: 'y' })).status).toBe(200)
+      await p.close()
+      return { statuses, injected: storm.injected }
+    }
+    const first = await pattern(7)
+    expect(await pattern(7)).toEqual(first)
+    expect(first.injected).toBeGreaterThan(10)
+    expect(first.injected).toBeLessThan(30)
+    expect((await pattern(8)).statuses).not.toEqual(first.statuses)
+  })
+
+  it('failFor with perSecond lets each path have that many requests a second and faults the rest, on the platform clock', async () => {
+    const clock = { now: 5_000_000 }
+    const { api } = await start({ now: () => clock.now })
+    const send = async (path: string) => (await api('POST', path, { content: 'x' })).status
+    platform!.failFor({ path: /\/messages$/ }, { status: 429 }, { perSecond: 2 })
+    expect([await send('/channels/A/messages'), await send('/channels/A/messages'), await send('/channels/A/messages')]).toEqual([200, 200, 429])
+    expect(await send('/channels/B/messages')).toBe(200) // another path has its own allowance
+    clock.now += 999
+    expect(await send('/channels/A/messages')).toBe(429) // rejected requests do not use the allowance, but the window has not moved on
+    clock.now += 1
+    expect([await send('/channels/A/messages'), await send('/channels/A/messages'), await send('/channels/A/messages')]).toEqual([200, 200, 429])
+  })
+
+  it('holdForAudit answers the next matching send 202 with code 304024 and an audit id, and records nothing as sent', async () => {
+    const { p, api } = await start()
+    const auditId = p.holdForAudit({ path: '/v2/groups/G1/messages' })
+    const held = await api('POST', '/v2/groups/G1/messages', { content: 'x', msg_id: 'm', msg_seq: 1 })
+    expect(held.status).toBe(202)
+    expect(held.body).toEqual({ code: 304024, message: 'push message is waiting for audit', data: { message_audit: { audit_id: auditId } } })
+    expect(p.sent).toHaveLength(0)
+    expect((await api('POST', '/v2/groups/G1/messages', { content: 'x', msg_id: 'm', msg_seq: 1 })).status).toBe(200)
+  })
+
   it('records calls with headers, union app id, query and parsed body, live and in order', async () => {
     const { p, api } = await start()
     const seen: string[] = []

@@ -2,7 +2,7 @@ import type { Directory } from './directory.js'
 import { errorBody, isRecord } from './http-util.js'
 import { randomHex, uniqueId } from './ids.js'
 import type { MessageStore } from './message-store.js'
-import type { BotUser, SessionStartLimit } from './options.js'
+import type { BotUser, ReplyBudget, SessionStartLimit } from './options.js'
 import type { MessageScene } from './records.js'
 import type { Recorder } from './recorder.js'
 import { rfc3339 } from './time.js'
@@ -23,6 +23,8 @@ export interface RestContext {
   readonly messages: MessageStore
   /** Where accepted messages are recorded. */
   readonly recorder: Recorder
+  /** Passive replies accepted per inbound group/C2C message or event; past it a send gets 22009. */
+  readonly replyBudget: Readonly<ReplyBudget>
 }
 
 /** An authenticated REST request after parsing. */
@@ -68,8 +70,10 @@ function fail(req: RouteRequest, status: number, code: number, message: string):
 const guildNotFound = (req: RouteRequest): RouteResult => fail(req, 404, 11281, 'guild not found')
 
 function sendMessage(scene: MessageScene, target: string, req: RouteRequest, ctx: RestContext): RouteResult {
-  if ((scene === 'group' || scene === 'c2c') && !ctx.messages.claimV2(scene, target, isRecord(req.body) ? req.body : {})) {
-    return { status: 400, body: errorBody(req.traceId, 40054005, '消息被去重，请检查请求msgseq', 40054005) }
+  if (scene === 'group' || scene === 'c2c') {
+    const claim = ctx.messages.claimV2(scene, target, isRecord(req.body) ? req.body : {}, ctx.replyBudget[scene])
+    if (claim === 'duplicate') return { status: 400, body: errorBody(req.traceId, 40054005, '消息被去重，请检查请求msgseq', 40054005) }
+    if (claim === 'over-budget') return { status: 400, body: errorBody(req.traceId, 22009, 'msg limit exceed') }
   }
   const id = ctx.messages.newId(scene)
   const timestamp = rfc3339()

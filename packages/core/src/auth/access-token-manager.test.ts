@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { startFakePlatform, type FakePlatform, type FakePlatformOptions } from '@qqbot/fake-platform'
 import { createLogger } from '../logging/logger.js'
@@ -261,5 +262,105 @@ describe('AccessTokenManager: single-flight, errors, invalidation', () => {
     manager.invalidate(first)
     expect(await manager.getToken()).toBe(second)
     expect(platform.tokenRequests).toBe(2)
+  })
+})
+
+describe('AccessTokenManager: a failed scheduled refresh keeps retrying while the token is valid', () => {
+  /** Fires an armed timer at its time and waits for the fetch it started (success or failure). */
+  async function fireAndSettle(s: Awaited<ReturnType<typeof setup>>, entry: Scheduled): Promise<void> {
+    s.clock.now += entry.delayMs
+    entry.cancelled = true
+    entry.callback()
+    await s.manager.refresh().catch(() => undefined) // joins the attempt the callback started
+  }
+
+  function logCollector() {
+    const lines: string[] = []
+    const stream = new Writable({
+      write(chunk, _encoding, callback) {
+        lines.push(chunk.toString())
+        callback()
+      },
+    })
+    return { lines, logger: createLogger({ level: 'warn', destination: stream }) }
+  }
+
+  it('GIVEN a one-minute token endpoint outage around refresh time THEN getToken() keeps answering the old token and a new one arrives before expiry', async () => {
+    const logs = logCollector()
+    const s = await setup({ logger: logs.logger })
+    const old = await s.manager.getToken()
+    const expiresAt = s.clock.now + 7200 * 1000
+    const refresh = s.pending()
+    // The outage starts 40 s before the refresh is due and lasts a minute.
+    s.clock.now += refresh.delayMs - 40_000
+    refresh.delayMs = 40_000
+    const outage = s.platform.failFor({ path: TOKEN_PATH }, { status: 503 }, { durationMs: 60_000 })
+    const outageEnds = s.clock.now + 60_000
+    expect(await s.manager.getToken()).toBe(old)
+    const requestsBefore = s.platform.tokenRequests
+
+    const delays: number[] = []
+    let timer = refresh
+    while (s.platform.currentToken === old || s.manager.remainingMs < 7000 * 1000) {
+      await fireAndSettle(s, timer)
+      if (outage.active) expect(await s.manager.getToken()).toBe(old) // still valid: no caller waits or fails
+      timer = s.pending()
+      delays.push(timer.delayMs)
+      expect(delays.length).toBeLessThan(20)
+    }
+
+    expect(s.clock.now).toBeGreaterThanOrEqual(outageEnds)
+    expect(s.clock.now).toBeLessThan(expiresAt - 5_000) // fetched while the old token was still handed out
+    const fresh = await s.manager.getToken()
+    expect(fresh).not.toBe(old)
+    expect(fresh).toBe(s.platform.currentToken)
+    // one request per try (no burst of inner retries), each failure answered by the outage
+    expect(s.platform.tokenRequests - requestsBefore).toBe(outage.injected + 1)
+    expect(outage.injected).toBeGreaterThanOrEqual(4)
+    const retryDelays = delays.slice(0, -1) // the last one is the next regular refresh
+    expect(retryDelays.every((delay) => delay >= 500 && delay <= 30_000)).toBe(true)
+    expect(retryDelays[0]).toBeLessThanOrEqual(1_000)
+    expect(Math.max(...retryDelays)).toBeGreaterThan(retryDelays[0]!) // backing off
+    expect(delays.at(-1)).toBeGreaterThan(7000 * 1000)
+    // every failure logged, none with the secret
+    const warnings = logs.lines.filter((line) => line.includes('scheduled access token refresh failed'))
+    expect(warnings).toHaveLength(outage.injected)
+    expect(logs.lines.join('')).not.toContain(s.platform.secret)
+  })
+
+  it('GIVEN an outage that outlasts the token THEN retries stop before expiry and the next getToken() fetches on demand', async () => {
+    const s = await setup()
+    const old = await s.manager.getToken()
+    let timer: Scheduled | undefined = s.pending()
+    s.clock.now += timer.delayMs - 1_000 // the outage starts a second before the refresh is due and lasts 10 min
+    timer.delayMs = 1_000
+    s.platform.failFor({ path: TOKEN_PATH }, { status: 503 }, { durationMs: 10 * 60_000 })
+    let tries = 0
+    while (timer) {
+      await fireAndSettle(s, timer)
+      tries++
+      timer = s.scheduled.find((entry) => !entry.cancelled)
+      expect(tries).toBeLessThan(30)
+    }
+    // the last try came when the token had only the few seconds left that getToken() no longer hands out
+    expect(s.manager.remainingMs).toBeGreaterThan(0)
+    expect(s.manager.remainingMs).toBeLessThanOrEqual(5_000)
+    s.platform.clearFaults()
+    s.clock.now += s.manager.remainingMs
+    const fresh = await s.manager.getToken()
+    expect(fresh).not.toBe(old)
+  })
+
+  it('GIVEN stop() while a retry is armed THEN it is cancelled and nothing more is scheduled', async () => {
+    const s = await setup()
+    await s.manager.getToken()
+    s.platform.failFor({ path: TOKEN_PATH }, { status: 503 })
+    await fireAndSettle(s, s.pending())
+    const retry = s.pending()
+    const armed = s.scheduled.length
+    s.manager.stop()
+    expect(retry.cancelled).toBe(true)
+    retry.callback() // a timer that fires anyway does nothing
+    expect(s.scheduled).toHaveLength(armed)
   })
 })

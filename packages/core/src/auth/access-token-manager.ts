@@ -3,7 +3,7 @@ import type { HttpTransport } from '../rest/http-transport.js'
 import type { Metrics } from '../metrics/metrics.js'
 import type { SecretScrubber } from '../logging/secret-scrubber.js'
 import { TokenError } from './token-errors.js'
-import { backoffDelay } from '../util/backoff.js'
+import { backoffDelay, type BackoffOptions } from '../util/backoff.js'
 import { sleep } from '../util/sleep.js'
 
 /** Anything that can hand out a valid access token and be told that one stopped working. */
@@ -26,8 +26,13 @@ export interface AccessTokenManagerOptions {
   refreshMarginMs?: number
   /** Random spread around the refresh moment so many bots do not refresh at once. Default ±5 s. */
   refreshJitterMs?: number
-  /** Attempts for a transient failure (network, 5xx, 100001, 100002) before giving up. Default 4. */
+  /** Attempts of an on-demand fetch for a transient failure (network, 5xx, 100001, 100002) before giving up. Default 4. */
   attempts?: number
+  /**
+   * Waits between tries of a failed scheduled refresh. They go on, one request each, until the current
+   * token would expire (then the next `getToken()` fetches on demand). Default 1 s doubling to 30 s, with jitter.
+   */
+  refreshRetryBackoff?: BackoffOptions
   requestTimeoutMs?: number
   /** Clock, injectable for tests. */
   now?: () => number
@@ -170,8 +175,36 @@ export class AccessTokenManager implements TokenProvider {
     if (delay < 1_000) delay = Math.max(1_000, Math.min(expiresInMs / 2, 5_000))
     this.refreshTimer = this.schedule(() => {
       this.refreshTimer = undefined
-      this.refresh().catch((error) => this.options.logger.error({ err: error }, 'scheduled access token refresh failed'))
+      this.refreshInBackground(0)
     }, Math.round(delay))
+  }
+
+  /**
+   * One try of the scheduled refresh (joining a fetch already under way). A failure is retried with
+   * backoff while the current token is still good, so an outage of the token endpoint around refresh
+   * time costs nothing as long as it ends before the token does.
+   */
+  private refreshInBackground(failures: number): void {
+    if (this.stopped) return
+    this.inflight ??= this.fetchOnce().finally(() => {
+      this.inflight = undefined
+    })
+    this.inflight.catch((error: unknown) => {
+      if (this.stopped) return
+      const { logger } = this.options
+      const backoff = this.options.refreshRetryBackoff ?? { baseMs: 1_000, maxMs: 30_000 }
+      const delay = Math.min(backoffDelay(failures, backoff), this.remainingMs - MIN_REMAINING_MS)
+      if (delay <= 0) {
+        logger.error({ err: error, failures: failures + 1 }, 'scheduled access token refresh failed; the token expires before another try, so the next call fetches one')
+        return
+      }
+      logger.warn({ err: error, failures: failures + 1, retryInMs: Math.round(delay) }, 'scheduled access token refresh failed, retrying while the current token is valid')
+      this.refreshTimer?.cancel()
+      this.refreshTimer = this.schedule(() => {
+        this.refreshTimer = undefined
+        this.refreshInBackground(failures + 1)
+      }, Math.round(delay))
+    })
   }
 }
 

@@ -1,4 +1,5 @@
 import type { DestinationStream, LevelWithSilent, Logger } from 'pino'
+import type { AccessTokenManagerOptions } from '../auth/access-token-manager.js'
 import type { HostsOption } from '../config/hosts.js'
 import type { IdentifyLimiter } from '../gateway/identify-limiter.js'
 import type { ShardsOption } from '../gateway/gateway.js'
@@ -6,6 +7,8 @@ import type { ShardCoordinator } from '../gateway/shard-coordinator.js'
 import type { IntentName } from '../intents/intents.js'
 import type { EventSource } from '../pipeline/event-envelope.js'
 import type { EventPipelineOptions } from '../pipeline/event-pipeline.js'
+import type { ReplyOptions } from '../reply/reply-sender.js'
+import type { AdaptiveLimiterOptions } from '../rest/adaptive-limiter.js'
 import type { RestHook } from '../rest/rest-client.js'
 import type { SessionStore } from '../session/session-store.js'
 import type { BackoffOptions } from '../util/backoff.js'
@@ -19,7 +22,10 @@ export interface ClientOptions {
   secret: string
   /** Rejected with a clear error: the platform disabled the legacy `Bot appid.token` scheme (11245). */
   token?: never
-  /** `'production'` (default), `'sandbox'`, or explicit URLs (a proxy, a local fake platform). */
+  /**
+   * `'production'` (default: `api.bot.qq.com`, falling back to `api.sgroup.qq.com` for gateway lookups),
+   * `'legacy'` (`api.sgroup.qq.com`), `'sandbox'`, or explicit URLs (a proxy, a local fake platform).
+   */
   hosts?: HostsOption
   /** Intents to request: bits or names. Default: derived from the events handlers subscribe to, plus `extraIntents`. */
   intents?: number | IntentName[]
@@ -45,10 +51,12 @@ export interface ClientOptions {
   logDestination?: DestinationStream | NodeJS.WritableStream
   /** Handler concurrency and queue bounds. */
   pipeline?: Pick<EventPipelineOptions, 'concurrency' | 'highWaterMark' | 'lowWaterMark' | 'dedupeTtlMs' | 'nonconforming'>
-  /** REST tuning. */
-  rest?: { connections?: number; timeoutMs?: number; retries?: number; backoff?: BackoffOptions; hooks?: RestHook[] }
+  /** REST tuning; `limiter` slows down a target the platform rate-limited (`false` turns it off). */
+  rest?: { connections?: number; timeoutMs?: number; retries?: number; backoff?: BackoffOptions; hooks?: RestHook[]; limiter?: AdaptiveLimiterOptions | false }
+  /** Passive replies: the per-message budget (`limits`, default C2C 4, group 5) and the retry deadline margin. */
+  replies?: ReplyOptions
   /** Gateway tuning (tests shorten these). */
   gateway?: { identifyIntervalMs?: number; backoff?: BackoffOptions; rateLimitDelayMs?: number; maxResumeFailures?: number; handshakeTimeoutMs?: number }
   /** Token refresh tuning. */
-  accessToken?: { refreshMarginMs?: number; refreshJitterMs?: number }
+  accessToken?: Pick<AccessTokenManagerOptions, 'refreshMarginMs' | 'refreshJitterMs' | 'refreshRetryBackoff'>
 }

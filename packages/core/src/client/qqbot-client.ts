@@ -75,6 +75,7 @@ export class QQBotClient {
     })
     this.rest = new RestClient({
       baseUrl: hosts.api,
+      fallbackBaseUrl: hosts.fallbackApi,
       appId: options.appId,
       tokens: this.tokens,
       transport: this.transport,
@@ -83,10 +84,11 @@ export class QQBotClient {
       timeoutMs: options.rest?.timeoutMs,
       retries: options.rest?.retries,
       backoff: options.rest?.backoff,
+      limiter: options.rest?.limiter,
     })
     for (const hook of options.rest?.hooks ?? []) this.rest.use(hook)
     this.api = new OpenApi(this.rest)
-    this.replies = new ReplySender(this.api, this.metricsRegistry)
+    this.replies = new ReplySender(this.api, { ...options.replies, metrics: this.metricsRegistry })
     this.pipeline = new EventPipeline({
       logger: this.logger,
       metrics: this.metricsRegistry,

@@ -14,6 +14,7 @@ export type CounterName =
   | 'rest_calls'
   | 'rest_errors'
   | 'rest_retries'
+  | 'rest_rate_limited'
   | 'token_refreshes'
   | 'replies_sent'
   | 'replies_already_sent'
@@ -49,6 +50,7 @@ const HELP: Record<CounterName | GaugeName, string> = {
   rest_calls: 'REST requests sent, by route',
   rest_errors: 'REST requests that failed, by route and code',
   rest_retries: 'REST requests retried, by route',
+  rest_rate_limited: 'REST answers that said slow down (HTTP 429, codes 22009/20028), by route',
   token_refreshes: 'Access tokens fetched',
   replies_sent: 'Replies sent, by scene',
   replies_already_sent: 'Replies the platform already had (same msg_id and msg_seq: an earlier delivery of the event sent them), by scene',

@@ -11,11 +11,44 @@ export class ReplyWindowClosedError extends QQBotError {
   }
 }
 
-/** The platform allows at most 5 replies to one group/C2C message. */
+/**
+ * The per-message reply budget is spent: `replies.limits` (default 5 per group message, 4 per C2C one) says
+ * so before sending, or the platform refused a reply beyond the strictest reading with 22009.
+ */
 export class ReplyLimitError extends QQBotError {
-  constructor(scene: string, limit: number) {
-    super('REPLY_LIMIT_REACHED', `Cannot reply: ${limit} replies were already sent to this ${scene} message, the platform's limit. Combine replies into one message.`)
+  constructor(scene: string, limit: number, refusal?: { byPlatform: true; cause: unknown }) {
+    super(
+      'REPLY_LIMIT_REACHED',
+      refusal
+        ? `Cannot reply: the platform refused reply ${limit + 1} to this ${scene} message (code 22009), so its budget is ${limit} replies here; ` +
+            `lower replies.limits.${scene === 'C2C' ? 'c2c' : 'group'} to ${limit} and combine replies into one message.`
+        : `Cannot reply: ${limit} replies were already sent to this ${scene} message, the platform's limit. Combine replies into one message.`,
+      refusal ? { cause: refusal.cause } : undefined,
+    )
   }
+}
+
+/**
+ * A reply the platform kept rate-limiting until its passive-reply window was about to close: it was not
+ * sent, and can no longer be (the window, less a safety margin, is over).
+ */
+export class ReplyRateLimitedError extends QQBotError {
+  readonly attempts: number
+
+  constructor(details: { scene: string; windowMs: number; marginMs: number; attempts: number; cause: unknown }) {
+    super(
+      'REPLY_RATE_LIMITED',
+      `Reply not sent: the platform rate-limited all ${details.attempts} attempts until the ${details.scene} passive-reply window of ` +
+        `${formatWindow(details.windowMs)} was about to close (${Math.round(details.marginMs / 1000)} s before it). ` +
+        'The bot is sending faster than the platform allows: send fewer replies, combine them, or spread them out.',
+      { cause: details.cause },
+    )
+    this.attempts = details.attempts
+  }
+}
+
+function formatWindow(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`
 }
 
 /** The event has nowhere to reply to (e.g. GUILD_MEMBER_ADD carries no channel). */

@@ -2,10 +2,10 @@ import type { Metrics } from '../metrics/metrics.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import { ApiError } from '../rest/api-error.js'
 import { MessageType, type MessageBody, type SendResult } from '../rest/api-types.js'
-import type { OpenApi } from '../rest/open-api.js'
-import { MsgSeqAllocator } from './msg-seq-allocator.js'
-import { MediaNotSupportedError, ReplyNotSupportedError, ReplyTargetMissingError } from './reply-errors.js'
-import { replyRouteOf, type ReplyTarget } from './reply-target.js'
+import type { CallOptions, OpenApi } from '../rest/open-api.js'
+import { MsgSeqAllocator, type ReplyWindow } from './msg-seq-allocator.js'
+import { MediaNotSupportedError, ReplyLimitError, ReplyNotSupportedError, ReplyRateLimitedError, ReplyTargetMissingError } from './reply-errors.js'
+import { replyRouteOf, replyWindows, STRICTEST_REPLY_LIMITS, type ReplyLimits, type ReplyScene, type ReplyTarget } from './reply-target.js'
 
 /**
  * A reply: plain text, or a message body (markdown, keyboard, ark, embed, media). Media by URL works in
@@ -16,6 +16,19 @@ export type ReplyContent = string | (MessageBody & { image?: string; video?: str
 
 /** The platform's answer to a second message with the same `msg_id` and `msg_seq`. */
 const MSG_SEQ_DUPLICATE = 40054005
+/** "Message limit exceeded": a rate limit, or (past the reply budget) the budget itself. */
+const MESSAGE_LIMIT_EXCEEDED = 22009
+
+/** How replies behave; the client option `replies`. */
+export interface ReplyOptions {
+  /** Passive replies allowed per inbound message: default `{ c2c: 4, group: 5 }` (see {@link ReplyLimits}). */
+  limits?: ReplyLimits
+  /**
+   * A rate-limited reply is retried (same body, same `msg_seq`) until its passive-reply window closes,
+   * less this margin, so the last attempt still reaches the platform inside the window. Default 5 s.
+   */
+  deadlineMarginMs?: number
+}
 
 const UPLOADS = [
   ['image', 1],
@@ -30,30 +43,40 @@ const UPLOADS = [
  */
 export class ReplySender {
   private readonly seqs: MsgSeqAllocator
+  private readonly windows: Readonly<Record<ReplyScene, ReplyWindow>>
+  private readonly deadlineMarginMs: number
+  private readonly metrics: Metrics | undefined
+  private readonly now: () => number
 
   constructor(
     private readonly api: OpenApi,
-    private readonly metrics?: Metrics,
-    now: () => number = Date.now,
+    options: ReplyOptions & { metrics?: Metrics; now?: () => number } = {},
   ) {
-    this.seqs = new MsgSeqAllocator(now)
+    this.metrics = options.metrics
+    this.now = options.now ?? Date.now
+    this.seqs = new MsgSeqAllocator(this.now)
+    this.windows = replyWindows(options.limits)
+    this.deadlineMarginMs = options.deadlineMarginMs ?? 5_000
   }
 
   /**
    * Replies to `event`. Throws {@link ReplyNotSupportedError}, {@link ReplyWindowClosedError} or
    * {@link ReplyLimitError} before sending when the platform would refuse. A group or C2C reply the platform
    * already has (an event handled again) resolves with `{ alreadySent: true }` instead of sending it twice.
+   * Rate limits are retried with the same body until the reply window closes (less `deadlineMarginMs`);
+   * after that it rejects with {@link ReplyRateLimitedError}.
    */
   async reply(event: DispatchedEvent, content: ReplyContent): Promise<SendResult> {
-    const route = replyRouteOf(event)
+    const route = replyRouteOf(event, this.windows)
     if (!route) throw new ReplyNotSupportedError(event.name)
     if (!route.target) throw new ReplyTargetMissingError(event.name, event.id, route.missing)
     const target = route.target
     const body: MessageBody = typeof content === 'string' ? { content } : { ...content }
     body[target.reference.kind] = target.reference.id
     const seq = this.seqs.next(`${target.reference.kind}:${target.reference.id}`, event.receivedAt, target.window)
+    const deadline = this.retryDeadline(target, event.receivedAt, seq)
     if (target.scene === 'group' || target.scene === 'c2c') {
-      await this.uploadMedia(target, body)
+      await this.uploadMedia(target, body, this.callOptions(deadline))
       body.msg_seq = seq
       body.msg_type ??= messageTypeOf(body)
       if (body.msg_type === MessageType.MEDIA && !body.content) body.content = ' '
@@ -61,7 +84,7 @@ export class ReplySender {
       for (const kind of ['video', 'voice'] as const) if (body[kind] !== undefined) throw new MediaNotSupportedError(kind)
     }
     try {
-      const result = await this.send(target, body)
+      const result = await this.send(target, body, this.callOptions(deadline))
       this.metrics?.inc('replies_sent', { scene: target.scene })
       return result
     } catch (error) {
@@ -71,30 +94,57 @@ export class ReplySender {
         this.metrics?.inc('replies_already_sent', { scene: target.scene })
         return { alreadySent: true }
       }
-      throw error
+      throw this.replyError(error, target, body, deadline)
     }
   }
 
-  private send(target: ReplyTarget, body: MessageBody): Promise<SendResult> {
+  /**
+   * Until when rate limits are retried: the window's end less the margin. `undefined` (retried by count)
+   * for a reply beyond the strictest budget any source reports: there a 22009 more likely means the budget
+   * is spent, which no wait fixes.
+   */
+  private retryDeadline(target: ReplyTarget, receivedAt: number, seq: number): number | undefined {
+    if ((target.scene === 'group' || target.scene === 'c2c') && seq > STRICTEST_REPLY_LIMITS[target.scene]) return undefined
+    return receivedAt + target.window.windowMs - this.deadlineMarginMs
+  }
+
+  private callOptions(deadline: number | undefined): CallOptions {
+    return deadline === undefined ? {} : { retryWithinMs: Math.max(0, deadline - this.now()) }
+  }
+
+  /** What a failed send rejects with: a budget refusal, a window that ran out rate-limited, or the error itself. */
+  private replyError(error: unknown, target: ReplyTarget, body: MessageBody, deadline: number | undefined): unknown {
+    if (!(error instanceof ApiError)) return error
+    if (deadline === undefined && body.msg_seq !== undefined && error.is(MESSAGE_LIMIT_EXCEEDED)) {
+      return new ReplyLimitError(target.window.scene, body.msg_seq - 1, { byPlatform: true, cause: error })
+    }
+    if (deadline !== undefined && error.rateLimited) {
+      return new ReplyRateLimitedError({ scene: target.window.scene, windowMs: target.window.windowMs, marginMs: this.deadlineMarginMs, attempts: error.attempts, cause: error })
+    }
+    return error
+  }
+
+  private send(target: ReplyTarget, body: MessageBody, call: CallOptions): Promise<SendResult> {
     switch (target.scene) {
       case 'channel':
-        return this.api.sendChannelMessage(target.targetId, body)
+        return this.api.sendChannelMessage(target.targetId, body, call)
       case 'dm':
-        return this.api.sendDirectMessage(target.targetId, body)
+        return this.api.sendDirectMessage(target.targetId, body, call)
       case 'group':
-        return this.api.sendGroupMessage(target.targetId, body)
+        return this.api.sendGroupMessage(target.targetId, body, call)
       case 'c2c':
-        return this.api.sendC2CMessage(target.targetId, body)
+        return this.api.sendC2CMessage(target.targetId, body, call)
     }
   }
 
   /** Group and C2C messages carry media as an uploaded `file_info`: upload the URL (without sending), then attach it. */
-  private async uploadMedia(target: ReplyTarget, body: MessageBody): Promise<void> {
+  private async uploadMedia(target: ReplyTarget, body: MessageBody, call: CallOptions): Promise<void> {
     for (const [kind, fileType] of UPLOADS) {
       const url = body[kind]
       if (typeof url !== 'string') continue
       const upload = { file_type: fileType, url, srv_send_msg: false }
-      const info = target.scene === 'group' ? await this.api.uploadGroupMedia(target.targetId, upload) : await this.api.uploadC2CMedia(target.targetId, upload)
+      const info =
+        target.scene === 'group' ? await this.api.uploadGroupMedia(target.targetId, upload, call) : await this.api.uploadC2CMedia(target.targetId, upload, call)
       delete body[kind]
       body.media = { file_info: info.file_info }
       return

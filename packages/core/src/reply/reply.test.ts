@@ -22,7 +22,7 @@ import { RestClient } from '../rest/rest-client.js'
 import { MsgSeqAllocator } from './msg-seq-allocator.js'
 import { ReplyLimitError, ReplyNotSupportedError, ReplyWindowClosedError } from './reply-errors.js'
 import { ReplySender } from './reply-sender.js'
-import { REPLY_WINDOWS, replyTargetOf } from './reply-target.js'
+import { REPLY_WINDOWS, replyTargetOf, replyWindows } from './reply-target.js'
 
 const MINUTE = 60_000
 
@@ -104,11 +104,13 @@ describe('replyTargetOf', () => {
 
 describe('MsgSeqAllocator', () => {
   it.each([
-    ['group', REPLY_WINDOWS.group],
-    ['C2C', REPLY_WINDOWS.c2c],
-  ])('GIVEN replies to one %s message THEN seqs are 1..5, independent per message, and the 6th throws REPLY_LIMIT_REACHED', (_, window) => {
+    ['group', 5, REPLY_WINDOWS.group],
+    ['C2C', 4, REPLY_WINDOWS.c2c],
+    ['C2C limited to 5', 5, replyWindows({ c2c: 5 }).c2c],
+    ['group limited to 3', 3, replyWindows({ group: 3 }).group],
+  ])('GIVEN replies to one %s message THEN seqs are 1..%i, independent per message, and the next throws REPLY_LIMIT_REACHED', (_, limit, window) => {
     const seqs = new MsgSeqAllocator(() => 1_000)
-    expect(Array.from({ length: 5 }, () => seqs.next('a', 1_000, window))).toEqual([1, 2, 3, 4, 5])
+    expect(Array.from({ length: limit }, () => seqs.next('a', 1_000, window))).toEqual(Array.from({ length: limit }, (_, i) => i + 1))
     expect(seqs.next('b', 1_000, window)).toBe(1)
     expect(seqs.next('b', 1_000, window)).toBe(2)
     const error = thrown(() => seqs.next('a', 1_000, window))
@@ -188,7 +190,7 @@ describe('ReplySender through the fake platform', () => {
     const logger = createLogger({ level: 'silent' })
     tokens = new AccessTokenManager({ appId: platform.appId, secret: platform.secret, tokenUrl: `${platform.url}/app/getAppAccessToken`, transport, logger })
     const rest = new RestClient({ baseUrl: platform.url, appId: platform.appId, tokens, transport, logger, backoff: { baseMs: 5, maxMs: 10 } })
-    return { platform, sender: new ReplySender(new OpenApi(rest), undefined, now) }
+    return { platform, sender: new ReplySender(new OpenApi(rest), { now }) }
   }
 
   it('GIVEN text, markdown, ark, embed and media replies THEN msg_type is chosen from the body, media gets content " ", seqs count up', async () => {

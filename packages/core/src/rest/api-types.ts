@@ -86,10 +86,15 @@ export interface MessageBody {
   [key: string]: unknown
 }
 
-/** What a send returns. `audit_id` is set when the message is held for review. */
+/** What a send returns: the new message's `id` and `timestamp`, or `audit_id` when it is held for review. */
 export interface SendResult {
   id?: string
   timestamp?: string | number
+  /**
+   * Set when the platform held the message for review (HTTP 201/202 with code 304024) instead of sending
+   * it: the id that MESSAGE_AUDIT_PASS/REJECT will name. Read from `data.message_audit.audit_id`,
+   * `message_audit.audit_id` or a top-level `audit_id`, since sources disagree on where it is.
+   */
   audit_id?: string
   /**
    * Set by replies (never by the platform): the platform already had this reply, because an earlier delivery

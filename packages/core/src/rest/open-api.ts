@@ -1,4 +1,6 @@
+import { ProactiveMessageError } from './api-error.js'
 import type { RestClient, RestRequest } from './rest-client.js'
+import { toSendResult } from './send-result.js'
 import type {
   ApiChannel,
   ApiGuild,
@@ -17,9 +19,15 @@ import type {
 
 const id = encodeURIComponent
 
+/** Per-call tuning of a typed method: timeout, retries, and how long rate limits are retried. */
+export type CallOptions = Pick<RestRequest, 'timeoutMs' | 'retries' | 'retryWithinMs'>
+
 /**
  * Typed methods for the OpenAPI endpoints a bot uses. Each is a thin call on {@link RestClient}, so
  * hooks, retries and token refresh apply; anything not covered here goes through {@link OpenApi.request}.
+ * Group and C2C sends must be passive replies (`msg_id` or `event_id`): proactive messages were
+ * discontinued on 2025-04-21, so the typed helpers refuse them before any request
+ * ({@link ProactiveMessageError}).
  */
 export class OpenApi {
   constructor(readonly rest: RestClient) {}
@@ -29,13 +37,14 @@ export class OpenApi {
     return this.rest.request<T>(request)
   }
 
+  /** The gateway URL. Asks the fallback API domain (hosts `fallbackApi`) when the configured one answers 5xx or cannot be reached. */
   getGateway(): Promise<GatewayInfo> {
-    return this.rest.request({ method: 'GET', path: '/gateway', route: 'GET /gateway' })
+    return this.rest.request({ method: 'GET', path: '/gateway', route: 'GET /gateway', fallback: true })
   }
 
-  /** Gateway URL plus the recommended shard count and the session start limit. */
+  /** Gateway URL plus the recommended shard count and the session start limit; falls back like {@link getGateway}. */
   getGatewayBot(): Promise<GatewayBotInfo> {
-    return this.rest.request({ method: 'GET', path: '/gateway/bot', route: 'GET /gateway/bot' })
+    return this.rest.request({ method: 'GET', path: '/gateway/bot', route: 'GET /gateway/bot', fallback: true })
   }
 
   getMe(): Promise<ApiUser> {
@@ -70,8 +79,8 @@ export class OpenApi {
     return this.rest.request({ method: 'GET', path: `/guilds/${id(guildId)}/roles`, route: 'GET /guilds/{guild_id}/roles' })
   }
 
-  sendChannelMessage(channelId: string, body: MessageBody): Promise<SendResult> {
-    return this.rest.request({ method: 'POST', path: `/channels/${id(channelId)}/messages`, route: 'POST /channels/{channel_id}/messages', body })
+  sendChannelMessage(channelId: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
+    return this.send({ ...options, method: 'POST', path: `/channels/${id(channelId)}/messages`, route: 'POST /channels/{channel_id}/messages', body })
   }
 
   getChannelMessage(channelId: string, messageId: string): Promise<{ message: Record<string, unknown> }> {
@@ -92,42 +101,61 @@ export class OpenApi {
     return this.rest.request({ method: 'POST', path: '/users/@me/dms', route: 'POST /users/@me/dms', body: { recipient_id: recipientId, source_guild_id: sourceGuildId } })
   }
 
-  sendDirectMessage(dmGuildId: string, body: MessageBody): Promise<SendResult> {
-    return this.rest.request({ method: 'POST', path: `/dms/${id(dmGuildId)}/messages`, route: 'POST /dms/{guild_id}/messages', body })
+  sendDirectMessage(dmGuildId: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
+    return this.send({ ...options, method: 'POST', path: `/dms/${id(dmGuildId)}/messages`, route: 'POST /dms/{guild_id}/messages', body })
   }
 
   recallDirectMessage(dmGuildId: string, messageId: string): Promise<void> {
     return this.rest.request({ method: 'DELETE', path: `/dms/${id(dmGuildId)}/messages/${id(messageId)}`, route: 'DELETE /dms/{guild_id}/messages/{message_id}' })
   }
 
-  sendGroupMessage(groupOpenid: string, body: MessageBody): Promise<SendResult> {
-    return this.rest.request({ method: 'POST', path: `/v2/groups/${id(groupOpenid)}/messages`, route: 'POST /v2/groups/{group_openid}/messages', body })
+  /** A passive reply in a group: `body` needs `msg_id` or `event_id` (and a `msg_seq` per reply to it). */
+  sendGroupMessage(groupOpenid: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
+    if (!isPassive(body)) return Promise.reject(new ProactiveMessageError('group'))
+    return this.send({ ...options, method: 'POST', path: `/v2/groups/${id(groupOpenid)}/messages`, route: 'POST /v2/groups/{group_openid}/messages', body })
   }
 
   recallGroupMessage(groupOpenid: string, messageId: string): Promise<void> {
     return this.rest.request({ method: 'DELETE', path: `/v2/groups/${id(groupOpenid)}/messages/${id(messageId)}`, route: 'DELETE /v2/groups/{group_openid}/messages/{message_id}' })
   }
 
-  sendC2CMessage(openid: string, body: MessageBody): Promise<SendResult> {
-    return this.rest.request({ method: 'POST', path: `/v2/users/${id(openid)}/messages`, route: 'POST /v2/users/{openid}/messages', body })
+  /** A passive reply in a C2C chat: `body` needs `msg_id` or `event_id` (and a `msg_seq` per reply to it). */
+  sendC2CMessage(openid: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
+    if (!isPassive(body)) return Promise.reject(new ProactiveMessageError('C2C'))
+    return this.send({ ...options, method: 'POST', path: `/v2/users/${id(openid)}/messages`, route: 'POST /v2/users/{openid}/messages', body })
   }
 
   recallC2CMessage(openid: string, messageId: string): Promise<void> {
     return this.rest.request({ method: 'DELETE', path: `/v2/users/${id(openid)}/messages/${id(messageId)}`, route: 'DELETE /v2/users/{openid}/messages/{message_id}' })
   }
 
-  /** Uploads media for a group; send it with `msg_type: 7, media: { file_info }`. */
-  uploadGroupMedia(groupOpenid: string, upload: MediaUpload): Promise<MediaInfo> {
-    return this.rest.request({ method: 'POST', path: `/v2/groups/${id(groupOpenid)}/files`, route: 'POST /v2/groups/{group_openid}/files', body: { srv_send_msg: false, ...upload } })
+  /**
+   * Uploads media for a group; send it with `msg_type: 7, media: { file_info }`. `srv_send_msg: true` (send
+   * at once, with no `msg_id`) would be a proactive message and is refused like one.
+   */
+  uploadGroupMedia(groupOpenid: string, upload: MediaUpload, options?: CallOptions): Promise<MediaInfo> {
+    if (upload.srv_send_msg === true) return Promise.reject(new ProactiveMessageError('group'))
+    const body = { srv_send_msg: false, ...upload }
+    return this.rest.request({ ...options, method: 'POST', path: `/v2/groups/${id(groupOpenid)}/files`, route: 'POST /v2/groups/{group_openid}/files', body })
   }
 
-  /** Uploads media for a C2C chat; send it with `msg_type: 7, media: { file_info }`. */
-  uploadC2CMedia(openid: string, upload: MediaUpload): Promise<MediaInfo> {
-    return this.rest.request({ method: 'POST', path: `/v2/users/${id(openid)}/files`, route: 'POST /v2/users/{openid}/files', body: { srv_send_msg: false, ...upload } })
+  /** Uploads media for a C2C chat, like {@link uploadGroupMedia}. */
+  uploadC2CMedia(openid: string, upload: MediaUpload, options?: CallOptions): Promise<MediaInfo> {
+    if (upload.srv_send_msg === true) return Promise.reject(new ProactiveMessageError('C2C'))
+    const body = { srv_send_msg: false, ...upload }
+    return this.rest.request({ ...options, method: 'POST', path: `/v2/users/${id(openid)}/files`, route: 'POST /v2/users/{openid}/files', body })
   }
 
   /** Acknowledges a button interaction (PUT, empty response); without it the user's spinner runs until timeout. */
   ackInteraction(interactionId: string, code: InteractionAckCode = 0): Promise<void> {
     return this.rest.request({ method: 'PUT', path: `/interactions/${id(interactionId)}`, route: 'PUT /interactions/{interaction_id}', body: { code } })
   }
+
+  private async send(request: RestRequest): Promise<SendResult> {
+    return toSendResult(await this.rest.request(request))
+  }
+}
+
+function isPassive(body: MessageBody): boolean {
+  return Boolean(body.msg_id || body.event_id)
 }

@@ -1,3 +1,7 @@
+/** Why a group/C2C send without `msg_id`/`event_id` fails, in the error raised before sending and in the platform's refusal. */
+export const PROACTIVE_DISCONTINUED =
+  'Proactive messages were discontinued by the platform on 2025-04-21: a group or C2C send must be a passive reply carrying the msg_id or event_id of an inbound event (reply() adds it).'
+
 /** What to do about the platform's error codes we know (docs/protocol.md, errors). Used in error messages and docs. */
 export const PLATFORM_CODE_HINTS: ReadonlyMap<number, string> = new Map([
   [11241, 'The request carried no access token.'],
@@ -11,8 +15,8 @@ export const PLATFORM_CODE_HINTS: ReadonlyMap<number, string> = new Map([
   [11262, 'The bot token may not call this API.'],
   [11264, 'The bot lacks the guild permission this API needs.'],
   [11265, 'The bot is banned.'],
-  [20028, 'Channel write rate limit; retried with backoff.'],
-  [22009, 'Message rate limit exceeded; retried with backoff.'],
+  [20028, 'Channel write rate limit; retried with backoff (passive replies until their reply window closes).'],
+  [22009, 'Message limit exceeded: a rate limit, retried with backoff (passive replies until their reply window closes), or the per-message reply budget spent.'],
   [304003, 'A URL in the message is not registered in the console (开发设置 → 消息URL配置).'],
   [304018, 'The bot has no live gateway session; guild sends need one. Start the gateway first.'],
   [304022, 'Proactive messages are not allowed at this time of day (about 00:00–06:00).'],
@@ -23,8 +27,8 @@ export const PLATFORM_CODE_HINTS: ReadonlyMap<number, string> = new Map([
   [304050, 'Proactive message limit reached.'],
   [304082, 'The platform could not fetch the media; retried.'],
   [304083, 'The platform could not fetch the media; retried.'],
-  [40034102, 'Proactive messages are no longer permitted (platform policy since 2025-04-21); reply to a user message instead.'],
-  [40034105, 'Proactive messages are no longer permitted (platform policy since 2025-04-21); reply to a user message instead.'],
+  [40034102, PROACTIVE_DISCONTINUED],
+  [40034105, PROACTIVE_DISCONTINUED],
   [40054005, 'Duplicate msg_seq for this msg_id: each reply to one message needs its own msg_seq (reply() allocates them).'],
   [50006, 'The message is empty.'],
   [50045, 'A bot cannot reply to its own message.'],

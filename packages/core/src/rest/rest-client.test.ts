@@ -132,11 +132,11 @@ describe('RestClient retries', () => {
     expect(platform.sent).toHaveLength(1)
   })
 
-  it.each([201, 202])('GIVEN HTTP %i with an error body (accepted asynchronously) THEN it resolves with the body', async (status) => {
+  it.each([201, 202])('GIVEN HTTP %i with an error body (accepted asynchronously) THEN it resolves with the body and its audit_id', async (status) => {
     const { platform, api } = await setup()
     const body = { code: status === 201 ? 304023 : 304024, message: 'push message is async', data: { message_audit: { audit_id: 'a1' } } }
     platform.failNext({ path: '/channels/c1/messages' }, { status, body })
-    await expect(api.sendChannelMessage('c1', { content: 'hi', msg_id: 'm' })).resolves.toEqual(body)
+    await expect(api.sendChannelMessage('c1', { content: 'hi', msg_id: 'm' })).resolves.toEqual({ ...body, audit_id: 'a1' })
     expect(callsTo(platform, '/channels/c1/messages')).toHaveLength(1)
   })
 })

@@ -1,9 +1,12 @@
 import type { Logger } from 'pino'
 import type { TokenProvider } from '../auth/access-token-manager.js'
 import type { Metrics } from '../metrics/metrics.js'
-import { ApiError, NetworkError } from './api-error.js'
+import { AdaptiveLimiter, type AdaptiveLimiterOptions, type LimiterOutcome, type LimiterSlot } from './adaptive-limiter.js'
+import { apiErrorFromResponse, NetworkError, type ApiError } from './api-error.js'
 import type { HttpTransport, HttpResponse } from './http-transport.js'
-import { RATE_LIMIT_CODES, TOKEN_EXPIRED_CODES, TRANSIENT_CODES } from './platform-codes.js'
+import { TOKEN_EXPIRED_CODES } from './platform-codes.js'
+import { retryAfterMs } from './retry-after.js'
+import { isHostFailure, isRetryable, isSafeToRetryAfterNetworkError } from './retry-rules.js'
 import { backoffDelay, type BackoffOptions } from '../util/backoff.js'
 import { sleep } from '../util/sleep.js'
 
@@ -23,6 +26,16 @@ export interface RestRequest {
   timeoutMs?: number
   /** Retries for this call (429, 5xx, rate-limit codes), default the client's; 0 disables. */
   retries?: number
+  /**
+   * Keep retrying rate limits (HTTP 429, codes 22009/20028) for up to this many ms from the call's start,
+   * however many attempts that takes, instead of counting them against `retries` (other failures still
+   * count). Each wait honours `Retry-After`; when the next attempt would start past this budget the call
+   * gives up at once with the rate-limit {@link ApiError}. Passive replies set it to what is left of their
+   * reply window.
+   */
+  retryWithinMs?: number
+  /** A lookup that may ask the client's `fallbackBaseUrl` when `baseUrl` answers 5xx or cannot be reached. */
+  fallback?: boolean
 }
 
 export interface RestResponse<T = unknown> {
@@ -43,6 +56,8 @@ export type RestHook = (request: RestRequest, next: RestNext) => Promise<RestRes
 
 export interface RestClientOptions {
   baseUrl: string
+  /** A second API domain for lookups marked `fallback` (the gateway URL), tried when `baseUrl` fails. */
+  fallbackBaseUrl?: string
   appId: string
   tokens: TokenProvider
   transport: HttpTransport
@@ -53,26 +68,40 @@ export interface RestClientOptions {
   /** Default 3 retries with backoff from 500 ms to 10 s. */
   retries?: number
   backoff?: BackoffOptions
+  /** Slows down requests to a route and target the platform rate-limited; `false` turns it off. Default on. */
+  limiter?: AdaptiveLimiterOptions | false
 }
+
+/** One API domain, parsed once: building a URL object per request showed up in profiles. */
+interface ApiHost {
+  baseUrl: string
+  origin: string
+  basePath: string
+}
+
+/** A `Retry-After` longer than this is cut short on calls that retry by count, and never pauses a target longer. */
+const MAX_RETRY_AFTER_MS = 60_000
 
 /**
  * Sends authenticated requests to the OpenAPI: adds `Authorization: QQBot {token}` and `X-Union-Appid`,
  * refreshes the token once on 401/11244, retries 429/5xx/rate-limit codes with backoff (the body is sent
- * unchanged, so a retried reply keeps its `msg_seq` and never becomes a second message), and turns error
- * bodies into {@link ApiError}. Every call runs through the hooks added with {@link RestClient.use}.
+ * unchanged, so a retried reply keeps its `msg_seq` and never becomes a second message), slows down a
+ * target the platform rate-limited ({@link AdaptiveLimiter}), and turns error bodies into {@link ApiError}.
+ * Every call runs through the hooks added with {@link RestClient.use}.
  */
 export class RestClient {
   private readonly hooks: RestHook[] = []
   private chain: RestNext
   private inFlight = 0
-  private readonly origin: string
-  private readonly basePath: string
+  private readonly primary: ApiHost
+  private readonly fallback: ApiHost | undefined
+  /** The per-target slow-down, `undefined` when turned off. */
+  private readonly limiter: AdaptiveLimiter | undefined
 
   constructor(private readonly options: RestClientOptions) {
-    // Parsed once: building a URL object per request showed up in profiles.
-    const base = new URL(options.baseUrl)
-    this.origin = base.origin
-    this.basePath = base.pathname.replace(/\/$/, '')
+    this.primary = parseHost(options.baseUrl)
+    this.fallback = options.fallbackBaseUrl ? parseHost(options.fallbackBaseUrl) : undefined
+    this.limiter = options.limiter === false ? undefined : new AdaptiveLimiter(options.limiter)
     this.chain = this.compose()
     options.metrics?.gauge('rest_in_flight', () => this.inFlight)
   }
@@ -110,50 +139,89 @@ export class RestClient {
     const { metrics, logger } = this.options
     const maxRetries = request.retries ?? this.options.retries ?? 3
     const body = request.body === undefined ? undefined : JSON.stringify(request.body)
-    const path = this.buildPath(request)
+    const pathAndQuery = request.path + queryString(request.query)
+    const giveUpAt = request.retryWithinMs === undefined ? undefined : Date.now() + request.retryWithinMs
+    const mayFallBack = request.fallback === true && this.fallback !== undefined
+    let host = this.primary
     let tokenRefreshed = false
     let retries = 0
+    let rateLimitRetries = 0
+    let attempts = 0
     this.inFlight++
     try {
       for (;;) {
-        const token = await this.options.tokens.getToken()
+        const pending = this.limiter?.acquire(request.path, attempts > 0)
+        // No await (not even a microtask) unless the target was rate-limited: the fast path.
+        const slot = pending instanceof Promise ? await pending : pending
+        // Taken after the wait for a slot, which may be long, so the token is fresh when the request leaves.
+        const token = await this.options.tokens.getToken().catch((error: unknown) => {
+          this.release(request.path, slot, 'other')
+          throw error
+        })
+        attempts++
         metrics?.inc('rest_calls', { route })
         let response: HttpResponse
         try {
           response = await this.options.transport.send({
-            origin: this.origin,
-            path,
+            origin: host.origin,
+            path: host.basePath + pathAndQuery,
             method: request.method,
             headers: this.headers(token, body !== undefined, request.headers),
             body,
             timeoutMs: request.timeoutMs ?? this.options.timeoutMs ?? 10_000,
           })
         } catch (cause) {
+          this.release(request.path, slot, 'other')
           metrics?.inc('rest_errors', { route, code: 'network' })
+          if (mayFallBack && host === this.primary) {
+            host = this.useFallback(route, (cause as Error)?.message ?? String(cause))
+            continue
+          }
+          host = this.primary
           if (retries < maxRetries && isSafeToRetryAfterNetworkError(request, cause)) {
-            await this.waitBeforeRetry(route, retries++, 'network error')
+            await this.waitBeforeRetry(route, backoffDelay(retries++, this.backoff), 'network error')
             continue
           }
           throw new NetworkError(route, cause)
         }
         const traceId = headerValue(response.headers['x-tps-trace-id'])
         if (response.status >= 200 && response.status < 300) {
+          this.release(request.path, slot, 'ok')
+          if (host !== this.primary) logger.info({ route, host: host.baseUrl, primary: this.primary.baseUrl }, 'answered by the fallback API host')
           if ((response.status === 201 || response.status === 202) && hasErrorCode(response.body)) {
             // Accepted asynchronously (e.g. 304023 push async OK, 304024 held for audit): a success with a note.
             logger.debug({ route, status: response.status, body: response.body, traceId }, 'request accepted asynchronously')
           }
           return { status: response.status, data: response.body, traceId }
         }
-        const error = toApiError(route, response, traceId)
+        const error = apiErrorFromResponse(route, response, traceId, attempts)
         metrics?.inc('rest_errors', { route, code: String(error.platformCode ?? error.status) })
-        if (!tokenRefreshed && (response.status === 401 || isCodeIn(error, TOKEN_EXPIRED_CODES))) {
+        if (!error.rateLimited) this.release(request.path, slot, 'other')
+        if (!tokenRefreshed && (response.status === 401 || error.isIn(TOKEN_EXPIRED_CODES))) {
           tokenRefreshed = true
           this.options.tokens.invalidate(token)
           logger.info({ route, traceId }, 'access token rejected, refreshing and retrying once')
           continue
         }
+        if (error.rateLimited) {
+          metrics?.inc('rest_rate_limited', { route })
+          const byDeadline = giveUpAt !== undefined
+          const hinted = retryAfterMs(response.headers, response.body, Date.now())
+          const delay =
+            hinted === undefined ? backoffDelay(byDeadline ? rateLimitRetries++ : retries, this.backoff) : byDeadline ? hinted : Math.min(hinted, MAX_RETRY_AFTER_MS)
+          this.release(request.path, slot, 'rate-limited', Math.min(delay, MAX_RETRY_AFTER_MS))
+          if (byDeadline ? Date.now() + delay > giveUpAt : retries >= maxRetries) throw error
+          if (!byDeadline) retries++
+          await this.waitBeforeRetry(route, delay, `rate limited (HTTP ${error.status}${error.platformCode ? `, code ${error.platformCode}` : ''})`, byDeadline && attempts > 1)
+          continue
+        }
+        if (mayFallBack && host === this.primary && isHostFailure(error)) {
+          host = this.useFallback(route, `HTTP ${error.status}`)
+          continue
+        }
+        host = this.primary
         if (retries < maxRetries && isRetryable(error)) {
-          await this.waitBeforeRetry(route, retries++, `HTTP ${error.status}`)
+          await this.waitBeforeRetry(route, backoffDelay(retries++, this.backoff), `HTTP ${error.status}`)
           continue
         }
         throw error
@@ -163,22 +231,27 @@ export class RestClient {
     }
   }
 
-  private async waitBeforeRetry(route: string, attempt: number, reason: string): Promise<void> {
-    const delay = backoffDelay(attempt, this.options.backoff ?? { baseMs: 500, maxMs: 10_000 })
-    this.options.metrics?.inc('rest_retries', { route })
-    this.options.logger.warn({ route, attempt: attempt + 1, delayMs: delay, reason }, 'retrying REST request')
-    await sleep(delay)
+  private get backoff(): BackoffOptions {
+    return this.options.backoff ?? { baseMs: 500, maxMs: 10_000 }
   }
 
-  private buildPath(request: RestRequest): string {
-    const path = this.basePath + request.path
-    if (!request.query) return path
-    const params = new URLSearchParams()
-    for (const [key, value] of Object.entries(request.query)) {
-      if (value !== undefined) params.set(key, String(value))
-    }
-    const query = params.toString()
-    return query ? `${path}?${query}` : path
+  private release(key: string, slot: LimiterSlot | undefined, outcome: LimiterOutcome, pauseMs?: number): void {
+    this.limiter?.release(key, slot, outcome, pauseMs)
+  }
+
+  private useFallback(route: string, reason: string): ApiHost {
+    const fallback = this.fallback!
+    this.options.logger.warn({ route, failed: this.primary.baseUrl, fallback: fallback.baseUrl, reason }, 'API host failed, asking the fallback host')
+    return fallback
+  }
+
+  /** The first wait of a call is a warning; later ones of the same rate-limited call are debug noise. */
+  private async waitBeforeRetry(route: string, delayMs: number, reason: string, quiet = false): Promise<void> {
+    this.options.metrics?.inc('rest_retries', { route })
+    const entry = { route, delayMs, reason }
+    if (quiet) this.options.logger.debug(entry, 'retrying REST request')
+    else this.options.logger.warn(entry, 'retrying REST request')
+    await sleep(delayMs)
   }
 
   private headers(token: string, hasBody: boolean, extra: Record<string, string> | undefined): Record<string, string> {
@@ -192,47 +265,23 @@ export class RestClient {
   }
 }
 
-function toApiError(route: string, response: HttpResponse, traceId: string | undefined): ApiError {
-  const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Record<string, unknown>
-  return new ApiError({
-    route,
-    status: response.status,
-    platformCode: toNumber(body.code),
-    errCode: toNumber(body.err_code),
-    platformMessage: typeof body.message === 'string' ? body.message : typeof response.body === 'string' ? response.body.slice(0, 200) : undefined,
-    traceId: traceId ?? (typeof body.trace_id === 'string' ? body.trace_id : undefined),
-    body: response.body,
-  })
+function parseHost(baseUrl: string): ApiHost {
+  const url = new URL(baseUrl)
+  return { baseUrl: baseUrl.replace(/\/$/, ''), origin: url.origin, basePath: url.pathname.replace(/\/$/, '') }
 }
 
-function isRetryable(error: ApiError): boolean {
-  return error.status === 429 || error.status >= 500 || isCodeIn(error, RATE_LIMIT_CODES) || isCodeIn(error, TRANSIENT_CODES)
-}
-
-function isCodeIn(error: ApiError, codes: ReadonlySet<number>): boolean {
-  return (error.platformCode !== undefined && codes.has(error.platformCode)) || (error.errCode !== undefined && codes.has(error.errCode))
-}
-
-/**
- * A network error after the request was written may mean the platform did act on it. Retry only when a
- * repeat cannot create a duplicate: reads and idempotent verbs, a connection that was never established,
- * or a v2 send carrying `msg_seq` (the platform deduplicates it).
- */
-function isSafeToRetryAfterNetworkError(request: RestRequest, cause: unknown): boolean {
-  if (request.method === 'GET' || request.method === 'PUT' || request.method === 'DELETE') return true
-  const code = (cause as { code?: string })?.code
-  if (code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT') return true
-  return typeof request.body === 'object' && request.body !== null && 'msg_seq' in request.body
+function queryString(query: RestRequest['query']): string {
+  if (!query) return ''
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(key, String(value))
+  }
+  const text = params.toString()
+  return text ? `?${text}` : ''
 }
 
 function hasErrorCode(body: unknown): boolean {
   return typeof body === 'object' && body !== null && 'code' in body && (body as { code: unknown }).code !== 0
-}
-
-function toNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return value
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value)
-  return undefined
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { LEGACY_HOSTS, PRODUCTION_HOSTS, resolveHosts, SANDBOX_HOSTS } from './hosts.js'
+
+// These only compare strings: no test reaches a real QQ host.
+describe('resolveHosts', () => {
+  it('GIVEN no hosts option THEN production: the new api.bot.qq.com domain, token on it, the old domain as gateway-lookup fallback', () => {
+    expect(resolveHosts(undefined)).toBe(PRODUCTION_HOSTS)
+    expect(resolveHosts('production')).toEqual({
+      api: 'https://api.bot.qq.com',
+      tokenUrl: 'https://api.bot.qq.com/app/getAppAccessToken',
+      fallbackApi: 'https://api.sgroup.qq.com',
+    })
+  })
+
+  it("GIVEN 'legacy' THEN the 2025 docs' domain and token endpoint, with the new domain as fallback", () => {
+    expect(resolveHosts('legacy')).toBe(LEGACY_HOSTS)
+    expect(LEGACY_HOSTS).toEqual({
+      api: 'https://api.sgroup.qq.com',
+      tokenUrl: 'https://bots.qq.com/app/getAppAccessToken',
+      fallbackApi: 'https://api.bot.qq.com',
+    })
+  })
+
+  it("GIVEN 'sandbox' THEN the sandbox domain, without a fallback", () => {
+    expect(resolveHosts('sandbox')).toBe(SANDBOX_HOSTS)
+    expect(SANDBOX_HOSTS.fallbackApi).toBeUndefined()
+  })
+
+  it('GIVEN explicit hosts THEN the token URL defaults to the api host, and a fallback only when given (trailing slashes dropped)', () => {
+    expect(resolveHosts({ api: 'http://127.0.0.1:9000/' })).toEqual({ api: 'http://127.0.0.1:9000', tokenUrl: 'http://127.0.0.1:9000/app/getAppAccessToken' })
+    expect(resolveHosts({ api: 'http://127.0.0.1:9000', fallbackApi: 'http://127.0.0.1:9001/', gateway: 'ws://127.0.0.1:9002/websocket' })).toEqual({
+      api: 'http://127.0.0.1:9000',
+      tokenUrl: 'http://127.0.0.1:9000/app/getAppAccessToken',
+      gateway: 'ws://127.0.0.1:9002/websocket',
+      fallbackApi: 'http://127.0.0.1:9001',
+    })
+  })
+})
