@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http'
+import { ReplyReferences } from './reply-references.js'
 import { WebhookDeliverer } from './webhook-delivery.js'
 import type { AddressInfo } from 'node:net'
 import { ConnectionTracker, type HttpConnectionStats } from './connection-tracker.js'
@@ -61,7 +62,9 @@ export class FakePlatform {
     this.latencyMs = o.restLatencyMs
     this.faults = new RestFaults(o.now)
     this.directory = new Directory(o.botUser)
-    this.webhook = new WebhookDeliverer(o.appId, o.secret, o.now)
+    const references = new ReplyReferences(o.now)
+    const remember = (t: string, id: string, d: unknown) => references.record(t, id, d)
+    this.webhook = new WebhookDeliverer(o.appId, o.secret, o.now, remember)
     this.tokens = new TokenService(o.appId, o.secret, o.tokenTtlSeconds, o.now)
     this.gateway = new GatewayServer({
       heartbeatIntervalMs: o.heartbeatIntervalMs,
@@ -71,6 +74,7 @@ export class FakePlatform {
       logRetention: o.logRetention,
       sessionStartLimit: o.sessionStartLimit,
       isValidToken: (token) => this.tokens.isValid(token),
+      onDispatch: remember,
     })
     const self = this
     const handler = createRestHandler({
@@ -86,6 +90,7 @@ export class FakePlatform {
       tokens: this.tokens,
       faults: this.faults,
       replyBudget: o.replyBudget,
+      references,
       latencyMs: () => this.latencyMs,
     })
     this.server = createServer(handler)

@@ -110,6 +110,8 @@ export interface GatewayDeps {
   sessionStartLimit: SessionStartLimit
   /** True when a bare access token (without `QQBot `) is currently valid. */
   isValidToken: (token: string) => boolean
+  /** Told of every event dispatched (logged for a shard), before it goes out. */
+  onDispatch?: (t: string, id: string, d: unknown) => void
 }
 
 type Phase = 'hello' | 'ready' | 'resuming'
@@ -449,6 +451,7 @@ export class GatewayServer {
    */
   dispatch(t: string, d: unknown, opts: DispatchOptions = {}): DispatchResult {
     const id = opts.id ?? `${t}:${randomHex(8)}`
+    this.deps.onDispatch?.(t, id, d)
     const slot = this.targetSlot(opts)
     if (slot?.valid && slot.session) {
       const entry = slot.session.append(t, id, d)

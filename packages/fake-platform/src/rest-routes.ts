@@ -5,6 +5,7 @@ import type { MessageStore } from './message-store.js'
 import type { BotUser, ReplyBudget, SessionStartLimit } from './options.js'
 import type { MessageScene } from './records.js'
 import type { Recorder } from './recorder.js'
+import type { ReplyReferences } from './reply-references.js'
 import { rfc3339 } from './time.js'
 
 /** What the route handlers need from the platform. */
@@ -25,6 +26,8 @@ export interface RestContext {
   readonly recorder: Recorder
   /** Passive replies accepted per inbound group/C2C message or event; past it a send gets 22009. */
   readonly replyBudget: Readonly<ReplyBudget>
+  /** The inbound events a passive reply may name (kind, chat, window). */
+  readonly references: ReplyReferences
 }
 
 /** An authenticated REST request after parsing. */
@@ -67,11 +70,18 @@ function fail(req: RouteRequest, status: number, code: number, message: string):
   return { status, body: errorBody(req.traceId, code, message) }
 }
 
+/** The platform's answer to a group/C2C send that is not a passive reply (proactive messages ended 2025-04-21). */
+const PROACTIVE_REFUSED = '主动消息失败, 无权限 (proactive messages are no longer allowed: reply with msg_id or event_id)'
+
 const guildNotFound = (req: RouteRequest): RouteResult => fail(req, 404, 11281, 'guild not found')
 
 function sendMessage(scene: MessageScene, target: string, req: RouteRequest, ctx: RestContext): RouteResult {
   if (scene === 'group' || scene === 'c2c') {
-    const claim = ctx.messages.claimV2(scene, target, isRecord(req.body) ? req.body : {}, ctx.replyBudget[scene])
+    const body = isRecord(req.body) ? req.body : {}
+    if (!body.msg_id && !body.event_id) return fail(req, 400, 40034102, PROACTIVE_REFUSED)
+    const refused = ctx.references.check(scene, target, body)
+    if (refused) return fail(req, refused.status, refused.code, refused.message)
+    const claim = ctx.messages.claimV2(scene, target, body, ctx.replyBudget[scene])
     if (claim === 'duplicate') return { status: 400, body: errorBody(req.traceId, 40054005, '消息被去重，请检查请求msgseq', 40054005) }
     if (claim === 'over-budget') return { status: 400, body: errorBody(req.traceId, 22009, 'msg limit exceed') }
   }

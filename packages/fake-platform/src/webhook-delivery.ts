@@ -28,6 +28,8 @@ export class WebhookDeliverer {
     private readonly appId: string,
     secret: string,
     private readonly now: () => number = Date.now,
+    /** Told of every dispatch delivered, before it is sent. */
+    private readonly onDeliver?: (t: string, id: string, d: unknown) => void,
   ) {
     let seed = secret
     while (Buffer.byteLength(seed) < 32) seed += secret
@@ -43,7 +45,9 @@ export class WebhookDeliverer {
 
   /** Signs and POSTs a dispatch `{id, op: 0, d, t}` to `url`. */
   deliver(url: string, t: string, d: unknown, options: DeliverOptions = {}): Promise<WebhookReply> {
-    const body = payloadText({ id: options.id ?? `${t}:${randomBytes(8).toString('hex')}`, op: 0, t }, d)
+    const id = options.id ?? `${t}:${randomBytes(8).toString('hex')}`
+    this.onDeliver?.(t, id, d)
+    const body = payloadText({ id, op: 0, t }, d)
     const timestamp = String(options.timestamp ?? Math.floor(this.now() / 1000))
     return this.post(url, body, { 'x-signature-timestamp': timestamp, 'x-signature-ed25519': this.sign(timestamp, body) })
   }
