@@ -84,6 +84,16 @@ describe('AdaptiveLimiter', () => {
     expect(queued.every((entry) => entry.slot !== undefined)).toBe(true)
   })
 
+  it('GIVEN the pause ends between two readings of the clock THEN the waiter is still woken', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    let clock = 100
+    const limiter = new AdaptiveLimiter({ now: () => clock++ }) // every reading is a millisecond later
+    limiter.release(KEY, undefined, 'rate-limited', 3) // read at 100: paused until 103
+    const queued = waiting(limiter, KEY) // 101: no room; the next readings reach 103
+    await vi.advanceTimersByTimeAsync(10)
+    expect(queued.slot).toBeDefined()
+  })
+
   it('GIVEN a retry and a new request both waiting THEN the retry gets the next slot', async () => {
     const limiter = new AdaptiveLimiter({ startConcurrency: 1 })
     limiter.release(KEY, undefined, 'rate-limited')

@@ -82,7 +82,7 @@ export class AdaptiveLimiter {
     if (this.states.size === 0) return undefined
     const state = this.states.get(key)
     if (!state) return undefined
-    if (state.waiters.length === 0 && this.hasRoom(state)) return this.take(state)
+    if (state.waiters.length === 0 && this.hasRoom(state, this.now())) return this.take(state)
     return new Promise((resolve) => {
       const wake = () => resolve(this.take(state))
       if (retry) state.waiters.unshift(wake)
@@ -120,8 +120,8 @@ export class AdaptiveLimiter {
     if (state) this.drain(state)
   }
 
-  private hasRoom(state: RestrictedKey): boolean {
-    return state.inFlight < Math.floor(state.limit) && this.now() >= state.pausedUntil
+  private hasRoom(state: RestrictedKey, now: number): boolean {
+    return state.inFlight < Math.floor(state.limit) && now >= state.pausedUntil
   }
 
   private take(state: RestrictedKey): LimiterSlot {
@@ -130,9 +130,12 @@ export class AdaptiveLimiter {
   }
 
   private drain(state: RestrictedKey): void {
-    while (state.waiters.length > 0 && this.hasRoom(state)) state.waiters.shift()!()
+    // One reading of the clock: read twice, a pause could end between "no room" and "how long to wait",
+    // and the waiters would be left with no timer to wake them.
+    const now = this.now()
+    while (state.waiters.length > 0 && this.hasRoom(state, now)) state.waiters.shift()!()
     if (state.waiters.length === 0 || state.wakeTimer) return
-    const pause = state.pausedUntil - this.now()
+    const pause = state.pausedUntil - now
     // Only a pause needs a timer; a full allowance frees up when a request in flight is released.
     if (pause > 0) {
       state.wakeTimer = setTimeout(() => {
