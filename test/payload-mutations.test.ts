@@ -93,7 +93,13 @@ describe('mutated payloads (fast-check)', () => {
   })
 })
 
-describe('mutated payloads over the gateway', () => {
+/** How a batch of mutated payloads reaches the bot. */
+const deliveries = [
+  { name: 'gateway', webhook: false },
+  { name: 'webhook', webhook: true },
+] as const
+
+describe.each(deliveries)('mutated payloads over the $name', ({ name, webhook }) => {
   let platform: FakePlatform
   let client: QQBotClient
   const seen = new Map<string, DispatchedEvent>()
@@ -101,7 +107,13 @@ describe('mutated payloads over the gateway', () => {
 
   beforeAll(async () => {
     platform = await startFakePlatform()
-    client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent' })
+    client = createClient({
+      appId: platform.appId,
+      secret: platform.secret,
+      hosts: { api: platform.url },
+      logLevel: 'silent',
+      ...(webhook && { delivery: 'webhook' as const, webhook: { port: 0, host: '127.0.0.1' } }),
+    })
     client.onAny(async (event) => {
       seen.set(event.id!, event)
       // Answer what can be answered: a payload missing its reply target must fail with a typed error.
@@ -115,14 +127,17 @@ describe('mutated payloads over the gateway', () => {
     await platform?.close()
   })
 
-  it('a batch of mutated frames all reach the handler and the bot stays connected', async () => {
+  it('a batch of mutated payloads all reach the handler, and the bot keeps taking events', async () => {
     const samples = fc.sample(mutatedPayload, { numRuns: 150, seed: 20261204 })
-    const ids = samples.map(({ t, payload }, i) => {
-      const id = `gw-mutation-${i}`
-      if (payload !== null && typeof payload === 'object' && !Array.isArray(payload) && typeof payload.id === 'string') payload.id = `${payload.id}-${id}`
-      platform.dispatch(t, rawJson(JSON.stringify(payload)), { id })
-      return id
-    })
+    const ids = await Promise.all(
+      samples.map(async ({ t, payload }, i) => {
+        const id = `${name}-mutation-${i}`
+        if (payload !== null && typeof payload === 'object' && !Array.isArray(payload) && typeof payload.id === 'string') payload.id = `${payload.id}-${id}`
+        if (webhook) expect((await platform.webhook.deliver(client.webhook.url!, t, rawJson(JSON.stringify(payload)), { id })).status).toBe(200)
+        else platform.dispatch(t, rawJson(JSON.stringify(payload)), { id })
+        return id
+      }),
+    )
     const deadline = Date.now() + 15_000
     while (ids.some((id) => !seen.has(id)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
     expect(ids.filter((id) => !seen.has(id))).toEqual([])
