@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createClient, Intents, type QQBotClient } from '@qqbot/core'
+import { Intents } from '@qqbot/core'
 import { Command, Controller, OnEvent, type EventContext } from '@qqbot/framework'
-import { groupMessage as allMessagesGroupMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import { groupMessage as allMessagesGroupMessage } from '@qqbot/fake-platform'
 import { createTestBot, type TestBot } from '@qqbot/testing'
+import { useClientOnPlatform } from './support/client-harness.js'
 
 @Controller()
 class Dice {
@@ -64,17 +65,10 @@ describe('a group with all messages on', () => {
 })
 
 describe('core handlers with all messages on', () => {
-  let platform: FakePlatform | undefined
-  let client: QQBotClient | undefined
-  afterEach(async () => {
-    await client?.stop()
-    await platform?.close()
-    client = platform = undefined
-  })
+  const start = useClientOnPlatform()
 
   it('a handler of GROUP_AT_MESSAGE_CREATE alone still sees an @-message that came first as GROUP_MESSAGE_CREATE', async () => {
-    platform = await startFakePlatform()
-    client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent' })
+    const { platform, client } = await start()
     const seen: string[] = []
     client.on('GROUP_AT_MESSAGE_CREATE', (event) => void seen.push(event.data.id))
     await client.start()

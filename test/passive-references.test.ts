@@ -1,20 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { ApiError, createClient, type QQBotClient } from '@qqbot/core'
-import { c2cUserEvent, groupMemberEvent, groupRobotEvent, interaction, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import { describe, expect, it } from 'vitest'
+import { ApiError } from '@qqbot/core'
+import { c2cUserEvent, groupMemberEvent, groupRobotEvent, interaction } from '@qqbot/fake-platform'
+import { useClientOnPlatform } from './support/client-harness.js'
 
-let platform: FakePlatform | undefined
-let client: QQBotClient | undefined
-afterEach(async () => {
-  await client?.stop()
-  await platform?.close()
-  client = platform = undefined
-})
-
-async function start() {
-  platform = await startFakePlatform()
-  client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent' })
-  return { platform, client }
-}
+const start = useClientOnPlatform()
 
 describe('passive replies to the events that allow an event_id, against a platform that checks the reference', () => {
   it('GIVEN button clicks in a group and in C2C, a member joining, a friend adding and messages opened THEN each is answered in its chat', async () => {

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { createClient, type QQBotClient } from '@qqbot/core'
-import { c2cMessage, groupAtMessage, startFakePlatform, type FakePlatform, type FaultEpisodeOptions, type RecordedCall } from '@qqbot/fake-platform'
+import { describe, expect, it } from 'vitest'
+import type { QQBotClient } from '@qqbot/core'
+import { c2cMessage, groupAtMessage, type FakePlatform, type FaultEpisodeOptions, type RecordedCall } from '@qqbot/fake-platform'
+import { useClientOnPlatform } from './support/client-harness.js'
 
 /**
  * The issue's scenario, shortened: the platform rate-limits a third of all sends "for a minute" while a bot
@@ -12,13 +13,7 @@ const MESSAGES = 200
 const EPISODE_MS = 2_500
 const SEND_PATH = /^\/v2\/(groups|users)\/[^/]+\/messages$/
 
-let platform: FakePlatform | undefined
-let client: QQBotClient | undefined
-afterEach(async () => {
-  await client?.stop()
-  await platform?.close()
-  client = platform = undefined
-})
+const start = useClientOnPlatform()
 
 interface StormRun {
   platform: FakePlatform
@@ -31,14 +26,9 @@ interface StormRun {
 
 /** Starts a bot that answers every message, puts the platform into a rate-limit storm, sends `MESSAGES` messages and waits for every reply. */
 async function runStorm(limiter: boolean, storm: FaultEpisodeOptions): Promise<StormRun> {
-  platform = await startFakePlatform({ heartbeatIntervalMs: 200 })
-  client = createClient({
-    appId: platform.appId,
-    secret: platform.secret,
-    hosts: { api: platform.url },
-    logLevel: 'silent',
-    rest: { backoff: { baseMs: 50, maxMs: 500 }, limiter: limiter ? {} : false },
-    gateway: { identifyIntervalMs: 0 },
+  const { platform, client } = await start({
+    platform: { heartbeatIntervalMs: 200 },
+    client: { rest: { backoff: { baseMs: 50, maxMs: 500 }, limiter: limiter ? {} : false }, gateway: { identifyIntervalMs: 0 } },
   })
   const bot = client
   const handlerErrors: unknown[] = []
@@ -108,8 +98,7 @@ describe('replies under a rate-limit storm', () => {
     const rateLimit = { perSecond: 20 }
     const without = await runStorm(false, rateLimit)
     expect(without.platform.sent).toHaveLength(MESSAGES)
-    await client?.stop()
-    await platform?.close()
+    await without.client.stop()
     const adaptive = await runStorm(true, rateLimit)
     expect(adaptive.platform.sent).toHaveLength(MESSAGES)
     expect(new Set(adaptive.platform.sent.map((message) => message.body.msg_id)).size).toBe(MESSAGES)
