@@ -1,31 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { c2cMessage, friendAdd, groupAtMessage, startFakePlatform, type BuiltEvent, type FakePlatform, type FakePlatformOptions } from '@qqbot/fake-platform'
-import type { ClientOptions } from '../client/client-options.js'
-import { createClient, type QQBotClient } from '../client/qqbot-client.js'
+import { describe, expect, it } from 'vitest'
+import { c2cMessage, friendAdd, groupAtMessage, type BuiltEvent, type FakePlatform } from '@qqbot/fake-platform'
+import { useClientOnPlatform } from '../test-client.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import { ReplyLimitError, ReplyRateLimitedError } from './reply-errors.js'
 
 const MINUTE = 60_000
-let platform: FakePlatform | undefined
-let client: QQBotClient | undefined
-afterEach(async () => {
-  await client?.stop()
-  await platform?.close()
-  client = platform = undefined
-})
-
-async function setup(options: { platform?: FakePlatformOptions; client?: Partial<ClientOptions> } = {}) {
-  platform = await startFakePlatform(options.platform)
-  client = createClient({
-    appId: platform.appId,
-    secret: platform.secret,
-    hosts: { api: platform.url },
-    logLevel: 'silent',
-    rest: { backoff: { baseMs: 5, maxMs: 20 } },
-    ...options.client,
-  })
-  return { platform, client }
-}
+const setup = useClientOnPlatform({ rest: { backoff: { baseMs: 5, maxMs: 20 } } })
 
 /** A builder result as the pipeline hands it over, received `ageMs` ago. */
 function inbound(built: BuiltEvent<unknown>, ageMs = 0, eventId?: string): DispatchedEvent {

@@ -14,6 +14,7 @@ import {
 } from '@qqbot/fake-platform'
 import { AccessTokenManager } from '../auth/access-token-manager.js'
 import { createClient, type QQBotClient } from '../client/qqbot-client.js'
+import { useClientOnPlatform } from '../test-client.js'
 import { createLogger } from '../logging/logger.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import { HttpTransport } from '../rest/http-transport.js'
@@ -302,19 +303,7 @@ describe('ReplySender through the fake platform', () => {
 })
 
 describe('media replies', () => {
-  let platform: FakePlatform | undefined
-  let client: QQBotClient | undefined
-  afterEach(async () => {
-    await client?.stop()
-    await platform?.close()
-    client = platform = undefined
-  })
-
-  async function setup() {
-    platform = await startFakePlatform()
-    client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent' })
-    return { platform, client }
-  }
+  const setup = useClientOnPlatform()
 
   it('GIVEN an image URL in a group THEN it is uploaded first (without sending) and sent as msg_type 7 with its file_info', async () => {
     const { platform, client } = await setup()

@@ -1,21 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { c2cMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
-import { createClient, type QQBotClient } from '../client/qqbot-client.js'
+import { describe, expect, it } from 'vitest'
+import { c2cMessage } from '@qqbot/fake-platform'
+import type { QQBotClient } from '../client/qqbot-client.js'
+import { useClientOnPlatform } from '../test-client.js'
 import { ApiError, ProactiveMessageError } from './api-error.js'
 import { PROACTIVE_DISCONTINUED } from './platform-codes.js'
 import { toSendResult } from './send-result.js'
 
-let platform: FakePlatform | undefined
-let client: QQBotClient | undefined
-afterEach(async () => {
-  await client?.stop()
-  await platform?.close()
-  client = platform = undefined
-})
+const start = useClientOnPlatform({ rest: { backoff: { baseMs: 5, maxMs: 20 } } })
 
 async function setup() {
-  platform = await startFakePlatform()
-  client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', rest: { backoff: { baseMs: 5, maxMs: 20 } } })
+  const { platform, client } = await start()
   return { platform, api: client.api, client }
 }
 
