@@ -3,7 +3,7 @@ import { Intents } from '@qqbot/core'
 import { Command, Controller, OnEvent, type EventContext } from '@qqbot/framework'
 import { groupMessage as allMessagesGroupMessage } from '@qqbot/fake-platform'
 import { createTestBot, type TestBot } from '@qqbot/testing'
-import { useClientOnPlatform } from './support/client-harness.js'
+import { useClientOnPlatform } from '../packages/core/src/test-client.js'
 
 @Controller()
 class Dice {

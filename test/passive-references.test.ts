@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '@qqbot/core'
 import { c2cUserEvent, groupMemberEvent, groupRobotEvent, interaction } from '@qqbot/fake-platform'
-import { useClientOnPlatform } from './support/client-harness.js'
+import { useClientOnPlatform } from '../packages/core/src/test-client.js'
 
 const start = useClientOnPlatform()
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { QQBotClient } from '@qqbot/core'
 import { c2cMessage, groupAtMessage, type FakePlatform, type FaultEpisodeOptions, type RecordedCall } from '@qqbot/fake-platform'
-import { useClientOnPlatform } from './support/client-harness.js'
+import { useClientOnPlatform } from '../packages/core/src/test-client.js'
 
 /**
  * The issue's scenario, shortened: the platform rate-limits a third of all sends "for a minute" while a bot
