@@ -18,18 +18,26 @@ export interface RedisShardCoordinatorOptions {
   prefix?: string
   /** This process's name in the group. Default `<hostname>:<pid>:<random>`. */
   memberId?: string
-  /** How long a lease lives without renewal: a dead process's shards move after this. Default 15 s. */
+  /**
+   * How long a lease lives without renewal. A dead process's shards resume elsewhere within about the TTL plus
+   * one renew interval (≤ 8 s with the defaults); a live process whose event loop stalls longer than the TTL
+   * minus one renew interval (4.5 s with the defaults) may lose its shards to another (fenced: nothing is
+   * lost, the shards move). Default 6 s. See docs/scaling.md, "Choosing the lease TTL".
+   */
   leaseTtlMs?: number
-  /** How often leases are renewed and the share rebalanced. Default a third of the TTL. */
+  /** How often leases are renewed, dead processes noticed and the share rebalanced. Default a quarter of the TTL (1.5 s). */
   renewIntervalMs?: number
   /** Wait this long after joining before taking shards, so processes started together see each other. Default one renew interval. */
   settleMs?: number
   logger?: Logger
 }
 
+/** 6 s: with renewals every 1.5 s, a killed owner's shards resume elsewhere within about 8 s. */
+const DEFAULT_LEASE_TTL_MS = 6_000
+
 /**
  * Shares a bot's shards among processes through Redis leases. Each shard is run by the process holding its
- * lease (SET NX PX, renewed every third of the TTL, with a fencing token, see fence.ts); its session lives in
+ * lease (SET NX PX, renewed every quarter of the TTL, with a fencing token, see fence.ts); its session lives in
  * Redis, so a process that takes a shard over RESUMEs it. Every process aims at its share of the shards (live
  * processes sorted by name: the first `shards % processes` run one more than the rest): an owner above its
  * share hands one shard per round back (a joining process picks it up), one below takes free ones, so shards
@@ -65,8 +73,8 @@ export class RedisShardCoordinator implements ShardCoordinator {
     if (typeof options.namespace !== 'string' || options.namespace === '') throw new TypeError('RedisShardCoordinator needs a namespace (usually the AppID).')
     this.keys = new RedisKeys(options.namespace, options.prefix)
     this.memberId = options.memberId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
-    this.ttlMs = options.leaseTtlMs ?? 15_000
-    this.renewIntervalMs = options.renewIntervalMs ?? Math.floor(this.ttlMs / 3)
+    this.ttlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS
+    this.renewIntervalMs = options.renewIntervalMs ?? Math.floor(this.ttlMs / 4)
     if (this.renewIntervalMs * 2 > this.ttlMs) throw new TypeError(`renewIntervalMs (${this.renewIntervalMs}) must be at most half of leaseTtlMs (${this.ttlMs}), or leases lapse between renewals.`)
     this.logger = (options.logger ?? createLogger({ level: 'info' })).child({ component: 'shard-coordinator', member: this.memberId })
   }
