@@ -221,6 +221,43 @@ describe('backpressure', () => {
   })
 })
 
+describe('heartbeats under a backlog', () => {
+  it('GIVEN handlers far behind a burst and a short heartbeat THEN ACKs behind the queued dispatches are still read: no zombie reconnect', async () => {
+    const h = (harness = await startGatewayHarness({
+      platform: { heartbeatIntervalMs: 50 },
+      client: { pipeline: { concurrency: 8, highWaterMark: 1_000 } },
+      handler: () => new Promise((resolve) => setTimeout(resolve, 2)),
+    }))
+    const ids = await h.burst(10_000)
+    await h.waitForHandled(ids, 60_000)
+    expectEachHandledOnce(h, ids)
+    // Many beats went out while the handlers were behind; every one was answered and read in time.
+    expect(h.platform.gatewayStats.heartbeats).toBeGreaterThan(10)
+    expect(h.client.metrics().counters.gateway_zombies).toBeUndefined()
+    expect(h.platform.gatewayStats.connections).toBe(1)
+  })
+
+  it('GIVEN handlers stuck behind (the pipeline full) WHEN the connection goes silent (no ACK, no frame) THEN the zombie is noticed all the same, and the events it held are replayed after the RESUME', async () => {
+    let release!: () => void
+    const stuck = new Promise<void>((resolve) => (release = resolve))
+    const h = (harness = await startGatewayHarness({
+      client: { pipeline: { concurrency: 1, highWaterMark: 2 } },
+      handler: () => stuck,
+    }))
+    const ids = await h.burst(20)
+    await h.platform.waitForGateway((stats) => stats.heartbeats >= 2, 5_000)
+    // Reading goes on while the handlers are stuck, so the missing ACK is seen: the shard reconnects.
+    h.platform.setHeartbeatAck(false)
+    await h.platform.waitForGateway((stats) => stats.resumes >= 1, 5_000)
+    h.platform.setHeartbeatAck(true)
+    expect(h.client.metrics().counters.gateway_zombies).toBeDefined()
+    release()
+    await h.waitForHandled(ids)
+    expectEachHandledOnce(h, ids)
+    expect(h.platform.gatewayStats.identifies).toBe(1)
+  })
+})
+
 describe('sharding', () => {
   it("GIVEN shards: 'auto' THEN every recommended shard connects and receives its own events", async () => {
     const h = (harness = await startGatewayHarness({ platform: { recommendedShards: 3 }, client: { shards: 'auto' } }))
