@@ -298,7 +298,7 @@ describe('stored session position', () => {
     const { startFakePlatform, groupAtMessage } = await import('@qqbot/fake-platform')
     const platform = await startFakePlatform({ heartbeatIntervalMs: 100 })
     const sessionStore = new MemorySessionStore()
-    const connect = (handler: (id: string) => unknown) => {
+    const connect = (handler: (id: string, event: { attempt: number; deliveryId: string | undefined }) => unknown) => {
       const client = createClient({
         appId: platform.appId,
         secret: platform.secret,
@@ -307,7 +307,7 @@ describe('stored session position', () => {
         sessionStore,
         gateway: { identifyIntervalMs: 0, backoff: { baseMs: 20, maxMs: 200 } },
       })
-      client.on('GROUP_AT_MESSAGE_CREATE', (event) => handler(event.data.id))
+      client.on('GROUP_AT_MESSAGE_CREATE', (event) => handler(event.data.id, event))
       return client
     }
     let release!: () => void
@@ -329,11 +329,21 @@ describe('stored session position', () => {
     await expect.poll(() => platform.shardState(0).connected).toBe(false)
 
     const secondHandled: string[] = []
-    const second = connect((id) => void secondHandled.push(id))
+    const attempts = new Map<string, { attempt: number; deliveryId: string | undefined }>()
+    const second = connect((id, { attempt, deliveryId }) => {
+      secondHandled.push(id)
+      attempts.set(id, { attempt, deliveryId })
+    })
     await second.start()
     await expect.poll(() => secondHandled.length).toBe(5)
     expect(secondHandled).toEqual(ids.slice(5))
     expect(platform.gatewayStats.identifies).toBe(1)
+    // The replayed events had reached the first process, which may have started them: attempt 2, and the same
+    // delivery id as there. A new event is a first attempt.
+    expect(ids.slice(5).map((id) => attempts.get(id))).toEqual(ids.slice(5).map((id) => ({ attempt: 2, deliveryId: `m:${id}` })))
+    const fresh = groupAtMessage({ content: '/ping fresh' })
+    platform.dispatch(fresh.t, fresh.d)
+    await expect.poll(() => attempts.get((fresh.d as { id: string }).id)?.attempt).toBe(1)
     release()
     await stopping
     await second.stop()

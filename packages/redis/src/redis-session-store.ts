@@ -113,7 +113,9 @@ function parseSession(raw: string): ShardSession | undefined {
   try {
     const value = JSON.parse(raw) as Partial<ShardSession>
     if (typeof value.sessionId !== 'string' || typeof value.seq !== 'number' || !Array.isArray(value.shard)) return undefined
-    return { sessionId: value.sessionId, seq: value.seq, shard: [Number(value.shard[0]), Number(value.shard[1])] }
+    const session: ShardSession = { sessionId: value.sessionId, seq: value.seq, shard: [Number(value.shard[0]), Number(value.shard[1])] }
+    if (typeof value.received === 'number') session.received = value.received
+    return session
   } catch {
     return undefined
   }

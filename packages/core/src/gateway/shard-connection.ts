@@ -110,6 +110,8 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
   private currentStatus: ShardStatus = 'idle'
   private session: ShardSession | undefined
   private seq = 0
+  /** Events up to this seq reached the process that stored the session we resume: a replay, attempt 2. */
+  private replayedUpTo = 0
   private readonly watermark = new SeqWatermark()
   private heartbeatTimer: NodeJS.Timeout | undefined
   private handshakeTimer: NodeJS.Timeout | undefined
@@ -243,7 +245,10 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     if (this.stopping || !(await this.admitted())) return
     // Take the identify slot before opening the socket: waiting for it (5 s per shard ahead of us)
     // inside an open connection would run into the handshake timeout.
-    this.session ??= (await this.loadStoredSession()) ?? undefined
+    if (!this.session) {
+      this.session = await this.loadStoredSession()
+      this.replayedUpTo = this.session ? (this.session.received ?? this.session.seq) : 0
+    }
     // Loading may have taken seconds (retries): a stop meanwhile must not be followed by a new socket.
     if (this.stopping) return
     if (!this.session && !(await this.acquireIdentifySlot())) return
@@ -337,6 +342,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       source: 'gateway',
       shard: [this.options.shardId, this.options.shardCount],
       receivedAt: Date.now(),
+      attempt: typeof payload.s === 'number' && payload.s <= this.replayedUpTo ? 2 : 1,
       done: typeof payload.s === 'number' ? this.finishedCallback(payload.s) : undefined,
     })
     this.persistSoon()
@@ -351,6 +357,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       return this.dropConnection('identify')
     }
     this.seq = typeof payload.s === 'number' ? payload.s : 0
+    this.replayedUpTo = 0
     this.watermark.reset()
     this.session = { sessionId: d.session_id, seq: this.seq, shard: [this.options.shardId, this.options.shardCount] }
     void this.persist()
@@ -634,6 +641,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     this.persistTimer = undefined
     if (!this.session) return
     this.session.seq = this.watermark.committed(this.seq)
+    this.session.received = this.seq
     try {
       await this.options.sessions.save(this.options.sessionKey, this.session)
     } catch (error) {

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis'
 import { eventDedupeKey, sleep, HeldEvents, PullGate, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
 import { RedisKeys } from '../keys.js'
 import { withScripts } from '../scripts.js'
+import { deliveryCounts, readGroupState } from './group-state.js'
 import { decodeEvent, type StreamFields } from './stream-codec.js'
 import { DEFAULT_GROUP, ensureGroup, streamKey, type StreamOptions } from './stream-options.js'
 
@@ -173,9 +174,11 @@ export class RedisStreamSource implements EventSource {
       try {
         const startedAt = Date.now()
         await this.renewHeld(idle)
-        const uptimeMs = await this.readGroupState()
+        const state = await readGroupState(this.options.redis, this.stream, this.group)
+        this.groupPending = state.pending
+        this.lag = state.lag
         const now = Date.now()
-        if (this.unanswered || now - startedAt > every || uptimeMs < idle) {
+        if (this.unanswered || now - startedAt > every || state.uptimeMs < idle) {
           // Redis failed, answered only after a long while (commands waited while it was unreachable), or
           // restarted a moment ago: no worker could renew its entries meanwhile, and an entry's idle time runs
           // on while Redis is down, so every live worker's entries look abandoned now. Take none over for one
@@ -201,8 +204,10 @@ export class RedisStreamSource implements EventSource {
       ]
       cursor = next
       const live = entries.filter((entry): entry is [string, StreamFields] => entry !== null)
-      if (live.length > 0) this.metrics?.inc('broker_reclaimed', undefined, live.length)
-      await Promise.all(live.map(([id, fields]) => this.deliver(id, fields)))
+      if (live.length === 0) continue
+      this.metrics?.inc('broker_reclaimed', undefined, live.length)
+      const counts = await deliveryCounts(this.options.redis, this.stream, this.group, this.consumer, live.map(([id]) => id), this.holding.size)
+      await Promise.all(live.map(([id, fields]) => this.deliver(id, fields, counts.get(id) ?? 2)))
     } while (cursor !== '0-0' && this.running)
   }
 
@@ -219,29 +224,13 @@ export class RedisStreamSource implements EventSource {
     await Promise.all(entries.flatMap(([, claimKey]) => (claimKey === undefined ? [] : [redis.qqbotRenew(claimKey, this.consumer, idleMs)])))
   }
 
-  /** The group's lag and pending count, for the gauges (XINFO GROUPS; `lag` needs Redis 7); returns Redis' uptime. */
-  private async readGroupState(): Promise<number> {
-    const replies = (await this.options.redis.pipeline().xinfo('GROUPS', this.stream).info('server').exec()) ?? []
-    for (const [error] of replies) if (error) throw error
-    const groups = replies[0]![1] as unknown[][]
-    for (const fields of groups) {
-      const info = new Map<string, unknown>()
-      for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1])
-      if (info.get('name') !== this.group) continue
-      this.groupPending = Number(info.get('pending') ?? 0)
-      const lag = Number(info.get('lag'))
-      this.lag = Number.isFinite(lag) ? lag : 0
-    }
-    const uptime = /uptime_in_seconds:(\d+)/.exec(String(replies[1]![1]))
-    return uptime ? Number(uptime[1]) * 1_000 : Number.POSITIVE_INFINITY
-  }
-
   /** Sleeps, but wakes at once when the source stops. */
   private pauseFor(ms: number, signal = this.stopped.signal): Promise<void> {
     return sleep(ms, signal).catch(() => undefined)
   }
 
-  private async deliver(entryId: string, fields: StreamFields): Promise<void> {
+  /** `attempt`: how often the entry was delivered, counting this time (1 when read, more when taken over). */
+  private async deliver(entryId: string, fields: StreamFields, attempt = 1): Promise<void> {
     // Already ours and not finished (our own reclaim saw it idle): handing it over twice would acknowledge it early.
     if (this.holding.has(entryId)) return
     const decoded = decodeEvent(fields)
@@ -256,7 +245,7 @@ export class RedisStreamSource implements EventSource {
     if (claimKey !== undefined && !(await this.claim(entryId, claimKey))) return
     if (this.holding.has(entryId)) return
     this.holding.hold(entryId, claimKey)
-    const accepted = this.sink!.push({ ...envelope, done: () => this.holding.release(entryId, () => this.acknowledge(entryId, claimKey)) })
+    const accepted = this.sink!.push({ ...envelope, attempt, done: () => this.holding.release(entryId, () => this.acknowledge(entryId, claimKey)) })
     if (!accepted) this.gate!.hold()
   }
 

@@ -149,9 +149,13 @@ describe('ingress and workers over a Redis stream', () => {
     await redis.xreadgroup('GROUP', 'workers', 'dead-worker', 'COUNT', 100, 'STREAMS', ingress.stream, '>')
     const handled: string[] = []
     const worker = await startWorker(p, namespace, handled, 500)
+    const attempts = new Map<string, number>()
+    worker.on('GROUP_AT_MESSAGE_CREATE', (event) => void attempts.set(event.data.id, event.attempt))
     await until(() => replyCounts(p).size === ids.length, 10_000, 'the stale entries to be reclaimed and answered')
     expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
     expect(worker.metrics().counters.broker_reclaimed?.['']).toBeGreaterThanOrEqual(ids.length)
+    // Delivered to the dead worker once, then to this one: the handlers see attempt 2.
+    expect(ids.map((id) => attempts.get(id))).toEqual(ids.map(() => 2))
   })
 
   it('GIVEN a handler slower than claimIdleMs, and a copy of its event arriving meanwhile THEN nothing is acknowledged before it finishes and no other worker runs it', async () => {
