@@ -2,10 +2,11 @@ import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { createLogger, ShardRevokedError, sleep, type Logger, type ShardControl, type ShardCoordinator } from '@qqbot/core'
-import { RedisUnavailableError, ShardCountMismatchError } from './errors.js'
+import { ShardCountMismatchError } from './errors.js'
 import { formatFence } from './fence.js'
 import { RedisKeys } from './keys.js'
 import { LeaseKeeper, type ShardRun } from './lease-keeper.js'
+import { whenReady } from './redis-ready.js'
 import { guardRun } from './shard-guard.js'
 import { withScripts, type ScriptedRedis } from './scripts.js'
 
@@ -34,6 +35,8 @@ export interface RedisShardCoordinatorOptions {
 
 /** 6 s: with renewals every 1.5 s, a killed owner's shards resume elsewhere within about 8 s. */
 const DEFAULT_LEASE_TTL_MS = 6_000
+/** How long join() waits for the first connection to Redis before it fails with RedisUnavailableError. */
+const JOIN_TIMEOUT_MS = 15_000
 
 /**
  * Shares a bot's shards among processes through Redis leases. Each shard is run by the process holding its
@@ -104,7 +107,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
       stop: (shardId, drain) => control.stop(shardId, { handoff: true, drain }),
       onRedisError: (error) => this.onRedisError(error),
     })
-    await this.waitForRedis()
+    await whenReady(redis, JOIN_TIMEOUT_MS)
     await this.checkShardCount()
     await this.heartbeat()
     await sleep(this.options.settleMs ?? this.renewIntervalMs)
@@ -274,26 +277,6 @@ export class RedisShardCoordinator implements ShardCoordinator {
     } finally {
       run.starting = false
     }
-  }
-
-  private async waitForRedis(): Promise<void> {
-    const redis = this.redis!
-    if (redis.status === 'ready') return
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        cleanup()
-        reject(new RedisUnavailableError(`no connection after ${this.ttlMs} ms (status ${redis.status})`))
-      }, this.ttlMs)
-      const onReady = () => {
-        cleanup()
-        resolve()
-      }
-      const cleanup = () => {
-        clearTimeout(timer)
-        redis.off('ready', onReady)
-      }
-      redis.on('ready', onReady)
-    })
   }
 
   private async checkShardCount(): Promise<void> {
