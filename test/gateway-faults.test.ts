@@ -221,6 +221,43 @@ describe('backpressure', () => {
   })
 })
 
+describe('heartbeats under a backlog', () => {
+  it('GIVEN handlers far behind a burst and a short heartbeat THEN ACKs behind the queued dispatches are still read: no zombie reconnect', async () => {
+    const h = (harness = await startGatewayHarness({
+      platform: { heartbeatIntervalMs: 50 },
+      client: { pipeline: { concurrency: 8, highWaterMark: 1_000 } },
+      handler: () => new Promise((resolve) => setTimeout(resolve, 2)),
+    }))
+    const ids = await h.burst(10_000)
+    await h.waitForHandled(ids, 60_000)
+    expectEachHandledOnce(h, ids)
+    // Many beats went out while the handlers were behind; every one was answered and read in time.
+    expect(h.platform.gatewayStats.heartbeats).toBeGreaterThan(10)
+    expect(h.client.metrics().counters.gateway_zombies).toBeUndefined()
+    expect(h.platform.gatewayStats.connections).toBe(1)
+  })
+
+  it('GIVEN handlers stuck behind (the pipeline full) WHEN the connection goes silent (no ACK, no frame) THEN the zombie is noticed all the same, and the events it held are replayed after the RESUME', async () => {
+    let release!: () => void
+    const stuck = new Promise<void>((resolve) => (release = resolve))
+    const h = (harness = await startGatewayHarness({
+      client: { pipeline: { concurrency: 1, highWaterMark: 2 } },
+      handler: () => stuck,
+    }))
+    const ids = await h.burst(20)
+    await h.platform.waitForGateway((stats) => stats.heartbeats >= 2, 5_000)
+    // Reading goes on while the handlers are stuck, so the missing ACK is seen: the shard reconnects.
+    h.platform.setHeartbeatAck(false)
+    await h.platform.waitForGateway((stats) => stats.resumes >= 1, 5_000)
+    h.platform.setHeartbeatAck(true)
+    expect(h.client.metrics().counters.gateway_zombies).toBeDefined()
+    release()
+    await h.waitForHandled(ids)
+    expectEachHandledOnce(h, ids)
+    expect(h.platform.gatewayStats.identifies).toBe(1)
+  })
+})
+
 describe('sharding', () => {
   it("GIVEN shards: 'auto' THEN every recommended shard connects and receives its own events", async () => {
     const h = (harness = await startGatewayHarness({ platform: { recommendedShards: 3 }, client: { shards: 'auto' } }))
@@ -261,7 +298,7 @@ describe('stored session position', () => {
     const { startFakePlatform, groupAtMessage } = await import('@qqbot/fake-platform')
     const platform = await startFakePlatform({ heartbeatIntervalMs: 100 })
     const sessionStore = new MemorySessionStore()
-    const connect = (handler: (id: string) => unknown) => {
+    const connect = (handler: (id: string, event: { attempt: number; deliveryId: string | undefined }) => unknown) => {
       const client = createClient({
         appId: platform.appId,
         secret: platform.secret,
@@ -270,7 +307,7 @@ describe('stored session position', () => {
         sessionStore,
         gateway: { identifyIntervalMs: 0, backoff: { baseMs: 20, maxMs: 200 } },
       })
-      client.on('GROUP_AT_MESSAGE_CREATE', (event) => handler(event.data.id))
+      client.on('GROUP_AT_MESSAGE_CREATE', (event) => handler(event.data.id, event))
       return client
     }
     let release!: () => void
@@ -292,11 +329,21 @@ describe('stored session position', () => {
     await expect.poll(() => platform.shardState(0).connected).toBe(false)
 
     const secondHandled: string[] = []
-    const second = connect((id) => void secondHandled.push(id))
+    const attempts = new Map<string, { attempt: number; deliveryId: string | undefined }>()
+    const second = connect((id, { attempt, deliveryId }) => {
+      secondHandled.push(id)
+      attempts.set(id, { attempt, deliveryId })
+    })
     await second.start()
     await expect.poll(() => secondHandled.length).toBe(5)
     expect(secondHandled).toEqual(ids.slice(5))
     expect(platform.gatewayStats.identifies).toBe(1)
+    // The replayed events had reached the first process, which may have started them: attempt 2, and the same
+    // delivery id as there. A new event is a first attempt.
+    expect(ids.slice(5).map((id) => attempts.get(id))).toEqual(ids.slice(5).map((id) => ({ attempt: 2, deliveryId: `m:${id}` })))
+    const fresh = groupAtMessage({ content: '/ping fresh' })
+    platform.dispatch(fresh.t, fresh.d)
+    await expect.poll(() => attempts.get((fresh.d as { id: string }).id)?.attempt).toBe(1)
     release()
     await stopping
     await second.stop()

@@ -13,6 +13,10 @@ export interface BotProcess {
   handled: string[]
   shards: number[]
   started: boolean
+  /** The messages (`msg`) of the log lines the process wrote, when started with LOG_LEVEL (default silent). */
+  logs: string[]
+  /** Those log lines whole (JSON), to print when a test fails. */
+  logLines: string[]
   exited: Promise<number | null>
   stderr: string[]
 }
@@ -26,6 +30,8 @@ export function startBotProcess(name: string, env: Record<string, string>, kind:
     handled: [],
     shards: [],
     started: false,
+    logs: [],
+    logLines: [],
     stderr: [],
     exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
   }
@@ -36,7 +42,11 @@ export function startBotProcess(name: string, env: Record<string, string>, kind:
     while ((newline = buffered.indexOf('\n')) >= 0) {
       const line = buffered.slice(0, newline)
       buffered = buffered.slice(newline + 1)
-      const message = JSON.parse(line) as { type: string; id?: string; shards?: number[] }
+      const message = JSON.parse(line) as { type?: string; id?: string; shards?: number[]; msg?: string }
+      if (typeof message.msg === 'string') {
+        bot.logs.push(message.msg)
+        bot.logLines.push(line)
+      }
       if (message.type === 'handled') bot.handled.push(message.id!)
       if (message.shards) bot.shards = message.shards
       if (message.type === 'started') bot.started = true

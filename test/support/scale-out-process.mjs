@@ -12,7 +12,8 @@ const scaleOut = redisScaleOut({
   redis,
   namespace: env.NAMESPACE,
   memberId: env.MEMBER,
-  leaseTtlMs: Number(env.LEASE_TTL_MS ?? 3000),
+  // Unset: the library's default lease TTL and renew interval.
+  leaseTtlMs: env.LEASE_TTL_MS ? Number(env.LEASE_TTL_MS) : undefined,
   settleMs: Number(env.SETTLE_MS ?? 500),
   identify: { intervalMs: 0 },
 })

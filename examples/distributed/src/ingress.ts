@@ -19,7 +19,7 @@ const ingress = createIngress({
   intents,
   shards: settings.shards,
   redis,
-  ...redisScaleOut({ redis, namespace: settings.appId, memberId: process.env.MEMBER_NAME, leaseTtlMs: Number(process.env.LEASE_TTL_MS ?? 15_000) }),
+  ...redisScaleOut({ redis, namespace: settings.appId, memberId: process.env.MEMBER_NAME, leaseTtlMs: process.env.LEASE_TTL_MS ? Number(process.env.LEASE_TTL_MS) : undefined }),
 })
 const health = await startHealthServer(ingress.client, { port: settings.healthPort, host: settings.healthHost, checks: { redis: async () => (await redis.ping()) === 'PONG' } })
 await ingress.start()

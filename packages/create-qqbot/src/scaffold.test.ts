@@ -119,6 +119,8 @@ describe('scaffold', () => {
     expect(compose.match(/command: \["node", "dist\/ingress\.js"\]/g)).toHaveLength(2)
     expect(compose.match(/command: \["node", "dist\/worker\.js"\]/g)).toHaveLength(3)
     expect(compose).toContain('env_file: .env')
+    // The stream is the queue: Redis must keep it across a restart (docs/scaling.md, Running Redis for scale-out).
+    expect(compose).toContain('command: ["redis-server", "--appendonly", "yes", "--appendfsync", "everysec"]')
     const env = await readFile(join(targetDir, '.env.example'), 'utf8')
     for (const variable of ['QQBOT_APP_ID=', 'QQBOT_APP_SECRET=', 'REDIS_URL=redis://127.0.0.1:6379', 'QQBOT_SHARDS=2', 'HEALTH_PORT=', 'HEALTH_HOST=']) expect(env).toMatch(new RegExp(`^${variable}`, 'm'))
     expect(await readFile(join(targetDir, 'Dockerfile'), 'utf8')).toContain('COPY package.json pnpm-lock.yaml ./')

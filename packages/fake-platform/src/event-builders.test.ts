@@ -216,7 +216,7 @@ function timeFields(value: unknown, path = ''): [string, unknown][] {
 }
 
 function dispatched(built: BuiltEvent, id = 'EVENT-1'): DispatchedEvent {
-  return { name: built.t, id: built.id ?? id, data: built.d, seq: 1, source: 'gateway', shard: [0, 1], receivedAt: Date.now() }
+  return { name: built.t, id: built.id ?? id, data: built.d, seq: 1, source: 'gateway', shard: [0, 1], receivedAt: Date.now(), deliveryId: undefined, attempt: 1 }
 }
 
 describe('a builder for every event', () => {

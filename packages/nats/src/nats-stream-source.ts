@@ -174,7 +174,7 @@ export class NatsStreamSource implements EventSource {
       if (result === 'skip' || this.holding.has(msg.seq)) return
       const held: Held = { msg, claim: result?.claim }
       this.holding.hold(msg.seq, held)
-      const accepted = this.sink!.push({ ...envelope, done: () => this.holding.release(msg.seq, () => this.acknowledge(held)) })
+      const accepted = this.sink!.push({ ...envelope, attempt: msg.info.deliveryCount, done: () => this.holding.release(msg.seq, () => this.acknowledge(held)) })
       if (!accepted) this.gate!.hold()
     } catch (error) {
       this.logger?.error({ err: error, seq: msg.seq }, 'could not take a message (its claim failed); JetStream redelivers it')

@@ -89,7 +89,7 @@ const replyCounts = (p: FakePlatform) => {
 
 const sampleEvent = (receivedAt = Date.now()): DispatchedEvent => {
   const built = groupAtMessage({ content: '/ping' })
-  return { name: built.t, id: `${built.t}:evt`, data: built.d, seq: 7, source: 'gateway', shard: [1, 4], receivedAt } as DispatchedEvent
+  return { name: built.t, id: `${built.t}:evt`, data: built.d, seq: 7, source: 'gateway', shard: [1, 4], receivedAt, deliveryId: undefined, attempt: 1 } as DispatchedEvent
 }
 
 describe('JetStream event codec', () => {

@@ -1,11 +1,13 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { createLogger, ShardRevokedError, sleep, type Logger, type ShardControl, type ShardCoordinator, type ShardGuard } from '@qqbot/core'
-import { RedisUnavailableError, ShardCountMismatchError } from './errors.js'
-import { FencedSink } from './fenced-sink.js'
+import { createLogger, ShardRevokedError, sleep, type Logger, type ShardControl, type ShardCoordinator } from '@qqbot/core'
+import { ShardCountMismatchError } from './errors.js'
+import { formatFence } from './fence.js'
 import { RedisKeys } from './keys.js'
-import { FencedSessionStore } from './redis-session-store.js'
+import { LeaseKeeper, type ShardRun } from './lease-keeper.js'
+import { whenReady } from './redis-ready.js'
+import { guardRun } from './shard-guard.js'
 import { withScripts, type ScriptedRedis } from './scripts.js'
 
 export interface RedisShardCoordinatorOptions {
@@ -17,41 +19,38 @@ export interface RedisShardCoordinatorOptions {
   prefix?: string
   /** This process's name in the group. Default `<hostname>:<pid>:<random>`. */
   memberId?: string
-  /** How long a lease lives without renewal: a dead process's shards move after this. Default 15 s. */
+  /**
+   * How long a lease lives without renewal. A dead process's shards resume elsewhere within about the TTL plus
+   * one renew interval (≤ 8 s with the defaults); a live process whose event loop stalls longer than the TTL
+   * minus one renew interval (4.5 s with the defaults) may lose its shards to another (fenced: nothing is
+   * lost, the shards move). Default 6 s. See docs/scaling.md, "Choosing the lease TTL".
+   */
   leaseTtlMs?: number
-  /** How often leases are renewed and the share rebalanced. Default a third of the TTL. */
+  /** How often leases are renewed, dead processes noticed and the share rebalanced. Default a quarter of the TTL (1.5 s). */
   renewIntervalMs?: number
   /** Wait this long after joining before taking shards, so processes started together see each other. Default one renew interval. */
   settleMs?: number
   logger?: Logger
 }
 
-type Verdict = 'held' | 'lost' | 'unknown'
-
-interface OwnedShard {
-  shardId: number
-  /** The fencing number of our lease; its value in Redis is `<member>:<fence>` ({@link leaseValue}). */
-  fence: number
-  /** Local deadline: surely ours before this (measured from before the request that set it). */
-  validUntil: number
-  /** Redis could not be asked and the deadline passed: running on without a fence (logged). */
-  unfenced: boolean
-  starting: boolean
-}
+/** 6 s: with renewals every 1.5 s, a killed owner's shards resume elsewhere within about 8 s. */
+const DEFAULT_LEASE_TTL_MS = 6_000
+/** How long join() waits for the first connection to Redis before it fails with RedisUnavailableError. */
+const JOIN_TIMEOUT_MS = 15_000
 
 /**
  * Shares a bot's shards among processes through Redis leases. Each shard is run by the process holding its
- * lease (SET NX PX, renewed every third of the TTL, with a fencing number); its session lives in Redis, so a
- * process that takes a shard over RESUMEs it. Every process aims at its share of the shards (live processes
- * sorted by name: the first `shards % processes` run one more than the rest): an owner above its share hands
- * one shard per round back (a joining process picks it up), one below takes free ones, so shards move one at
- * a time instead of all at once.
+ * lease (SET NX PX, renewed every quarter of the TTL, with a fencing token, see fence.ts); its session lives in
+ * Redis, so a process that takes a shard over RESUMEs it. Every process aims at its share of the shards (live
+ * processes sorted by name: the first `shards % processes` run one more than the rest): an owner above its
+ * share hands one shard per round back (a joining process picks it up), one below takes free ones, so shards
+ * move one at a time instead of all at once.
  *
  * Fencing: session writes go through only while the lease is ours; a process that was paused past its
  * lease holds incoming events and re-checks before handling any; a shard reconnects only after Redis
- * confirms the lease. If Redis cannot be reached, owners keep running their shards (nobody can take a
- * lease meanwhile) and say so in the log; after Redis returns, nobody takes new shards for one TTL, so the
- * previous owners re-assert theirs first.
+ * confirms the lease ({@link LeaseKeeper}). If Redis cannot be reached, owners keep running their shards
+ * (nobody can take a lease meanwhile) and say so in the log. After Redis returns, or when it turns out to have
+ * lost its data, nobody takes new shards for one TTL, so the owners re-assert theirs first.
  */
 export class RedisShardCoordinator implements ShardCoordinator {
   readonly memberId: string
@@ -59,8 +58,8 @@ export class RedisShardCoordinator implements ShardCoordinator {
   private readonly ttlMs: number
   private readonly renewIntervalMs: number
   private readonly logger: Logger
-  private readonly owned = new Map<number, OwnedShard>()
   private redis: (Redis & ScriptedRedis) | undefined
+  private leases: LeaseKeeper | undefined
   private control: ShardControl | undefined
   private shardCount = 0
   private timer: NodeJS.Timeout | undefined
@@ -69,6 +68,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
   private redisDown = false
   private noAcquireUntil = 0
   private liveMembers = 1
+  private heartbeats = 0
   private handingBack: Promise<void> | undefined
   private rank = 0
 
@@ -76,15 +76,15 @@ export class RedisShardCoordinator implements ShardCoordinator {
     if (typeof options.namespace !== 'string' || options.namespace === '') throw new TypeError('RedisShardCoordinator needs a namespace (usually the AppID).')
     this.keys = new RedisKeys(options.namespace, options.prefix)
     this.memberId = options.memberId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
-    this.ttlMs = options.leaseTtlMs ?? 15_000
-    this.renewIntervalMs = options.renewIntervalMs ?? Math.floor(this.ttlMs / 3)
+    this.ttlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS
+    this.renewIntervalMs = options.renewIntervalMs ?? Math.floor(this.ttlMs / 4)
     if (this.renewIntervalMs * 2 > this.ttlMs) throw new TypeError(`renewIntervalMs (${this.renewIntervalMs}) must be at most half of leaseTtlMs (${this.ttlMs}), or leases lapse between renewals.`)
     this.logger = (options.logger ?? createLogger({ level: 'info' })).child({ component: 'shard-coordinator', member: this.memberId })
   }
 
   /** The shards this process holds a lease for now. */
   get shards(): number[] {
-    return [...this.owned.keys()].sort((a, b) => a - b)
+    return [...(this.leases?.runs.keys() ?? [])].sort((a, b) => a - b)
   }
 
   /** Live processes seen at the last round. */
@@ -95,10 +95,19 @@ export class RedisShardCoordinator implements ShardCoordinator {
   async join(shardCount: number, control: ShardControl): Promise<void> {
     this.shardCount = shardCount
     this.control = control
-    control.runtime.metrics.gauge('shards_owned', () => this.owned.size)
-    this.redis = withScripts(this.options.redis.duplicate({ enableOfflineQueue: false, commandTimeout: this.renewIntervalMs, maxRetriesPerRequest: 0 }))
-    this.redis.on('error', () => undefined) // connection errors surface as failed commands, handled per round
-    await this.waitForRedis()
+    control.runtime.metrics.gauge('shards_owned', () => this.leases?.runs.size ?? 0)
+    const redis = (this.redis = withScripts(this.options.redis.duplicate({ enableOfflineQueue: false, commandTimeout: this.renewIntervalMs, maxRetriesPerRequest: 0 })))
+    redis.on('error', () => undefined) // connection errors surface as failed commands, handled per round
+    this.leases = new LeaseKeeper({
+      redis,
+      keys: this.keys,
+      memberId: this.memberId,
+      ttlMs: this.ttlMs,
+      logger: this.logger,
+      stop: (shardId, drain) => control.stop(shardId, { handoff: true, drain }),
+      onRedisError: (error) => this.onRedisError(error),
+    })
+    await whenReady(redis, JOIN_TIMEOUT_MS)
     await this.checkShardCount()
     await this.heartbeat()
     await sleep(this.options.settleMs ?? this.renewIntervalMs)
@@ -114,10 +123,10 @@ export class RedisShardCoordinator implements ShardCoordinator {
     await this.ticking
     await this.handingBack
     const redis = this.redis
-    if (!redis) return
+    const leases = this.leases
+    if (!redis || !leases) return
     // The gateway stopped our shards already (sessions saved under the lease); now let others have them.
-    await Promise.allSettled([...this.owned.values()].map((shard) => redis.qqbotRelease(this.keys.lease(shard.shardId), this.leaseValue(shard))))
-    this.owned.clear()
+    await Promise.allSettled([...leases.runs.values()].map((run) => leases.release(run)))
     await redis.zrem(this.keys.members(), this.memberId).catch(() => undefined)
     await redis.quit().catch(() => redis.disconnect())
     this.logger.info('left the shard group')
@@ -137,33 +146,36 @@ export class RedisShardCoordinator implements ShardCoordinator {
   /** One round: heartbeat, renew, then hand back or take shards toward the fair share. Returns the starts it began. */
   private async round(): Promise<Promise<void>[]> {
     const redis = this.redis!
-    const startedAt = Date.now()
     try {
       await this.heartbeat()
-      await redis.pexpire(this.keys.shardCount(), this.ttlMs * 3)
+      // Gone with the rest of Redis' data: store it again, so a process started with another count still fails.
+      if ((await redis.pexpire(this.keys.shardCount(), this.ttlMs * 3)) === 0) await redis.set(this.keys.shardCount(), String(this.shardCount), 'PX', this.ttlMs * 3, 'NX')
     } catch (error) {
       this.onRedisError(error)
       return []
     }
     this.onRedisBack()
-    await this.renewAll(startedAt)
+    await this.leases!.renewAll()
     if (this.leaving) return []
     const share = this.share()
-    if (this.owned.size > share) {
+    const owned = this.leases!.runs.size
+    if (owned > share) {
       // Not awaited: stopping a shard waits for its handlers, and renewals must go on meanwhile.
       this.handingBack ??= this.handBackOne(share)
         .catch((error: unknown) => this.logger.error({ err: error }, 'handing a shard back failed'))
         .finally(() => (this.handingBack = undefined))
       return []
     }
-    if (this.owned.size < share && Date.now() >= this.noAcquireUntil) return this.take(share - this.owned.size)
+    if (owned < share && Date.now() >= this.noAcquireUntil) return this.take(share - owned)
     return []
   }
 
   private async heartbeat(): Promise<void> {
-    const live = await this.redis!.qqbotHeartbeat(this.keys.members(), this.memberId, this.ttlMs)
+    const [present, live] = await this.redis!.qqbotHeartbeat(this.keys.members(), this.memberId, this.ttlMs)
     this.liveMembers = Math.max(1, live.length)
     this.rank = Math.max(0, [...live].sort().indexOf(this.memberId))
+    if (present === 0 && this.heartbeats > 0) this.holdAcquisitions('this process was missing from the member list (Redis lost its data, or this process was paused or cut off longer than a lease)')
+    this.heartbeats++
   }
 
   /** This process's part: the shards divided evenly, the remainder to the first processes by name. */
@@ -172,131 +184,58 @@ export class RedisShardCoordinator implements ShardCoordinator {
     return base + (this.rank < this.shardCount % this.liveMembers ? 1 : 0)
   }
 
-  private async renewAll(startedAt: number): Promise<void> {
-    const shards = [...this.owned.values()]
-    if (shards.length === 0) return
-    const pipeline = this.redis!.pipeline()
-    for (const shard of shards) (pipeline as unknown as ScriptedRedis).qqbotRenew(this.keys.lease(shard.shardId), this.leaseValue(shard), this.ttlMs)
-    let results: [Error | null, unknown][] | null
-    try {
-      results = await pipeline.exec()
-    } catch (error) {
-      this.onRedisError(error)
-      return
-    }
-    await Promise.all(
-      shards.map(async (shard, index) => {
-        const [error, renewed] = results?.[index] ?? [new Error('no reply'), 0]
-        if (error) return this.runOnUnfenced(shard, error)
-        if (renewed === 1) return this.extend(shard, startedAt)
-        if ((await this.reacquire(shard, startedAt)) === 'lost') await this.lose(shard.shardId)
-      }),
-    )
-  }
-
-  /** Confirms one shard's lease now (before a reconnect, or when its events arrive after the deadline). */
-  private async confirm(shardId: number): Promise<Verdict> {
-    const shard = this.owned.get(shardId)
-    if (!shard) return 'lost'
-    const startedAt = Date.now()
-    let renewed: number
-    try {
-      renewed = await this.redis!.qqbotRenew(this.keys.lease(shardId), this.leaseValue(shard), this.ttlMs)
-    } catch (error) {
-      this.runOnUnfenced(shard, error)
-      return 'unknown'
-    }
-    if (renewed === 1) {
-      this.extend(shard, startedAt)
-      return 'held'
-    }
-    const verdict = await this.reacquire(shard, startedAt)
-    if (verdict === 'lost') void this.lose(shardId)
-    return verdict
-  }
-
-  /** The lease is gone or changed: take it again if nobody holds it (it lapsed while we were away), else it is lost. */
-  private async reacquire(shard: OwnedShard, startedAt: number): Promise<Verdict> {
-    let fence: number | null
-    try {
-      fence = await this.redis!.qqbotAcquire(this.keys.lease(shard.shardId), this.keys.fence(shard.shardId), this.memberId, this.ttlMs)
-    } catch (error) {
-      this.runOnUnfenced(shard, error)
-      return 'unknown'
-    }
-    if (fence === null) {
-      // Someone holds it; that may be us, taken again a moment ago by a concurrent check of this shard.
-      let holder: string | null
-      try {
-        holder = await this.redis!.get(this.keys.lease(shard.shardId))
-      } catch (error) {
-        // Not knowing is not losing: stopping a shard we may still own would be an outage of our own making.
-        this.runOnUnfenced(shard, error)
-        return 'unknown'
-      }
-      return holder === this.leaseValue(shard) ? 'held' : 'lost'
-    }
-    if (fence !== shard.fence + 1) {
-      // Another process held the shard in between (and let it go): its session and seq are newer than ours.
-      // This run of the shard is stale; give the fresh lease back so the shard starts anew from Redis.
-      this.logger.warn({ shard: shard.shardId, fence, previous: shard.fence }, 'the lease lapsed and another process ran the shard meanwhile; stopping it here')
-      await this.redis!.qqbotRelease(this.keys.lease(shard.shardId), `${this.memberId}:${fence}`).catch((error: unknown) => this.onRedisError(error))
-      return 'lost'
-    }
-    shard.fence = fence
-    this.extend(shard, startedAt)
-    this.logger.warn({ shard: shard.shardId, fence }, 'the lease had lapsed but nobody took the shard; took it again')
-    return 'held'
-  }
-
-  /** What our lease on `shard` holds in Redis. */
-  private leaseValue(shard: OwnedShard): string {
-    return `${this.memberId}:${shard.fence}`
-  }
-
-  private extend(shard: OwnedShard, startedAt: number): void {
-    // The TTL runs in Redis from when it got the command, which is after `startedAt`: a safe local deadline.
-    shard.validUntil = startedAt + Math.floor(this.ttlMs * 0.9)
-    if (shard.unfenced) this.logger.info({ shard: shard.shardId }, 'Redis answers again; the shard is fenced by its lease again')
-    shard.unfenced = false
-  }
-
-  private runOnUnfenced(shard: OwnedShard, error: unknown): void {
-    if (shard.unfenced || Date.now() < shard.validUntil) return
-    shard.unfenced = true
-    this.logger.warn(
-      { shard: shard.shardId, err: error },
-      'Redis is unreachable and the lease ran out: running the shard on without a fence until Redis answers (no other process can take it meanwhile)',
-    )
-  }
-
   private onRedisError(error: unknown): void {
     if (!this.redisDown) this.logger.error({ err: error }, 'Redis is unreachable; keeping the shards this process runs and retrying every round')
     this.redisDown = true
-    for (const shard of this.owned.values()) this.runOnUnfenced(shard, error)
+    this.leases?.unansweredAll(error)
   }
 
   private onRedisBack(): void {
     if (!this.redisDown) return
     this.redisDown = false
-    // Give every previous owner one TTL to re-assert its shards before anyone takes free ones.
+    this.holdAcquisitions('Redis is reachable again')
+  }
+
+  /** Gives every owner one TTL to re-assert its shards before anyone takes free ones. */
+  private holdAcquisitions(why: string): void {
     this.noAcquireUntil = Date.now() + this.ttlMs
-    this.logger.info('Redis is reachable again; re-asserting leases before taking new shards')
+    this.logger.info(`${why}; re-asserting leases before taking new shards`)
   }
 
   /** Runs above its share: stop one shard (its session is saved under our lease), then release it. */
   private async handBackOne(share: number): Promise<void> {
-    const shard = [...this.owned.values()].filter((candidate) => !candidate.starting).sort((a, b) => b.shardId - a.shardId)[0]
-    if (!shard) return
-    this.logger.info({ shard: shard.shardId, owned: this.owned.size, share }, 'handing a shard back for rebalancing')
-    await this.control!.stop(shard.shardId, { handoff: true })
-    this.owned.delete(shard.shardId)
-    await this.redis!.qqbotRelease(this.keys.lease(shard.shardId), this.leaseValue(shard)).catch((error: unknown) => this.onRedisError(error))
+    const leases = this.leases!
+    const run = [...leases.runs.values()].filter((candidate) => !candidate.starting).sort((a, b) => b.shardId - a.shardId)[0]
+    if (!run) return
+    this.logger.info({ shard: run.shardId, owned: leases.runs.size, share }, 'handing a shard back for rebalancing')
+    await this.control!.stop(run.shardId, { handoff: true })
+    await this.keepUntilStored(run)
+    await leases.release(run)
+  }
+
+  /**
+   * The next owner RESUMEs from the session in Redis, so a shard handed back keeps its lease (renewed, or
+   * re-asserted should Redis lose it) until Redis holds the session it stored last: a write that failed during
+   * an outage is retried every round. Without that, the next owner would identify anew and the events this
+   * process had not read would be lost.
+   */
+  private async keepUntilStored(run: ShardRun): Promise<void> {
+    const sessions = run.sessions
+    let warned = false
+    while (sessions && !this.leaving && this.leases!.current(run)) {
+      const state = await sessions.sessionState()
+      if (state === 'stored' || state === 'none') return
+      if (!warned) this.logger.warn({ shard: run.shardId }, 'Redis does not hold the session of a shard being handed back (unreachable, or it lost its data): keeping the lease until the session is stored, so the next owner can RESUME')
+      warned = true
+      await sessions.rewrite().catch(() => undefined)
+      await sleep(this.renewIntervalMs)
+    }
   }
 
   /** Takes up to `count` free shards (looked up in one round trip) and starts them. */
   private async take(count: number): Promise<Promise<void>[]> {
     const redis = this.redis!
+    const leases = this.leases!
     const ids = Array.from({ length: this.shardCount }, (_, i) => i)
     let holders: (string | null)[]
     try {
@@ -307,103 +246,37 @@ export class RedisShardCoordinator implements ShardCoordinator {
     }
     // Start the scan at a random place, so processes that take at once rarely race for the same shard.
     const offset = Math.floor(Math.random() * this.shardCount)
-    const free = ids.map((_, i) => (i + offset) % this.shardCount).filter((id) => holders[id] === null && !this.owned.has(id))
+    const free = ids.map((_, i) => (i + offset) % this.shardCount).filter((id) => holders[id] === null && !leases.runs.has(id))
     const starts: Promise<void>[] = []
     for (const shardId of free) {
       if (starts.length >= count || this.leaving) break
-      const startedAt = Date.now()
-      let fence: number | null
+      let run: ShardRun | undefined
       try {
-        fence = await redis.qqbotAcquire(this.keys.lease(shardId), this.keys.fence(shardId), this.memberId, this.ttlMs)
+        run = await leases.acquire(shardId)
       } catch (error) {
         this.onRedisError(error)
         break
       }
-      if (fence === null) continue
-      const shard: OwnedShard = { shardId, fence, validUntil: startedAt + Math.floor(this.ttlMs * 0.9), unfenced: false, starting: true }
-      this.owned.set(shardId, shard)
-      this.logger.info({ shard: shardId, fence }, 'took a shard')
-      starts.push(this.start(shard))
+      if (!run) continue
+      this.logger.info({ shard: shardId, fence: formatFence(run.fence) }, 'took a shard')
+      starts.push(this.start(run))
     }
     return starts
   }
 
-  private async start(shard: OwnedShard): Promise<void> {
+  private async start(run: ShardRun): Promise<void> {
+    const leases = this.leases!
+    const guard = guardRun(leases, run, { redis: this.redis!, namespace: this.options.namespace, prefix: this.options.prefix, logger: this.logger })
     try {
-      await this.control!.start(shard.shardId, this.guard(shard))
+      await this.control!.start(run.shardId, guard)
     } catch (error) {
-      if (error instanceof ShardRevokedError || this.owned.get(shard.shardId) !== shard) return
+      if (error instanceof ShardRevokedError || !leases.current(run)) return
       // It cannot run (fatal close, bad credentials): the gateway reported it; let the lease go.
-      this.logger.error({ err: error, shard: shard.shardId }, 'could not start a shard; releasing it')
-      this.owned.delete(shard.shardId)
-      await this.redis!.qqbotRelease(this.keys.lease(shard.shardId), this.leaseValue(shard)).catch(() => undefined)
+      this.logger.error({ err: error, shard: run.shardId }, 'could not start a shard; releasing it')
+      await leases.release(run)
     } finally {
-      shard.starting = false
+      run.starting = false
     }
-  }
-
-  /**
-   * Fences one run of a shard: its lease as taken for this run. If the shard is later lost and taken again,
-   * late writes and events of this run are refused even though the shard number is ours again.
-   */
-  private guard(run: OwnedShard): ShardGuard {
-    const { shardId } = run
-    const current = () => (this.owned.get(shardId) === run ? run : undefined)
-    return {
-      admit: async () => current() !== undefined && (await this.confirm(shardId)) !== 'lost',
-      sessions: new FencedSessionStore(
-        this.redis!,
-        this.options.namespace,
-        this.options.prefix,
-        shardId,
-        () => {
-          const shard = current()
-          return shard ? this.leaseValue(shard) : ''
-        },
-        () => this.logger.warn({ shard: shardId }, 'refused a session write: this process no longer owns the shard'),
-      ),
-      sink: (inner) =>
-        new FencedSink(
-          inner,
-          {
-            isValid: () => {
-              const shard = current()
-              return shard !== undefined && (shard.unfenced || Date.now() < shard.validUntil)
-            },
-            confirm: async () => (current() === undefined ? 'lost' : this.confirm(shardId)),
-          },
-          () => {
-            if (current() !== undefined) void this.lose(shardId)
-          },
-        ),
-    }
-  }
-
-  /** Another process owns the shard now: stop it here at once, without waiting for handlers or saving. */
-  private async lose(shardId: number): Promise<void> {
-    if (!this.owned.delete(shardId)) return
-    this.logger.warn({ shard: shardId }, 'another process owns this shard now; stopping it here')
-    await this.control?.stop(shardId, { handoff: true, drain: false })
-  }
-
-  private async waitForRedis(): Promise<void> {
-    const redis = this.redis!
-    if (redis.status === 'ready') return
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        cleanup()
-        reject(new RedisUnavailableError(`no connection after ${this.ttlMs} ms (status ${redis.status})`))
-      }, this.ttlMs)
-      const onReady = () => {
-        cleanup()
-        resolve()
-      }
-      const cleanup = () => {
-        clearTimeout(timer)
-        redis.off('ready', onReady)
-      }
-      redis.on('ready', onReady)
-    })
   }
 
   private async checkShardCount(): Promise<void> {

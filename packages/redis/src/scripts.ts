@@ -5,14 +5,33 @@ import type { Redis } from 'ioredis'
  * "then extend / write / delete" can never interleave with another process.
  */
 const SCRIPTS = {
-  /** KEYS: lease, fence. ARGV: member, ttlMs. Returns the new fence number, or nil when the shard is taken. */
+  /**
+   * KEYS: lease, fence. ARGV: member, ttlMs, epoch. Returns the new fence `[epoch, counter]` (see fence.ts), or
+   * nil when the shard is taken. The fence key holds `<epoch>:<counter>`; when it is missing (a new shard, or
+   * Redis lost its data) the counter starts again under the epoch the caller proposes. A bare number (written
+   * by an earlier version) is a counter of epoch 0.
+   */
   qqbotAcquire: {
     numberOfKeys: 2,
     lua: `
 if redis.call('EXISTS', KEYS[1]) == 1 then return false end
-local fence = redis.call('INCR', KEYS[2])
-redis.call('SET', KEYS[1], ARGV[1] .. ':' .. fence, 'PX', ARGV[2])
-return fence`,
+local stored = redis.call('GET', KEYS[2])
+local epoch = ARGV[3]
+local counter = 0
+if stored then
+  local sep = string.find(stored, ':', 1, true)
+  if sep then
+    epoch = string.sub(stored, 1, sep - 1)
+    counter = tonumber(string.sub(stored, sep + 1))
+  else
+    epoch = '0'
+    counter = tonumber(stored)
+  end
+end
+counter = counter + 1
+redis.call('SET', KEYS[2], epoch .. ':' .. counter)
+redis.call('SET', KEYS[1], ARGV[1] .. ':' .. epoch .. '.' .. counter, 'PX', ARGV[2])
+return {epoch, counter}`,
   },
   /** KEYS: lease. ARGV: value, ttlMs. 1 when still ours (extended), 0 when lost. */
   qqbotRenew: {
@@ -44,15 +63,22 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`,
   },
-  /** KEYS: members. ARGV: member, ttlMs. Refreshes this member, drops expired ones; returns the live members. */
+  /**
+   * KEYS: members. ARGV: member, ttlMs. Refreshes this member, drops expired ones; returns `[present, live]`:
+   * whether this member was still listed before (0 after Redis lost its data or after a pause past the TTL)
+   * and the live members.
+   */
   qqbotHeartbeat: {
     numberOfKeys: 1,
     lua: `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+local present = 0
+if score and tonumber(score) > now then present = 1 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-return redis.call('ZRANGE', KEYS[1], 0, -1)`,
+return {present, redis.call('ZRANGE', KEYS[1], 0, -1)}`,
   },
   /**
    * KEYS: bucket. ARGV: intervalMs. Takes the bucket's next identify slot; returns how long to wait for it (ms).
@@ -75,11 +101,11 @@ type ScriptName = keyof typeof SCRIPTS
 
 /** A Redis connection with the scripts defined on it. */
 export interface ScriptedRedis {
-  qqbotAcquire(lease: string, fence: string, member: string, ttlMs: number): Promise<number | null>
+  qqbotAcquire(lease: string, fence: string, member: string, ttlMs: number, epoch: number): Promise<[string, number] | null>
   qqbotRenew(lease: string, value: string, ttlMs: number): Promise<number>
   qqbotRelease(lease: string, value: string): Promise<number>
   qqbotFencedSet(lease: string, target: string, value: string, payload: string, ttlMs: number): Promise<number>
-  qqbotHeartbeat(members: string, member: string, ttlMs: number): Promise<string[]>
+  qqbotHeartbeat(members: string, member: string, ttlMs: number): Promise<[present: number, live: string[]]>
   qqbotIdentifySlot(bucket: string, intervalMs: number): Promise<number>
 }
 

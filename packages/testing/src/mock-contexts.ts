@@ -1,4 +1,4 @@
-import { createClient, type DispatchedEvent, type EventPayloadMap, type KnownEventName, type QQBotClient } from '@qqbot/core'
+import { createClient, eventDedupeKey, type DispatchedEvent, type EventPayloadMap, type KnownEventName, type QQBotClient } from '@qqbot/core'
 import {
   CLOCK_KEY,
   CommandContext,
@@ -166,5 +166,5 @@ function recordingClient(api: FakeApi): QQBotClient {
 }
 
 function dispatched(name: string, data: unknown, id: string | undefined): DispatchedEvent {
-  return { name, id, data, seq: undefined, source: 'test', shard: undefined, receivedAt: Date.now() }
+  return { name, id, data, seq: undefined, source: 'test', shard: undefined, receivedAt: Date.now(), deliveryId: eventDedupeKey(name, id, data), attempt: 1 }
 }

@@ -10,6 +10,7 @@ import type { SessionStore, ShardSession } from '../session/session-store.js'
 import { backoffDelay, type BackoffOptions } from '../util/backoff.js'
 import { closeAction, type CloseAction } from './close-codes.js'
 import { GatewayFatalError, ShardRevokedError } from './gateway-errors.js'
+import { HeldFrames } from './held-frames.js'
 import type { IdentifyLimiter } from './identify-limiter.js'
 import { GatewayOp, type GatewayPayload } from './opcodes.js'
 import { SeqWatermark } from './seq-watermark.js'
@@ -32,7 +33,10 @@ export interface ShardInfo {
   latencyMs: number | undefined
   /** Reconnects since start. */
   reconnects: number
-  /** True while reading is paused because handlers are behind. */
+  /**
+   * True while handlers are behind: dispatches read from the socket wait in the shard (heartbeat ACKs do not),
+   * and past a read-ahead budget the socket is not read until the handlers catch up.
+   */
   paused: boolean
 }
 
@@ -90,6 +94,8 @@ interface ShardEvents {
 const CLIENT_RECONNECT_CLOSE = 4000
 const MAX_AUTH_FAILURES = 5
 const PERSIST_INTERVAL_MS = 200
+/** Dispatches held while handlers are behind, in bytes of frames, before the socket is no longer read. */
+const READ_AHEAD_BYTES = 512 * 1024
 const STOP_DRAIN_TIMEOUT_MS = 30_000
 
 /**
@@ -104,6 +110,8 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
   private currentStatus: ShardStatus = 'idle'
   private session: ShardSession | undefined
   private seq = 0
+  /** Events up to this seq reached the process that stored the session we resume: a replay, attempt 2. */
+  private replayedUpTo = 0
   private readonly watermark = new SeqWatermark()
   private heartbeatTimer: NodeJS.Timeout | undefined
   private handshakeTimer: NodeJS.Timeout | undefined
@@ -116,7 +124,15 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
   private resumeFailures = 0
   private authFailures = 0
   private reconnectCount = 0
+  /** The sink is full: dispatches are held (see HeldFrames) until it drains. */
   private paused = false
+  private readonly held = new HeldFrames(READ_AHEAD_BYTES)
+  /** The socket is not read (the held frames reached their budget). */
+  private socketPaused = false
+  /** The socket was not read at some point since the last heartbeat: its ACK may still be unread. */
+  private pausedSinceBeat = false
+  /** Frames read since the last heartbeat: a connection that delivers frames is alive, its ACK only behind them. */
+  private framesSinceBeat = 0
   private unsubscribeDrain: (() => void) | undefined
   /** Set when we close the socket ourselves, so the close handler knows what we meant. */
   private plannedAction: CloseAction | undefined
@@ -229,7 +245,10 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     if (this.stopping || !(await this.admitted())) return
     // Take the identify slot before opening the socket: waiting for it (5 s per shard ahead of us)
     // inside an open connection would run into the handshake timeout.
-    this.session ??= (await this.loadStoredSession()) ?? undefined
+    if (!this.session) {
+      this.session = await this.loadStoredSession()
+      this.replayedUpTo = this.session ? (this.session.received ?? this.session.seq) : 0
+    }
     // Loading may have taken seconds (retries): a stop meanwhile must not be followed by a new socket.
     if (this.stopping) return
     if (!this.session && !(await this.acquireIdentifySlot())) return
@@ -252,6 +271,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
   }
 
   private onFrame(data: Buffer): void {
+    this.framesSinceBeat++
     let payload: GatewayPayload
     try {
       payload = parseJsonLossless(data.toString('utf8')) as GatewayPayload
@@ -261,6 +281,16 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       this.options.logger.warn({ shard: this.options.shardId, frame: data.toString('utf8').slice(0, 200), error: (error as Error).message }, 'ignored a malformed gateway frame')
       return
     }
+    // Heartbeat traffic goes first, ahead of dispatches waiting for the handlers: a busy shard is not a zombie.
+    if (payload.op !== GatewayOp.HEARTBEAT_ACK && payload.op !== GatewayOp.HEARTBEAT && (this.paused || this.held.size > 0)) {
+      this.held.push(payload, data.length)
+      if (this.held.full) this.pauseSocket()
+      return
+    }
+    this.handle(payload)
+  }
+
+  private handle(payload: GatewayPayload): void {
     switch (payload.op) {
       case GatewayOp.DISPATCH:
         return this.onDispatch(payload)
@@ -312,10 +342,11 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       source: 'gateway',
       shard: [this.options.shardId, this.options.shardCount],
       receivedAt: Date.now(),
+      attempt: typeof payload.s === 'number' && payload.s <= this.replayedUpTo ? 2 : 1,
       done: typeof payload.s === 'number' ? this.finishedCallback(payload.s) : undefined,
     })
     this.persistSoon()
-    if (!accepted) this.pauseReading()
+    if (!accepted) this.fallBehind()
   }
 
   private onReady(payload: GatewayPayload): void {
@@ -326,6 +357,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       return this.dropConnection('identify')
     }
     this.seq = typeof payload.s === 'number' ? payload.s : 0
+    this.replayedUpTo = 0
     this.watermark.reset()
     this.session = { sessionId: d.session_id, seq: this.seq, shard: [this.options.shardId, this.options.shardCount] }
     void this.persist()
@@ -435,8 +467,9 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     clearInterval(this.heartbeatTimer)
     this.awaitingAck = false
     this.heartbeatTimer = setInterval(() => {
-      // While paused we do not read the socket, so an ACK may be sitting unread: not a zombie.
-      if (this.awaitingAck && !this.paused) {
+      // A zombie sends nothing at all. A connection still delivering frames is alive, its ACK only behind
+      // them; one not read (or not for a while) since the beat may have its ACK sitting unread.
+      if (this.awaitingAck && this.framesSinceBeat === 0 && !this.socketPaused && !this.pausedSinceBeat) {
         this.options.metrics.inc('gateway_zombies')
         this.options.logger.warn({ shard: this.options.shardId }, 'no heartbeat ACK since the last beat; reconnecting')
         return this.dropConnection('resume')
@@ -447,6 +480,8 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
 
   private sendHeartbeat(): void {
     this.awaitingAck = true
+    this.pausedSinceBeat = this.socketPaused
+    this.framesSinceBeat = 0
     this.lastBeatAt = Date.now()
     this.send({ op: GatewayOp.HEARTBEAT, d: this.seq > 0 ? this.seq : null })
   }
@@ -476,7 +511,8 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     const planned = this.plannedAction !== undefined || code === 4009
     this.ws = undefined
     this.clearConnectionTimers()
-    this.resumeReading()
+    // Frames held from this socket were never handed over: the seq stays before them, a RESUME replays them.
+    this.catchUp(true)
     void this.persist()
     if (this.stopping) return
     this.options.logger.info({ shard: this.options.shardId, code, reason, action }, 'gateway connection closed')
@@ -527,18 +563,37 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     else this.emit('error', error)
   }
 
-  private pauseReading(): void {
+  /** The sink is full: hold further dispatches (reading on, up to the budget) until it drains. */
+  private fallBehind(): void {
     if (this.paused || !this.ws) return
     this.paused = true
-    this.ws.pause()
-    this.unsubscribeDrain = this.options.sink.onDrain(() => this.resumeReading())
+    this.unsubscribeDrain = this.options.sink.onDrain(() => this.catchUp())
   }
 
-  private resumeReading(): void {
-    if (!this.paused) return
+  /** The sink drained: hand it the held frames in order until it is full again; read the socket again below the budget. */
+  private catchUp(connectionGone = false): void {
     this.paused = false
     this.unsubscribeDrain?.()
     this.unsubscribeDrain = undefined
+    if (connectionGone || this.stopping) this.held.clear()
+    while (!this.paused && this.ws && !this.stopping) {
+      const payload = this.held.shift()
+      if (!payload) break
+      this.handle(payload)
+    }
+    if (!this.held.full) this.resumeSocket()
+  }
+
+  private pauseSocket(): void {
+    if (this.socketPaused || !this.ws) return
+    this.socketPaused = true
+    this.pausedSinceBeat = true
+    this.ws.pause()
+  }
+
+  private resumeSocket(): void {
+    if (!this.socketPaused) return
+    this.socketPaused = false
     this.ws?.resume()
   }
 
@@ -586,6 +641,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     this.persistTimer = undefined
     if (!this.session) return
     this.session.seq = this.watermark.committed(this.seq)
+    this.session.received = this.seq
     try {
       await this.options.sessions.save(this.options.sessionKey, this.session)
     } catch (error) {

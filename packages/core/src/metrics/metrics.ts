@@ -24,6 +24,7 @@ export type CounterName =
   | 'broker_acked'
   | 'broker_reclaimed'
   | 'broker_duplicates'
+  | 'broker_stream_lost'
 
 export type GaugeName = 'pipeline_queued' | 'pipeline_running' | 'rest_in_flight' | 'broker_pending' | 'broker_lag' | 'broker_group_pending' | 'shards_owned'
 
@@ -63,6 +64,7 @@ const HELP: Record<CounterName | GaugeName, string> = {
   broker_acked: 'Broker entries a worker finished and acknowledged',
   broker_reclaimed: 'Broker entries a worker took over from a worker that stopped answering',
   broker_duplicates: 'Broker entries skipped because their event was already handled',
+  broker_stream_lost: 'Times the stream or its consumer group vanished from Redis (restarted without persistence, flushed): entries no worker had read yet were lost with it',
   broker_pending: 'Broker entries this worker holds and has not acknowledged',
   broker_lag: 'Stream entries no worker of the group has read yet (as of the last check)',
   broker_group_pending: 'Stream entries read by some worker of the group and not acknowledged yet (as of the last check)',

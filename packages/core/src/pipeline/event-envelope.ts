@@ -17,6 +17,8 @@ export interface EventEnvelope {
   shard?: readonly [number, number]
   /** `Date.now()` when it arrived; reply windows are measured from here. */
   receivedAt: number
+  /** How many times this event was delivered, counting this one, when the source knows (see DispatchedEvent.attempt). Default 1. */
+  attempt?: number
   /**
    * Called once when the sink is finished with the event: handled (whatever the outcome), or dropped as
    * invalid or repeated. A source that stores a position (the gateway's seq) advances it only over

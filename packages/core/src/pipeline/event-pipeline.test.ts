@@ -35,6 +35,22 @@ describe('EventPipeline', () => {
     expect((seen[0]!.data as { group_openid: string }).group_openid).toBe('g1')
   })
 
+  it('GIVEN events THEN each carries a delivery id that every delivery of it shares (message id, else event id) and its attempt (1 unless the source says more)', async () => {
+    const seen: DispatchedEvent[] = []
+    const { pipeline: p } = pipeline({ handler: (event) => void seen.push(event) })
+    p.push(groupMessage('a'))
+    p.push({ ...groupMessage('b'), attempt: 3 })
+    p.push({ name: 'GROUP_ADD_ROBOT', id: 'GROUP_ADD_ROBOT:e1', data: { group_openid: 'g1', op_member_openid: 'm1', timestamp: 1 }, source: 'test', receivedAt: Date.now() })
+    p.push({ name: 'SOME_FUTURE_EVENT', data: {}, source: 'test', receivedAt: Date.now() })
+    await p.idle()
+    expect(seen.map(({ deliveryId, attempt }) => ({ deliveryId, attempt }))).toEqual([
+      { deliveryId: 'm:a', attempt: 1 },
+      { deliveryId: 'm:b', attempt: 3 },
+      { deliveryId: 'e:GROUP_ADD_ROBOT:e1', attempt: 1 },
+      { deliveryId: undefined, attempt: 1 },
+    ])
+  })
+
   it('GIVEN payloads that do not conform THEN every one is delivered, each odd field counted, and each (event, path) logged once', async () => {
     const seen: DispatchedEvent[] = []
     const lines: Record<string, unknown>[] = []

@@ -125,6 +125,8 @@ export class EventPipeline implements EventSink {
       source: envelope.source,
       shard: envelope.shard,
       receivedAt: envelope.receivedAt,
+      deliveryId: key ?? eventDedupeKey(envelope.name, id, data),
+      attempt: envelope.attempt ?? 1,
     } as DispatchedEvent
     if (nonconforming) (event as { nonconforming?: readonly NonconformingField[] }).nonconforming = nonconforming
     if (this.intercepted(event) || !wanted) {

@@ -6,7 +6,7 @@ import { replyRouteOf } from './reply-target.js'
 import type { OpenApi } from '../rest/open-api.js'
 
 function event(name: string, data: unknown, id: string | undefined = `${name}:evt`): DispatchedEvent {
-  return { name, id, data, seq: 1, source: 'test', shard: undefined, receivedAt: Date.now() }
+  return { name, id, data, seq: 1, source: 'test', shard: undefined, receivedAt: Date.now(), deliveryId: undefined, attempt: 1 }
 }
 
 describe('replyRouteOf', () => {

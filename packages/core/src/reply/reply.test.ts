@@ -29,7 +29,7 @@ const MINUTE = 60_000
 
 /** An event as the pipeline hands it over; `id: null` for one without a payload id. */
 function event(name: string, data: Record<string, unknown>, id: string | null = `${name}:evt`, receivedAt = Date.now()): DispatchedEvent {
-  return { name, id: id ?? undefined, data, seq: 1, source: 'test', shard: undefined, receivedAt }
+  return { name, id: id ?? undefined, data, seq: 1, source: 'test', shard: undefined, receivedAt, deliveryId: undefined, attempt: 1 }
 }
 
 /** A fake-platform builder result as the pipeline would hand it over (payload id: the builder's, or `eventId`). */

@@ -1,8 +1,14 @@
 /** What is needed to RESUME a shard: its session id and the last sequence number received. */
 export interface ShardSession {
   sessionId: string
+  /** Every event up to this seq is finished: a RESUME from here replays the rest. */
   seq: number
   shard: readonly [number, number]
+  /**
+   * The highest seq the process had received when it stored the session. Events after `seq` up to this one
+   * reached that process, which may have started them: replayed to the next one, they count as attempt 2.
+   */
+  received?: number
 }
 
 /**

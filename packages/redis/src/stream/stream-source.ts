@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis'
 import { eventDedupeKey, sleep, HeldEvents, PullGate, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
 import { RedisKeys } from '../keys.js'
 import { withScripts } from '../scripts.js'
+import { deliveryCounts, readGroupState } from './group-state.js'
 import { decodeEvent, type StreamFields } from './stream-codec.js'
 import { DEFAULT_GROUP, ensureGroup, streamKey, type StreamOptions } from './stream-options.js'
 
@@ -58,6 +59,9 @@ export class RedisStreamSource implements EventSource {
   private readonly holding = new HeldEvents<string, string | undefined>()
   private lag = 0
   private groupPending = 0
+  /** Redis failed a read or a renewal: no worker could renew its entries meanwhile (see claimLoop). */
+  private unanswered = false
+  private noReclaimUntil = 0
   /** Aborted when stop() begins: reading ends. */
   private readonly readingStopped = new AbortController()
   /** Aborted when the held entries are finished (or stopDrainMs passed): renewing ends. */
@@ -131,6 +135,7 @@ export class RedisStreamSource implements EventSource {
           await this.recreateGroup()
           continue
         }
+        this.unanswered = true
         this.logger?.error({ err: error }, 'reading the stream failed; retrying in 1 s')
         await this.pauseFor(1_000, this.readingStopped.signal)
       }
@@ -140,10 +145,16 @@ export class RedisStreamSource implements EventSource {
   /**
    * The stream or its group vanished (Redis restarted without persistence, a FLUSH, a deleted key): create
    * the group again from the stream's first entry, so what the ingress appended since is read, not skipped.
-   * Entries handled before are recognised by their done keys, if Redis still has them.
+   * Entries no worker had read are lost with the old stream: that cannot be undone here, only prevented by
+   * Redis' append-only file, so the log says so. Entries this worker holds are still handled (their ACK finds
+   * no group and is dropped); those handled before are recognised by their done keys, if Redis still has them.
    */
   private async recreateGroup(): Promise<void> {
-    this.logger?.warn({ stream: this.stream, group: this.group }, 'the stream or its consumer group is gone from Redis; creating the group again from the first entry')
+    this.metrics?.inc('broker_stream_lost')
+    this.logger?.warn(
+      { stream: this.stream, group: this.group, unreadAtLastCheck: this.lag },
+      'the stream or its consumer group vanished from Redis (restarted without persistence, or flushed): entries no worker had read yet are lost with it; creating the group again from the first entry. Run Redis with appendonly yes (appendfsync everysec) so that a restart keeps the stream',
+    )
     try {
       await ensureGroup(this.options.redis, this.stream, this.group, '0')
     } catch (error) {
@@ -161,12 +172,24 @@ export class RedisStreamSource implements EventSource {
       await this.pauseFor(every)
       if (this.stopped.signal.aborted) break
       try {
+        const startedAt = Date.now()
         await this.renewHeld(idle)
-        if (!this.running) continue
+        const state = await readGroupState(this.options.redis, this.stream, this.group)
+        this.groupPending = state.pending
+        this.lag = state.lag
+        const now = Date.now()
+        if (this.unanswered || now - startedAt > every || state.uptimeMs < idle) {
+          // Redis failed, answered only after a long while (commands waited while it was unreachable), or
+          // restarted a moment ago: no worker could renew its entries meanwhile, and an entry's idle time runs
+          // on while Redis is down, so every live worker's entries look abandoned now. Take none over for one
+          // claimIdleMs: the others renew theirs first, and only a dead worker's are left.
+          this.unanswered = false
+          this.noReclaimUntil = now + idle
+        }
         // While the pipeline is full, take nothing more on; the gauges still tell how far behind we are.
-        if (!this.gate!.holding) await this.reclaim(idle)
-        await this.readGroupState()
+        if (this.running && !this.gate!.holding && now >= this.noReclaimUntil) await this.reclaim(idle)
       } catch (error) {
+        this.unanswered = true
         this.logger?.error({ err: error }, 'renewing or reclaiming entries failed; retrying next round')
       }
     }
@@ -181,11 +204,12 @@ export class RedisStreamSource implements EventSource {
       ]
       cursor = next
       const live = entries.filter((entry): entry is [string, StreamFields] => entry !== null)
-      if (live.length > 0) this.metrics?.inc('broker_reclaimed', undefined, live.length)
-      await Promise.all(live.map(([id, fields]) => this.deliver(id, fields)))
+      if (live.length === 0) continue
+      this.metrics?.inc('broker_reclaimed', undefined, live.length)
+      const counts = await deliveryCounts(this.options.redis, this.stream, this.group, this.consumer, live.map(([id]) => id), this.holding.size)
+      await Promise.all(live.map(([id, fields]) => this.deliver(id, fields, counts.get(id) ?? 2)))
     } while (cursor !== '0-0' && this.running)
   }
-
 
   /**
    * Tells the group this worker is alive and still on its entries: resets their idle time (XCLAIM to itself,
@@ -200,25 +224,13 @@ export class RedisStreamSource implements EventSource {
     await Promise.all(entries.flatMap(([, claimKey]) => (claimKey === undefined ? [] : [redis.qqbotRenew(claimKey, this.consumer, idleMs)])))
   }
 
-  /** The group's lag and pending count, for the gauges (XINFO GROUPS; `lag` needs Redis 7). */
-  private async readGroupState(): Promise<void> {
-    const groups = (await this.options.redis.xinfo('GROUPS', this.stream)) as unknown[][]
-    for (const fields of groups) {
-      const info = new Map<string, unknown>()
-      for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1])
-      if (info.get('name') !== this.group) continue
-      this.groupPending = Number(info.get('pending') ?? 0)
-      const lag = Number(info.get('lag'))
-      this.lag = Number.isFinite(lag) ? lag : 0
-    }
-  }
-
   /** Sleeps, but wakes at once when the source stops. */
   private pauseFor(ms: number, signal = this.stopped.signal): Promise<void> {
     return sleep(ms, signal).catch(() => undefined)
   }
 
-  private async deliver(entryId: string, fields: StreamFields): Promise<void> {
+  /** `attempt`: how often the entry was delivered, counting this time (1 when read, more when taken over). */
+  private async deliver(entryId: string, fields: StreamFields, attempt = 1): Promise<void> {
     // Already ours and not finished (our own reclaim saw it idle): handing it over twice would acknowledge it early.
     if (this.holding.has(entryId)) return
     const decoded = decodeEvent(fields)
@@ -233,7 +245,7 @@ export class RedisStreamSource implements EventSource {
     if (claimKey !== undefined && !(await this.claim(entryId, claimKey))) return
     if (this.holding.has(entryId)) return
     this.holding.hold(entryId, claimKey)
-    const accepted = this.sink!.push({ ...envelope, done: () => this.holding.release(entryId, () => this.acknowledge(entryId, claimKey)) })
+    const accepted = this.sink!.push({ ...envelope, attempt, done: () => this.holding.release(entryId, () => this.acknowledge(entryId, claimKey)) })
     if (!accepted) this.gate!.hold()
   }
 

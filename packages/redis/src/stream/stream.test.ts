@@ -45,9 +45,10 @@ async function startIngress(p: FakePlatform, namespace: string, maxLength?: numb
   return ingress
 }
 
-async function startWorker(p: FakePlatform, namespace: string, handled: string[], claimIdleMs = 1_000): Promise<QQBotClient> {
+async function startWorker(p: FakePlatform, namespace: string, handled: string[], claimIdleMs = 1_000, logs?: string[]): Promise<QQBotClient> {
   const source = new RedisStreamSource({ redis, namespace, claimIdleMs, blockMs: 200 })
-  const worker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })
+  const logging = logs ? { logLevel: 'warn' as const, logDestination: { write: (line: string) => void logs.push(line) } } : { logLevel: 'silent' as const }
+  const worker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, ...logging })
   worker.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
     handled.push(event.data.id)
     await worker.reply(event, `pong ${event.data.id}`)
@@ -133,8 +134,8 @@ describe('ingress and workers over a Redis stream', () => {
     await redis.xadd(ingress.stream, '*', 'garbage', 'yes')
     const [id] = dispatch(p, 1)
     await until(() => handled.includes(id!), 5_000, 'the next event to be handled')
-    const pending = (await redis.xpending(ingress.stream, 'workers')) as [number, ...unknown[]]
-    expect(pending[0]).toBe(0)
+    // The event's ACK follows its handler: wait for it rather than read the pending count at once.
+    await expect.poll(async () => ((await redis.xpending(ingress.stream, 'workers')) as [number, ...unknown[]])[0], { timeout: 5_000 }).toBe(0)
   })
 
   it('GIVEN a worker that took entries and went silent THEN another takes them over after claimIdleMs and answers each once', async () => {
@@ -148,9 +149,13 @@ describe('ingress and workers over a Redis stream', () => {
     await redis.xreadgroup('GROUP', 'workers', 'dead-worker', 'COUNT', 100, 'STREAMS', ingress.stream, '>')
     const handled: string[] = []
     const worker = await startWorker(p, namespace, handled, 500)
+    const attempts = new Map<string, number>()
+    worker.on('GROUP_AT_MESSAGE_CREATE', (event) => void attempts.set(event.data.id, event.attempt))
     await until(() => replyCounts(p).size === ids.length, 10_000, 'the stale entries to be reclaimed and answered')
     expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
     expect(worker.metrics().counters.broker_reclaimed?.['']).toBeGreaterThanOrEqual(ids.length)
+    // Delivered to the dead worker once, then to this one: the handlers see attempt 2.
+    expect(ids.map((id) => attempts.get(id))).toEqual(ids.map(() => 2))
   })
 
   it('GIVEN a handler slower than claimIdleMs, and a copy of its event arriving meanwhile THEN nothing is acknowledged before it finishes and no other worker runs it', async () => {
@@ -202,7 +207,8 @@ describe('ingress and workers over a Redis stream', () => {
     const namespace = freshNamespace()
     const ingress = await startIngress(p, namespace)
     const handled: string[] = []
-    const worker = await startWorker(p, namespace, handled)
+    const logs: string[] = []
+    const worker = await startWorker(p, namespace, handled, 1_000, logs)
     const before = dispatch(p, 5)
     await until(() => replyCounts(p).size === 5, 5_000, 'the first events to be answered')
     await redis.del(ingress.stream)
@@ -211,6 +217,10 @@ describe('ingress and workers over a Redis stream', () => {
     expect([...replyCounts(p).keys()].sort()).toEqual([...before, ...after].sort())
     expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
     expect(worker.running).toBe(true)
+    // One warning says what was lost and what to do about it; the counter lets an alert fire on it.
+    const warnings = logs.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.level === 40)
+    expect(warnings.map((line) => line.msg)).toEqual([expect.stringMatching(/vanished from Redis .*entries no worker had read yet are lost.*appendonly yes/)])
+    expect(worker.metrics().counters.broker_stream_lost).toEqual({ '': 1 })
   })
 
   it('GIVEN a worker stopping while a handler runs THEN it keeps the entry (no other worker runs it) and acknowledges it before stop() returns', async () => {
