@@ -9,7 +9,7 @@ const setup = useClientOnPlatform({ rest: { backoff: { baseMs: 5, maxMs: 20 } } 
 
 /** A builder result as the pipeline hands it over, received `ageMs` ago. */
 function inbound(built: BuiltEvent<unknown>, ageMs = 0, eventId?: string): DispatchedEvent {
-  return { name: built.t, id: built.id ?? eventId, data: built.d, seq: 1, source: 'test', shard: undefined, receivedAt: Date.now() - ageMs }
+  return { name: built.t, id: built.id ?? eventId, data: built.d, seq: 1, source: 'test', shard: undefined, receivedAt: Date.now() - ageMs, deliveryId: undefined, attempt: 1 }
 }
 
 const attemptsTo = (p: FakePlatform, path: string) => p.calls.filter((call) => call.method === 'POST' && call.path === path)

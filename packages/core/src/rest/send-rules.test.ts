@@ -64,7 +64,7 @@ describe('messages held for audit', () => {
     const { platform, client } = await setup()
     const auditId = platform.holdForAudit({ path: '/v2/users/u9/messages' }, 'audit-reply-1')
     const built = c2cMessage({ content: 'x', id: 'in-9', userOpenid: 'u9' })
-    const result = await client.reply({ name: built.t, id: undefined, data: built.d, seq: 1, source: 'test', shard: undefined, receivedAt: Date.now() }, 'held reply')
+    const result = await client.reply({ name: built.t, id: undefined, data: built.d, seq: 1, source: 'test', shard: undefined, receivedAt: Date.now(), deliveryId: undefined, attempt: 1 }, 'held reply')
     expect(auditId).toBe('audit-reply-1')
     expect(result.audit_id).toBe('audit-reply-1')
   })
