@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { HttpTransport } from '../rest/http-transport.js'
 import { LEGACY_HOSTS, PRODUCTION_HOSTS, resolveHosts, SANDBOX_HOSTS } from './hosts.js'
 
-// These only compare strings: no test reaches a real QQ host.
+// These compare strings; test/support/loopback-only.ts makes sure no test process can reach a real QQ host.
 describe('resolveHosts', () => {
   it('GIVEN no hosts option THEN production: the new api.bot.qq.com domain, token on it, the old domain as gateway-lookup fallback', () => {
     expect(resolveHosts(undefined)).toBe(PRODUCTION_HOSTS)
@@ -34,5 +35,19 @@ describe('resolveHosts', () => {
       gateway: 'ws://127.0.0.1:9002/websocket',
       fallbackApi: 'http://127.0.0.1:9001',
     })
+  })
+})
+
+describe('the real hosts named above are never reached by a test', () => {
+  it('GIVEN a client on the production preset THEN its requests fail at once: test processes reach 127.0.0.1 only', async () => {
+    const transport = new HttpTransport()
+    try {
+      const error = await transport
+        .send({ origin: PRODUCTION_HOSTS.api, path: '/gateway', method: 'GET', headers: {}, timeoutMs: 5_000 })
+        .catch((caught: unknown) => caught)
+      expect(String((error as Error)?.message) + String((error as { cause?: Error })?.cause?.message)).toContain('tests may reach 127.0.0.1 only')
+    } finally {
+      await transport.close()
+    }
   })
 })
