@@ -1,6 +1,7 @@
 import type { InteractionPayload } from './payloads.js'
+import { nonEmptyString } from '../util/non-empty.js'
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
+const text = nonEmptyString
 
 /** 0 guild, 1 group, 2 C2C: from `chat_type`, else from `scene`, else from which scene id the payload carries. */
 export function interactionChatType(d: Readonly<Record<string, unknown>> | InteractionPayload): 0 | 1 | 2 {

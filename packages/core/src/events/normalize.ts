@@ -8,6 +8,7 @@
  *   `lossless-json.ts`), and a numeric string where a number is documented (`chat_type: "1"`).
  */
 import type { z } from 'zod'
+import { nonEmptyString } from '../util/non-empty.js'
 
 /** One field of a payload that did not match the documented shape. */
 export interface NonconformingField {
@@ -22,7 +23,6 @@ export interface NonconformingField {
 type Json = Record<string, unknown>
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value)
-const isText = (value: unknown): value is string => typeof value === 'string' && value !== ''
 
 /** Field renames of one event family: the documented field, and the older or alternative one it may come as. */
 type Rename = readonly [object: readonly string[], documented: string, variant: string]
@@ -69,7 +69,7 @@ export function normalisePayload(name: string, data: unknown, issues: readonly z
   const fixed: NonconformingField[] = []
   for (const [objectPath, documented, variant] of RENAMES.get(name) ?? []) {
     const holder = objectAt(copy, objectPath)
-    if (holder && !isText(holder[documented]) && isText(holder[variant])) {
+    if (holder && nonEmptyString(holder[documented]) === undefined && nonEmptyString(holder[variant]) !== undefined) {
       holder[documented] = holder[variant]
       fixed.push({ path: [...objectPath, documented].join('.'), problem: `missing; taken from ${variant}`, normalised: true })
     }

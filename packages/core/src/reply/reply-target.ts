@@ -1,4 +1,5 @@
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
+import { nonEmptyString } from '../util/non-empty.js'
 import type { ReplyWindow } from './msg-seq-allocator.js'
 import { interactionChatType } from '../events/interactions.js'
 
@@ -45,7 +46,7 @@ export const REPLY_WINDOWS = replyWindows()
 
 type Data = Record<string, unknown> & { author?: Record<string, unknown> }
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
+const str = nonEmptyString
 
 /** Where a reply goes, or which fields of the payload a reply needs and did not find. */
 export type ReplyRoute = { target: ReplyTarget; missing?: undefined } | { target?: undefined; missing: string[] }
