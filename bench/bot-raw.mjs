@@ -32,9 +32,17 @@ ws.on('message', (data) => {
   const d = payload.d
   const match = /\/ping (\d+)/.exec(d.content)
   if (!match) return
-  const path = payload.t === 'GROUP_AT_MESSAGE_CREATE' ? `/v2/groups/${d.group_openid}/messages` : `/channels/${d.channel_id}/messages`
+  const path =
+    payload.t === 'GROUP_AT_MESSAGE_CREATE'
+      ? `/v2/groups/${d.group_openid}/messages`
+      : `/channels/${d.channel_id}/messages`
   pool
-    .request({ path, method: 'POST', headers, body: JSON.stringify({ content: `pong ${match[1]}`, msg_type: 0, msg_id: d.id, msg_seq: 1 }) })
+    .request({
+      path,
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ content: `pong ${match[1]}`, msg_type: 0, msg_id: d.id, msg_seq: 1 }),
+    })
     .then((response) => response.body.dump())
     .catch((error) => console.error('raw send failed', error.message))
 })

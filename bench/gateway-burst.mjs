@@ -16,7 +16,6 @@ const impls = [
 const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
 const scenes = (process.env.BENCH_SCENES ?? 'guild,group').split(',')
 
-
 async function runOnce(impl, scene) {
   const { platform, env } = await startPlatformChild()
   const bot = fork(here(impl.file), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: profileArgs, env })

@@ -3,17 +3,30 @@
 import { serveStats } from './ipc.mjs'
 
 const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret, NAMESPACE: namespace } = process.env
-const common = { appId, secret, hosts: { api: url }, intents: ['GROUP_AND_C2C_EVENT', 'PUBLIC_GUILD_MESSAGES'], namespace, logLevel: 'warn' }
+const common = {
+  appId,
+  secret,
+  hosts: { api: url },
+  intents: ['GROUP_AND_C2C_EVENT', 'PUBLIC_GUILD_MESSAGES'],
+  namespace,
+  logLevel: 'warn',
+}
 
 async function createBrokerIngress() {
   if (process.env.BROKER === 'nats') {
     const { connect } = await import('@nats-io/transport-node')
     const { createNatsIngress } = await import('../packages/nats/dist/index.js')
-    return createNatsIngress({ ...common, nats: await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' }) })
+    return createNatsIngress({
+      ...common,
+      nats: await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' }),
+    })
   }
   const { Redis } = await import('ioredis')
   const { createIngress } = await import('../packages/redis/dist/index.js')
-  return createIngress({ ...common, redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true }) })
+  return createIngress({
+    ...common,
+    redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true }),
+  })
 }
 
 const ingress = await createBrokerIngress()

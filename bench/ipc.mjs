@@ -24,14 +24,21 @@ export function serveStats(extra = () => ({})) {
   process.on('message', (message) => {
     if (message.type !== 'stats') return
     const usage = process.resourceUsage()
-    process.send({ type: 'stats', maxRssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, ...extra() })
+    process.send({
+      type: 'stats',
+      maxRssMb: usage.maxRSS / 1024,
+      cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+      ...extra(),
+    })
   })
   process.on('SIGINT', () => process.exit(0))
 }
 
 /** In a runner: forks the fake platform child and returns it with the env a bot child needs to reach it. */
 export async function startPlatformChild() {
-  const platform = fork(fileURLToPath(new URL('./platform-child.mjs', import.meta.url)), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const platform = fork(fileURLToPath(new URL('./platform-child.mjs', import.meta.url)), {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
   const info = await nextMessage(platform, 'ready')
   return { platform, env: { ...process.env, QQBOT_URL: info.url, QQBOT_APP_ID: info.appId, QQBOT_SECRET: info.secret } }
 }

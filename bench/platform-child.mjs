@@ -48,4 +48,10 @@ process.on('message', async (message) => {
   })
 })
 
-process.send({ type: 'ready', url: platform.url, gatewayUrl: platform.gatewayUrl, appId: platform.appId, secret: platform.secret })
+process.send({
+  type: 'ready',
+  url: platform.url,
+  gatewayUrl: platform.gatewayUrl,
+  appId: platform.appId,
+  secret: platform.secret,
+})

@@ -12,8 +12,16 @@ const scene = process.env.BENCH_SCENE ?? 'group'
 const here = (file) => fileURLToPath(new URL(file, import.meta.url))
 const layouts = [
   { name: 'single process (@qqbot/core)', processes: ['bot-core.mjs'] },
-  { name: '1 ingress + 2 workers (Redis stream)', processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'], broker: 'redis' },
-  { name: '1 ingress + 2 workers (NATS JetStream)', processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'], broker: 'nats' },
+  {
+    name: '1 ingress + 2 workers (Redis stream)',
+    processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'],
+    broker: 'redis',
+  },
+  {
+    name: '1 ingress + 2 workers (NATS JetStream)',
+    processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'],
+    broker: 'nats',
+  },
 ]
 
 /** Deletes the JetStream stream and bucket a NATS run created (Redis keys of a run are trimmed or expire). */
@@ -29,7 +37,6 @@ async function removeNatsNamespace(namespace) {
   await nc.close()
 }
 
-
 async function runOnce(layout) {
   const started = await startPlatformChild()
   const { platform } = started
@@ -44,7 +51,9 @@ async function runOnce(layout) {
     }
     platform.send({ type: 'burst', count: COUNT, scene })
     const result = await nextMessage(platform, 'done')
-    const stats = await Promise.all(children.map((child) => (child.send({ type: 'stats' }), nextMessage(child, 'stats'))))
+    const stats = await Promise.all(
+      children.map((child) => (child.send({ type: 'stats' }), nextMessage(child, 'stats'))),
+    )
     return {
       ...result,
       evPerSec: (result.replies / result.elapsedMs) * 1000,
@@ -58,12 +67,14 @@ async function runOnce(layout) {
   }
 }
 
-
 console.log('# qqbot scale-out benchmark')
 console.log(machineLine())
-console.log(`${COUNT} ${scene} events per run, median of ${RUNS} runs; platform, bots, Redis and NATS share the machine\n`)
+console.log(
+  `${COUNT} ${scene} events per run, median of ${RUNS} runs; platform, bots, Redis and NATS share the machine\n`,
+)
 const results = {}
-for (let run = 0; run < RUNS; run++) for (const layout of layouts) (results[layout.name] ??= []).push(await runOnce(layout))
+for (let run = 0; run < RUNS; run++)
+  for (const layout of layouts) (results[layout.name] ??= []).push(await runOnce(layout))
 const baseline = median(results[layouts[0].name].map((r) => r.evPerSec))
 console.log('| layout | ev/s | vs single | p50 ms | p99 ms | RSS MB (all bot processes) | CPU ms/1k ev | lost |')
 console.log('|---|---|---|---|---|---|---|---|')

@@ -9,14 +9,28 @@ async function createBrokerSource() {
   if (process.env.BROKER === 'nats') {
     const { connect } = await import('@nats-io/transport-node')
     const { NatsStreamSource } = await import('../packages/nats/dist/index.js')
-    return new NatsStreamSource({ nats: await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' }), namespace, batchSize: 128 })
+    return new NatsStreamSource({
+      nats: await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' }),
+      namespace,
+      batchSize: 128,
+    })
   }
   const { Redis } = await import('ioredis')
   const { RedisStreamSource } = await import('../packages/redis/dist/index.js')
-  return new RedisStreamSource({ redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true }), namespace, batchSize: 128 })
+  return new RedisStreamSource({
+    redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true }),
+    namespace,
+    batchSize: 128,
+  })
 }
 
-const client = createClient({ appId, secret, hosts: { api: url }, source: await createBrokerSource(), logLevel: 'warn' })
+const client = createClient({
+  appId,
+  secret,
+  hosts: { api: url },
+  source: await createBrokerSource(),
+  logLevel: 'warn',
+})
 const onMessage = (event) => {
   const match = /\/ping (\d+)/.exec(event.data.content)
   return match ? client.reply(event, `pong ${match[1]}`) : undefined

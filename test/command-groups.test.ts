@@ -46,7 +46,9 @@ describe('subcommands', () => {
     expect(await say(groupAtMessage({ content: '/admin ban bob', memberOpenid: 'alice' }))).toEqual(['banned bob'])
     expect(await say(groupAtMessage({ content: '/admin pardon bob', memberOpenid: 'alice' }))).toEqual(['unbanned bob'])
     expect(await say(groupAtMessage({ content: '/admin ban bob', memberOpenid: 'mallory' }))).toEqual(['admins only'])
-    expect(await say(groupAtMessage({ content: '/ban', memberOpenid: 'mallory' }))).toEqual(['the top-level ban is a different command'])
+    expect(await say(groupAtMessage({ content: '/ban', memberOpenid: 'mallory' }))).toEqual([
+      'the top-level ban is a different command',
+    ])
     expect(await say(groupAtMessage({ content: '/admin nothing', memberOpenid: 'alice' }), 0)).toEqual([])
   })
 
@@ -68,8 +70,12 @@ describe('prefix resolver', () => {
         return prefixesByGroup.get((event.data as { group_openid: string }).group_openid) ?? ['/']
       },
     })
-    expect(await say(groupAtMessage({ content: '!ban', groupOpenid: 'g-bang' }))).toEqual(['the top-level ban is a different command'])
-    expect(await say(groupAtMessage({ content: '/ban', groupOpenid: 'g-other' }))).toEqual(['the top-level ban is a different command'])
+    expect(await say(groupAtMessage({ content: '!ban', groupOpenid: 'g-bang' }))).toEqual([
+      'the top-level ban is a different command',
+    ])
+    expect(await say(groupAtMessage({ content: '/ban', groupOpenid: 'g-other' }))).toEqual([
+      'the top-level ban is a different command',
+    ])
     // group @-messages need no prefix at all, so '/ban' in g-bang still reads as the word '/ban', which is no command
     expect(await say(groupAtMessage({ content: '/ban', groupOpenid: 'g-bang' }), 0)).toEqual([])
   })

@@ -2,14 +2,26 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { groupAtMessage, guildAtMessage, c2cMessage } from '@qqbot/fake-platform'
 import { startBotHarness } from './support/bot-harness.js'
-import { Arg, Command, Controller, Cooldown, Flag, GuildAdminOnly, UseGuards, type BotOptions, type Guard } from '@qqbot/framework'
+import {
+  Arg,
+  Command,
+  Controller,
+  Cooldown,
+  Flag,
+  GuildAdminOnly,
+  UseGuards,
+  type BotOptions,
+  type Guard,
+} from '@qqbot/framework'
 
 const trail: string[] = []
-const mark = (name: string, pass = true): Guard => async (_ctx, next) => {
-  trail.push(`${name}>`)
-  if (pass) await next()
-  trail.push(`<${name}`)
-}
+const mark =
+  (name: string, pass = true): Guard =>
+  async (_ctx, next) => {
+    trail.push(`${name}>`)
+    if (pass) await next()
+    trail.push(`<${name}`)
+  }
 
 @Controller()
 @UseGuards(mark('class-a'), mark('class-b'))
@@ -83,7 +95,17 @@ describe('guards', () => {
     const { say, bot } = await start()
     expect(await say(groupAtMessage({ content: '/guarded' }))).toEqual(['ran'])
     await bot.client.idle()
-    expect(trail).toEqual(['class-a>', 'class-b>', 'method-a>', 'method-b>', 'handler', '<method-b', '<method-a', '<class-b', '<class-a'])
+    expect(trail).toEqual([
+      'class-a>',
+      'class-b>',
+      'method-a>',
+      'method-b>',
+      'handler',
+      '<method-b',
+      '<method-a',
+      '<class-b',
+      '<class-a',
+    ])
   })
 
   it('GIVEN a guard that does not call next THEN the handler does not run and nothing is sent', async () => {
@@ -95,7 +117,9 @@ describe('guards', () => {
   it('GIVEN a per-user cooldown THEN a second try is refused politely, another user is not, and it expires', async () => {
     const { say } = await start()
     expect(await say(groupAtMessage({ content: '/slow', memberOpenid: 'alice' }))).toEqual(['ok'])
-    expect(await say(groupAtMessage({ content: '/s', memberOpenid: 'alice' }))).toEqual(['操作太频繁了，请 1 秒后再试。'])
+    expect(await say(groupAtMessage({ content: '/s', memberOpenid: 'alice' }))).toEqual([
+      '操作太频繁了，请 1 秒后再试。',
+    ])
     expect(await say(groupAtMessage({ content: '/slow', memberOpenid: 'bob' }))).toEqual(['ok'])
     await new Promise((resolve) => setTimeout(resolve, 350))
     expect(await say(groupAtMessage({ content: '/slow', memberOpenid: 'alice' }))).toEqual(['ok'])
@@ -103,11 +127,19 @@ describe('guards', () => {
 
   it('GIVEN a per-channel cooldown THEN everyone in that group waits, other groups do not; two bots keep separate clocks', async () => {
     const first = await start({ locale: 'en' })
-    expect(await first.say(groupAtMessage({ content: '/shared', groupOpenid: 'g1', memberOpenid: 'a' }))).toEqual(['ok'])
-    expect((await first.say(groupAtMessage({ content: '/shared', groupOpenid: 'g1', memberOpenid: 'b' })))[0]).toMatch(/^Slow down: try again in \d+ s\.$/)
-    expect(await first.say(groupAtMessage({ content: '/shared', groupOpenid: 'g2', memberOpenid: 'a' }))).toEqual(['ok'])
+    expect(await first.say(groupAtMessage({ content: '/shared', groupOpenid: 'g1', memberOpenid: 'a' }))).toEqual([
+      'ok',
+    ])
+    expect((await first.say(groupAtMessage({ content: '/shared', groupOpenid: 'g1', memberOpenid: 'b' })))[0]).toMatch(
+      /^Slow down: try again in \d+ s\.$/,
+    )
+    expect(await first.say(groupAtMessage({ content: '/shared', groupOpenid: 'g2', memberOpenid: 'a' }))).toEqual([
+      'ok',
+    ])
     const second = await start()
-    expect(await second.say(groupAtMessage({ content: '/shared', groupOpenid: 'g1', memberOpenid: 'a' }))).toEqual(['ok'])
+    expect(await second.say(groupAtMessage({ content: '/shared', groupOpenid: 'g1', memberOpenid: 'a' }))).toEqual([
+      'ok',
+    ])
   })
 
   it('GIVEN @GuildAdminOnly THEN admins pass and members are told why not', async () => {
@@ -148,7 +180,9 @@ describe('help', () => {
       ].join('\n'),
     )
     expect(await say(c2cMessage({ content: '/help /r' }))).toEqual([text])
-    expect(await say(c2cMessage({ content: '/help nope' }))).toEqual(['There is no command called nope. Send /help to see them all.'])
+    expect(await say(c2cMessage({ content: '/help nope' }))).toEqual([
+      'There is no command called nope. Send /help to see them all.',
+    ])
   })
 
   it('GIVEN help: false THEN /help is not answered', async () => {

@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { groupAtMessage } from '@qqbot/fake-platform'
-import { Command, CommandContext, Controller, Inject, Injectable, type BotOptions, type OnReady, type OnShutdown } from '@qqbot/framework'
+import {
+  Command,
+  CommandContext,
+  Controller,
+  Inject,
+  Injectable,
+  type BotOptions,
+  type OnReady,
+  type OnShutdown,
+} from '@qqbot/framework'
 import { startBotHarness } from './support/bot-harness.js'
 
 let created = { singleton: 0, transient: 0, perEvent: 0, controller: 0 }
@@ -96,8 +105,12 @@ describe('lifetimes and hooks', () => {
   it('GIVEN singleton, transient and per-event providers THEN each lives as long as it says', async () => {
     const { say } = await start()
     const afterStart = { ...created }
-    expect(await say(groupAtMessage({ content: '/who', memberOpenid: 'alice' }))).toEqual(['alice same-scope:true transient-distinct:true'])
-    expect(await say(groupAtMessage({ content: '/who', memberOpenid: 'bob' }))).toEqual(['bob same-scope:true transient-distinct:true'])
+    expect(await say(groupAtMessage({ content: '/who', memberOpenid: 'alice' }))).toEqual([
+      'alice same-scope:true transient-distinct:true',
+    ])
+    expect(await say(groupAtMessage({ content: '/who', memberOpenid: 'bob' }))).toEqual([
+      'bob same-scope:true transient-distinct:true',
+    ])
     expect(created.singleton).toBe(1)
     expect(created.controller - afterStart.controller).toBe(2)
     expect(created.perEvent - afterStart.perEvent).toBe(2)

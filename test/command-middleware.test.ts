@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { groupAddRobot, groupAtMessage } from '@qqbot/fake-platform'
-import { Command, Controller, EventContext, OnEvent, type BotOptions, type Middleware } from '@qqbot/framework'
+import { Command, Controller, type EventContext, OnEvent, type BotOptions, type Middleware } from '@qqbot/framework'
 import { startBotHarness } from './support/bot-harness.js'
 
 class NotFound extends Error {}
@@ -52,12 +52,24 @@ describe('middleware and the error hook', () => {
     expect(await say(groupAddRobot({ groupOpenid: 'g' }))).toEqual(['hello'])
     expect(await say(groupAtMessage({ content: '/ok', memberOpenid: 'banned' }), 0)).toEqual([])
     await bot.client.idle()
-    expect(seen).toEqual(['outer>GROUP_AT_MESSAGE_CREATE', '<outer', 'outer>GROUP_ADD_ROBOT', '<outer', 'outer>GROUP_AT_MESSAGE_CREATE', '<outer'])
+    expect(seen).toEqual([
+      'outer>GROUP_AT_MESSAGE_CREATE',
+      '<outer',
+      'outer>GROUP_ADD_ROBOT',
+      '<outer',
+      'outer>GROUP_AT_MESSAGE_CREATE',
+      '<outer',
+    ])
   })
 
   it('GIVEN onCommandError THEN it chooses the reply (or silence), the failure is still counted', async () => {
     const { say, bot } = await start({
-      onCommandError: (error) => (error instanceof NotFound ? `Sorry: ${error.message}` : error instanceof Error && error.message === 'bug' ? null : undefined),
+      onCommandError: (error) =>
+        error instanceof NotFound
+          ? `Sorry: ${error.message}`
+          : error instanceof Error && error.message === 'bug'
+            ? null
+            : undefined,
     })
     expect(await say(groupAtMessage({ content: '/missing' }))).toEqual(['Sorry: no such thing'])
     expect(await say(groupAtMessage({ content: '/crash' }), 0)).toEqual([])

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { c2cMessage, groupAtMessage } from '@qqbot/fake-platform'
-import { Arg, Command, CommandContext, Controller, type BotOptions } from '@qqbot/framework'
+import { Arg, Command, type CommandContext, Controller, type BotOptions } from '@qqbot/framework'
 import { startBotHarness } from './support/bot-harness.js'
 
 @Controller()
@@ -26,14 +26,18 @@ function start(options: Partial<BotOptions> = {}) {
 describe('ctx.prompt conversations', () => {
   it('GIVEN a multi-step conversation THEN each answer is taken from the same user in the same chat, and replies go to the latest message', async () => {
     const { say, platform } = await start()
-    expect(await say(groupAtMessage({ content: '/order', groupOpenid: 'g1', memberOpenid: 'alice' }))).toEqual(['Which size? (S/M/L)'])
+    expect(await say(groupAtMessage({ content: '/order', groupOpenid: 'g1', memberOpenid: 'alice' }))).toEqual([
+      'Which size? (S/M/L)',
+    ])
     // another user in the same group, and alice elsewhere, do not answer alice's question
     expect(await say(groupAtMessage({ content: 'L', groupOpenid: 'g1', memberOpenid: 'bob' }), 0)).toEqual([])
     expect(await say(c2cMessage({ content: 'S', userOpenid: 'alice' }), 0)).toEqual([])
     const answer = groupAtMessage({ content: ' M', groupOpenid: 'g1', memberOpenid: 'alice' })
     expect(await say(answer)).toEqual(['M: how many?'])
     expect(platform.sent.at(-1)!.body.msg_id).toBe((answer.d as { id: string }).id)
-    expect(await say(groupAtMessage({ content: '3', groupOpenid: 'g1', memberOpenid: 'alice' }))).toEqual(['ordered 3 × M'])
+    expect(await say(groupAtMessage({ content: '3', groupOpenid: 'g1', memberOpenid: 'alice' }))).toEqual([
+      'ordered 3 × M',
+    ])
   })
 
   it('GIVEN no answer in time THEN the user is told and the bot carries on', async () => {
@@ -59,6 +63,9 @@ describe('ctx.prompt conversations', () => {
     expect(await say(c2cMessage({ content: '/order', userOpenid: 'u3' }), 0)).toEqual([])
     // …but answers bypass the queue, so u1 finishes, which frees a slot for u3's command
     expect(await say(c2cMessage({ content: 'S', userOpenid: 'u1' }))).toEqual(['S: how many?'])
-    expect(await say(c2cMessage({ content: '1', userOpenid: 'u1' }), 2)).toEqual(['ordered 1 × S', 'Which size? (S/M/L)'])
+    expect(await say(c2cMessage({ content: '1', userOpenid: 'u1' }), 2)).toEqual([
+      'ordered 1 × S',
+      'Which size? (S/M/L)',
+    ])
   })
 })

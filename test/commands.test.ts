@@ -2,7 +2,21 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { c2cMessage, directMessage, groupAddRobot, groupAtMessage, guildAtMessage } from '@qqbot/fake-platform'
 import { startBotHarness } from './support/bot-harness.js'
-import { Arg, Command, CommandContext, Controller, createBot, EventContext, Flag, Inject, Injectable, mentionedUser, OnEvent, Rest, type BotOptions } from '@qqbot/framework'
+import {
+  Arg,
+  Command,
+  type CommandContext,
+  Controller,
+  createBot,
+  type EventContext,
+  Flag,
+  Inject,
+  Injectable,
+  mentionedUser,
+  OnEvent,
+  Rest,
+  type BotOptions,
+} from '@qqbot/framework'
 
 @Injectable()
 class RandomService {
@@ -113,7 +127,12 @@ for (const mode of ['gateway', 'webhook'] as const) {
 
       it('GIVEN a guild message that does not mention the bot and has no prefix THEN it is ignored; a command of another scene says where it works', async () => {
         const { say } = await start()
-        expect(await say({ t: 'AT_MESSAGE_CREATE', d: { ...guildAtMessage({ content: 'x' }).d as object, content: 'roll 3' } }, 0)).toEqual([])
+        expect(
+          await say(
+            { t: 'AT_MESSAGE_CREATE', d: { ...(guildAtMessage({ content: 'x' }).d as object), content: 'roll 3' } },
+            0,
+          ),
+        ).toEqual([])
         expect(await say(c2cMessage({ content: '/where' }))).toEqual(['/where 只能在群聊中使用。'])
         expect(await say(groupAtMessage({ content: '/where' }))).toEqual(['group only'])
       })
@@ -135,7 +154,9 @@ for (const mode of ['gateway', 'webhook'] as const) {
         expect(await say(groupAtMessage({ content: '/roll -t 2' }))).toEqual(['🎲 4 4'])
         expect(await say(groupAtMessage({ content: '/offset -5' }))).toEqual(['n=-5'])
         expect(await say(guildAtMessage({ content: '/slap <@!777>' }))).toEqual(['slapped 777'])
-        expect(await say(groupAtMessage({ content: '/echo "quoted words"  and  more' }))).toEqual(['group:user:"quoted words"  and  more'])
+        expect(await say(groupAtMessage({ content: '/echo "quoted words"  and  more' }))).toEqual([
+          'group:user:"quoted words"  and  more',
+        ])
       })
 
       it('GIVEN a bad argument THEN the user is told which, why and the usage (zh-CN by default) and the handler does not run', async () => {
@@ -152,7 +173,9 @@ for (const mode of ['gateway', 'webhook'] as const) {
 
       it('GIVEN locale en and an overridden message THEN replies use them', async () => {
         const { say } = await start({ locale: 'en', messages: { FLAG_UNKNOWN: (p) => `no such flag: ${p.name}` } })
-        expect((await say(groupAtMessage({ content: '/roll x' })))[0]).toMatch(/^Invalid argument sides: .*\nUsage: \/roll/)
+        expect((await say(groupAtMessage({ content: '/roll x' })))[0]).toMatch(
+          /^Invalid argument sides: .*\nUsage: \/roll/,
+        )
         expect(await say(groupAtMessage({ content: '/roll --nope' }))).toEqual(['no such flag: nope'])
       })
     })
@@ -192,7 +215,11 @@ for (const mode of ['gateway', 'webhook'] as const) {
           }
         }
         // Two apps (two platforms), like two real bots in one process.
-        const a = await start({ controllers: [Counter], providers: [{ token: 'label', useValue: 'A' }], prefixes: ['!'] })
+        const a = await start({
+          controllers: [Counter],
+          providers: [{ token: 'label', useValue: 'A' }],
+          prefixes: ['!'],
+        })
         const b = await start({ controllers: [Dice], providers: [RandomService], prefixes: ['#'] })
         expect(await a.say(groupAtMessage({ content: '!count' }))).toEqual(['A:1'])
         expect(await a.say(groupAtMessage({ content: '!count' }))).toEqual(['A:2'])
@@ -221,7 +248,9 @@ for (const mode of ['gateway', 'webhook'] as const) {
 
       it('GIVEN a class without @Controller or two commands with one name THEN createBot says what to fix', () => {
         class Plain {}
-        expect(() => createBot({ appId: '1', secret: 's', logLevel: 'silent', controllers: [Plain] })).toThrow(/Plain is not a controller: decorate the class with @Controller/)
+        expect(() => createBot({ appId: '1', secret: 's', logLevel: 'silent', controllers: [Plain] })).toThrow(
+          /Plain is not a controller: decorate the class with @Controller/,
+        )
         @Controller()
         class Clash {
           @Command('r')
@@ -229,7 +258,15 @@ for (const mode of ['gateway', 'webhook'] as const) {
             return 'x'
           }
         }
-        expect(() => createBot({ appId: '1', secret: 's', logLevel: 'silent', controllers: [Dice, Clash], providers: [RandomService] })).toThrow(/Two commands answer to "r": Dice.roll and Clash.r/)
+        expect(() =>
+          createBot({
+            appId: '1',
+            secret: 's',
+            logLevel: 'silent',
+            controllers: [Dice, Clash],
+            providers: [RandomService],
+          }),
+        ).toThrow(/Two commands answer to "r": Dice.roll and Clash.r/)
       })
     })
   })

@@ -31,10 +31,23 @@ interface Run {
  * Runs a command without the npm and vitest variables of the process running this test: `npm_config_*`
  * from `npx vitest` would point a nested npm at this workspace (and its lockfile).
  */
-function run(command: string, args: string[], cwd: string, timeoutMs = 180_000, extraEnv: Record<string, string> = {}): Promise<Run> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|vitest|VITEST|NODE_OPTIONS$|QQBOT_)/i.test(key)))
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeoutMs = 180_000,
+  extraEnv: Record<string, string> = {},
+): Promise<Run> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(npm_|vitest|VITEST|NODE_OPTIONS$|QQBOT_)/i.test(key)),
+  )
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs })
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk))
@@ -72,7 +85,10 @@ afterAll(async () => {
 async function packWorkspace(destination: string): Promise<Map<string, string>> {
   await mkdir(destination)
   const workspaces = WORKSPACE_PACKAGES.flatMap((folder) => ['-w', `packages/${folder}`])
-  const packed = await expectSuccess('npm pack', run('npm', ['pack', ...workspaces, '--pack-destination', destination, '--json'], ROOT))
+  const packed = await expectSuccess(
+    'npm pack',
+    run('npm', ['pack', ...workspaces, '--pack-destination', destination, '--json'], ROOT),
+  )
   const entries = JSON.parse(packed.stdout) as { name: string; filename: string }[]
   return new Map(entries.map((entry) => [entry.name, join(destination, entry.filename)]))
 }
@@ -95,7 +111,10 @@ async function pointAtWorkspace(projectDir: string): Promise<void> {
   }
   manifest.overrides = specs
   await writeFile(manifestPath, JSON.stringify(manifest, null, 2))
-  await writeFile(join(projectDir, 'package-lock.json'), JSON.stringify(await lockfileFor(projectDir, manifest), null, 2))
+  await writeFile(
+    join(projectDir, 'package-lock.json'),
+    JSON.stringify(await lockfileFor(projectDir, manifest), null, 2),
+  )
 }
 
 interface Manifest {
@@ -119,14 +138,28 @@ interface LockEntry {
 
 /** The generated project's tree: the tarballs it needs, plus every registry package they and the project need, as the workspace has them. */
 async function lockfileFor(projectDir: string, manifest: Manifest): Promise<object> {
-  const workspaceLock = (JSON.parse(await readFile(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> }).packages
+  const workspaceLock = (
+    JSON.parse(await readFile(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> }
+  ).packages
   const packages: Record<string, LockEntry> = {
-    '': { name: manifest.name, version: manifest.version, dependencies: manifest.dependencies, devDependencies: manifest.devDependencies } as LockEntry,
+    '': {
+      name: manifest.name,
+      version: manifest.version,
+      dependencies: manifest.dependencies,
+      devDependencies: manifest.devDependencies,
+    } as LockEntry,
   }
-  const wanted: [from: string, name: string][] = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).map((name) => ['', name])
+  const wanted: [from: string, name: string][] = Object.keys({
+    ...manifest.dependencies,
+    ...manifest.devDependencies,
+  }).map((name) => ['', name])
   const workspaceManifests = new Map<string, { name: string; version: string; dependencies?: Record<string, string> }>()
   for (const folder of WORKSPACE_PACKAGES) {
-    const own = JSON.parse(await readFile(join(ROOT, 'packages', folder, 'package.json'), 'utf8')) as { name: string; version: string; dependencies?: Record<string, string> }
+    const own = JSON.parse(await readFile(join(ROOT, 'packages', folder, 'package.json'), 'utf8')) as {
+      name: string
+      version: string
+      dependencies?: Record<string, string>
+    }
     workspaceManifests.set(own.name, own)
   }
   // A packed workspace package goes in only when something needs it (the basic template never sees @qqbot/redis).
@@ -136,14 +169,20 @@ async function lockfileFor(projectDir: string, manifest: Manifest): Promise<obje
     packages[`node_modules/${name}`] = {
       version: own.version,
       resolved: `file:${relative(projectDir, tarball)}`,
-      integrity: `sha512-${createHash('sha512').update(await readFile(tarball)).digest('base64')}`,
+      integrity: `sha512-${createHash('sha512')
+        .update(await readFile(tarball))
+        .digest('base64')}`,
       dependencies: own.dependencies ?? {},
     }
     wanted.push(...Object.keys(own.dependencies ?? {}).map((dependency): [string, string] => ['', dependency]))
   }
   // Node's lookup in the workspace's layout: the nearest node_modules folder upwards that has the package.
   const locate = (from: string, name: string): string | undefined => {
-    for (let base = from; ; base = base.includes('/node_modules/') ? base.slice(0, base.lastIndexOf('/node_modules/')) : '') {
+    for (
+      let base = from;
+      ;
+      base = base.includes('/node_modules/') ? base.slice(0, base.lastIndexOf('/node_modules/')) : ''
+    ) {
       const path = `${base ? `${base}/` : ''}node_modules/${name}`
       if (workspaceLock[path] && !workspaceLock[path].link) return path
       if (base === '') return undefined
@@ -156,12 +195,19 @@ async function lockfileFor(projectDir: string, manifest: Manifest): Promise<obje
       continue
     }
     const path = locate(from, name)
-    if (path === undefined) throw new Error(`${name} (needed by ${from || 'the project'}) is not in this workspace's package-lock.json`)
+    if (path === undefined)
+      throw new Error(`${name} (needed by ${from || 'the project'}) is not in this workspace's package-lock.json`)
     if (packages[path]) continue
     const entry = workspaceLock[path]!
     packages[path] = entry
-    const requiredPeers = Object.keys(entry.peerDependencies ?? {}).filter((peer) => !entry.peerDependenciesMeta?.[peer]?.optional)
-    for (const dependency of [...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }), ...requiredPeers]) wanted.push([path, dependency])
+    const requiredPeers = Object.keys(entry.peerDependencies ?? {}).filter(
+      (peer) => !entry.peerDependenciesMeta?.[peer]?.optional,
+    )
+    for (const dependency of [
+      ...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }),
+      ...requiredPeers,
+    ])
+      wanted.push([path, dependency])
   }
   return { name: manifest.name, version: manifest.version, lockfileVersion: 3, requires: true, packages }
 }
@@ -179,7 +225,10 @@ async function expectRolesLoadAndExplain(projectDir: string): Promise<void> {
     expect(started.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (module|package)/)
   }
   // With credentials, `npm start` (the entry point of `npm run dev`) names the two roles instead of starting a bot.
-  const withCredentials = await run('npm', ['start'], projectDir, 30_000, { QQBOT_APP_ID: '102000001', QQBOT_APP_SECRET: 'not-a-real-secret' })
+  const withCredentials = await run('npm', ['start'], projectDir, 30_000, {
+    QQBOT_APP_ID: '102000001',
+    QQBOT_APP_SECRET: 'not-a-real-secret',
+  })
   expect(withCredentials.code, explain('npm start', withCredentials)).toBe(1)
   expect(withCredentials.stderr).toContain('npm run ingress')
   expect(withCredentials.stderr).toContain('npm run worker')
@@ -193,11 +242,19 @@ interface RoleProcess {
 }
 
 function startRole(projectDir: string, role: string, env: Record<string, string>): RoleProcess {
-  const child = spawn(process.execPath, [`dist/${role}.js`], { cwd: projectDir, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [`dist/${role}.js`], {
+    cwd: projectDir,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => (output += chunk))
   child.stderr.on('data', (chunk: Buffer) => (output += chunk))
-  return { output: () => output, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))), kill: (signal) => child.kill(signal) }
+  return {
+    output: () => output,
+    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+    kill: (signal) => child.kill(signal),
+  }
 }
 
 /**
@@ -208,7 +265,14 @@ async function expectRolesAnswerOverRedis(projectDir: string): Promise<void> {
   const appId = String(200_000_000 + Math.floor(Math.random() * 99_999_999))
   const platform = await startFakePlatform({ appId })
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-  const env = { QQBOT_APP_ID: appId, QQBOT_APP_SECRET: platform.secret, QQBOT_API_URL: platform.url, REDIS_URL: redisUrl, QQBOT_SHARDS: '2', HEALTH_PORT: '0' }
+  const env = {
+    QQBOT_APP_ID: appId,
+    QQBOT_APP_SECRET: platform.secret,
+    QQBOT_API_URL: platform.url,
+    REDIS_URL: redisUrl,
+    QQBOT_SHARDS: '2',
+    HEALTH_PORT: '0',
+  }
   const roles = [
     startRole(projectDir, 'ingress', { ...env, PROCESS_NAME: 'ingress-1' }),
     startRole(projectDir, 'worker', { ...env, PROCESS_NAME: 'worker-1' }),
@@ -243,17 +307,31 @@ async function expectRolesAnswerOverRedis(projectDir: string): Promise<void> {
 describe('create-qqbot CLI', () => {
   it('GIVEN --help and --version THEN it prints the usage with every flag and template, and the version', async () => {
     const help = await expectSuccess('create-qqbot --help', run('node', [CLI, '--help'], tmpdir()))
-    for (const text of ['Usage: create-qqbot [folder] [options]', '--template <name>', '--pm <manager>', '--no-install', '--yes', 'basic ', 'webhook ', 'distributed ', 'Exit codes: 0 done, 1 error, 130 cancelled.']) {
+    for (const text of [
+      'Usage: create-qqbot [folder] [options]',
+      '--template <name>',
+      '--pm <manager>',
+      '--no-install',
+      '--yes',
+      'basic ',
+      'webhook ',
+      'distributed ',
+      'Exit codes: 0 done, 1 error, 130 cancelled.',
+    ]) {
       expect(help.stdout).toContain(text)
     }
     const version = await expectSuccess('create-qqbot --version', run('node', [CLI, '--version'], tmpdir()))
-    expect(version.stdout.trim()).toBe(JSON.parse(await readFile(join(ROOT, 'packages/create-qqbot/package.json'), 'utf8')).version)
+    expect(version.stdout.trim()).toBe(
+      JSON.parse(await readFile(join(ROOT, 'packages/create-qqbot/package.json'), 'utf8')).version,
+    )
   })
 
   it('GIVEN an unknown --template THEN it exits 1 listing the templates and writes nothing', async () => {
     const result = await run('node', [CLI, 'bad-template-bot', '--template', 'cluster', '--no-install'], work)
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain('Unknown template "cluster" for --template. Valid values: basic, webhook, distributed.')
+    expect(result.stderr).toContain(
+      'Unknown template "cluster" for --template. Valid values: basic, webhook, distributed.',
+    )
     expect(existsSync(join(work, 'bad-template-bot'))).toBe(false)
   })
 
@@ -281,16 +359,23 @@ describe('create-qqbot CLI', () => {
       async () => {
         const name = `my-${template}-bot`
         const projectDir = join(work, name)
-        const created = await expectSuccess('create-qqbot', run('node', [CLI, name, '--yes', '--template', template, '--no-install'], work))
+        const created = await expectSuccess(
+          'create-qqbot',
+          run('node', [CLI, name, '--yes', '--template', template, '--no-install'], work),
+        )
         expect(created.stdout).toContain(`Created ${name} (${template} template)`)
         expect(created.stdout).toContain('npm run dev')
 
         await pointAtWorkspace(projectDir)
         const install = await run('npm', ['install', '--offline', '--no-audit', '--no-fund'], projectDir)
-        expect(install.code, `${explain('npm install --offline', install)}${install.stderr.includes('ENOTCACHED') ? '\nA package is missing from the npm cache (see the URL above).' : ''}`).toBe(0)
+        expect(
+          install.code,
+          `${explain('npm install --offline', install)}${install.stderr.includes('ENOTCACHED') ? '\nA package is missing from the npm cache (see the URL above).' : ''}`,
+        ).toBe(0)
 
         await expectSuccess('npm run build', run('npm', ['run', 'build'], projectDir))
-        for (const entryPoint of entryPoints) expect(existsSync(join(projectDir, `dist/${entryPoint}.js`)), `dist/${entryPoint}.js`).toBe(true)
+        for (const entryPoint of entryPoints)
+          expect(existsSync(join(projectDir, `dist/${entryPoint}.js`)), `dist/${entryPoint}.js`).toBe(true)
         const tested = await expectSuccess('npm test', run('npm', ['test'], projectDir))
         expect(tested.stdout).toMatch(new RegExp(`Test Files\\s+${testFiles} passed \\(${testFiles}\\)`))
         expect(tested.stdout).toMatch(new RegExp(`Tests\\s+${tests} passed \\(${tests}\\)`))
@@ -302,5 +387,4 @@ describe('create-qqbot CLI', () => {
       E2E_TIMEOUT,
     )
   }
-
 })

@@ -29,7 +29,9 @@ const OPENING_FENCE = /^(\s*)```(\S*)\s*$/
 
 function collectSnippets(): Snippet[] {
   const snippets: Snippet[] = []
-  for (const name of readdirSync(docsDir).filter((file) => file.endsWith('.md')).sort()) {
+  for (const name of readdirSync(docsDir)
+    .filter((file) => file.endsWith('.md'))
+    .sort()) {
     const lines = readFileSync(join(docsDir, name), 'utf8').split('\n')
     for (let i = 0; i < lines.length; i++) {
       const open = OPENING_FENCE.exec(lines[i]!)
@@ -53,7 +55,8 @@ function compilerOptions(): ts.CompilerOptions {
   const base = ts.readConfigFile(join(root, 'tsconfig.base.json'), (path) => ts.sys.readFile(path))
   if (base.error) throw new Error(ts.flattenDiagnosticMessageText(base.error.messageText, '\n'))
   const { options, errors } = ts.convertCompilerOptionsFromJson(base.config.compilerOptions, root)
-  if (errors.length > 0) throw new Error(errors.map((error) => ts.flattenDiagnosticMessageText(error.messageText, '\n')).join('\n'))
+  if (errors.length > 0)
+    throw new Error(errors.map((error) => ts.flattenDiagnosticMessageText(error.messageText, '\n')).join('\n'))
   return {
     ...options,
     composite: false,

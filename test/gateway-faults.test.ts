@@ -107,7 +107,11 @@ describe('gateway faults during a burst', () => {
 
   it('GIVEN one fault after another THEN the bot still loses and repeats nothing', async () => {
     const h = (harness = await startGatewayHarness())
-    const faults = [() => h.platform.resetConnection(0), () => h.platform.requestReconnect(0), () => h.platform.closeConnection(0, 4006)]
+    const faults = [
+      () => h.platform.resetConnection(0),
+      () => h.platform.requestReconnect(0),
+      () => h.platform.closeConnection(0, 4006),
+    ]
     const all: string[] = []
     for (const fault of faults) {
       const ids = await h.burst(600, { faultAfter: 200, fault: () => void fault() })
@@ -146,7 +150,13 @@ describe('gateway protocol details', () => {
 
   it('GIVEN the same message delivered twice THEN the handler runs once', async () => {
     const h = (harness = await startGatewayHarness())
-    const d = { id: 'dup-1', content: '/ping', timestamp: new Date().toISOString(), group_openid: 'g', author: { member_openid: 'm' } }
+    const d = {
+      id: 'dup-1',
+      content: '/ping',
+      timestamp: new Date().toISOString(),
+      group_openid: 'g',
+      author: { member_openid: 'm' },
+    }
     h.platform.dispatch('GROUP_AT_MESSAGE_CREATE', d)
     h.platform.dispatch('GROUP_AT_MESSAGE_CREATE', d)
     const ids = await h.burst(5)
@@ -178,7 +188,10 @@ describe('gateway protocol details', () => {
 
   for (const shards of [1, 3, 'auto'] as const) {
     it(`GIVEN a wrong AppSecret and shards: ${shards} THEN start() rejects with the TokenError (platform code 100016) that says to check the credentials, without retrying forever`, async () => {
-      const h = (harness = await startGatewayHarness({ client: { secret: 'definitely-not-the-secret', shards }, start: false }))
+      const h = (harness = await startGatewayHarness({
+        client: { secret: 'definitely-not-the-secret', shards },
+        start: false,
+      }))
       const error = await h.client.start().catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TokenError)
       expect(error).toMatchObject({ code: 'TOKEN_REQUEST_FAILED', platformCode: 100016, transient: false })
@@ -265,7 +278,12 @@ describe('sharding', () => {
     const ids = [
       ...(await h.burst(100, { shard: 0, shardCount: 3 })),
       ...(await h.burst(100, { shard: 1, shardCount: 3 })),
-      ...(await h.burst(100, { shard: 2, shardCount: 3, faultAfter: 50, fault: () => void h.platform.resetConnection(2) })),
+      ...(await h.burst(100, {
+        shard: 2,
+        shardCount: 3,
+        faultAfter: 50,
+        fault: () => void h.platform.resetConnection(2),
+      })),
     ]
     await h.waitForHandled(ids)
     expectEachHandledOnce(h, ids)
@@ -274,7 +292,10 @@ describe('sharding', () => {
 
   it('GIVEN identifies paced slower than the handshake timeout THEN shards wait for their slot before connecting, not inside a socket', async () => {
     const h = (harness = await startGatewayHarness({
-      client: { shards: 4, gateway: { identifyIntervalMs: 150, handshakeTimeoutMs: 200, backoff: { baseMs: 20, maxMs: 200 } } },
+      client: {
+        shards: 4,
+        gateway: { identifyIntervalMs: 150, handshakeTimeoutMs: 200, backoff: { baseMs: 20, maxMs: 200 } },
+      },
     }))
     expect(h.client.shards.map((shard) => shard.status)).toEqual(['ready', 'ready', 'ready', 'ready'])
     expect(h.platform.gatewayStats.identifies).toBe(4)
@@ -283,7 +304,10 @@ describe('sharding', () => {
 
   it('GIVEN fewer session starts remaining than shards THEN start() refuses with SessionLimitError', async () => {
     const h = (harness = await startGatewayHarness({
-      platform: { recommendedShards: 4, sessionStartLimit: { total: 1000, remaining: 2, reset_after: 60_000, max_concurrency: 1 } },
+      platform: {
+        recommendedShards: 4,
+        sessionStartLimit: { total: 1000, remaining: 2, reset_after: 60_000, max_concurrency: 1 },
+      },
       client: { shards: 'auto' },
       start: false,
     }))
@@ -340,7 +364,9 @@ describe('stored session position', () => {
     expect(platform.gatewayStats.identifies).toBe(1)
     // The replayed events had reached the first process, which may have started them: attempt 2, and the same
     // delivery id as there. A new event is a first attempt.
-    expect(ids.slice(5).map((id) => attempts.get(id))).toEqual(ids.slice(5).map((id) => ({ attempt: 2, deliveryId: `m:${id}` })))
+    expect(ids.slice(5).map((id) => attempts.get(id))).toEqual(
+      ids.slice(5).map((id) => ({ attempt: 2, deliveryId: `m:${id}` })),
+    )
     const fresh = groupAtMessage({ content: '/ping fresh' })
     platform.dispatch(fresh.t, fresh.d)
     await expect.poll(() => attempts.get((fresh.d as { id: string }).id)?.attempt).toBe(1)
@@ -363,7 +389,14 @@ describe('stored session position', () => {
       },
       leave: async () => undefined,
     }
-    const client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', shardCoordinator: coordinator, gateway: { identifyIntervalMs: 0 } })
+    const client = createClient({
+      appId: platform.appId,
+      secret: platform.secret,
+      hosts: { api: platform.url },
+      logLevel: 'silent',
+      shardCoordinator: coordinator,
+      gateway: { identifyIntervalMs: 0 },
+    })
     let release!: () => void
     const held = new Promise<void>((resolve) => (release = resolve))
     let started = false
@@ -405,7 +438,15 @@ describe('stored session position', () => {
       save: (key: string, session: Parameters<typeof stored.save>[1]) => stored.save(key, session),
       clear: (key: string) => stored.clear(key),
     }
-    const connect = () => createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', sessionStore, gateway: { identifyIntervalMs: 0 } })
+    const connect = () =>
+      createClient({
+        appId: platform.appId,
+        secret: platform.secret,
+        hosts: { api: platform.url },
+        logLevel: 'silent',
+        sessionStore,
+        gateway: { identifyIntervalMs: 0 },
+      })
     // A stored session to resume, as a takeover finds one.
     const first = connect()
     await first.start()
@@ -439,7 +480,14 @@ describe('stored session position', () => {
     }
     const handled: string[] = []
     const connect = () => {
-      const client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', sessionStore, gateway: { identifyIntervalMs: 0 } })
+      const client = createClient({
+        appId: platform.appId,
+        secret: platform.secret,
+        hosts: { api: platform.url },
+        logLevel: 'silent',
+        sessionStore,
+        gateway: { identifyIntervalMs: 0 },
+      })
       client.on('GROUP_AT_MESSAGE_CREATE', (event) => void handled.push(event.data.id))
       return client
     }

@@ -48,7 +48,10 @@ describe('a group with all messages on', () => {
   it('one @-message delivered under both names is handled once, whichever name comes first', async () => {
     testBot = await createTestBot({ controllers: [Dice] })
     const first = await testBot.emit('GROUP_MESSAGE_CREATE', groupMessage('roll', { id: 'M-A', mentionsBot: true }))
-    const second = await testBot.emit('GROUP_AT_MESSAGE_CREATE', { ...groupMessage(' roll', { id: 'M-A' }), mentions: undefined })
+    const second = await testBot.emit('GROUP_AT_MESSAGE_CREATE', {
+      ...groupMessage(' roll', { id: 'M-A' }),
+      mentions: undefined,
+    })
     const third = await testBot.emit('GROUP_AT_MESSAGE_CREATE', groupMessage(' roll', { id: 'M-B' }))
     const fourth = await testBot.emit('GROUP_MESSAGE_CREATE', groupMessage('roll', { id: 'M-B', mentionsBot: true }))
     expect([first.length, second.length, third.length, fourth.length]).toEqual([1, 0, 1, 0])
@@ -56,7 +59,11 @@ describe('a group with all messages on', () => {
 
   it('a member joining is answered in the group with its event id', async () => {
     testBot = await createTestBot({ controllers: [Dice] })
-    const replies = await testBot.emit('GROUP_MEMBER_ADD', { group_openid: 'G1', member_openid: 'NEW', timestamp: 1764820000 })
+    const replies = await testBot.emit('GROUP_MEMBER_ADD', {
+      group_openid: 'G1',
+      member_openid: 'NEW',
+      timestamp: 1764820000,
+    })
     expect(replies).toHaveLength(1)
     expect(replies[0]!.body).toMatchObject({ content: 'welcome NEW', msg_seq: 1 })
     expect(replies[0]!.body.event_id).toBeDefined()

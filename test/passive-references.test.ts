@@ -8,7 +8,13 @@ const start = useClientOnPlatform()
 describe('passive replies to the events that allow an event_id, against a platform that checks the reference', () => {
   it('GIVEN button clicks in a group and in C2C, a member joining, a friend adding and messages opened THEN each is answered in its chat', async () => {
     const { platform, client } = await start()
-    for (const name of ['INTERACTION_CREATE', 'GROUP_MEMBER_ADD', 'FRIEND_ADD', 'GROUP_MSG_RECEIVE', 'C2C_MSG_RECEIVE'] as const) {
+    for (const name of [
+      'INTERACTION_CREATE',
+      'GROUP_MEMBER_ADD',
+      'FRIEND_ADD',
+      'GROUP_MSG_RECEIVE',
+      'C2C_MSG_RECEIVE',
+    ] as const) {
       client.on(name, (event) => client.reply(event, `answer to ${name}`))
     }
     await client.start()
@@ -23,14 +29,16 @@ describe('passive replies to the events that allow an event_id, against a platfo
     const ids = events.map((event) => platform.dispatchEvent(event).id)
     await platform.waitForSent(events.length)
     // Handlers run concurrently, so the replies may land in any order.
-    expect(platform.sent.map((message) => [message.scene, message.target, message.body.event_id]).sort()).toEqual([
-      ['group', 'G1', ids[0]],
-      ['c2c', 'U1', ids[1]],
-      ['group', 'G1', ids[2]],
-      ['c2c', 'U1', ids[3]],
-      ['group', 'G1', ids[4]],
-      ['c2c', 'U1', ids[5]],
-    ].sort())
+    expect(platform.sent.map((message) => [message.scene, message.target, message.body.event_id]).sort()).toEqual(
+      [
+        ['group', 'G1', ids[0]],
+        ['c2c', 'U1', ids[1]],
+        ['group', 'G1', ids[2]],
+        ['c2c', 'U1', ids[3]],
+        ['group', 'G1', ids[4]],
+        ['c2c', 'U1', ids[5]],
+      ].sort(),
+    )
   })
 
   it('GIVEN a send that names an event no reply may name, or names it as the wrong kind, or in another chat THEN the platform refuses it', async () => {
@@ -39,8 +47,12 @@ describe('passive replies to the events that allow an event_id, against a platfo
     await client.start()
     const left = platform.dispatchEvent(groupMemberEvent('GROUP_MEMBER_REMOVE', { groupOpenid: 'G1' }))
     await client.idle()
-    const refusal = (body: Record<string, unknown>, group = 'G1') => client.api.sendGroupMessage(group, { content: 'x', msg_seq: 1, ...body }).catch((error: unknown) => error)
-    expect(await refusal({ event_id: left.id })).toMatchObject({ platformCode: 304026, message: expect.stringContaining('GROUP_MEMBER_REMOVE cannot be answered') })
+    const refusal = (body: Record<string, unknown>, group = 'G1') =>
+      client.api.sendGroupMessage(group, { content: 'x', msg_seq: 1, ...body }).catch((error: unknown) => error)
+    expect(await refusal({ event_id: left.id })).toMatchObject({
+      platformCode: 304026,
+      message: expect.stringContaining('GROUP_MEMBER_REMOVE cannot be answered'),
+    })
     expect(await refusal({ msg_id: left.id })).toBeInstanceOf(ApiError)
     expect(platform.sent).toEqual([])
   })

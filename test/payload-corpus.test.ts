@@ -17,7 +17,10 @@ function expectDelivered(entry: CorpusEntry, event: DispatchedEvent | undefined)
   expect(event!.name, entry.title).toBe(entry.t)
   expect(event!.data, entry.title).toEqual(entry.expected)
   const odd = event!.nonconforming?.map(({ path, normalised }) => ({ path, normalised }))
-  if (entry.nonconforming) expect(odd, entry.title).toEqual(expect.arrayContaining(entry.nonconforming.map((field) => expect.objectContaining(field))))
+  if (entry.nonconforming)
+    expect(odd, entry.title).toEqual(
+      expect.arrayContaining(entry.nonconforming.map((field) => expect.objectContaining(field))),
+    )
   else expect(odd, entry.title).toBeUndefined()
   if (entry.nonconforming) expect(odd, entry.title).toHaveLength(entry.nonconforming.length)
 }
@@ -31,7 +34,12 @@ const deliveries: Delivery[] = [
   {
     name: 'gateway',
     async start(platform) {
-      const client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent' })
+      const client = createClient({
+        appId: platform.appId,
+        secret: platform.secret,
+        hosts: { api: platform.url },
+        logLevel: 'silent',
+      })
       return { client, send: async (entry, id) => void platform.dispatch(entry.t, rawJson(entry.d), { id }) }
     },
   },
@@ -71,7 +79,8 @@ describe.each(deliveries)('every payload of the corpus reaches its handler over 
   beforeAll(async () => {
     platform = await startFakePlatform()
     ;({ client, send } = await delivery.start(platform))
-    for (const name of new Set(CORPUS.map((entry) => entry.t))) client.on(name, (event: DispatchedEvent) => void seen.set(event.id!, event))
+    for (const name of new Set(CORPUS.map((entry) => entry.t)))
+      client.on(name, (event: DispatchedEvent) => void seen.set(event.id!, event))
     await client.start()
   })
 

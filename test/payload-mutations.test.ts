@@ -18,7 +18,9 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 /** Every path into a JSON value (the root excluded), as key lists. */
 function pathsOf(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
   if (value === null || typeof value !== 'object') return []
-  const entries: [string | number, Json][] = Array.isArray(value) ? value.map((item, i) => [i, item]) : Object.entries(value)
+  const entries: [string | number, Json][] = Array.isArray(value)
+    ? value.map((item, i) => [i, item])
+    : Object.entries(value)
   return entries.flatMap(([key, child]) => [[...prefix, key], ...pathsOf(child, [...prefix, key])])
 }
 
@@ -34,21 +36,35 @@ function mutate(value: Json, path: (string | number)[], mutation: Mutation): Jso
     if (Array.isArray(parent)) parent.splice(Number(last), 1)
     else delete parent[last]
   } else if (mutation.kind === 'retype') parent[last] = mutation.to
-  else if (parent[last] !== null && typeof parent[last] === 'object' && !Array.isArray(parent[last])) (parent[last] as Record<string, Json>)[mutation.key] = mutation.value
+  else if (parent[last] !== null && typeof parent[last] === 'object' && !Array.isArray(parent[last]))
+    (parent[last] as Record<string, Json>)[mutation.key] = mutation.value
   return copy
 }
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant<Mutation>({ kind: 'drop' }),
-  fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({}), fc.constant(12345678901234567891n)).map(
-    (to): Mutation => ({ kind: 'retype', to: (typeof to === 'bigint' ? Number(to) : to) as Json }),
-  ),
-  fc.record({ key: fc.string(), value: fc.jsonValue() }).map(({ key, value }): Mutation => ({ kind: 'add', key, value: value as Json })),
+  fc
+    .oneof(
+      fc.integer(),
+      fc.string(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant([]),
+      fc.constant({}),
+      fc.constant(12345678901234567891n),
+    )
+    .map((to): Mutation => ({ kind: 'retype', to: (typeof to === 'bigint' ? Number(to) : to) as Json })),
+  fc
+    .record({ key: fc.string(), value: fc.jsonValue() })
+    .map(({ key, value }): Mutation => ({ kind: 'add', key, value: value as Json })),
 )
 
 /** A corpus payload with up to three mutations at random paths (the root included, to retype the whole payload). */
 const mutatedPayload = fc
-  .record({ entry: fc.integer({ min: 0, max: CORPUS.length - 1 }), steps: fc.array(fc.tuple(fc.nat(), mutationArb), { maxLength: 3 }) })
+  .record({
+    entry: fc.integer({ min: 0, max: CORPUS.length - 1 }),
+    steps: fc.array(fc.tuple(fc.nat(), mutationArb), { maxLength: 3 }),
+  })
   .map(({ entry, steps }) => {
     const { t, d } = CORPUS[entry]!
     let payload = JSON.parse(d) as Json
@@ -65,7 +81,12 @@ describe('mutated payloads (fast-check)', () => {
     const delivered: DispatchedEvent[] = []
     // No dedupe: a retyped id may repeat across runs (the number 12345678901234567891n maps to, say), and a
     // second delivery of one message id is rightly dropped; each push here must be delivered.
-    const pipeline = new EventPipeline({ logger: createLogger({ level: 'silent' }), metrics, dedupeTtlMs: 0, handler: (event) => void delivered.push(event) })
+    const pipeline = new EventPipeline({
+      logger: createLogger({ level: 'silent' }),
+      metrics,
+      dedupeTtlMs: 0,
+      handler: (event) => void delivered.push(event),
+    })
     let pushed = 0
     let expectedOdd = 0
     await fc.assert(
@@ -73,8 +94,16 @@ describe('mutated payloads (fast-check)', () => {
         const before = delivered.length
         const id = `mutation-${pushed++}`
         // A fresh message id per push: the pipeline would (rightly) drop a second delivery of one message.
-        if (payload !== null && typeof payload === 'object' && !Array.isArray(payload) && typeof payload.id === 'string') payload.id = `${payload.id}-${id}`
-        expect(() => pipeline.push({ name: t, id, data: payload, source: 'fuzz', receivedAt: Date.now() })).not.toThrow()
+        if (
+          payload !== null &&
+          typeof payload === 'object' &&
+          !Array.isArray(payload) &&
+          typeof payload.id === 'string'
+        )
+          payload.id = `${payload.id}-${id}`
+        expect(() =>
+          pipeline.push({ name: t, id, data: payload, source: 'fuzz', receivedAt: Date.now() }),
+        ).not.toThrow()
         await pipeline.idle()
         expect(delivered.length).toBe(before + 1)
         const event = delivered.at(-1)!
@@ -119,7 +148,8 @@ describe.each(deliveries)('mutated payloads over the $name', ({ name, webhook })
     client.onAny(async (event) => {
       seen.set(event.id!, event)
       // Answer what can be answered: a payload missing its reply target must fail with a typed error.
-      if (replyTargetOf(event) || event.nonconforming) await client.reply(event, 'ok').catch((error: unknown) => void replyErrors.push(error))
+      if (replyTargetOf(event) || event.nonconforming)
+        await client.reply(event, 'ok').catch((error: unknown) => void replyErrors.push(error))
     })
     await client.start()
   })
@@ -134,14 +164,24 @@ describe.each(deliveries)('mutated payloads over the $name', ({ name, webhook })
     const ids = await Promise.all(
       samples.map(async ({ t, payload }, i) => {
         const id = `${name}-mutation-${i}`
-        if (payload !== null && typeof payload === 'object' && !Array.isArray(payload) && typeof payload.id === 'string') payload.id = `${payload.id}-${id}`
-        if (webhook) expect((await platform.webhook.deliver(client.webhook.url!, t, rawJson(JSON.stringify(payload)), { id })).status).toBe(200)
+        if (
+          payload !== null &&
+          typeof payload === 'object' &&
+          !Array.isArray(payload) &&
+          typeof payload.id === 'string'
+        )
+          payload.id = `${payload.id}-${id}`
+        if (webhook)
+          expect(
+            (await platform.webhook.deliver(client.webhook.url!, t, rawJson(JSON.stringify(payload)), { id })).status,
+          ).toBe(200)
         else platform.dispatch(t, rawJson(JSON.stringify(payload)), { id })
         return id
       }),
     )
     const deadline = Date.now() + 15_000
-    while (ids.some((id) => !seen.has(id)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+    while (ids.some((id) => !seen.has(id)) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20))
     expect(ids.filter((id) => !seen.has(id))).toEqual([])
     await client.idle()
     for (const error of replyErrors) expect(error, String(error)).toBeInstanceOf(QQBotError)

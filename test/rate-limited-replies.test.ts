@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { QQBotClient } from '@qqbot/core'
-import { c2cMessage, groupAtMessage, type FakePlatform, type FaultEpisodeOptions, type RecordedCall } from '@qqbot/fake-platform'
+import {
+  c2cMessage,
+  groupAtMessage,
+  type FakePlatform,
+  type FaultEpisodeOptions,
+  type RecordedCall,
+} from '@qqbot/fake-platform'
 import { useClientOnPlatform } from '../packages/core/src/test-client.js'
 
 /**
@@ -28,20 +34,31 @@ interface StormRun {
 async function runStorm(limiter: boolean, storm: FaultEpisodeOptions): Promise<StormRun> {
   const { platform, client } = await start({
     platform: { heartbeatIntervalMs: 200 },
-    client: { rest: { backoff: { baseMs: 50, maxMs: 500 }, limiter: limiter ? {} : false }, gateway: { identifyIntervalMs: 0 } },
+    client: {
+      rest: { backoff: { baseMs: 50, maxMs: 500 }, limiter: limiter ? {} : false },
+      gateway: { identifyIntervalMs: 0 },
+    },
   })
   const bot = client
   const handlerErrors: unknown[] = []
-  const answer = (event: { data: { id: string; content: string } }) => bot.reply(event as never, `pong${event.data.content}`).catch((error: unknown) => void handlerErrors.push(error))
+  const answer = (event: { data: { id: string; content: string } }) =>
+    bot.reply(event as never, `pong${event.data.content}`).catch((error: unknown) => void handlerErrors.push(error))
   bot.on('GROUP_AT_MESSAGE_CREATE', answer)
   bot.on('C2C_MESSAGE_CREATE', answer)
   await bot.start()
 
-  const episode = platform.failFor({ method: 'POST', path: SEND_PATH }, { status: 429, body: { code: 22009, message: 'msg limit exceed' } }, storm)
+  const episode = platform.failFor(
+    { method: 'POST', path: SEND_PATH },
+    { status: 429, body: { code: 22009, message: 'msg limit exceed' } },
+    storm,
+  )
   const inboundIds: string[] = []
   for (let i = 0; i < MESSAGES; i++) {
     // two groups and two C2C users: several replies queue up per (route, target)
-    const built = i % 2 === 0 ? groupAtMessage({ content: ` ${i}`, groupOpenid: `GROUP_${i % 4}` }) : c2cMessage({ content: ` ${i}`, userOpenid: `USER_${i % 4}` })
+    const built =
+      i % 2 === 0
+        ? groupAtMessage({ content: ` ${i}`, groupOpenid: `GROUP_${i % 4}` })
+        : c2cMessage({ content: ` ${i}`, userOpenid: `USER_${i % 4}` })
     inboundIds.push((built.d as { id: string }).id)
     platform.dispatchEvent(built)
   }
@@ -50,7 +67,8 @@ async function runStorm(limiter: boolean, storm: FaultEpisodeOptions): Promise<S
   return { platform, client: bot, inboundIds, rateLimited: episode.injected, handlerErrors }
 }
 
-const sendsOf = (p: FakePlatform): RecordedCall[] => p.calls.filter((call) => call.method === 'POST' && SEND_PATH.test(call.path))
+const sendsOf = (p: FakePlatform): RecordedCall[] =>
+  p.calls.filter((call) => call.method === 'POST' && SEND_PATH.test(call.path))
 const msgIdOf = (call: RecordedCall) => (call.body as { msg_id: string }).msg_id
 
 /** The longest run of consecutive 429s any one reply met. */

@@ -98,41 +98,83 @@ describe('shards shared through a Redis that restarts empty', () => {
     const redis = await ownRedis()
     const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 500, recommendedShards: SHARDS }))
     const namespace = `test-${randomBytes(4).toString('hex')}`
-    const env = { REDIS_URL: redis.url, NAMESPACE: namespace, APP_ID: p.appId, APP_SECRET: p.secret, API_URL: p.url, SHARDS: String(SHARDS), LEASE_TTL_MS: '3000', REPLY: '1', LOG_LEVEL: 'info' }
+    const env = {
+      REDIS_URL: redis.url,
+      NAMESPACE: namespace,
+      APP_ID: p.appId,
+      APP_SECRET: p.secret,
+      API_URL: p.url,
+      SHARDS: String(SHARDS),
+      LEASE_TTL_MS: '3000',
+      REPLY: '1',
+      LOG_LEVEL: 'info',
+    }
     processes = ['a', 'b', 'c'].map((name) => startBotProcess(name, env))
-    onTestFailed(() => processes.forEach((bot) => console.error(`log of ${bot.name}:\n${bot.logLines.slice(-300).join('\n')}`)))
+    onTestFailed(() =>
+      processes.forEach((bot) => console.error(`log of ${bot.name}:\n${bot.logLines.slice(-300).join('\n')}`)),
+    )
     await p.waitForReady(SHARDS, 30_000)
     // Settled: every shard owned and each process at its share (no hand-over under way when Redis dies).
-    await until(() => processes.map((bot) => bot.shards.length).sort().join() === '6,7,7', 20_000, 'the shares to settle at 7, 7 and 6')
+    await until(
+      () =>
+        processes
+          .map((bot) => bot.shards.length)
+          .sort()
+          .join() === '6,7,7',
+      20_000,
+      'the shares to settle at 7, 7 and 6',
+    )
     await p.waitForReady(SHARDS, 10_000)
     const before = new Map(processes.map((bot) => [bot.name, [...bot.shards]]))
     expect(p.gatewayStats.identifies).toBe(SHARDS)
 
     const ids = await burstAcrossRestart(p, redis, BURST)
     const replied = () => new Set(p.sent.map((message) => message.body.msg_id as string))
-    await untilDoneOrStalled(() => replied().size >= BURST, () => p.sent.length, 15_000)
+    await untilDoneOrStalled(
+      () => replied().size >= BURST,
+      () => p.sent.length,
+      15_000,
+    )
 
     const replies = counts(p.sent.map((message) => message.body.msg_id as string))
     const lost = ids.filter((id) => !replies.has(id))
     const duplicated = [...replies.values()].filter((count) => count > 1)
     const handled = counts(processes.flatMap((bot) => bot.handled))
     const ranTwice = [...handled.values()].filter((count) => count > 1).length
-    console.info(`Redis restart empty, ${BURST} events: lost ${lost.length}, duplicate replies ${duplicated.length}, handler re-runs ${ranTwice}, identifies ${p.gatewayStats.identifies} (of ${SHARDS}), resumes ${p.gatewayStats.resumes}`)
-    expect({ lost: lost.length, duplicatedReplies: duplicated.length, identifies: p.gatewayStats.identifies }).toEqual({ lost: 0, duplicatedReplies: 0, identifies: SHARDS })
+    console.info(
+      `Redis restart empty, ${BURST} events: lost ${lost.length}, duplicate replies ${duplicated.length}, handler re-runs ${ranTwice}, identifies ${p.gatewayStats.identifies} (of ${SHARDS}), resumes ${p.gatewayStats.resumes}`,
+    )
+    expect({ lost: lost.length, duplicatedReplies: duplicated.length, identifies: p.gatewayStats.identifies }).toEqual({
+      lost: 0,
+      duplicatedReplies: 0,
+      identifies: SHARDS,
+    })
     // A full coordination round ran since (membership, shares): still nobody stopped or took a shard. Each
     // process runs what it ran before the restart, under a lease it re-asserted in the empty Redis, with its
     // session written there again (a later takeover RESUMEs).
     const roundAfterRestart = /^(Redis is reachable again|this process was missing from the member list)/
-    await until(() => processes.every((bot) => bot.logs.some((line) => roundAfterRestart.test(line))), 10_000, 'a round after the restart in every process')
+    await until(
+      () => processes.every((bot) => bot.logs.some((line) => roundAfterRestart.test(line))),
+      10_000,
+      'a round after the restart in every process',
+    )
     expect(new Map(processes.map((bot) => [bot.name, [...bot.shards]]))).toEqual(before)
     const check = connect(redis.url)
     cleanups.push(() => check.quit())
     const stored = async () => {
       const leases = await check.mget(Array.from({ length: SHARDS }, (_, shard) => `qqbot:${namespace}:lease:${shard}`))
-      const sessions = await check.mget(Array.from({ length: SHARDS }, (_, shard) => `qqbot:${namespace}:session:${p.appId}:${shard}/${SHARDS}`))
-      return { leases: leases.map((value) => value?.split(':')[0]), sessions: sessions.filter((value) => value !== null && value !== '').length }
+      const sessions = await check.mget(
+        Array.from({ length: SHARDS }, (_, shard) => `qqbot:${namespace}:session:${p.appId}:${shard}/${SHARDS}`),
+      )
+      return {
+        leases: leases.map((value) => value?.split(':')[0]),
+        sessions: sessions.filter((value) => value !== null && value !== '').length,
+      }
     }
-    const owners = Array.from({ length: SHARDS }, (_, shard) => processes.find((bot) => bot.shards.includes(shard))?.name)
+    const owners = Array.from(
+      { length: SHARDS },
+      (_, shard) => processes.find((bot) => bot.shards.includes(shard))?.name,
+    )
     await expect.poll(stored, { timeout: 10_000, interval: 200 }).toEqual({ leases: owners, sessions: SHARDS })
   }, 90_000)
 })
@@ -157,15 +199,38 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
     const namespace = `test-${randomBytes(4).toString('hex')}`
     const redis = new Redis(server.url)
     redis.on('error', () => undefined)
-    const ingress = createIngress({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, intents: ['GROUP_AND_C2C_EVENT'], redis, namespace, logLevel: 'silent', gateway: { identifyIntervalMs: 0 } })
+    const ingress = createIngress({
+      appId: p.appId,
+      secret: p.secret,
+      hosts: { api: p.url },
+      intents: ['GROUP_AND_C2C_EVENT'],
+      redis,
+      namespace,
+      logLevel: 'silent',
+      gateway: { identifyIntervalMs: 0 },
+    })
     await ingress.start()
     cleanups.push(
       () => redis.quit().catch(() => redis.disconnect()),
       () => ingress.stop(),
     )
-    const env = { REDIS_URL: server.url, NAMESPACE: namespace, APP_ID: p.appId, APP_SECRET: p.secret, API_URL: p.url, CLAIM_IDLE_MS: '2000', HANDLER_DELAY_MS: '20', WORKER_CONCURRENCY: '4', WORKER_QUEUE: '16', BATCH_SIZE: '8', LOG_LEVEL: 'warn' }
+    const env = {
+      REDIS_URL: server.url,
+      NAMESPACE: namespace,
+      APP_ID: p.appId,
+      APP_SECRET: p.secret,
+      API_URL: p.url,
+      CLAIM_IDLE_MS: '2000',
+      HANDLER_DELAY_MS: '20',
+      WORKER_CONCURRENCY: '4',
+      WORKER_QUEUE: '16',
+      BATCH_SIZE: '8',
+      LOG_LEVEL: 'warn',
+    }
     processes = ['w1', 'w2', 'w3'].map((name) => startBotProcess(name, env, 'worker'))
-    onTestFailed(() => processes.forEach((bot) => console.error(`log of ${bot.name}:\n${bot.logLines.slice(-100).join('\n')}`)))
+    onTestFailed(() =>
+      processes.forEach((bot) => console.error(`log of ${bot.name}:\n${bot.logLines.slice(-100).join('\n')}`)),
+    )
     await until(() => processes.every((bot) => bot.started), 15_000, 'the workers to start')
 
     const send = (count: number, ids: string[]) => {
@@ -177,7 +242,11 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
       return ids
     }
     const beforeKill = send(STREAM_BURST / 4, [])
-    await until(() => ingress.client.metrics().counters.broker_published?.[''] === beforeKill.length, 10_000, 'the first quarter to be appended')
+    await until(
+      () => ingress.client.metrics().counters.broker_published?.[''] === beforeKill.length,
+      10_000,
+      'the first quarter to be appended',
+    )
     const unreadAtKill = await unread(redis, ingress.stream)
     await server.kill()
     const outage = new Promise((resolve) => setTimeout(resolve, OUTAGE_MS)) // the outage itself: Redis is down this long
@@ -189,8 +258,16 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
     // What reached the ingress during or after the outage is appended to the restarted Redis: all of it is
     // answered. Then whatever of the first quarter survived the crash follows (or nothing more comes).
     const afterKill = ids.slice(beforeKill.length)
-    await until(() => afterKill.every((id) => replied().has(id)), 30_000, 'an answer to every event sent after the kill')
-    await untilDoneOrStalled(() => replied().size >= ids.length, () => p.sent.length, 1_500)
+    await until(
+      () => afterKill.every((id) => replied().has(id)),
+      30_000,
+      'an answer to every event sent after the kill',
+    )
+    await untilDoneOrStalled(
+      () => replied().size >= ids.length,
+      () => p.sent.length,
+      1_500,
+    )
 
     const replies = counts(p.sent.map((message) => message.body.msg_id as string))
     const lost = ids.filter((id) => !replies.has(id))
@@ -203,7 +280,9 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
       handlerReruns: [...handled.values()].filter((count) => count > 1).length,
       warnings: processes.flatMap((bot) => bot.logs.filter((line) => line.includes('vanished from Redis'))),
     }
-    console.info(`stream, Redis ${appendOnly ? 'with AOF' : 'without persistence'} restarted during a ${ids.length}-event burst: ${JSON.stringify({ ...result, warnings: result.warnings.length })}`)
+    console.info(
+      `stream, Redis ${appendOnly ? 'with AOF' : 'without persistence'} restarted during a ${ids.length}-event burst: ${JSON.stringify({ ...result, warnings: result.warnings.length })}`,
+    )
     return result
   }
 
@@ -213,7 +292,12 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
     expect(result.unreadAtKill).toBeGreaterThan(0)
     // No worker died, so no event ran twice: after the restart the workers renew what they hold before any
     // takes entries over (they all look idle for as long as Redis was down).
-    expect({ lost: result.lost, duplicateReplies: result.duplicateReplies, handlerReruns: result.handlerReruns, warnings: result.warnings }).toEqual({
+    expect({
+      lost: result.lost,
+      duplicateReplies: result.duplicateReplies,
+      handlerReruns: result.handlerReruns,
+      warnings: result.warnings,
+    }).toEqual({
       lost: 0,
       duplicateReplies: 0,
       handlerReruns: 0,

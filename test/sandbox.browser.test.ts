@@ -45,7 +45,17 @@ class Playground {
       markdown: { content: `**Pick** a colour ${XSS}` },
       keyboard: {
         content: {
-          rows: [{ buttons: [{ id: 'blue', render_data: { label: 'Blue', style: 1 }, action: { type: 1, data: 'colour:blue', permission: { type: 2 } } }] }],
+          rows: [
+            {
+              buttons: [
+                {
+                  id: 'blue',
+                  render_data: { label: 'Blue', style: 1 },
+                  action: { type: 1, data: 'colour:blue', permission: { type: 2 } },
+                },
+              ],
+            },
+          ],
         },
       },
     }
@@ -136,14 +146,19 @@ describe('the sandbox page in chromium', () => {
 
   it('GIVEN a reply with a keyboard WHEN bob clicks its button THEN the bot gets the interaction and its answer appears', async () => {
     await sendAs('group', 'bob', '/menu')
-    const menu = messages().getByTestId('entry-bot').filter({ has: page.getByTestId('keyboard') })
+    const menu = messages()
+      .getByTestId('entry-bot')
+      .filter({ has: page.getByTestId('keyboard') })
     await menu.waitFor()
     expect(await menu.getByTestId('reply-markdown').locator('strong').textContent()).toBe('Pick')
 
     await menu.getByTestId('keyboard-button').filter({ hasText: 'Blue' }).click()
     await messages().getByTestId('entry-bot').filter({ hasText: 'You picked blue' }).waitFor()
     expect(clicks).toEqual([{ data: 'colour:blue', member: 'MEMBER_OPENID_bob' }])
-    await messages().getByTestId('entry-notice').filter({ hasText: 'The bot acknowledged the click (code 0)' }).waitFor()
+    await messages()
+      .getByTestId('entry-notice')
+      .filter({ hasText: 'The bot acknowledged the click (code 0)' })
+      .waitFor()
     expect(await messages().getByTestId('entry-notice').first().textContent()).toBe('bob clicked “Blue”')
   })
 
@@ -158,7 +173,11 @@ describe('the sandbox page in chromium', () => {
   })
 
   it('GIVEN the panels THEN the traffic log shows gateway frames and REST calls, and the metrics show the watched client', async () => {
-    await page.getByTestId('log-entry').filter({ hasText: 'POST /v2/groups/GROUP_OPENID_0001/messages → 200' }).first().waitFor()
+    await page
+      .getByTestId('log-entry')
+      .filter({ hasText: 'POST /v2/groups/GROUP_OPENID_0001/messages → 200' })
+      .first()
+      .waitFor()
     await page.getByTestId('log-entry').filter({ hasText: 'platform → INTERACTION_CREATE' }).first().waitFor()
     await page.getByTestId('metric-row').filter({ hasText: 'replies_sent{scene="group"}' }).waitFor()
     // The panel refreshes every second: wait for the snapshot that counts all five events so far (roll, pick, menu, click, echo).
@@ -169,7 +188,10 @@ describe('the sandbox page in chromium', () => {
   it('GIVEN a new user and an empty message THEN the user can chat, and the empty message gets an error instead of being sent', async () => {
     await page.getByTestId('new-user-name').fill('carol')
     await page.getByTestId('add-user-button').click()
-    await page.getByTestId('user-select').filter({ has: page.locator('option[value="carol"]') }).waitFor()
+    await page
+      .getByTestId('user-select')
+      .filter({ has: page.locator('option[value="carol"]') })
+      .waitFor()
     expect(await page.getByTestId('user-select').inputValue()).toBe('carol')
     await sendAs('dm', 'carol', '/roll 6')
     await messages().getByTestId('entry-bot').filter({ hasText: '🎲 4' }).waitFor()

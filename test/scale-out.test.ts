@@ -29,7 +29,12 @@ afterEach(async () => {
   platform = undefined
 })
 
-function envFor(p: FakePlatform, namespace: string, shards: number, extra: Record<string, string> = {}): Record<string, string> {
+function envFor(
+  p: FakePlatform,
+  namespace: string,
+  shards: number,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     REDIS_URL,
     NAMESPACE: namespace,
@@ -43,14 +48,23 @@ function envFor(p: FakePlatform, namespace: string, shards: number, extra: Recor
 }
 
 /** The same, with the library's default lease TTL and renew interval: what users get. */
-function defaultLeaseEnv(p: FakePlatform, namespace: string, shards: number, extra: Record<string, string> = {}): Record<string, string> {
+function defaultLeaseEnv(
+  p: FakePlatform,
+  namespace: string,
+  shards: number,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const { LEASE_TTL_MS: _short, ...env } = envFor(p, namespace, shards, extra)
   return env
 }
 
 /** Resolves once the platform saw `shards` lose their connection (the owner died) and then every shard ready again. */
 async function resumedElsewhere(p: FakePlatform, shards: number[], shardCount: number): Promise<void> {
-  await until(() => shards.every((shard) => !p.shardState(shard, shardCount).connected), 10_000, "the dead process's connections to close")
+  await until(
+    () => shards.every((shard) => !p.shardState(shard, shardCount).connected),
+    10_000,
+    "the dead process's connections to close",
+  )
   await p.waitForReady(shardCount, 20_000)
 }
 
@@ -82,7 +96,9 @@ function counts(ids: Iterable<string>): Map<string, number> {
  */
 async function killOneWorkerMidBurst(p: FakePlatform, env: Record<string, string>): Promise<void> {
   const BURST = 3_000
-  processes = ['w1', 'w2', 'w3'].map((name) => startBotProcess(name, { ...env, CLAIM_IDLE_MS: '2000', HANDLER_DELAY_MS: '20' }, 'worker'))
+  processes = ['w1', 'w2', 'w3'].map((name) =>
+    startBotProcess(name, { ...env, CLAIM_IDLE_MS: '2000', HANDLER_DELAY_MS: '20' }, 'worker'),
+  )
   await until(() => processes.every((bot) => bot.started), 15_000, 'the workers to start')
   const victim = processes[0]!
   const ids: string[] = []
@@ -91,7 +107,11 @@ async function killOneWorkerMidBurst(p: FakePlatform, env: Record<string, string
     ids.push(dispatchGroupMessage(p, 0, 1, `/ping ${i}`))
     if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 10))
   }
-  await until(() => new Set(p.sent.map((message) => message.body.msg_id as string)).size >= BURST, 60_000, 'a reply to every event')
+  await until(
+    () => new Set(p.sent.map((message) => message.body.msg_id as string)).size >= BURST,
+    60_000,
+    'a reply to every event',
+  )
   const replies = counts(p.sent.map((message) => message.body.msg_id as string))
   expect([...replies.values()].filter((count) => count !== 1)).toEqual([])
   expect(ids.every((id) => replies.get(id) === 1)).toBe(true)
@@ -108,10 +128,20 @@ describe('shards shared across processes through Redis', () => {
     const BURST = 5_000
     const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 500, recommendedShards: SHARDS }))
     const namespace = `test-${randomBytes(4).toString('hex')}`
-    processes = ['a', 'b', 'c'].map((name) => startBotProcess(name, defaultLeaseEnv(p, namespace, SHARDS, { REPLY: '1' })))
+    processes = ['a', 'b', 'c'].map((name) =>
+      startBotProcess(name, defaultLeaseEnv(p, namespace, SHARDS, { REPLY: '1' })),
+    )
     await p.waitForReady(SHARDS, 30_000)
     // Shards move one per round toward the fair share (7, 7, 6): wait until they got there.
-    await until(() => processes.map((bot) => bot.shards.length).sort().join() === '6,7,7', 30_000, 'the shares to settle at 7, 7 and 6')
+    await until(
+      () =>
+        processes
+          .map((bot) => bot.shards.length)
+          .sort()
+          .join() === '6,7,7',
+      30_000,
+      'the shares to settle at 7, 7 and 6',
+    )
     await p.waitForReady(SHARDS, 10_000)
     const owned = processes.flatMap((bot) => bot.shards)
     expect(new Set(owned).size).toBe(SHARDS)
@@ -132,10 +162,16 @@ describe('shards shared across processes through Redis', () => {
       if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 5))
     }
     const takeoverMs = await takeover!
-    console.info(`kill -9 of a shard owner, default lease settings: its ${victimShards.length} shards resumed elsewhere after ${takeoverMs} ms`)
+    console.info(
+      `kill -9 of a shard owner, default lease settings: its ${victimShards.length} shards resumed elsewhere after ${takeoverMs} ms`,
+    )
     expect(takeoverMs).toBeLessThanOrEqual(10_000)
 
-    await until(() => new Set(p.sent.map((message) => message.body.msg_id as string)).size >= BURST, 60_000, 'a reply to every message')
+    await until(
+      () => new Set(p.sent.map((message) => message.body.msg_id as string)).size >= BURST,
+      60_000,
+      'a reply to every message',
+    )
     const replies = counts(p.sent.map((message) => message.body.msg_id as string))
     expect([...replies.values()].filter((count) => count !== 1)).toEqual([])
     expect(ids.every((id) => replies.get(id) === 1)).toBe(true)
@@ -143,7 +179,11 @@ describe('shards shared across processes through Redis', () => {
     expect(p.gatewayStats.identifies).toBe(SHARDS)
     expect(p.gatewayStats.resumes).toBeGreaterThanOrEqual(victimShards.length)
     const survivors = processes.filter((bot) => bot !== victim)
-    await until(() => survivors.reduce((sum, bot) => sum + bot.shards.length, 0) === SHARDS, 10_000, 'the survivors to hold every shard')
+    await until(
+      () => survivors.reduce((sum, bot) => sum + bot.shards.length, 0) === SHARDS,
+      10_000,
+      'the survivors to hold every shard',
+    )
     expect(new Set(survivors.flatMap((bot) => bot.shards)).size).toBe(SHARDS)
   })
 
@@ -163,7 +203,8 @@ describe('shards shared across processes through Redis', () => {
     const stalled = processes[1]!
     const stalledShards = [...stalled.shards]
 
-    const shortestTtl = async () => Math.min(...(await Promise.all(stalledShards.map((shard) => redis.pttl(lease(shard))))))
+    const shortestTtl = async () =>
+      Math.min(...(await Promise.all(stalledShards.map((shard) => redis.pttl(lease(shard))))))
     stalled.child.kill('SIGSTOP')
     await new Promise((resolve) => setTimeout(resolve, 3_500)) // the stall itself
     const beforeWake = await shortestTtl()
@@ -191,17 +232,28 @@ describe('shards shared across processes through Redis', () => {
     await new Promise((resolve) => setTimeout(resolve, 500))
 
     first.child.kill('SIGSTOP')
-    const whilePaused = [dispatchGroupMessage(p, 0, 1, '/ping paused 1'), dispatchGroupMessage(p, 0, 1, '/ping paused 2')]
+    const whilePaused = [
+      dispatchGroupMessage(p, 0, 1, '/ping paused 1'),
+      dispatchGroupMessage(p, 0, 1, '/ping paused 2'),
+    ]
     const standby = startBotProcess('a-standby', envFor(p, namespace, 1))
     processes.push(standby)
     await until(() => standby.shards.length === 1, 15_000, 'the standby to take the shard over')
-    await until(() => whilePaused.every((id) => standby.handled.includes(id)), 10_000, 'the new owner to be replayed the events sent during the pause')
+    await until(
+      () => whilePaused.every((id) => standby.handled.includes(id)),
+      10_000,
+      'the new owner to be replayed the events sent during the pause',
+    )
     const connectionsAtTakeover = p.gatewayStats.connections
 
     first.child.kill('SIGCONT')
     const afterWake = [dispatchGroupMessage(p, 0, 1, '/ping after 1'), dispatchGroupMessage(p, 0, 1, '/ping after 2')]
     await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_TTL_MS))
-    await until(() => afterWake.every((id) => standby.handled.includes(id)), 10_000, 'the new owner to handle events after the wake-up')
+    await until(
+      () => afterWake.every((id) => standby.handled.includes(id)),
+      10_000,
+      'the new owner to handle events after the wake-up',
+    )
 
     expect(first.shards).toEqual([])
     for (const id of [...whilePaused, ...afterWake]) expect(first.handled).not.toContain(id)
@@ -213,8 +265,22 @@ describe('shards shared across processes through Redis', () => {
 })
 
 describe('ingress and workers over a Redis stream', () => {
-  async function startIngress(p: FakePlatform, namespace: string, redis: Redis, intents: number | 'GROUP_AND_C2C_EVENT'[] = ['GROUP_AND_C2C_EVENT']): Promise<Ingress> {
-    const ingress = createIngress({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, intents, redis, namespace, logLevel: 'silent', gateway: { identifyIntervalMs: 0 } })
+  async function startIngress(
+    p: FakePlatform,
+    namespace: string,
+    redis: Redis,
+    intents: number | 'GROUP_AND_C2C_EVENT'[] = ['GROUP_AND_C2C_EVENT'],
+  ): Promise<Ingress> {
+    const ingress = createIngress({
+      appId: p.appId,
+      secret: p.secret,
+      hosts: { api: p.url },
+      intents,
+      redis,
+      namespace,
+      logLevel: 'silent',
+      gateway: { identifyIntervalMs: 0 },
+    })
     await ingress.start()
     stoppables.push(ingress, { stop: () => redis.quit().then(() => undefined) })
     return ingress
@@ -227,7 +293,9 @@ describe('ingress and workers over a Redis stream', () => {
     const ingress = await startIngress(p, namespace, redis)
     await killOneWorkerMidBurst(p, envFor(p, namespace, 1))
     // Nothing is left pending in the group: the victim's entries were taken over and acknowledged.
-    await expect.poll(async () => ((await redis.xpending(ingress.stream, 'workers')) as [number])[0], { timeout: 10_000 }).toBe(0)
+    await expect
+      .poll(async () => ((await redis.xpending(ingress.stream, 'workers')) as [number])[0], { timeout: 10_000 })
+      .toBe(0)
   })
 
   it('GIVEN the same controllers THEN they run unchanged as a worker (createBot with a RedisStreamSource) behind an ingress', async () => {
@@ -263,9 +331,22 @@ describe('ingress and workers over a Redis stream', () => {
 describe('ingress and workers over NATS JetStream', () => {
   const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
 
-  async function startNatsIngress(p: FakePlatform, namespace: string, intents: number | 'GROUP_AND_C2C_EVENT'[] = ['GROUP_AND_C2C_EVENT']): Promise<{ ingress: NatsIngress; nats: NatsConnection }> {
+  async function startNatsIngress(
+    p: FakePlatform,
+    namespace: string,
+    intents: number | 'GROUP_AND_C2C_EVENT'[] = ['GROUP_AND_C2C_EVENT'],
+  ): Promise<{ ingress: NatsIngress; nats: NatsConnection }> {
     const nats = await connect({ servers: NATS_URL })
-    const ingress = createNatsIngress({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, intents, nats, namespace, logLevel: 'silent', gateway: { identifyIntervalMs: 0 } })
+    const ingress = createNatsIngress({
+      appId: p.appId,
+      secret: p.secret,
+      hosts: { api: p.url },
+      intents,
+      nats,
+      namespace,
+      logLevel: 'silent',
+      gateway: { identifyIntervalMs: 0 },
+    })
     await ingress.start()
     stoppables.push(
       {
@@ -286,7 +367,13 @@ describe('ingress and workers over NATS JetStream', () => {
     const { ingress, nats } = await startNatsIngress(p, namespace)
     await killOneWorkerMidBurst(p, envFor(p, namespace, 1, { BROKER: 'nats', NATS_URL }))
     // Nothing is left unacknowledged: the victim's messages were redelivered and acknowledged.
-    await expect.poll(async () => (await (await jetstreamManager(nats)).consumers.info(ingress.names.stream, 'workers')).num_ack_pending, { timeout: 10_000 }).toBe(0)
+    await expect
+      .poll(
+        async () =>
+          (await (await jetstreamManager(nats)).consumers.info(ingress.names.stream, 'workers')).num_ack_pending,
+        { timeout: 10_000 },
+      )
+      .toBe(0)
   })
 
   it('GIVEN the same controllers THEN they run unchanged as a worker (createBot with a NatsStreamSource) behind a NATS ingress', async () => {
@@ -301,7 +388,14 @@ describe('ingress and workers over NATS JetStream', () => {
     const namespace = `test_${randomBytes(4).toString('hex')}`
     const probe = createBot({ appId: p.appId, secret: p.secret, controllers: [Ping] })
     const { nats } = await startNatsIngress(p, namespace, probe.client.intents)
-    const worker = createBot({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, controllers: [Ping], logLevel: 'silent', source: new NatsStreamSource({ nats, namespace }) })
+    const worker = createBot({
+      appId: p.appId,
+      secret: p.secret,
+      hosts: { api: p.url },
+      controllers: [Ping],
+      logLevel: 'silent',
+      source: new NatsStreamSource({ nats, namespace }),
+    })
     await worker.start()
     stoppables.push(worker)
     const id = dispatchGroupMessage(p, 0, 1, '/ping')

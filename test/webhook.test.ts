@@ -2,7 +2,14 @@ import { createServer } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClient, type ClientOptions, type QQBotClient } from '@qqbot/core'
-import { c2cMessage, directMessage, groupAtMessage, guildAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import {
+  c2cMessage,
+  directMessage,
+  groupAtMessage,
+  guildAtMessage,
+  startFakePlatform,
+  type FakePlatform,
+} from '@qqbot/fake-platform'
 import { createPingBot } from '@qqbot/example-ping'
 
 let platform: FakePlatform | undefined
@@ -55,24 +62,42 @@ describe('webhook delivery', () => {
     const now = () => String(Math.floor(Date.now() / 1000))
     const kinds = [
       // random signature
-      (body: string) => ({ body, headers: { 'x-signature-timestamp': now(), 'x-signature-ed25519': randomBytes(64).toString('hex') } }),
+      (body: string) => ({
+        body,
+        headers: { 'x-signature-timestamp': now(), 'x-signature-ed25519': randomBytes(64).toString('hex') },
+      }),
       // signed, then the body was changed
       (body: string) => {
         const ts = now()
-        return { body: body.replace('/ping', '/pong'), headers: { 'x-signature-timestamp': ts, 'x-signature-ed25519': platform.webhook.sign(ts, body) } }
+        return {
+          body: body.replace('/ping', '/pong'),
+          headers: { 'x-signature-timestamp': ts, 'x-signature-ed25519': platform.webhook.sign(ts, body) },
+        }
       },
       // truncated signature
       (body: string) => {
         const ts = now()
-        return { body, headers: { 'x-signature-timestamp': ts, 'x-signature-ed25519': platform.webhook.sign(ts, body).slice(0, 100) } }
+        return {
+          body,
+          headers: {
+            'x-signature-timestamp': ts,
+            'x-signature-ed25519': platform.webhook.sign(ts, body).slice(0, 100),
+          },
+        }
       },
       // correctly signed, but an hour old (replayed)
       (body: string) => {
         const ts = String(Math.floor(Date.now() / 1000) - 3600)
-        return { body, headers: { 'x-signature-timestamp': ts, 'x-signature-ed25519': platform.webhook.sign(ts, body) } }
+        return {
+          body,
+          headers: { 'x-signature-timestamp': ts, 'x-signature-ed25519': platform.webhook.sign(ts, body) },
+        }
       },
       // signature for another timestamp
-      (body: string) => ({ body, headers: { 'x-signature-timestamp': now(), 'x-signature-ed25519': platform.webhook.sign('1', body) } }),
+      (body: string) => ({
+        body,
+        headers: { 'x-signature-timestamp': now(), 'x-signature-ed25519': platform.webhook.sign('1', body) },
+      }),
       // no signature headers at all
       (body: string) => ({ body, headers: {} }),
       // not hex
@@ -82,7 +107,9 @@ describe('webhook delivery', () => {
     for (let i = 0; i < 1_000; i += 50) {
       const batch = Array.from({ length: 50 }, (_, j) => {
         const event = groupAtMessage({ content: `/ping ${i + j}` })
-        const forged = kinds[(i + j) % kinds.length]!(JSON.stringify({ id: `e${i + j}`, op: 0, t: event.t, d: event.d }))
+        const forged = kinds[(i + j) % kinds.length]!(
+          JSON.stringify({ id: `e${i + j}`, op: 0, t: event.t, d: event.d }),
+        )
         return platform.webhook.post(url, forged.body, forged.headers)
       })
       for (const reply of await Promise.all(batch)) statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1)
@@ -90,11 +117,17 @@ describe('webhook delivery', () => {
     expect(Object.fromEntries(statuses)).toEqual({ 401: 1_000 })
     await client!.idle()
     expect(handled.size).toBe(0)
-    expect(client!.metrics().counters.webhook_rejected).toEqual({ 'reason="signature"': 857, 'reason="timestamp"': 143 })
+    expect(client!.metrics().counters.webhook_rejected).toEqual({
+      'reason="signature"': 857,
+      'reason="timestamp"': 143,
+    })
   })
 
   it('GIVEN a 5,000-event burst and a slow handler THEN every event is handled exactly once and ACKs do not wait for handlers', async () => {
-    const { platform, handled, url } = await webhookBot({ pipeline: { concurrency: 16, highWaterMark: 256 } }, () => new Promise((resolve) => setTimeout(resolve, 5)))
+    const { platform, handled, url } = await webhookBot(
+      { pipeline: { concurrency: 16, highWaterMark: 256 } },
+      () => new Promise((resolve) => setTimeout(resolve, 5)),
+    )
     const ids: string[] = []
     const replies = await platform.webhook.deliverBurst(url, 5_000, (i) => {
       const event = groupAtMessage({ content: `/ping ${i}` })
@@ -128,12 +161,28 @@ describe('webhook delivery', () => {
   })
 
   it('GIVEN oversized, malformed, wrong-method, wrong-type and wrong-path requests THEN each gets its status and the server keeps working', async () => {
-    const { platform, handled, url } = await webhookBot({ webhook: { port: 0, host: '127.0.0.1', path: '/qq/callback', maxBodyBytes: 64 * 1024 } })
+    const { platform, handled, url } = await webhookBot({
+      webhook: { port: 0, host: '127.0.0.1', path: '/qq/callback', maxBodyBytes: 64 * 1024 },
+    })
     const ts = String(Math.floor(Date.now() / 1000))
     const big = 'x'.repeat(200 * 1024)
-    expect((await platform.webhook.post(url, big, { 'x-signature-timestamp': ts, 'x-signature-ed25519': platform.webhook.sign(ts, big) })).status).toBe(413)
+    expect(
+      (
+        await platform.webhook.post(url, big, {
+          'x-signature-timestamp': ts,
+          'x-signature-ed25519': platform.webhook.sign(ts, big),
+        })
+      ).status,
+    ).toBe(413)
     const broken = '{"op":0,"t":'
-    expect((await platform.webhook.post(url, broken, { 'x-signature-timestamp': ts, 'x-signature-ed25519': platform.webhook.sign(ts, broken) })).status).toBe(400)
+    expect(
+      (
+        await platform.webhook.post(url, broken, {
+          'x-signature-timestamp': ts,
+          'x-signature-ed25519': platform.webhook.sign(ts, broken),
+        })
+      ).status,
+    ).toBe(400)
     expect((await platform.webhook.post(url, '', {}, 'GET')).status).toBe(405)
     expect((await platform.webhook.post(url, 'hi', { 'content-type': 'text/plain' })).status).toBe(415)
     expect((await platform.webhook.post(url.replace('/qq/callback', '/other'), '{}')).status).toBe(404)
@@ -148,7 +197,14 @@ describe('webhook adapters (listen: false)', () => {
   it('GIVEN nodeHandler mounted in an existing node:http server THEN callbacks work there', async () => {
     platform = await startFakePlatform()
     let handledCount = 0
-    client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', delivery: 'webhook', webhook: { listen: false } })
+    client = createClient({
+      appId: platform.appId,
+      secret: platform.secret,
+      hosts: { api: platform.url },
+      logLevel: 'silent',
+      delivery: 'webhook',
+      webhook: { listen: false },
+    })
     client.on('C2C_MESSAGE_CREATE', () => void handledCount++)
     await client.start()
     const handler = client.webhook.nodeHandler()
@@ -168,7 +224,14 @@ describe('webhook adapters (listen: false)', () => {
 
   it('GIVEN the bot stops THEN an in-flight request completes and later events get 503 so the platform redelivers them', async () => {
     platform = await startFakePlatform()
-    client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', delivery: 'webhook', webhook: { listen: false } })
+    client = createClient({
+      appId: platform.appId,
+      secret: platform.secret,
+      hosts: { api: platform.url },
+      logLevel: 'silent',
+      delivery: 'webhook',
+      webhook: { listen: false },
+    })
     let release: () => void = () => undefined
     const handled: string[] = []
     client.on('C2C_MESSAGE_CREATE', async (event) => {
@@ -180,7 +243,15 @@ describe('webhook adapters (listen: false)', () => {
     const signed = (event: { t: string; d: unknown }, id: string) => {
       const body = JSON.stringify({ id, op: 0, t: event.t, d: event.d })
       const ts = String(Math.floor(Date.now() / 1000))
-      return new Request('http://bot/qq', { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-signature-timestamp': ts, 'x-signature-ed25519': platform!.webhook.sign(ts, body) } })
+      return new Request('http://bot/qq', {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-signature-timestamp': ts,
+          'x-signature-ed25519': platform!.webhook.sign(ts, body),
+        },
+      })
     }
     const first = c2cMessage({ content: 'first' })
     expect((await handle(signed(first, 'a'))).status).toBe(200)
@@ -194,17 +265,44 @@ describe('webhook adapters (listen: false)', () => {
   it('GIVEN fetchHandler THEN a (Request) => Response runtime can serve callbacks', async () => {
     platform = await startFakePlatform()
     let handledCount = 0
-    client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', delivery: 'webhook', webhook: { listen: false } })
+    client = createClient({
+      appId: platform.appId,
+      secret: platform.secret,
+      hosts: { api: platform.url },
+      logLevel: 'silent',
+      delivery: 'webhook',
+      webhook: { listen: false },
+    })
     client.on('C2C_MESSAGE_CREATE', () => void handledCount++)
     await client.start()
     const fetchHandler = client.webhook.fetchHandler()
     const event = c2cMessage({ content: 'hello' })
     const body = JSON.stringify({ id: 'e1', op: 0, t: event.t, d: event.d })
     const ts = String(Math.floor(Date.now() / 1000))
-    const ok = await fetchHandler(new Request('http://bot/qq', { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-signature-timestamp': ts, 'x-signature-ed25519': platform.webhook.sign(ts, body) } }))
+    const ok = await fetchHandler(
+      new Request('http://bot/qq', {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-signature-timestamp': ts,
+          'x-signature-ed25519': platform.webhook.sign(ts, body),
+        },
+      }),
+    )
     expect(ok.status).toBe(200)
     expect(await ok.json()).toEqual({ op: 12, d: 0 })
-    const forged = await fetchHandler(new Request('http://bot/qq', { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-signature-timestamp': ts, 'x-signature-ed25519': '00'.repeat(64) } }))
+    const forged = await fetchHandler(
+      new Request('http://bot/qq', {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-signature-timestamp': ts,
+          'x-signature-ed25519': '00'.repeat(64),
+        },
+      }),
+    )
     expect(forged.status).toBe(401)
     await client.idle()
     expect(handledCount).toBe(1)
@@ -225,13 +323,23 @@ describe('the same bot over both deliveries', () => {
         gateway: { identifyIntervalMs: 0 },
       })
       await client.start()
-      const events = [guildAtMessage({ content: '/ping a' }), directMessage({ content: '/ping b' }), groupAtMessage({ content: '/ping c' }), c2cMessage({ content: '/ping d' })]
+      const events = [
+        guildAtMessage({ content: '/ping a' }),
+        directMessage({ content: '/ping b' }),
+        groupAtMessage({ content: '/ping c' }),
+        c2cMessage({ content: '/ping d' }),
+      ]
       for (const event of events) {
         if (delivery === 'gateway') platform.dispatch(event.t, event.d)
         else await platform.webhook.deliver(client.webhook.url!, event.t, event.d)
       }
       const sent = await platform.waitForSent(4)
-      expect(sent.map((message) => `${message.scene}:${message.body.content}`).sort()).toEqual(['c2c:pong d', 'channel:pong a', 'dm:pong b', 'group:pong c'])
+      expect(sent.map((message) => `${message.scene}:${message.body.content}`).sort()).toEqual([
+        'c2c:pong d',
+        'channel:pong a',
+        'dm:pong b',
+        'group:pong c',
+      ])
     })
   }
 })

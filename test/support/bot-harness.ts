@@ -10,7 +10,10 @@ export interface BotHarness {
 }
 
 /** A framework bot on a fresh fake platform (the kit's integration mode); `cleanups` closes both. */
-export async function startBotHarness(options: Partial<BotOptions>, cleanups: (() => Promise<void>)[]): Promise<BotHarness> {
+export async function startBotHarness(
+  options: Partial<BotOptions>,
+  cleanups: (() => Promise<void>)[],
+): Promise<BotHarness> {
   const integration = await createIntegrationBot({ controllers: [], ...options })
   cleanups.push(() => integration.close())
   const say: BotHarness['say'] = async (event, expected = 1) =>

@@ -8,5 +8,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
  * CI has just built, and it keeps a local run from testing stale output.
  */
 export function ensureBuilt(projects: string[]): void {
-  execFileSync(process.execPath, [fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)), '-b', ...projects], { cwd: ROOT, stdio: 'inherit' })
+  execFileSync(
+    process.execPath,
+    [fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)), '-b', ...projects],
+    { cwd: ROOT, stdio: 'inherit' },
+  )
 }

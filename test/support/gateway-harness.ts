@@ -8,23 +8,40 @@ export interface GatewayHarness {
   /** message id → times the handler ran for it */
   handled: Map<string, number>
   /** Dispatches `count` group messages, optionally running `fault` after `faultAfter` of them; returns their ids. */
-  burst(count: number, options?: { faultAfter?: number; fault?: () => void | Promise<void>; shard?: number; shardCount?: number }): Promise<string[]>
+  burst(
+    count: number,
+    options?: { faultAfter?: number; fault?: () => void | Promise<void>; shard?: number; shardCount?: number },
+  ): Promise<string[]>
   /** Resolves when every id was handled at least once (or rejects after `timeoutMs`). */
   waitForHandled(ids: string[], timeoutMs?: number): Promise<void>
   close(): Promise<void>
 }
 
 export async function startGatewayHarness(
-  options: { platform?: FakePlatformOptions; client?: Partial<ClientOptions>; start?: boolean; handler?: (id: string) => unknown } = {},
+  options: {
+    platform?: FakePlatformOptions
+    client?: Partial<ClientOptions>
+    start?: boolean
+    handler?: (id: string) => unknown
+  } = {},
 ): Promise<GatewayHarness> {
-  const platform = await startFakePlatform({ heartbeatIntervalMs: 100, reconnectCloseDelayMs: 200, ...options.platform })
+  const platform = await startFakePlatform({
+    heartbeatIntervalMs: 100,
+    reconnectCloseDelayMs: 200,
+    ...options.platform,
+  })
   const handled = new Map<string, number>()
   const client = createClient({
     appId: platform.appId,
     secret: platform.secret,
     hosts: { api: platform.url },
     logLevel: 'silent',
-    gateway: { identifyIntervalMs: 0, backoff: { baseMs: 20, maxMs: 200 }, rateLimitDelayMs: 50, handshakeTimeoutMs: 5_000 },
+    gateway: {
+      identifyIntervalMs: 0,
+      backoff: { baseMs: 20, maxMs: 200 },
+      rateLimitDelayMs: 50,
+      handshakeTimeoutMs: 5_000,
+    },
     ...options.client,
   })
   client.on('GROUP_AT_MESSAGE_CREATE', (event) => {
@@ -51,7 +68,9 @@ export async function startGatewayHarness(
     while (ids.some((id) => !handled.has(id))) {
       if (Date.now() > deadline) {
         const missing = ids.filter((id) => !handled.has(id)).length
-        throw new Error(`${missing} of ${ids.length} events were never handled (shards: ${JSON.stringify(client.shards)})`)
+        throw new Error(
+          `${missing} of ${ids.length} events were never handled (shards: ${JSON.stringify(client.shards)})`,
+        )
       }
       await new Promise((resolve) => setTimeout(resolve, 20))
     }

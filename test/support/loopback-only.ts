@@ -11,7 +11,9 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '::ffff:127.0.0.1'])
 export class OutsideNetworkError extends Error {
   readonly code = 'TEST_OUTSIDE_NETWORK'
   constructor(host: string) {
-    super(`A test tried to connect to ${host}: tests may reach 127.0.0.1 only (point the client at the fake platform with hosts: { api: platform.url }).`)
+    super(
+      `A test tried to connect to ${host}: tests may reach 127.0.0.1 only (point the client at the fake platform with hosts: { api: platform.url }).`,
+    )
   }
 }
 

@@ -22,8 +22,15 @@ export interface BotProcess {
 }
 
 /** Starts one bot process (a shard owner, or a stream worker); `env` configures it (see the scripts). */
-export function startBotProcess(name: string, env: Record<string, string>, kind: keyof typeof SCRIPTS = 'shards'): BotProcess {
-  const child = spawn(process.execPath, [SCRIPTS[kind]], { env: { ...process.env, ...env, MEMBER: name }, stdio: ['ignore', 'pipe', 'pipe'] })
+export function startBotProcess(
+  name: string,
+  env: Record<string, string>,
+  kind: keyof typeof SCRIPTS = 'shards',
+): BotProcess {
+  const child = spawn(process.execPath, [SCRIPTS[kind]], {
+    env: { ...process.env, ...env, MEMBER: name },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const bot: BotProcess = {
     name,
     child,

@@ -47,7 +47,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       started.stdout!.on('data', onData)
       started.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()))
       started.once('error', reject)
-      started.once('exit', (code) => reject(new Error(`redis-server exited (code ${code}) before it was ready: ${output.join('')}`)))
+      started.once('exit', (code) =>
+        reject(new Error(`redis-server exited (code ${code}) before it was ready: ${output.join('')}`)),
+      )
     })
     // Drain the pipes from now on, so the server never blocks writing its log.
     started.stdout!.resume()

@@ -12,19 +12,41 @@ async function brokerSource() {
     const { connect } = await import('@nats-io/transport-node')
     const { NatsStreamSource } = await import('@qqbot/nats')
     const nats = await connect({ servers: env.NATS_URL ?? 'nats://127.0.0.1:4222' })
-    return { source: new NatsStreamSource({ nats, namespace: env.NAMESPACE, workerName: env.MEMBER, claimIdleMs }), close: () => nats.close() }
+    return {
+      source: new NatsStreamSource({ nats, namespace: env.NAMESPACE, workerName: env.MEMBER, claimIdleMs }),
+      close: () => nats.close(),
+    }
   }
   const { Redis } = await import('ioredis')
   const { RedisStreamSource } = await import('@qqbot/redis')
   const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379')
   const batchSize = env.BATCH_SIZE ? Number(env.BATCH_SIZE) : undefined
-  return { source: new RedisStreamSource({ redis, namespace: env.NAMESPACE, consumer: env.MEMBER, claimIdleMs, blockMs: 200, batchSize }), close: () => redis.quit() }
+  return {
+    source: new RedisStreamSource({
+      redis,
+      namespace: env.NAMESPACE,
+      consumer: env.MEMBER,
+      claimIdleMs,
+      blockMs: 200,
+      batchSize,
+    }),
+    close: () => redis.quit(),
+  }
 }
 
 const { source, close } = await brokerSource()
 // WORKER_CONCURRENCY / WORKER_QUEUE (and BATCH_SIZE): a smaller pipeline reads ahead less, so entries wait unread in Redis.
-const pipeline = env.WORKER_CONCURRENCY ? { concurrency: Number(env.WORKER_CONCURRENCY), highWaterMark: Number(env.WORKER_QUEUE ?? 16) } : undefined
-const client = createClient({ appId: env.APP_ID, secret: env.APP_SECRET, hosts: { api: env.API_URL }, source, pipeline, logLevel: env.LOG_LEVEL ?? 'silent' })
+const pipeline = env.WORKER_CONCURRENCY
+  ? { concurrency: Number(env.WORKER_CONCURRENCY), highWaterMark: Number(env.WORKER_QUEUE ?? 16) }
+  : undefined
+const client = createClient({
+  appId: env.APP_ID,
+  secret: env.APP_SECRET,
+  hosts: { api: env.API_URL },
+  source,
+  pipeline,
+  logLevel: env.LOG_LEVEL ?? 'silent',
+})
 const delayMs = Number(env.HANDLER_DELAY_MS ?? 0)
 client.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
   report({ type: 'handled', id: event.data.id })

@@ -28,13 +28,23 @@ async function say(content: string, user = 'alice', make = groupAtMessage) {
 describe('the dice example', () => {
   it('GIVEN the fixed random service THEN rolls, sums, tallies, picks, guards, cooldowns and help all work', async () => {
     platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
-    bot = createDiceBot({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', locale: 'en', gateway: { identifyIntervalMs: 0 }, providers: [{ token: RandomService, useClass: Fixed }] })
+    bot = createDiceBot({
+      appId: platform.appId,
+      secret: platform.secret,
+      hosts: { api: platform.url },
+      logLevel: 'silent',
+      locale: 'en',
+      gateway: { identifyIntervalMs: 0 },
+      providers: [{ token: RandomService, useClass: Fixed }],
+    })
     await bot.start()
     expect(await say('/roll 20 --times 3 --sum')).toBe('🎲 4 + 4 + 4 = 12 (3 rolled so far)')
     expect(await say('/r')).toMatch(/^Slow down: try again in \d s\.$/)
     expect(await say('/掷 6', 'bob')).toBe('🎲 4 (1 rolled so far)')
     expect(await say('/roll 6 -t 101', 'carol')).toBe('🎲 That is a lot of dice. At most 100, please.')
-    expect(await say('/roll 1', 'dave')).toMatch(/^Invalid argument sides: .*\nUsage: \/roll \[sides\] \[--times <times>\] \[--sum\]$/)
+    expect(await say('/roll 1', 'dave')).toMatch(
+      /^Invalid argument sides: .*\nUsage: \/roll \[sides\] \[--times <times>\] \[--sum\]$/,
+    )
     expect(await say('/pick tea，coffee, water', 'erin', c2cMessage)).toBe('👉 water')
     expect(await say('/pick tea', 'erin', c2cMessage)).toMatch(/^Invalid argument options/)
     expect(await say('/help pick', 'erin', c2cMessage)).toContain('options: comma-separated')
@@ -52,7 +62,11 @@ describe('examples/dice main', () => {
     const { fileURLToPath } = await import('node:url')
     const root = fileURLToPath(new URL('../../../', import.meta.url))
     ensureBuilt(['examples/dice'])
-    const output = execFileSync('node', ['examples/dice/dist/main.js', '--once'], { cwd: root, encoding: 'utf8', timeout: 20_000 })
+    const output = execFileSync('node', ['examples/dice/dist/main.js', '--once'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 20_000,
+    })
     expect(output).toMatch(/bot: 🎲 \d+ \+ \d+ \+ \d+ = \d+ \(3 rolled so far\)/)
     expect(output).toMatch(/bot: 👉 (tea|coffee|water)/)
     expect(output).toContain('/roll [sides] [--times <times>] [--sum]')

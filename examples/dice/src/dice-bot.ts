@@ -1,5 +1,20 @@
 import { z } from 'zod'
-import { Arg, Command, Controller, Cooldown, createBot, Flag, Injectable, OnEvent, Rest, UseGuards, type Bot, type BotOptions, type EventContext, type Guard } from '@qqbot/framework'
+import {
+  Arg,
+  Command,
+  Controller,
+  Cooldown,
+  createBot,
+  Flag,
+  Injectable,
+  OnEvent,
+  Rest,
+  UseGuards,
+  type Bot,
+  type BotOptions,
+  type EventContext,
+  type Guard,
+} from '@qqbot/framework'
 
 /** Where the randomness comes from; tests swap it for a fixed one. */
 @Injectable()
@@ -24,7 +39,8 @@ export class Tally {
 /** Refuses to roll more than 100 dice in total per message, whatever the flags say. */
 const saneAmounts: Guard = async (ctx, next) => {
   const times = /--times[= ](\d+)|-t (\d+)/.exec((ctx.event.data as { content: string }).content)
-  if (times && Number(times[1] ?? times[2]) > 100) return void (await ctx.reply('🎲 That is a lot of dice. At most 100, please.'))
+  if (times && Number(times[1] ?? times[2]) > 100)
+    return void (await ctx.reply('🎲 That is a lot of dice. At most 100, please.'))
   await next()
 }
 
@@ -40,18 +56,35 @@ export class Dice {
   @Cooldown({ per: 'user', ms: 3_000 })
   roll(
     @Arg('sides', z.coerce.number().int().min(2).max(1000).default(6), { description: 'faces per die' }) sides: number,
-    @Flag('times', z.coerce.number().int().min(1).max(10).default(1), { short: 't', description: 'how many dice' }) times: number,
+    @Flag('times', z.coerce.number().int().min(1).max(10).default(1), { short: 't', description: 'how many dice' })
+    times: number,
     @Flag('sum', z.boolean().default(false), { description: 'add them up' }) sum: boolean,
     ctx: { userId: string | undefined },
   ) {
     const rolls = Array.from({ length: times }, () => this.rng.int(1, sides))
     const total = this.tally.add(ctx.userId, rolls.length)
-    const text = sum && rolls.length > 1 ? `${rolls.join(' + ')} = ${rolls.reduce((a, b) => a + b, 0)}` : rolls.join(' ')
+    const text =
+      sum && rolls.length > 1 ? `${rolls.join(' + ')} = ${rolls.reduce((a, b) => a + b, 0)}` : rolls.join(' ')
     return `🎲 ${text} (${total} rolled so far)`
   }
 
   @Command('pick', { description: 'Pick one of the options' })
-  pick(@Rest('options', z.string().transform((list) => list.split(/[,，]/).map((item) => item.trim()).filter(Boolean)).pipe(z.array(z.string()).min(2)), { description: 'comma-separated' }) options: string[]) {
+  pick(
+    @Rest(
+      'options',
+      z
+        .string()
+        .transform((list) =>
+          list
+            .split(/[,，]/)
+            .map((item) => item.trim())
+            .filter(Boolean),
+        )
+        .pipe(z.array(z.string()).min(2)),
+      { description: 'comma-separated' },
+    )
+    options: string[],
+  ) {
     return `👉 ${options[this.rng.int(0, options.length - 1)]}`
   }
 

@@ -4,7 +4,13 @@
  * `--once` plays the demo on a free port, prints it and exits.
  */
 import { Command, Controller, createBot, OnEvent, type EventContext } from '@qqbot/framework'
-import { SandboxPortInUseError, SandboxPortInvalidError, startSandbox, type ReplyView, type SceneId } from '@qqbot/sandbox'
+import {
+  SandboxPortInUseError,
+  SandboxPortInvalidError,
+  startSandbox,
+  type ReplyView,
+  type SceneId,
+} from '@qqbot/sandbox'
 import { Dice, RandomService, Tally } from './dice-bot.js'
 
 const button = (id: string, label: string, type: 1 | 2, data: string) => ({
@@ -22,7 +28,14 @@ class Menu {
   menu() {
     return {
       markdown: { content: '## 🎲 Dice\nPick a die, or type **/roll 20 --times 3 --sum**' },
-      keyboard: { content: { rows: [{ buttons: [button('d6', 'Roll d6', 1, 'roll:6'), button('d20', 'Roll d20', 1, 'roll:20')] }, { buttons: [button('help', 'Help', 2, '/help')] }] } },
+      keyboard: {
+        content: {
+          rows: [
+            { buttons: [button('d6', 'Roll d6', 1, 'roll:6'), button('d20', 'Roll d20', 1, 'roll:20')] },
+            { buttons: [button('help', 'Help', 2, '/help')] },
+          ],
+        },
+      },
     }
   }
 
@@ -40,12 +53,28 @@ const sandbox = await startSandbox(once ? { port: 0 } : {}).catch((error: unknow
   console.error(error.message)
   process.exit(1)
 })
-const bot = createBot({ ...sandbox.connection, controllers: [Dice, Menu], providers: [RandomService, Tally], logLevel: 'warn', locale: 'en' })
+const bot = createBot({
+  ...sandbox.connection,
+  controllers: [Dice, Menu],
+  providers: [RandomService, Tally],
+  logLevel: 'warn',
+  locale: 'en',
+})
 await bot.start()
 sandbox.watch(bot.client)
 
 const describe = (view: ReplyView) =>
-  [view.text, view.markdown, view.keyboard && `[buttons: ${view.keyboard.flat().map((b) => b.label).join(' | ')}]`].filter(Boolean).join(' ')
+  [
+    view.text,
+    view.markdown,
+    view.keyboard &&
+      `[buttons: ${view.keyboard
+        .flat()
+        .map((b) => b.label)
+        .join(' | ')}]`,
+  ]
+    .filter(Boolean)
+    .join(' ')
 const demo: { scene: SceneId; text: string }[] = [
   { scene: 'group', text: '/roll 20 --times 3 --sum' },
   { scene: 'c2c', text: '/pick tea, coffee, water' },
@@ -56,7 +85,9 @@ for (const { scene, text } of demo) {
   const before = sandbox.platform.sent.length
   const { conversation, entry } = sandbox.say({ scene, user: 'bob', text })
   await sandbox.platform.waitForSent(before + 1, 2_000).catch(() => undefined)
-  const replies = sandbox.transcript(conversation.id).flatMap((e) => (e.kind === 'bot' && e.seq > entry.seq ? [describe(e.view)] : []))
+  const replies = sandbox
+    .transcript(conversation.id)
+    .flatMap((e) => (e.kind === 'bot' && e.seq > entry.seq ? [describe(e.view)] : []))
   console.log(`[${conversation.title}] bob: ${text}\n bot: ${replies.join(' | ') || '(no reply)'}`)
 }
 

@@ -22,8 +22,17 @@ describe('distributed example', () => {
 
   it('GIVEN no credentials or a bad shard count THEN the settings say what to set', () => {
     expect(() => readSettings({})).toThrow(/QQBOT_APP_ID and QQBOT_APP_SECRET/)
-    expect(() => readSettings({ QQBOT_APP_ID: '1', QQBOT_APP_SECRET: 's', QQBOT_SHARDS: 'two' })).toThrow(/QQBOT_SHARDS must be a positive integer/)
-    expect(readSettings({ QQBOT_APP_ID: '1', QQBOT_APP_SECRET: 's', QQBOT_API_URL: 'http://platform:8080', QQBOT_GATEWAY_URL: 'ws://platform:8080/websocket' }).hosts).toEqual({
+    expect(() => readSettings({ QQBOT_APP_ID: '1', QQBOT_APP_SECRET: 's', QQBOT_SHARDS: 'two' })).toThrow(
+      /QQBOT_SHARDS must be a positive integer/,
+    )
+    expect(
+      readSettings({
+        QQBOT_APP_ID: '1',
+        QQBOT_APP_SECRET: 's',
+        QQBOT_API_URL: 'http://platform:8080',
+        QQBOT_GATEWAY_URL: 'ws://platform:8080/websocket',
+      }).hosts,
+    ).toEqual({
       api: 'http://platform:8080',
       gateway: 'ws://platform:8080/websocket',
     })
@@ -31,7 +40,10 @@ describe('distributed example', () => {
 
   it('GIVEN --once THEN 2 ingress and 3 worker processes over real Redis answer 200 messages exactly once, shared by the workers', async () => {
     ensureBuilt(['examples/distributed'])
-    const { stdout } = await promisify(execFile)('node', ['examples/distributed/dist/main.js', '--once'], { cwd: root, timeout: 90_000 })
+    const { stdout } = await promisify(execFile)('node', ['examples/distributed/dist/main.js', '--once'], {
+      cwd: root,
+      timeout: 90_000,
+    })
     expect(stdout).toMatch(/200 messages over 4 shards: 200 answered exactly once/)
     const answeredBy = /answered by: (.*)/.exec(stdout)?.[1] ?? ''
     expect(answeredBy.split(', ').filter((entry) => /^worker-\d \d+$/.test(entry)).length).toBeGreaterThanOrEqual(2)

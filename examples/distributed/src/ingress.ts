@@ -19,11 +19,22 @@ const ingress = createIngress({
   intents,
   shards: settings.shards,
   redis,
-  ...redisScaleOut({ redis, namespace: settings.appId, memberId: process.env.MEMBER_NAME, leaseTtlMs: process.env.LEASE_TTL_MS ? Number(process.env.LEASE_TTL_MS) : undefined }),
+  ...redisScaleOut({
+    redis,
+    namespace: settings.appId,
+    memberId: process.env.MEMBER_NAME,
+    leaseTtlMs: process.env.LEASE_TTL_MS ? Number(process.env.LEASE_TTL_MS) : undefined,
+  }),
 })
-const health = await startHealthServer(ingress.client, { port: settings.healthPort, host: settings.healthHost, checks: { redis: async () => (await redis.ping()) === 'PONG' } })
+const health = await startHealthServer(ingress.client, {
+  port: settings.healthPort,
+  host: settings.healthHost,
+  checks: { redis: async () => (await redis.ping()) === 'PONG' },
+})
 await ingress.start()
-console.log(`ingress ${process.env.MEMBER_NAME ?? process.pid}: sharing ${settings.shards} shard(s); health at ${health.url}`)
+console.log(
+  `ingress ${process.env.MEMBER_NAME ?? process.pid}: sharing ${settings.shards} shard(s); health at ${health.url}`,
+)
 onShutdown(async () => {
   await ingress.stop()
   await health.close()

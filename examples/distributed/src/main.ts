@@ -61,7 +61,12 @@ for (const [reply] of answers.values()) {
   byWorker.set(worker, (byWorker.get(worker) ?? 0) + 1)
 }
 console.log(`${count} messages over ${shards} shards: ${exactlyOnce} answered exactly once`)
-console.log(`answered by: ${[...byWorker.entries()].sort().map(([worker, n]) => `${worker} ${n}`).join(', ')}`)
+console.log(
+  `answered by: ${[...byWorker.entries()]
+    .sort()
+    .map(([worker, n]) => `${worker} ${n}`)
+    .join(', ')}`,
+)
 
 if (once) {
   await shutdown()

@@ -13,11 +13,16 @@ const platform = await startFakePlatform({
   recommendedShards: shards,
 })
 console.log(`fake QQ platform on ${platform.url} (${shards} shards)`)
-platform.onSent((message) => console.log(`bot answered ${String(message.body.msg_id)}: ${String(message.body.content)}`))
+platform.onSent((message) =>
+  console.log(`bot answered ${String(message.body.msg_id)}: ${String(message.body.content)}`),
+)
 let sequence = 0
-setInterval(() => {
-  if (platform.gatewayStats.connections === 0) return
-  const event = groupAtMessage({ content: `/ping ${++sequence}` })
-  platform.dispatch(event.t, event.d, { shard: sequence % shards, shardCount: shards })
-}, Number(process.env.DEMO_INTERVAL_MS ?? 2_000))
+setInterval(
+  () => {
+    if (platform.gatewayStats.connections === 0) return
+    const event = groupAtMessage({ content: `/ping ${++sequence}` })
+    platform.dispatch(event.t, event.d, { shard: sequence % shards, shardCount: shards })
+  },
+  Number(process.env.DEMO_INTERVAL_MS ?? 2_000),
+)
 process.once('SIGTERM', () => void platform.close().then(() => process.exit(0)))

@@ -16,12 +16,16 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const appId = env.QQBOT_APP_ID
   const secret = env.QQBOT_APP_SECRET
   if (!appId || !secret) {
-    throw new Error('Set QQBOT_APP_ID and QQBOT_APP_SECRET (for the local fake platform: the values `npm start` or docker compose pass).')
+    throw new Error(
+      'Set QQBOT_APP_ID and QQBOT_APP_SECRET (for the local fake platform: the values `npm start` or docker compose pass).',
+    )
   }
   const shards = Number(env.QQBOT_SHARDS ?? 2)
-  if (!Number.isInteger(shards) || shards < 1) throw new Error(`QQBOT_SHARDS must be a positive integer; got "${env.QQBOT_SHARDS}".`)
+  if (!Number.isInteger(shards) || shards < 1)
+    throw new Error(`QQBOT_SHARDS must be a positive integer; got "${env.QQBOT_SHARDS}".`)
   const healthPort = Number(env.HEALTH_PORT ?? 9090)
-  if (!Number.isInteger(healthPort) || healthPort < 0 || healthPort > 65_535) throw new Error(`HEALTH_PORT must be a port number; got "${env.HEALTH_PORT}".`)
+  if (!Number.isInteger(healthPort) || healthPort < 0 || healthPort > 65_535)
+    throw new Error(`HEALTH_PORT must be a port number; got "${env.HEALTH_PORT}".`)
   return {
     appId,
     secret,

@@ -12,9 +12,18 @@ const bot = createBot({
   secret: settings.secret,
   hosts: settings.hosts,
   controllers,
-  source: new RedisStreamSource({ redis, namespace: settings.appId, consumer: process.env.WORKER_NAME, claimIdleMs: Number(process.env.CLAIM_IDLE_MS ?? 30_000) }),
+  source: new RedisStreamSource({
+    redis,
+    namespace: settings.appId,
+    consumer: process.env.WORKER_NAME,
+    claimIdleMs: Number(process.env.CLAIM_IDLE_MS ?? 30_000),
+  }),
 })
-const health = await startHealthServer(bot.client, { port: settings.healthPort, host: settings.healthHost, checks: { redis: async () => (await redis.ping()) === 'PONG' } })
+const health = await startHealthServer(bot.client, {
+  port: settings.healthPort,
+  host: settings.healthHost,
+  checks: { redis: async () => (await redis.ping()) === 'PONG' },
+})
 await bot.start()
 console.log(`worker ${process.env.WORKER_NAME ?? process.pid}: reading the stream; health at ${health.url}`)
 onShutdown(async () => {

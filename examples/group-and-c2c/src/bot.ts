@@ -35,5 +35,10 @@ export function exampleProviders(options: { imageUrl?: string } = {}): Provider[
 export function createGroupAndC2cBot(options: GroupAndC2cBotOptions): Bot {
   const { imageUrl, ...botOptions } = options
   // The example's own texts are English, so the framework's (argument errors, help, scene hints) are too.
-  return createBot({ locale: 'en', ...botOptions, controllers: CONTROLLERS, providers: [...exampleProviders({ imageUrl }), ...(options.providers ?? [])] })
+  return createBot({
+    locale: 'en',
+    ...botOptions,
+    controllers: CONTROLLERS,
+    providers: [...exampleProviders({ imageUrl }), ...(options.providers ?? [])],
+  })
 }

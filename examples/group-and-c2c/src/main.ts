@@ -5,7 +5,14 @@
  * scripted conversation in the local sandbox, prints it and exits.
  */
 import { startSandbox } from '@qqbot/sandbox'
-import { c2cMessage, friendAdd, groupAddRobot, groupAtMessage, interaction, type BuiltEvent } from '@qqbot/fake-platform'
+import {
+  c2cMessage,
+  friendAdd,
+  groupAddRobot,
+  groupAtMessage,
+  interaction,
+  type BuiltEvent,
+} from '@qqbot/fake-platform'
 import type { Bot } from '@qqbot/framework'
 import { createGroupAndC2cBot } from './bot.js'
 import { describeMessage } from './transcript.js'
@@ -17,7 +24,11 @@ const secret = process.env.QQBOT_APP_SECRET
 const sandboxLogLevel = process.env.LOG_LEVEL === undefined ? 'warn' : undefined
 
 if (appId && secret && !once) {
-  const bot = createGroupAndC2cBot({ appId, secret, hosts: process.env.QQBOT_SANDBOX === 'true' ? 'sandbox' : 'production' })
+  const bot = createGroupAndC2cBot({
+    appId,
+    secret,
+    hosts: process.env.QQBOT_SANDBOX === 'true' ? 'sandbox' : 'production',
+  })
   await bot.start()
   console.log('Connected to the QQ platform. Add the bot to a group, or chat with it one to one.')
   stopOnSignal(bot)
@@ -53,12 +64,31 @@ type Platform = Awaited<ReturnType<typeof startSandbox>>['platform']
 async function playScript(platform: Platform): Promise<void> {
   const alice = { memberOpenid: 'MEMBER_ALICE', userOpenid: 'USER_ALICE' }
   const steps: { label: string; event: () => BuiltEvent }[] = [
-    { label: '[group] alice: /menu', event: () => groupAtMessage({ content: '/menu', memberOpenid: alice.memberOpenid }) },
-    { label: '[group] alice taps 🐱 Cat', event: () => interaction({ scene: 'group', buttonData: 'cat', memberOpenid: alice.memberOpenid }) },
-    { label: '[group] alice: /poll Tea for lunch?', event: () => groupAtMessage({ content: '/poll Tea for lunch?', memberOpenid: alice.memberOpenid }) },
-    { label: '[group] alice taps 👍 Yes', event: () => interaction({ scene: 'group', buttonData: lastButtonData(platform, 0), memberOpenid: alice.memberOpenid }) },
-    { label: '[group] alice: /note buy milk', event: () => groupAtMessage({ content: '/note buy milk', memberOpenid: alice.memberOpenid }) },
-    { label: '[c2c] alice: note buy milk', event: () => c2cMessage({ content: 'note buy milk', userOpenid: alice.userOpenid }) },
+    {
+      label: '[group] alice: /menu',
+      event: () => groupAtMessage({ content: '/menu', memberOpenid: alice.memberOpenid }),
+    },
+    {
+      label: '[group] alice taps 🐱 Cat',
+      event: () => interaction({ scene: 'group', buttonData: 'cat', memberOpenid: alice.memberOpenid }),
+    },
+    {
+      label: '[group] alice: /poll Tea for lunch?',
+      event: () => groupAtMessage({ content: '/poll Tea for lunch?', memberOpenid: alice.memberOpenid }),
+    },
+    {
+      label: '[group] alice taps 👍 Yes',
+      event: () =>
+        interaction({ scene: 'group', buttonData: lastButtonData(platform, 0), memberOpenid: alice.memberOpenid }),
+    },
+    {
+      label: '[group] alice: /note buy milk',
+      event: () => groupAtMessage({ content: '/note buy milk', memberOpenid: alice.memberOpenid }),
+    },
+    {
+      label: '[c2c] alice: note buy milk',
+      event: () => c2cMessage({ content: 'note buy milk', userOpenid: alice.userOpenid }),
+    },
     { label: '[c2c] alice: /cat', event: () => c2cMessage({ content: '/cat', userOpenid: alice.userOpenid }) },
     { label: '[group] the bot is added to another group', event: () => groupAddRobot({ groupOpenid: 'GROUP_NEW' }) },
     { label: '[c2c] bob adds the bot as a friend', event: () => friendAdd({ openid: 'USER_BOB' }) },
@@ -70,7 +100,9 @@ async function playScript(platform: Platform): Promise<void> {
     platform.dispatch(event.t, event.d, event.id === undefined ? undefined : { id: event.id })
     await platform.waitForSent(sentBefore + 1, 2_000).catch(() => undefined)
     console.log(step.label)
-    const ack = platform.calls.slice(callsBefore).find((call) => call.method === 'PUT' && call.path.startsWith('/interactions/'))
+    const ack = platform.calls
+      .slice(callsBefore)
+      .find((call) => call.method === 'PUT' && call.path.startsWith('/interactions/'))
     if (ack) console.log(`   bot: (interaction acknowledged, code ${(ack.body as { code?: number }).code})`)
     const replies = platform.sent.slice(sentBefore)
     for (const message of replies) console.log(`   bot: ${describeMessage(message.body)}`)
@@ -80,6 +112,8 @@ async function playScript(platform: Platform): Promise<void> {
 
 /** The `data` of button `index` on the last message the bot sent (the poll's vote buttons). */
 function lastButtonData(platform: Platform, index: number): string {
-  const rows = (platform.sent.at(-1)?.body.keyboard?.content?.rows ?? []) as { buttons: { action: { data: string } }[] }[]
+  const rows = (platform.sent.at(-1)?.body.keyboard?.content?.rows ?? []) as {
+    buttons: { action: { data: string } }[]
+  }[]
   return rows.flatMap((row) => row.buttons)[index]?.action.data ?? ''
 }

@@ -8,7 +8,9 @@ export function describeMessage(body: MessageBody): string {
   const text = body.content?.trim()
   if (text) parts.push(text)
   const rows = body.keyboard?.content?.rows ?? []
-  const labels = rows.flatMap((row) => row.buttons.map((button) => `[${(button as { render_data?: { label?: string } }).render_data?.label ?? '?'}]`))
+  const labels = rows.flatMap((row) =>
+    row.buttons.map((button) => `[${(button as { render_data?: { label?: string } }).render_data?.label ?? '?'}]`),
+  )
   if (labels.length > 0) parts.push(labels.join(' '))
   return parts.join(' ')
 }

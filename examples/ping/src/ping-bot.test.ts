@@ -1,7 +1,14 @@
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { c2cMessage, directMessage, groupAtMessage, guildAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import {
+  c2cMessage,
+  directMessage,
+  groupAtMessage,
+  guildAtMessage,
+  startFakePlatform,
+  type FakePlatform,
+} from '@qqbot/fake-platform'
 import type { QQBotClient } from '@qqbot/core'
 import { answerFor, createPingBot } from './ping-bot.js'
 
@@ -29,9 +36,20 @@ describe('the ping bot on the fake platform', () => {
 
   it('GIVEN /ping in every scene THEN it answers each where it came from, as a passive reply', async () => {
     platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
-    bot = createPingBot({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', gateway: { identifyIntervalMs: 0 } })
+    bot = createPingBot({
+      appId: platform.appId,
+      secret: platform.secret,
+      hosts: { api: platform.url },
+      logLevel: 'silent',
+      gateway: { identifyIntervalMs: 0 },
+    })
     await bot.start()
-    const events = [guildAtMessage({ content: '/ping' }), directMessage({ content: '/ping dm' }), groupAtMessage({ content: '/ping 1' }), c2cMessage({ content: '/ping 2' })]
+    const events = [
+      guildAtMessage({ content: '/ping' }),
+      directMessage({ content: '/ping dm' }),
+      groupAtMessage({ content: '/ping 1' }),
+      c2cMessage({ content: '/ping 2' }),
+    ]
     for (const event of events) platform.dispatch(event.t, event.d)
     const sent = await platform.waitForSent(4)
     const byScene = Object.fromEntries(sent.map((message) => [message.scene, message]))
@@ -47,7 +65,11 @@ describe('npm start (examples/ping main)', () => {
   it('GIVEN --once THEN it prints the bot answering in every scene and exits', () => {
     const root = fileURLToPath(new URL('../../../', import.meta.url))
     execFileSync('npx', ['tsc', '-b', 'examples/ping'], { cwd: root, stdio: 'pipe' })
-    const output = execFileSync('node', ['examples/ping/dist/main.js', '--once'], { cwd: root, encoding: 'utf8', timeout: 20_000 })
+    const output = execFileSync('node', ['examples/ping/dist/main.js', '--once'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 20_000,
+    })
     expect(output).toMatch(/\[guild channel\]\s+bot: pong/)
     expect(output).toMatch(/\[guild DM\]\s+bot: pong are you there\?/)
     expect(output).toMatch(/\[group\]\s+bot: pong 42/)

@@ -6,13 +6,33 @@ export { createClient, QQBotClient, type EventHandler, type AnyEventHandler } fr
 export type { ClientOptions } from './client/client-options.js'
 
 export { QQBotError, ConfigError } from './errors/qqbot-error.js'
-export { resolveHosts, PRODUCTION_HOSTS, LEGACY_HOSTS, SANDBOX_HOSTS, type Hosts, type HostsOption } from './config/hosts.js'
+export {
+  resolveHosts,
+  PRODUCTION_HOSTS,
+  LEGACY_HOSTS,
+  SANDBOX_HOSTS,
+  type Hosts,
+  type HostsOption,
+} from './config/hosts.js'
 
-export { AccessTokenManager, parseExpiresIn, type TokenProvider, type AccessTokenManagerOptions } from './auth/access-token-manager.js'
+export {
+  AccessTokenManager,
+  parseExpiresIn,
+  type TokenProvider,
+  type AccessTokenManagerOptions,
+} from './auth/access-token-manager.js'
 export { TokenError } from './auth/token-errors.js'
 
 export { HttpTransport, type HttpTransportOptions } from './rest/http-transport.js'
-export { RestClient, type RestRequest, type RestResponse, type RestHook, type RestNext, type HttpMethod, type RestClientOptions } from './rest/rest-client.js'
+export {
+  RestClient,
+  type RestRequest,
+  type RestResponse,
+  type RestHook,
+  type RestNext,
+  type HttpMethod,
+  type RestClientOptions,
+} from './rest/rest-client.js'
 export { OpenApi, type CallOptions } from './rest/open-api.js'
 export { ApiError, NetworkError, ProactiveMessageError } from './rest/api-error.js'
 export type { AdaptiveLimiterOptions } from './rest/adaptive-limiter.js'
@@ -20,7 +40,13 @@ export { PLATFORM_CODE_HINTS } from './rest/platform-codes.js'
 export * from './rest/api-types.js'
 
 export { Gateway, type GatewayOptions, type ShardsOption } from './gateway/gateway.js'
-export { ShardConnection, type ShardInfo, type ShardStatus, type ShardConnectionOptions, type ShardStopOptions } from './gateway/shard-connection.js'
+export {
+  ShardConnection,
+  type ShardInfo,
+  type ShardStatus,
+  type ShardConnectionOptions,
+  type ShardStopOptions,
+} from './gateway/shard-connection.js'
 export type { ShardCoordinator, ShardControl, ShardGuard } from './gateway/shard-coordinator.js'
 export { SeqWatermark } from './gateway/seq-watermark.js'
 export { GatewayOp, type GatewayPayload } from './gateway/opcodes.js'
@@ -29,7 +55,14 @@ export { GatewayFatalError, SessionLimitError, ShardRevokedError } from './gatew
 export { LocalIdentifyLimiter, type IdentifyLimiter } from './gateway/identify-limiter.js'
 export { MemorySessionStore, type SessionStore, type ShardSession } from './session/session-store.js'
 
-export { EventPipeline, UnfinishedEventError, eventDedupeKey, type EventPipelineOptions, type PipelineHandler, type EventInterceptor } from './pipeline/event-pipeline.js'
+export {
+  EventPipeline,
+  UnfinishedEventError,
+  eventDedupeKey,
+  type EventPipelineOptions,
+  type PipelineHandler,
+  type EventInterceptor,
+} from './pipeline/event-pipeline.js'
 export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pipeline/event-envelope.js'
 export { PullGate } from './pipeline/pull-gate.js'
 export { HeldEvents } from './pipeline/held-events.js'
@@ -44,13 +77,44 @@ export { interactionUserId, interactionChatType } from './events/interactions.js
 export * from './intents/intents.js'
 
 export { ReplySender, type ReplyContent, type ReplyOptions } from './reply/reply-sender.js'
-export { replyTargetOf, replyWindows, REPLY_WINDOWS, type ReplyTarget, type ReplyScene, type ReplyLimits } from './reply/reply-target.js'
+export {
+  replyTargetOf,
+  replyWindows,
+  REPLY_WINDOWS,
+  type ReplyTarget,
+  type ReplyScene,
+  type ReplyLimits,
+} from './reply/reply-target.js'
 export { MsgSeqAllocator, type ReplyWindow } from './reply/msg-seq-allocator.js'
-export { ReplyWindowClosedError, ReplyLimitError, ReplyRateLimitedError, ReplyNotSupportedError, ReplyTargetMissingError, MediaNotSupportedError } from './reply/reply-errors.js'
+export {
+  ReplyWindowClosedError,
+  ReplyLimitError,
+  ReplyRateLimitedError,
+  ReplyNotSupportedError,
+  ReplyTargetMissingError,
+  MediaNotSupportedError,
+} from './reply/reply-errors.js'
 
-export { WebhookSource, type WebhookServerOptions, type WebhookSourceOptions, type NodeRequestHandler } from './webhook/webhook-source.js'
-export { WebhookHandler, type WebhookRequest, type WebhookResponse, type WebhookHandlerOptions, type WebhookRejection } from './webhook/webhook-handler.js'
-export { deriveWebhookKeys, webhookSeed, signHex, verifyWebhookSignature, type WebhookKeys } from './webhook/webhook-keys.js'
+export {
+  WebhookSource,
+  type WebhookServerOptions,
+  type WebhookSourceOptions,
+  type NodeRequestHandler,
+} from './webhook/webhook-source.js'
+export {
+  WebhookHandler,
+  type WebhookRequest,
+  type WebhookResponse,
+  type WebhookHandlerOptions,
+  type WebhookRejection,
+} from './webhook/webhook-handler.js'
+export {
+  deriveWebhookKeys,
+  webhookSeed,
+  signHex,
+  verifyWebhookSignature,
+  type WebhookKeys,
+} from './webhook/webhook-keys.js'
 
 export { createLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from './logging/logger.js'
 export { SecretScrubber } from './logging/secret-scrubber.js'
@@ -58,4 +122,9 @@ export { Metrics, type MetricsSnapshot, type CounterName, type GaugeName } from 
 export type { BackoffOptions } from './util/backoff.js'
 export { sleep } from './util/sleep.js'
 export { EventForwarder, type EventPublisher, type EventForwarderOptions } from './forwarding/event-forwarder.js'
-export { startHealthServer, type HealthServer, type HealthServerOptions, type Readiness } from './health/health-server.js'
+export {
+  startHealthServer,
+  type HealthServer,
+  type HealthServerOptions,
+  type Readiness,
+} from './health/health-server.js'

@@ -12,7 +12,9 @@ export interface ClientOnPlatform {
   client: QQBotClient
 }
 
-export function useClientOnPlatform(defaults: Partial<ClientOptions> = {}): (options?: { client?: Partial<ClientOptions>; platform?: FakePlatformOptions }) => Promise<ClientOnPlatform> {
+export function useClientOnPlatform(
+  defaults: Partial<ClientOptions> = {},
+): (options?: { client?: Partial<ClientOptions>; platform?: FakePlatformOptions }) => Promise<ClientOnPlatform> {
   const started: ClientOnPlatform[] = []
   afterEach(async () => {
     for (const { client, platform } of started.splice(0)) {
@@ -22,7 +24,14 @@ export function useClientOnPlatform(defaults: Partial<ClientOptions> = {}): (opt
   })
   return async (options = {}) => {
     const platform = await startFakePlatform(options.platform)
-    const client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', ...defaults, ...options.client })
+    const client = createClient({
+      appId: platform.appId,
+      secret: platform.secret,
+      hosts: { api: platform.url },
+      logLevel: 'silent',
+      ...defaults,
+      ...options.client,
+    })
     started.push({ platform, client })
     return { platform, client }
   }

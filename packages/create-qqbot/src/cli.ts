@@ -1,4 +1,8 @@
 #!/usr/bin/env node
 import { runCli } from './run-cli.js'
 
-process.exitCode = await runCli(process.argv.slice(2), { cwd: process.cwd(), env: process.env, interactive: process.stdin.isTTY === true })
+process.exitCode = await runCli(process.argv.slice(2), {
+  cwd: process.cwd(),
+  env: process.env,
+  interactive: process.stdin.isTTY === true,
+})

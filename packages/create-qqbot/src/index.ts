@@ -2,9 +2,22 @@
  * create-qqbot: scaffolds a qqbot project. The CLI is `npx create-qqbot my-bot`; `scaffold()` is the same
  * without prompts or installing, for tools and tests.
  */
-export { scaffold, planFiles, assertTargetUsable, type ScaffoldOptions, type ScaffoldResult, type PlannedFile } from './scaffold.js'
+export {
+  scaffold,
+  planFiles,
+  assertTargetUsable,
+  type ScaffoldOptions,
+  type ScaffoldResult,
+  type PlannedFile,
+} from './scaffold.js'
 export { TEMPLATES, TEMPLATE_NAMES, DEFAULT_TEMPLATE, type TemplateName, type TemplateDefinition } from './templates.js'
-export { PACKAGE_MANAGERS, PACKAGE_MANAGER_NAMES, detectPackageManager, type PackageManagerName, type PackageManagerCommands } from './package-managers.js'
+export {
+  PACKAGE_MANAGERS,
+  PACKAGE_MANAGER_NAMES,
+  detectPackageManager,
+  type PackageManagerName,
+  type PackageManagerCommands,
+} from './package-managers.js'
 export { parseFlags, planFromFlags, packageNameProblem, type Flags, type Plan } from './options.js'
 export { renderTemplate, placeholderValues, type Answers } from './render.js'
 export { runCli, EXIT_OK, EXIT_ERROR, EXIT_CANCELLED, type CliEnvironment } from './run-cli.js'

@@ -15,8 +15,17 @@ export async function installDependencies(packageManager: PackageManagerName, cw
     // Windows runs npm/pnpm/yarn through .cmd shims, which need a shell.
     const child = spawn(command, args, { cwd, stdio: 'inherit', shell: process.platform === 'win32' })
     child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(failure(error.code === 'ENOENT' ? `could not start (${command} is not installed or not on PATH)` : `could not start (${error.message})`, error)),
+      reject(
+        failure(
+          error.code === 'ENOENT'
+            ? `could not start (${command} is not installed or not on PATH)`
+            : `could not start (${error.message})`,
+          error,
+        ),
+      ),
     )
-    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(failure(signal ? `was stopped by ${signal}` : `failed with exit code ${code}`))))
+    child.once('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(failure(signal ? `was stopped by ${signal}` : `failed with exit code ${code}`)),
+    )
   })
 }

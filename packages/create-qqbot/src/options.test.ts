@@ -14,7 +14,9 @@ function parseError(argv: string[]): CreateQqbotError {
 
 describe('parseFlags', () => {
   it('GIVEN every flag THEN each one lands in its field', () => {
-    expect(parseFlags(['my-bot', '--template', 'webhook', '--pm', 'pnpm', '--name', '@acme/bot', '--no-install', '-y'])).toEqual({
+    expect(
+      parseFlags(['my-bot', '--template', 'webhook', '--pm', 'pnpm', '--name', '@acme/bot', '--no-install', '-y']),
+    ).toEqual({
       folder: 'my-bot',
       template: 'webhook',
       packageManager: 'pnpm',
@@ -24,11 +26,21 @@ describe('parseFlags', () => {
       help: false,
       version: false,
     })
-    expect(parseFlags(['--template=basic', '--pm=yarn', '--install', '-h', '-v'])).toMatchObject({ template: 'basic', packageManager: 'yarn', install: true, help: true, version: true })
+    expect(parseFlags(['--template=basic', '--pm=yarn', '--install', '-h', '-v'])).toMatchObject({
+      template: 'basic',
+      packageManager: 'yarn',
+      install: true,
+      help: true,
+      version: true,
+    })
   })
 
   it('GIVEN short flags THEN they mean the same as the long ones', () => {
-    expect(parseFlags(['-t', 'webhook', '-n', 'bot', '-y'])).toMatchObject({ template: 'webhook', name: 'bot', yes: true })
+    expect(parseFlags(['-t', 'webhook', '-n', 'bot', '-y'])).toMatchObject({
+      template: 'webhook',
+      name: 'bot',
+      yes: true,
+    })
   })
 
   it('GIVEN no flags THEN nothing is decided (to be asked or defaulted)', () => {
@@ -44,21 +56,30 @@ describe('parseFlags', () => {
   it('GIVEN --template distributed THEN it is accepted, long and short', () => {
     expect(parseFlags(['--template', 'distributed']).template).toBe('distributed')
     expect(parseFlags(['-t', 'distributed', '-y']).template).toBe('distributed')
-    expect(planFromFlags(parseFlags(['bot', '--template=distributed']), { cwd: '/work' })).toMatchObject({ template: 'distributed', name: 'bot' })
+    expect(planFromFlags(parseFlags(['bot', '--template=distributed']), { cwd: '/work' })).toMatchObject({
+      template: 'distributed',
+      name: 'bot',
+    })
   })
 
   it('GIVEN an unknown package manager THEN the error lists npm, pnpm and yarn', () => {
-    expect(parseError(['--pm', 'bun']).message).toBe('Unknown package manager "bun" for --pm. Valid values: npm, pnpm, yarn.')
+    expect(parseError(['--pm', 'bun']).message).toBe(
+      'Unknown package manager "bun" for --pm. Valid values: npm, pnpm, yarn.',
+    )
   })
 
   it('GIVEN an unknown flag THEN the error names it and lists the valid ones', () => {
     const error = parseError(['--tempalte', 'basic'])
     expect(error.code).toBe('UNKNOWN_FLAG')
-    expect(error.message).toMatch(/^Unknown option --tempalte\. Valid options: --name \(-n\), --template \(-t\), --pm, --install, --no-install, --yes \(-y\), --help \(-h\), --version \(-v\)\./)
+    expect(error.message).toMatch(
+      /^Unknown option --tempalte\. Valid options: --name \(-n\), --template \(-t\), --pm, --install, --no-install, --yes \(-y\), --help \(-h\), --version \(-v\)\./,
+    )
   })
 
   it('GIVEN a flag without its value THEN the error says so and shows the choices', () => {
-    expect(parseError(['--template']).message).toMatch(/^--template needs a value: one of basic, webhook, distributed\./)
+    expect(parseError(['--template']).message).toMatch(
+      /^--template needs a value: one of basic, webhook, distributed\./,
+    )
     expect(parseError(['--pm', '--yes']).message).toMatch(/^--pm needs a value: one of npm, pnpm, yarn\./)
     expect(parseError(['--template']).code).toBe('MISSING_VALUE')
   })
@@ -70,7 +91,9 @@ describe('parseFlags', () => {
   })
 
   it('GIVEN an invalid --name THEN the error says which rule it breaks', () => {
-    expect(parseError(['--name', 'My Bot']).message).toBe('--name "My Bot" is not a valid npm package name: it has upper-case letters. Example: --name my-bot')
+    expect(parseError(['--name', 'My Bot']).message).toBe(
+      '--name "My Bot" is not a valid npm package name: it has upper-case letters. Example: --name my-bot',
+    )
     expect(parseError(['--name', '_bot']).message).toMatch(/may not start with \. or _/)
   })
 })
@@ -109,11 +132,17 @@ describe('planFromFlags (non-interactive)', () => {
   })
 
   it('GIVEN nothing THEN the default name is also the folder', () => {
-    expect(planFromFlags(parseFlags([]), { cwd: '/work' })).toMatchObject({ name: 'my-qqbot', targetDir: '/work/my-qqbot' })
+    expect(planFromFlags(parseFlags([]), { cwd: '/work' })).toMatchObject({
+      name: 'my-qqbot',
+      targetDir: '/work/my-qqbot',
+    })
   })
 
   it('GIVEN --name without a folder THEN the folder is the name without its scope', () => {
-    expect(planFromFlags(parseFlags(['--name', '@acme/bot']), { cwd: '/work' })).toMatchObject({ name: '@acme/bot', targetDir: '/work/bot' })
+    expect(planFromFlags(parseFlags(['--name', '@acme/bot']), { cwd: '/work' })).toMatchObject({
+      name: '@acme/bot',
+      targetDir: '/work/bot',
+    })
   })
 
   it('GIVEN pnpm ran us THEN pnpm is the default package manager, and --pm still wins', () => {

@@ -50,7 +50,10 @@ export function parseFlags(argv: readonly string[]): Flags {
   }
   const { values, positionals } = parsed
   if (positionals.length > 1) {
-    throw new CreateQqbotError('TOO_MANY_ARGUMENTS', `Expected at most one project folder, got ${positionals.length}: ${positionals.join(' ')}. Quote a folder name that has spaces. ${HELP_HINT}`)
+    throw new CreateQqbotError(
+      'TOO_MANY_ARGUMENTS',
+      `Expected at most one project folder, got ${positionals.length}: ${positionals.join(' ')}. Quote a folder name that has spaces. ${HELP_HINT}`,
+    )
   }
   if (values.install && values['no-install']) {
     throw new CreateQqbotError('INVALID_VALUE', '--install and --no-install contradict each other: give one of them.')
@@ -123,19 +126,30 @@ export function targetDirFor(flags: Pick<Flags, 'folder'>, name: string, cwd: st
 
 function checkName(name: string, flag: string): string {
   const problem = packageNameProblem(name)
-  if (problem) throw new CreateQqbotError('INVALID_VALUE', `${flag} "${name}" is not a valid npm package name: ${problem}. Example: ${flag} my-bot`)
+  if (problem)
+    throw new CreateQqbotError(
+      'INVALID_VALUE',
+      `${flag} "${name}" is not a valid npm package name: ${problem}. Example: ${flag} my-bot`,
+    )
   return name
 }
 
 function checkFolder(folder: string): string {
-  if (folder.trim() === '') throw new CreateQqbotError('INVALID_VALUE', `The project folder is empty. Give a folder name, e.g. create-qqbot my-bot`)
+  if (folder.trim() === '')
+    throw new CreateQqbotError(
+      'INVALID_VALUE',
+      `The project folder is empty. Give a folder name, e.g. create-qqbot my-bot`,
+    )
   return folder
 }
 
 function oneOf<T extends string>(value: string, choices: readonly T[], flag: string, what: string): T {
   const match = choices.find((choice) => choice === value)
   if (match) return match
-  throw new CreateQqbotError('INVALID_VALUE', `Unknown ${what} "${value}" for ${flag}. Valid values: ${choices.join(', ')}.`)
+  throw new CreateQqbotError(
+    'INVALID_VALUE',
+    `Unknown ${what} "${value}" for ${flag}. Valid values: ${choices.join(', ')}.`,
+  )
 }
 
 function describeParseError(error: unknown): Error {
@@ -146,7 +160,9 @@ function describeParseError(error: unknown): Error {
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const flag = /--[\w-]+/.exec(message)?.[0] ?? 'an option'
-    const takesValue = Object.entries(OPTIONS).some(([name, option]) => `--${name}` === flag && option.type === 'string')
+    const takesValue = Object.entries(OPTIONS).some(
+      ([name, option]) => `--${name}` === flag && option.type === 'string',
+    )
     return takesValue
       ? new CreateQqbotError('MISSING_VALUE', `${flag} needs a value${choicesOf(flag)}. ${HELP_HINT}`)
       : new CreateQqbotError('INVALID_VALUE', `${flag} takes no value (write ${flag}, not ${flag}=…). ${HELP_HINT}`)

@@ -14,15 +14,29 @@ describe('askMissing', () => {
     const io = terminal(['cool-bot' + ENTER, DOWN + ENTER, DOWN + ENTER, 'n' + ENTER].flatMap((answer) => [...answer]))
     const checked: string[] = []
     const plan = await askMissing(parseFlags([]), context(io, checked))
-    expect(plan).toEqual({ name: 'cool-bot', targetDir: '/work/cool-bot', template: 'webhook', packageManager: 'pnpm', install: false })
+    expect(plan).toEqual({
+      name: 'cool-bot',
+      targetDir: '/work/cool-bot',
+      template: 'webhook',
+      packageManager: 'pnpm',
+      install: false,
+    })
     expect(checked).toEqual(['/work/cool-bot'])
-    expect(io.screen()).toMatch(/Project name[\s\S]*Template[\s\S]*Package manager[\s\S]*Install the dependencies now \(pnpm install\)\?/)
+    expect(io.screen()).toMatch(
+      /Project name[\s\S]*Template[\s\S]*Package manager[\s\S]*Install the dependencies now \(pnpm install\)\?/,
+    )
   })
 
   it('GIVEN flags for everything but the template THEN only the template is asked', async () => {
     const io = terminal([ENTER])
     const plan = await askMissing(parseFlags(['bot', '--pm', 'yarn', '--install']), context(io))
-    expect(plan).toEqual({ name: 'bot', targetDir: '/work/bot', template: 'basic', packageManager: 'yarn', install: true })
+    expect(plan).toEqual({
+      name: 'bot',
+      targetDir: '/work/bot',
+      template: 'basic',
+      packageManager: 'yarn',
+      install: true,
+    })
     expect(io.screen()).toContain('Template')
     expect(io.screen()).not.toContain('Project name')
   })
@@ -43,7 +57,11 @@ describe('askMissing', () => {
 
   it('GIVEN a folder that cannot be used THEN its error comes before the other questions', async () => {
     const io = terminal([])
-    const refusing: AskContext = { cwd: '/work', ...io, checkTarget: async () => Promise.reject(new Error('not empty')) }
+    const refusing: AskContext = {
+      cwd: '/work',
+      ...io,
+      checkTarget: async () => Promise.reject(new Error('not empty')),
+    }
     await expect(askMissing(parseFlags(['taken']), refusing)).rejects.toThrow('not empty')
     expect(io.screen()).toBe('')
   })

@@ -1,8 +1,21 @@
 import type { Readable, Writable } from 'node:stream'
 import { cancel, confirm, isCancel, select, text } from '@clack/prompts'
 import { CancelledError } from './errors.js'
-import { DEFAULT_NAME, nameFromFlags, packageNameProblem, targetDirFor, type Environment, type Flags, type Plan } from './options.js'
-import { detectPackageManager, PACKAGE_MANAGER_NAMES, PACKAGE_MANAGERS, type PackageManagerName } from './package-managers.js'
+import {
+  DEFAULT_NAME,
+  nameFromFlags,
+  packageNameProblem,
+  targetDirFor,
+  type Environment,
+  type Flags,
+  type Plan,
+} from './options.js'
+import {
+  detectPackageManager,
+  PACKAGE_MANAGER_NAMES,
+  PACKAGE_MANAGERS,
+  type PackageManagerName,
+} from './package-managers.js'
 import { DEFAULT_TEMPLATE, TEMPLATES, type TemplateName } from './templates.js'
 
 export interface AskContext extends Environment {
@@ -52,7 +65,15 @@ export async function askMissing(flags: Flags, context: AskContext): Promise<Pla
         initialValue: detectPackageManager(context.userAgent),
       }),
     )
-  const install = flags.install ?? answered(await confirm({ ...io, message: `Install the dependencies now (${PACKAGE_MANAGERS[packageManager].install})?`, initialValue: true }))
+  const install =
+    flags.install ??
+    answered(
+      await confirm({
+        ...io,
+        message: `Install the dependencies now (${PACKAGE_MANAGERS[packageManager].install})?`,
+        initialValue: true,
+      }),
+    )
   return { name, targetDir, template, packageManager, install }
 }
 

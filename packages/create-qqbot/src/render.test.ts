@@ -4,7 +4,9 @@ import { placeholderValues, renderTemplate } from './render.js'
 
 describe('renderTemplate', () => {
   it('GIVEN placeholders THEN each is replaced, spaces inside the braces allowed, other text untouched', () => {
-    expect(renderTemplate('# {{name}}\n{{ run }} dev; `${x}` {x}', { name: 'my-bot', run: 'pnpm' })).toBe('# my-bot\npnpm dev; `${x}` {x}')
+    expect(renderTemplate('# {{name}}\n{{ run }} dev; `${x}` {x}', { name: 'my-bot', run: 'pnpm' })).toBe(
+      '# my-bot\npnpm dev; `${x}` {x}',
+    )
   })
 
   it('GIVEN a placeholder without a value THEN it throws, naming the file and the known keys', () => {
@@ -27,7 +29,14 @@ describe('placeholderValues', () => {
   })
 
   it('GIVEN yarn THEN there is no prune step; GIVEN pnpm THEN scripts run without "run"', () => {
-    expect(placeholderValues({ name: 'b', template: 'webhook', packageManager: 'yarn' })).toMatchObject({ run: 'yarn', pruneStep: '', lockfile: 'yarn.lock' })
-    expect(placeholderValues({ name: 'b', template: 'webhook', packageManager: 'pnpm' })).toMatchObject({ runBuild: 'pnpm build', template: 'webhook' })
+    expect(placeholderValues({ name: 'b', template: 'webhook', packageManager: 'yarn' })).toMatchObject({
+      run: 'yarn',
+      pruneStep: '',
+      lockfile: 'yarn.lock',
+    })
+    expect(placeholderValues({ name: 'b', template: 'webhook', packageManager: 'pnpm' })).toMatchObject({
+      runBuild: 'pnpm build',
+      template: 'webhook',
+    })
   })
 })

@@ -29,11 +29,18 @@ export function placeholderValues(answers: Answers): Record<string, string> {
 const PLACEHOLDER = /\{\{\s*([A-Za-z][\w]*)\s*\}\}/g
 
 /** Replaces every `{{key}}`; a key without a value is a bug in the template, reported with the file's name. */
-export function renderTemplate(text: string, values: Readonly<Record<string, string>>, fileName = 'a template file'): string {
+export function renderTemplate(
+  text: string,
+  values: Readonly<Record<string, string>>,
+  fileName = 'a template file',
+): string {
   return text.replace(PLACEHOLDER, (_match, key: string) => {
     const value = values[key]
     if (value === undefined) {
-      throw new CreateQqbotError('TEMPLATE_BROKEN', `${fileName} uses {{${key}}}, which has no value (known: ${Object.keys(values).join(', ')}). This is a bug in create-qqbot.`)
+      throw new CreateQqbotError(
+        'TEMPLATE_BROKEN',
+        `${fileName} uses {{${key}}}, which has no value (known: ${Object.keys(values).join(', ')}). This is a bug in create-qqbot.`,
+      )
     }
     return value
   })

@@ -31,31 +31,44 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
   const errorOutput = environment.errorOutput ?? process.stderr
   try {
     const flags = parseFlags(argv)
-    if (flags.help) return void output.write(helpText(packageVersion())), EXIT_OK
-    if (flags.version) return void output.write(`${packageVersion()}\n`), EXIT_OK
+    if (flags.help) return (void output.write(helpText(packageVersion())), EXIT_OK)
+    if (flags.version) return (void output.write(`${packageVersion()}\n`), EXIT_OK)
 
     const context = { cwd: environment.cwd, userAgent: environment.env.npm_config_user_agent }
     let plan: Plan
     if (environment.interactive && !flags.yes) {
       intro(`create-qqbot ${packageVersion()}`, { output })
-      plan = await askMissing(flags, { ...context, checkTarget: assertTargetUsable, output, ...(environment.input && { input: environment.input }) })
+      plan = await askMissing(flags, {
+        ...context,
+        checkTarget: assertTargetUsable,
+        output,
+        ...(environment.input && { input: environment.input }),
+      })
     } else {
       plan = planFromFlags(flags, context)
     }
 
     const result = await scaffold(plan)
-    log.success(`Created ${plan.name} (${plan.template} template) in ${result.targetDir}: ${result.files.length} files.`, { output })
+    log.success(
+      `Created ${plan.name} (${plan.template} template) in ${result.targetDir}: ${result.files.length} files.`,
+      { output },
+    )
     const pm = PACKAGE_MANAGERS[plan.packageManager]
     if (plan.install) {
       log.step(`Installing the dependencies: ${pm.install}`, { output })
       await installDependencies(plan.packageManager, result.targetDir)
     }
     note(nextSteps(plan, environment.cwd), 'Next steps', { output })
-    outro(`Without QQ credentials, ${pm.run} dev opens a local chat page. See README.md for connecting to QQ.`, { output })
+    outro(`Without QQ credentials, ${pm.run} dev opens a local chat page. See README.md for connecting to QQ.`, {
+      output,
+    })
     return EXIT_OK
   } catch (error) {
     if (error instanceof CancelledError) return EXIT_CANCELLED
-    const message = error instanceof CreateQqbotError ? error.message : `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
+    const message =
+      error instanceof CreateQqbotError
+        ? error.message
+        : `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
     log.error(message, { output: errorOutput })
     return EXIT_ERROR
   }

@@ -43,7 +43,9 @@ afterEach(async () => {
 })
 
 async function scaffoldError(targetDir: string): Promise<CreateQqbotError> {
-  const error = await scaffold({ targetDir, name: 'x', template: 'basic', packageManager: 'npm' }).catch((caught: unknown) => caught)
+  const error = await scaffold({ targetDir, name: 'x', template: 'basic', packageManager: 'npm' }).catch(
+    (caught: unknown) => caught,
+  )
   expect(error).toBeInstanceOf(CreateQqbotError)
   return error as CreateQqbotError
 }
@@ -57,7 +59,8 @@ describe('planFiles', () => {
 
   it('GIVEN the webhook template THEN its own index.ts, Dockerfile, README and .env.example replace the basic ones', async () => {
     const sources = Object.fromEntries((await planFiles('webhook')).map((file) => [file.target, file.source]))
-    for (const target of ['src/index.ts', 'Dockerfile', 'README.md', '.env.example']) expect(sources[target]).toMatch(/templates[/\\]webhook[/\\]/)
+    for (const target of ['src/index.ts', 'Dockerfile', 'README.md', '.env.example'])
+      expect(sources[target]).toMatch(/templates[/\\]webhook[/\\]/)
     expect(sources['src/bot.ts']).toMatch(/templates[/\\]shared[/\\]/)
   })
 
@@ -65,10 +68,20 @@ describe('planFiles', () => {
     const files = await planFiles('distributed')
     expect(files.map((file) => file.target)).toEqual(DISTRIBUTED_FILES)
     const sources = Object.fromEntries(files.map((file) => [file.target, file.source]))
-    for (const target of ['package.json', 'src/index.ts', 'src/ingress.ts', 'src/worker.ts', 'Dockerfile', 'docker-compose.yml', 'README.md', '.env.example']) {
+    for (const target of [
+      'package.json',
+      'src/index.ts',
+      'src/ingress.ts',
+      'src/worker.ts',
+      'Dockerfile',
+      'docker-compose.yml',
+      'README.md',
+      '.env.example',
+    ]) {
       expect(sources[target]).toMatch(/templates[/\\]distributed[/\\]/)
     }
-    for (const target of ['src/bot.ts', 'src/commands/ping.ts', 'src/commands/dice.ts', 'test/commands.test.ts']) expect(sources[target]).toMatch(/templates[/\\]shared[/\\]/)
+    for (const target of ['src/bot.ts', 'src/commands/ping.ts', 'src/commands/dice.ts', 'test/commands.test.ts'])
+      expect(sources[target]).toMatch(/templates[/\\]shared[/\\]/)
   })
 })
 
@@ -79,8 +92,17 @@ describe('scaffold', () => {
     expect(result).toEqual({ targetDir, files: SHARED_FILES })
     for (const file of SHARED_FILES) expect(await readFile(join(targetDir, file), 'utf8')).not.toMatch(/\{\{/)
     const manifest = JSON.parse(await readFile(join(targetDir, 'package.json'), 'utf8'))
-    expect(manifest).toMatchObject({ name: 'my-bot', type: 'module', description: 'A QQ bot on qqbot (webhook delivery)' })
-    expect(manifest.scripts).toEqual({ build: 'tsc', dev: 'tsc && node dist/index.js', start: 'node dist/index.js', test: 'vitest run' })
+    expect(manifest).toMatchObject({
+      name: 'my-bot',
+      type: 'module',
+      description: 'A QQ bot on qqbot (webhook delivery)',
+    })
+    expect(manifest.scripts).toEqual({
+      build: 'tsc',
+      dev: 'tsc && node dist/index.js',
+      start: 'node dist/index.js',
+      test: 'vitest run',
+    })
     const dockerfile = await readFile(join(targetDir, 'Dockerfile'), 'utf8')
     expect(dockerfile).toContain('COPY package.json pnpm-lock.yaml ./')
     expect(dockerfile).toContain('RUN pnpm build && pnpm prune --prod')
@@ -96,7 +118,10 @@ describe('scaffold', () => {
     expect(result.files).toEqual(DISTRIBUTED_FILES)
     for (const file of DISTRIBUTED_FILES) expect(await readFile(join(targetDir, file), 'utf8')).not.toMatch(/\{\{/)
     const manifest = JSON.parse(await readFile(join(targetDir, 'package.json'), 'utf8'))
-    expect(manifest).toMatchObject({ name: 'split-bot', description: 'A QQ bot on qqbot (ingress and workers over Redis)' })
+    expect(manifest).toMatchObject({
+      name: 'split-bot',
+      description: 'A QQ bot on qqbot (ingress and workers over Redis)',
+    })
     expect(manifest.scripts).toEqual({
       build: 'tsc',
       dev: 'tsc && node dist/index.js',
@@ -110,7 +135,9 @@ describe('scaffold', () => {
     expect(index).toContain('startSandbox()')
     expect(index).toContain('pnpm ingress')
     expect(index).toContain('pnpm worker')
-    expect(await readFile(join(targetDir, 'src/ingress.ts'), 'utf8')).toMatch(/createIngress\([\s\S]*\.\.\.redisScaleOut\(/)
+    expect(await readFile(join(targetDir, 'src/ingress.ts'), 'utf8')).toMatch(
+      /createIngress\([\s\S]*\.\.\.redisScaleOut\(/,
+    )
     expect(await readFile(join(targetDir, 'src/worker.ts'), 'utf8')).toContain('new RedisStreamSource(')
     const compose = await readFile(join(targetDir, 'docker-compose.yml'), 'utf8')
     const servicesBlock = /^services:\n([\s\S]*?)^\S/m.exec(compose)?.[1] ?? ''
@@ -122,14 +149,33 @@ describe('scaffold', () => {
     // The stream is the queue: Redis must keep it across a restart (docs/scaling.md, Running Redis for scale-out).
     expect(compose).toContain('command: ["redis-server", "--appendonly", "yes", "--appendfsync", "everysec"]')
     const env = await readFile(join(targetDir, '.env.example'), 'utf8')
-    for (const variable of ['QQBOT_APP_ID=', 'QQBOT_APP_SECRET=', 'REDIS_URL=redis://127.0.0.1:6379', 'QQBOT_SHARDS=2', 'HEALTH_PORT=', 'HEALTH_HOST=']) expect(env).toMatch(new RegExp(`^${variable}`, 'm'))
+    for (const variable of [
+      'QQBOT_APP_ID=',
+      'QQBOT_APP_SECRET=',
+      'REDIS_URL=redis://127.0.0.1:6379',
+      'QQBOT_SHARDS=2',
+      'HEALTH_PORT=',
+      'HEALTH_HOST=',
+    ])
+      expect(env).toMatch(new RegExp(`^${variable}`, 'm'))
     expect(await readFile(join(targetDir, 'Dockerfile'), 'utf8')).toContain('COPY package.json pnpm-lock.yaml ./')
     expect(await readFile(join(targetDir, 'README.md'), 'utf8')).toMatch(/^ *pnpm ingress/m)
   })
 
   it('GIVEN an empty existing folder THEN the project goes into it', async () => {
     const result = await scaffold({ targetDir: dir, name: 'bot', template: 'basic', packageManager: 'npm' })
-    expect((await readdir(dir)).sort()).toEqual(['.dockerignore', '.env.example', '.gitignore', 'Dockerfile', 'README.md', 'package.json', 'src', 'test', 'tsconfig.json', 'vitest.config.ts'])
+    expect((await readdir(dir)).sort()).toEqual([
+      '.dockerignore',
+      '.env.example',
+      '.gitignore',
+      'Dockerfile',
+      'README.md',
+      'package.json',
+      'src',
+      'test',
+      'tsconfig.json',
+      'vitest.config.ts',
+    ])
     expect(result.files).toHaveLength(SHARED_FILES.length)
     expect(await readFile(join(dir, 'src/index.ts'), 'utf8')).not.toContain("delivery: 'webhook'")
   })
@@ -148,7 +194,9 @@ describe('scaffold', () => {
     expect((await scaffoldError(dir)).code).toBe('TARGET_NOT_EMPTY')
     const file = join(dir, 'sub', 'bot')
     await writeFile(file, '')
-    expect((await scaffoldError(file)).message).toBe(`${file} exists and is not a folder. Choose another project name or folder.`)
+    expect((await scaffoldError(file)).message).toBe(
+      `${file} exists and is not a folder. Choose another project name or folder.`,
+    )
   })
 
   it('GIVEN a template with an unknown placeholder THEN nothing is overwritten and the error names the file', async () => {
@@ -156,7 +204,13 @@ describe('scaffold', () => {
     await mkdir(join(templatesRoot, 'shared'), { recursive: true })
     await mkdir(join(templatesRoot, 'basic'), { recursive: true })
     await writeFile(join(templatesRoot, 'shared', 'README.md'), '{{oops}}')
-    const error = await scaffold({ targetDir: join(dir, 'out'), name: 'x', template: 'basic', packageManager: 'npm', templatesRoot }).catch((caught: unknown) => caught)
+    const error = await scaffold({
+      targetDir: join(dir, 'out'),
+      name: 'x',
+      template: 'basic',
+      packageManager: 'npm',
+      templatesRoot,
+    }).catch((caught: unknown) => caught)
     expect((error as CreateQqbotError).code).toBe('TEMPLATE_BROKEN')
     expect((error as Error).message).toMatch(/^README\.md uses \{\{oops\}\}/)
   })

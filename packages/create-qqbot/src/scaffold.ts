@@ -54,7 +54,11 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
       await writeFile(destination, content, { flag: 'wx' })
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new CreateQqbotError('FILE_EXISTS', `${destination} appeared while the project was being written; it was left as it is. Remove it or choose another folder, then run create-qqbot again.`, { cause: error })
+        throw new CreateQqbotError(
+          'FILE_EXISTS',
+          `${destination} appeared while the project was being written; it was left as it is. Remove it or choose another folder, then run create-qqbot again.`,
+          { cause: error },
+        )
       }
       throw error
     }
@@ -70,7 +74,10 @@ export async function assertTargetUsable(targetDir: string): Promise<void> {
   })
   if (!info) return
   if (!info.isDirectory()) {
-    throw new CreateQqbotError('TARGET_NOT_DIRECTORY', `${targetDir} exists and is not a folder. Choose another project name or folder.`)
+    throw new CreateQqbotError(
+      'TARGET_NOT_DIRECTORY',
+      `${targetDir} exists and is not a folder. Choose another project name or folder.`,
+    )
   }
   const entries = await readdir(targetDir)
   if (entries.length > 0) {

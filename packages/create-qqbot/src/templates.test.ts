@@ -18,16 +18,29 @@ describe('templates', () => {
     for (const folder of ['core', 'framework', 'testing', 'sandbox', 'fake-platform', 'redis']) {
       const manifest = await json(join(REPO, 'packages', folder, 'package.json'))
       workspace.set(manifest.name as unknown as string, manifest.version as unknown as string)
-      for (const [name, range] of Object.entries(manifest.dependencies ?? {})) if (!name.startsWith('@qqbot/')) workspace.set(name, range)
+      for (const [name, range] of Object.entries(manifest.dependencies ?? {}))
+        if (!name.startsWith('@qqbot/')) workspace.set(name, range)
     }
     const example = await json(join(REPO, 'examples', 'distributed', 'package.json'))
-    const common = ['@qqbot/core', '@qqbot/framework', '@qqbot/sandbox', '@qqbot/testing', '@swc/core', '@types/node', 'typescript', 'unplugin-swc', 'vitest', 'zod']
+    const common = [
+      '@qqbot/core',
+      '@qqbot/framework',
+      '@qqbot/sandbox',
+      '@qqbot/testing',
+      '@swc/core',
+      '@types/node',
+      'typescript',
+      'unplugin-swc',
+      'vitest',
+      'zod',
+    ]
     const expected = { shared: common, distributed: [...common, '@qqbot/redis', 'ioredis'].sort() }
     for (const [folder, names] of Object.entries(expected)) {
       const generated = await json(join(TEMPLATES_ROOT, folder, 'package.json'))
       const ranges = { ...generated.dependencies, ...generated.devDependencies }
       expect({ folder, names: Object.keys(ranges).sort() }).toEqual({ folder, names })
-      for (const [name, range] of Object.entries(ranges)) expect({ folder, name, range }).toEqual({ folder, name, range: workspace.get(name) })
+      for (const [name, range] of Object.entries(ranges))
+        expect({ folder, name, range }).toEqual({ folder, name, range: workspace.get(name) })
       expect(ranges['@swc/core']).toBe('1.16.18')
     }
     expect(example.dependencies!.ioredis).toBe(workspace.get('ioredis'))
@@ -36,8 +49,16 @@ describe('templates', () => {
   it('GIVEN the distributed package.json THEN it keeps the shared fields and adds the ingress and worker scripts', async () => {
     const shared = await json(join(TEMPLATES_ROOT, 'shared', 'package.json'))
     const distributed = await json(join(TEMPLATES_ROOT, 'distributed', 'package.json'))
-    expect({ ...distributed, scripts: undefined, dependencies: undefined }).toEqual({ ...shared, scripts: undefined, dependencies: undefined })
-    expect(distributed.scripts).toEqual({ ...shared.scripts, ingress: 'node dist/ingress.js', worker: 'node dist/worker.js' })
+    expect({ ...distributed, scripts: undefined, dependencies: undefined }).toEqual({
+      ...shared,
+      scripts: undefined,
+      dependencies: undefined,
+    })
+    expect(distributed.scripts).toEqual({
+      ...shared.scripts,
+      ingress: 'node dist/ingress.js',
+      worker: 'node dist/worker.js',
+    })
   })
 
   it('GIVEN the template list THEN names are unique and each starts from the shared files', () => {

@@ -92,15 +92,27 @@ describe('event builders', () => {
       d: { group_openid: 'G', op_member_openid: expect.any(String), timestamp: expect.any(Number) },
     })
     expect(friendAdd({ openid: 'U' })).toMatchObject({ t: 'FRIEND_ADD', d: { openid: 'U' } })
-    expect(guildMemberAdd({ userId: '7' })).toMatchObject({ t: 'GUILD_MEMBER_ADD', d: { guild_id: 'guild-1', user: { id: '7' } } })
+    expect(guildMemberAdd({ userId: '7' })).toMatchObject({
+      t: 'GUILD_MEMBER_ADD',
+      d: { guild_id: 'guild-1', user: { id: '7' } },
+    })
 
     const click = interaction({ scene: 'group', buttonData: 'vote:1' })
     expect(click).toMatchObject({
       t: 'INTERACTION_CREATE',
-      d: { type: 11, scene: 'group', chat_type: 1, data: { resolved: { button_data: 'vote:1' } }, group_openid: expect.any(String) },
+      d: {
+        type: 11,
+        scene: 'group',
+        chat_type: 1,
+        data: { resolved: { button_data: 'vote:1' } },
+        group_openid: expect.any(String),
+      },
     })
     expect(click.id).toBe(click.d.id)
-    expect(interaction({ scene: 'c2c', buttonData: 'x' }).d).toMatchObject({ chat_type: 2, user_openid: expect.any(String) })
+    expect(interaction({ scene: 'c2c', buttonData: 'x' }).d).toMatchObject({
+      chat_type: 2,
+      user_openid: expect.any(String),
+    })
     expect(interaction({ scene: 'guild', buttonData: 'x' }).d).toMatchObject({ chat_type: 0, guild_id: 'guild-1' })
   })
 
@@ -112,7 +124,13 @@ describe('event builders', () => {
     await client.next()
     const click = interaction({ scene: 'c2c', buttonData: 'b' })
     platform.dispatchEvent(click)
-    expect(await client.next()).toMatchObject({ op: 0, s: 2, t: 'INTERACTION_CREATE', id: click.id, d: { id: click.id } })
+    expect(await client.next()).toMatchObject({
+      op: 0,
+      s: 2,
+      t: 'INTERACTION_CREATE',
+      id: click.id,
+      d: { id: click.id },
+    })
     client.ws.terminate()
   })
 })
@@ -204,7 +222,15 @@ const REPLY_REFERENCE: Partial<Record<DispatchableName, 'msg_id' | 'event_id'>> 
 }
 
 /** Fields that hold a time, in whatever form the platform sends for the event. */
-const TIME_FIELDS = new Set(['timestamp', 'joined_at', 'apply_at', 'audit_time', 'create_time', 'date_time', 'update_ts'])
+const TIME_FIELDS = new Set([
+  'timestamp',
+  'joined_at',
+  'apply_at',
+  'audit_time',
+  'create_time',
+  'date_time',
+  'update_ts',
+])
 
 function timeFields(value: unknown, path = ''): [string, unknown][] {
   if (Array.isArray(value)) return value.flatMap((item, i) => timeFields(item, `${path}[${i}]`))
@@ -216,7 +242,17 @@ function timeFields(value: unknown, path = ''): [string, unknown][] {
 }
 
 function dispatched(built: BuiltEvent, id = 'EVENT-1'): DispatchedEvent {
-  return { name: built.t, id: built.id ?? id, data: built.d, seq: 1, source: 'gateway', shard: [0, 1], receivedAt: Date.now(), deliveryId: undefined, attempt: 1 }
+  return {
+    name: built.t,
+    id: built.id ?? id,
+    data: built.d,
+    seq: 1,
+    source: 'gateway',
+    shard: [0, 1],
+    receivedAt: Date.now(),
+    deliveryId: undefined,
+    attempt: 1,
+  }
 }
 
 describe('a builder for every event', () => {
@@ -257,13 +293,27 @@ describe('builders of the newer events', () => {
     const plain = groupMessage({ content: 'hello', groupOpenid: 'G', memberOpenid: 'M' })
     expect(plain).toMatchObject({
       t: 'GROUP_MESSAGE_CREATE',
-      d: { content: 'hello', group_openid: 'G', group_id: 'G', mentions: [], message_type: 0, author: { member_openid: 'M', member_role: 'member' } },
+      d: {
+        content: 'hello',
+        group_openid: 'G',
+        group_id: 'G',
+        mentions: [],
+        message_type: 0,
+        author: { member_openid: 'M', member_role: 'member' },
+      },
     })
     expect(plain.d.timestamp).toMatch(RFC3339)
     expect(plain.d).not.toHaveProperty('msg_elements')
     expect((plain.d.message_scene as { ext: string[] }).ext).toEqual([`msg_idx=${String(plain.d.msg_idx)}`])
 
-    const atBot = groupMessage({ content: '/roll 6', mentionsBot: true, botMemberOpenid: 'BOT', mentions: [{ memberOpenid: 'BOB' }], mentionsAll: true, memberRole: 'admin' })
+    const atBot = groupMessage({
+      content: '/roll 6',
+      mentionsBot: true,
+      botMemberOpenid: 'BOT',
+      mentions: [{ memberOpenid: 'BOB' }],
+      mentionsAll: true,
+      memberRole: 'admin',
+    })
     expect(atBot.d.content).toBe('/roll 6')
     expect(atBot.d.mentions).toEqual([
       { scope: 'single', id: 'BOT', member_openid: 'BOT', username: 'fake-bot', bot: true, is_you: true },
@@ -275,7 +325,9 @@ describe('builders of the newer events', () => {
     const quoting = groupMessage({ content: 'agreed', quote: { content: 'earlier answer', msgIdx: 'REFIDX_1' } })
     expect(quoting.d).toMatchObject({
       message_type: 103,
-      msg_elements: [{ msg_idx: 'REFIDX_1', content: 'earlier answer', author: { member_openid: 'BOT_MEMBER_OPENID_0001' } }],
+      msg_elements: [
+        { msg_idx: 'REFIDX_1', content: 'earlier answer', author: { member_openid: 'BOT_MEMBER_OPENID_0001' } },
+      ],
     })
   })
 
@@ -285,8 +337,14 @@ describe('builders of the newer events', () => {
       t: 'GROUP_DEL_ROBOT',
       d: { timestamp: 1777608000, group_openid: 'G', op_member_openid: 'MEMBER_OPENID_0001' },
     })
-    expect(c2cUserEvent('C2C_MSG_REJECT', { openid: 'U', timestamp: at })).toEqual({ t: 'C2C_MSG_REJECT', d: { timestamp: 1777608000, openid: 'U' } })
-    expect(groupMemberEvent('GROUP_MEMBER_REMOVE', { memberOpenid: 'M' }).d).toMatchObject({ member_openid: 'M', timestamp: expect.any(Number) })
+    expect(c2cUserEvent('C2C_MSG_REJECT', { openid: 'U', timestamp: at })).toEqual({
+      t: 'C2C_MSG_REJECT',
+      d: { timestamp: 1777608000, openid: 'U' },
+    })
+    expect(groupMemberEvent('GROUP_MEMBER_REMOVE', { memberOpenid: 'M' }).d).toMatchObject({
+      member_openid: 'M',
+      timestamp: expect.any(Number),
+    })
     expect(groupJoinRequest({ invitedBy: 'INVITER' }).d).toMatchObject({
       join_request_id: expect.stringMatching(/^JOINREQ_/),
       apply_source: 'self_apply',
@@ -295,7 +353,9 @@ describe('builders of the newer events', () => {
     })
     expect(subscribeMessageStatus({ scene: 'group', templateId: 7, op: 2 }).d).toEqual({
       group_openid: 'GROUP_OPENID_0001',
-      result: [{ template_id: 7, op: 2, subscribe_id: expect.stringMatching(/^SUBSCRIBE_/), update_ts: expect.any(Number) }],
+      result: [
+        { template_id: 7, op: 2, subscribe_id: expect.stringMatching(/^SUBSCRIBE_/), update_ts: expect.any(Number) },
+      ],
     })
     expect(enterAio().d).toEqual({ user_openid: 'USER_OPENID_0001' })
     expect(enterAio({ fromSource: 'search' }).d).toEqual({ user_openid: 'USER_OPENID_0001', from_source: 'search' })
@@ -303,10 +363,23 @@ describe('builders of the newer events', () => {
 
   it('interaction: types 11, 12 and 13, with the user id where each scene puts it', () => {
     const menu = interaction({ type: 12, featureId: 'F7', userOpenid: 'U' })
-    expect(menu.d).toMatchObject({ type: 12, scene: 'c2c', chat_type: 2, user_openid: 'U', data: { type: 12, resolved: { feature_id: 'F7' } } })
+    expect(menu.d).toMatchObject({
+      type: 12,
+      scene: 'c2c',
+      chat_type: 2,
+      user_openid: 'U',
+      data: { type: 12, resolved: { feature_id: 'F7' } },
+    })
     const feedback = interaction({ type: 13, scene: 'group', checked: 0, feedbackOpt: 'inaccurate', memberOpenid: 'M' })
-    expect(feedback.d).toMatchObject({ type: 13, chat_type: 1, data: { type: 13, resolved: { checked: 0, feedback_opt: 'inaccurate' } } })
-    expect(interaction({ type: 13 }).d).toMatchObject({ scene: 'c2c', data: { resolved: { checked: 1, feedback_opt: '' } } })
+    expect(feedback.d).toMatchObject({
+      type: 13,
+      chat_type: 1,
+      data: { type: 13, resolved: { checked: 0, feedback_opt: 'inaccurate' } },
+    })
+    expect(interaction({ type: 13 }).d).toMatchObject({
+      scene: 'c2c',
+      data: { resolved: { checked: 1, feedback_opt: '' } },
+    })
 
     const ids = (built: BuiltEvent) => {
       const d = built.d as unknown as InteractionPayload
@@ -324,23 +397,40 @@ describe('builders of the newer events', () => {
       message: { guild_id: 'dms-9', direct_message: true, src_guild_id: 'guild-1', author: { id: '9' } },
       op_user: { id: '9' },
     })
-    expect(messageReaction('MESSAGE_REACTION_REMOVE', { targetId: 'MSG', emojiId: '😀', emojiType: 2 }).d).toMatchObject({
+    expect(
+      messageReaction('MESSAGE_REACTION_REMOVE', { targetId: 'MSG', emojiId: '😀', emojiType: 2 }).d,
+    ).toMatchObject({
       target: { id: 'MSG', type: 0 },
       emoji: { id: '😀', type: 2 },
     })
     const pass = messageAudit('MESSAGE_AUDIT_PASS', { auditId: 'A' })
     expect(pass.d).toMatchObject({ audit_id: 'A', message_id: expect.any(String), seq_in_channel: expect.any(String) })
     expect(messageAudit('MESSAGE_AUDIT_REJECT').d).not.toHaveProperty('message_id')
-    expect(guildMemberEvent('GUILD_MEMBER_REMOVE', { userId: '7', opUserId: '1' }).d).toMatchObject({ user: { id: '7' }, op_user_id: '1' })
+    expect(guildMemberEvent('GUILD_MEMBER_REMOVE', { userId: '7', opUserId: '1' }).d).toMatchObject({
+      user: { id: '7' },
+      op_user_id: '1',
+    })
     expect(guildEvent('GUILD_DELETE').d).toMatchObject({ id: 'guild-1', joined_at: '2024-01-01T12:00:00+08:00' })
     expect(channelEvent('CHANNEL_CREATE').d.id).not.toBe('channel-1')
     expect(channelEvent('CHANNEL_DELETE').d.id).toBe('channel-1')
     const thread = forumThread('FORUM_THREAD_CREATE', { title: 'T' })
-    expect(JSON.parse((thread.d.thread_info as { title: string }).title)).toEqual({ paragraphs: [{ elems: [{ text: { text: 'T' }, type: 1 }], props: {} }] })
-    expect(forumPublishAuditResult({ type: 3 }).d).toMatchObject({ type: 3, result: 0, reply_id: expect.stringMatching(/^R_/) })
-    expect(openForumEvent('OPEN_FORUM_REPLY_DELETE').d).toEqual({ guild_id: 'guild-1', channel_id: 'forum-channel-1', author_id: '2000000000000000002' })
+    expect(JSON.parse((thread.d.thread_info as { title: string }).title)).toEqual({
+      paragraphs: [{ elems: [{ text: { text: 'T' }, type: 1 }], props: {} }],
+    })
+    expect(forumPublishAuditResult({ type: 3 }).d).toMatchObject({
+      type: 3,
+      result: 0,
+      reply_id: expect.stringMatching(/^R_/),
+    })
+    expect(openForumEvent('OPEN_FORUM_REPLY_DELETE').d).toEqual({
+      guild_id: 'guild-1',
+      channel_id: 'forum-channel-1',
+      author_id: '2000000000000000002',
+    })
     expect(audioAction('AUDIO_ON_MIC').d).toEqual({ guild_id: 'guild-1', channel_id: 'voice-channel-1' })
     expect(audioAction('AUDIO_START').d).toMatchObject({ audio_url: expect.any(String), text: expect.any(String) })
-    expect(audioLiveChannelMember('AUDIO_OR_LIVE_CHANNEL_MEMBER_EXIT', { channelType: 5 }).d).toMatchObject({ channel_type: 5 })
+    expect(audioLiveChannelMember('AUDIO_OR_LIVE_CHANNEL_MEMBER_EXIT', { channelType: 5 }).d).toMatchObject({
+      channel_type: 5,
+    })
   })
 })

@@ -290,10 +290,24 @@ export function groupMessage(init: GroupAllMessageInit): BuiltEvent {
   const msgIdx = `REFIDX_${uniqueId()}`
   const mentions: Record<string, unknown>[] = []
   if (init.mentionsBot) {
-    mentions.push({ scope: 'single', id: botMemberOpenid, member_openid: botMemberOpenid, username: DEFAULT_BOT_USER.username, bot: true, is_you: true })
+    mentions.push({
+      scope: 'single',
+      id: botMemberOpenid,
+      member_openid: botMemberOpenid,
+      username: DEFAULT_BOT_USER.username,
+      bot: true,
+      is_you: true,
+    })
   }
   for (const m of init.mentions ?? []) {
-    mentions.push({ scope: 'single', id: m.memberOpenid, member_openid: m.memberOpenid, username: m.username ?? 'member', bot: m.bot ?? false, is_you: false })
+    mentions.push({
+      scope: 'single',
+      id: m.memberOpenid,
+      member_openid: m.memberOpenid,
+      username: m.username ?? 'member',
+      bot: m.bot ?? false,
+      is_you: false,
+    })
   }
   if (init.mentionsAll) mentions.push({ scope: 'all' })
   const d: Record<string, unknown> = {
@@ -481,7 +495,9 @@ export function subscribeMessageStatus(init: SubscribeMessageStatusInit = {}): B
   result.subscribe_id = init.subscribeId ?? uniqueId('SUBSCRIBE_')
   result.update_ts = unixSeconds(init.timestamp)
   const d: Record<string, unknown> =
-    init.scene === 'group' ? { group_openid: init.groupOpenid ?? DEFAULT_GROUP_OPENID } : { openid: init.openid ?? DEFAULT_USER_OPENID }
+    init.scene === 'group'
+      ? { group_openid: init.groupOpenid ?? DEFAULT_GROUP_OPENID }
+      : { openid: init.openid ?? DEFAULT_USER_OPENID }
   d.result = [result]
   return { t: 'SUBSCRIBE_MESSAGE_STATUS', d }
 }
@@ -521,7 +537,11 @@ export function interaction(init: InteractionInit): BuiltEvent {
     resolved = { feature_id: init.featureId ?? '1' }
     if (init.buttonData !== undefined) resolved.button_data = init.buttonData
   } else if (init.type === 13) {
-    resolved = { message_id: init.messageId ?? `ROBOT1.0_${uniqueId()}`, checked: init.checked ?? 1, feedback_opt: init.feedbackOpt ?? '' }
+    resolved = {
+      message_id: init.messageId ?? `ROBOT1.0_${uniqueId()}`,
+      checked: init.checked ?? 1,
+      feedback_opt: init.feedbackOpt ?? '',
+    }
     if (init.buttonId !== undefined) resolved.button_id = init.buttonId
     if (init.buttonData !== undefined) resolved.button_data = init.buttonData
   } else {
@@ -581,7 +601,8 @@ export interface GuildEventInit {
 /** A GUILD_CREATE (the bot joined a guild), GUILD_UPDATE or GUILD_DELETE (the bot left or was removed): the guild plus `op_user_id`. */
 export function guildEvent(name: GuildEventName, init: GuildEventInit = {}): BuiltEvent {
   const ownerId = init.ownerId ?? SEEDED_USER_IDS[0]
-  const joinedAt = init.joinedAt !== undefined ? rfc3339(init.joinedAt) : name === 'GUILD_CREATE' ? rfc3339() : SEEDED_JOINED_AT
+  const joinedAt =
+    init.joinedAt !== undefined ? rfc3339(init.joinedAt) : name === 'GUILD_CREATE' ? rfc3339() : SEEDED_JOINED_AT
   return {
     t: name,
     d: {
@@ -959,7 +980,10 @@ export interface AudioActionInit {
 
 /** An AUDIO_START, AUDIO_FINISH (with `audio_url` and `text`), AUDIO_ON_MIC or AUDIO_OFF_MIC (ids only). */
 export function audioAction(name: AudioActionEventName, init: AudioActionInit = {}): BuiltEvent {
-  const d: Record<string, unknown> = { guild_id: init.guildId ?? SEEDED_GUILD_ID, channel_id: init.channelId ?? DEFAULT_VOICE_CHANNEL_ID }
+  const d: Record<string, unknown> = {
+    guild_id: init.guildId ?? SEEDED_GUILD_ID,
+    channel_id: init.channelId ?? DEFAULT_VOICE_CHANNEL_ID,
+  }
   if (name === 'AUDIO_START' || name === 'AUDIO_FINISH') {
     d.audio_url = init.audioUrl ?? 'https://example.com/song.mp3'
     d.text = init.text ?? 'Now playing'
@@ -983,7 +1007,10 @@ export interface AudioLiveChannelMemberInit {
 }
 
 /** An AUDIO_OR_LIVE_CHANNEL_MEMBER_ENTER or _EXIT: `{ guild_id, channel_id, channel_type, user_id }`. */
-export function audioLiveChannelMember(name: AudioLiveChannelMemberEventName, init: AudioLiveChannelMemberInit = {}): BuiltEvent {
+export function audioLiveChannelMember(
+  name: AudioLiveChannelMemberEventName,
+  init: AudioLiveChannelMemberInit = {},
+): BuiltEvent {
   return {
     t: name,
     d: {

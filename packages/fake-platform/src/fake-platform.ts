@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net'
 import { ConnectionTracker, type HttpConnectionStats } from './connection-tracker.js'
 import { Directory } from './directory.js'
 import type { BuiltEvent } from './event-builders.js'
-import { RestFaults, type FaultEpisode, type FaultEpisodeOptions, type FaultMatch, type FaultResponse } from './faults.js'
+import {
+  RestFaults,
+  type FaultEpisode,
+  type FaultEpisodeOptions,
+  type FaultMatch,
+  type FaultResponse,
+} from './faults.js'
 import {
   GATEWAY_PATH,
   GatewayServer,
@@ -19,7 +25,13 @@ import {
 } from './gateway-server.js'
 import { randomHex } from './ids.js'
 import { MessageStore } from './message-store.js'
-import { resolveOptions, type BotUser, type FakePlatformOptions, type ResolvedOptions, type SessionStartLimit } from './options.js'
+import {
+  resolveOptions,
+  type BotUser,
+  type FakePlatformOptions,
+  type ResolvedOptions,
+  type SessionStartLimit,
+} from './options.js'
 import type { RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
 import { Recorder } from './recorder.js'
 import { createRestHandler } from './rest-server.js'
@@ -76,10 +88,10 @@ export class FakePlatform {
       isValidToken: (token) => this.tokens.isValid(token),
       onDispatch: remember,
     })
-    const self = this
+    const currentGatewayUrl = (): string => this.gatewayUrl
     const handler = createRestHandler({
       get gatewayUrl() {
-        return self.gatewayUrl
+        return currentGatewayUrl()
       },
       botUser: o.botUser,
       recommendedShards: o.recommendedShards,
@@ -210,7 +222,11 @@ export class FakePlatform {
    * Returns the audit id.
    */
   holdForAudit(match: FaultMatch, auditId = `audit-${randomHex(8)}`, times = 1): string {
-    const body = { code: 304024, message: 'push message is waiting for audit', data: { message_audit: { audit_id: auditId } } }
+    const body = {
+      code: 304024,
+      message: 'push message is waiting for audit',
+      data: { message_audit: { audit_id: auditId } },
+    }
     this.faults.add(match, { status: 202, body }, times)
     return auditId
   }

@@ -24,7 +24,10 @@ async function connect(p: FakePlatform): Promise<TestGatewayClient> {
 }
 
 /** Connects and identifies; resolves with the client and READY. */
-async function identified(p: FakePlatform, token: string): Promise<{ client: TestGatewayClient; ready: ReceivedPayload }> {
+async function identified(
+  p: FakePlatform,
+  token: string,
+): Promise<{ client: TestGatewayClient; ready: ReceivedPayload }> {
   const client = await connect(p)
   client.identify(token)
   const ready = await client.next()
@@ -223,9 +226,11 @@ describe('gateway: dispatch delivery', () => {
     client.ws.pause()
     const pad = 'x'.repeat(1024)
     let finished = false
-    const burst = p.dispatchBurst(20_000, (i) => ({ t: 'BULK', d: { i, pad } })).then(() => {
-      finished = true
-    })
+    const burst = p
+      .dispatchBurst(20_000, (i) => ({ t: 'BULK', d: { i, pad } }))
+      .then(() => {
+        finished = true
+      })
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(finished).toBe(false)
     expect(p.shardState(0).lastSeq).toBeLessThan(15_000) // the burst is waiting, not buffering everything

@@ -153,7 +153,15 @@ interface PendingEvent {
  */
 export class GatewayServer {
   /** Live counters. */
-  readonly stats: GatewayStats = { connections: 0, identifies: 0, resumes: 0, resumesRefused: 0, heartbeats: 0, closesSent: [], closesReceived: [] }
+  readonly stats: GatewayStats = {
+    connections: 0,
+    identifies: 0,
+    resumes: 0,
+    resumesRefused: 0,
+    heartbeats: 0,
+    closesSent: [],
+    closesReceived: [],
+  }
   private resumeFailures = { count: 0, code: 1011 }
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
   private readonly connections = new Set<Connection>()
@@ -437,7 +445,11 @@ export class GatewayServer {
         continue
       }
       const frame = { op: GatewayOp.Dispatch, s: entry.s, t: entry.t, id: entry.id, d: entry.d }
-      conn.ws.send(entry.d instanceof RawJson ? payloadText({ op: frame.op, s: frame.s, t: frame.t, id: frame.id }, entry.d) : JSON.stringify(frame))
+      conn.ws.send(
+        entry.d instanceof RawJson
+          ? payloadText({ op: frame.op, s: frame.s, t: frame.t, id: frame.id }, entry.d)
+          : JSON.stringify(frame),
+      )
       this.emitFrame('out', frame)
       conn.cursor = entry.s
       if (entry.s > session.maxHanded) session.maxHanded = entry.s

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { c2cMessage, c2cUserEvent, groupAtMessage, groupMemberEvent, groupRobotEvent, interaction } from './event-builders.js'
+import {
+  c2cMessage,
+  c2cUserEvent,
+  groupAtMessage,
+  groupMemberEvent,
+  groupRobotEvent,
+  interaction,
+} from './event-builders.js'
 import { rawJson } from './raw-json.js'
 import { ReplyReferences } from './reply-references.js'
 
@@ -31,10 +38,19 @@ describe('ReplyReferences', () => {
     const group = groupAtMessage({ content: 'hi', groupOpenid: 'G', id: 'M1' })
     refs.record(group.t, 'e1', rawJson(JSON.stringify(group.d)))
     refs.record('GROUP_DEL_ROBOT', 'e5', groupRobotEvent('GROUP_DEL_ROBOT', { groupOpenid: 'G' }).d)
-    expect(refs.check('group', 'G', { event_id: 'M1' })).toMatchObject({ code: 304026, message: expect.stringContaining('reply to it with msg_id') })
-    expect(refs.check('group', 'OTHER', { msg_id: 'M1' })).toMatchObject({ code: 304026, message: expect.stringContaining('another chat') })
+    expect(refs.check('group', 'G', { event_id: 'M1' })).toMatchObject({
+      code: 304026,
+      message: expect.stringContaining('reply to it with msg_id'),
+    })
+    expect(refs.check('group', 'OTHER', { msg_id: 'M1' })).toMatchObject({
+      code: 304026,
+      message: expect.stringContaining('another chat'),
+    })
     expect(refs.check('c2c', 'G', { msg_id: 'M1' })).toMatchObject({ code: 304026 })
-    expect(refs.check('group', 'G', { event_id: 'e5' })).toMatchObject({ code: 304026, message: expect.stringContaining('GROUP_DEL_ROBOT cannot be answered') })
+    expect(refs.check('group', 'G', { event_id: 'e5' })).toMatchObject({
+      code: 304026,
+      message: expect.stringContaining('GROUP_DEL_ROBOT cannot be answered'),
+    })
     clock.now += 5 * 60_000 + 1
     expect(refs.check('group', 'G', { msg_id: 'M1' })).toMatchObject({ code: 304027 })
   })
@@ -47,7 +63,8 @@ describe('ReplyReferences', () => {
 
   it('GIVEN C2C events an hour old THEN they are forgotten as new ones arrive (memory stays bounded)', () => {
     const { clock, refs } = references()
-    for (let i = 0; i < 100; i++) refs.record('C2C_MESSAGE_CREATE', `e${i}`, c2cMessage({ content: 'x', userOpenid: 'U', id: `old-${i}` }).d)
+    for (let i = 0; i < 100; i++)
+      refs.record('C2C_MESSAGE_CREATE', `e${i}`, c2cMessage({ content: 'x', userOpenid: 'U', id: `old-${i}` }).d)
     clock.now += 60 * 60_000 + 1
     refs.record('C2C_MESSAGE_CREATE', 'new', c2cMessage({ content: 'x', userOpenid: 'U', id: 'new' }).d)
     expect(refs.check('c2c', 'U', { msg_id: 'old-1' })).toBeUndefined()

@@ -88,12 +88,27 @@ export class ReplyReferences {
       if (!id) continue
       const inbound = this.inbound.get(id)
       if (!inbound) return undefined
-      if (inbound.kind === undefined) return refuse(BAD_REFERENCE, `${inbound.event} cannot be answered: ${kind} ${id} is not a valid passive-reply reference`)
-      if (inbound.kind !== kind) return refuse(BAD_REFERENCE, `${id} is the id of ${inbound.event}: reply to it with ${inbound.kind}, not ${kind}`)
+      if (inbound.kind === undefined)
+        return refuse(
+          BAD_REFERENCE,
+          `${inbound.event} cannot be answered: ${kind} ${id} is not a valid passive-reply reference`,
+        )
+      if (inbound.kind !== kind)
+        return refuse(
+          BAD_REFERENCE,
+          `${id} is the id of ${inbound.event}: reply to it with ${inbound.kind}, not ${kind}`,
+        )
       if (inbound.scene !== scene || inbound.target !== target) {
-        return refuse(BAD_REFERENCE, `${kind} ${id} belongs to another chat (${inbound.scene} ${inbound.target}), not ${scene} ${target}`)
+        return refuse(
+          BAD_REFERENCE,
+          `${kind} ${id} belongs to another chat (${inbound.scene} ${inbound.target}), not ${scene} ${target}`,
+        )
       }
-      if (this.now() - inbound.at > WINDOW_MS[scene]) return refuse(REFERENCE_EXPIRED, `${kind} ${id} has expired: passive replies in ${scene} must come within ${WINDOW_MS[scene] / 60_000} min`)
+      if (this.now() - inbound.at > WINDOW_MS[scene])
+        return refuse(
+          REFERENCE_EXPIRED,
+          `${kind} ${id} has expired: passive replies in ${scene} must come within ${WINDOW_MS[scene] / 60_000} min`,
+        )
       return undefined
     }
     return undefined

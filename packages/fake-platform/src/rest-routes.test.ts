@@ -17,7 +17,11 @@ async function start(options?: FakePlatformOptions): Promise<{ p: FakePlatform; 
   return { p, api: makeApi(p.url, token, p.appId) }
 }
 
-type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown; text: string; headers: Headers }>
+type Api = (
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<{ status: number; body: unknown; text: string; headers: Headers }>
 
 function makeApi(base: string, token: string, appId: string): Api {
   return async (method, path, body) => {
@@ -41,10 +45,14 @@ describe('REST routes', () => {
     expect(dup.body).toMatchObject({ code: 40054005, err_code: 40054005, message: '消息被去重，请检查请求msgseq' })
     expect((await api('POST', path, { content: 'c', msg_type: 0, msg_id: 'm1', msg_seq: 2 })).status).toBe(200)
     // Same msg_id and seq but another target is fine.
-    expect((await api('POST', '/v2/groups/GROUP_B/messages', { content: 'd', msg_id: 'm1', msg_seq: 1 })).status).toBe(200)
+    expect((await api('POST', '/v2/groups/GROUP_B/messages', { content: 'd', msg_id: 'm1', msg_seq: 1 })).status).toBe(
+      200,
+    )
     // No msg_seq is msg_seq 1.
     expect((await api('POST', '/v2/users/USER_A/messages', { content: 'e', msg_id: 'm2' })).status).toBe(200)
-    expect((await api('POST', '/v2/users/USER_A/messages', { content: 'f', msg_id: 'm2', msg_seq: 1 })).status).toBe(400)
+    expect((await api('POST', '/v2/users/USER_A/messages', { content: 'f', msg_id: 'm2', msg_seq: 1 })).status).toBe(
+      400,
+    )
 
     expect(p.sent.map((m) => [m.scene, m.target, m.body.content])).toEqual([
       ['group', 'GROUP_A', 'a'],
@@ -57,7 +65,11 @@ describe('REST routes', () => {
 
   it('serves failNext faults to matching requests only, then real responses', async () => {
     const { p, api } = await start()
-    p.failNext({ method: 'POST', path: /^\/channels\/[^/]+\/messages$/ }, { status: 500, body: { code: 500, message: 'boom' } }, 2)
+    p.failNext(
+      { method: 'POST', path: /^\/channels\/[^/]+\/messages$/ },
+      { status: 500, body: { code: 500, message: 'boom' } },
+      2,
+    )
     p.failNext({ path: '/gateway/bot' }, { status: 429, headers: { 'X-Custom': 'yes' } })
 
     expect((await api('GET', '/users/@me')).status).toBe(200)
@@ -84,12 +96,15 @@ describe('REST routes', () => {
 
   it('enforces a per-message reply budget (default C2C 4, group 5) with 400/22009, per msg_id or event_id', async () => {
     const { p, api } = await start()
-    const send = (path: string, ref: Record<string, string>, seq: number) => api('POST', path, { content: `r${seq}`, msg_type: 0, ...ref, msg_seq: seq })
-    for (let seq = 1; seq <= 4; seq++) expect((await send('/v2/users/U1/messages', { msg_id: 'c' }, seq)).status).toBe(200)
+    const send = (path: string, ref: Record<string, string>, seq: number) =>
+      api('POST', path, { content: `r${seq}`, msg_type: 0, ...ref, msg_seq: seq })
+    for (let seq = 1; seq <= 4; seq++)
+      expect((await send('/v2/users/U1/messages', { msg_id: 'c' }, seq)).status).toBe(200)
     const over = await send('/v2/users/U1/messages', { msg_id: 'c' }, 5)
     expect(over.status).toBe(400)
     expect(over.body).toMatchObject({ code: 22009, message: 'msg limit exceed' })
-    for (let seq = 1; seq <= 5; seq++) expect((await send('/v2/groups/G1/messages', { event_id: 'e' }, seq)).status).toBe(200)
+    for (let seq = 1; seq <= 5; seq++)
+      expect((await send('/v2/groups/G1/messages', { event_id: 'e' }, seq)).status).toBe(200)
     expect((await send('/v2/groups/G1/messages', { event_id: 'e' }, 6)).body).toMatchObject({ code: 22009 })
     // a refused reply neither lands nor uses up its msg_seq; another message has its own budget
     expect((await send('/v2/users/U1/messages', { msg_id: 'other' }, 1)).status).toBe(200)
@@ -98,23 +113,33 @@ describe('REST routes', () => {
 
   it('takes replyBudget as an option (the docs reading: C2C 5)', async () => {
     const { api } = await start({ replyBudget: { c2c: 5 } })
-    for (let seq = 1; seq <= 5; seq++) expect((await api('POST', '/v2/users/U1/messages', { content: 'x', msg_id: 'c', msg_seq: seq })).status).toBe(200)
+    for (let seq = 1; seq <= 5; seq++)
+      expect((await api('POST', '/v2/users/U1/messages', { content: 'x', msg_id: 'c', msg_seq: seq })).status).toBe(200)
     expect((await api('POST', '/v2/users/U1/messages', { content: 'x', msg_id: 'c', msg_seq: 6 })).status).toBe(400)
   })
 
   it('failFor answers every n-th matching request during an episode on the platform clock, then stops', async () => {
     const clock = { now: 1_000_000 }
     const { p, api } = await start({ now: () => clock.now })
-    const storm = p.failFor({ path: /\/messages$/ }, { status: 429, headers: { 'Retry-After': '2' } }, { every: 3, durationMs: 60_000 })
+    const storm = p.failFor(
+      { path: /\/messages$/ },
+      { status: 429, headers: { 'Retry-After': '2' } },
+      { every: 3, durationMs: 60_000 },
+    )
     const statuses: number[] = []
     for (let i = 1; i <= 9; i++) statuses.push((await api('POST', '/channels/C1/messages', { content: `${i}` })).status)
     expect(statuses).toEqual([200, 200, 429, 200, 200, 429, 200, 200, 429])
     expect((await api('GET', '/users/@me')).status).toBe(200) // does not match
     expect(p.calls.find((call) => call.status === 429)).toMatchObject({ injected: true })
-    expect({ matched: storm.matched, injected: storm.injected, active: storm.active }).toEqual({ matched: 9, injected: 3, active: true })
+    expect({ matched: storm.matched, injected: storm.injected, active: storm.active }).toEqual({
+      matched: 9,
+      injected: 3,
+      active: true,
+    })
     clock.now += 60_000
     expect(storm.active).toBe(false)
-    for (let i = 0; i < 3; i++) expect((await api('POST', '/channels/C1/messages', { content: 'after' })).status).toBe(200)
+    for (let i = 0; i < 3; i++)
+      expect((await api('POST', '/channels/C1/messages', { content: 'after' })).status).toBe(200)
     expect(storm.matched).toBe(9)
   })
 
@@ -141,12 +166,20 @@ describe('REST routes', () => {
     const { api } = await start({ now: () => clock.now })
     const send = async (path: string) => (await api('POST', path, { content: 'x' })).status
     platform!.failFor({ path: /\/messages$/ }, { status: 429 }, { perSecond: 2 })
-    expect([await send('/channels/A/messages'), await send('/channels/A/messages'), await send('/channels/A/messages')]).toEqual([200, 200, 429])
+    expect([
+      await send('/channels/A/messages'),
+      await send('/channels/A/messages'),
+      await send('/channels/A/messages'),
+    ]).toEqual([200, 200, 429])
     expect(await send('/channels/B/messages')).toBe(200) // another path has its own allowance
     clock.now += 999
     expect(await send('/channels/A/messages')).toBe(429) // rejected requests do not use the allowance, but the window has not moved on
     clock.now += 1
-    expect([await send('/channels/A/messages'), await send('/channels/A/messages'), await send('/channels/A/messages')]).toEqual([200, 200, 429])
+    expect([
+      await send('/channels/A/messages'),
+      await send('/channels/A/messages'),
+      await send('/channels/A/messages'),
+    ]).toEqual([200, 200, 429])
   })
 
   it('holdForAudit answers the next matching send 202 with code 304024 and an audit id, and records nothing as sent', async () => {
@@ -154,7 +187,11 @@ describe('REST routes', () => {
     const auditId = p.holdForAudit({ path: '/v2/groups/G1/messages' })
     const held = await api('POST', '/v2/groups/G1/messages', { content: 'x', msg_id: 'm', msg_seq: 1 })
     expect(held.status).toBe(202)
-    expect(held.body).toEqual({ code: 304024, message: 'push message is waiting for audit', data: { message_audit: { audit_id: auditId } } })
+    expect(held.body).toEqual({
+      code: 304024,
+      message: 'push message is waiting for audit',
+      data: { message_audit: { audit_id: auditId } },
+    })
     expect(p.sent).toHaveLength(0)
     expect((await api('POST', '/v2/groups/G1/messages', { content: 'x', msg_id: 'm', msg_seq: 1 })).status).toBe(200)
   })
@@ -186,19 +223,32 @@ describe('REST routes', () => {
     })
     expect(p.gatewayUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/websocket$/)
     expect((await api('GET', '/users/@me/guilds')).body).toMatchObject([{ id: 'guild-1' }])
-    expect((await api('GET', '/guilds/guild-1/channels')).body).toMatchObject([{ id: 'channel-1' }, { id: 'channel-2' }])
+    expect((await api('GET', '/guilds/guild-1/channels')).body).toMatchObject([
+      { id: 'channel-1' },
+      { id: 'channel-2' },
+    ])
     expect((await api('GET', '/channels/channel-2')).body).toMatchObject({ id: 'channel-2', guild_id: 'guild-1' })
-    expect((await api('GET', '/guilds/guild-1/roles')).body).toMatchObject({ guild_id: 'guild-1', roles: expect.any(Array) })
+    expect((await api('GET', '/guilds/guild-1/roles')).body).toMatchObject({
+      guild_id: 'guild-1',
+      roles: expect.any(Array),
+    })
     expect((await api('GET', `/guilds/guild-1/members/${p.botUser.id}`)).body).toMatchObject({ user: { bot: true } })
     const missing = await api('GET', '/guilds/nope')
     expect(missing).toMatchObject({ status: 404, body: { code: 11281, message: 'guild not found' } })
     expect((await api('GET', '/nothing/here')).status).toBe(404)
 
-    const dm = (await api('POST', '/users/@me/dms', { recipient_id: 'u9', source_guild_id: 'guild-1' })).body as Record<string, string>
+    const dm = (await api('POST', '/users/@me/dms', { recipient_id: 'u9', source_guild_id: 'guild-1' })).body as Record<
+      string,
+      string
+    >
     expect(dm.guild_id).toMatch(/^dms-/)
     expect((await api('POST', `/dms/${dm.guild_id}/messages`, { content: 'psst' })).status).toBe(200)
 
-    const file = await api('POST', '/v2/groups/G1/files', { file_type: 1, url: 'https://example.invalid/a.png', srv_send_msg: false })
+    const file = await api('POST', '/v2/groups/G1/files', {
+      file_type: 1,
+      url: 'https://example.invalid/a.png',
+      srv_send_msg: false,
+    })
     expect(file.body).toEqual({ file_uuid: expect.any(String), file_info: expect.any(String), ttl: 0 })
 
     const sent = (await api('POST', '/channels/channel-1/messages', { content: 'stored' })).body as { id: string }
@@ -221,10 +271,14 @@ describe('REST routes', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 2 })
     const get = (): Promise<number> =>
       new Promise((resolve, reject) => {
-        const req = httpRequest(`${p.url}/users/@me`, { agent, headers: { Authorization: `QQBot ${token}` } }, (res) => {
-          res.resume()
-          res.on('end', () => resolve(res.statusCode ?? 0))
-        })
+        const req = httpRequest(
+          `${p.url}/users/@me`,
+          { agent, headers: { Authorization: `QQBot ${token}` } },
+          (res) => {
+            res.resume()
+            res.on('end', () => resolve(res.statusCode ?? 0))
+          },
+        )
         req.on('error', reject)
         req.end()
       })

@@ -71,7 +71,8 @@ function fail(req: RouteRequest, status: number, code: number, message: string):
 }
 
 /** The platform's answer to a group/C2C send that is not a passive reply (proactive messages ended 2025-04-21). */
-const PROACTIVE_REFUSED = '主动消息失败, 无权限 (proactive messages are no longer allowed: reply with msg_id or event_id)'
+const PROACTIVE_REFUSED =
+  '主动消息失败, 无权限 (proactive messages are no longer allowed: reply with msg_id or event_id)'
 
 const guildNotFound = (req: RouteRequest): RouteResult => fail(req, 404, 11281, 'guild not found')
 
@@ -82,7 +83,8 @@ function sendMessage(scene: MessageScene, target: string, req: RouteRequest, ctx
     const refused = ctx.references.check(scene, target, body)
     if (refused) return fail(req, refused.status, refused.code, refused.message)
     const claim = ctx.messages.claimV2(scene, target, body, ctx.replyBudget[scene])
-    if (claim === 'duplicate') return { status: 400, body: errorBody(req.traceId, 40054005, '消息被去重，请检查请求msgseq', 40054005) }
+    if (claim === 'duplicate')
+      return { status: 400, body: errorBody(req.traceId, 40054005, '消息被去重，请检查请求msgseq', 40054005) }
     if (claim === 'over-budget') return { status: 400, body: errorBody(req.traceId, 22009, 'msg limit exceed') }
   }
   const id = ctx.messages.newId(scene)

@@ -3,7 +3,6 @@ import type { FaultResponse, RestFaults } from './faults.js'
 import { errorBody, flattenHeaders, isRecord, parseBody, readBody, writeResponse } from './http-util.js'
 import { randomHex } from './ids.js'
 import type { RecordedCall } from './records.js'
-import type { Recorder } from './recorder.js'
 import { handleRoute, type RestContext, type RouteResult } from './rest-routes.js'
 import { delay } from './time.js'
 import type { TokenService } from './token-service.js'
@@ -88,7 +87,9 @@ function respond(deps: RestServerDeps, req: ParsedRequest): RouteResult {
     if (req.method !== 'POST') return { status: 405, body: errorBody(req.traceId, 405, 'method not allowed') }
     const body = isRecord(req.body) ? req.body : {}
     const grant = deps.tokens.request(body.appId, body.clientSecret)
-    return grant ? { status: 200, body: grant } : { status: 401, body: { code: 100016, message: 'invalid appid or secret' } }
+    return grant
+      ? { status: 200, body: grant }
+      : { status: 401, body: { code: 100016, message: 'invalid appid or secret' } }
   }
   const auth = req.headers.authorization
   if (auth === undefined || auth.trim() === '') {

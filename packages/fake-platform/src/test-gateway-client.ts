@@ -68,7 +68,9 @@ export class TestGatewayClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = undefined
-        reject(new Error(`no matching payload within ${timeoutMs} ms; received ${JSON.stringify(this.received.slice(-5))}`))
+        reject(
+          new Error(`no matching payload within ${timeoutMs} ms; received ${JSON.stringify(this.received.slice(-5))}`),
+        )
       }, timeoutMs)
       this.waiter = {
         predicate,

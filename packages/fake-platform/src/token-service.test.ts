@@ -13,7 +13,10 @@ async function start(options?: FakePlatformOptions): Promise<FakePlatform> {
   return platform
 }
 
-async function requestToken(p: FakePlatform, clientSecret = p.secret): Promise<{ status: number; body: Record<string, unknown> }> {
+async function requestToken(
+  p: FakePlatform,
+  clientSecret = p.secret,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${p.url}/app/getAppAccessToken`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },

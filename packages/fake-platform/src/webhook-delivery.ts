@@ -33,7 +33,10 @@ export class WebhookDeliverer {
   ) {
     let seed = secret
     while (Buffer.byteLength(seed) < 32) seed += secret
-    const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(seed).subarray(0, 32)])
+    const der = Buffer.concat([
+      Buffer.from('302e020100300506032b657004220420', 'hex'),
+      Buffer.from(seed).subarray(0, 32),
+    ])
     this.privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
     this.publicKey = createPublicKey(this.privateKey)
   }
@@ -49,11 +52,19 @@ export class WebhookDeliverer {
     this.onDeliver?.(t, id, d)
     const body = payloadText({ id, op: 0, t }, d)
     const timestamp = String(options.timestamp ?? Math.floor(this.now() / 1000))
-    return this.post(url, body, { 'x-signature-timestamp': timestamp, 'x-signature-ed25519': this.sign(timestamp, body) })
+    return this.post(url, body, {
+      'x-signature-timestamp': timestamp,
+      'x-signature-ed25519': this.sign(timestamp, body),
+    })
   }
 
   /** Delivers `count` events with at most `concurrency` requests in flight; resolves with every reply in order. */
-  async deliverBurst(url: string, count: number, make: (i: number) => { t: string; d: unknown }, concurrency = 32): Promise<WebhookReply[]> {
+  async deliverBurst(
+    url: string,
+    count: number,
+    make: (i: number) => { t: string; d: unknown },
+    concurrency = 32,
+  ): Promise<WebhookReply[]> {
     const replies: WebhookReply[] = new Array(count)
     let next = 0
     const worker = async () => {
@@ -71,12 +82,17 @@ export class WebhookDeliverer {
    * Runs the console's callback URL check (op 13) and verifies the answer with the bot's public key, as the
    * platform does before it accepts a callback URL.
    */
-  async validate(url: string): Promise<{ reply: WebhookReply; plainToken: string; eventTs: string; signatureValid: boolean }> {
+  async validate(
+    url: string,
+  ): Promise<{ reply: WebhookReply; plainToken: string; eventTs: string; signatureValid: boolean }> {
     const plainToken = randomBytes(10).toString('base64url')
     const eventTs = String(Math.floor(this.now() / 1000))
     const body = JSON.stringify({ op: 13, d: { plain_token: plainToken, event_ts: eventTs } })
     const timestamp = eventTs
-    const reply = await this.post(url, body, { 'x-signature-timestamp': timestamp, 'x-signature-ed25519': this.sign(timestamp, body) })
+    const reply = await this.post(url, body, {
+      'x-signature-timestamp': timestamp,
+      'x-signature-ed25519': this.sign(timestamp, body),
+    })
     const answer = reply.body as { plain_token?: unknown; signature?: unknown }
     const signatureValid =
       answer?.plain_token === plainToken &&
@@ -86,10 +102,20 @@ export class WebhookDeliverer {
   }
 
   /** POSTs raw bytes with the platform's headers plus `headers` (forged and malformed requests in tests). */
-  async post(url: string, body: string | Buffer, headers: Record<string, string> = {}, method = 'POST'): Promise<WebhookReply> {
+  async post(
+    url: string,
+    body: string | Buffer,
+    headers: Record<string, string> = {},
+    method = 'POST',
+  ): Promise<WebhookReply> {
     const response = await fetch(url, {
       method,
-      headers: { 'content-type': 'application/json', 'user-agent': 'QQBot-Callback', 'x-bot-appid': this.appId, ...headers },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'QQBot-Callback',
+        'x-bot-appid': this.appId,
+        ...headers,
+      },
       body: method === 'GET' || method === 'HEAD' ? undefined : body,
     })
     const text = await response.text()

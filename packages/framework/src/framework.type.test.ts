@@ -6,7 +6,7 @@
  */
 import { describe, expectTypeOf, it } from 'vitest'
 import type { GroupRobotEventPayload, SendResult } from '@qqbot/core'
-import { createBot, EventContext, type BotOptions, type Provider } from './index.js'
+import { createBot, type EventContext, type BotOptions, type Provider } from './index.js'
 
 describe('framework types', () => {
   it('GIVEN EventContext<name> THEN data is that payload', () => {

@@ -4,11 +4,44 @@
  */
 import 'reflect-metadata'
 
-export { createBot, Bot, type BotOptions, type Provider, type PrefixResolver, type Lifetime, type OnReady, type OnShutdown, type Middleware, type CommandErrorHook } from './bot/create-bot.js'
-export { Controller, Command, OnEvent, Arg, Rest, Flag, Injectable, Inject, UseGuards } from './decorators/decorators.js'
-export { Cooldown, cooldown, GuildAdminOnly, guildAdminOnly, GUILD_ADMIN_ROLES, type CooldownOptions } from './guards/built-in-guards.js'
+export {
+  createBot,
+  Bot,
+  type BotOptions,
+  type Provider,
+  type PrefixResolver,
+  type Lifetime,
+  type OnReady,
+  type OnShutdown,
+  type Middleware,
+  type CommandErrorHook,
+} from './bot/create-bot.js'
+export {
+  Controller,
+  Command,
+  OnEvent,
+  Arg,
+  Rest,
+  Flag,
+  Injectable,
+  Inject,
+  UseGuards,
+} from './decorators/decorators.js'
+export {
+  Cooldown,
+  cooldown,
+  GuildAdminOnly,
+  guildAdminOnly,
+  GUILD_ADMIN_ROLES,
+  type CooldownOptions,
+} from './guards/built-in-guards.js'
 export { CommandContext, EventContext, sceneOf, type CommandContextInit } from './context/contexts.js'
-export { PromptTimeoutError, PromptCancelledError, PromptRegistry, type PromptOptions } from './conversation/prompt-registry.js'
+export {
+  PromptTimeoutError,
+  PromptCancelledError,
+  PromptRegistry,
+  type PromptOptions,
+} from './conversation/prompt-registry.js'
 export { systemClock, clockOf, CLOCK_KEY, type Clock } from './util/clock.js'
 export type { Scene, ControllerOptions, CommandOptions, Guard, GuardContext } from './metadata/controller-metadata.js'
 export { MESSAGES, type MessageId, type MessageTable, type Locale, type MessageParams } from './i18n/messages.js'

@@ -30,7 +30,10 @@ export function decodeEvent(text: string): { envelope: EventEnvelope } | { error
   if (typeof wire !== 'object' || wire === null || typeof wire.t !== 'string' || !('d' in wire)) {
     return { error: 'the message has no t (event name) or d (payload) field' }
   }
-  const shard = Array.isArray(wire.shard) && wire.shard.length === 2 ? ([Number(wire.shard[0]), Number(wire.shard[1])] as const) : undefined
+  const shard =
+    Array.isArray(wire.shard) && wire.shard.length === 2
+      ? ([Number(wire.shard[0]), Number(wire.shard[1])] as const)
+      : undefined
   return {
     envelope: {
       name: wire.t,

@@ -3,7 +3,18 @@ import { randomBytes } from 'node:crypto'
 import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream'
 import { Kvm, type KV } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { ConfigError, eventDedupeKey, HeldEvents, PullGate, sleep, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
+import {
+  ConfigError,
+  eventDedupeKey,
+  HeldEvents,
+  PullGate,
+  sleep,
+  type EventSink,
+  type EventSource,
+  type Logger,
+  type Metrics,
+  type SourceRuntime,
+} from '@qqbot/core'
 import { decodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
 import { ensureConsumer, ensureStream, isApiError, type RetentionOptions } from './stream-setup.js'
@@ -85,7 +96,9 @@ export class NatsStreamSource implements EventSource {
     this.names = jetStreamNames(options)
     this.claimIdleMs = options.claimIdleMs ?? 30_000
     if (options.blockMs !== undefined && options.blockMs < 1_000) {
-      throw new ConfigError(`blockMs must be at least 1000 (JetStream pull requests expire no sooner); got ${options.blockMs}.`)
+      throw new ConfigError(
+        `blockMs must be at least 1000 (JetStream pull requests expire no sooner); got ${options.blockMs}.`,
+      )
     }
   }
 
@@ -101,12 +114,19 @@ export class NatsStreamSource implements EventSource {
     this.sink = sink
     this.gate = new PullGate(sink)
     await this.setUp()
-    this.kv = await new Kvm(this.options.nats).create(this.names.bucket, { ttl: this.options.dedupeTtlMs ?? 24 * 60 * 60 * 1000, history: 1 })
+    this.kv = await new Kvm(this.options.nats).create(this.names.bucket, {
+      ttl: this.options.dedupeTtlMs ?? 24 * 60 * 60 * 1000,
+      history: 1,
+    })
     this.running = true
     this.readLoopDone = this.readLoop()
     this.renewLoopDone = this.renewLoop()
     void this.options.nats.closed().then((error) => {
-      if (this.running) this.logger?.error({ err: error }, 'the NATS connection closed for good; this worker pulls no more events (connect with maxReconnectAttempts: -1 to keep reconnecting)')
+      if (this.running)
+        this.logger?.error(
+          { err: error },
+          'the NATS connection closed for good; this worker pulls no more events (connect with maxReconnectAttempts: -1 to keep reconnecting)',
+        )
     })
     this.logger?.info({ stream: this.names.stream, consumer: this.names.consumer }, 'pulling events from JetStream')
   }
@@ -140,7 +160,10 @@ export class NatsStreamSource implements EventSource {
       await this.gate!.ready()
       if (!this.running) break
       try {
-        this.batch = await this.consumer!.fetch({ max_messages: this.options.batchSize ?? 64, expires: this.options.blockMs ?? 1_000 })
+        this.batch = await this.consumer!.fetch({
+          max_messages: this.options.batchSize ?? 64,
+          expires: this.options.blockMs ?? 1_000,
+        })
         // Claims go out at once; events still reach the pipeline in stream order.
         let previous: Promise<unknown> = Promise.resolve()
         for await (const msg of this.batch) previous = this.deliver(msg, previous)
@@ -150,7 +173,10 @@ export class NatsStreamSource implements EventSource {
         this.logger?.error({ err: error }, 'pulling from JetStream failed; retrying in 1 s')
         await this.pauseFor(1_000, this.readingStopped.signal)
         // A pull fails the same way whether NATS blipped or the stream or consumer was deleted: make sure they exist.
-        if (this.running) await this.setUp().catch((setUpError: unknown) => this.logger?.debug({ err: setUpError }, 'could not check the stream and consumer'))
+        if (this.running)
+          await this.setUp().catch((setUpError: unknown) =>
+            this.logger?.debug({ err: setUpError }, 'could not check the stream and consumer'),
+          )
       }
     }
   }
@@ -162,7 +188,10 @@ export class NatsStreamSource implements EventSource {
       if (this.holding.has(msg.seq)) return
       const decoded = decodeEvent(msg.string())
       if ('error' in decoded) {
-        this.logger?.warn({ seq: msg.seq, reason: decoded.error }, 'acknowledged and skipped a message that is not an event')
+        this.logger?.warn(
+          { seq: msg.seq, reason: decoded.error },
+          'acknowledged and skipped a message that is not an event',
+        )
         msg.ack()
         return
       }
@@ -174,14 +203,20 @@ export class NatsStreamSource implements EventSource {
       if (result === 'skip' || this.holding.has(msg.seq)) return
       const held: Held = { msg, claim: result?.claim }
       this.holding.hold(msg.seq, held)
-      const accepted = this.sink!.push({ ...envelope, attempt: msg.info.deliveryCount, done: () => this.holding.release(msg.seq, () => this.acknowledge(held)) })
+      const accepted = this.sink!.push({
+        ...envelope,
+        attempt: msg.info.deliveryCount,
+        done: () => this.holding.release(msg.seq, () => this.acknowledge(held)),
+      })
       if (!accepted) this.gate!.hold()
     } catch (error) {
-      this.logger?.error({ err: error, seq: msg.seq }, 'could not take a message (its claim failed); JetStream redelivers it')
+      this.logger?.error(
+        { err: error, seq: msg.seq },
+        'could not take a message (its claim failed); JetStream redelivers it',
+      )
       msg.nak(1_000)
     }
   }
-
 
   /** Claims the event's key for this worker; 'skip' when it is done already or another live worker has it. */
   private async claim(msg: JsMsg, dedupeKey: string): Promise<ClaimResult> {
@@ -218,7 +253,12 @@ export class NatsStreamSource implements EventSource {
     }
     try {
       // The holder stopped renewing its claim: take it over (only if nobody else did meanwhile).
-      return { claim: { key, revision: entry ? await kv.update(key, this.worker, entry.revision) : await kv.create(key, this.worker) } }
+      return {
+        claim: {
+          key,
+          revision: entry ? await kv.update(key, this.worker, entry.revision) : await kv.create(key, this.worker),
+        },
+      }
     } catch {
       msg.nak(this.claimIdleMs)
       return 'skip'
@@ -250,7 +290,11 @@ export class NatsStreamSource implements EventSource {
           const claim = held.claim
           this.kv!.update(claim.key, this.worker, claim.revision).then(
             (revision) => (claim.revision = revision),
-            (error: unknown) => this.logger?.warn({ err: error, seq: held.msg.seq }, 'could not renew the claim of an event being handled'),
+            (error: unknown) =>
+              this.logger?.warn(
+                { err: error, seq: held.msg.seq },
+                'could not renew the claim of an event being handled',
+              ),
           )
         }
       }
@@ -266,7 +310,9 @@ export class NatsStreamSource implements EventSource {
 
   private async readConsumerState(): Promise<void> {
     try {
-      const info = await (await jetstreamManager(this.options.nats)).consumers.info(this.names.stream, this.names.consumer)
+      const info = await (
+        await jetstreamManager(this.options.nats)
+      ).consumers.info(this.names.stream, this.names.consumer)
       this.lag = info.num_pending
       this.groupPending = info.num_ack_pending
     } catch (error) {
@@ -278,7 +324,6 @@ export class NatsStreamSource implements EventSource {
   private pauseFor(ms: number, signal = this.stopped.signal): Promise<void> {
     return sleep(ms, signal).catch(() => undefined)
   }
-
 }
 
 /** JetStream's answers to a create of a key that exists (wrong last sequence): 2.9/2.10, and newer or clustered servers. */

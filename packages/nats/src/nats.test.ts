@@ -60,8 +60,18 @@ async function startIngress(p: FakePlatform, ns: string, maxMessages?: number): 
   return ingress
 }
 
-async function startWorker(p: FakePlatform, ns: string, handled: string[], options: { claimIdleMs?: number; hold?: () => Promise<void> } = {}): Promise<QQBotClient> {
-  const source = new NatsStreamSource({ nats: nc, namespace: ns, claimIdleMs: options.claimIdleMs ?? 1_000, blockMs: 1_000 })
+async function startWorker(
+  p: FakePlatform,
+  ns: string,
+  handled: string[],
+  options: { claimIdleMs?: number; hold?: () => Promise<void> } = {},
+): Promise<QQBotClient> {
+  const source = new NatsStreamSource({
+    nats: nc,
+    namespace: ns,
+    claimIdleMs: options.claimIdleMs ?? 1_000,
+    blockMs: 1_000,
+  })
   const worker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })
   worker.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
     handled.push(event.data.id)
@@ -83,20 +93,41 @@ function dispatch(p: FakePlatform, count: number): string[] {
 
 const replyCounts = (p: FakePlatform) => {
   const counts = new Map<string, number>()
-  for (const message of p.sent) counts.set(message.body.msg_id as string, (counts.get(message.body.msg_id as string) ?? 0) + 1)
+  for (const message of p.sent)
+    counts.set(message.body.msg_id as string, (counts.get(message.body.msg_id as string) ?? 0) + 1)
   return counts
 }
 
 const sampleEvent = (receivedAt = Date.now()): DispatchedEvent => {
   const built = groupAtMessage({ content: '/ping' })
-  return { name: built.t, id: `${built.t}:evt`, data: built.d, seq: 7, source: 'gateway', shard: [1, 4], receivedAt, deliveryId: undefined, attempt: 1 } as DispatchedEvent
+  return {
+    name: built.t,
+    id: `${built.t}:evt`,
+    data: built.d,
+    seq: 7,
+    source: 'gateway',
+    shard: [1, 4],
+    receivedAt,
+    deliveryId: undefined,
+    attempt: 1,
+  } as DispatchedEvent
 }
 
 describe('JetStream event codec', () => {
   it('GIVEN a dispatched event THEN it decodes to the same envelope (name, id, data, seq, shard, receivedAt)', () => {
     const event = sampleEvent(1_700_000_000_000)
     const decoded = decodeEvent(encodeEvent(event))
-    expect(decoded).toEqual({ envelope: { name: event.name, id: event.id, data: event.data, seq: 7, source: 'jetstream:gateway', shard: [1, 4], receivedAt: 1_700_000_000_000 } })
+    expect(decoded).toEqual({
+      envelope: {
+        name: event.name,
+        id: event.id,
+        data: event.data,
+        seq: 7,
+        source: 'jetstream:gateway',
+        shard: [1, 4],
+        receivedAt: 1_700_000_000_000,
+      },
+    })
   })
 
   it('GIVEN a message that is not an event THEN decoding says why', () => {
@@ -105,7 +136,12 @@ describe('JetStream event codec', () => {
   })
 
   it('GIVEN a namespace with characters JetStream names refuse THEN the names are made safe', () => {
-    expect(jetStreamNames({ namespace: 'bot.1 2' })).toEqual({ stream: 'QQBOT_bot_1_2', subject: 'qqbot.bot_1_2.events', consumer: 'workers', bucket: 'qqbot_bot_1_2_events' })
+    expect(jetStreamNames({ namespace: 'bot.1 2' })).toEqual({
+      stream: 'QQBOT_bot_1_2',
+      subject: 'qqbot.bot_1_2.events',
+      consumer: 'workers',
+      bucket: 'qqbot_bot_1_2_events',
+    })
   })
 })
 
@@ -143,7 +179,11 @@ describe('ingress and workers over NATS JetStream', () => {
     await until(() => p.sent.length === 1, 5_000, 'the event to be answered')
     // Past the duplicate window (simulated by another Nats-Msg-Id): the worker recognises it by its key.
     await js.publish(ingress.names.subject, encodeEvent(event), { msgID: `${msgID}:later` })
-    await until(() => (worker.metrics().counters.broker_duplicates?.[''] ?? 0) === 1, 5_000, 'the later copy to be skipped')
+    await until(
+      () => (worker.metrics().counters.broker_duplicates?.[''] ?? 0) === 1,
+      5_000,
+      'the later copy to be skipped',
+    )
     expect(handled).toHaveLength(1)
     expect(p.sent).toHaveLength(1)
   })
@@ -159,7 +199,11 @@ describe('ingress and workers over NATS JetStream', () => {
     await until(() => replyCounts(p).size === 3, 5_000, 'the events after it to be answered')
     expect(handled.sort()).toEqual([...ids].sort())
     const stream = await (await jetstreamManager(nc)).streams.info(ingress.names.stream)
-    await expect.poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.messages, { timeout: 5_000 }).toBe(0)
+    await expect
+      .poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.messages, {
+        timeout: 5_000,
+      })
+      .toBe(0)
     expect(stream.config.retention).toBe('workqueue')
   })
 
@@ -168,7 +212,11 @@ describe('ingress and workers over NATS JetStream', () => {
     const ns = namespace()
     const ingress = await startIngress(p, ns)
     const ids = dispatch(p, 20)
-    await expect.poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.messages, { timeout: 5_000 }).toBe(20)
+    await expect
+      .poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.messages, {
+        timeout: 5_000,
+      })
+      .toBe(20)
     // A worker that pulls the messages and never answers again: one that died holding them.
     await ensureConsumer(nc, ingress.names, 500)
     const consumer = await jetstream(nc).consumers.get(ingress.names.stream, 'workers')
@@ -211,7 +259,11 @@ describe('ingress and workers over NATS JetStream', () => {
     const ns = namespace()
     const ingress = await startIngress(p, ns, 100)
     dispatch(p, 300)
-    await expect.poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.last_seq, { timeout: 10_000 }).toBe(300)
+    await expect
+      .poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.last_seq, {
+        timeout: 10_000,
+      })
+      .toBe(300)
     const state = (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state
     expect(state.messages).toBe(100)
     expect(state.first_seq).toBe(201)
@@ -229,7 +281,16 @@ describe('ingress and workers over NATS JetStream', () => {
     await expect.poll(() => worker.metrics().gauges.broker_group_pending ?? 0, { timeout: 5_000 }).toBeGreaterThan(0)
     release()
     await until(() => p.sent.length === 50, 10_000, 'every event to be answered')
-    await expect.poll(() => [worker.metrics().gauges.broker_lag, worker.metrics().gauges.broker_group_pending, worker.metrics().gauges.broker_pending], { timeout: 5_000 }).toEqual([0, 0, 0])
+    await expect
+      .poll(
+        () => [
+          worker.metrics().gauges.broker_lag,
+          worker.metrics().gauges.broker_group_pending,
+          worker.metrics().gauges.broker_pending,
+        ],
+        { timeout: 5_000 },
+      )
+      .toEqual([0, 0, 0])
   })
 
   it('GIVEN a claim whose holder stopped renewing it THEN a worker takes it over once it stayed unchanged for claimIdleMs by its own clock, and answers once', async () => {
@@ -261,7 +322,11 @@ describe('ingress and workers over NATS JetStream', () => {
     await until(() => p.sent.length === 3, 5_000, 'the first events to be answered')
     await (await jetstreamManager(nc)).streams.delete(ingress.names.stream)
     const later = dispatch(p, 5)
-    await until(() => later.every((id) => replyCounts(p).get(id) === 1), 20_000, 'the events after the deletion to be answered')
+    await until(
+      () => later.every((id) => replyCounts(p).get(id) === 1),
+      20_000,
+      'the events after the deletion to be answered',
+    )
     expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
   })
 
@@ -297,13 +362,16 @@ describe('ingress and workers over NATS JetStream', () => {
     const ns = namespace()
     const ingress = await startIngress(p, ns)
     await startWorker(p, ns, [], { claimIdleMs: 1_000 })
-    const ackWait = async () => (await (await jetstreamManager(nc)).consumers.info(ingress.names.stream, 'workers')).config.ack_wait
+    const ackWait = async () =>
+      (await (await jetstreamManager(nc)).consumers.info(ingress.names.stream, 'workers')).config.ack_wait
     expect(await ackWait()).toBe(1_000 * 1_000_000)
     await startWorker(p, ns, [], { claimIdleMs: 4_000 })
     expect(await ackWait()).toBe(4_000 * 1_000_000)
   })
 
   it('GIVEN blockMs below JetStream minimum THEN the source refuses it at construction and says why', () => {
-    expect(() => new NatsStreamSource({ nats: nc, namespace: 'x', blockMs: 200 })).toThrow('blockMs must be at least 1000 (JetStream pull requests expire no sooner); got 200.')
+    expect(() => new NatsStreamSource({ nats: nc, namespace: 'x', blockMs: 200 })).toThrow(
+      'blockMs must be at least 1000 (JetStream pull requests expire no sooner); got 200.',
+    )
   })
 })

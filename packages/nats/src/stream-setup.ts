@@ -1,4 +1,12 @@
-import { AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, jetstreamManager } from '@nats-io/jetstream'
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  jetstreamManager,
+} from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { JetStreamSetupError } from './errors.js'
 import type { JetStreamNames } from './names.js'
@@ -19,7 +27,11 @@ export interface RetentionOptions {
 const NS_PER_MS = 1_000_000
 
 /** Creates the stream (work-queue retention) unless it exists; an existing one is used as it is. */
-export async function ensureStream(nc: NatsConnection, names: JetStreamNames, retention: RetentionOptions = {}): Promise<void> {
+export async function ensureStream(
+  nc: NatsConnection,
+  names: JetStreamNames,
+  retention: RetentionOptions = {},
+): Promise<void> {
   try {
     const jsm = await jetstreamManager(nc)
     try {
@@ -52,7 +64,8 @@ export async function ensureConsumer(nc: NatsConnection, names: JetStreamNames, 
       const info = await jsm.consumers.info(names.stream, names.consumer)
       // Started with another claimIdleMs than the consumer was created with: the consumer follows, or messages
       // would be redelivered to other workers while their handlers still run (or wait too long after a crash).
-      if (info.config.ack_wait !== ackWaitMs * NS_PER_MS) await jsm.consumers.update(names.stream, names.consumer, { ack_wait: ackWaitMs * NS_PER_MS })
+      if (info.config.ack_wait !== ackWaitMs * NS_PER_MS)
+        await jsm.consumers.update(names.stream, names.consumer, { ack_wait: ackWaitMs * NS_PER_MS })
       return
     } catch (error) {
       if (!isApiError(error, JetStreamApiCodes.ConsumerNotFound)) throw error
@@ -65,7 +78,9 @@ export async function ensureConsumer(nc: NatsConnection, names: JetStreamNames, 
       max_ack_pending: 10_000,
     })
   } catch (error) {
-    throw new JetStreamSetupError(`the consumer ${names.consumer} of ${names.stream} (${(error as Error).message})`, { cause: error })
+    throw new JetStreamSetupError(`the consumer ${names.consumer} of ${names.stream} (${(error as Error).message})`, {
+      cause: error,
+    })
   }
 }
 

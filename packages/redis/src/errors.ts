@@ -3,7 +3,11 @@ import { QQBotError } from '@qqbot/core'
 /** Redis cannot be reached (at start, where running on without it is not possible yet). */
 export class RedisUnavailableError extends QQBotError {
   constructor(detail: string, options?: { cause?: unknown }) {
-    super('REDIS_UNAVAILABLE', `Cannot reach Redis: ${detail}. Check the URL (e.g. REDIS_URL=redis://127.0.0.1:6379) and that the server runs.`, options)
+    super(
+      'REDIS_UNAVAILABLE',
+      `Cannot reach Redis: ${detail}. Check the URL (e.g. REDIS_URL=redis://127.0.0.1:6379) and that the server runs.`,
+      options,
+    )
   }
 }
 

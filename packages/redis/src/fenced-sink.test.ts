@@ -18,7 +18,13 @@ function recordingSink(open = true): EventSink & { pushed: string[]; drain: () =
   }
 }
 
-const envelope = (id: string): EventEnvelope => ({ name: 'GROUP_AT_MESSAGE_CREATE', id, data: {}, source: 'gateway', receivedAt: 0 })
+const envelope = (id: string): EventEnvelope => ({
+  name: 'GROUP_AT_MESSAGE_CREATE',
+  id,
+  data: {},
+  source: 'gateway',
+  receivedAt: 0,
+})
 
 function lease(valid: boolean, verdict: 'held' | 'lost' | 'unknown'): LeaseCheck & { asked: number } {
   return {

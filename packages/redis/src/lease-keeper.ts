@@ -86,7 +86,9 @@ export class LeaseKeeper {
   /** Gives a run's lease back (handed back, or the process leaves); never throws. */
   async release(run: ShardRun): Promise<void> {
     if (this.current(run)) this.runs.delete(run.shardId)
-    await this.options.redis.qqbotRelease(this.options.keys.lease(run.shardId), this.leaseValue(run)).catch((error: unknown) => this.options.onRedisError(error))
+    await this.options.redis
+      .qqbotRelease(this.options.keys.lease(run.shardId), this.leaseValue(run))
+      .catch((error: unknown) => this.options.onRedisError(error))
   }
 
   /** True while `run` is this process's run of its shard. */
@@ -105,7 +107,12 @@ export class LeaseKeeper {
     if (runs.length === 0) return
     const startedAt = Date.now()
     const pipeline = this.options.redis.pipeline()
-    for (const run of runs) (pipeline as unknown as ScriptedRedis).qqbotRenew(this.options.keys.lease(run.shardId), this.leaseValue(run), this.options.ttlMs)
+    for (const run of runs)
+      (pipeline as unknown as ScriptedRedis).qqbotRenew(
+        this.options.keys.lease(run.shardId),
+        this.leaseValue(run),
+        this.options.ttlMs,
+      )
     let results: [Error | null, unknown][] | null
     try {
       results = await pipeline.exec()
@@ -144,7 +151,11 @@ export class LeaseKeeper {
     const startedAt = Date.now()
     let renewed: number
     try {
-      renewed = await this.options.redis.qqbotRenew(this.options.keys.lease(run.shardId), this.leaseValue(run), this.options.ttlMs)
+      renewed = await this.options.redis.qqbotRenew(
+        this.options.keys.lease(run.shardId),
+        this.leaseValue(run),
+        this.options.ttlMs,
+      )
     } catch (error) {
       this.unanswered(run, error)
       return 'unknown'
@@ -172,15 +183,25 @@ export class LeaseKeeper {
       run.fence = fence
       this.extend(run, startedAt)
       const { logger } = this.options
-      if (relation === 'next') logger.warn({ shard: run.shardId, fence: formatFence(fence) }, 'the lease had lapsed but nobody took the shard; took it again')
+      if (relation === 'next')
+        logger.warn(
+          { shard: run.shardId, fence: formatFence(fence) },
+          'the lease had lapsed but nobody took the shard; took it again',
+        )
       else this.warnDataLoss(run, previous, fence)
       // The session may be gone with the lease (Redis lost it), and writes were refused meanwhile: store it again.
-      void run.sessions?.rewrite().catch((error: unknown) => logger.error({ err: error, shard: run.shardId }, 'could not write the session again'))
+      void run.sessions
+        ?.rewrite()
+        .catch((error: unknown) =>
+          logger.error({ err: error, shard: run.shardId }, 'could not write the session again'),
+        )
       return 'held'
     }
     // Stale: another process held the shard in between (its session and seq are newer than ours), or Redis lost
     // the lease at a time this run could not be sure of it. Give the fresh lease back; the shard starts anew from Redis.
-    await this.options.redis.qqbotRelease(this.options.keys.lease(run.shardId), `${this.options.memberId}:${formatFence(fence)}`).catch((error: unknown) => this.options.onRedisError(error))
+    await this.options.redis
+      .qqbotRelease(this.options.keys.lease(run.shardId), `${this.options.memberId}:${formatFence(fence)}`)
+      .catch((error: unknown) => this.options.onRedisError(error))
     const reason =
       relation === 'held-between' || relation === 'counter-lost-held-since'
         ? 'the lease lapsed and another process ran the shard meanwhile'
@@ -224,14 +245,23 @@ export class LeaseKeeper {
       void this.options.stop(run.shardId, true)
       return 'held'
     }
-    logger.warn({ shard: run.shardId, ...context }, `${reason}; stopping the shard here (its next owner RESUMEs the session and is replayed what was not finished)`)
+    logger.warn(
+      { shard: run.shardId, ...context },
+      `${reason}; stopping the shard here (its next owner RESUMEs the session and is replayed what was not finished)`,
+    )
     void this.options.stop(run.shardId, false)
     return 'lost'
   }
 
   private async take(shardId: number): Promise<Fence | undefined> {
     const { redis, keys, memberId, ttlMs } = this.options
-    const reply = await redis.qqbotAcquire(keys.lease(shardId), keys.fence(shardId), memberId, ttlMs, proposeEpoch(this.highestEpoch))
+    const reply = await redis.qqbotAcquire(
+      keys.lease(shardId),
+      keys.fence(shardId),
+      memberId,
+      ttlMs,
+      proposeEpoch(this.highestEpoch),
+    )
     if (reply === null) return undefined
     const fence = parseFence(reply)
     this.highestEpoch = Math.max(this.highestEpoch, fence.epoch)
@@ -246,7 +276,8 @@ export class LeaseKeeper {
   private extend(run: ShardRun, startedAt: number): void {
     run.validUntil = this.deadline(startedAt)
     run.unreachableWhileValid = false
-    if (run.unfenced) this.options.logger.info({ shard: run.shardId }, 'Redis answers again; the shard is fenced by its lease again')
+    if (run.unfenced)
+      this.options.logger.info({ shard: run.shardId }, 'Redis answers again; the shard is fenced by its lease again')
     run.unfenced = false
   }
 
@@ -268,6 +299,9 @@ export class LeaseKeeper {
     const now = Date.now()
     if (now - this.dataLossWarnedAt > this.options.ttlMs) this.options.logger.warn(DATA_LOSS_WARNING)
     this.dataLossWarnedAt = now
-    this.options.logger.info({ shard: run.shardId, previous: formatFence(previous), fence: formatFence(fence) }, 'Redis had lost the lease; re-asserted it and writing the session again')
+    this.options.logger.info(
+      { shard: run.shardId, previous: formatFence(previous), fence: formatFence(fence) },
+      'Redis had lost the lease; re-asserted it and writing the session again',
+    )
   }
 }

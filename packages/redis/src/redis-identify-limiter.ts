@@ -30,7 +30,10 @@ export class RedisIdentifyLimiter implements IdentifyLimiter {
 
   async acquire(shardId: number, signal?: AbortSignal): Promise<void> {
     const bucket = shardId % this.maxConcurrency
-    const wait = await withScripts(this.options.redis).qqbotIdentifySlot(this.keys.identifyBucket(bucket), this.intervalMs)
+    const wait = await withScripts(this.options.redis).qqbotIdentifySlot(
+      this.keys.identifyBucket(bucket),
+      this.intervalMs,
+    )
     if (wait > 0) await sleep(wait, signal)
   }
 }

@@ -36,7 +36,14 @@ describe('FencedSessionStore', () => {
     await redis.set(keys.lease(0), 'me:1', 'PX', 10_000)
     let refused = 0
     let value = 'me:1'
-    const store = new FencedSessionStore(redis, namespace, undefined, 0, () => value, () => refused++)
+    const store = new FencedSessionStore(
+      redis,
+      namespace,
+      undefined,
+      0,
+      () => value,
+      () => refused++,
+    )
     await store.save('k', { sessionId: 'mine', seq: 5, shard: [0, 1] })
     expect(await store.load('k')).toMatchObject({ sessionId: 'mine', seq: 5 })
     // Expires like an unfenced stored session (24 h by default).
@@ -62,7 +69,9 @@ describe('RedisIdentifyLimiter', () => {
     const another = new RedisIdentifyLimiter({ redis: second, namespace, intervalMs })
     const started = Date.now()
     const finished: number[] = []
-    await Promise.all([one, another, one].map((limiter, i) => limiter.acquire(i * 2).then(() => finished.push(Date.now() - started))))
+    await Promise.all(
+      [one, another, one].map((limiter, i) => limiter.acquire(i * 2).then(() => finished.push(Date.now() - started))),
+    )
     finished.sort((a, b) => a - b)
     // Lower bounds only: the third slot cannot come before two intervals have passed.
     expect(finished[2]!).toBeGreaterThanOrEqual(2 * intervalMs - 20)

@@ -103,7 +103,13 @@ export class FencedSessionStore implements SessionStore {
 
   private async write(key: string, payload: string, sessionId: string | undefined): Promise<void> {
     this.latest = { key, payload, sessionId }
-    const written = await withScripts(this.redis).qqbotFencedSet(this.keys.lease(this.shardId), this.keys.session(key), this.leaseValue(), payload, this.ttlMs)
+    const written = await withScripts(this.redis).qqbotFencedSet(
+      this.keys.lease(this.shardId),
+      this.keys.session(key),
+      this.leaseValue(),
+      payload,
+      this.ttlMs,
+    )
     if (written !== 1) this.onRefused()
   }
 }
@@ -112,8 +118,13 @@ function parseSession(raw: string): ShardSession | undefined {
   if (raw === '') return undefined
   try {
     const value = JSON.parse(raw) as Partial<ShardSession>
-    if (typeof value.sessionId !== 'string' || typeof value.seq !== 'number' || !Array.isArray(value.shard)) return undefined
-    const session: ShardSession = { sessionId: value.sessionId, seq: value.seq, shard: [Number(value.shard[0]), Number(value.shard[1])] }
+    if (typeof value.sessionId !== 'string' || typeof value.seq !== 'number' || !Array.isArray(value.shard))
+      return undefined
+    const session: ShardSession = {
+      sessionId: value.sessionId,
+      seq: value.seq,
+      shard: [Number(value.shard[0]), Number(value.shard[1])],
+    }
     if (typeof value.received === 'number') session.received = value.received
     return session
   } catch {

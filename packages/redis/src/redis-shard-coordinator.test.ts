@@ -27,11 +27,24 @@ afterEach(async () => {
   platform = undefined
 })
 
-function member(p: FakePlatform, namespace: string, shards: number, redisUrl = REDIS_URL, hold?: () => Promise<void>): Member {
+function member(
+  p: FakePlatform,
+  namespace: string,
+  shards: number,
+  redisUrl = REDIS_URL,
+  hold?: () => Promise<void>,
+): Member {
   const redis = connectRedis(redisUrl)
   const logs: string[] = []
   const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logs.push(line) } })
-  const scaleOut = redisScaleOut({ redis, namespace, leaseTtlMs: TTL_MS, settleMs: 200, identify: { intervalMs: 0 }, logger })
+  const scaleOut = redisScaleOut({
+    redis,
+    namespace,
+    leaseTtlMs: TTL_MS,
+    settleMs: 200,
+    identify: { intervalMs: 0 },
+    logger,
+  })
   const client = createClient({
     appId: p.appId,
     secret: p.secret,
@@ -76,14 +89,22 @@ describe('RedisShardCoordinator', () => {
     const namespace = freshNamespace()
     const [a, b] = [member(p, namespace, 4), member(p, namespace, 4)]
     await Promise.all([a.client.start(), b.client.start()])
-    await until(() => ownedBy([a, b]).flat().length === 4 && a.scaleOut.shardCoordinator.shards.length === 2, 10_000, 'a 2/2 split')
+    await until(
+      () => ownedBy([a, b]).flat().length === 4 && a.scaleOut.shardCoordinator.shards.length === 2,
+      10_000,
+      'a 2/2 split',
+    )
     await p.waitForReady(4, 10_000)
     expect(new Set(ownedBy([a, b]).flat()).size).toBe(4)
 
     const c = member(p, namespace, 4)
     await c.client.start()
     // Shares go by rank of the member ids (random here): 4 shards over 3 processes is 2 + 1 + 1 in some order.
-    const balanced = () => ownedBy([a, b, c]).map((shards) => shards.length).sort().join() === '1,1,2'
+    const balanced = () =>
+      ownedBy([a, b, c])
+        .map((shards) => shards.length)
+        .sort()
+        .join() === '1,1,2'
     await until(() => balanced() && ownedBy([a, b, c]).flat().length === 4, 10_000, 'the newcomer to get its share')
     await p.waitForReady(4, 10_000)
     expect(new Set(ownedBy([a, b, c]).flat()).size).toBe(4)
@@ -132,7 +153,11 @@ describe('RedisShardCoordinator', () => {
     await new Promise((resolve) => setTimeout(resolve, TTL_MS * 2))
     const during = groupAtMessage({ content: '/ping during' })
     p.dispatch(during.t, during.d)
-    await until(() => owner.handled.includes((during.d as { id: string }).id), 5_000, 'an event handled during the outage')
+    await until(
+      () => owner.handled.includes((during.d as { id: string }).id),
+      5_000,
+      'an event handled during the outage',
+    )
     expect(owner.logs.join('')).toMatch(/Redis is unreachable/)
     expect(owner.scaleOut.shardCoordinator.shards).toEqual([0])
 
@@ -145,7 +170,11 @@ describe('RedisShardCoordinator', () => {
     expect(holder).toMatch(new RegExp(`^${escape(owner.scaleOut.shardCoordinator.memberId)}:\\d+\\.\\d+$`))
     const after = groupAtMessage({ content: '/ping after' })
     p.dispatch(after.t, after.d)
-    await until(() => owner.handled.includes((after.d as { id: string }).id), 5_000, 'an event handled after the outage')
+    await until(
+      () => owner.handled.includes((after.d as { id: string }).id),
+      5_000,
+      'an event handled after the outage',
+    )
   })
 
   it('GIVEN a lapsed lease THEN the owner takes it back only when nobody held the shard in between (the fence is the next number); otherwise it restarts the shard from the stored session', async () => {
@@ -168,8 +197,16 @@ describe('RedisShardCoordinator', () => {
 
     // Lapsed, and another process held it meanwhile (counter 3) and let it go: this run is stale.
     await watcher.multi().set(fence, `${first.epoch}:3`).del(lease).exec()
-    await until(() => owner.logs.join('').includes('another process ran the shard meanwhile'), 5_000, 'the stale run to be noticed')
-    await until(() => p.gatewayStats.connections === 2 && owner.scaleOut.shardCoordinator.shards.length === 1, 10_000, 'the shard to start again here')
+    await until(
+      () => owner.logs.join('').includes('another process ran the shard meanwhile'),
+      5_000,
+      'the stale run to be noticed',
+    )
+    await until(
+      () => p.gatewayStats.connections === 2 && owner.scaleOut.shardCoordinator.shards.length === 1,
+      10_000,
+      'the shard to start again here',
+    )
     await p.waitForReady(1, 5_000)
     expect(p.gatewayStats.resumes).toBe(1)
     expect(p.gatewayStats.identifies).toBe(1)
@@ -228,7 +265,8 @@ describe('RedisShardCoordinator', () => {
     await until(() => owner.scaleOut.shardCoordinator.shards.length === 0, 5_000, 'the owner to give the shard up')
     release()
     // Each queued event either runs here or is dropped as revoked: wait until all are accounted for.
-    const revoked = () => Object.values(owner.client.metrics().counters.events_revoked ?? {}).reduce((sum, n) => sum + n, 0)
+    const revoked = () =>
+      Object.values(owner.client.metrics().counters.events_revoked ?? {}).reduce((sum, n) => sum + n, 0)
     await until(() => owner.handled.length + revoked() === ids.length, 5_000, 'every queued event to run or be dropped')
     expect(revoked()).toBe(0)
     expect(new Set(owner.handled)).toEqual(new Set(ids))
@@ -283,13 +321,20 @@ describe('RedisShardCoordinator', () => {
     const second = member(p, namespace, 2)
     const secondEverOwned = new Set<number>()
     await second.client.start()
-    const watch = setInterval(() => second.scaleOut.shardCoordinator.shards.forEach((shard) => secondEverOwned.add(shard)), 20)
+    const watch = setInterval(
+      () => second.scaleOut.shardCoordinator.shards.forEach((shard) => secondEverOwned.add(shard)),
+      20,
+    )
     try {
       // Shard 1 is being handed back and waits for its handler, longer than a lease lives.
       await new Promise((resolve) => setTimeout(resolve, TTL_MS * 2))
       expect(first.scaleOut.shardCoordinator.shards).toContain(0)
       release()
-      await until(() => second.scaleOut.shardCoordinator.shards.length === 1, 10_000, 'the second process to get its share')
+      await until(
+        () => second.scaleOut.shardCoordinator.shards.length === 1,
+        10_000,
+        'the second process to get its share',
+      )
       expect(first.scaleOut.shardCoordinator.shards).toEqual([0])
       second.scaleOut.shardCoordinator.shards.forEach((shard) => secondEverOwned.add(shard))
       expect([...secondEverOwned]).toEqual([1])

@@ -1,7 +1,14 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { createLogger, ShardRevokedError, sleep, type Logger, type ShardControl, type ShardCoordinator } from '@qqbot/core'
+import {
+  createLogger,
+  ShardRevokedError,
+  sleep,
+  type Logger,
+  type ShardControl,
+  type ShardCoordinator,
+} from '@qqbot/core'
 import { ShardCountMismatchError } from './errors.js'
 import { formatFence } from './fence.js'
 import { RedisKeys } from './keys.js'
@@ -73,13 +80,20 @@ export class RedisShardCoordinator implements ShardCoordinator {
   private rank = 0
 
   constructor(private readonly options: RedisShardCoordinatorOptions) {
-    if (typeof options.namespace !== 'string' || options.namespace === '') throw new TypeError('RedisShardCoordinator needs a namespace (usually the AppID).')
+    if (typeof options.namespace !== 'string' || options.namespace === '')
+      throw new TypeError('RedisShardCoordinator needs a namespace (usually the AppID).')
     this.keys = new RedisKeys(options.namespace, options.prefix)
     this.memberId = options.memberId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
     this.ttlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS
     this.renewIntervalMs = options.renewIntervalMs ?? Math.floor(this.ttlMs / 4)
-    if (this.renewIntervalMs * 2 > this.ttlMs) throw new TypeError(`renewIntervalMs (${this.renewIntervalMs}) must be at most half of leaseTtlMs (${this.ttlMs}), or leases lapse between renewals.`)
-    this.logger = (options.logger ?? createLogger({ level: 'info' })).child({ component: 'shard-coordinator', member: this.memberId })
+    if (this.renewIntervalMs * 2 > this.ttlMs)
+      throw new TypeError(
+        `renewIntervalMs (${this.renewIntervalMs}) must be at most half of leaseTtlMs (${this.ttlMs}), or leases lapse between renewals.`,
+      )
+    this.logger = (options.logger ?? createLogger({ level: 'info' })).child({
+      component: 'shard-coordinator',
+      member: this.memberId,
+    })
   }
 
   /** The shards this process holds a lease for now. */
@@ -96,7 +110,13 @@ export class RedisShardCoordinator implements ShardCoordinator {
     this.shardCount = shardCount
     this.control = control
     control.runtime.metrics.gauge('shards_owned', () => this.leases?.runs.size ?? 0)
-    const redis = (this.redis = withScripts(this.options.redis.duplicate({ enableOfflineQueue: false, commandTimeout: this.renewIntervalMs, maxRetriesPerRequest: 0 })))
+    const redis = (this.redis = withScripts(
+      this.options.redis.duplicate({
+        enableOfflineQueue: false,
+        commandTimeout: this.renewIntervalMs,
+        maxRetriesPerRequest: 0,
+      }),
+    ))
     redis.on('error', () => undefined) // connection errors surface as failed commands, handled per round
     this.leases = new LeaseKeeper({
       redis,
@@ -149,7 +169,8 @@ export class RedisShardCoordinator implements ShardCoordinator {
     try {
       await this.heartbeat()
       // Gone with the rest of Redis' data: store it again, so a process started with another count still fails.
-      if ((await redis.pexpire(this.keys.shardCount(), this.ttlMs * 3)) === 0) await redis.set(this.keys.shardCount(), String(this.shardCount), 'PX', this.ttlMs * 3, 'NX')
+      if ((await redis.pexpire(this.keys.shardCount(), this.ttlMs * 3)) === 0)
+        await redis.set(this.keys.shardCount(), String(this.shardCount), 'PX', this.ttlMs * 3, 'NX')
     } catch (error) {
       this.onRedisError(error)
       return []
@@ -174,7 +195,10 @@ export class RedisShardCoordinator implements ShardCoordinator {
     const [present, live] = await this.redis!.qqbotHeartbeat(this.keys.members(), this.memberId, this.ttlMs)
     this.liveMembers = Math.max(1, live.length)
     this.rank = Math.max(0, [...live].sort().indexOf(this.memberId))
-    if (present === 0 && this.heartbeats > 0) this.holdAcquisitions('this process was missing from the member list (Redis lost its data, or this process was paused or cut off longer than a lease)')
+    if (present === 0 && this.heartbeats > 0)
+      this.holdAcquisitions(
+        'this process was missing from the member list (Redis lost its data, or this process was paused or cut off longer than a lease)',
+      )
     this.heartbeats++
   }
 
@@ -185,7 +209,11 @@ export class RedisShardCoordinator implements ShardCoordinator {
   }
 
   private onRedisError(error: unknown): void {
-    if (!this.redisDown) this.logger.error({ err: error }, 'Redis is unreachable; keeping the shards this process runs and retrying every round')
+    if (!this.redisDown)
+      this.logger.error(
+        { err: error },
+        'Redis is unreachable; keeping the shards this process runs and retrying every round',
+      )
     this.redisDown = true
     this.leases?.unansweredAll(error)
   }
@@ -205,7 +233,9 @@ export class RedisShardCoordinator implements ShardCoordinator {
   /** Runs above its share: stop one shard (its session is saved under our lease), then release it. */
   private async handBackOne(share: number): Promise<void> {
     const leases = this.leases!
-    const run = [...leases.runs.values()].filter((candidate) => !candidate.starting).sort((a, b) => b.shardId - a.shardId)[0]
+    const run = [...leases.runs.values()]
+      .filter((candidate) => !candidate.starting)
+      .sort((a, b) => b.shardId - a.shardId)[0]
     if (!run) return
     this.logger.info({ shard: run.shardId, owned: leases.runs.size, share }, 'handing a shard back for rebalancing')
     await this.control!.stop(run.shardId, { handoff: true })
@@ -225,7 +255,11 @@ export class RedisShardCoordinator implements ShardCoordinator {
     while (sessions && !this.leaving && this.leases!.current(run)) {
       const state = await sessions.sessionState()
       if (state === 'stored' || state === 'none') return
-      if (!warned) this.logger.warn({ shard: run.shardId }, 'Redis does not hold the session of a shard being handed back (unreachable, or it lost its data): keeping the lease until the session is stored, so the next owner can RESUME')
+      if (!warned)
+        this.logger.warn(
+          { shard: run.shardId },
+          'Redis does not hold the session of a shard being handed back (unreachable, or it lost its data): keeping the lease until the session is stored, so the next owner can RESUME',
+        )
       warned = true
       await sessions.rewrite().catch(() => undefined)
       await sleep(this.renewIntervalMs)
@@ -246,7 +280,9 @@ export class RedisShardCoordinator implements ShardCoordinator {
     }
     // Start the scan at a random place, so processes that take at once rarely race for the same shard.
     const offset = Math.floor(Math.random() * this.shardCount)
-    const free = ids.map((_, i) => (i + offset) % this.shardCount).filter((id) => holders[id] === null && !leases.runs.has(id))
+    const free = ids
+      .map((_, i) => (i + offset) % this.shardCount)
+      .filter((id) => holders[id] === null && !leases.runs.has(id))
     const starts: Promise<void>[] = []
     for (const shardId of free) {
       if (starts.length >= count || this.leaving) break
@@ -266,7 +302,12 @@ export class RedisShardCoordinator implements ShardCoordinator {
 
   private async start(run: ShardRun): Promise<void> {
     const leases = this.leases!
-    const guard = guardRun(leases, run, { redis: this.redis!, namespace: this.options.namespace, prefix: this.options.prefix, logger: this.logger })
+    const guard = guardRun(leases, run, {
+      redis: this.redis!,
+      namespace: this.options.namespace,
+      prefix: this.options.prefix,
+      logger: this.logger,
+    })
     try {
       await this.control!.start(run.shardId, guard)
     } catch (error) {

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis'
 import type { IdentifyLimiter, Logger, SessionStore, ShardCoordinator } from '@qqbot/core'
 import { RedisIdentifyLimiter } from './redis-identify-limiter.js'
 import { RedisSessionStore } from './redis-session-store.js'

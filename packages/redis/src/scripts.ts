@@ -101,7 +101,13 @@ type ScriptName = keyof typeof SCRIPTS
 
 /** A Redis connection with the scripts defined on it. */
 export interface ScriptedRedis {
-  qqbotAcquire(lease: string, fence: string, member: string, ttlMs: number, epoch: number): Promise<[string, number] | null>
+  qqbotAcquire(
+    lease: string,
+    fence: string,
+    member: string,
+    ttlMs: number,
+    epoch: number,
+  ): Promise<[string, number] | null>
   qqbotRenew(lease: string, value: string, ttlMs: number): Promise<number>
   qqbotRelease(lease: string, value: string): Promise<number>
   qqbotFencedSet(lease: string, target: string, value: string, payload: string, ttlMs: number): Promise<number>

@@ -17,7 +17,9 @@ export function freshNamespace(): string {
 }
 
 /** A TCP proxy to the real Redis that the test can cut and restore: an outage without stopping the shared server. */
-export async function startCuttableProxy(target: URL): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
+export async function startCuttableProxy(
+  target: URL,
+): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
   const sockets = new Set<Socket>()
   let up = true
   const server: Server = createServer((client) => {

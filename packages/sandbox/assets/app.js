@@ -41,7 +41,8 @@ function connect() {
 }
 
 function send(message) {
-  if (!socket || socket.readyState !== WebSocket.OPEN) return showError('Not connected to the sandbox; is it still running?')
+  if (!socket || socket.readyState !== WebSocket.OPEN)
+    return showError('Not connected to the sandbox; is it still running?')
   socket.send(JSON.stringify(message))
 }
 
@@ -145,7 +146,11 @@ function renderConversationList() {
     .filter((c) => c.entries.length > 0 || c.info.id === current)
     .map(({ info }) => {
       const unread = state.unread.get(info.id) ?? 0
-      const item = el('li', { testid: 'conversation-item', className: info.id === current ? 'current' : '', title: info.id }, [info.title])
+      const item = el(
+        'li',
+        { testid: 'conversation-item', className: info.id === current ? 'current' : '', title: info.id },
+        [info.title],
+      )
       if (unread > 0) item.append(el('span', { className: 'unread', text: String(unread) }))
       item.addEventListener('click', () => select(info.scene, info.owner))
       return item
@@ -167,12 +172,18 @@ function renderChat() {
 
 function renderEntry(entry, info) {
   if (entry.kind === 'user') {
-    return el('li', { testid: 'entry-user', className: 'entry-user' }, [el('span', { className: 'who', text: entry.user }), el('span', { text: entry.text })])
+    return el('li', { testid: 'entry-user', className: 'entry-user' }, [
+      el('span', { className: 'who', text: entry.user }),
+      el('span', { text: entry.text }),
+    ])
   }
   if (entry.kind === 'notice') return el('li', { testid: 'entry-notice', className: 'entry-notice', text: entry.text })
-  const item = el('li', { testid: 'entry-bot', className: 'entry-bot', 'data-message-id': entry.messageId }, [el('span', { className: 'who', text: state.bot })])
+  const item = el('li', { testid: 'entry-bot', className: 'entry-bot', 'data-message-id': entry.messageId }, [
+    el('span', { className: 'who', text: state.bot }),
+  ])
   const view = entry.view
-  if (view.text !== undefined) item.append(el('div', { testid: 'reply-text', className: 'reply-text', text: view.text }))
+  if (view.text !== undefined)
+    item.append(el('div', { testid: 'reply-text', className: 'reply-text', text: view.text }))
   if (view.markdown !== undefined) {
     const markdown = el('div', { testid: 'reply-markdown', className: 'reply-markdown' })
     markdown.innerHTML = renderMarkdown(view.markdown)
@@ -180,12 +191,44 @@ function renderEntry(entry, info) {
   }
   if (view.markdownTemplate) {
     const params = view.markdownTemplate.params.map((p) => `${p.key}=${p.values.join(', ')}`).join('\n')
-    item.append(el('div', { testid: 'reply-template', className: 'reply-template', text: `markdown template ${view.markdownTemplate.id}\n${params}` }))
+    item.append(
+      el('div', {
+        testid: 'reply-template',
+        className: 'reply-template',
+        text: `markdown template ${view.markdownTemplate.id}\n${params}`,
+      }),
+    )
   }
-  if (view.image !== undefined && isHttpUrl(view.image)) item.append(el('img', { testid: 'reply-image', className: 'reply-image', src: view.image, alt: 'image from the bot', referrerpolicy: 'no-referrer' }))
-  if (view.media) item.append(el('div', { testid: 'reply-media', className: 'reply-media', text: `[${view.media.kind}] ${view.media.url ?? '(uploaded file, URL unknown)'}` }))
-  for (const block of view.structured ?? []) item.append(el('pre', { testid: 'reply-structured', className: 'reply-structured', text: `${block.kind}: ${block.json}` }))
-  if (view.keyboardTemplate !== undefined) item.append(el('div', { testid: 'reply-template', className: 'reply-template', text: `keyboard template ${view.keyboardTemplate}` }))
+  if (view.image !== undefined && isHttpUrl(view.image))
+    item.append(
+      el('img', {
+        testid: 'reply-image',
+        className: 'reply-image',
+        src: view.image,
+        alt: 'image from the bot',
+        referrerpolicy: 'no-referrer',
+      }),
+    )
+  if (view.media)
+    item.append(
+      el('div', {
+        testid: 'reply-media',
+        className: 'reply-media',
+        text: `[${view.media.kind}] ${view.media.url ?? '(uploaded file, URL unknown)'}`,
+      }),
+    )
+  for (const block of view.structured ?? [])
+    item.append(
+      el('pre', { testid: 'reply-structured', className: 'reply-structured', text: `${block.kind}: ${block.json}` }),
+    )
+  if (view.keyboardTemplate !== undefined)
+    item.append(
+      el('div', {
+        testid: 'reply-template',
+        className: 'reply-template',
+        text: `keyboard template ${view.keyboardTemplate}`,
+      }),
+    )
   if (view.keyboard && view.keyboard.length > 0) item.append(renderKeyboard(view.keyboard, entry, info))
   return item
 }
@@ -197,12 +240,31 @@ function renderKeyboard(rows, entry, info) {
     for (const button of row) {
       if (button.action === 'link') {
         const link = isHttpUrl(button.data)
-          ? el('a', { testid: 'keyboard-button', className: `style-${button.style}`, href: button.data, target: '_blank', rel: 'noopener noreferrer', text: button.label })
-          : el('button', { testid: 'keyboard-button', className: `style-${button.style}`, disabled: '', title: 'only http(s) links are opened', text: button.label })
+          ? el('a', {
+              testid: 'keyboard-button',
+              className: `style-${button.style}`,
+              href: button.data,
+              target: '_blank',
+              rel: 'noopener noreferrer',
+              text: button.label,
+            })
+          : el('button', {
+              testid: 'keyboard-button',
+              className: `style-${button.style}`,
+              disabled: '',
+              title: 'only http(s) links are opened',
+              text: button.label,
+            })
         line.append(link)
         continue
       }
-      const node = el('button', { testid: 'keyboard-button', type: 'button', className: `style-${button.style}`, text: button.label, 'data-action': button.action })
+      const node = el('button', {
+        testid: 'keyboard-button',
+        type: 'button',
+        className: `style-${button.style}`,
+        text: button.label,
+        'data-action': button.action,
+      })
       node.addEventListener('click', () => clickButton(button, entry, info))
       line.append(node)
     }
@@ -213,7 +275,13 @@ function renderKeyboard(rows, entry, info) {
 
 function clickButton(button, entry, info) {
   if (button.action === 'callback') {
-    return send({ type: 'click', conversation: info.id, messageId: entry.messageId, buttonId: button.id, user: info.owner ?? state.user })
+    return send({
+      type: 'click',
+      conversation: info.id,
+      messageId: entry.messageId,
+      buttonId: button.id,
+      user: info.owner ?? state.user,
+    })
   }
   // A command button types its text for the user; `enter` sends it at once.
   if (button.enter) return send({ type: 'send', scene: info.scene, user: info.owner ?? state.user, text: button.data })
@@ -228,11 +296,21 @@ function renderMetrics(metrics) {
     rows.push(el('tr', {}, [el('td', { colspan: '2' }, [el('strong', { text: name })])]))
     for (const [counter, series] of Object.entries(snapshot.counters)) {
       for (const [labels, value] of Object.entries(series)) {
-        rows.push(el('tr', { testid: 'metric-row', 'data-name': counter }, [el('td', { text: labels ? `${counter}{${labels}}` : counter }), el('td', { text: String(value) })]))
+        rows.push(
+          el('tr', { testid: 'metric-row', 'data-name': counter }, [
+            el('td', { text: labels ? `${counter}{${labels}}` : counter }),
+            el('td', { text: String(value) }),
+          ]),
+        )
       }
     }
     for (const [gauge, value] of Object.entries(snapshot.gauges)) {
-      rows.push(el('tr', { testid: 'metric-row', 'data-name': gauge }, [el('td', { text: gauge }), el('td', { text: String(value) })]))
+      rows.push(
+        el('tr', { testid: 'metric-row', 'data-name': gauge }, [
+          el('td', { text: gauge }),
+          el('td', { text: String(value) }),
+        ]),
+      )
     }
   }
   $('metrics').replaceChildren(el('table', {}, [el('tbody', {}, rows)]))

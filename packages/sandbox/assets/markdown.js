@@ -12,7 +12,11 @@ export function escapeHtml(text) {
 
 /** Renders markdown `source` to an HTML string built only from escaped text and a fixed set of tags. */
 export function renderMarkdown(source) {
-  const lines = String(source).replace(/\u0000/g, '').replace(/\r\n?/g, '\n').split('\n')
+  const lines = String(source)
+    // eslint-disable-next-line no-control-regex -- NUL is the placeholder marker below, so input may not carry it
+    .replace(/\u0000/g, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
   const out = []
   let paragraph = []
   let list = null
@@ -72,10 +76,13 @@ function inline(text) {
   // Code spans and links first, kept aside as placeholders so nothing inside them is formatted.
   const html = escapeHtml(text)
     .replace(/`([^`]+)`/g, (_match, code) => keep(`<code>${code}</code>`))
-    .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, (_match, label, url) => keep(`<a href="${url}" target="_blank" rel="noopener noreferrer">${label}</a>`))
+    .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, (_match, label, url) =>
+      keep(`<a href="${url}" target="_blank" rel="noopener noreferrer">${label}</a>`),
+    )
     .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
     .replace(/__([^_]+)__/g, '<strong>$1</strong>')
     .replace(/(^|[^*])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>')
     .replace(/(^|[^\w_])_([^_\s][^_]*)_(?!\w)/g, '$1<em>$2</em>')
+  // eslint-disable-next-line no-control-regex -- NUL brackets the index of a kept code span
   return html.replace(/\u0000(\d+)\u0000/g, (_match, index) => kept[Number(index)])
 }

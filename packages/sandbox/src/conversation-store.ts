@@ -71,7 +71,9 @@ export class ConversationStore {
 
   /** The bot message `messageId` in conversation `id`. */
   botMessage(id: string, messageId: string): BotEntry | undefined {
-    return this.conversations.get(id)?.entries.find((entry): entry is BotEntry => entry.kind === 'bot' && entry.messageId === messageId)
+    return this.conversations
+      .get(id)
+      ?.entries.find((entry): entry is BotEntry => entry.kind === 'bot' && entry.messageId === messageId)
   }
 
   all(): { info: ConversationInfo; entries: Entry[] }[] {

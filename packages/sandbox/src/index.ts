@@ -9,5 +9,11 @@ export { SCENES, type SceneId, type ConversationInfo } from './scenes.js'
 export { USER_NAME_PATTERN, type SandboxUser } from './users.js'
 export type { Entry, UserEntry, BotEntry, NoticeEntry } from './conversation-store.js'
 export type { ReplyView, ButtonView, ButtonAction, MediaView } from './reply-view.js'
-export { SOCKET_PATH, MAX_TEXT_LENGTH, type ClientMessage, type ErrorCode, type ProtocolError } from './page-protocol.js'
+export {
+  SOCKET_PATH,
+  MAX_TEXT_LENGTH,
+  type ClientMessage,
+  type ErrorCode,
+  type ProtocolError,
+} from './page-protocol.js'
 export type { LogEntry } from './traffic-log.js'

@@ -63,32 +63,47 @@ export function protocolError(code: ErrorCode, message: string): ProtocolError {
   return { type: 'error', code, message }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** Parses and checks one socket message from the page. */
 export function parseClientMessage(raw: string): ClientMessage | ProtocolError {
   if (Buffer.byteLength(raw) > MAX_MESSAGE_BYTES) {
-    return protocolError('message-too-large', `Socket messages may be at most ${MAX_MESSAGE_BYTES} bytes; this one has ${Buffer.byteLength(raw)}.`)
+    return protocolError(
+      'message-too-large',
+      `Socket messages may be at most ${MAX_MESSAGE_BYTES} bytes; this one has ${Buffer.byteLength(raw)}.`,
+    )
   }
   let value: unknown
   try {
     value = JSON.parse(raw)
   } catch {
-    return protocolError('malformed-json', 'The message is not valid JSON. Send an object like {"type":"send","scene":"group","user":"alice","text":"/roll"}.')
+    return protocolError(
+      'malformed-json',
+      'The message is not valid JSON. Send an object like {"type":"send","scene":"group","user":"alice","text":"/roll"}.',
+    )
   }
   if (!isRecord(value)) return protocolError('invalid-message', 'The message must be a JSON object with a "type".')
   const strings = (...keys: string[]): ProtocolError | undefined => {
     const bad = keys.filter((key) => typeof value[key] !== 'string')
-    return bad.length === 0 ? undefined : protocolError('invalid-message', `A "${String(value.type)}" message needs string fields: ${bad.join(', ')}.`)
+    return bad.length === 0
+      ? undefined
+      : protocolError('invalid-message', `A "${String(value.type)}" message needs string fields: ${bad.join(', ')}.`)
   }
   switch (value.type) {
     case 'send': {
       const missing = strings('scene', 'user', 'text')
       if (missing) return missing
       const { scene, user, text } = value as Record<string, string>
-      if (!isSceneId(scene)) return protocolError('unknown-scene', `Unknown scene ${JSON.stringify(scene)}: use guild, dm, group or c2c.`)
-      if (text!.trim() === '') return protocolError('empty-text', 'Type something before sending: the message is empty.')
-      if (text!.length > MAX_TEXT_LENGTH) return protocolError('text-too-long', `Messages may be at most ${MAX_TEXT_LENGTH} characters; this one has ${text!.length}.`)
+      if (!isSceneId(scene))
+        return protocolError('unknown-scene', `Unknown scene ${JSON.stringify(scene)}: use guild, dm, group or c2c.`)
+      if (text!.trim() === '')
+        return protocolError('empty-text', 'Type something before sending: the message is empty.')
+      if (text!.length > MAX_TEXT_LENGTH)
+        return protocolError(
+          'text-too-long',
+          `Messages may be at most ${MAX_TEXT_LENGTH} characters; this one has ${text!.length}.`,
+        )
       return { type: 'send', scene, user: user!, text: text! }
     }
     case 'click': {
@@ -103,6 +118,9 @@ export function parseClientMessage(raw: string): ClientMessage | ProtocolError {
       return { type: 'add-user', name: (value.name as string).trim() }
     }
     default:
-      return protocolError('unknown-type', `Unknown message type ${JSON.stringify(value.type)}: use send, click or add-user.`)
+      return protocolError(
+        'unknown-type',
+        `Unknown message type ${JSON.stringify(value.type)}: use send, click or add-user.`,
+      )
   }
 }

@@ -22,7 +22,11 @@ const MAX_FRAME_BYTES = 1024 * 1024
 /** Serves the page's files over HTTP and its live channel over a WebSocket on the same port. */
 export class PageServer {
   private readonly server: Server
-  private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false })
+  private readonly sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+  })
   private baseUrl = ''
   private closing: Promise<void> | undefined
 
@@ -35,7 +39,8 @@ export class PageServer {
   /** Listens on `host:port`; throws {@link SandboxPortInUseError} when the port is taken. */
   async listen(port: number, host: string): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new SandboxPortInUseError(port, host, { cause: error }) : error)
+      const onError = (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'EADDRINUSE' ? new SandboxPortInUseError(port, host, { cause: error }) : error)
       this.server.once('error', onError)
       this.server.listen(port, host, () => {
         this.server.off('error', onError)
@@ -77,15 +82,21 @@ export class PageServer {
 
   private send(socket: WebSocket, text: string): void {
     if (socket.readyState !== WebSocket.OPEN) return
-    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) return void socket.close(1008, 'page too slow to follow the updates')
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES)
+      return void socket.close(1008, 'page too slow to follow the updates')
     socket.send(text)
   }
 
   private serveHttp(req: IncomingMessage, res: ServerResponse): void {
     const path = new URL(req.url ?? '/', 'http://sandbox.local').pathname
     if (!isAssetPath(path)) return plain(res, 404, `Not found: ${path}. The sandbox page is at /.`)
-    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, `Method ${req.method ?? '?'} not allowed: the page is read with GET.`, { Allow: 'GET, HEAD' })
-    serveAsset(path, res, req.method === 'HEAD').catch((error: unknown) => plain(res, 500, `Could not read the page's files: ${String(error)}`))
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return plain(res, 405, `Method ${req.method ?? '?'} not allowed: the page is read with GET.`, {
+        Allow: 'GET, HEAD',
+      })
+    serveAsset(path, res, req.method === 'HEAD').catch((error: unknown) =>
+      plain(res, 500, `Could not read the page's files: ${String(error)}`),
+    )
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -94,7 +105,9 @@ export class PageServer {
     const origin = req.headers.origin
     const sameOrigin = origin === undefined || hostOf(origin) === req.headers.host
     if (path !== SOCKET_PATH || !sameOrigin) {
-      socket.end(`HTTP/1.1 ${sameOrigin ? '404 Not Found' : '403 Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+      socket.end(
+        `HTTP/1.1 ${sameOrigin ? '404 Not Found' : '403 Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      )
       return
     }
     this.sockets.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws))
@@ -111,7 +124,12 @@ export class PageServer {
       try {
         this.handlers.message(raw.toString('utf8'), reply)
       } catch (error) {
-        reply(protocolError('invalid-message', `The sandbox could not handle that message: ${error instanceof Error ? error.message : String(error)}`))
+        reply(
+          protocolError(
+            'invalid-message',
+            `The sandbox could not handle that message: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        )
       }
     })
     reply(this.handlers.welcome())
@@ -128,6 +146,10 @@ function hostOf(origin: string): string | undefined {
 
 function plain(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) return void res.destroy()
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers })
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  })
   res.end(text)
 }

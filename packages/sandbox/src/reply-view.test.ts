@@ -3,7 +3,9 @@ import { findButton, toReplyView } from './reply-view.js'
 
 describe('toReplyView', () => {
   it('GIVEN a plain text reply THEN the view has the text as is (the page shows it as text)', () => {
-    expect(toReplyView({ content: '<img src=x onerror=alert(1)>', msg_type: 0, msg_id: 'm', msg_seq: 1 })).toEqual({ text: '<img src=x onerror=alert(1)>' })
+    expect(toReplyView({ content: '<img src=x onerror=alert(1)>', msg_type: 0, msg_id: 'm', msg_seq: 1 })).toEqual({
+      text: '<img src=x onerror=alert(1)>',
+    })
   })
 
   it('GIVEN markdown and a keyboard THEN buttons become callback, command and link actions; malformed buttons are dropped', () => {
@@ -40,17 +42,29 @@ describe('toReplyView', () => {
   })
 
   it('GIVEN templates THEN their ids and params are kept for a placeholder', () => {
-    const view = toReplyView({ markdown: { custom_template_id: 't1', params: [{ key: 'title', values: ['A'] }, { nokey: 1 }] }, keyboard: { id: 'kb1' } })
-    expect(view).toEqual({ markdownTemplate: { id: 't1', params: [{ key: 'title', values: ['A'] }] }, keyboardTemplate: 'kb1' })
+    const view = toReplyView({
+      markdown: { custom_template_id: 't1', params: [{ key: 'title', values: ['A'] }, { nokey: 1 }] },
+      keyboard: { id: 'kb1' },
+    })
+    expect(view).toEqual({
+      markdownTemplate: { id: 't1', params: [{ key: 'title', values: ['A'] }] },
+      keyboardTemplate: 'kb1',
+    })
   })
 
   it('GIVEN images and uploaded media THEN http(s) images are shown, other schemes and uploads become placeholders with their URL', () => {
     expect(toReplyView({ image: 'https://example.com/a.png' })).toEqual({ image: 'https://example.com/a.png' })
-    expect(toReplyView({ image: 'javascript:alert(1)' })).toEqual({ media: { kind: 'image', url: 'javascript:alert(1)' } })
+    expect(toReplyView({ image: 'javascript:alert(1)' })).toEqual({
+      media: { kind: 'image', url: 'javascript:alert(1)' },
+    })
     const uploads = (info: string) => (info === 'INFO' ? { fileType: 2, url: 'https://example.com/v.mp4' } : undefined)
-    expect(toReplyView({ content: ' ', msg_type: 7, media: { file_info: 'INFO' } }, uploads)).toEqual({ media: { kind: 'video', url: 'https://example.com/v.mp4' } })
+    expect(toReplyView({ content: ' ', msg_type: 7, media: { file_info: 'INFO' } }, uploads)).toEqual({
+      media: { kind: 'video', url: 'https://example.com/v.mp4' },
+    })
     expect(toReplyView({ msg_type: 7, media: { file_info: 'OTHER' } }, uploads)).toEqual({ media: { kind: 'file' } })
-    expect(toReplyView({ file_type: 1, url: 'https://example.com/b.png', srv_send_msg: true })).toEqual({ media: { kind: 'image', url: 'https://example.com/b.png' } })
+    expect(toReplyView({ file_type: 1, url: 'https://example.com/b.png', srv_send_msg: true })).toEqual({
+      media: { kind: 'image', url: 'https://example.com/b.png' },
+    })
   })
 
   it('GIVEN ark and embed bodies THEN they are kept as JSON text', () => {

@@ -62,7 +62,10 @@ function httpUrl(value: unknown): string | undefined {
 }
 
 /** The view of a sent body; `uploads` resolves a group/C2C `media.file_info` to the uploaded URL. */
-export function toReplyView(body: unknown, uploads: (fileInfo: string) => UploadedMedia | undefined = () => undefined): ReplyView {
+export function toReplyView(
+  body: unknown,
+  uploads: (fileInfo: string) => UploadedMedia | undefined = () => undefined,
+): ReplyView {
   const b = record(body)
   if (!b) return { text: typeof body === 'string' ? body : '' }
   const view: ReplyView = {}
@@ -72,12 +75,14 @@ export function toReplyView(body: unknown, uploads: (fileInfo: string) => Upload
   if (markdown) {
     const md = text(markdown.content)
     if (md !== undefined) view.markdown = md
-    else if (markdown.custom_template_id !== undefined) view.markdownTemplate = { id: String(markdown.custom_template_id), params: templateParams(markdown.params) }
+    else if (markdown.custom_template_id !== undefined)
+      view.markdownTemplate = { id: String(markdown.custom_template_id), params: templateParams(markdown.params) }
   }
   const keyboard = record(b.keyboard)
   if (keyboard) {
     const rows = record(keyboard.content)?.rows
-    if (Array.isArray(rows)) view.keyboard = rows.map((row) => buttonsOf(record(row)?.buttons)).filter((row) => row.length > 0)
+    if (Array.isArray(rows))
+      view.keyboard = rows.map((row) => buttonsOf(record(row)?.buttons)).filter((row) => row.length > 0)
     else if (keyboard.id !== undefined) view.keyboardTemplate = String(keyboard.id)
   }
   const image = text(b.image)
@@ -89,7 +94,10 @@ export function toReplyView(body: unknown, uploads: (fileInfo: string) => Upload
   const fileInfo = text(record(b.media)?.file_info)
   if (fileInfo !== undefined) {
     const upload = uploads(fileInfo)
-    view.media = { kind: MEDIA_KINDS[upload?.fileType ?? 0] ?? 'file', ...(upload?.url !== undefined ? { url: upload.url } : {}) }
+    view.media = {
+      kind: MEDIA_KINDS[upload?.fileType ?? 0] ?? 'file',
+      ...(upload?.url !== undefined ? { url: upload.url } : {}),
+    }
   } else if (typeof b.file_type === 'number' && text(b.url) !== undefined) {
     // An upload with srv_send_msg: true is a message by itself.
     view.media = { kind: MEDIA_KINDS[b.file_type] ?? 'file', url: text(b.url)! }

@@ -23,7 +23,9 @@ export class SandboxPortInvalidError extends QQBotError {
     super(
       'SANDBOX_PORT_INVALID',
       `${source} must be a whole number from 0 to 65535 (0 picks any free port); got ${JSON.stringify(value)}. ` +
-        (source === 'QQBOT_SANDBOX_PORT' ? 'Fix or unset the environment variable (default 3000).' : 'Pass a valid `port` to startSandbox().'),
+        (source === 'QQBOT_SANDBOX_PORT'
+          ? 'Fix or unset the environment variable (default 3000).'
+          : 'Pass a valid `port` to startSandbox().'),
     )
   }
 }

@@ -18,7 +18,21 @@ afterEach(async () => {
 
 const MENU = {
   markdown: { content: '**Menu** <b>not bold</b>' },
-  keyboard: { content: { rows: [{ buttons: [{ id: 'b1', render_data: { label: 'Press', style: 1 }, action: { type: 1, data: 'pressed-b1', permission: { type: 2 } } }] }] } },
+  keyboard: {
+    content: {
+      rows: [
+        {
+          buttons: [
+            {
+              id: 'b1',
+              render_data: { label: 'Press', style: 1 },
+              action: { type: 1, data: 'pressed-b1', permission: { type: 2 } },
+            },
+          ],
+        },
+      ],
+    },
+  },
 }
 
 /** A sandbox with a core bot: echoes group messages, answers C2C with a menu, and answers button clicks. */
@@ -82,7 +96,11 @@ async function openPage(url: string, origin?: string) {
 
 const entryOf = (kind: string, conversation?: string) => (message: Received) => {
   const entry = message.entry as { kind?: string; conversation?: string } | undefined
-  return message.type === 'entry' && entry?.kind === kind && (conversation === undefined || entry.conversation === conversation)
+  return (
+    message.type === 'entry' &&
+    entry?.kind === kind &&
+    (conversation === undefined || entry.conversation === conversation)
+  )
 }
 
 describe('the sandbox server', () => {
@@ -100,10 +118,19 @@ describe('the sandbox server', () => {
     expect(reply.entry).toMatchObject({ view: { text: 'echo: /roll 20' } })
     expect((reply.entry as { seq: number }).seq).toBeGreaterThan((mine.entry as { seq: number }).seq)
 
-    await page.next((m) => m.type === 'log' && /POST \/v2\/groups\/GROUP_OPENID_0001\/messages → 200/.test((m.entry as { text: string }).text))
-    await page.next((m) => m.type === 'log' && /platform → GROUP_AT_MESSAGE_CREATE s=\d+/.test((m.entry as { text: string }).text))
+    await page.next(
+      (m) =>
+        m.type === 'log' &&
+        /POST \/v2\/groups\/GROUP_OPENID_0001\/messages → 200/.test((m.entry as { text: string }).text),
+    )
+    await page.next(
+      (m) => m.type === 'log' && /platform → GROUP_AT_MESSAGE_CREATE s=\d+/.test((m.entry as { text: string }).text),
+    )
     const metrics = await page.next((m) => m.type === 'metrics' && JSON.stringify(m.metrics).includes('replies_sent'))
-    expect((metrics.metrics as { snapshot: { counters: Record<string, Record<string, number>> } }[])[0]!.snapshot.counters.replies_sent).toEqual({ 'scene="group"': 1 })
+    expect(
+      (metrics.metrics as { snapshot: { counters: Record<string, Record<string, number>> } }[])[0]!.snapshot.counters
+        .replies_sent,
+    ).toEqual({ 'scene="group"': 1 })
     expect(sandbox!.transcript('group:GROUP_OPENID_0001').map((e) => e.kind)).toEqual(['user', 'bot'])
   })
 
@@ -112,16 +139,32 @@ describe('the sandbox server', () => {
     const page = await openPage(url)
     page.send({ type: 'send', scene: 'c2c', user: 'alice', text: 'menu please' })
     const menu = await page.next(entryOf('bot', 'c2c:USER_OPENID_alice'))
-    const entry = menu.entry as { messageId: string; view: { markdown: string; keyboard: { id: string; label: string; action: string }[][] } }
+    const entry = menu.entry as {
+      messageId: string
+      view: { markdown: string; keyboard: { id: string; label: string; action: string }[][] }
+    }
     expect(entry.view.markdown).toBe('**Menu** <b>not bold</b>')
-    expect(entry.view.keyboard[0]![0]).toMatchObject({ id: 'b1', label: 'Press', action: 'callback', data: 'pressed-b1' })
+    expect(entry.view.keyboard[0]![0]).toMatchObject({
+      id: 'b1',
+      label: 'Press',
+      action: 'callback',
+      data: 'pressed-b1',
+    })
 
-    page.send({ type: 'click', conversation: 'c2c:USER_OPENID_alice', messageId: entry.messageId, buttonId: 'b1', user: 'bob' })
+    page.send({
+      type: 'click',
+      conversation: 'c2c:USER_OPENID_alice',
+      messageId: entry.messageId,
+      buttonId: 'b1',
+      user: 'bob',
+    })
     const clicked = await page.next(entryOf('notice', 'c2c:USER_OPENID_alice'))
     expect(clicked.entry).toMatchObject({ text: 'alice clicked “Press”' })
     const answer = await page.next((m) => entryOf('bot', 'c2c:USER_OPENID_alice')(m) && m !== menu)
     expect(answer.entry).toMatchObject({ view: { text: 'clicked pressed-b1 by USER_OPENID_alice' } })
-    await page.next((m) => entryOf('notice')(m) && (m.entry as { text: string }).text === 'The bot acknowledged the click (code 0)')
+    await page.next(
+      (m) => entryOf('notice')(m) && (m.entry as { text: string }).text === 'The bot acknowledged the click (code 0)',
+    )
   })
 
   it('GIVEN bad input from a page THEN each gets a clear error and the server keeps working', async () => {
@@ -137,7 +180,10 @@ describe('the sandbox server', () => {
       [{ type: 'send', scene: 'group', user: 'alice', text: 'x'.repeat(70_000) }, 'message-too-large'],
       [{ type: 'send', scene: 'group', user: 'mallory', text: 'hi' }, 'unknown-user'],
       [{ type: 'send', scene: 'group', user: 'alice', text: 42 }, 'invalid-message'],
-      [{ type: 'click', conversation: 'group:nowhere', messageId: 'm', buttonId: 'b', user: 'alice' }, 'unknown-conversation'],
+      [
+        { type: 'click', conversation: 'group:nowhere', messageId: 'm', buttonId: 'b', user: 'alice' },
+        'unknown-conversation',
+      ],
       [{ type: 'add-user', name: '<script>' }, 'invalid-user-name'],
       [{ type: 'add-user', name: 'alice' }, 'user-exists'],
     ]
@@ -149,7 +195,9 @@ describe('the sandbox server', () => {
       expect(String(error.message).length).toBeGreaterThan(10)
     }
     page.socket.send(Buffer.from([1, 2, 3]), { binary: true })
-    expect((await page.next((m) => m.type === 'error' && m.message === 'Send JSON text messages, not binary frames.')).code).toBe('invalid-message')
+    expect(
+      (await page.next((m) => m.type === 'error' && m.message === 'Send JSON text messages, not binary frames.')).code,
+    ).toBe('invalid-message')
 
     page.send({ type: 'add-user', name: 'carol' })
     const users = await page.next((m) => m.type === 'users')

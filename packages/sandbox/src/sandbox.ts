@@ -2,10 +2,25 @@ import { QQBotError, type MetricsSnapshot, type QQBotClient } from '@qqbot/core'
 import { startFakePlatform, type FakePlatform, type RecordedCall, type SentMessage } from '@qqbot/fake-platform'
 import { ConversationStore, type Entry, type NewEntry } from './conversation-store.js'
 import { PageServer } from './page-server.js'
-import { parseClientMessage, protocolError, MAX_TEXT_LENGTH, type ClickMessage, type ErrorCode } from './page-protocol.js'
+import {
+  parseClientMessage,
+  protocolError,
+  MAX_TEXT_LENGTH,
+  type ClickMessage,
+  type ErrorCode,
+} from './page-protocol.js'
 import { findButton, toReplyView, type UploadedMedia } from './reply-view.js'
 import { resolvePort, type SandboxOptions } from './sandbox-options.js'
-import { SCENES, conversationFor, conversationIdOfSent, interactionEvent, isSceneId, messageEvent, type ConversationInfo, type SceneId } from './scenes.js'
+import {
+  SCENES,
+  conversationFor,
+  conversationIdOfSent,
+  interactionEvent,
+  isSceneId,
+  messageEvent,
+  type ConversationInfo,
+  type SceneId,
+} from './scenes.js'
 import { TrafficLog, describeCall, describeFrame } from './traffic-log.js'
 import { UserDirectory, MAX_USERS, type SandboxUser } from './users.js'
 
@@ -91,7 +106,10 @@ class LocalSandbox implements Sandbox {
   constructor(readonly platform: FakePlatform) {
     this.connection = { appId: platform.appId, secret: platform.secret, hosts: { api: platform.url } }
     this.users = new UserDirectory(platform.directory)
-    this.page = new PageServer({ welcome: () => this.welcome(), message: (raw, reply) => this.onPageMessage(raw, reply) })
+    this.page = new PageServer({
+      welcome: () => this.welcome(),
+      message: (raw, reply) => this.onPageMessage(raw, reply),
+    })
     this.unsubscribe = [
       platform.onSent((message) => this.onSent(message)),
       platform.onRequest((call) => this.onCall(call)),
@@ -115,13 +133,28 @@ class LocalSandbox implements Sandbox {
   }
 
   say(input: SayInput): { conversation: ConversationInfo; entry: Entry } {
-    if (!isSceneId(input.scene)) throw new SandboxInputError('unknown-scene', `Unknown scene ${JSON.stringify(input.scene)}: use guild, dm, group or c2c.`)
+    if (!isSceneId(input.scene))
+      throw new SandboxInputError(
+        'unknown-scene',
+        `Unknown scene ${JSON.stringify(input.scene)}: use guild, dm, group or c2c.`,
+      )
     const user = this.user(input.user ?? 'alice')
-    if (input.text.trim() === '') throw new SandboxInputError('empty-text', 'Type something before sending: the message is empty.')
-    if (input.text.length > MAX_TEXT_LENGTH) throw new SandboxInputError('text-too-long', `Messages may be at most ${MAX_TEXT_LENGTH} characters; this one has ${input.text.length}.`)
+    if (input.text.trim() === '')
+      throw new SandboxInputError('empty-text', 'Type something before sending: the message is empty.')
+    if (input.text.length > MAX_TEXT_LENGTH)
+      throw new SandboxInputError(
+        'text-too-long',
+        `Messages may be at most ${MAX_TEXT_LENGTH} characters; this one has ${input.text.length}.`,
+      )
     const event = messageEvent(input.scene, user, input.text, this.platform.botUser.id)
     const conversation = conversationFor(input.scene, user)
-    const entry = this.addEntry(conversation, { kind: 'user', conversation: conversation.id, user: user.name, text: input.text, event: event.t })
+    const entry = this.addEntry(conversation, {
+      kind: 'user',
+      conversation: conversation.id,
+      user: user.name,
+      text: input.text,
+      event: event.t,
+    })
     this.platform.dispatchEvent(event)
     return { conversation, entry }
   }
@@ -163,23 +196,44 @@ class LocalSandbox implements Sandbox {
 
   private click(message: ClickMessage): void {
     const conversation = this.conversations.info(message.conversation)
-    if (!conversation) throw new SandboxInputError('unknown-conversation', `No conversation ${JSON.stringify(message.conversation)}: click a button shown on the page.`)
+    if (!conversation)
+      throw new SandboxInputError(
+        'unknown-conversation',
+        `No conversation ${JSON.stringify(message.conversation)}: click a button shown on the page.`,
+      )
     const entry = this.conversations.botMessage(conversation.id, message.messageId)
-    if (!entry) throw new SandboxInputError('unknown-message', `The bot sent no message ${JSON.stringify(message.messageId)} in this conversation.`)
+    if (!entry)
+      throw new SandboxInputError(
+        'unknown-message',
+        `The bot sent no message ${JSON.stringify(message.messageId)} in this conversation.`,
+      )
     const button = findButton(entry.view, message.buttonId)
-    if (!button) throw new SandboxInputError('unknown-button', `That message has no button ${JSON.stringify(message.buttonId)}.`)
-    if (button.action !== 'callback') throw new SandboxInputError('not-a-callback-button', `Button "${button.label}" is a ${button.action} button: the page handles it, no interaction is sent.`)
+    if (!button)
+      throw new SandboxInputError('unknown-button', `That message has no button ${JSON.stringify(message.buttonId)}.`)
+    if (button.action !== 'callback')
+      throw new SandboxInputError(
+        'not-a-callback-button',
+        `Button "${button.label}" is a ${button.action} button: the page handles it, no interaction is sent.`,
+      )
     // In a DM or C2C chat only its owner can click.
     const user = this.user(conversation.owner ?? message.user)
     const event = interactionEvent(conversation, user, button, entry.messageId)
     this.remember(this.interactions, event.id!, conversation.id)
-    this.addEntry(conversation, { kind: 'notice', conversation: conversation.id, text: `${user.name} clicked “${button.label}”` })
+    this.addEntry(conversation, {
+      kind: 'notice',
+      conversation: conversation.id,
+      text: `${user.name} clicked “${button.label}”`,
+    })
     this.platform.dispatchEvent(event)
   }
 
   private addUser(name: string): void {
     const added = this.users.add(name)
-    if (added === 'invalid-name') throw new SandboxInputError('invalid-user-name', `User names are 1 to 24 letters, digits, "_" or "-"; got ${JSON.stringify(name)}.`)
+    if (added === 'invalid-name')
+      throw new SandboxInputError(
+        'invalid-user-name',
+        `User names are 1 to 24 letters, digits, "_" or "-"; got ${JSON.stringify(name)}.`,
+      )
     if (added === 'exists') throw new SandboxInputError('user-exists', `There is already a user called ${name}.`)
     if (added === 'full') throw new SandboxInputError('too-many-users', `The sandbox keeps at most ${MAX_USERS} users.`)
     this.page.broadcast({ type: 'users', users: this.usersView(), added: added.name })
@@ -187,7 +241,14 @@ class LocalSandbox implements Sandbox {
 
   private user(name: string): SandboxUser {
     const user = this.users.get(name)
-    if (!user) throw new SandboxInputError('unknown-user', `Unknown user ${JSON.stringify(name)}: pick one of ${this.users.list().map((u) => u.name).join(', ')} or add it first.`)
+    if (!user)
+      throw new SandboxInputError(
+        'unknown-user',
+        `Unknown user ${JSON.stringify(name)}: pick one of ${this.users
+          .list()
+          .map((u) => u.name)
+          .join(', ')} or add it first.`,
+      )
     return user
   }
 
@@ -195,7 +256,8 @@ class LocalSandbox implements Sandbox {
 
   private onSent(message: SentMessage): void {
     const id = conversationIdOfSent(message.scene, message.target)
-    const conversation = this.conversations.info(id) ?? this.knownConversation(id) ?? { id, scene: SEND_SCENES[message.scene], title: id }
+    const conversation = this.conversations.info(id) ??
+      this.knownConversation(id) ?? { id, scene: SEND_SCENES[message.scene], title: id }
     const view = toReplyView(message.body, (fileInfo) => this.uploads.get(fileInfo))
     this.addEntry(conversation, { kind: 'bot', conversation: id, messageId: message.id, view })
   }
@@ -212,10 +274,16 @@ class LocalSandbox implements Sandbox {
       }
     }
     const ack = call.method === 'PUT' ? INTERACTION_ACK_PATH.exec(call.path) : null
-    const conversation = ack ? this.conversations.info(this.interactions.get(decodeURIComponent(ack[1]!)) ?? '') : undefined
+    const conversation = ack
+      ? this.conversations.info(this.interactions.get(decodeURIComponent(ack[1]!)) ?? '')
+      : undefined
     if (conversation) {
       const code = (call.body as { code?: unknown } | undefined)?.code
-      this.addEntry(conversation, { kind: 'notice', conversation: conversation.id, text: `The bot acknowledged the click (code ${typeof code === 'number' ? code : '?'})` })
+      this.addEntry(conversation, {
+        kind: 'notice',
+        conversation: conversation.id,
+        text: `The bot acknowledged the click (code ${typeof code === 'number' ? code : '?'})`,
+      })
     }
   }
 
@@ -247,7 +315,10 @@ class LocalSandbox implements Sandbox {
   private usersView(): { name: string; conversations: Record<SceneId, ConversationInfo> }[] {
     return this.users.list().map((user) => ({
       name: user.name,
-      conversations: Object.fromEntries(SCENES.map((scene) => [scene.id, conversationFor(scene.id, user)])) as Record<SceneId, ConversationInfo>,
+      conversations: Object.fromEntries(SCENES.map((scene) => [scene.id, conversationFor(scene.id, user)])) as Record<
+        SceneId,
+        ConversationInfo
+      >,
     }))
   }
 
@@ -262,7 +333,10 @@ class LocalSandbox implements Sandbox {
   }
 
   private metricsView(): { name: string; snapshot: MetricsSnapshot }[] {
-    return this.watched.map((client, index) => ({ name: this.watched.length === 1 ? 'bot' : `bot ${index + 1}`, snapshot: client.metrics() }))
+    return this.watched.map((client, index) => ({
+      name: this.watched.length === 1 ? 'bot' : `bot ${index + 1}`,
+      snapshot: client.metrics(),
+    }))
   }
 
   private publishMetrics(): void {

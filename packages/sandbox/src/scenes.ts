@@ -68,9 +68,22 @@ export function conversationIdOfSent(scene: MessageScene, target: string): strin
 export function messageEvent(scene: SceneId, user: SandboxUser, text: string, botId: string): BuiltEvent {
   switch (scene) {
     case 'guild':
-      return guildAtMessage({ content: text, channelId: CHANNEL_ID, guildId: SEEDED_GUILD_ID, authorId: user.guildUserId, username: user.name, botId })
+      return guildAtMessage({
+        content: text,
+        channelId: CHANNEL_ID,
+        guildId: SEEDED_GUILD_ID,
+        authorId: user.guildUserId,
+        username: user.name,
+        botId,
+      })
     case 'dm':
-      return directMessage({ content: text, authorId: user.guildUserId, username: user.name, guildId: dmGuildId(user), srcGuildId: SEEDED_GUILD_ID })
+      return directMessage({
+        content: text,
+        authorId: user.guildUserId,
+        username: user.name,
+        guildId: dmGuildId(user),
+        srcGuildId: SEEDED_GUILD_ID,
+      })
     case 'group':
       return groupAtMessage({ content: text, groupOpenid: GROUP_OPENID, memberOpenid: user.memberOpenid })
     case 'c2c':
@@ -79,13 +92,30 @@ export function messageEvent(scene: SceneId, user: SandboxUser, text: string, bo
 }
 
 /** The INTERACTION_CREATE a click on a callback button becomes, in the scene of the chat that shows it. */
-export function interactionEvent(conversation: ConversationInfo, user: SandboxUser, button: { id: string; data: string }, messageId: string): BuiltEvent {
+export function interactionEvent(
+  conversation: ConversationInfo,
+  user: SandboxUser,
+  button: { id: string; data: string },
+  messageId: string,
+): BuiltEvent {
   const common = { buttonData: button.data, buttonId: button.id, messageId }
   switch (conversation.scene) {
     case 'guild':
-      return interaction({ ...common, scene: 'guild', guildId: SEEDED_GUILD_ID, channelId: CHANNEL_ID, userId: user.guildUserId })
+      return interaction({
+        ...common,
+        scene: 'guild',
+        guildId: SEEDED_GUILD_ID,
+        channelId: CHANNEL_ID,
+        userId: user.guildUserId,
+      })
     case 'dm':
-      return interaction({ ...common, scene: 'guild', guildId: dmGuildId(user), channelId: `dm-channel-${user.guildUserId}`, userId: user.guildUserId })
+      return interaction({
+        ...common,
+        scene: 'guild',
+        guildId: dmGuildId(user),
+        channelId: `dm-channel-${user.guildUserId}`,
+        userId: user.guildUserId,
+      })
     case 'group':
       return interaction({ ...common, scene: 'group', groupOpenid: GROUP_OPENID, memberOpenid: user.memberOpenid })
     case 'c2c':

@@ -23,7 +23,8 @@ const OP_NAMES: Record<number, string> = {
   13: 'Callback Validation',
 }
 
-const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {})
+const record = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
 
 /**
  * A one-line summary of a gateway frame. Built from chosen fields only: identify and resume frames carry

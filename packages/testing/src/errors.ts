@@ -15,6 +15,9 @@ export class ReplyTimeoutError extends QQBotError {
 /** The fake platform could not deliver an event to the bot's webhook. */
 export class DeliveryFailedError extends QQBotError {
   constructor(what: string, status: number) {
-    super('TEST_DELIVERY_FAILED', `The bot's webhook answered HTTP ${status} to ${what}; expected 200. Check the bot's webhook options and its logs.`)
+    super(
+      'TEST_DELIVERY_FAILED',
+      `The bot's webhook answered HTTP ${status} to ${what}; expected 200. Check the bot's webhook options and its logs.`,
+    )
   }
 }

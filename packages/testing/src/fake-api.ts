@@ -53,7 +53,8 @@ export class FakeApi {
 
   private answer(request: RestRequest): unknown {
     if (request.method === 'GET' && request.path === '/users/@me') return this.botUser
-    if (request.method === 'POST' && request.path.endsWith('/files')) return { file_uuid: `file-${++this.messageCounter}`, file_info: `info-${this.messageCounter}`, ttl: 0 }
+    if (request.method === 'POST' && request.path.endsWith('/files'))
+      return { file_uuid: `file-${++this.messageCounter}`, file_info: `info-${this.messageCounter}`, ttl: 0 }
     for (const [pattern, scene] of SEND_ROUTES) {
       const match = request.method === 'POST' ? pattern.exec(request.path) : null
       if (!match) continue

@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { groupAddRobot, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
-import { Arg, Command, CommandContext, Controller, EventContext, GuildAdminOnly, Injectable, OnEvent } from '@qqbot/framework'
+import {
+  Arg,
+  Command,
+  type CommandContext,
+  Controller,
+  type EventContext,
+  GuildAdminOnly,
+  Injectable,
+  OnEvent,
+} from '@qqbot/framework'
 import '@qqbot/testing/matchers'
 import { createIntegrationBot, ReplyTimeoutError, type IntegrationBot } from './index.js'
 
@@ -57,7 +66,9 @@ describe('createIntegrationBot', () => {
     const alice = bot.user('alice').inGroup('g1')
     const bob = bot.user('bob').inC2C()
     const carol = bot.user('carol').inChannel('channel-1', 'guild-1')
-    expect((await alice.send('/roll 20')).map((reply) => [reply.scene, reply.target, reply.text])).toEqual([['group', 'g1', '🎲 4']])
+    expect((await alice.send('/roll 20')).map((reply) => [reply.scene, reply.target, reply.text])).toEqual([
+      ['group', 'g1', '🎲 4'],
+    ])
     await bob.send('roll')
     await carol.send('/roll')
     expect(alice).toHaveRepliedWith('🎲 4')
@@ -75,7 +86,9 @@ describe('createIntegrationBot', () => {
 
   it('GIVEN guards, prompts and events THEN they behave as on the platform', async () => {
     const bot = await start()
-    expect(await bot.user('boss').inChannel('channel-1', 'guild-1', ['2']).send('/admin')).toMatchObject([{ text: 'admin ok' }])
+    expect(await bot.user('boss').inChannel('channel-1', 'guild-1', ['2']).send('/admin')).toMatchObject([
+      { text: 'admin ok' },
+    ])
     const dave = bot.user('dave').inC2C()
     await dave.send('/ask')
     await dave.send('Dave')
@@ -102,7 +115,9 @@ describe('createIntegrationBot', () => {
       .catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(ReplyTimeoutError)
     expect(error).toMatchObject({ code: 'TEST_REPLY_TIMEOUT' })
-    expect((error as Error).message).toMatch(/sent 0 of 1 expected replies within 300 ms after GROUP_AT_MESSAGE_CREATE "\/nothing" \(replies: none\)\. If no reply is expected, pass \{ expected: 0 \}/)
+    expect((error as Error).message).toMatch(
+      /sent 0 of 1 expected replies within 300 ms after GROUP_AT_MESSAGE_CREATE "\/nothing" \(replies: none\)\. If no reply is expected, pass \{ expected: 0 \}/,
+    )
   })
 
   it('GIVEN webhook delivery and a shared platform THEN events arrive signed over HTTP, and close() leaves the platform running', async () => {

@@ -100,7 +100,8 @@ export class IntegrationBot implements ChatDriver {
 /** Starts a fake platform (unless given one) and a bot connected to it; `close()` stops both. */
 export async function createIntegrationBot(options: IntegrationBotOptions): Promise<IntegrationBot> {
   const { platform: given, replyTimeoutMs = 5_000, ...botOptions } = options
-  const platform = given instanceof FakePlatform ? given : await startFakePlatform({ heartbeatIntervalMs: 1_000, ...given })
+  const platform =
+    given instanceof FakePlatform ? given : await startFakePlatform({ heartbeatIntervalMs: 1_000, ...given })
   const ownsPlatform = !(given instanceof FakePlatform)
   try {
     const bot = createBot({
@@ -112,7 +113,13 @@ export async function createIntegrationBot(options: IntegrationBotOptions): Prom
       gateway: { identifyIntervalMs: 0, ...botOptions.gateway },
       webhook: { port: 0, host: '127.0.0.1', ...botOptions.webhook },
     })
-    const integration = new IntegrationBot(platform, bot, ownsPlatform, replyTimeoutMs, botOptions.delivery === 'webhook')
+    const integration = new IntegrationBot(
+      platform,
+      bot,
+      ownsPlatform,
+      replyTimeoutMs,
+      botOptions.delivery === 'webhook',
+    )
     try {
       await bot.start()
     } catch (error) {

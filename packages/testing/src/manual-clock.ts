@@ -53,7 +53,8 @@ export class ManualClock implements Clock {
    * waiting for the bot to settle after each. Await it before asserting.
    */
   async advance(ms: number): Promise<void> {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advance() takes a non-negative number of milliseconds; got ${ms}.`)
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`advance() takes a non-negative number of milliseconds; got ${ms}.`)
     const target = this.current + ms
     for (let timer = this.nextDue(target); timer; timer = this.nextDue(target)) {
       this.timers = this.timers.filter((other) => other !== timer)

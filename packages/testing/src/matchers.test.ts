@@ -56,20 +56,32 @@ describe('reply matchers', () => {
     expect(() => expect(alice).toHaveRepliedWith('🎲 6')).toThrow(
       'expected alice in group g1 to have replied with "🎲 6", but its replies were:\n  1. "🎲 20"\n  2. "**card**"',
     )
-    expect(() => expect(alice).toHaveRepliedWith(/sides/)).toThrow(/to have replied with \/sides\/, but its replies were:\n {2}1\. "🎲 20"/)
+    expect(() => expect(alice).toHaveRepliedWith(/sides/)).toThrow(
+      /to have replied with \/sides\/, but its replies were:\n {2}1\. "🎲 20"/,
+    )
     expect(() => expect(alice).toHaveRepliedWith({ keyboard: { id: 'other' } })).toThrow(
       /to have replied with a body containing \{"keyboard":\{"id":"other"\}\}, but its replies were:\n {2}1\. \{"content":"🎲 20",.*\n {2}2\. \{"markdown":\{"content":"\*\*card\*\*"\},"keyboard":\{"id":"kb-1"\}/,
     )
-    expect(() => expect(alice).toHaveRepliedWith(expect.stringContaining('dice'))).toThrow(/to have replied with StringContaining "dice", but its replies were/)
-    expect(() => expect(alice).not.toHaveRepliedWith(/card/)).toThrow('expected alice in group g1 not to have replied with /card/, but reply 2 was "**card**"')
-    expect(() => expect(alice).not.toHaveReplied()).toThrow(/expected alice in group g1 not to have replied, but it replied:\n {2}1\. "🎲 20"/)
+    expect(() => expect(alice).toHaveRepliedWith(expect.stringContaining('dice'))).toThrow(
+      /to have replied with StringContaining "dice", but its replies were/,
+    )
+    expect(() => expect(alice).not.toHaveRepliedWith(/card/)).toThrow(
+      'expected alice in group g1 not to have replied with /card/, but reply 2 was "**card**"',
+    )
+    expect(() => expect(alice).not.toHaveReplied()).toThrow(
+      /expected alice in group g1 not to have replied, but it replied:\n {2}1\. "🎲 20"/,
+    )
   })
 
   it('GIVEN no replies THEN the message says so', async () => {
     const bot = await start()
     const carol = bot.user('carol').inChannel('c1')
-    expect(() => expect(carol).toHaveReplied()).toThrow('expected carol in channel c1 to have replied, but there are no replies')
-    expect(() => expect(carol).toHaveRepliedWith('hi')).toThrow('expected carol in channel c1 to have replied with "hi", but there are no replies')
+    expect(() => expect(carol).toHaveReplied()).toThrow(
+      'expected carol in channel c1 to have replied, but there are no replies',
+    )
+    expect(() => expect(carol).toHaveRepliedWith('hi')).toThrow(
+      'expected carol in channel c1 to have replied with "hi", but there are no replies',
+    )
     expect(() => expect(bot).toHaveReplied()).toThrow('expected the bot to have replied, but there are no replies')
   })
 

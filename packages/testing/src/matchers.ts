@@ -109,8 +109,10 @@ export const qqbotMatchers = {
     return {
       pass: hit >= 0,
       message: () => {
-        if (this.isNot) return `expected ${labelOf(subject)} not to have replied with ${wanted}, but reply ${hit + 1} was ${showReply(replies[hit]!, bodies)}`
-        if (replies.length === 0) return `expected ${labelOf(subject)} to have replied with ${wanted}, but there are no replies`
+        if (this.isNot)
+          return `expected ${labelOf(subject)} not to have replied with ${wanted}, but reply ${hit + 1} was ${showReply(replies[hit]!, bodies)}`
+        if (replies.length === 0)
+          return `expected ${labelOf(subject)} to have replied with ${wanted}, but there are no replies`
         return `expected ${labelOf(subject)} to have replied with ${wanted}, but its replies were:${listReplies(replies, bodies)}`
       },
     }

@@ -29,7 +29,13 @@ export function messageEvent(init: MessageInit): MessageEvent {
     case 'group':
       return {
         name: 'GROUP_AT_MESSAGE_CREATE',
-        data: { id, content: ` ${content}`, timestamp, group_openid: init.chat ?? 'test-group', author: { member_openid: userId } },
+        data: {
+          id,
+          content: ` ${content}`,
+          timestamp,
+          group_openid: init.chat ?? 'test-group',
+          author: { member_openid: userId },
+        },
       }
     case 'c2c':
       return { name: 'C2C_MESSAGE_CREATE', data: { id, content, timestamp, author: { user_openid: userId } } }
@@ -50,7 +56,15 @@ export function messageEvent(init: MessageInit): MessageEvent {
       const guildId = init.chat ?? `dm-${userId}`
       return {
         name: 'DIRECT_MESSAGE_CREATE',
-        data: { id, content, timestamp, guild_id: guildId, channel_id: `${guildId}-c`, direct_message: true, author: { id: userId, username: userId } },
+        data: {
+          id,
+          content,
+          timestamp,
+          guild_id: guildId,
+          channel_id: `${guildId}-c`,
+          direct_message: true,
+          author: { id: userId, username: userId },
+        },
       }
     }
   }

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { Arg, Command, CommandContext, Controller, cooldown, EventContext, Injectable, OnEvent, PromptCancelledError, PromptTimeoutError } from '@qqbot/framework'
+import {
+  Arg,
+  Command,
+  CommandContext,
+  Controller,
+  cooldown,
+  type EventContext,
+  Injectable,
+  OnEvent,
+  PromptCancelledError,
+  PromptTimeoutError,
+} from '@qqbot/framework'
 import '@qqbot/testing/matchers'
 import { mockCommandContext, mockEventContext } from './index.js'
 
@@ -45,10 +56,20 @@ describe('mockCommandContext', () => {
   it('GIVEN a handler called directly THEN its replies are recorded, routed as the bot would route them', async () => {
     const ctx = mockCommandContext({ scene: 'group', userId: 'alice', chat: 'g1', content: '/roll 20' })
     expect(ctx).toBeInstanceOf(CommandContext)
-    expect([ctx.scene, ctx.userId, ctx.command, ctx.argsText, ctx.content]).toEqual(['group', 'alice', 'roll', '20', ' /roll 20'])
+    expect([ctx.scene, ctx.userId, ctx.command, ctx.argsText, ctx.content]).toEqual([
+      'group',
+      'alice',
+      'roll',
+      '20',
+      ' /roll 20',
+    ])
     await new Dice(fakeRng).roll(20, ctx)
     expect(ctx.replies.map((reply) => reply.text)).toEqual(['🎲 4 for alice'])
-    expect(ctx.replies[0]).toMatchObject({ scene: 'group', target: 'g1', body: { msg_id: (ctx.event.data as { id: string }).id, msg_seq: 1 } })
+    expect(ctx.replies[0]).toMatchObject({
+      scene: 'group',
+      target: 'g1',
+      body: { msg_id: (ctx.event.data as { id: string }).id, msg_seq: 1 },
+    })
     expect(ctx).toHaveRepliedWith('🎲 4 for alice')
     expect(ctx.replied).toBe(true)
   })
@@ -68,7 +89,13 @@ describe('mockCommandContext', () => {
   })
 
   it('GIVEN scripted answers THEN prompts are answered in order and later replies answer the latest message', async () => {
-    const ctx = mockCommandContext({ scene: 'c2c', userId: 'carol', content: '/order', answers: ['M', '3'], locale: 'en' })
+    const ctx = mockCommandContext({
+      scene: 'c2c',
+      userId: 'carol',
+      content: '/order',
+      answers: ['M', '3'],
+      locale: 'en',
+    })
     await new Dice(fakeRng).order(ctx)
     expect(ctx.replies.map((reply) => reply.text)).toEqual(['Which size?', 'M: how many?', 'ordered 3 × M'])
     const [question, second, last] = ctx.replies.map((reply) => reply.body.msg_id)
@@ -85,7 +112,10 @@ describe('mockCommandContext', () => {
     expect(ctx.lastReply()).toBe('M: how many?')
 
     const cancelled = mockCommandContext({ content: '/order', answers: ['cancel'] })
-    await expect(new Dice(fakeRng).order(cancelled)).rejects.toMatchObject({ constructor: PromptCancelledError, reason: 'user' })
+    await expect(new Dice(fakeRng).order(cancelled)).rejects.toMatchObject({
+      constructor: PromptCancelledError,
+      reason: 'user',
+    })
   })
 
   it('GIVEN a guard THEN it can be unit-tested on the context, with say() in the locale and the context clock', async () => {
@@ -117,6 +147,8 @@ describe('mockEventContext', () => {
     await new Dice(fakeRng).hello(ctx)
     expect(ctx).toHaveRepliedWith('Hi g1!')
     expect(ctx.replies[0]).toMatchObject({ scene: 'group', target: 'g1', body: { event_id: 'GROUP_ADD_ROBOT:mock' } })
-    expect(() => expect(ctx).toHaveRepliedWith('Bye')).toThrow('expected the mock context of GROUP_ADD_ROBOT to have replied with "Bye", but its replies were:\n  1. "Hi g1!"')
+    expect(() => expect(ctx).toHaveRepliedWith('Bye')).toThrow(
+      'expected the mock context of GROUP_ADD_ROBOT to have replied with "Bye", but its replies were:\n  1. "Hi g1!"',
+    )
   })
 })

@@ -1,4 +1,11 @@
-import { createClient, eventDedupeKey, type DispatchedEvent, type EventPayloadMap, type KnownEventName, type QQBotClient } from '@qqbot/core'
+import {
+  createClient,
+  eventDedupeKey,
+  type DispatchedEvent,
+  type EventPayloadMap,
+  type KnownEventName,
+  type QQBotClient,
+} from '@qqbot/core'
 import {
   CLOCK_KEY,
   CommandContext,
@@ -111,7 +118,16 @@ export function mockCommandContext(options: MockCommandContextOptions = {}): Moc
   const content = options.content ?? `/${command}${argsText ? ` ${argsText}` : ''}`
   let messages = 0
   const message = (text: string): DispatchedEvent => {
-    const { name, data } = messageEvent({ scene, id: `mock-msg-${++messages}`, userId, content: text, chat: options.chat, guildId: options.guildId, roles: options.roles, botId: api.botUser.id })
+    const { name, data } = messageEvent({
+      scene,
+      id: `mock-msg-${++messages}`,
+      userId,
+      content: text,
+      chat: options.chat,
+      guildId: options.guildId,
+      roles: options.roles,
+      botId: api.botUser.id,
+    })
     return dispatched(name, data, data.id as string)
   }
   const script = [...(options.answers ?? [])]
@@ -130,10 +146,16 @@ export function mockCommandContext(options: MockCommandContextOptions = {}): Moc
 }
 
 /** The data of an event, as loose as a test needs: known events take a partial payload. */
-export type MockEventData<N extends string> = N extends KnownEventName ? Partial<EventPayloadMap[N]> & Record<string, unknown> : unknown
+export type MockEventData<N extends string> = N extends KnownEventName
+  ? Partial<EventPayloadMap[N]> & Record<string, unknown>
+  : unknown
 
 /** Builds an event context for `name` with `data` (e.g. `mockEventContext('GROUP_ADD_ROBOT', { group_openid: 'g1' })`). */
-export function mockEventContext<N extends KnownEventName | string>(name: N, data: MockEventData<N>, options: { id?: string } = {}): MockEventContext<N> {
+export function mockEventContext<N extends KnownEventName | string>(
+  name: N,
+  data: MockEventData<N>,
+  options: { id?: string } = {},
+): MockEventContext<N> {
   const api = new FakeApi()
   const event = dispatched(name, data, options.id ?? `${name}:mock`) as DispatchedEvent<N>
   return new MockEventContext(event, recordingClient(api), api)
@@ -166,5 +188,15 @@ function recordingClient(api: FakeApi): QQBotClient {
 }
 
 function dispatched(name: string, data: unknown, id: string | undefined): DispatchedEvent {
-  return { name, id, data, seq: undefined, source: 'test', shard: undefined, receivedAt: Date.now(), deliveryId: eventDedupeKey(name, id, data), attempt: 1 }
+  return {
+    name,
+    id,
+    data,
+    seq: undefined,
+    source: 'test',
+    shard: undefined,
+    receivedAt: Date.now(),
+    deliveryId: eventDedupeKey(name, id, data),
+    attempt: 1,
+  }
 }

@@ -27,7 +27,11 @@ export interface QuietOptions {
  * Resolves when the client is idle, or when `count()` (replies sent so far) stopped changing for `quietMs`:
  * a handler waiting in `ctx.prompt()` never lets the client idle.
  */
-export async function untilIdleOrQuiet(client: { idle(): Promise<void> }, count: () => number, options: QuietOptions): Promise<void> {
+export async function untilIdleOrQuiet(
+  client: { idle(): Promise<void> },
+  count: () => number,
+  options: QuietOptions,
+): Promise<void> {
   let idle = false
   void client.idle().then(() => (idle = true))
   let last = options.newAfter ?? count()

@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { Arg, Command, CommandContext, Controller, Cooldown, EventContext, GuildAdminOnly, Injectable, OnEvent } from '@qqbot/framework'
+import {
+  Arg,
+  Command,
+  type CommandContext,
+  Controller,
+  Cooldown,
+  type EventContext,
+  GuildAdminOnly,
+  Injectable,
+  OnEvent,
+} from '@qqbot/framework'
 import { createTestBot, type TestBot } from './index.js'
 
 @Injectable()
@@ -98,7 +108,12 @@ describe('createTestBot', () => {
       }
     }
     bot = await createTestBot({ controllers: [Roles] })
-    bot.api.respond('GET /guilds/{guild_id}/roles', () => ({ roles: [{ id: '1', name: 'everyone' }, { id: '2', name: 'admins' }] }))
+    bot.api.respond('GET /guilds/{guild_id}/roles', () => ({
+      roles: [
+        { id: '1', name: 'everyone' },
+        { id: '2', name: 'admins' },
+      ],
+    }))
     expect((await bot.user('x').inGroup('g').send('/roles'))[0]!.text).toBe('everyone, admins')
   })
 })

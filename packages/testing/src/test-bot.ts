@@ -65,7 +65,12 @@ export class TestBot implements ChatDriver {
    * @internal
    */
   async settle(before = this.api.sent.length): Promise<void> {
-    await untilIdleOrQuiet(this.bot.client, () => this.api.sent.length, { stepMs: 5, quietMs: 25, maxMs: 2_000, newAfter: before })
+    await untilIdleOrQuiet(this.bot.client, () => this.api.sent.length, {
+      stepMs: 5,
+      quietMs: 25,
+      maxMs: 2_000,
+      newAfter: before,
+    })
   }
 }
 

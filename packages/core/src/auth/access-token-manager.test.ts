@@ -87,7 +87,10 @@ describe('AccessTokenManager: parsing the grant', () => {
     const { platform, manager, clock } = await setup()
     const token = await manager.getToken()
     expect(token).toBe(platform.currentToken)
-    expect(platform.calls.find((call) => call.path === TOKEN_PATH)!.body).toEqual({ appId: platform.appId, clientSecret: platform.secret })
+    expect(platform.calls.find((call) => call.path === TOKEN_PATH)!.body).toEqual({
+      appId: platform.appId,
+      clientSecret: platform.secret,
+    })
     expect(manager.remainingMs).toBe(7200 * 1000)
     clock.now += 3600 * 1000
     expect(await manager.getToken()).toBe(token)
@@ -96,7 +99,10 @@ describe('AccessTokenManager: parsing the grant', () => {
 
   it('GIVEN expires_in as a JSON number THEN it is accepted the same way', async () => {
     const { platform, manager, pending } = await setup()
-    platform.failNext({ path: TOKEN_PATH }, { status: 200, body: { access_token: 'numeric-expiry-token', expires_in: 7200 } })
+    platform.failNext(
+      { path: TOKEN_PATH },
+      { status: 200, body: { access_token: 'numeric-expiry-token', expires_in: 7200 } },
+    )
     expect(await manager.getToken()).toBe('numeric-expiry-token')
     expect(manager.remainingMs).toBe(7200 * 1000)
     expect(pending().delayMs).toBeGreaterThan(7000 * 1000)
@@ -115,20 +121,23 @@ describe('AccessTokenManager: proactive refresh', () => {
     ['lowest jitter', 0],
     ['highest jitter', 0.999_999],
     ['no jitter', 0.5],
-  ])('GIVEN a 7200 s token (%s) THEN the refresh delay lies in [ttl − margin − jitter, ttl − margin + jitter]', async (_, random) => {
-    vi.spyOn(Math, 'random').mockReturnValue(random)
-    const margin = 40_000
-    const jitter = 8_000
-    const { manager, pending } = await setup({ refreshMarginMs: margin, refreshJitterMs: jitter })
-    await manager.getToken()
-    const delay = pending().delayMs
-    const ttl = 7200 * 1000
-    expect(delay).toBeGreaterThanOrEqual(ttl - margin - jitter)
-    expect(delay).toBeLessThanOrEqual(ttl - margin + jitter)
-    expect(delay).toBeCloseTo(ttl - margin + (random * 2 - 1) * jitter, -1)
-  })
+  ])(
+    'GIVEN a 7200 s token (%s) THEN the refresh delay lies in [ttl − margin − jitter, ttl − margin + jitter]',
+    async (_, random) => {
+      vi.spyOn(Math, 'random').mockReturnValue(random)
+      const margin = 40_000
+      const jitter = 8_000
+      const { manager, pending } = await setup({ refreshMarginMs: margin, refreshJitterMs: jitter })
+      await manager.getToken()
+      const delay = pending().delayMs
+      const ttl = 7200 * 1000
+      expect(delay).toBeGreaterThanOrEqual(ttl - margin - jitter)
+      expect(delay).toBeLessThanOrEqual(ttl - margin + jitter)
+      expect(delay).toBeCloseTo(ttl - margin + (random * 2 - 1) * jitter, -1)
+    },
+  )
 
-  it('GIVEN default settings THEN the refresh lands inside the platform\'s last-60-s window: T−45 s ± 5 s', async () => {
+  it("GIVEN default settings THEN the refresh lands inside the platform's last-60-s window: T−45 s ± 5 s", async () => {
     const { manager, scheduled } = await setup()
     await manager.getToken()
     expect(scheduled).toHaveLength(1)
@@ -228,7 +237,12 @@ describe('AccessTokenManager: single-flight, errors, invalidation', () => {
   it('GIVEN the rejection arrives as HTTP 200 with a code body THEN it is the same non-transient TokenError', async () => {
     const { platform, manager } = await setup()
     platform.failNext({ path: TOKEN_PATH }, { status: 200, body: { code: 100016, message: 'invalid appid or secret' } })
-    await expect(manager.getToken()).rejects.toMatchObject({ code: 'TOKEN_REQUEST_FAILED', platformCode: 100016, status: 200, transient: false })
+    await expect(manager.getToken()).rejects.toMatchObject({
+      code: 'TOKEN_REQUEST_FAILED',
+      platformCode: 100016,
+      status: 200,
+      transient: false,
+    })
     expect(platform.tokenRequests).toBe(1)
   })
 
@@ -243,7 +257,11 @@ describe('AccessTokenManager: single-flight, errors, invalidation', () => {
   it('GIVEN a transient failure that never ends THEN it gives up after `attempts` requests', async () => {
     const { platform, manager } = await setup({ attempts: 2 })
     platform.failNext({ path: TOKEN_PATH }, { status: 503 }, 10)
-    await expect(manager.getToken()).rejects.toMatchObject({ code: 'TOKEN_REQUEST_FAILED', status: 503, transient: true })
+    await expect(manager.getToken()).rejects.toMatchObject({
+      code: 'TOKEN_REQUEST_FAILED',
+      status: 503,
+      transient: true,
+    })
     expect(platform.tokenRequests).toBe(2)
   })
 
@@ -289,50 +307,53 @@ describe('AccessTokenManager: a failed scheduled refresh keeps retrying while th
     ['lowest jitter', 0],
     ['highest jitter', 0.999_999],
     ['random jitter', undefined],
-  ])('GIVEN a one-minute token endpoint outage around refresh time (%s) THEN getToken() keeps answering the old token and a new one arrives before expiry', async (_, random) => {
-    if (random !== undefined) vi.spyOn(Math, 'random').mockReturnValue(random)
-    const logs = logCollector()
-    const s = await setup({ logger: logs.logger })
-    const old = await s.manager.getToken()
-    const expiresAt = s.clock.now + 7200 * 1000
-    const refresh = s.pending()
-    // The outage starts 40 s before the refresh is due and lasts a minute.
-    s.clock.now += refresh.delayMs - 40_000
-    refresh.delayMs = 40_000
-    const outage = s.platform.failFor({ path: TOKEN_PATH }, { status: 503 }, { durationMs: 60_000 })
-    const outageEnds = s.clock.now + 60_000
-    expect(await s.manager.getToken()).toBe(old)
-    const requestsBefore = s.platform.tokenRequests
+  ])(
+    'GIVEN a one-minute token endpoint outage around refresh time (%s) THEN getToken() keeps answering the old token and a new one arrives before expiry',
+    async (_, random) => {
+      if (random !== undefined) vi.spyOn(Math, 'random').mockReturnValue(random)
+      const logs = logCollector()
+      const s = await setup({ logger: logs.logger })
+      const old = await s.manager.getToken()
+      const expiresAt = s.clock.now + 7200 * 1000
+      const refresh = s.pending()
+      // The outage starts 40 s before the refresh is due and lasts a minute.
+      s.clock.now += refresh.delayMs - 40_000
+      refresh.delayMs = 40_000
+      const outage = s.platform.failFor({ path: TOKEN_PATH }, { status: 503 }, { durationMs: 60_000 })
+      const outageEnds = s.clock.now + 60_000
+      expect(await s.manager.getToken()).toBe(old)
+      const requestsBefore = s.platform.tokenRequests
 
-    const delays: number[] = []
-    let timer = refresh
-    while (s.platform.currentToken === old || s.manager.remainingMs < 7000 * 1000) {
-      await fireAndSettle(s, timer)
-      if (outage.active) expect(await s.manager.getToken()).toBe(old) // still valid: no caller waits or fails
-      timer = s.pending()
-      delays.push(timer.delayMs)
-      expect(delays.length).toBeLessThan(20)
-    }
+      const delays: number[] = []
+      let timer = refresh
+      while (s.platform.currentToken === old || s.manager.remainingMs < 7000 * 1000) {
+        await fireAndSettle(s, timer)
+        if (outage.active) expect(await s.manager.getToken()).toBe(old) // still valid: no caller waits or fails
+        timer = s.pending()
+        delays.push(timer.delayMs)
+        expect(delays.length).toBeLessThan(20)
+      }
 
-    expect(s.clock.now).toBeGreaterThanOrEqual(outageEnds)
-    // fetched while the old token was still handed out: the last try comes no later than 5 s before expiry
-    expect(s.clock.now).toBeLessThanOrEqual(expiresAt - 5_000)
-    const fresh = await s.manager.getToken()
-    expect(fresh).not.toBe(old)
-    expect(fresh).toBe(s.platform.currentToken)
-    // one request per try (no burst of inner retries), each failure answered by the outage
-    expect(s.platform.tokenRequests - requestsBefore).toBe(outage.injected + 1)
-    expect(outage.injected).toBeGreaterThanOrEqual(4)
-    const retryDelays = delays.slice(0, -1) // the last one is the next regular refresh
-    expect(retryDelays.every((delay) => delay >= 500 && delay <= 30_000)).toBe(true)
-    expect(retryDelays[0]).toBeLessThanOrEqual(1_000)
-    expect(Math.max(...retryDelays)).toBeGreaterThan(retryDelays[0]!) // backing off
-    expect(delays.at(-1)).toBeGreaterThan(7000 * 1000)
-    // every failure logged, none with the secret
-    const warnings = logs.lines.filter((line) => line.includes('scheduled access token refresh failed'))
-    expect(warnings).toHaveLength(outage.injected)
-    expect(logs.lines.join('')).not.toContain(s.platform.secret)
-  })
+      expect(s.clock.now).toBeGreaterThanOrEqual(outageEnds)
+      // fetched while the old token was still handed out: the last try comes no later than 5 s before expiry
+      expect(s.clock.now).toBeLessThanOrEqual(expiresAt - 5_000)
+      const fresh = await s.manager.getToken()
+      expect(fresh).not.toBe(old)
+      expect(fresh).toBe(s.platform.currentToken)
+      // one request per try (no burst of inner retries), each failure answered by the outage
+      expect(s.platform.tokenRequests - requestsBefore).toBe(outage.injected + 1)
+      expect(outage.injected).toBeGreaterThanOrEqual(4)
+      const retryDelays = delays.slice(0, -1) // the last one is the next regular refresh
+      expect(retryDelays.every((delay) => delay >= 500 && delay <= 30_000)).toBe(true)
+      expect(retryDelays[0]).toBeLessThanOrEqual(1_000)
+      expect(Math.max(...retryDelays)).toBeGreaterThan(retryDelays[0]!) // backing off
+      expect(delays.at(-1)).toBeGreaterThan(7000 * 1000)
+      // every failure logged, none with the secret
+      const warnings = logs.lines.filter((line) => line.includes('scheduled access token refresh failed'))
+      expect(warnings).toHaveLength(outage.injected)
+      expect(logs.lines.join('')).not.toContain(s.platform.secret)
+    },
+  )
 
   it('GIVEN an outage that outlasts the token THEN retries stop before expiry and the next getToken() fetches on demand', async () => {
     const s = await setup()

@@ -113,7 +113,10 @@ export class AccessTokenManager implements TokenProvider {
         const transient = error instanceof TokenError && error.transient
         if (!transient || attempt + 1 >= attempts) throw error
         const delay = backoffDelay(attempt, { baseMs: 250, maxMs: 5_000 })
-        this.options.logger.warn({ err: error, attempt: attempt + 1, delayMs: delay }, 'access token request failed, retrying')
+        this.options.logger.warn(
+          { err: error, attempt: attempt + 1, delayMs: delay },
+          'access token request failed, retrying',
+        )
         await sleep(delay)
       }
     }
@@ -139,9 +142,19 @@ export class AccessTokenManager implements TokenProvider {
         cause,
       })
     }
-    const body = (response.body ?? {}) as { access_token?: unknown; expires_in?: unknown; code?: unknown; message?: unknown }
+    const body = (response.body ?? {}) as {
+      access_token?: unknown
+      expires_in?: unknown
+      code?: unknown
+      message?: unknown
+    }
     const expiresInSeconds = parseExpiresIn(body.expires_in)
-    if (response.status >= 200 && response.status < 300 && typeof body.access_token === 'string' && expiresInSeconds !== undefined) {
+    if (
+      response.status >= 200 &&
+      response.status < 300 &&
+      typeof body.access_token === 'string' &&
+      expiresInSeconds !== undefined
+    ) {
       const token = body.access_token
       this.options.scrubber?.add(token)
       this.cached = { value: token, expiresAt: requestedAt + expiresInSeconds * 1000 }
@@ -152,11 +165,17 @@ export class AccessTokenManager implements TokenProvider {
     }
     const platformCode = typeof body.code === 'number' ? body.code : Number(body.code) || undefined
     const message = typeof body.message === 'string' ? body.message : 'unexpected response'
-    throw new TokenError(`The token endpoint answered HTTP ${response.status}${platformCode ? `, code ${platformCode}` : ''}: ${message}.`, {
-      status: response.status,
-      platformCode,
-      transient: response.status >= 500 || response.status === 429 || (platformCode !== undefined && TRANSIENT_CODES.has(platformCode)),
-    })
+    throw new TokenError(
+      `The token endpoint answered HTTP ${response.status}${platformCode ? `, code ${platformCode}` : ''}: ${message}.`,
+      {
+        status: response.status,
+        platformCode,
+        transient:
+          response.status >= 500 ||
+          response.status === 429 ||
+          (platformCode !== undefined && TRANSIENT_CODES.has(platformCode)),
+      },
+    )
   }
 
   /**
@@ -195,10 +214,16 @@ export class AccessTokenManager implements TokenProvider {
       const backoff = this.options.refreshRetryBackoff ?? { baseMs: 1_000, maxMs: 30_000 }
       const delay = Math.min(backoffDelay(failures, backoff), this.remainingMs - MIN_REMAINING_MS)
       if (delay <= 0) {
-        logger.error({ err: error, failures: failures + 1 }, 'scheduled access token refresh failed; the token expires before another try, so the next call fetches one')
+        logger.error(
+          { err: error, failures: failures + 1 },
+          'scheduled access token refresh failed; the token expires before another try, so the next call fetches one',
+        )
         return
       }
-      logger.warn({ err: error, failures: failures + 1, retryInMs: Math.round(delay) }, 'scheduled access token refresh failed, retrying while the current token is valid')
+      logger.warn(
+        { err: error, failures: failures + 1, retryInMs: Math.round(delay) },
+        'scheduled access token refresh failed, retrying while the current token is valid',
+      )
       this.refreshTimer?.cancel()
       this.refreshTimer = this.schedule(() => {
         this.refreshTimer = undefined
@@ -210,6 +235,7 @@ export class AccessTokenManager implements TokenProvider {
 
 /** `expires_in` arrives as a JSON string ("7200"); accept a number too. */
 export function parseExpiresIn(value: unknown): number | undefined {
-  const seconds = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN
+  const seconds =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN
   return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined
 }

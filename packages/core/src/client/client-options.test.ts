@@ -60,7 +60,9 @@ describe('createClient intents', () => {
     client.on('GROUP_AT_MESSAGE_CREATE', () => undefined)
     client.on('AT_MESSAGE_CREATE', () => undefined)
     client.on('GUILD_MEMBER_ADD', () => undefined)
-    expect(client.intents).toBe(Intents.GROUP_AND_C2C_EVENT | Intents.PUBLIC_GUILD_MESSAGES | Intents.GUILD_MEMBERS | Intents.INTERACTION)
+    expect(client.intents).toBe(
+      Intents.GROUP_AND_C2C_EVENT | Intents.PUBLIC_GUILD_MESSAGES | Intents.GUILD_MEMBERS | Intents.INTERACTION,
+    )
   })
 
   it('GIVEN subscriptions added over time THEN the intents follow them, and one bit serves several events', () => {
@@ -70,8 +72,13 @@ describe('createClient intents', () => {
     expect(client.intents).toBe(Intents.GROUP_AND_C2C_EVENT)
     client.on('GROUP_AT_MESSAGE_CREATE', () => undefined).on('FRIEND_ADD', () => undefined)
     expect(client.intents).toBe(Intents.GROUP_AND_C2C_EVENT)
-    client.on('DIRECT_MESSAGE_CREATE', () => undefined).on('INTERACTION_CREATE', () => undefined).on('MESSAGE_CREATE', () => undefined)
-    expect(client.intents).toBe(Intents.GROUP_AND_C2C_EVENT | Intents.DIRECT_MESSAGE | Intents.INTERACTION | Intents.GUILD_MESSAGES)
+    client
+      .on('DIRECT_MESSAGE_CREATE', () => undefined)
+      .on('INTERACTION_CREATE', () => undefined)
+      .on('MESSAGE_CREATE', () => undefined)
+    expect(client.intents).toBe(
+      Intents.GROUP_AND_C2C_EVENT | Intents.DIRECT_MESSAGE | Intents.INTERACTION | Intents.GUILD_MESSAGES,
+    )
   })
 
   it('GIVEN only extraIntents, or events that need no intent, or onAny THEN only the extras are asked for', () => {
@@ -96,7 +103,13 @@ describe('handler fan-out', () => {
   it('GIVEN several handlers and one throws synchronously THEN the others still run and the error is reported', async () => {
     const { startFakePlatform, groupAtMessage } = await import('@qqbot/fake-platform')
     const platform = await startFakePlatform()
-    const client = createClient({ ...base, appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, gateway: { identifyIntervalMs: 0 } })
+    const client = createClient({
+      ...base,
+      appId: platform.appId,
+      secret: platform.secret,
+      hosts: { api: platform.url },
+      gateway: { identifyIntervalMs: 0 },
+    })
     const ran: string[] = []
     const errors: unknown[] = []
     client.onAny(() => void ran.push('any'))
@@ -109,7 +122,8 @@ describe('handler fan-out', () => {
       await client.start()
       const event = groupAtMessage({ content: 'x' })
       platform.dispatch(event.t, event.d)
-      for (let i = 0; i < 250 && !(ran.length === 2 && errors.length === 1); i++) await new Promise((resolve) => setTimeout(resolve, 20))
+      for (let i = 0; i < 250 && !(ran.length === 2 && errors.length === 1); i++)
+        await new Promise((resolve) => setTimeout(resolve, 20))
       expect(ran).toEqual(['any', 'second'])
       expect((errors[0] as Error).message).toBe('sync failure')
     } finally {

@@ -50,13 +50,29 @@ export interface ClientOptions {
   logLevel?: LevelWithSilent
   logDestination?: DestinationStream | NodeJS.WritableStream
   /** Handler concurrency and queue bounds. */
-  pipeline?: Pick<EventPipelineOptions, 'concurrency' | 'highWaterMark' | 'lowWaterMark' | 'dedupeTtlMs' | 'nonconforming'>
+  pipeline?: Pick<
+    EventPipelineOptions,
+    'concurrency' | 'highWaterMark' | 'lowWaterMark' | 'dedupeTtlMs' | 'nonconforming'
+  >
   /** REST tuning; `limiter` slows down a target the platform rate-limited (`false` turns it off). */
-  rest?: { connections?: number; timeoutMs?: number; retries?: number; backoff?: BackoffOptions; hooks?: RestHook[]; limiter?: AdaptiveLimiterOptions | false }
+  rest?: {
+    connections?: number
+    timeoutMs?: number
+    retries?: number
+    backoff?: BackoffOptions
+    hooks?: RestHook[]
+    limiter?: AdaptiveLimiterOptions | false
+  }
   /** Passive replies: the per-message budget (`limits`, default C2C 4, group 5) and the retry deadline margin. */
   replies?: ReplyOptions
   /** Gateway tuning (tests shorten these). */
-  gateway?: { identifyIntervalMs?: number; backoff?: BackoffOptions; rateLimitDelayMs?: number; maxResumeFailures?: number; handshakeTimeoutMs?: number }
+  gateway?: {
+    identifyIntervalMs?: number
+    backoff?: BackoffOptions
+    rateLimitDelayMs?: number
+    maxResumeFailures?: number
+    handshakeTimeoutMs?: number
+  }
   /** Token refresh tuning. */
   accessToken?: Pick<AccessTokenManagerOptions, 'refreshMarginMs' | 'refreshJitterMs' | 'refreshRetryBackoff'>
 }

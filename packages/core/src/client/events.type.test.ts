@@ -3,7 +3,13 @@
  * `expectTypeOf` mismatch or an unused `@ts-expect-error` fails the type-check.
  */
 import { describe, expectTypeOf, it } from 'vitest'
-import type { C2CMessage, GroupMessage, GroupRobotEventPayload, GuildMessage, InteractionPayload } from '../events/payloads.js'
+import type {
+  C2CMessage,
+  GroupMessage,
+  GroupRobotEventPayload,
+  GuildMessage,
+  InteractionPayload,
+} from '../events/payloads.js'
 import { parseEventPayload } from '../events/schemas.js'
 import type { NonconformingField } from '../events/normalize.js'
 import type { SendResult } from '../rest/api-types.js'

@@ -60,7 +60,13 @@ export class QQBotClient {
     const scrubber = new SecretScrubber()
     scrubber.add(options.secret, { pinned: true })
     this.logger =
-      options.logger ?? createLogger({ level: options.logLevel, destination: options.logDestination, scrubber, base: { bot: options.appId } })
+      options.logger ??
+      createLogger({
+        level: options.logLevel,
+        destination: options.logDestination,
+        scrubber,
+        base: { bot: options.appId },
+      })
     const hosts = resolveHosts(options.hosts)
     this.transport = new HttpTransport({ connections: options.rest?.connections })
     this.tokens = new AccessTokenManager({
@@ -201,8 +207,14 @@ export class QQBotClient {
    * the endpoint in an existing app (with `webhook: { listen: false }`).
    */
   get webhook(): WebhookSource {
-    if (this.options.delivery !== 'webhook') throw new ConfigError("client.webhook exists only with delivery: 'webhook'.")
-    this.webhookSource ??= new WebhookSource({ secret: this.options.secret, logger: this.logger, metrics: this.metricsRegistry, ...this.options.webhook })
+    if (this.options.delivery !== 'webhook')
+      throw new ConfigError("client.webhook exists only with delivery: 'webhook'.")
+    this.webhookSource ??= new WebhookSource({
+      secret: this.options.secret,
+      logger: this.logger,
+      metrics: this.metricsRegistry,
+      ...this.options.webhook,
+    })
     return this.webhookSource
   }
 
@@ -254,7 +266,6 @@ export class QQBotClient {
       if (errors.length > 1) throw new AggregateError(errors, `${errors.length} handlers failed for ${event.name}`)
     })
   }
-
 }
 
 /** Creates the core runtime of a bot. */
@@ -263,14 +274,17 @@ export function createClient(options: ClientOptions): QQBotClient {
 }
 
 function validateOptions(options: ClientOptions): void {
-  if (options === null || typeof options !== 'object') throw new ConfigError('createClient needs an options object: { appId, secret }.')
+  if (options === null || typeof options !== 'object')
+    throw new ConfigError('createClient needs an options object: { appId, secret }.')
   if ('token' in options && options.token !== undefined) {
     throw new ConfigError(
       'The legacy `Bot appid.token` authentication was disabled by the QQ platform (error 11245). Pass the AppSecret instead: createClient({ appId, secret }).',
     )
   }
-  if (typeof options.appId !== 'string' || options.appId.trim() === '') throw new ConfigError('appId is missing: pass the bot\'s AppID (机器人ID) from the console as a string.')
-  if (typeof options.secret !== 'string' || options.secret.trim() === '') throw new ConfigError('secret is missing: pass the bot\'s AppSecret (机器人密钥) from the console.')
+  if (typeof options.appId !== 'string' || options.appId.trim() === '')
+    throw new ConfigError("appId is missing: pass the bot's AppID (机器人ID) from the console as a string.")
+  if (typeof options.secret !== 'string' || options.secret.trim() === '')
+    throw new ConfigError("secret is missing: pass the bot's AppSecret (机器人密钥) from the console.")
   // Intent names are checked here, not first when the gateway starts, so a typo fails at createClient.
   if (Array.isArray(options.intents)) bitsOf(options.intents)
   if (options.extraIntents !== undefined) bitsOf(options.extraIntents)
@@ -279,7 +293,8 @@ function validateOptions(options: ClientOptions): void {
 function bitsOf(names: IntentName[]): number {
   let bits = 0
   for (const name of names) {
-    if (!isIntentName(name)) throw new ConfigError(`Unknown intent "${String(name)}". Valid intents: ${Object.keys(Intents).join(', ')}.`)
+    if (!isIntentName(name))
+      throw new ConfigError(`Unknown intent "${String(name)}". Valid intents: ${Object.keys(Intents).join(', ')}.`)
     bits |= Intents[name]
   }
   return bits

@@ -28,8 +28,17 @@ describe('resolveHosts', () => {
   })
 
   it('GIVEN explicit hosts THEN the token URL defaults to the api host, and a fallback only when given (trailing slashes dropped)', () => {
-    expect(resolveHosts({ api: 'http://127.0.0.1:9000/' })).toEqual({ api: 'http://127.0.0.1:9000', tokenUrl: 'http://127.0.0.1:9000/app/getAppAccessToken' })
-    expect(resolveHosts({ api: 'http://127.0.0.1:9000', fallbackApi: 'http://127.0.0.1:9001/', gateway: 'ws://127.0.0.1:9002/websocket' })).toEqual({
+    expect(resolveHosts({ api: 'http://127.0.0.1:9000/' })).toEqual({
+      api: 'http://127.0.0.1:9000',
+      tokenUrl: 'http://127.0.0.1:9000/app/getAppAccessToken',
+    })
+    expect(
+      resolveHosts({
+        api: 'http://127.0.0.1:9000',
+        fallbackApi: 'http://127.0.0.1:9001/',
+        gateway: 'ws://127.0.0.1:9002/websocket',
+      }),
+    ).toEqual({
       api: 'http://127.0.0.1:9000',
       tokenUrl: 'http://127.0.0.1:9000/app/getAppAccessToken',
       gateway: 'ws://127.0.0.1:9002/websocket',
@@ -45,7 +54,9 @@ describe('the real hosts named above are never reached by a test', () => {
       const error = await transport
         .send({ origin: PRODUCTION_HOSTS.api, path: '/gateway', method: 'GET', headers: {}, timeoutMs: 5_000 })
         .catch((caught: unknown) => caught)
-      expect(String((error as Error)?.message) + String((error as { cause?: Error })?.cause?.message)).toContain('tests may reach 127.0.0.1 only')
+      expect(String((error as Error)?.message) + String((error as { cause?: Error })?.cause?.message)).toContain(
+        'tests may reach 127.0.0.1 only',
+      )
     } finally {
       await transport.close()
     }

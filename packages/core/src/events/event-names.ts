@@ -183,9 +183,7 @@ const KNOWN: { readonly [K in KnownEventName]: true } = {
 }
 
 /** Every known event name, in the order of EventPayloadMap. */
-export const KNOWN_EVENT_NAMES: readonly KnownEventName[] = Object.freeze(
-  Object.keys(KNOWN) as KnownEventName[],
-)
+export const KNOWN_EVENT_NAMES: readonly KnownEventName[] = Object.freeze(Object.keys(KNOWN) as KnownEventName[])
 
 const KNOWN_SET: ReadonlySet<string> = new Set(KNOWN_EVENT_NAMES)
 

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { interactionChatType, interactionUserId } from './interactions.js'
 
 describe('interactionUserId', () => {
-  it('GIVEN each scene THEN the clicking user comes from that scene\'s field', () => {
+  it("GIVEN each scene THEN the clicking user comes from that scene's field", () => {
     const resolved = { user_id: 'GUILD_USER' }
     expect(interactionUserId({ id: 'i', chat_type: 0, data: { resolved } })).toBe('GUILD_USER')
-    expect(interactionUserId({ id: 'i', chat_type: 1, group_member_openid: 'MEMBER', data: { resolved } })).toBe('MEMBER')
+    expect(interactionUserId({ id: 'i', chat_type: 1, group_member_openid: 'MEMBER', data: { resolved } })).toBe(
+      'MEMBER',
+    )
     expect(interactionUserId({ id: 'i', chat_type: 2, user_openid: 'USER', data: { resolved } })).toBe('USER')
     expect(interactionUserId({ id: 'i', scene: 'group', group_member_openid: 'MEMBER' })).toBe('MEMBER')
   })

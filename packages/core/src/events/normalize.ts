@@ -63,7 +63,11 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
  * Returns a rewritten copy of `data` (never mutates it) with the known variants of event `name` and the
  * type mismatches `issues` reports turned into the documented shape, and the fields it rewrote.
  */
-export function normalisePayload(name: string, data: unknown, issues: readonly z.core.$ZodIssue[]): { data: unknown; fixed: NonconformingField[] } {
+export function normalisePayload(
+  name: string,
+  data: unknown,
+  issues: readonly z.core.$ZodIssue[],
+): { data: unknown; fixed: NonconformingField[] } {
   if (!isObject(data)) return { data, fixed: [] }
   const copy = structuredCloneSafe(data)
   const fixed: NonconformingField[] = []
@@ -71,7 +75,11 @@ export function normalisePayload(name: string, data: unknown, issues: readonly z
     const holder = objectAt(copy, objectPath)
     if (holder && nonEmptyString(holder[documented]) === undefined && nonEmptyString(holder[variant]) !== undefined) {
       holder[documented] = holder[variant]
-      fixed.push({ path: [...objectPath, documented].join('.'), problem: `missing; taken from ${variant}`, normalised: true })
+      fixed.push({
+        path: [...objectPath, documented].join('.'),
+        problem: `missing; taken from ${variant}`,
+        normalised: true,
+      })
     }
   }
   for (const issue of issues) {
@@ -85,7 +93,11 @@ export function normalisePayload(name: string, data: unknown, issues: readonly z
     const coerced = coerce(value, issue.expected)
     if (coerced === undefined) continue
     holder[key] = coerced
-    fixed.push({ path: foldPath(issue.path), problem: `${typeof value} where a ${issue.expected} is documented; converted`, normalised: true })
+    fixed.push({
+      path: foldPath(issue.path),
+      problem: `${typeof value} where a ${issue.expected} is documented; converted`,
+      normalised: true,
+    })
   }
   return { data: copy, fixed }
 }

@@ -97,8 +97,12 @@ describe('parseEventPayload: message events', () => {
   })
 
   it('accepts numeric and string timestamps, and delivers any other with the field named', () => {
-    expect(parseEventPayload('GROUP_AT_MESSAGE_CREATE', { ...groupMessage(), timestamp: 1699240248 }).nonconforming).toBeUndefined()
-    expect(parseEventPayload('GROUP_AT_MESSAGE_CREATE', { ...groupMessage(), timestamp: '1699240248' }).nonconforming).toBeUndefined()
+    expect(
+      parseEventPayload('GROUP_AT_MESSAGE_CREATE', { ...groupMessage(), timestamp: 1699240248 }).nonconforming,
+    ).toBeUndefined()
+    expect(
+      parseEventPayload('GROUP_AT_MESSAGE_CREATE', { ...groupMessage(), timestamp: '1699240248' }).nonconforming,
+    ).toBeUndefined()
     const odd = parseEventPayload('GROUP_AT_MESSAGE_CREATE', { ...groupMessage(), timestamp: true })
     expect(odd.data).toMatchObject({ timestamp: true, content: ' 123' })
     expect(odd.nonconforming).toEqual([{ path: 'timestamp', problem: 'expected string or number', normalised: false }])
@@ -133,19 +137,29 @@ describe('parseEventPayload: known variants are rewritten to the documented shap
     const d = c2cMessage()
     const r = parseEventPayload('C2C_MESSAGE_CREATE', { ...d, author: { id: d.author.id } })
     expect(r.data.author).toEqual({ id: d.author.id, user_openid: d.author.id })
-    expect(r.nonconforming).toEqual([{ path: 'author.user_openid', problem: 'missing; taken from id', normalised: true }])
+    expect(r.nonconforming).toEqual([
+      { path: 'author.user_openid', problem: 'missing; taken from id', normalised: true },
+    ])
   })
 
   it('a group message with group_id and author.id gets group_openid and author.member_openid', () => {
     const { group_openid: _drop, ...rest } = groupMessage()
     const r = parseEventPayload('GROUP_AT_MESSAGE_CREATE', { ...rest, author: { id: 'M1' } })
-    expect(r.data).toMatchObject({ group_openid: rest.group_id, group_id: rest.group_id, author: { id: 'M1', member_openid: 'M1' } })
+    expect(r.data).toMatchObject({
+      group_openid: rest.group_id,
+      group_id: rest.group_id,
+      author: { id: 'M1', member_openid: 'M1' },
+    })
     expect(r.nonconforming?.map((field) => field.path)).toEqual(['group_openid', 'author.member_openid'])
     expect(r.nonconforming?.every((field) => field.normalised)).toBe(true)
   })
 
   it('numbers where strings are documented become strings, a numeric chat_type a number', () => {
-    const r = parseEventPayload('FORUM_THREAD_CREATE', { guild_id: 123, channel_id: 456, thread_info: { thread_id: 789 } })
+    const r = parseEventPayload('FORUM_THREAD_CREATE', {
+      guild_id: 123,
+      channel_id: 456,
+      thread_info: { thread_id: 789 },
+    })
     expect(r.data).toEqual({ guild_id: '123', channel_id: '456', thread_info: { thread_id: '789' } })
     expect(r.nonconforming?.map((field) => [field.path, field.normalised])).toEqual([
       ['guild_id', true],
@@ -176,7 +190,9 @@ describe('parseEventPayload: what cannot be rewritten is delivered as received, 
     expect(problems('AT_MESSAGE_CREATE', noChannel)).toContain('channel_id: expected string')
     const { guild_id: _g, ...noGuild } = guildMessage()
     expect(problems('MESSAGE_CREATE', noGuild)).toContain('guild_id: expected string')
-    expect(problems('DIRECT_MESSAGE_CREATE', { ...directMessage(), author: { username: 'x' } })).toContain('author.id: expected string')
+    expect(problems('DIRECT_MESSAGE_CREATE', { ...directMessage(), author: { username: 'x' } })).toContain(
+      'author.id: expected string',
+    )
   })
 
   it('requires id and content', () => {
@@ -195,7 +211,14 @@ describe('parseEventPayload: what cannot be rewritten is delivered as received, 
 
   it('lists every odd field', () => {
     const r = parseEventPayload('AT_MESSAGE_CREATE', { author: {}, attachments: [{}], mentions: [{}] })
-    expect(r.nonconforming?.map((field) => field.path).sort()).toEqual(['attachments[].url', 'author.id', 'channel_id', 'content', 'guild_id', 'id'])
+    expect(r.nonconforming?.map((field) => field.path).sort()).toEqual([
+      'attachments[].url',
+      'author.id',
+      'channel_id',
+      'content',
+      'guild_id',
+      'id',
+    ])
     expect(r.data).toEqual({ author: {}, attachments: [{}], mentions: [{}] })
   })
 })
@@ -211,7 +234,9 @@ describe('parseEventPayload: other events', () => {
     }
     expect(parseEventPayload('INTERACTION_CREATE', doc).nonconforming).toBeUndefined()
     const { chat_type: _c, ...noChatType } = doc
-    expect(parseEventPayload('INTERACTION_CREATE', { ...noChatType, scene: 'group', group_openid: 'G' }).nonconforming).toBeUndefined()
+    expect(
+      parseEventPayload('INTERACTION_CREATE', { ...noChatType, scene: 'group', group_openid: 'G' }).nonconforming,
+    ).toBeUndefined()
     expect(problems('INTERACTION_CREATE', noChatType)).toContain('expected chat_type or scene')
     const { id: _i, ...noId } = doc
     expect(problems('INTERACTION_CREATE', noId)).toContain('id: expected string')
@@ -240,21 +265,89 @@ describe('parseEventPayload: other events', () => {
 
   it('accepts guild, member, delete, reaction, audit and 2026 group events', () => {
     const cases: [KnownEventName, unknown][] = [
-      ['GUILD_CREATE', { id: '200000000', name: '频道名称', joined_at: '2021-10-21T11:20:18+08:00', op_user_id: '1', max_members: 300 }],
-      ['CHANNEL_UPDATE', { guild_id: '200000000', id: '2943679', name: '测试2', op_user_id: '1', owner_id: '1', sub_type: 0, type: 0 }],
-      ['GUILD_MEMBER_ADD', { guild_id: '1', joined_at: '2021-04-12T16:34:42+08:00', nick: '', roles: ['1'], user: { id: '2', username: 'u', bot: false }, op_user_id: '2' }],
-      ['PUBLIC_MESSAGE_DELETE', { message: { author: { bot: false, id: '1', username: 'u' }, channel_id: '2', guild_id: '3', id: '4' }, op_user: { id: '1' } }],
-      ['MESSAGE_REACTION_ADD', { user_id: '1', emoji: { id: '277', type: 1 }, channel_id: '2', guild_id: '3', target: { id: '4', type: 0 } }],
-      ['MESSAGE_AUDIT_PASS', { audit_id: 'a', message_id: 'm', guild_id: 'g', channel_id: 'c', audit_time: '2021-05-20T15:14:58+08:00', create_time: '2021-05-20T15:14:58+08:00', seq_in_channel: '1' }],
-      ['FORUM_THREAD_CREATE', { guild_id: 'g', channel_id: 'c', author_id: 'a', thread_info: { thread_id: 't', title: '{"paragraphs":[]}', content: '{}', date_time: '2022-01-01T00:00:00+08:00' } }],
+      [
+        'GUILD_CREATE',
+        {
+          id: '200000000',
+          name: '频道名称',
+          joined_at: '2021-10-21T11:20:18+08:00',
+          op_user_id: '1',
+          max_members: 300,
+        },
+      ],
+      [
+        'CHANNEL_UPDATE',
+        { guild_id: '200000000', id: '2943679', name: '测试2', op_user_id: '1', owner_id: '1', sub_type: 0, type: 0 },
+      ],
+      [
+        'GUILD_MEMBER_ADD',
+        {
+          guild_id: '1',
+          joined_at: '2021-04-12T16:34:42+08:00',
+          nick: '',
+          roles: ['1'],
+          user: { id: '2', username: 'u', bot: false },
+          op_user_id: '2',
+        },
+      ],
+      [
+        'PUBLIC_MESSAGE_DELETE',
+        {
+          message: { author: { bot: false, id: '1', username: 'u' }, channel_id: '2', guild_id: '3', id: '4' },
+          op_user: { id: '1' },
+        },
+      ],
+      [
+        'MESSAGE_REACTION_ADD',
+        { user_id: '1', emoji: { id: '277', type: 1 }, channel_id: '2', guild_id: '3', target: { id: '4', type: 0 } },
+      ],
+      [
+        'MESSAGE_AUDIT_PASS',
+        {
+          audit_id: 'a',
+          message_id: 'm',
+          guild_id: 'g',
+          channel_id: 'c',
+          audit_time: '2021-05-20T15:14:58+08:00',
+          create_time: '2021-05-20T15:14:58+08:00',
+          seq_in_channel: '1',
+        },
+      ],
+      [
+        'FORUM_THREAD_CREATE',
+        {
+          guild_id: 'g',
+          channel_id: 'c',
+          author_id: 'a',
+          thread_info: {
+            thread_id: 't',
+            title: '{"paragraphs":[]}',
+            content: '{}',
+            date_time: '2022-01-01T00:00:00+08:00',
+          },
+        },
+      ],
       ['OPEN_FORUM_POST_CREATE', { guild_id: 'g', channel_id: 'c', author_id: 'a' }],
       ['AUDIO_START', { guild_id: 'g', channel_id: 'c', audio_url: 'https://a/b.mp3', text: 'playing' }],
       ['AUDIO_OR_LIVE_CHANNEL_MEMBER_ENTER', { guild_id: 'g', channel_id: 'c', channel_type: 2, user_id: 'u' }],
       ['ENTER_AIO', { user_openid: 'u', from_source: 'profile' }],
-      ['SUBSCRIBE_MESSAGE_STATUS', { openid: 'u', result: [{ template_id: 1, op: 1, subscribe_id: 's', update_ts: 1 }] }],
+      [
+        'SUBSCRIBE_MESSAGE_STATUS',
+        { openid: 'u', result: [{ template_id: 1, op: 1, subscribe_id: 's', update_ts: 1 }] },
+      ],
       ['GROUP_MEMBER_ADD', { group_openid: 'G', member_openid: 'M', timestamp: 1699240248 }],
       ['GROUP_MEMBER_REMOVE', { group_openid: 'G', member_openid: 'M', timestamp: 1699240248 }],
-      ['GROUP_JOIN_REQUEST', { group_openid: 'G', join_request_id: 'J', member_openid: 'M', apply_at: '2026-05-01T12:00:00+08:00', apply_source: 'self_apply', verify_info: { method: 'verify_message', verify_message: 'hi' } }],
+      [
+        'GROUP_JOIN_REQUEST',
+        {
+          group_openid: 'G',
+          join_request_id: 'J',
+          member_openid: 'M',
+          apply_at: '2026-05-01T12:00:00+08:00',
+          apply_source: 'self_apply',
+          verify_info: { method: 'verify_message', verify_message: 'hi' },
+        },
+      ],
     ]
     for (const [name, d] of cases) {
       expect(parseEventPayload(name, d), name).toEqual({ known: true, data: d })

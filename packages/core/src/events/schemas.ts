@@ -285,9 +285,7 @@ const forumPostSchema = z.looseObject({
 
 const forumReplySchema = z.looseObject({
   ...guildScoped,
-  reply_info: z
-    .looseObject({ thread_id: z.string(), post_id: z.string(), reply_id: z.string() })
-    .optional(),
+  reply_info: z.looseObject({ thread_id: z.string(), post_id: z.string(), reply_id: z.string() }).optional(),
 })
 
 const forumAuditResultSchema = z.looseObject({
@@ -442,10 +440,24 @@ export function parseEventPayload(name: string, d: unknown): ParseEventResult {
     const { data: normalised, fixed } = normalisePayload(name, d, first.error.issues)
     const second = fixed.length > 0 ? schema.safeParse(normalised) : first
     if (second.success) return { known: true, data: second.data, nonconforming: fixed }
-    const remaining = second.error.issues.map((issue) => ({ path: foldPath(issue.path), problem: describeIssue(issue), normalised: false }))
+    const remaining = second.error.issues.map((issue) => ({
+      path: foldPath(issue.path),
+      problem: describeIssue(issue),
+      normalised: false,
+    }))
     return { known: true, data: normalised, nonconforming: [...fixed, ...remaining] }
   } catch (err) {
     // safeParse reports issues instead of throwing, but a hostile input (throwing getter, Proxy) can still throw.
-    return { known: true, data: d, nonconforming: [{ path: '(root)', problem: `could not be read (${err instanceof Error ? err.message : String(err)})`, normalised: false }] }
+    return {
+      known: true,
+      data: d,
+      nonconforming: [
+        {
+          path: '(root)',
+          problem: `could not be read (${err instanceof Error ? err.message : String(err)})`,
+          normalised: false,
+        },
+      ],
+    }
   }
 }

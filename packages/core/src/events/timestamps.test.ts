@@ -12,6 +12,7 @@ describe('eventTime', () => {
   })
 
   it('GIVEN nothing usable THEN undefined', () => {
-    for (const value of [undefined, null, '', 'yesterday', Number.NaN, Number.POSITIVE_INFINITY]) expect(eventTime(value)).toBeUndefined()
+    for (const value of [undefined, null, '', 'yesterday', Number.NaN, Number.POSITIVE_INFINITY])
+      expect(eventTime(value)).toBeUndefined()
   })
 })

@@ -28,8 +28,18 @@ async function setup(publish: EventPublisher['publish'], concurrency?: number) {
   const source = new ManualSource()
   const lines: string[] = []
   const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } })
-  client = createClient({ appId: '102000001', secret: 'forwarder-test-secret', source, logger, pipeline: { concurrency } })
-  const forwarder = new EventForwarder(client, { target: 'the test broker', publish }, { maxRetryDelayMs: 20, stopGiveUpMs: 100 })
+  client = createClient({
+    appId: '102000001',
+    secret: 'forwarder-test-secret',
+    source,
+    logger,
+    pipeline: { concurrency },
+  })
+  const forwarder = new EventForwarder(
+    client,
+    { target: 'the test broker', publish },
+    { maxRetryDelayMs: 20, stopGiveUpMs: 100 },
+  )
   await client.start()
   return { source, forwarder, lines, client }
 }

@@ -52,16 +52,21 @@ export class EventForwarder {
         await this.publisher.publish(event)
         break
       } catch (error) {
-        if (this.stopping) giveUpAt = Math.min(giveUpAt, this.gaveUp ? 0 : Date.now() + (this.options.stopGiveUpMs ?? 10_000))
+        if (this.stopping)
+          giveUpAt = Math.min(giveUpAt, this.gaveUp ? 0 : Date.now() + (this.options.stopGiveUpMs ?? 10_000))
         if (Date.now() >= giveUpAt) {
           this.gaveUp = true
           logger.error(
             { err: error, event: event.name, eventId: event.id },
             `stopping while ${this.publisher.target} is unreachable: an event could not be published; the stored seq stays before it, so the next owner of the shard is replayed it`,
           )
-          throw new UnfinishedEventError(`${event.name} ${event.id ?? ''} could not be published to ${this.publisher.target} before the stop`, { cause: error })
+          throw new UnfinishedEventError(
+            `${event.name} ${event.id ?? ''} could not be published to ${this.publisher.target} before the stop`,
+            { cause: error },
+          )
         }
-        if (!this.failing) logger.error({ err: error }, `cannot publish events to ${this.publisher.target}; holding them and retrying`)
+        if (!this.failing)
+          logger.error({ err: error }, `cannot publish events to ${this.publisher.target}; holding them and retrying`)
         this.failing = true
         await sleep(Math.min(this.options.maxRetryDelayMs ?? 2_000, 100 * 2 ** attempt))
       }

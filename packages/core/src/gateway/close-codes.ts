@@ -14,7 +14,10 @@ const FATAL: ReadonlyMap<number, string> = new Map([
   [4011, 'too many guilds for one connection: sharding is required (use shards: "auto")'],
   [4012, 'invalid gateway version'],
   [4013, 'invalid intents: one of the requested intent bits does not exist'],
-  [4014, 'intent not permitted: the bot has not been granted one of the requested intents (apply for it in the console, or remove the handler/intent that needs it)'],
+  [
+    4014,
+    'intent not permitted: the bot has not been granted one of the requested intents (apply for it in the console, or remove the handler/intent that needs it)',
+  ],
   [4914, 'the bot is offline (下架): only the sandbox environment may connect. Use hosts: "sandbox" or relist the bot'],
   [4915, 'the bot is banned (封禁)'],
 ])

@@ -57,19 +57,34 @@ describe('gateway URL lookup falls back to the other API domain', () => {
   it('GIVEN the API host refuses connections THEN GET /gateway is asked from fallbackApi at once, the shard connects there, and the log says which host answered', async () => {
     const backup = await platform()
     const primary = await closedPort()
-    const { client, lines } = clientWith({ api: primary, tokenUrl: `${backup.url}/app/getAppAccessToken`, fallbackApi: backup.url }, backup)
+    const { client, lines } = clientWith(
+      { api: primary, tokenUrl: `${backup.url}/app/getAppAccessToken`, fallbackApi: backup.url },
+      backup,
+    )
     await client.start()
     expect(client.shards.map((shard) => shard.status)).toEqual(['ready'])
     expect(lookups(backup, '/gateway')).toHaveLength(1)
     expect(client.metrics().counters.rest_retries).toBeUndefined() // no backing off before the fallback
-    expect(lines.find((line) => line.msg === 'API host failed, asking the fallback host')).toMatchObject({ failed: primary, fallback: backup.url, route: 'GET /gateway' })
-    expect(lines.find((line) => line.msg === 'answered by the fallback API host')).toMatchObject({ host: backup.url, primary, route: 'GET /gateway' })
+    expect(lines.find((line) => line.msg === 'API host failed, asking the fallback host')).toMatchObject({
+      failed: primary,
+      fallback: backup.url,
+      route: 'GET /gateway',
+    })
+    expect(lines.find((line) => line.msg === 'answered by the fallback API host')).toMatchObject({
+      host: backup.url,
+      primary,
+      route: 'GET /gateway',
+    })
   })
 
   it('GIVEN the API host answers 500 to GET /gateway/bot THEN shards: auto gets its plan and gateway from the other platform', async () => {
     const [main, backup] = [await platform(), await platform()]
     main.failFor({ path: /^\/gateway/ }, { status: 500 })
-    const { client } = clientWith({ api: main.url, tokenUrl: `${backup.url}/app/getAppAccessToken`, fallbackApi: backup.url }, backup, { shards: 'auto' })
+    const { client } = clientWith(
+      { api: main.url, tokenUrl: `${backup.url}/app/getAppAccessToken`, fallbackApi: backup.url },
+      backup,
+      { shards: 'auto' },
+    )
     await client.start()
     expect(lookups(main, '/gateway/bot').map((call) => call.status)).toEqual([500])
     expect(lookups(backup, '/gateway/bot').map((call) => call.status)).toEqual([200])
@@ -81,9 +96,16 @@ describe('gateway URL lookup falls back to the other API domain', () => {
     const [main, backup] = [await platform(), await platform()]
     main.failFor({ path: '/gateway' }, { status: 500 })
     backup.failFor({ path: '/gateway' }, { status: 502 })
-    const { client } = clientWith({ api: main.url, tokenUrl: `${main.url}/app/getAppAccessToken`, fallbackApi: backup.url }, main, { rest: { retries: 1, backoff: { baseMs: 5, maxMs: 20 } } })
+    const { client } = clientWith(
+      { api: main.url, tokenUrl: `${main.url}/app/getAppAccessToken`, fallbackApi: backup.url },
+      main,
+      { rest: { retries: 1, backoff: { baseMs: 5, maxMs: 20 } } },
+    )
     await expect(client.api.getGateway()).rejects.toMatchObject({ code: 'API_ERROR', status: 502 })
-    const order = [...lookups(main, '/gateway').map((call) => ({ host: 'main', at: call.at })), ...lookups(backup, '/gateway').map((call) => ({ host: 'backup', at: call.at }))]
+    const order = [
+      ...lookups(main, '/gateway').map((call) => ({ host: 'main', at: call.at })),
+      ...lookups(backup, '/gateway').map((call) => ({ host: 'backup', at: call.at })),
+    ]
     expect(order.sort((a, b) => a.at - b.at).map((entry) => entry.host)).toEqual(['main', 'backup', 'main', 'backup'])
     expect(client.metrics().counters.rest_retries).toEqual({ 'route="GET /gateway"': 1 })
   })

@@ -107,7 +107,13 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
     }
   }
 
-  private async startShard(shardId: number, shardCount: number, limiter: IdentifyLimiter, sink: EventSink, guard?: ShardGuard): Promise<void> {
+  private async startShard(
+    shardId: number,
+    shardCount: number,
+    limiter: IdentifyLimiter,
+    sink: EventSink,
+    guard?: ShardGuard,
+  ): Promise<void> {
     if (this.stopped) return
     if (this.connections.has(shardId)) throw new Error(`Shard ${shardId} is already running in this process.`)
     const connection = this.createShard(shardId, shardCount, limiter, sink, guard)
@@ -134,7 +140,8 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
       }
     }
     const { ids, count } = typeof shards === 'number' ? { ids: range(shards), count: shards } : shards
-    if (!Number.isInteger(count) || count < 1) throw new ConfigError(`shards must be 'auto', a positive integer or { ids, count }; got count ${count}.`)
+    if (!Number.isInteger(count) || count < 1)
+      throw new ConfigError(`shards must be 'auto', a positive integer or { ids, count }; got count ${count}.`)
     const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= count)
     if (bad !== undefined) throw new ConfigError(`Shard id ${bad} is outside 0..${count - 1}.`)
     await this.checkCredentials()
@@ -154,7 +161,13 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
     }
   }
 
-  private createShard(shardId: number, shardCount: number, limiter: IdentifyLimiter, sink: EventSink, guard?: ShardGuard): ShardConnection {
+  private createShard(
+    shardId: number,
+    shardCount: number,
+    limiter: IdentifyLimiter,
+    sink: EventSink,
+    guard?: ShardGuard,
+  ): ShardConnection {
     const { options } = this
     const connection = new ShardConnection({
       shardId,

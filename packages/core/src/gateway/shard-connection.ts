@@ -19,7 +19,8 @@ import { sleep } from '../util/sleep.js'
 /** Tries to load the stored session before identifying instead (250 ms, 0.5 s, 1 s, 2 s, 4 s apart). */
 const SESSION_LOAD_ATTEMPTS = 6
 
-export type ShardStatus = 'idle' | 'connecting' | 'identifying' | 'resuming' | 'ready' | 'reconnecting' | 'stopped' | 'failed'
+export type ShardStatus =
+  'idle' | 'connecting' | 'identifying' | 'resuming' | 'ready' | 'reconnecting' | 'stopped' | 'failed'
 
 /** What can be read about a shard at any time. */
 export interface ShardInfo {
@@ -218,7 +219,10 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
   private drained(): Promise<void> {
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
-        this.options.logger.warn({ shard: this.options.shardId, outstanding: this.watermark.outstanding }, 'stopped waiting for handlers to finish; the stored seq stays before their events')
+        this.options.logger.warn(
+          { shard: this.options.shardId, outstanding: this.watermark.outstanding },
+          'stopped waiting for handlers to finish; the stored seq stays before their events',
+        )
         resolve()
       }, STOP_DRAIN_TIMEOUT_MS)
       this.onDrained = async () => {
@@ -238,7 +242,8 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     try {
       url = await this.options.gatewayUrl(refreshUrl)
     } catch (error) {
-      if (isRejectedCredential(error)) return this.fail(new GatewayFatalError(this.options.shardId, undefined, (error as Error).message))
+      if (isRejectedCredential(error))
+        return this.fail(new GatewayFatalError(this.options.shardId, undefined, (error as Error).message))
       this.options.logger.warn({ err: error, shard: this.options.shardId }, 'could not get the gateway URL')
       return this.scheduleReconnect('resume', true)
     }
@@ -252,7 +257,10 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     // Loading may have taken seconds (retries): a stop meanwhile must not be followed by a new socket.
     if (this.stopping) return
     if (!this.session && !(await this.acquireIdentifySlot())) return
-    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: this.options.handshakeTimeoutMs ?? 30_000 })
+    const ws = new WebSocket(url, {
+      perMessageDeflate: false,
+      handshakeTimeout: this.options.handshakeTimeoutMs ?? 30_000,
+    })
     this.ws = ws
     this.plannedAction = undefined
     this.handshakeTimer = setTimeout(() => {
@@ -275,14 +283,22 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     let payload: GatewayPayload
     try {
       payload = parseJsonLossless(data.toString('utf8')) as GatewayPayload
-      if (typeof payload !== 'object' || payload === null || typeof payload.op !== 'number') throw new Error('not a gateway payload')
+      if (typeof payload !== 'object' || payload === null || typeof payload.op !== 'number')
+        throw new Error('not a gateway payload')
     } catch (error) {
       this.options.metrics.inc('frames_malformed')
-      this.options.logger.warn({ shard: this.options.shardId, frame: data.toString('utf8').slice(0, 200), error: (error as Error).message }, 'ignored a malformed gateway frame')
+      this.options.logger.warn(
+        { shard: this.options.shardId, frame: data.toString('utf8').slice(0, 200), error: (error as Error).message },
+        'ignored a malformed gateway frame',
+      )
       return
     }
     // Heartbeat traffic goes first, ahead of dispatches waiting for the handlers: a busy shard is not a zombie.
-    if (payload.op !== GatewayOp.HEARTBEAT_ACK && payload.op !== GatewayOp.HEARTBEAT && (this.paused || this.held.size > 0)) {
+    if (
+      payload.op !== GatewayOp.HEARTBEAT_ACK &&
+      payload.op !== GatewayOp.HEARTBEAT &&
+      (this.paused || this.held.size > 0)
+    ) {
       this.held.push(payload, data.length)
       if (this.held.full) this.pauseSocket()
       return
@@ -416,7 +432,8 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       this.identifySlotHeld = true
       return !this.stopping
     } catch (error) {
-      if (!this.stopping) this.options.logger.error({ err: error, shard: this.options.shardId }, 'identify limiter failed')
+      if (!this.stopping)
+        this.options.logger.error({ err: error, shard: this.options.shardId }, 'identify limiter failed')
       if (!this.stopping) this.scheduleReconnect('resume', true)
       return false
     }
@@ -434,10 +451,16 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       } catch (error) {
         if (this.stopping) return undefined
         if (attempt >= SESSION_LOAD_ATTEMPTS - 1) {
-          this.options.logger.error({ err: error, shard: this.options.shardId }, 'could not load the stored session; identifying anew (events after the stored seq are not replayed)')
+          this.options.logger.error(
+            { err: error, shard: this.options.shardId },
+            'could not load the stored session; identifying anew (events after the stored seq are not replayed)',
+          )
           return undefined
         }
-        this.options.logger.warn({ err: error, shard: this.options.shardId, attempt: attempt + 1 }, 'could not load the stored session; retrying')
+        this.options.logger.warn(
+          { err: error, shard: this.options.shardId, attempt: attempt + 1 },
+          'could not load the stored session; retrying',
+        )
         await sleep(250 * 2 ** attempt, this.abort.signal).catch(() => undefined)
       }
     }
@@ -458,8 +481,12 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
 
   private onHandshakeError(error: unknown): void {
     if (this.stopping) return
-    if (isRejectedCredential(error)) return this.fail(new GatewayFatalError(this.options.shardId, undefined, (error as Error).message))
-    this.options.logger.warn({ err: error, shard: this.options.shardId }, 'could not send identify/resume; reconnecting')
+    if (isRejectedCredential(error))
+      return this.fail(new GatewayFatalError(this.options.shardId, undefined, (error as Error).message))
+    this.options.logger.warn(
+      { err: error, shard: this.options.shardId },
+      'could not send identify/resume; reconnecting',
+    )
     this.dropConnection(this.session ? 'resume' : 'identify')
   }
 
@@ -521,11 +548,18 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     if (action === 'refresh-token') {
       if (this.tokenInUse) this.options.tokens.invalidate(this.tokenInUse)
       if (++this.authFailures >= MAX_AUTH_FAILURES) {
-        return this.fail(new GatewayFatalError(this.options.shardId, code, `the gateway rejected ${MAX_AUTH_FAILURES} fresh access tokens in a row; check the AppID and AppSecret`))
+        return this.fail(
+          new GatewayFatalError(
+            this.options.shardId,
+            code,
+            `the gateway rejected ${MAX_AUTH_FAILURES} fresh access tokens in a row; check the AppID and AppSecret`,
+          ),
+        )
       }
     }
     if (action === 'identify' || this.resumeFailures >= (this.options.maxResumeFailures ?? 3)) {
-      if (this.resumeFailures > 0 && action !== 'identify') this.options.logger.warn({ shard: this.options.shardId }, 'resume failed repeatedly; identifying anew')
+      if (this.resumeFailures > 0 && action !== 'identify')
+        this.options.logger.warn({ shard: this.options.shardId }, 'resume failed repeatedly; identifying anew')
       this.clearSession()
     }
     this.scheduleReconnect(code === 4008 ? 'rate-limited' : 'resume', !planned)
@@ -536,7 +570,10 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     this.setStatus('reconnecting')
     this.reconnectCount++
     this.options.metrics.inc('gateway_reconnects', { shard: this.options.shardId })
-    let delay = backoff || this.attempt > 0 ? backoffDelay(this.attempt, this.options.backoff ?? { baseMs: 1_000, maxMs: 60_000 }) : Math.random() * 100
+    let delay =
+      backoff || this.attempt > 0
+        ? backoffDelay(this.attempt, this.options.backoff ?? { baseMs: 1_000, maxMs: 60_000 })
+        : Math.random() * 100
     if (kind === 'rate-limited') delay = Math.max(delay, this.options.rateLimitDelayMs ?? 10_000)
     this.attempt++
     this.reconnectTimer = setTimeout(() => void this.connect(backoff), delay)
@@ -614,7 +651,10 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     try {
       admitted = await this.options.admit()
     } catch (error) {
-      this.options.logger.error({ err: error, shard: this.options.shardId }, 'could not check whether this process still owns the shard; retrying')
+      this.options.logger.error(
+        { err: error, shard: this.options.shardId },
+        'could not check whether this process still owns the shard; retrying',
+      )
       this.scheduleReconnect('resume', true)
       return false
     }
@@ -623,7 +663,10 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     this.abort.abort(new Error('revoked'))
     this.clearConnectionTimers()
     this.setStatus('stopped')
-    this.options.logger.info({ shard: this.options.shardId }, 'another process owns this shard now; stopped running it here')
+    this.options.logger.info(
+      { shard: this.options.shardId },
+      'another process owns this shard now; stopped running it here',
+    )
     this.emit('revoked')
     this.settleStart(new ShardRevokedError(this.options.shardId))
     return false

@@ -16,7 +16,13 @@ afterEach(async () => {
 
 async function setUp(checks?: Record<string, () => boolean | Promise<boolean>>) {
   platform = await startFakePlatform()
-  client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', gateway: { identifyIntervalMs: 0 } })
+  client = createClient({
+    appId: platform.appId,
+    secret: platform.secret,
+    hosts: { api: platform.url },
+    logLevel: 'silent',
+    gateway: { identifyIntervalMs: 0 },
+  })
   server = await startHealthServer(client, { port: 0, checks })
   return { client, server, platform }
 }
@@ -53,7 +59,12 @@ describe('startHealthServer', () => {
     await client.start()
     const response = await fetch(`${server.url}/readyz`)
     expect(response.status).toBe(503)
-    expect(((await response.json()) as { checks: unknown }).checks).toMatchObject({ running: true, shards: true, redis: false, database: false })
+    expect(((await response.json()) as { checks: unknown }).checks).toMatchObject({
+      running: true,
+      shards: true,
+      redis: false,
+      database: false,
+    })
   })
 
   it('GIVEN /metrics THEN Prometheus text; an unknown path 404 says which exist; a POST is refused', async () => {

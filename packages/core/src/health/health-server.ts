@@ -48,7 +48,9 @@ export async function startHealthServer(client: QQBotClient, options: HealthServ
       })
       return
     }
-    response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found: try /healthz, /readyz or /metrics"}')
+    response
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end('{"error":"not found: try /healthz, /readyz or /metrics"}')
   })
   const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
@@ -62,7 +64,10 @@ export async function startHealthServer(client: QQBotClient, options: HealthServ
   }
 }
 
-async function readiness(client: QQBotClient, checks: Record<string, () => boolean | Promise<boolean>>): Promise<Readiness> {
+async function readiness(
+  client: QQBotClient,
+  checks: Record<string, () => boolean | Promise<boolean>>,
+): Promise<Readiness> {
   const results: Record<string, boolean> = { running: client.running }
   for (const [name, check] of Object.entries(checks)) {
     try {

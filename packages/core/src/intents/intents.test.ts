@@ -115,9 +115,9 @@ describe('event → intent', () => {
 
 describe('intentsForEvents', () => {
   it('ORs the intents of the named events', () => {
-    expect(intentsForEvents(['AT_MESSAGE_CREATE', 'C2C_MESSAGE_CREATE', 'GROUP_AT_MESSAGE_CREATE', 'INTERACTION_CREATE'])).toBe(
-      Intents.PUBLIC_GUILD_MESSAGES | Intents.GROUP_AND_C2C_EVENT | Intents.INTERACTION,
-    )
+    expect(
+      intentsForEvents(['AT_MESSAGE_CREATE', 'C2C_MESSAGE_CREATE', 'GROUP_AT_MESSAGE_CREATE', 'INTERACTION_CREATE']),
+    ).toBe(Intents.PUBLIC_GUILD_MESSAGES | Intents.GROUP_AND_C2C_EVENT | Intents.INTERACTION)
     expect(intentsForEvents(new Set(['GUILD_MEMBER_ADD', 'MESSAGE_REACTION_REMOVE']))).toBe(
       Intents.GUILD_MEMBERS | Intents.GUILD_MESSAGE_REACTIONS,
     )
@@ -146,7 +146,8 @@ describe('describeIntents', () => {
     for (const name of INTENT_NAMES) {
       expect(describeIntents(Intents[name])).toEqual([name])
     }
-    const mask = Intents.PUBLIC_GUILD_MESSAGES | Intents.DIRECT_MESSAGE | Intents.GROUP_AND_C2C_EVENT | Intents.INTERACTION
+    const mask =
+      Intents.PUBLIC_GUILD_MESSAGES | Intents.DIRECT_MESSAGE | Intents.GROUP_AND_C2C_EVENT | Intents.INTERACTION
     const names = describeIntents(mask)
     expect(names).toEqual(['DIRECT_MESSAGE', 'GROUP_AND_C2C_EVENT', 'INTERACTION', 'PUBLIC_GUILD_MESSAGES'])
     expect(IntentSet.of(...names).bits).toBe(mask)

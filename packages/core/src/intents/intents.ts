@@ -51,8 +51,7 @@ export const INTENT_NAMES: readonly IntentName[] = Object.freeze(
 const ALL_BITS = INTENT_NAMES.reduce((acc, n) => acc | Intents[n], 0)
 
 /** The intents granted without an application: GUILDS | GUILD_MEMBERS | PUBLIC_GUILD_MESSAGES. */
-export const DEFAULT_INTENTS: number =
-  Intents.GUILDS | Intents.GUILD_MEMBERS | Intents.PUBLIC_GUILD_MESSAGES
+export const DEFAULT_INTENTS: number = Intents.GUILDS | Intents.GUILD_MEMBERS | Intents.PUBLIC_GUILD_MESSAGES
 
 // Keyed by every known event except READY/RESUMED (which need no intent), so adding an event to
 // EventPayloadMap without deciding its intent fails to compile.

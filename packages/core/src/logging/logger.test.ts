@@ -32,9 +32,15 @@ function setupLogger(known: string[] = [SECRET, TOKEN]) {
 describe('createLogger redaction', () => {
   it.each([
     ['top-level secret/token fields', { secret: SECRET, token: TOKEN }],
-    ['appSecret / clientSecret / accessToken / access_token', { appSecret: SECRET, clientSecret: SECRET, accessToken: TOKEN, access_token: TOKEN }],
+    [
+      'appSecret / clientSecret / accessToken / access_token',
+      { appSecret: SECRET, clientSecret: SECRET, accessToken: TOKEN, access_token: TOKEN },
+    ],
     ['headers.authorization', { headers: { authorization: `QQBot ${TOKEN}`, Authorization: `QQBot ${TOKEN}` } }],
-    ['nested one level', { request: { clientSecret: SECRET, token: TOKEN, headers: { authorization: `QQBot ${TOKEN}` } } }],
+    [
+      'nested one level',
+      { request: { clientSecret: SECRET, token: TOKEN, headers: { authorization: `QQBot ${TOKEN}` } } },
+    ],
     ['nested deeper', { a: { b: { c: { secret: SECRET, note: `token=${TOKEN}` } } } }],
     ['an identify payload', { payload: { op: 2, d: { token: `QQBot ${TOKEN}`, intents: 1 } } }],
     ['under an unrelated key', { config: `${SECRET}:${TOKEN}`, list: [SECRET, TOKEN] }],
@@ -63,7 +69,17 @@ describe('createLogger redaction', () => {
     logger.error({ err: new Error(`failed with token ${TOKEN}`) }, 'error field')
     logger.error(new Error(`secret ${SECRET} rejected`))
     logger.error({ err: new Error('outer', { cause: new Error(`inner ${TOKEN}`) }) }, 'with cause')
-    logger.error({ err: new ApiError({ route: 'GET /x', status: 500, platformMessage: `echo QQBot ${TOKEN}`, body: { echoed: SECRET } }) }, 'api error')
+    logger.error(
+      {
+        err: new ApiError({
+          route: 'GET /x',
+          status: 500,
+          platformMessage: `echo QQBot ${TOKEN}`,
+          body: { echoed: SECRET },
+        }),
+      },
+      'api error',
+    )
     const text = out.text()
     expect(out.lines).toHaveLength(4)
     expect(text).toContain('failed with token [redacted]')
@@ -74,9 +90,22 @@ describe('createLogger redaction', () => {
   it('GIVEN values the scrubber was never told about THEN the key-based redaction still hides secret/token/authorization fields', () => {
     const { out, logger } = setupLogger([])
     const unknownToken = 'token-the-scrubber-never-saw'
-    logger.info({ token: unknownToken, secret: 'secret-never-seen', headers: { authorization: `QQBot ${unknownToken}` }, req: { access_token: unknownToken } }, 'keys')
+    logger.info(
+      {
+        token: unknownToken,
+        secret: 'secret-never-seen',
+        headers: { authorization: `QQBot ${unknownToken}` },
+        req: { access_token: unknownToken },
+      },
+      'keys',
+    )
     const line = JSON.parse(out.lines[0]!) as Record<string, unknown>
-    expect(line).toMatchObject({ token: '[redacted]', secret: '[redacted]', headers: { authorization: '[redacted]' }, req: { access_token: '[redacted]' } })
+    expect(line).toMatchObject({
+      token: '[redacted]',
+      secret: '[redacted]',
+      headers: { authorization: '[redacted]' },
+      req: { access_token: '[redacted]' },
+    })
     expect(out.text()).not.toContain(unknownToken)
     expect(out.text()).not.toContain('secret-never-seen')
   })
@@ -148,7 +177,10 @@ describe('the client never logs its secret or tokens', () => {
     expect(second).not.toBe(first)
     // make secrets reach log calls: an async-accepted answer echoing them is logged at debug with its body,
     // and the application logs an error whose message carries the token
-    platform.failNext({ path: '/channels/c1/messages' }, { status: 202, body: { code: 304024, message: `echo ${second} ${platform.secret}` } })
+    platform.failNext(
+      { path: '/channels/c1/messages' },
+      { status: 202, body: { code: 304024, message: `echo ${second} ${platform.secret}` } },
+    )
     await client.api.sendChannelMessage('c1', { content: 'x', msg_id: 'm' })
     platform.failNext({ path: '/users/@me' }, { status: 400, body: { code: 1, message: `echo QQBot ${second}` } })
     const error = await client.api.getMe().catch((e: unknown) => e)
@@ -171,7 +203,13 @@ describe('the client never logs its secret or tokens', () => {
   it('GIVEN a long-running bot with many token refreshes THEN the AppSecret is still scrubbed from its logs', async () => {
     platform = await startFakePlatform()
     const out = collector()
-    client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'trace', logDestination: out.stream })
+    client = createClient({
+      appId: platform.appId,
+      secret: platform.secret,
+      hosts: { api: platform.url },
+      logLevel: 'trace',
+      logDestination: out.stream,
+    })
     for (let i = 0; i < 20; i++) {
       platform.expireAllTokens()
       await client.api.getMe()

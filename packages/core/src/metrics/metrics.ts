@@ -26,7 +26,14 @@ export type CounterName =
   | 'broker_duplicates'
   | 'broker_stream_lost'
 
-export type GaugeName = 'pipeline_queued' | 'pipeline_running' | 'rest_in_flight' | 'broker_pending' | 'broker_lag' | 'broker_group_pending' | 'shards_owned'
+export type GaugeName =
+  | 'pipeline_queued'
+  | 'pipeline_running'
+  | 'rest_in_flight'
+  | 'broker_pending'
+  | 'broker_lag'
+  | 'broker_group_pending'
+  | 'shards_owned'
 
 export type Labels = Readonly<Record<string, string | number>>
 
@@ -40,9 +47,11 @@ const HELP: Record<CounterName | GaugeName, string> = {
   events_received: 'Dispatch events received from any event source',
   events_dispatched: 'Events handed to handlers',
   events_failed: 'Events whose handler threw or rejected',
-  events_nonconforming: 'Fields of delivered events that did not match the documented shape, by event and field path (normalised or passed through as received)',
+  events_nonconforming:
+    'Fields of delivered events that did not match the documented shape, by event and field path (normalised or passed through as received)',
   events_duplicate: 'Events dropped because the same id was already handled',
-  events_revoked: 'Queued events dropped because their source no longer owned them when their turn came (a shard that moved to another process)',
+  events_revoked:
+    'Queued events dropped because their source no longer owned them when their turn came (a shard that moved to another process)',
   frames_malformed: 'Gateway frames that were not valid JSON payloads',
   gateway_reconnects: 'Gateway reconnect attempts',
   gateway_resumes: 'Gateway sessions resumed',
@@ -54,7 +63,8 @@ const HELP: Record<CounterName | GaugeName, string> = {
   rest_rate_limited: 'REST answers that said slow down (HTTP 429, codes 22009/20028), by route',
   token_refreshes: 'Access tokens fetched',
   replies_sent: 'Replies sent, by scene',
-  replies_already_sent: 'Replies the platform already had (same msg_id and msg_seq: an earlier delivery of the event sent them), by scene',
+  replies_already_sent:
+    'Replies the platform already had (same msg_id and msg_seq: an earlier delivery of the event sent them), by scene',
   webhook_requests: 'Verified webhook callbacks, by opcode',
   webhook_rejected: 'Webhook requests refused, by reason',
   pipeline_queued: 'Events waiting for a handler slot',
@@ -64,10 +74,12 @@ const HELP: Record<CounterName | GaugeName, string> = {
   broker_acked: 'Broker entries a worker finished and acknowledged',
   broker_reclaimed: 'Broker entries a worker took over from a worker that stopped answering',
   broker_duplicates: 'Broker entries skipped because their event was already handled',
-  broker_stream_lost: 'Times the stream or its consumer group vanished from Redis (restarted without persistence, flushed): entries no worker had read yet were lost with it',
+  broker_stream_lost:
+    'Times the stream or its consumer group vanished from Redis (restarted without persistence, flushed): entries no worker had read yet were lost with it',
   broker_pending: 'Broker entries this worker holds and has not acknowledged',
   broker_lag: 'Stream entries no worker of the group has read yet (as of the last check)',
-  broker_group_pending: 'Stream entries read by some worker of the group and not acknowledged yet (as of the last check)',
+  broker_group_pending:
+    'Stream entries read by some worker of the group and not acknowledged yet (as of the last check)',
   shards_owned: 'Gateway shards this process runs (with a shard coordinator)',
 }
 

@@ -2,7 +2,10 @@ import type { EventPayloadMap, KnownEventName } from '../events/event-names.js'
 import type { NonconformingField } from '../events/normalize.js'
 
 /** A validated, deduplicated event as handlers receive it. `data` is typed by `name` for known events. */
-export interface DispatchedEvent<N extends string = string, D = N extends KnownEventName ? EventPayloadMap[N] : unknown> {
+export interface DispatchedEvent<
+  N extends string = string,
+  D = N extends KnownEventName ? EventPayloadMap[N] : unknown,
+> {
   readonly name: N
   /** Top-level event id (use as `event_id` to reply to a non-message event). */
   readonly id: string | undefined

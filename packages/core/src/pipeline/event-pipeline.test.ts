@@ -13,7 +13,14 @@ function groupMessage(id: string, extra: Record<string, unknown> = {}): EventEnv
   return {
     name: 'GROUP_AT_MESSAGE_CREATE',
     id: `GROUP_AT_MESSAGE_CREATE:${id}`,
-    data: { id, content: ' /ping', timestamp: '2026-11-23T12:00:00+08:00', group_openid: 'g1', author: { member_openid: 'm1' }, ...extra },
+    data: {
+      id,
+      content: ' /ping',
+      timestamp: '2026-11-23T12:00:00+08:00',
+      group_openid: 'g1',
+      author: { member_openid: 'm1' },
+      ...extra,
+    },
     source: 'test',
     receivedAt: Date.now(),
   }
@@ -31,7 +38,13 @@ describe('EventPipeline', () => {
     p.push({ ...groupMessage('a'), seq: 7, shard: [0, 1] })
     await p.idle()
     expect(seen).toHaveLength(1)
-    expect(seen[0]).toMatchObject({ name: 'GROUP_AT_MESSAGE_CREATE', id: 'GROUP_AT_MESSAGE_CREATE:a', seq: 7, shard: [0, 1], source: 'test' })
+    expect(seen[0]).toMatchObject({
+      name: 'GROUP_AT_MESSAGE_CREATE',
+      id: 'GROUP_AT_MESSAGE_CREATE:a',
+      seq: 7,
+      shard: [0, 1],
+      source: 'test',
+    })
     expect((seen[0]!.data as { group_openid: string }).group_openid).toBe('g1')
   })
 
@@ -40,7 +53,13 @@ describe('EventPipeline', () => {
     const { pipeline: p } = pipeline({ handler: (event) => void seen.push(event) })
     p.push(groupMessage('a'))
     p.push({ ...groupMessage('b'), attempt: 3 })
-    p.push({ name: 'GROUP_ADD_ROBOT', id: 'GROUP_ADD_ROBOT:e1', data: { group_openid: 'g1', op_member_openid: 'm1', timestamp: 1 }, source: 'test', receivedAt: Date.now() })
+    p.push({
+      name: 'GROUP_ADD_ROBOT',
+      id: 'GROUP_ADD_ROBOT:e1',
+      data: { group_openid: 'g1', op_member_openid: 'm1', timestamp: 1 },
+      source: 'test',
+      receivedAt: Date.now(),
+    })
     p.push({ name: 'SOME_FUTURE_EVENT', data: {}, source: 'test', receivedAt: Date.now() })
     await p.idle()
     expect(seen.map(({ deliveryId, attempt }) => ({ deliveryId, attempt }))).toEqual([
@@ -54,7 +73,10 @@ describe('EventPipeline', () => {
   it('GIVEN payloads that do not conform THEN every one is delivered, each odd field counted, and each (event, path) logged once', async () => {
     const seen: DispatchedEvent[] = []
     const lines: Record<string, unknown>[] = []
-    const log = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } })
+    const log = createLogger({
+      level: 'warn',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+    })
     const { pipeline: p, metrics } = pipeline({ logger: log, handler: (event) => void seen.push(event) })
     p.push({ ...groupMessage('bad'), data: { id: 1 } })
     p.push({ ...groupMessage('bad2'), data: 'not an object' })
@@ -62,7 +84,9 @@ describe('EventPipeline', () => {
     for (const id of ['c', 'd', 'e']) p.push({ ...groupMessage(id), data: { id, content: 'no group' } })
     p.push(groupMessage('good'))
     await p.idle()
-    expect(seen.map((event) => event.id)).toEqual(['bad', 'bad2', 'variant', 'c', 'd', 'e', 'good'].map((id) => `GROUP_AT_MESSAGE_CREATE:${id}`))
+    expect(seen.map((event) => event.id)).toEqual(
+      ['bad', 'bad2', 'variant', 'c', 'd', 'e', 'good'].map((id) => `GROUP_AT_MESSAGE_CREATE:${id}`),
+    )
     expect(seen[0]!.data).toEqual({ id: '1' })
     expect(seen[1]!.data).toBe('not an object')
     expect(seen[2]!.data).toMatchObject({ group_openid: 'G', author: { member_openid: 'M' } })
@@ -81,7 +105,10 @@ describe('EventPipeline', () => {
   it('GIVEN an event nobody wants THEN it is finished at once and its copy under a wanted name still runs', async () => {
     const seen: string[] = []
     const done: string[] = []
-    const { pipeline: p } = pipeline({ handler: (event) => void seen.push(event.name), wants: (name) => name === 'GROUP_AT_MESSAGE_CREATE' })
+    const { pipeline: p } = pipeline({
+      handler: (event) => void seen.push(event.name),
+      wants: (name) => name === 'GROUP_AT_MESSAGE_CREATE',
+    })
     p.push({ ...groupMessage('m'), name: 'GROUP_MESSAGE_CREATE', done: () => done.push('unwanted') })
     p.push({ ...groupMessage('m'), done: () => done.push('wanted') })
     p.push({ ...groupMessage('m'), done: () => done.push('repeat') })
@@ -93,7 +120,13 @@ describe('EventPipeline', () => {
   it('GIVEN a numeric event id THEN handlers see its decimal string', async () => {
     const seen: DispatchedEvent[] = []
     const { pipeline: p } = pipeline({ handler: (event) => void seen.push(event) })
-    p.push({ name: 'FRIEND_ADD', id: 42 as unknown as string, data: { openid: 'U' }, source: 'test', receivedAt: Date.now() })
+    p.push({
+      name: 'FRIEND_ADD',
+      id: 42 as unknown as string,
+      data: { openid: 'U' },
+      source: 'test',
+      receivedAt: Date.now(),
+    })
     await p.idle()
     expect(seen[0]!.id).toBe('42')
   })
@@ -111,7 +144,13 @@ describe('EventPipeline', () => {
   it('GIVEN an unknown event name THEN it passes through raw and is deduplicated by event id', async () => {
     const seen: DispatchedEvent[] = []
     const { pipeline: p } = pipeline({ handler: (event) => void seen.push(event) })
-    const envelope: EventEnvelope = { name: 'BRAND_NEW_EVENT', id: 'x1', data: { anything: [1, 2] }, source: 'test', receivedAt: 0 }
+    const envelope: EventEnvelope = {
+      name: 'BRAND_NEW_EVENT',
+      id: 'x1',
+      data: { anything: [1, 2] },
+      source: 'test',
+      receivedAt: 0,
+    }
     p.push(envelope)
     p.push(envelope)
     await p.idle()
@@ -154,7 +193,12 @@ describe('EventPipeline', () => {
 
   it('GIVEN the queue reaches the high-water mark THEN push returns false, and drain fires below the low-water mark', async () => {
     const release: (() => void)[] = []
-    const { pipeline: p } = pipeline({ concurrency: 1, highWaterMark: 4, lowWaterMark: 1, handler: () => new Promise<void>((resolve) => release.push(resolve)) })
+    const { pipeline: p } = pipeline({
+      concurrency: 1,
+      highWaterMark: 4,
+      lowWaterMark: 1,
+      handler: () => new Promise<void>((resolve) => release.push(resolve)),
+    })
     const results = Array.from({ length: 6 }, (_, i) => p.push(groupMessage(`b${i}`)))
     // one running, then the queue holds 1, 2, 3, 4 (full), 5
     expect(results).toEqual([true, true, true, true, false, false])
@@ -210,7 +254,9 @@ describe('FifoQueue', () => {
     const done: string[] = []
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
-    const { pipeline: p } = pipeline({ handler: (event) => (event.id === 'GROUP_AT_MESSAGE_CREATE:slow' ? gate : undefined) })
+    const { pipeline: p } = pipeline({
+      handler: (event) => (event.id === 'GROUP_AT_MESSAGE_CREATE:slow' ? gate : undefined),
+    })
     p.intercept((event) => event.id === 'GROUP_AT_MESSAGE_CREATE:taken')
     const push = (envelope: EventEnvelope, label: string) => p.push({ ...envelope, done: () => done.push(label) })
     push(groupMessage('slow'), 'handled')
@@ -250,7 +296,10 @@ describe('FifoQueue', () => {
     const done: string[] = []
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
-    const { pipeline: p } = pipeline({ dedupeMaxEntries: 1, handler: (event) => (seen.push(event.id!), event.id === 'GROUP_AT_MESSAGE_CREATE:slow' ? gate : undefined) })
+    const { pipeline: p } = pipeline({
+      dedupeMaxEntries: 1,
+      handler: (event) => (seen.push(event.id!), event.id === 'GROUP_AT_MESSAGE_CREATE:slow' ? gate : undefined),
+    })
     p.push({ ...groupMessage('slow'), done: () => done.push('slow') })
     p.push({ ...groupMessage('other'), done: () => done.push('other') })
     p.push({ ...groupMessage('slow'), done: () => done.push('slow copy') })
@@ -266,7 +315,12 @@ describe('FifoQueue', () => {
   it('GIVEN a done callback that throws THEN the queue keeps running', async () => {
     const seen: string[] = []
     const { pipeline: p } = pipeline({ handler: (event) => void seen.push(event.id!) })
-    p.push({ ...groupMessage('a'), done: () => { throw new Error('boom') } })
+    p.push({
+      ...groupMessage('a'),
+      done: () => {
+        throw new Error('boom')
+      },
+    })
     p.push(groupMessage('b'))
     await p.idle()
     expect(seen).toEqual(['GROUP_AT_MESSAGE_CREATE:a', 'GROUP_AT_MESSAGE_CREATE:b'])

@@ -154,7 +154,10 @@ export class EventPipeline implements EventSink {
       try {
         if (interceptor(event)) return true
       } catch (error) {
-        this.options.logger.error({ err: error, event: event.name, eventId: event.id }, 'an event interceptor threw; the event is queued as usual')
+        this.options.logger.error(
+          { err: error, event: event.name, eventId: event.id },
+          'an event interceptor threw; the event is queued as usual',
+        )
       }
     }
     return false
@@ -203,11 +206,17 @@ export class EventPipeline implements EventSink {
     try {
       admitted = await admit()
     } catch (error) {
-      this.options.logger.error({ err: error, event: event.name, eventId: event.id }, "an event source's admit check threw; running the event")
+      this.options.logger.error(
+        { err: error, event: event.name, eventId: event.id },
+        "an event source's admit check threw; running the event",
+      )
     }
     if (!admitted) {
       this.options.metrics.inc('events_revoked', { event: event.name })
-      this.options.logger.debug({ event: event.name, eventId: event.id }, 'dropped a queued event its source no longer owns')
+      this.options.logger.debug(
+        { event: event.name, eventId: event.id },
+        'dropped a queued event its source no longer owns',
+      )
     }
     return admitted
   }

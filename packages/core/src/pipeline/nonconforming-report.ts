@@ -35,7 +35,10 @@ export class NonconformingReport {
     this.maxTracked = options.maxTrackedFields ?? 1_000
   }
 
-  record(event: { name: string; id?: string | undefined; source: string }, fields: readonly NonconformingField[]): void {
+  record(
+    event: { name: string; id?: string | undefined; source: string },
+    fields: readonly NonconformingField[],
+  ): void {
     for (const field of fields) {
       this.metrics.inc('events_nonconforming', { event: event.name, path: field.path })
       const key = `${event.name} ${field.path}`
@@ -49,7 +52,14 @@ export class NonconformingReport {
       const at = this.now()
       if (at - entry.loggedAt < this.logIntervalMs) continue
       this.logger.warn(
-        { event: event.name, eventId: event.id, source: event.source, path: field.path, problem: field.problem, occurrences: entry.since },
+        {
+          event: event.name,
+          eventId: event.id,
+          source: event.source,
+          path: field.path,
+          problem: field.problem,
+          occurrences: entry.since,
+        },
         field.normalised
           ? 'delivered an event whose payload differs from the documented shape; rewrote the field to the documented shape'
           : 'delivered an event whose payload differs from the documented shape; the field is passed on as received',

@@ -26,7 +26,8 @@ export class MsgSeqAllocator {
     this.sweep(now)
     let entry = this.entries.get(replyToId)
     if (!entry) this.entries.set(replyToId, (entry = { next: 1, expiresAt: receivedAt + window.windowMs }))
-    if (window.maxReplies !== undefined && entry.next > window.maxReplies) throw new ReplyLimitError(window.scene, window.maxReplies)
+    if (window.maxReplies !== undefined && entry.next > window.maxReplies)
+      throw new ReplyLimitError(window.scene, window.maxReplies)
     return entry.next++
   }
 

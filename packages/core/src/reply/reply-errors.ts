@@ -76,6 +76,9 @@ export class ReplyTargetMissingError extends QQBotError {
 /** Guild channels and DMs take images only. */
 export class MediaNotSupportedError extends QQBotError {
   constructor(kind: string) {
-    super('MEDIA_NOT_SUPPORTED', `Guild channels and DMs cannot receive ${kind}: send an image, or a link in the text. Video and voice work in groups and C2C.`)
+    super(
+      'MEDIA_NOT_SUPPORTED',
+      `Guild channels and DMs cannot receive ${kind}: send an image, or a link in the text. Video and voice work in groups and C2C.`,
+    )
   }
 }

@@ -4,8 +4,21 @@ import { ApiError } from '../rest/api-error.js'
 import { MessageType, type MessageBody, type SendResult } from '../rest/api-types.js'
 import type { CallOptions, OpenApi } from '../rest/open-api.js'
 import { MsgSeqAllocator, type ReplyWindow } from './msg-seq-allocator.js'
-import { MediaNotSupportedError, ReplyLimitError, ReplyNotSupportedError, ReplyRateLimitedError, ReplyTargetMissingError } from './reply-errors.js'
-import { replyRouteOf, replyWindows, STRICTEST_REPLY_LIMITS, type ReplyLimits, type ReplyScene, type ReplyTarget } from './reply-target.js'
+import {
+  MediaNotSupportedError,
+  ReplyLimitError,
+  ReplyNotSupportedError,
+  ReplyRateLimitedError,
+  ReplyTargetMissingError,
+} from './reply-errors.js'
+import {
+  replyRouteOf,
+  replyWindows,
+  STRICTEST_REPLY_LIMITS,
+  type ReplyLimits,
+  type ReplyScene,
+  type ReplyTarget,
+} from './reply-target.js'
 
 /**
  * A reply: plain text, or a message body (markdown, keyboard, ark, embed, media). Media by URL works in
@@ -81,7 +94,8 @@ export class ReplySender {
       body.msg_type ??= messageTypeOf(body)
       if (body.msg_type === MessageType.MEDIA && !body.content) body.content = ' '
     } else {
-      for (const kind of ['video', 'voice'] as const) if (body[kind] !== undefined) throw new MediaNotSupportedError(kind)
+      for (const kind of ['video', 'voice'] as const)
+        if (body[kind] !== undefined) throw new MediaNotSupportedError(kind)
     }
     try {
       const result = await this.send(target, body, this.callOptions(deadline))
@@ -104,7 +118,8 @@ export class ReplySender {
    * is spent, which no wait fixes.
    */
   private retryDeadline(target: ReplyTarget, receivedAt: number, seq: number): number | undefined {
-    if ((target.scene === 'group' || target.scene === 'c2c') && seq > STRICTEST_REPLY_LIMITS[target.scene]) return undefined
+    if ((target.scene === 'group' || target.scene === 'c2c') && seq > STRICTEST_REPLY_LIMITS[target.scene])
+      return undefined
     return receivedAt + target.window.windowMs - this.deadlineMarginMs
   }
 
@@ -119,7 +134,13 @@ export class ReplySender {
       return new ReplyLimitError(target.window.scene, body.msg_seq - 1, { byPlatform: true, cause: error })
     }
     if (deadline !== undefined && error.rateLimited) {
-      return new ReplyRateLimitedError({ scene: target.window.scene, windowMs: target.window.windowMs, marginMs: this.deadlineMarginMs, attempts: error.attempts, cause: error })
+      return new ReplyRateLimitedError({
+        scene: target.window.scene,
+        windowMs: target.window.windowMs,
+        marginMs: this.deadlineMarginMs,
+        attempts: error.attempts,
+        cause: error,
+      })
     }
     return error
   }
@@ -144,7 +165,9 @@ export class ReplySender {
       if (typeof url !== 'string') continue
       const upload = { file_type: fileType, url, srv_send_msg: false }
       const info =
-        target.scene === 'group' ? await this.api.uploadGroupMedia(target.targetId, upload, call) : await this.api.uploadC2CMedia(target.targetId, upload, call)
+        target.scene === 'group'
+          ? await this.api.uploadGroupMedia(target.targetId, upload, call)
+          : await this.api.uploadC2CMedia(target.targetId, upload, call)
       delete body[kind]
       body.media = { file_info: info.file_info }
       return

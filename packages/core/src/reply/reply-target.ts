@@ -52,7 +52,10 @@ const str = nonEmptyString
 export type ReplyRoute = { target: ReplyTarget; missing?: undefined } | { target?: undefined; missing: string[] }
 
 /** Works out where a reply to `event` goes (docs/protocol.md, events and sends), or `undefined` when it has no reply target. */
-export function replyTargetOf(event: DispatchedEvent, windows: Readonly<Record<ReplyScene, ReplyWindow>> = REPLY_WINDOWS): ReplyTarget | undefined {
+export function replyTargetOf(
+  event: DispatchedEvent,
+  windows: Readonly<Record<ReplyScene, ReplyWindow>> = REPLY_WINDOWS,
+): ReplyTarget | undefined {
   return replyRouteOf(event, windows)?.target
 }
 
@@ -60,9 +63,17 @@ export function replyTargetOf(event: DispatchedEvent, windows: Readonly<Record<R
  * Like {@link replyTargetOf}, but for an event that can be answered and whose payload lacks what the answer
  * needs, it names the missing fields (`['group_openid']`) so the error can say exactly that.
  */
-export function replyRouteOf(event: DispatchedEvent, windows: Readonly<Record<ReplyScene, ReplyWindow>> = REPLY_WINDOWS): ReplyRoute | undefined {
+export function replyRouteOf(
+  event: DispatchedEvent,
+  windows: Readonly<Record<ReplyScene, ReplyWindow>> = REPLY_WINDOWS,
+): ReplyRoute | undefined {
   const d = (event.data !== null && typeof event.data === 'object' ? event.data : {}) as Data
-  const route = (scene: ReplyScene, target: readonly [field: string, value: unknown], kind: 'msg_id' | 'event_id', reference: readonly [field: string, value: unknown]): ReplyRoute => {
+  const route = (
+    scene: ReplyScene,
+    target: readonly [field: string, value: unknown],
+    kind: 'msg_id' | 'event_id',
+    reference: readonly [field: string, value: unknown],
+  ): ReplyRoute => {
     const targetId = str(target[1])
     const id = str(reference[1])
     if (targetId && id) return { target: { scene, targetId, reference: { kind, id }, window: windows[scene] } }

@@ -28,8 +28,23 @@ import { REPLY_WINDOWS, replyTargetOf, replyWindows } from './reply-target.js'
 const MINUTE = 60_000
 
 /** An event as the pipeline hands it over; `id: null` for one without a payload id. */
-function event(name: string, data: Record<string, unknown>, id: string | null = `${name}:evt`, receivedAt = Date.now()): DispatchedEvent {
-  return { name, id: id ?? undefined, data, seq: 1, source: 'test', shard: undefined, receivedAt, deliveryId: undefined, attempt: 1 }
+function event(
+  name: string,
+  data: Record<string, unknown>,
+  id: string | null = `${name}:evt`,
+  receivedAt = Date.now(),
+): DispatchedEvent {
+  return {
+    name,
+    id: id ?? undefined,
+    data,
+    seq: 1,
+    source: 'test',
+    shard: undefined,
+    receivedAt,
+    deliveryId: undefined,
+    attempt: 1,
+  }
 }
 
 /** A fake-platform builder result as the pipeline would hand it over (payload id: the builder's, or `eventId`). */
@@ -48,31 +63,99 @@ function thrown(fn: () => unknown): unknown {
 
 describe('replyTargetOf', () => {
   it.each([
-    ['AT_MESSAGE_CREATE', { id: 'm1', channel_id: 'c1', guild_id: 'g' }, { scene: 'channel', targetId: 'c1', reference: { kind: 'msg_id', id: 'm1' } }],
-    ['MESSAGE_CREATE', { id: 'm1', channel_id: 'c1' }, { scene: 'channel', targetId: 'c1', reference: { kind: 'msg_id', id: 'm1' } }],
-    ['DIRECT_MESSAGE_CREATE', { id: 'm2', guild_id: 'dm-g', channel_id: 'c' }, { scene: 'dm', targetId: 'dm-g', reference: { kind: 'msg_id', id: 'm2' } }],
-    ['GROUP_AT_MESSAGE_CREATE', { id: 'm3', group_openid: 'g1' }, { scene: 'group', targetId: 'g1', reference: { kind: 'msg_id', id: 'm3' } }],
-    ['C2C_MESSAGE_CREATE', { id: 'm4', author: { user_openid: 'u1' } }, { scene: 'c2c', targetId: 'u1', reference: { kind: 'msg_id', id: 'm4' } }],
-    ['GROUP_ADD_ROBOT', { group_openid: 'g2' }, { scene: 'group', targetId: 'g2', reference: { kind: 'event_id', id: 'GROUP_ADD_ROBOT:evt' } }],
-    ['GROUP_MSG_RECEIVE', { group_openid: 'g2' }, { scene: 'group', targetId: 'g2', reference: { kind: 'event_id', id: 'GROUP_MSG_RECEIVE:evt' } }],
-    ['FRIEND_ADD', { openid: 'u2' }, { scene: 'c2c', targetId: 'u2', reference: { kind: 'event_id', id: 'FRIEND_ADD:evt' } }],
-    ['C2C_MSG_RECEIVE', { openid: 'u2' }, { scene: 'c2c', targetId: 'u2', reference: { kind: 'event_id', id: 'C2C_MSG_RECEIVE:evt' } }],
-    ['INTERACTION_CREATE', { id: 'i1', chat_type: 1, group_openid: 'g3' }, { scene: 'group', targetId: 'g3', reference: { kind: 'event_id', id: 'i1' } }],
-    ['INTERACTION_CREATE', { id: 'i2', scene: 'c2c', user_openid: 'u3' }, { scene: 'c2c', targetId: 'u3', reference: { kind: 'event_id', id: 'i2' } }],
-    ['INTERACTION_CREATE', { id: 'i3', chat_type: 0, channel_id: 'c9', guild_id: 'g' }, { scene: 'channel', targetId: 'c9', reference: { kind: 'event_id', id: 'i3' } }],
+    [
+      'AT_MESSAGE_CREATE',
+      { id: 'm1', channel_id: 'c1', guild_id: 'g' },
+      { scene: 'channel', targetId: 'c1', reference: { kind: 'msg_id', id: 'm1' } },
+    ],
+    [
+      'MESSAGE_CREATE',
+      { id: 'm1', channel_id: 'c1' },
+      { scene: 'channel', targetId: 'c1', reference: { kind: 'msg_id', id: 'm1' } },
+    ],
+    [
+      'DIRECT_MESSAGE_CREATE',
+      { id: 'm2', guild_id: 'dm-g', channel_id: 'c' },
+      { scene: 'dm', targetId: 'dm-g', reference: { kind: 'msg_id', id: 'm2' } },
+    ],
+    [
+      'GROUP_AT_MESSAGE_CREATE',
+      { id: 'm3', group_openid: 'g1' },
+      { scene: 'group', targetId: 'g1', reference: { kind: 'msg_id', id: 'm3' } },
+    ],
+    [
+      'C2C_MESSAGE_CREATE',
+      { id: 'm4', author: { user_openid: 'u1' } },
+      { scene: 'c2c', targetId: 'u1', reference: { kind: 'msg_id', id: 'm4' } },
+    ],
+    [
+      'GROUP_ADD_ROBOT',
+      { group_openid: 'g2' },
+      { scene: 'group', targetId: 'g2', reference: { kind: 'event_id', id: 'GROUP_ADD_ROBOT:evt' } },
+    ],
+    [
+      'GROUP_MSG_RECEIVE',
+      { group_openid: 'g2' },
+      { scene: 'group', targetId: 'g2', reference: { kind: 'event_id', id: 'GROUP_MSG_RECEIVE:evt' } },
+    ],
+    [
+      'FRIEND_ADD',
+      { openid: 'u2' },
+      { scene: 'c2c', targetId: 'u2', reference: { kind: 'event_id', id: 'FRIEND_ADD:evt' } },
+    ],
+    [
+      'C2C_MSG_RECEIVE',
+      { openid: 'u2' },
+      { scene: 'c2c', targetId: 'u2', reference: { kind: 'event_id', id: 'C2C_MSG_RECEIVE:evt' } },
+    ],
+    [
+      'INTERACTION_CREATE',
+      { id: 'i1', chat_type: 1, group_openid: 'g3' },
+      { scene: 'group', targetId: 'g3', reference: { kind: 'event_id', id: 'i1' } },
+    ],
+    [
+      'INTERACTION_CREATE',
+      { id: 'i2', scene: 'c2c', user_openid: 'u3' },
+      { scene: 'c2c', targetId: 'u3', reference: { kind: 'event_id', id: 'i2' } },
+    ],
+    [
+      'INTERACTION_CREATE',
+      { id: 'i3', chat_type: 0, channel_id: 'c9', guild_id: 'g' },
+      { scene: 'channel', targetId: 'c9', reference: { kind: 'event_id', id: 'i3' } },
+    ],
   ])('GIVEN %s %j THEN it replies to %j', (name, data, expected) => {
     expect(replyTargetOf(event(name, data))).toMatchObject(expected)
   })
 
-  it('GIVEN the fake platform\'s event builders THEN each scene maps to its endpoint target, reference and window', () => {
+  it("GIVEN the fake platform's event builders THEN each scene maps to its endpoint target, reference and window", () => {
     const at = guildAtMessage({ content: 'hi', id: 'AT1', channelId: 'chan-7' })
-    expect(replyTargetOf(fromBuilder(at))).toEqual({ scene: 'channel', targetId: 'chan-7', reference: { kind: 'msg_id', id: 'AT1' }, window: REPLY_WINDOWS.channel })
+    expect(replyTargetOf(fromBuilder(at))).toEqual({
+      scene: 'channel',
+      targetId: 'chan-7',
+      reference: { kind: 'msg_id', id: 'AT1' },
+      window: REPLY_WINDOWS.channel,
+    })
     const dm = directMessage({ content: 'hi', id: 'DM1', authorId: '42' })
-    expect(replyTargetOf(fromBuilder(dm))).toEqual({ scene: 'dm', targetId: 'dms-42', reference: { kind: 'msg_id', id: 'DM1' }, window: REPLY_WINDOWS.dm })
+    expect(replyTargetOf(fromBuilder(dm))).toEqual({
+      scene: 'dm',
+      targetId: 'dms-42',
+      reference: { kind: 'msg_id', id: 'DM1' },
+      window: REPLY_WINDOWS.dm,
+    })
     const group = groupAtMessage({ content: 'hi', id: 'G1', groupOpenid: 'GROUP_A' })
-    expect(replyTargetOf(fromBuilder(group))).toEqual({ scene: 'group', targetId: 'GROUP_A', reference: { kind: 'msg_id', id: 'G1' }, window: REPLY_WINDOWS.group })
+    expect(replyTargetOf(fromBuilder(group))).toEqual({
+      scene: 'group',
+      targetId: 'GROUP_A',
+      reference: { kind: 'msg_id', id: 'G1' },
+      window: REPLY_WINDOWS.group,
+    })
     const c2c = c2cMessage({ content: 'hi', id: 'C1', userOpenid: 'USER_A' })
-    expect(replyTargetOf(fromBuilder(c2c))).toEqual({ scene: 'c2c', targetId: 'USER_A', reference: { kind: 'msg_id', id: 'C1' }, window: REPLY_WINDOWS.c2c })
+    expect(replyTargetOf(fromBuilder(c2c))).toEqual({
+      scene: 'c2c',
+      targetId: 'USER_A',
+      reference: { kind: 'msg_id', id: 'C1' },
+      window: REPLY_WINDOWS.c2c,
+    })
     expect(replyTargetOf(fromBuilder(groupAddRobot({ groupOpenid: 'GROUP_B' }), 'EVT-ADD'))).toMatchObject({
       scene: 'group',
       targetId: 'GROUP_B',
@@ -89,7 +172,10 @@ describe('replyTargetOf', () => {
       ['guild', { scene: 'channel', targetId: 'channel-1' }],
     ] as const) {
       const built = interaction({ scene, buttonData: 'b', id: `INT-${scene}` })
-      expect(replyTargetOf(fromBuilder(built))).toMatchObject({ ...expected, reference: { kind: 'event_id', id: `INT-${scene}` } })
+      expect(replyTargetOf(fromBuilder(built))).toMatchObject({
+        ...expected,
+        reference: { kind: 'event_id', id: `INT-${scene}` },
+      })
     }
   })
 
@@ -109,17 +195,22 @@ describe('MsgSeqAllocator', () => {
     ['C2C', 4, REPLY_WINDOWS.c2c],
     ['C2C limited to 5', 5, replyWindows({ c2c: 5 }).c2c],
     ['group limited to 3', 3, replyWindows({ group: 3 }).group],
-  ])('GIVEN replies to one %s message THEN seqs are 1..%i, independent per message, and the next throws REPLY_LIMIT_REACHED', (_, limit, window) => {
-    const seqs = new MsgSeqAllocator(() => 1_000)
-    expect(Array.from({ length: limit }, () => seqs.next('a', 1_000, window))).toEqual(Array.from({ length: limit }, (_, i) => i + 1))
-    expect(seqs.next('b', 1_000, window)).toBe(1)
-    expect(seqs.next('b', 1_000, window)).toBe(2)
-    const error = thrown(() => seqs.next('a', 1_000, window))
-    expect(error).toBeInstanceOf(ReplyLimitError)
-    expect(error).toMatchObject({ code: 'REPLY_LIMIT_REACHED' })
-    expect(() => seqs.next('a', 1_000, window)).toThrow(ReplyLimitError) // stays refused
-    expect(seqs.next('b', 1_000, window)).toBe(3)
-  })
+  ])(
+    'GIVEN replies to one %s message THEN seqs are 1..%i, independent per message, and the next throws REPLY_LIMIT_REACHED',
+    (_, limit, window) => {
+      const seqs = new MsgSeqAllocator(() => 1_000)
+      expect(Array.from({ length: limit }, () => seqs.next('a', 1_000, window))).toEqual(
+        Array.from({ length: limit }, (_, i) => i + 1),
+      )
+      expect(seqs.next('b', 1_000, window)).toBe(1)
+      expect(seqs.next('b', 1_000, window)).toBe(2)
+      const error = thrown(() => seqs.next('a', 1_000, window))
+      expect(error).toBeInstanceOf(ReplyLimitError)
+      expect(error).toMatchObject({ code: 'REPLY_LIMIT_REACHED' })
+      expect(() => seqs.next('a', 1_000, window)).toThrow(ReplyLimitError) // stays refused
+      expect(seqs.next('b', 1_000, window)).toBe(3)
+    },
+  )
 
   it.each([
     ['guild channel', REPLY_WINDOWS.channel],
@@ -180,7 +271,13 @@ describe('ReplySender through the fake platform', () => {
 
   async function setup() {
     platform = await startFakePlatform()
-    client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', rest: { backoff: { baseMs: 5, maxMs: 10 } } })
+    client = createClient({
+      appId: platform.appId,
+      secret: platform.secret,
+      hosts: { api: platform.url },
+      logLevel: 'silent',
+      rest: { backoff: { baseMs: 5, maxMs: 10 } },
+    })
     return { platform, client }
   }
 
@@ -189,8 +286,21 @@ describe('ReplySender through the fake platform', () => {
     platform = await startFakePlatform()
     transport = new HttpTransport()
     const logger = createLogger({ level: 'silent' })
-    tokens = new AccessTokenManager({ appId: platform.appId, secret: platform.secret, tokenUrl: `${platform.url}/app/getAppAccessToken`, transport, logger })
-    const rest = new RestClient({ baseUrl: platform.url, appId: platform.appId, tokens, transport, logger, backoff: { baseMs: 5, maxMs: 10 } })
+    tokens = new AccessTokenManager({
+      appId: platform.appId,
+      secret: platform.secret,
+      tokenUrl: `${platform.url}/app/getAppAccessToken`,
+      transport,
+      logger,
+    })
+    const rest = new RestClient({
+      baseUrl: platform.url,
+      appId: platform.appId,
+      tokens,
+      transport,
+      logger,
+      backoff: { baseMs: 5, maxMs: 10 },
+    })
     return { platform, sender: new ReplySender(new OpenApi(rest), { now }) }
   }
 
@@ -235,8 +345,13 @@ describe('ReplySender through the fake platform', () => {
     await client.reply(fromBuilder(c2cMessage({ content: 'd', id: 'C1', userOpenid: 'UA' })), 'd')
     await client.reply(fromBuilder(groupAddRobot({ groupOpenid: 'GB' }), 'EVT-1'), 'e')
     await client.reply(fromBuilder(friendAdd({ openid: 'UB' }), 'EVT-2'), 'f')
-    await client.reply(fromBuilder(interaction({ scene: 'group', buttonData: 'x', id: 'INT-1', groupOpenid: 'GC' })), 'g')
-    expect(platform.sent.map((message) => ({ scene: message.scene, target: message.target, body: message.body }))).toEqual([
+    await client.reply(
+      fromBuilder(interaction({ scene: 'group', buttonData: 'x', id: 'INT-1', groupOpenid: 'GC' })),
+      'g',
+    )
+    expect(
+      platform.sent.map((message) => ({ scene: message.scene, target: message.target, body: message.body })),
+    ).toEqual([
       { scene: 'channel', target: 'channel-1', body: { content: 'a', msg_id: 'AT1' } },
       { scene: 'dm', target: 'dms-7', body: { content: 'b', msg_id: 'DM1' } },
       { scene: 'group', target: 'GA', body: { content: 'c', msg_id: 'G1', msg_seq: 1, msg_type: 0 } },
@@ -245,7 +360,12 @@ describe('ReplySender through the fake platform', () => {
       { scene: 'c2c', target: 'UB', body: { content: 'f', event_id: 'EVT-2', msg_seq: 1, msg_type: 0 } },
       { scene: 'group', target: 'GC', body: { content: 'g', event_id: 'INT-1', msg_seq: 1, msg_type: 0 } },
     ])
-    expect(client.metrics().counters.replies_sent).toEqual({ 'scene="channel"': 1, 'scene="dm"': 1, 'scene="group"': 3, 'scene="c2c"': 2 })
+    expect(client.metrics().counters.replies_sent).toEqual({
+      'scene="channel"': 1,
+      'scene="dm"': 1,
+      'scene="group"': 3,
+      'scene="c2c"': 2,
+    })
   })
 
   it('GIVEN a 500 on the first attempt THEN the retry keeps msg_seq (the fake would answer 40054005 otherwise) and one message lands', async () => {
@@ -265,7 +385,12 @@ describe('ReplySender through the fake platform', () => {
 
   it('GIVEN the same group message handled again by another process THEN its reply resolves alreadySent and the platform has one message; a guild reply has no msg_seq to tell', async () => {
     const { platform, client } = await setup()
-    const again = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent' })
+    const again = createClient({
+      appId: platform.appId,
+      secret: platform.secret,
+      hosts: { api: platform.url },
+      logLevel: 'silent',
+    })
     try {
       const inbound = fromBuilder(groupAtMessage({ content: '/ping', id: 'in-3', groupOpenid: 'g1' }))
       expect(await client.reply(inbound, 'pong')).toMatchObject({ id: expect.any(String) })
@@ -274,8 +399,13 @@ describe('ReplySender through the fake platform', () => {
       expect(again.metrics().counters.replies_already_sent).toEqual({ 'scene="group"': 1 })
       expect(again.metrics().counters.replies_sent).toBeUndefined()
       // A different refusal is still an error.
-      platform.failNext({ path: '/v2/groups/g1/messages' }, { status: 400, body: { code: 40034102, message: 'no permission' } })
-      await expect(again.reply(fromBuilder(groupAtMessage({ content: 'x', id: 'in-4', groupOpenid: 'g1' })), 'x')).rejects.toMatchObject({ code: 'API_ERROR' })
+      platform.failNext(
+        { path: '/v2/groups/g1/messages' },
+        { status: 400, body: { code: 40034102, message: 'no permission' } },
+      )
+      await expect(
+        again.reply(fromBuilder(groupAtMessage({ content: 'x', id: 'in-4', groupOpenid: 'g1' })), 'x'),
+      ).rejects.toMatchObject({ code: 'API_ERROR' })
     } finally {
       await again.stop()
     }
@@ -307,7 +437,10 @@ describe('media replies', () => {
 
   it('GIVEN an image URL in a group THEN it is uploaded first (without sending) and sent as msg_type 7 with its file_info', async () => {
     const { platform, client } = await setup()
-    await client.reply(fromBuilder(groupAtMessage({ content: '/cat', groupOpenid: 'g-media' })), { image: 'https://example.invalid/cat.png', content: 'a cat' })
+    await client.reply(fromBuilder(groupAtMessage({ content: '/cat', groupOpenid: 'g-media' })), {
+      image: 'https://example.invalid/cat.png',
+      content: 'a cat',
+    })
     const upload = platform.calls.find((call) => call.path === '/v2/groups/g-media/files')!
     expect(upload.body).toEqual({ file_type: 1, url: 'https://example.invalid/cat.png', srv_send_msg: false })
     const sent = platform.sent.at(-1)!
@@ -318,7 +451,9 @@ describe('media replies', () => {
 
   it('GIVEN a voice URL in C2C THEN it is uploaded as file_type 3 and the empty content becomes a space', async () => {
     const { platform, client } = await setup()
-    await client.reply(fromBuilder(c2cMessage({ content: '/say', userOpenid: 'u-media' })), { voice: 'https://example.invalid/hi.silk' })
+    await client.reply(fromBuilder(c2cMessage({ content: '/say', userOpenid: 'u-media' })), {
+      voice: 'https://example.invalid/hi.silk',
+    })
     expect(platform.calls.find((call) => call.path === '/v2/users/u-media/files')!.body).toMatchObject({ file_type: 3 })
     expect(platform.sent.at(-1)!.body).toMatchObject({ msg_type: 7, content: ' ' })
   })
@@ -329,7 +464,9 @@ describe('media replies', () => {
     await client.reply(event, { image: 'https://example.invalid/cat.png' })
     expect(platform.sent.at(-1)!.body).toMatchObject({ image: 'https://example.invalid/cat.png' })
     const before = platform.calls.length
-    await expect(client.reply(event, { video: 'https://example.invalid/v.mp4' })).rejects.toMatchObject({ code: 'MEDIA_NOT_SUPPORTED' })
+    await expect(client.reply(event, { video: 'https://example.invalid/v.mp4' })).rejects.toMatchObject({
+      code: 'MEDIA_NOT_SUPPORTED',
+    })
     expect(platform.calls.length).toBe(before)
   })
 })

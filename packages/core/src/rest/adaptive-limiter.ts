@@ -101,7 +101,15 @@ export class AdaptiveLimiter {
     if (outcome === 'rate-limited') {
       const now = this.now()
       if (!state) {
-        state = { limit: this.startConcurrency, inFlight: 0, pausedUntil: 0, generation: 0, lastLimitedAt: now, waiters: [], wakeTimer: undefined }
+        state = {
+          limit: this.startConcurrency,
+          inFlight: 0,
+          pausedUntil: 0,
+          generation: 0,
+          lastLimitedAt: now,
+          waiters: [],
+          wakeTimer: undefined,
+        }
         this.states.set(key, state)
       } else if (slot?.state === state && slot.generation === state.generation) {
         state.limit = Math.max(this.minConcurrency, state.limit * this.decreaseFactor)

@@ -28,14 +28,20 @@ export class ApiError extends QQBotError {
     attempts?: number
   }) {
     const code = details.platformCode ?? details.errCode
-    const hint = (details.platformCode !== undefined && PLATFORM_CODE_HINTS.get(details.platformCode)) ||
-      (details.errCode !== undefined && PLATFORM_CODE_HINTS.get(details.errCode)) || undefined
+    const hint =
+      (details.platformCode !== undefined && PLATFORM_CODE_HINTS.get(details.platformCode)) ||
+      (details.errCode !== undefined && PLATFORM_CODE_HINTS.get(details.errCode)) ||
+      undefined
     const parts = [`${details.route} failed: HTTP ${details.status}`]
-    if (code !== undefined) parts.push(`code ${code}${details.errCode !== undefined && details.errCode !== code ? `/${details.errCode}` : ''}`)
+    if (code !== undefined)
+      parts.push(
+        `code ${code}${details.errCode !== undefined && details.errCode !== code ? `/${details.errCode}` : ''}`,
+      )
     if (details.platformMessage) parts.push(details.platformMessage)
     let message = parts.join(', ') + '.'
     if (hint) message += ` ${hint}`
-    if (details.attempts !== undefined && details.attempts > 1) message += ` Gave up after ${details.attempts} attempts.`
+    if (details.attempts !== undefined && details.attempts > 1)
+      message += ` Gave up after ${details.attempts} attempts.`
     if (details.traceId) message += ` (trace id ${details.traceId})`
     super('API_ERROR', message)
     this.status = details.status
@@ -59,7 +65,10 @@ export class ApiError extends QQBotError {
 
   /** True when either code is in `codes`. */
   isIn(codes: ReadonlySet<number>): boolean {
-    return (this.platformCode !== undefined && codes.has(this.platformCode)) || (this.errCode !== undefined && codes.has(this.errCode))
+    return (
+      (this.platformCode !== undefined && codes.has(this.platformCode)) ||
+      (this.errCode !== undefined && codes.has(this.errCode))
+    )
   }
 }
 
@@ -67,7 +76,11 @@ export class ApiError extends QQBotError {
 export class NetworkError extends QQBotError {
   readonly route: string
   constructor(route: string, cause: unknown) {
-    super('NETWORK_ERROR', `${route} got no response: ${(cause as Error)?.message ?? String(cause)}. Check the network and the configured API host.`, { cause })
+    super(
+      'NETWORK_ERROR',
+      `${route} got no response: ${(cause as Error)?.message ?? String(cause)}. Check the network and the configured API host.`,
+      { cause },
+    )
     this.route = route
   }
 }
@@ -78,19 +91,35 @@ export class NetworkError extends QQBotError {
  */
 export class ProactiveMessageError extends QQBotError {
   constructor(scene: 'group' | 'C2C') {
-    super('PROACTIVE_MESSAGE_DISCONTINUED', `Cannot send this ${scene} message: it has no msg_id or event_id, so it would be proactive. ${PROACTIVE_DISCONTINUED}`)
+    super(
+      'PROACTIVE_MESSAGE_DISCONTINUED',
+      `Cannot send this ${scene} message: it has no msg_id or event_id, so it would be proactive. ${PROACTIVE_DISCONTINUED}`,
+    )
   }
 }
 
 /** The {@link ApiError} for a non-2xx answer: codes, message and trace id read leniently from the body. */
-export function apiErrorFromResponse(route: string, response: HttpResponse, traceId: string | undefined, attempts: number): ApiError {
-  const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Record<string, unknown>
+export function apiErrorFromResponse(
+  route: string,
+  response: HttpResponse,
+  traceId: string | undefined,
+  attempts: number,
+): ApiError {
+  const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Record<
+    string,
+    unknown
+  >
   return new ApiError({
     route,
     status: response.status,
     platformCode: toNumber(body.code),
     errCode: toNumber(body.err_code),
-    platformMessage: typeof body.message === 'string' ? body.message : typeof response.body === 'string' ? response.body.slice(0, 200) : undefined,
+    platformMessage:
+      typeof body.message === 'string'
+        ? body.message
+        : typeof response.body === 'string'
+          ? response.body.slice(0, 200)
+          : undefined,
     traceId: traceId ?? (typeof body.trace_id === 'string' ? body.trace_id : undefined),
     body: response.body,
     attempts,

@@ -54,7 +54,11 @@ export class HttpTransport {
       bodyTimeout: request.timeoutMs,
     })
     const text = await response.body.text()
-    return { status: response.statusCode, headers: response.headers, body: parseBody(text, response.headers['content-type']) }
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: parseBody(text, response.headers['content-type']),
+    }
   }
 
   close(): Promise<void> {

@@ -60,7 +60,11 @@ export class OpenApi {
   }
 
   getChannels(guildId: string): Promise<ApiChannel[]> {
-    return this.rest.request({ method: 'GET', path: `/guilds/${id(guildId)}/channels`, route: 'GET /guilds/{guild_id}/channels' })
+    return this.rest.request({
+      method: 'GET',
+      path: `/guilds/${id(guildId)}/channels`,
+      route: 'GET /guilds/{guild_id}/channels',
+    })
   }
 
   getChannel(channelId: string): Promise<ApiChannel> {
@@ -68,23 +72,46 @@ export class OpenApi {
   }
 
   getMember(guildId: string, userId: string): Promise<ApiMember> {
-    return this.rest.request({ method: 'GET', path: `/guilds/${id(guildId)}/members/${id(userId)}`, route: 'GET /guilds/{guild_id}/members/{user_id}' })
+    return this.rest.request({
+      method: 'GET',
+      path: `/guilds/${id(guildId)}/members/${id(userId)}`,
+      route: 'GET /guilds/{guild_id}/members/{user_id}',
+    })
   }
 
   getMembers(guildId: string, query: { after?: string; limit?: number } = {}): Promise<ApiMember[]> {
-    return this.rest.request({ method: 'GET', path: `/guilds/${id(guildId)}/members`, route: 'GET /guilds/{guild_id}/members', query })
+    return this.rest.request({
+      method: 'GET',
+      path: `/guilds/${id(guildId)}/members`,
+      route: 'GET /guilds/{guild_id}/members',
+      query,
+    })
   }
 
   getRoles(guildId: string): Promise<{ guild_id?: string; roles: ApiRole[]; role_num_limit?: string }> {
-    return this.rest.request({ method: 'GET', path: `/guilds/${id(guildId)}/roles`, route: 'GET /guilds/{guild_id}/roles' })
+    return this.rest.request({
+      method: 'GET',
+      path: `/guilds/${id(guildId)}/roles`,
+      route: 'GET /guilds/{guild_id}/roles',
+    })
   }
 
   sendChannelMessage(channelId: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
-    return this.send({ ...options, method: 'POST', path: `/channels/${id(channelId)}/messages`, route: 'POST /channels/{channel_id}/messages', body })
+    return this.send({
+      ...options,
+      method: 'POST',
+      path: `/channels/${id(channelId)}/messages`,
+      route: 'POST /channels/{channel_id}/messages',
+      body,
+    })
   }
 
   getChannelMessage(channelId: string, messageId: string): Promise<{ message: Record<string, unknown> }> {
-    return this.rest.request({ method: 'GET', path: `/channels/${id(channelId)}/messages/${id(messageId)}`, route: 'GET /channels/{channel_id}/messages/{message_id}' })
+    return this.rest.request({
+      method: 'GET',
+      path: `/channels/${id(channelId)}/messages/${id(messageId)}`,
+      route: 'GET /channels/{channel_id}/messages/{message_id}',
+    })
   }
 
   recallChannelMessage(channelId: string, messageId: string, options: { hideTip?: boolean } = {}): Promise<void> {
@@ -98,35 +125,70 @@ export class OpenApi {
 
   /** Opens (or finds) the DM session with a guild member; send to the returned `guild_id`. */
   createDirectSession(recipientId: string, sourceGuildId: string): Promise<DirectSession> {
-    return this.rest.request({ method: 'POST', path: '/users/@me/dms', route: 'POST /users/@me/dms', body: { recipient_id: recipientId, source_guild_id: sourceGuildId } })
+    return this.rest.request({
+      method: 'POST',
+      path: '/users/@me/dms',
+      route: 'POST /users/@me/dms',
+      body: { recipient_id: recipientId, source_guild_id: sourceGuildId },
+    })
   }
 
   sendDirectMessage(dmGuildId: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
-    return this.send({ ...options, method: 'POST', path: `/dms/${id(dmGuildId)}/messages`, route: 'POST /dms/{guild_id}/messages', body })
+    return this.send({
+      ...options,
+      method: 'POST',
+      path: `/dms/${id(dmGuildId)}/messages`,
+      route: 'POST /dms/{guild_id}/messages',
+      body,
+    })
   }
 
   recallDirectMessage(dmGuildId: string, messageId: string): Promise<void> {
-    return this.rest.request({ method: 'DELETE', path: `/dms/${id(dmGuildId)}/messages/${id(messageId)}`, route: 'DELETE /dms/{guild_id}/messages/{message_id}' })
+    return this.rest.request({
+      method: 'DELETE',
+      path: `/dms/${id(dmGuildId)}/messages/${id(messageId)}`,
+      route: 'DELETE /dms/{guild_id}/messages/{message_id}',
+    })
   }
 
   /** A passive reply in a group: `body` needs `msg_id` or `event_id` (and a `msg_seq` per reply to it). */
   sendGroupMessage(groupOpenid: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
     if (!isPassive(body)) return Promise.reject(new ProactiveMessageError('group'))
-    return this.send({ ...options, method: 'POST', path: `/v2/groups/${id(groupOpenid)}/messages`, route: 'POST /v2/groups/{group_openid}/messages', body })
+    return this.send({
+      ...options,
+      method: 'POST',
+      path: `/v2/groups/${id(groupOpenid)}/messages`,
+      route: 'POST /v2/groups/{group_openid}/messages',
+      body,
+    })
   }
 
   recallGroupMessage(groupOpenid: string, messageId: string): Promise<void> {
-    return this.rest.request({ method: 'DELETE', path: `/v2/groups/${id(groupOpenid)}/messages/${id(messageId)}`, route: 'DELETE /v2/groups/{group_openid}/messages/{message_id}' })
+    return this.rest.request({
+      method: 'DELETE',
+      path: `/v2/groups/${id(groupOpenid)}/messages/${id(messageId)}`,
+      route: 'DELETE /v2/groups/{group_openid}/messages/{message_id}',
+    })
   }
 
   /** A passive reply in a C2C chat: `body` needs `msg_id` or `event_id` (and a `msg_seq` per reply to it). */
   sendC2CMessage(openid: string, body: MessageBody, options?: CallOptions): Promise<SendResult> {
     if (!isPassive(body)) return Promise.reject(new ProactiveMessageError('C2C'))
-    return this.send({ ...options, method: 'POST', path: `/v2/users/${id(openid)}/messages`, route: 'POST /v2/users/{openid}/messages', body })
+    return this.send({
+      ...options,
+      method: 'POST',
+      path: `/v2/users/${id(openid)}/messages`,
+      route: 'POST /v2/users/{openid}/messages',
+      body,
+    })
   }
 
   recallC2CMessage(openid: string, messageId: string): Promise<void> {
-    return this.rest.request({ method: 'DELETE', path: `/v2/users/${id(openid)}/messages/${id(messageId)}`, route: 'DELETE /v2/users/{openid}/messages/{message_id}' })
+    return this.rest.request({
+      method: 'DELETE',
+      path: `/v2/users/${id(openid)}/messages/${id(messageId)}`,
+      route: 'DELETE /v2/users/{openid}/messages/{message_id}',
+    })
   }
 
   /**
@@ -136,19 +198,36 @@ export class OpenApi {
   uploadGroupMedia(groupOpenid: string, upload: MediaUpload, options?: CallOptions): Promise<MediaInfo> {
     if (upload.srv_send_msg === true) return Promise.reject(new ProactiveMessageError('group'))
     const body = { srv_send_msg: false, ...upload }
-    return this.rest.request({ ...options, method: 'POST', path: `/v2/groups/${id(groupOpenid)}/files`, route: 'POST /v2/groups/{group_openid}/files', body })
+    return this.rest.request({
+      ...options,
+      method: 'POST',
+      path: `/v2/groups/${id(groupOpenid)}/files`,
+      route: 'POST /v2/groups/{group_openid}/files',
+      body,
+    })
   }
 
   /** Uploads media for a C2C chat, like {@link uploadGroupMedia}. */
   uploadC2CMedia(openid: string, upload: MediaUpload, options?: CallOptions): Promise<MediaInfo> {
     if (upload.srv_send_msg === true) return Promise.reject(new ProactiveMessageError('C2C'))
     const body = { srv_send_msg: false, ...upload }
-    return this.rest.request({ ...options, method: 'POST', path: `/v2/users/${id(openid)}/files`, route: 'POST /v2/users/{openid}/files', body })
+    return this.rest.request({
+      ...options,
+      method: 'POST',
+      path: `/v2/users/${id(openid)}/files`,
+      route: 'POST /v2/users/{openid}/files',
+      body,
+    })
   }
 
   /** Acknowledges a button interaction (PUT, empty response); without it the user's spinner runs until timeout. */
   ackInteraction(interactionId: string, code: InteractionAckCode = 0): Promise<void> {
-    return this.rest.request({ method: 'PUT', path: `/interactions/${id(interactionId)}`, route: 'PUT /interactions/{interaction_id}', body: { code } })
+    return this.rest.request({
+      method: 'PUT',
+      path: `/interactions/${id(interactionId)}`,
+      route: 'PUT /interactions/{interaction_id}',
+      body: { code },
+    })
   }
 
   private async send(request: RestRequest): Promise<SendResult> {

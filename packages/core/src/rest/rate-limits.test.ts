@@ -26,14 +26,33 @@ async function setup() {
   platform = await startFakePlatform()
   transport = new HttpTransport()
   const metrics = new Metrics()
-  tokens = new AccessTokenManager({ appId: platform.appId, secret: platform.secret, tokenUrl: `${platform.url}/app/getAppAccessToken`, transport, logger })
-  const rest = new RestClient({ baseUrl: platform.url, appId: platform.appId, tokens, transport, logger, metrics, retries: 3, backoff: { baseMs: 5, maxMs: 20 } })
+  tokens = new AccessTokenManager({
+    appId: platform.appId,
+    secret: platform.secret,
+    tokenUrl: `${platform.url}/app/getAppAccessToken`,
+    transport,
+    logger,
+  })
+  const rest = new RestClient({
+    baseUrl: platform.url,
+    appId: platform.appId,
+    tokens,
+    transport,
+    logger,
+    metrics,
+    retries: 3,
+    backoff: { baseMs: 5, maxMs: 20 },
+  })
   return { platform, api: new OpenApi(rest), metrics }
 }
 
 const reply = { content: 'pong', msg_type: 0, msg_id: 'inbound-1', msg_seq: 1 }
 const sendsTo = (p: FakePlatform) => p.calls.filter((call) => call.method === 'POST' && call.path === PATH)
-const caught = <T>(promise: Promise<T>): Promise<unknown> => promise.then(() => new Error('expected a rejection'), (error: unknown) => error)
+const caught = <T>(promise: Promise<T>): Promise<unknown> =>
+  promise.then(
+    () => new Error('expected a rejection'),
+    (error: unknown) => error,
+  )
 
 describe('retryAfterMs', () => {
   const now = Date.parse('2026-01-01T00:00:00Z')
@@ -109,6 +128,9 @@ describe('RestClient: rate limits retried by deadline (retryWithinMs)', () => {
   it('GIVEN a 500 on a call with retryWithinMs THEN it is still retried by count, not by deadline', async () => {
     const { platform, api } = await setup()
     platform.failNext({ path: PATH }, { status: 500 }, 10)
-    await expect(api.sendGroupMessage('g1', reply, { retryWithinMs: 10_000 })).rejects.toMatchObject({ status: 500, attempts: 4 })
+    await expect(api.sendGroupMessage('g1', reply, { retryWithinMs: 10_000 })).rejects.toMatchObject({
+      status: 500,
+      attempts: 4,
+    })
   })
 })

@@ -31,7 +31,13 @@ async function setup(options: { connections?: number; baseUrl?: string; retries?
   platform = await startFakePlatform()
   transport = new HttpTransport({ connections: options.connections ?? 32 })
   const metrics = new Metrics()
-  tokens = new AccessTokenManager({ appId: platform.appId, secret: platform.secret, tokenUrl: `${platform.url}/app/getAppAccessToken`, transport, logger })
+  tokens = new AccessTokenManager({
+    appId: platform.appId,
+    secret: platform.secret,
+    tokenUrl: `${platform.url}/app/getAppAccessToken`,
+    transport,
+    logger,
+  })
   const rest = new RestClient({
     baseUrl: options.baseUrl ?? platform.url,
     appId: platform.appId,
@@ -46,9 +52,14 @@ async function setup(options: { connections?: number; baseUrl?: string; retries?
 }
 
 const groupReply = (seq: number) => ({ content: 'pong', msg_type: 0, msg_id: 'inbound-1', msg_seq: seq })
-const sendsTo = (p: FakePlatform, path: string) => p.calls.filter((call) => call.method === 'POST' && call.path === path)
+const sendsTo = (p: FakePlatform, path: string) =>
+  p.calls.filter((call) => call.method === 'POST' && call.path === path)
 const callsTo = (p: FakePlatform, path: string) => p.calls.filter((call) => call.path === path)
-const caught = <T>(promise: Promise<T>): Promise<unknown> => promise.then(() => new Error('expected a rejection'), (error: unknown) => error)
+const caught = <T>(promise: Promise<T>): Promise<unknown> =>
+  promise.then(
+    () => new Error('expected a rejection'),
+    (error: unknown) => error,
+  )
 
 describe('RestClient retries', () => {
   it.each([
@@ -58,20 +69,26 @@ describe('RestClient retries', () => {
     ['HTTP 503', { status: 503 }],
     ['HTTP 400 code 22009', { status: 400, body: { code: 22009, message: 'msg limit exceed' } }],
     ['HTTP 400 code 20028', { status: 400, body: { code: 20028, message: 'channel write limit' } }],
-    ['HTTP 400 err_code 22009 (v2 code differs)', { status: 400, body: { code: 850000, err_code: 22009, message: 'msg limit exceed' } }],
-  ])('GIVEN %s then success THEN every attempt sends the same body (same msg_seq) and one message lands', async (_, failure) => {
-    const { platform, api, metrics } = await setup()
-    platform.failNext({ method: 'POST', path: '/v2/groups/g1/messages' }, failure, 2)
-    const result = await api.sendGroupMessage('g1', groupReply(1))
-    expect(result.id).toBeDefined()
-    const attempts = sendsTo(platform, '/v2/groups/g1/messages')
-    expect(attempts).toHaveLength(3)
-    expect(attempts.map((call) => call.injected)).toEqual([true, true, false])
-    expect(attempts.map((call) => call.body)).toEqual([groupReply(1), groupReply(1), groupReply(1)])
-    expect(platform.sent).toHaveLength(1)
-    expect(platform.sent[0]!.body).toEqual(groupReply(1))
-    expect(metrics.count('rest_retries', { route: GROUP_ROUTE })).toBe(2)
-  })
+    [
+      'HTTP 400 err_code 22009 (v2 code differs)',
+      { status: 400, body: { code: 850000, err_code: 22009, message: 'msg limit exceed' } },
+    ],
+  ])(
+    'GIVEN %s then success THEN every attempt sends the same body (same msg_seq) and one message lands',
+    async (_, failure) => {
+      const { platform, api, metrics } = await setup()
+      platform.failNext({ method: 'POST', path: '/v2/groups/g1/messages' }, failure, 2)
+      const result = await api.sendGroupMessage('g1', groupReply(1))
+      expect(result.id).toBeDefined()
+      const attempts = sendsTo(platform, '/v2/groups/g1/messages')
+      expect(attempts).toHaveLength(3)
+      expect(attempts.map((call) => call.injected)).toEqual([true, true, false])
+      expect(attempts.map((call) => call.body)).toEqual([groupReply(1), groupReply(1), groupReply(1)])
+      expect(platform.sent).toHaveLength(1)
+      expect(platform.sent[0]!.body).toEqual(groupReply(1))
+      expect(metrics.count('rest_retries', { route: GROUP_ROUTE })).toBe(2)
+    },
+  )
 
   it('GIVEN one 429 then success THEN exactly one message is recorded', async () => {
     const { platform, api } = await setup()
@@ -86,10 +103,20 @@ describe('RestClient retries', () => {
 
   it('GIVEN retries run out THEN an ApiError carries status, codes, the X-Tps-trace-ID and names the route', async () => {
     const { platform, api } = await setup({ retries: 2 })
-    platform.failNext({ path: '/v2/groups/g1/messages' }, { status: 503, body: { code: 5030, err_code: 5031, message: 'busy' } }, 10)
+    platform.failNext(
+      { path: '/v2/groups/g1/messages' },
+      { status: 503, body: { code: 5030, err_code: 5031, message: 'busy' } },
+      10,
+    )
     const error = (await caught(api.sendGroupMessage('g1', groupReply(1)))) as ApiError
     expect(error).toBeInstanceOf(ApiError)
-    expect(error).toMatchObject({ code: 'API_ERROR', status: 503, platformCode: 5030, errCode: 5031, route: GROUP_ROUTE })
+    expect(error).toMatchObject({
+      code: 'API_ERROR',
+      status: 503,
+      platformCode: 5030,
+      errCode: 5031,
+      route: GROUP_ROUTE,
+    })
     // the injected body carries no trace_id: this one can only come from the response header
     expect(error.traceId).toMatch(/^[0-9a-f]{32}$/)
     expect(error.traceId).toBe(platform.calls.at(-1)!.traceId)
@@ -110,17 +137,24 @@ describe('RestClient retries', () => {
     [40054005, 'msg_seq dedupe'],
     [304003, 'URL not registered'],
     [50006, 'empty message'],
-  ])('GIVEN a non-retryable HTTP 400 with code %i (%s) THEN it throws at once with the hint from PLATFORM_CODE_HINTS', async (code) => {
-    const { platform, api, metrics } = await setup()
-    platform.failNext({ path: '/v2/groups/g1/messages' }, { status: 400, body: { code, err_code: code, message: 'refused', trace_id: 'body-trace' } }, 5)
-    const error = (await caught(api.sendGroupMessage('g1', groupReply(1)))) as ApiError
-    expect(error).toBeInstanceOf(ApiError)
-    expect(error.is(code)).toBe(true)
-    expect(error.status).toBe(400)
-    expect(error.message).toContain(PLATFORM_CODE_HINTS.get(code)!)
-    expect(sendsTo(platform, '/v2/groups/g1/messages')).toHaveLength(1)
-    expect(metrics.count('rest_retries')).toBe(0)
-  })
+  ])(
+    'GIVEN a non-retryable HTTP 400 with code %i (%s) THEN it throws at once with the hint from PLATFORM_CODE_HINTS',
+    async (code) => {
+      const { platform, api, metrics } = await setup()
+      platform.failNext(
+        { path: '/v2/groups/g1/messages' },
+        { status: 400, body: { code, err_code: code, message: 'refused', trace_id: 'body-trace' } },
+        5,
+      )
+      const error = (await caught(api.sendGroupMessage('g1', groupReply(1)))) as ApiError
+      expect(error).toBeInstanceOf(ApiError)
+      expect(error.is(code)).toBe(true)
+      expect(error.status).toBe(400)
+      expect(error.message).toContain(PLATFORM_CODE_HINTS.get(code)!)
+      expect(sendsTo(platform, '/v2/groups/g1/messages')).toHaveLength(1)
+      expect(metrics.count('rest_retries')).toBe(0)
+    },
+  )
 
   it('GIVEN the real dedupe (same msg_seq twice) THEN the second send throws 40054005 at once', async () => {
     const { platform, api } = await setup()
@@ -132,13 +166,23 @@ describe('RestClient retries', () => {
     expect(platform.sent).toHaveLength(1)
   })
 
-  it.each([201, 202])('GIVEN HTTP %i with an error body (accepted asynchronously) THEN it resolves with the body and its audit_id', async (status) => {
-    const { platform, api } = await setup()
-    const body = { code: status === 201 ? 304023 : 304024, message: 'push message is async', data: { message_audit: { audit_id: 'a1' } } }
-    platform.failNext({ path: '/channels/c1/messages' }, { status, body })
-    await expect(api.sendChannelMessage('c1', { content: 'hi', msg_id: 'm' })).resolves.toEqual({ ...body, audit_id: 'a1' })
-    expect(callsTo(platform, '/channels/c1/messages')).toHaveLength(1)
-  })
+  it.each([201, 202])(
+    'GIVEN HTTP %i with an error body (accepted asynchronously) THEN it resolves with the body and its audit_id',
+    async (status) => {
+      const { platform, api } = await setup()
+      const body = {
+        code: status === 201 ? 304023 : 304024,
+        message: 'push message is async',
+        data: { message_audit: { audit_id: 'a1' } },
+      }
+      platform.failNext({ path: '/channels/c1/messages' }, { status, body })
+      await expect(api.sendChannelMessage('c1', { content: 'hi', msg_id: 'm' })).resolves.toEqual({
+        ...body,
+        audit_id: 'a1',
+      })
+      expect(callsTo(platform, '/channels/c1/messages')).toHaveLength(1)
+    },
+  )
 })
 
 describe('RestClient token refresh', () => {
@@ -161,7 +205,11 @@ describe('RestClient token refresh', () => {
     const { platform, api } = await setup()
     await api.getMe()
     platform.clearRecords()
-    platform.failNext({ path: '/users/@me' }, { status: 401, body: { code: 11244, message: 'token not exist or expire' } }, 100)
+    platform.failNext(
+      { path: '/users/@me' },
+      { status: 401, body: { code: 11244, message: 'token not exist or expire' } },
+      100,
+    )
     const error = (await caught(api.getMe())) as ApiError
     expect(error).toBeInstanceOf(ApiError)
     expect(error.is(11244)).toBe(true)
@@ -211,10 +259,18 @@ describe('RestClient network errors', () => {
       expect((post as NetworkError).code).toBe('NETWORK_ERROR')
       expect((post as Error).message).toMatch(/API host/)
       await expect(rest.request({ method: 'GET', path: '/users/@me' })).rejects.toBeInstanceOf(NetworkError)
-      await expect(rest.request({ method: 'POST', path: '/v2/groups/g/messages', body: { content: 'x', msg_id: 'm', msg_seq: 1 } })).rejects.toBeInstanceOf(
-        NetworkError,
-      )
-      expect(Object.fromEntries(hits)).toEqual({ 'POST /channels/c1/messages': 1, 'GET /users/@me': 3, 'POST /v2/groups/g/messages': 3 })
+      await expect(
+        rest.request({
+          method: 'POST',
+          path: '/v2/groups/g/messages',
+          body: { content: 'x', msg_id: 'm', msg_seq: 1 },
+        }),
+      ).rejects.toBeInstanceOf(NetworkError)
+      expect(Object.fromEntries(hits)).toEqual({
+        'POST /channels/c1/messages': 1,
+        'GET /users/@me': 3,
+        'POST /v2/groups/g/messages': 3,
+      })
     } finally {
       server.close()
     }
@@ -231,7 +287,14 @@ describe('RestClient network errors', () => {
     try {
       const { rest } = await setup({ baseUrl: `http://127.0.0.1:${port}`, retries: 1 })
       // undici checks header timeouts about once a second, so each attempt takes ~1 s whatever the value
-      const post = await caught(rest.request({ method: 'POST', path: '/channels/c1/messages', body: { content: 'x', msg_id: 'm' }, timeoutMs: 100 }))
+      const post = await caught(
+        rest.request({
+          method: 'POST',
+          path: '/channels/c1/messages',
+          body: { content: 'x', msg_id: 'm' },
+          timeoutMs: 100,
+        }),
+      )
       expect(post).toMatchObject({ code: 'NETWORK_ERROR' })
       const get = await caught(rest.request({ method: 'GET', path: '/users/@me', timeoutMs: 100 }))
       expect(get).toMatchObject({ code: 'NETWORK_ERROR' })
@@ -254,7 +317,14 @@ describe('RestClient network errors', () => {
     expect((get as Error).message).toContain('GET /users/@me got no response')
     expect(metrics.count('rest_calls', { route: 'GET /users/@me' })).toBe(3)
     expect(metrics.count('rest_errors', { route: 'GET /users/@me', code: 'network' })).toBe(3)
-    const post = await caught(rest.request({ method: 'POST', path: '/channels/c1/messages', route: 'POST /channels/{channel_id}/messages', body: { content: 'x' } }))
+    const post = await caught(
+      rest.request({
+        method: 'POST',
+        path: '/channels/c1/messages',
+        route: 'POST /channels/{channel_id}/messages',
+        body: { content: 'x' },
+      }),
+    )
     expect(post).toMatchObject({ code: 'NETWORK_ERROR', route: 'POST /channels/{channel_id}/messages' })
     // ECONNREFUSED: the request never left, so even a POST without msg_seq cannot have been acted on
     expect(metrics.count('rest_calls', { route: 'POST /channels/{channel_id}/messages' })).toBe(3)
@@ -268,7 +338,9 @@ describe('RestClient pool and hooks', () => {
     platform.resetConnectionStats()
     platform.setRestLatency(20)
     const results = await Promise.all(
-      Array.from({ length: 5_000 }, (_, i) => api.sendGroupMessage(`g${i % 50}`, { content: 'x', msg_type: 0, msg_id: `m${i}`, msg_seq: 1 })),
+      Array.from({ length: 5_000 }, (_, i) =>
+        api.sendGroupMessage(`g${i % 50}`, { content: 'x', msg_type: 0, msg_id: `m${i}`, msg_seq: 1 }),
+      ),
     )
     expect(results.every((result) => typeof result.id === 'string')).toBe(true)
     expect(platform.sent).toHaveLength(5_000)
@@ -290,7 +362,13 @@ describe('RestClient pool and hooks', () => {
 
   it('GIVEN a base URL with a trailing slash THEN paths are not doubled', async () => {
     const { platform } = await setup()
-    const rest = new RestClient({ baseUrl: `${platform.url}/`, appId: platform.appId, tokens: tokens!, transport: transport!, logger })
+    const rest = new RestClient({
+      baseUrl: `${platform.url}/`,
+      appId: platform.appId,
+      tokens: tokens!,
+      transport: transport!,
+      logger,
+    })
     await new OpenApi(rest).getMe()
     expect(platform.calls.at(-1)).toMatchObject({ path: '/users/@me', status: 200 })
   })
@@ -334,11 +412,19 @@ describe('RestClient pool and hooks', () => {
   it('GIVEN hooks passed to createClient THEN they run on client.api calls, in the given order', async () => {
     platform = await startFakePlatform()
     const order: string[] = []
-    const hook = (name: string): RestHook => async (request, next) => {
-      order.push(name)
-      return next(request)
-    }
-    client = createClient({ appId: platform.appId, secret: platform.secret, hosts: { api: platform.url }, logLevel: 'silent', rest: { hooks: [hook('a'), hook('b')] } })
+    const hook =
+      (name: string): RestHook =>
+      async (request, next) => {
+        order.push(name)
+        return next(request)
+      }
+    client = createClient({
+      appId: platform.appId,
+      secret: platform.secret,
+      hosts: { api: platform.url },
+      logLevel: 'silent',
+      rest: { hooks: [hook('a'), hook('b')] },
+    })
     await client.api.getGateway()
     expect(order).toEqual(['a', 'b'])
   })
@@ -349,7 +435,11 @@ describe('OpenApi typed methods', () => {
     const { platform, api } = await setup()
     const [, alice] = SEEDED_USER_IDS
     expect((await api.getGateway()).url).toBe(platform.gatewayUrl)
-    expect(await api.getGatewayBot()).toMatchObject({ url: platform.gatewayUrl, shards: 1, session_start_limit: { total: 1000 } })
+    expect(await api.getGatewayBot()).toMatchObject({
+      url: platform.gatewayUrl,
+      shards: 1,
+      session_start_limit: { total: 1000 },
+    })
     expect((await api.getMe()).id).toBe(platform.botUser.id)
     expect((await api.getGuilds({ limit: 10 }))[0]!.id).toBe(SEEDED_GUILD_ID)
     expect((await api.getGuild(SEEDED_GUILD_ID)).id).toBe(SEEDED_GUILD_ID)
@@ -368,12 +458,20 @@ describe('OpenApi typed methods', () => {
     await api.recallGroupMessage('group/1', 'mid/2')
     await api.sendC2CMessage('user 2', { content: 'd', msg_type: 0, msg_id: 'w', msg_seq: 1 })
     await api.recallC2CMessage('user 2', 'mid')
-    expect((await api.uploadGroupMedia('group/1', { file_type: 1, url: 'https://example.invalid/a.png' })).file_info).toBeDefined()
-    expect((await api.uploadC2CMedia('user 2', { file_type: 1, url: 'https://example.invalid/a.png' })).file_info).toBeDefined()
-    expect(await api.request({ method: 'GET', path: '/users/@me', route: 'GET /users/@me' })).toMatchObject({ id: platform.botUser.id })
+    expect(
+      (await api.uploadGroupMedia('group/1', { file_type: 1, url: 'https://example.invalid/a.png' })).file_info,
+    ).toBeDefined()
+    expect(
+      (await api.uploadC2CMedia('user 2', { file_type: 1, url: 'https://example.invalid/a.png' })).file_info,
+    ).toBeDefined()
+    expect(await api.request({ method: 'GET', path: '/users/@me', route: 'GET /users/@me' })).toMatchObject({
+      id: platform.botUser.id,
+    })
     await expect(api.ackInteraction('i/1')).resolves.toBeUndefined()
 
-    const seen = platform.calls.filter((call) => call.path !== '/app/getAppAccessToken').map((call) => `${call.method} ${call.path} ${call.status}`)
+    const seen = platform.calls
+      .filter((call) => call.path !== '/app/getAppAccessToken')
+      .map((call) => `${call.method} ${call.path} ${call.status}`)
     expect(seen).toEqual([
       'GET /gateway 200',
       'GET /gateway/bot 200',
@@ -400,14 +498,24 @@ describe('OpenApi typed methods', () => {
       'GET /users/@me 200',
       'PUT /interactions/i%2F1 204',
     ])
-    const byPath = (method: string, path: string) => platform!.calls.find((call) => call.method === method && call.path === path)!
+    const byPath = (method: string, path: string) =>
+      platform!.calls.find((call) => call.method === method && call.path === path)!
     expect(byPath('GET', '/users/@me/guilds').query).toEqual({ limit: '10' })
     expect(byPath('GET', '/guilds/guild-1/members').query).toEqual({ limit: '2' })
     expect(byPath('GET', `/guilds/guild-1/members/${alice}`).query).toEqual({})
     expect(byPath('DELETE', `/channels/channel-1/messages/${sent.id}`).query).toEqual({ hidetip: 'true' })
     expect(byPath('POST', '/users/@me/dms').body).toEqual({ recipient_id: 'user-1', source_guild_id: SEEDED_GUILD_ID })
-    expect(byPath('POST', '/v2/groups/group%2F1/files').body).toEqual({ srv_send_msg: false, file_type: 1, url: 'https://example.invalid/a.png' })
-    expect(platform.sent.map((message) => `${message.scene}:${message.target}`)).toEqual(['channel:channel-1', `dm:${dm.guild_id}`, 'group:group/1', 'c2c:user 2'])
+    expect(byPath('POST', '/v2/groups/group%2F1/files').body).toEqual({
+      srv_send_msg: false,
+      file_type: 1,
+      url: 'https://example.invalid/a.png',
+    })
+    expect(platform.sent.map((message) => `${message.scene}:${message.target}`)).toEqual([
+      'channel:channel-1',
+      `dm:${dm.guild_id}`,
+      'group:group/1',
+      'c2c:user 2',
+    ])
     const ack = platform.calls.at(-1)!
     expect(ack.body).toEqual({ code: 0 })
     for (const call of platform.calls.filter((c) => c.path !== '/app/getAppAccessToken')) {

@@ -1,8 +1,13 @@
 import type { Logger } from 'pino'
 import type { TokenProvider } from '../auth/access-token-manager.js'
 import type { Metrics } from '../metrics/metrics.js'
-import { AdaptiveLimiter, type AdaptiveLimiterOptions, type LimiterOutcome, type LimiterSlot } from './adaptive-limiter.js'
-import { apiErrorFromResponse, NetworkError, type ApiError } from './api-error.js'
+import {
+  AdaptiveLimiter,
+  type AdaptiveLimiterOptions,
+  type LimiterOutcome,
+  type LimiterSlot,
+} from './adaptive-limiter.js'
+import { apiErrorFromResponse, NetworkError } from './api-error.js'
 import type { HttpTransport, HttpResponse } from './http-transport.js'
 import { TOKEN_EXPIRED_CODES } from './platform-codes.js'
 import { retryAfterMs } from './retry-after.js'
@@ -187,10 +192,17 @@ export class RestClient {
         const traceId = headerValue(response.headers['x-tps-trace-id'])
         if (response.status >= 200 && response.status < 300) {
           this.release(request.path, slot, 'ok')
-          if (host !== this.primary) logger.info({ route, host: host.baseUrl, primary: this.primary.baseUrl }, 'answered by the fallback API host')
+          if (host !== this.primary)
+            logger.info(
+              { route, host: host.baseUrl, primary: this.primary.baseUrl },
+              'answered by the fallback API host',
+            )
           if ((response.status === 201 || response.status === 202) && hasErrorCode(response.body)) {
             // Accepted asynchronously (e.g. 304023 push async OK, 304024 held for audit): a success with a note.
-            logger.debug({ route, status: response.status, body: response.body, traceId }, 'request accepted asynchronously')
+            logger.debug(
+              { route, status: response.status, body: response.body, traceId },
+              'request accepted asynchronously',
+            )
           }
           return { status: response.status, data: response.body, traceId }
         }
@@ -208,11 +220,20 @@ export class RestClient {
           const byDeadline = giveUpAt !== undefined
           const hinted = retryAfterMs(response.headers, response.body, Date.now())
           const delay =
-            hinted === undefined ? backoffDelay(byDeadline ? rateLimitRetries++ : retries, this.backoff) : byDeadline ? hinted : Math.min(hinted, MAX_RETRY_AFTER_MS)
+            hinted === undefined
+              ? backoffDelay(byDeadline ? rateLimitRetries++ : retries, this.backoff)
+              : byDeadline
+                ? hinted
+                : Math.min(hinted, MAX_RETRY_AFTER_MS)
           this.release(request.path, slot, 'rate-limited', Math.min(delay, MAX_RETRY_AFTER_MS))
           if (byDeadline ? Date.now() + delay > giveUpAt : retries >= maxRetries) throw error
           if (!byDeadline) retries++
-          await this.waitBeforeRetry(route, delay, `rate limited (HTTP ${error.status}${error.platformCode ? `, code ${error.platformCode}` : ''})`, byDeadline && attempts > 1)
+          await this.waitBeforeRetry(
+            route,
+            delay,
+            `rate limited (HTTP ${error.status}${error.platformCode ? `, code ${error.platformCode}` : ''})`,
+            byDeadline && attempts > 1,
+          )
           continue
         }
         if (mayFallBack && host === this.primary && isHostFailure(error)) {
@@ -241,7 +262,10 @@ export class RestClient {
 
   private useFallback(route: string, reason: string): ApiHost {
     const fallback = this.fallback!
-    this.options.logger.warn({ route, failed: this.primary.baseUrl, fallback: fallback.baseUrl, reason }, 'API host failed, asking the fallback host')
+    this.options.logger.warn(
+      { route, failed: this.primary.baseUrl, fallback: fallback.baseUrl, reason },
+      'API host failed, asking the fallback host',
+    )
     return fallback
   }
 

@@ -3,7 +3,11 @@
  * rate-limit header (docs/protocol.md, errors), so this reads what a gateway in front of it might send: a
  * `Retry-After` header in seconds or as an HTTP date, or a `retry_after` (seconds) field in the error body.
  */
-export function retryAfterMs(headers: Record<string, string | string[] | undefined>, body: unknown, now: number): number | undefined {
+export function retryAfterMs(
+  headers: Record<string, string | string[] | undefined>,
+  body: unknown,
+  now: number,
+): number | undefined {
   const header = headers['retry-after']
   const value = Array.isArray(header) ? header[0] : header
   if (value !== undefined && value.trim() !== '') {

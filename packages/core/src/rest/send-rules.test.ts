@@ -15,20 +15,41 @@ async function setup() {
 
 describe('proactive group/C2C sends (discontinued 2025-04-21)', () => {
   it.each([
-    ['sendGroupMessage', 'group', (api: QQBotClient['api']) => api.sendGroupMessage('g1', { content: 'hello', msg_type: 0 })],
-    ['sendC2CMessage', 'C2C', (api: QQBotClient['api']) => api.sendC2CMessage('u1', { content: 'hello', msg_type: 0, msg_seq: 1 })],
-    ['uploadGroupMedia with srv_send_msg: true', 'group', (api: QQBotClient['api']) => api.uploadGroupMedia('g1', { file_type: 1, url: 'https://example.invalid/a.png', srv_send_msg: true })],
-    ['uploadC2CMedia with srv_send_msg: true', 'C2C', (api: QQBotClient['api']) => api.uploadC2CMedia('u1', { file_type: 1, url: 'https://example.invalid/a.png', srv_send_msg: true })],
-  ])('GIVEN %s without msg_id or event_id THEN it fails before any request with PROACTIVE_MESSAGE_DISCONTINUED', async (_, scene, send) => {
-    const { platform, api } = await setup()
-    const error = await send(api).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(ProactiveMessageError)
-    expect(error).toMatchObject({ code: 'PROACTIVE_MESSAGE_DISCONTINUED' })
-    expect((error as Error).message).toContain(`this ${scene} message`)
-    expect((error as Error).message).toContain('discontinued by the platform on 2025-04-21')
-    expect((error as Error).message).toContain('msg_id or event_id of an inbound event')
-    expect(platform.calls).toHaveLength(0) // not even a token request
-  })
+    [
+      'sendGroupMessage',
+      'group',
+      (api: QQBotClient['api']) => api.sendGroupMessage('g1', { content: 'hello', msg_type: 0 }),
+    ],
+    [
+      'sendC2CMessage',
+      'C2C',
+      (api: QQBotClient['api']) => api.sendC2CMessage('u1', { content: 'hello', msg_type: 0, msg_seq: 1 }),
+    ],
+    [
+      'uploadGroupMedia with srv_send_msg: true',
+      'group',
+      (api: QQBotClient['api']) =>
+        api.uploadGroupMedia('g1', { file_type: 1, url: 'https://example.invalid/a.png', srv_send_msg: true }),
+    ],
+    [
+      'uploadC2CMedia with srv_send_msg: true',
+      'C2C',
+      (api: QQBotClient['api']) =>
+        api.uploadC2CMedia('u1', { file_type: 1, url: 'https://example.invalid/a.png', srv_send_msg: true }),
+    ],
+  ])(
+    'GIVEN %s without msg_id or event_id THEN it fails before any request with PROACTIVE_MESSAGE_DISCONTINUED',
+    async (_, scene, send) => {
+      const { platform, api } = await setup()
+      const error = await send(api).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ProactiveMessageError)
+      expect(error).toMatchObject({ code: 'PROACTIVE_MESSAGE_DISCONTINUED' })
+      expect((error as Error).message).toContain(`this ${scene} message`)
+      expect((error as Error).message).toContain('discontinued by the platform on 2025-04-21')
+      expect((error as Error).message).toContain('msg_id or event_id of an inbound event')
+      expect(platform.calls).toHaveLength(0) // not even a token request
+    },
+  )
 
   it('GIVEN a msg_id, or an event_id alone THEN the send goes out', async () => {
     const { platform, api } = await setup()
@@ -40,13 +61,18 @@ describe('proactive group/C2C sends (discontinued 2025-04-21)', () => {
   it.each([
     ['code 40034102', { code: 40034102, message: '主动消息失败, 无权限' }],
     ['err_code 40034105', { code: 850000, err_code: 40034105, message: '主动消息失败, 无权限' }],
-  ])('GIVEN the platform refuses with %s THEN the ApiError hint says proactive messages were discontinued and a reply needs msg_id/event_id', async (_, body) => {
-    const { platform, api } = await setup()
-    platform.failNext({ path: '/v2/groups/g1/messages' }, { status: 400, body })
-    const error = await api.sendGroupMessage('g1', { content: 'x', msg_type: 0, msg_id: 'old', msg_seq: 1 }).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(ApiError)
-    expect((error as Error).message).toContain(PROACTIVE_DISCONTINUED)
-  })
+  ])(
+    'GIVEN the platform refuses with %s THEN the ApiError hint says proactive messages were discontinued and a reply needs msg_id/event_id',
+    async (_, body) => {
+      const { platform, api } = await setup()
+      platform.failNext({ path: '/v2/groups/g1/messages' }, { status: 400, body })
+      const error = await api
+        .sendGroupMessage('g1', { content: 'x', msg_type: 0, msg_id: 'old', msg_seq: 1 })
+        .catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as Error).message).toContain(PROACTIVE_DISCONTINUED)
+    },
+  )
 })
 
 describe('messages held for audit', () => {
@@ -64,7 +90,20 @@ describe('messages held for audit', () => {
     const { platform, client } = await setup()
     const auditId = platform.holdForAudit({ path: '/v2/users/u9/messages' }, 'audit-reply-1')
     const built = c2cMessage({ content: 'x', id: 'in-9', userOpenid: 'u9' })
-    const result = await client.reply({ name: built.t, id: undefined, data: built.d, seq: 1, source: 'test', shard: undefined, receivedAt: Date.now(), deliveryId: undefined, attempt: 1 }, 'held reply')
+    const result = await client.reply(
+      {
+        name: built.t,
+        id: undefined,
+        data: built.d,
+        seq: 1,
+        source: 'test',
+        shard: undefined,
+        receivedAt: Date.now(),
+        deliveryId: undefined,
+        attempt: 1,
+      },
+      'held reply',
+    )
     expect(auditId).toBe('audit-reply-1')
     expect(result.audit_id).toBe('audit-reply-1')
   })

@@ -4,7 +4,11 @@ export interface BackoffOptions {
   maxMs: number
 }
 
-export function backoffDelay(attempt: number, { baseMs, maxMs }: BackoffOptions, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  { baseMs, maxMs }: BackoffOptions,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30))
   return Math.round(ceiling / 2 + (random() * ceiling) / 2)
 }

@@ -70,18 +70,21 @@ export class WebhookHandler {
   async handle(request: WebhookRequest): Promise<WebhookResponse> {
     if (request.method !== 'POST') return this.reject('method', 405, 'Use POST.', { allow: 'POST' })
     const contentType = header(request.headers, 'content-type')
-    if (contentType !== undefined && !contentType.toLowerCase().includes('json')) return this.reject('content_type', 415, 'The body must be JSON.')
+    if (contentType !== undefined && !contentType.toLowerCase().includes('json'))
+      return this.reject('content_type', 415, 'The body must be JSON.')
     if (request.body.length > this.maxBodyBytes) return this.tooLarge()
     const signature = header(request.headers, 'x-signature-ed25519')
     const timestamp = header(request.headers, 'x-signature-timestamp')
     if (!signature || !timestamp || !verifyWebhookSignature(this.keys.publicKey, timestamp, request.body, signature)) {
       return this.reject('signature', 401, 'Missing or invalid X-Signature-Ed25519.')
     }
-    if (!this.timestampFresh(timestamp)) return this.reject('timestamp', 401, 'X-Signature-Timestamp is outside the accepted window.')
+    if (!this.timestampFresh(timestamp))
+      return this.reject('timestamp', 401, 'X-Signature-Timestamp is outside the accepted window.')
     let payload: GatewayPayload
     try {
       payload = parseJsonLossless(request.body.toString('utf8')) as GatewayPayload
-      if (typeof payload !== 'object' || payload === null || typeof payload.op !== 'number') throw new Error('not a payload')
+      if (typeof payload !== 'object' || payload === null || typeof payload.op !== 'number')
+        throw new Error('not a payload')
     } catch {
       return this.reject('malformed', 400, 'The body is not a platform payload.')
     }
@@ -92,7 +95,11 @@ export class WebhookHandler {
       case GatewayOp.DISPATCH:
         return this.dispatch(payload)
       case GatewayOp.HEARTBEAT:
-        return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ op: GatewayOp.HEARTBEAT_ACK, d: payload.d ?? null }) }
+        return {
+          status: 200,
+          headers: JSON_HEADERS,
+          body: JSON.stringify({ op: GatewayOp.HEARTBEAT_ACK, d: payload.d ?? null }),
+        }
       default:
         this.options.logger.debug({ op: payload.op }, 'acknowledged a webhook callback with an unknown opcode')
         return { status: 200, headers: JSON_HEADERS, body: ACK }
@@ -114,7 +121,11 @@ export class WebhookHandler {
     const sink = this.sink
     if (!sink) {
       // Not started (or stopping): let the platform deliver it again later rather than lose it.
-      return { status: 503, headers: JSON_HEADERS, body: JSON.stringify({ message: 'The bot is not accepting events right now.' }) }
+      return {
+        status: 503,
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ message: 'The bot is not accepting events right now.' }),
+      }
     }
     if (typeof payload.t !== 'string') return this.reject('malformed', 400, 'A dispatch needs t.')
     const accepted = sink.push({
@@ -151,7 +162,12 @@ export class WebhookHandler {
     return Math.abs(now - seconds) <= maxSkew
   }
 
-  private reject(reason: WebhookRejection, status: number, message: string, extraHeaders: Record<string, string> = {}): WebhookResponse {
+  private reject(
+    reason: WebhookRejection,
+    status: number,
+    message: string,
+    extraHeaders: Record<string, string> = {},
+  ): WebhookResponse {
     this.options.metrics.inc('webhook_rejected', { reason })
     this.options.logger.warn({ reason, status }, `rejected a webhook request: ${message}`)
     return { status, headers: { ...JSON_HEADERS, ...extraHeaders }, body: JSON.stringify({ message }) }

@@ -23,13 +23,17 @@ describe('webhook keys', () => {
     const signature = signHex(privateKey, Buffer.concat([Buffer.from('1700000000'), body]))
     expect(verifyWebhookSignature(publicKey, '1700000000', body, signature)).toBe(true)
     expect(verifyWebhookSignature(publicKey, '1700000001', body, signature)).toBe(false)
-    expect(verifyWebhookSignature(publicKey, '1700000000', Buffer.from(body.toString().replace('{}', '{ }')), signature)).toBe(false)
+    expect(
+      verifyWebhookSignature(publicKey, '1700000000', Buffer.from(body.toString().replace('{}', '{ }')), signature),
+    ).toBe(false)
     expect(verifyWebhookSignature(publicKey, '1700000000', body, signature.slice(0, 126))).toBe(false)
     expect(verifyWebhookSignature(publicKey, '1700000000', body, 'zz' + signature.slice(2))).toBe(false)
     const high = Buffer.from(signature, 'hex')
     high[63] = high[63]! | 0xe0
     expect(verifyWebhookSignature(publicKey, '1700000000', body, high.toString('hex'))).toBe(false)
-    expect(verifyWebhookSignature(deriveWebhookKeys('another-secret').publicKey, '1700000000', body, signature)).toBe(false)
+    expect(verifyWebhookSignature(deriveWebhookKeys('another-secret').publicKey, '1700000000', body, signature)).toBe(
+      false,
+    )
     expect(verifyWebhookSignature(publicKey, '1700000000', body, randomBytes(64).toString('hex'))).toBe(false)
   })
 })

@@ -17,7 +17,8 @@ export interface WebhookKeys {
  * "pad once" implementation elsewhere goes wrong.
  */
 export function webhookSeed(secret: string): Buffer {
-  if (secret.length === 0) throw new TypeError('The AppSecret is empty: it is needed to derive the webhook signing key.')
+  if (secret.length === 0)
+    throw new TypeError('The AppSecret is empty: it is needed to derive the webhook signing key.')
   const unit = Buffer.from(secret, 'utf8')
   const repeated = Buffer.alloc(Math.ceil(SEED_BYTES / unit.length) * unit.length)
   for (let offset = 0; offset < repeated.length; offset += unit.length) unit.copy(repeated, offset)
@@ -26,7 +27,11 @@ export function webhookSeed(secret: string): Buffer {
 
 /** Derives the Ed25519 key pair the platform uses for this bot's callbacks. */
 export function deriveWebhookKeys(secret: string): WebhookKeys {
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, webhookSeed(secret)]), format: 'der', type: 'pkcs8' })
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519_PREFIX, webhookSeed(secret)]),
+    format: 'der',
+    type: 'pkcs8',
+  })
   return { privateKey, publicKey: createPublicKey(privateKey) }
 }
 
@@ -39,7 +44,12 @@ export function signHex(privateKey: KeyObject, message: string | Buffer): string
  * Checks `X-Signature-Ed25519` over `timestamp + body` (the raw bytes as received). Rejects anything that is
  * not exactly 64 bytes of hex or has the top three bits of the last byte set (a malleable signature).
  */
-export function verifyWebhookSignature(publicKey: KeyObject, timestamp: string, body: Buffer, signatureHex: string): boolean {
+export function verifyWebhookSignature(
+  publicKey: KeyObject,
+  timestamp: string,
+  body: Buffer,
+  signatureHex: string,
+): boolean {
   if (signatureHex.length !== SIGNATURE_BYTES * 2 || !/^[0-9a-fA-F]+$/.test(signatureHex)) return false
   const signature = Buffer.from(signatureHex, 'hex')
   if ((signature[63]! & 0xe0) !== 0) return false

@@ -34,7 +34,10 @@ export interface WebhookSourceOptions extends WebhookServerOptions {
 }
 
 /** Node's `(req, res)` handler shape (Express, Koa's `app.callback()` style servers, plain `node:http`). */
-export type NodeRequestHandler = (request: IncomingMessage & { body?: unknown; rawBody?: unknown }, response: ServerResponse) => void
+export type NodeRequestHandler = (
+  request: IncomingMessage & { body?: unknown; rawBody?: unknown },
+  response: ServerResponse,
+) => void
 
 /**
  * The HTTP-callback event source: the platform POSTs signed events, they go through the same pipeline as
@@ -67,10 +70,17 @@ export class WebhookSource implements EventSource {
     if (this.options.listen === false) return
     const requestListener = (request: IncomingMessage, response: ServerResponse) => {
       const path = (request.url ?? '/').split('?')[0]
-      if (path !== this.path) return void respond(response, { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"Not found."}' })
+      if (path !== this.path)
+        return void respond(response, {
+          status: 404,
+          headers: { 'content-type': 'application/json' },
+          body: '{"message":"Not found."}',
+        })
       this.nodeHandler()(request, response)
     }
-    this.server = this.options.tls ? createHttpsServer(readTls(this.options.tls), requestListener) : createHttpServer(requestListener)
+    this.server = this.options.tls
+      ? createHttpsServer(readTls(this.options.tls), requestListener)
+      : createHttpServer(requestListener)
     const server = this.server
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -98,11 +108,19 @@ export class WebhookSource implements EventSource {
   nodeHandler(): NodeRequestHandler {
     return (request, response) => {
       readRawBody(request, this.handler.maxBodyBytes)
-        .then((body) => (body === 'too-large' ? this.handler.tooLarge() : this.handler.handle({ method: request.method ?? 'GET', headers: request.headers, body })))
+        .then((body) =>
+          body === 'too-large'
+            ? this.handler.tooLarge()
+            : this.handler.handle({ method: request.method ?? 'GET', headers: request.headers, body }),
+        )
         .then((result) => respond(response, result))
         .catch((error: unknown) => {
           this.options.logger.error({ err: error }, 'webhook request failed')
-          respond(response, { status: 400, headers: { 'content-type': 'application/json' }, body: '{"message":"Bad request."}' })
+          respond(response, {
+            status: 400,
+            headers: { 'content-type': 'application/json' },
+            body: '{"message":"Bad request."}',
+          })
         })
     }
   }
@@ -125,7 +143,10 @@ function readTls(tls: NonNullable<WebhookServerOptions['tls']>): { cert: string 
 }
 
 /** Resolves with the body, or `'too-large'` as soon as it passes `limit` (the rest is not buffered). */
-function readRawBody(request: IncomingMessage & { body?: unknown; rawBody?: unknown }, limit: number): Promise<Buffer | 'too-large'> {
+function readRawBody(
+  request: IncomingMessage & { body?: unknown; rawBody?: unknown },
+  limit: number,
+): Promise<Buffer | 'too-large'> {
   if (Buffer.isBuffer(request.rawBody)) return Promise.resolve(request.rawBody)
   if (Buffer.isBuffer(request.body)) return Promise.resolve(request.body)
   if (Number(request.headers['content-length'] ?? 0) > limit) {

@@ -1,13 +1,27 @@
 import 'reflect-metadata'
-import { container as rootContainer, instanceCachingFactory, instancePerContainerCachingFactory, Lifecycle, type DependencyContainer, type InjectionToken } from 'tsyringe'
-import { ConfigError, createClient, type ClientOptions, type DispatchedEvent, type MessageBody, type QQBotClient } from '@qqbot/core'
+import {
+  container as rootContainer,
+  instanceCachingFactory,
+  instancePerContainerCachingFactory,
+  Lifecycle,
+  type DependencyContainer,
+  type InjectionToken,
+} from 'tsyringe'
+import {
+  ConfigError,
+  createClient,
+  type ClientOptions,
+  type DispatchedEvent,
+  type MessageBody,
+  type QQBotClient,
+} from '@qqbot/core'
 import { CommandRegistry, type RegisteredCommand } from '../commands/command-registry.js'
 import { parseArguments, type ArgumentFailure } from '../commands/argument-parser.js'
 import { mentionPattern, splitCommandWord, stripPrefix } from '../commands/prefix-matcher.js'
 import { COMMAND_EVENTS, CommandContext, EventContext, mentionsBot, sceneOf } from '../context/contexts.js'
-import type { Scene } from '../metadata/controller-metadata.js'
+import type { Scene, Guard } from '../metadata/controller-metadata.js'
 import { MESSAGES, SCENE_NAMES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
-import { definitionOf, type Guard } from '../metadata/controller-metadata.js'
+import { definitionOf } from '../metadata/controller-metadata.js'
 import { renderCommandHelp, renderHelpList } from '../help/help-renderer.js'
 import { compose } from '../util/compose.js'
 import { PromptCancelledError, PromptRegistry, PromptTimeoutError } from '../conversation/prompt-registry.js'
@@ -40,7 +54,10 @@ export type Middleware = (event: DispatchedEvent, next: () => Promise<void>) => 
  * Called when a command handler throws. Return a reply (text or body) to send instead of the generic
  * `HANDLER_FAILED` text, or `null` to send nothing. The error is still logged and counted.
  */
-export type CommandErrorHook = (error: unknown, context: CommandContext) => string | MessageBody | null | undefined | Promise<string | MessageBody | null | undefined>
+export type CommandErrorHook = (
+  error: unknown,
+  context: CommandContext,
+) => string | MessageBody | null | undefined | Promise<string | MessageBody | null | undefined>
 
 /** Implement on a controller or a singleton service to run code once the bot is connected. */
 export interface OnReady {
@@ -52,7 +69,11 @@ export interface OnShutdown {
   onShutdown(): unknown
 }
 
-const LIFECYCLES = { singleton: Lifecycle.Singleton, transient: Lifecycle.Transient, event: Lifecycle.ContainerScoped } as const
+const LIFECYCLES = {
+  singleton: Lifecycle.Singleton,
+  transient: Lifecycle.Transient,
+  event: Lifecycle.ContainerScoped,
+} as const
 
 /** Chooses the prefixes for one message: by guild, group or user (from `event.data`). */
 export type PrefixResolver = (event: DispatchedEvent, scene: Scene) => string[] | Promise<string[]>
@@ -107,7 +128,10 @@ export class Bot {
   /** Controller prototype → how to get its instance (the bot's singleton, or a new one in an event's scope). */
   private readonly instances = new Map<
     object,
-    { resolve: (scope?: DependencyContainer) => Record<string | symbol, (...args: unknown[]) => unknown>; perEvent: boolean }
+    {
+      resolve: (scope?: DependencyContainer) => Record<string | symbol, (...args: unknown[]) => unknown>
+      perEvent: boolean
+    }
   >()
 
   constructor(private readonly options: BotOptions) {
@@ -147,7 +171,10 @@ export class Bot {
     try {
       this.mention = mentionPattern((await this.client.api.getMe()).id)
     } catch (error) {
-      this.client.logger.warn({ err: error }, 'could not read the bot user; @mentions of the bot will not count as a prefix')
+      this.client.logger.warn(
+        { err: error },
+        'could not read the bot user; @mentions of the bot will not count as a prefix',
+      )
     }
     await this.client.start()
     await this.runHook('onReady')
@@ -211,11 +238,17 @@ export class Bot {
       // tsyringe keeps factories out of lifecycles; its caching factories give the same three lifetimes.
       const lifetime = provider.lifetime ?? 'singleton'
       const useFactory =
-        lifetime === 'singleton' ? instanceCachingFactory(provider.useFactory) : lifetime === 'event' ? instancePerContainerCachingFactory(provider.useFactory) : provider.useFactory
+        lifetime === 'singleton'
+          ? instanceCachingFactory(provider.useFactory)
+          : lifetime === 'event'
+            ? instancePerContainerCachingFactory(provider.useFactory)
+            : provider.useFactory
       this.container.register(provider.token, { useFactory })
       if (lifetime === 'singleton') this.singletons.push(provider.token)
     } else {
-      throw new ConfigError(`A provider must be a class or { token, useValue | useClass | useFactory }; got ${JSON.stringify(provider)}.`)
+      throw new ConfigError(
+        `A provider must be a class or { token, useValue | useClass | useFactory }; got ${JSON.stringify(provider)}.`,
+      )
     }
   }
 
@@ -223,19 +256,30 @@ export class Bot {
     for (const controller of this.options.controllers) {
       const definition = typeof controller === 'function' ? definitionOf(controller) : undefined
       if (!definition?.decorated) {
-        throw new ConfigError(`${(controller as { name?: string })?.name ?? String(controller)} is not a controller: decorate the class with @Controller().`)
+        throw new ConfigError(
+          `${(controller as { name?: string })?.name ?? String(controller)} is not a controller: decorate the class with @Controller().`,
+        )
       }
       const perEvent = definition.options.lifetime === 'event'
-      if (perEvent) this.container.register(controller, { useClass: controller }, { lifecycle: Lifecycle.ContainerScoped })
+      if (perEvent)
+        this.container.register(controller, { useClass: controller }, { lifecycle: Lifecycle.ContainerScoped })
       else this.container.registerSingleton(controller)
       type Instance = Record<string | symbol, (...args: unknown[]) => unknown>
       let singleton: Instance | undefined
       // Singletons are resolved once and kept: no container lookup on the per-message path.
       const instance = (scope?: DependencyContainer): Instance =>
-        perEvent ? ((scope ?? this.container.createChildContainer()).resolve(controller) as Instance) : (singleton ??= this.container.resolve(controller) as Instance)
+        perEvent
+          ? ((scope ?? this.container.createChildContainer()).resolve(controller) as Instance)
+          : (singleton ??= this.container.resolve(controller) as Instance)
       this.instances.set(controller.prototype, { resolve: instance, perEvent })
       for (const command of definition.commands) {
-        this.registry.add(controller.prototype, command, definition.options.scenes, definition.guards, definition.options.group)
+        this.registry.add(
+          controller.prototype,
+          command,
+          definition.options.scenes,
+          definition.guards,
+          definition.options.group,
+        )
       }
       for (const handler of definition.events) {
         this.client.on(handler.event, (event) =>
@@ -248,7 +292,9 @@ export class Bot {
     }
     for (const scene of this.registry.scenes()) {
       for (const name of COMMAND_EVENTS[scene]) {
-        this.client.on(name, (event) => this.throughMiddleware(event as DispatchedEvent, () => this.onMessage(event as DispatchedEvent)))
+        this.client.on(name, (event) =>
+          this.throughMiddleware(event as DispatchedEvent, () => this.onMessage(event as DispatchedEvent)),
+        )
       }
     }
   }
@@ -257,7 +303,10 @@ export class Bot {
     const scene = sceneOf(event.name)
     const content = (event.data as { content?: unknown }).content
     if (!scene || typeof content !== 'string') return
-    const prefixes = typeof this.options.prefixes === 'function' ? await this.options.prefixes(event, scene) : (this.options.prefixes ?? ['/'])
+    const prefixes =
+      typeof this.options.prefixes === 'function'
+        ? await this.options.prefixes(event, scene)
+        : (this.options.prefixes ?? ['/'])
     const text = stripPrefix(
       content,
       scene,
@@ -269,7 +318,8 @@ export class Bot {
     if (word && this.registry.isGroup(word)) {
       // `/admin ban x`: the command is the first two words.
       const sub = splitCommandWord(rest)
-      if (sub.word && this.registry.find(`${word} ${sub.word}`)) ({ word, rest } = { word: `${word} ${sub.word}`, rest: sub.rest })
+      if (sub.word && this.registry.find(`${word} ${sub.word}`))
+        ({ word, rest } = { word: `${word} ${sub.word}`, rest: sub.rest })
     }
     const command = word ? this.registry.find(word) : undefined
     if (!command) {
@@ -289,12 +339,24 @@ export class Bot {
   /** The command exists, but not here: say where it works (an override returning '' keeps the bot silent). */
   private async refuseScene(context: CommandContext, scenes: readonly Scene[]): Promise<void> {
     const { names, join } = this.sceneNames
-    const text = this.messages.WRONG_SCENE({ name: `${this.displayPrefix}${context.command}`, where: join(scenes.map((scene) => names[scene])) })
+    const text = this.messages.WRONG_SCENE({
+      name: `${this.displayPrefix}${context.command}`,
+      where: join(scenes.map((scene) => names[scene])),
+    })
     if (text) await context.reply(text)
   }
 
   private contextFor(event: DispatchedEvent, scene: Scene, command: string, argsText: string): CommandContext {
-    return new CommandContext({ event, client: this.client, scene, command, argsText, store: this.store, messages: this.messages, conversations: this.conversations })
+    return new CommandContext({
+      event,
+      client: this.client,
+      scene,
+      command,
+      argsText,
+      store: this.store,
+      messages: this.messages,
+      conversations: this.conversations,
+    })
   }
 
   /** Adds middleware around every event (after those given in the options). */
@@ -304,7 +366,9 @@ export class Bot {
   }
 
   private throughMiddleware(event: DispatchedEvent, handler: () => Promise<void>): Promise<void> {
-    return this.middleware.length === 0 ? handler() : compose(this.middleware, event, handler, `middleware for ${event.name}`)
+    return this.middleware.length === 0
+      ? handler()
+      : compose(this.middleware, event, handler, `middleware for ${event.name}`)
   }
 
   /** Koa-style: each guard gets `next`; the handler runs only if every guard calls it. */
@@ -351,11 +415,14 @@ export class Bot {
         return
       }
       // The user gets a short generic answer; the error itself is logged and counted by the pipeline.
-      const answer = this.options.onCommandError ? await Promise.resolve(this.options.onCommandError(error, context)).catch(() => undefined) : undefined
+      const answer = this.options.onCommandError
+        ? await Promise.resolve(this.options.onCommandError(error, context)).catch(() => undefined)
+        : undefined
       if (answer !== null) await context.reply(answer ?? this.messages.HANDLER_FAILED({})).catch(() => undefined)
       throw error
     }
-    if (!context.replied && (typeof result === 'string' ? result !== '' : isMessageBody(result))) await context.reply(result as string | MessageBody)
+    if (!context.replied && (typeof result === 'string' ? result !== '' : isMessageBody(result)))
+      await context.reply(result as string | MessageBody)
   }
 
   private describeFailure(failure: ArgumentFailure, command: RegisteredCommand): string {

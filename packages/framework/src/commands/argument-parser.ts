@@ -46,7 +46,12 @@ export function isSwitchSchema(schema: z.ZodType): boolean {
  * Parses the text after the command name into handler parameter values: positionals in order, `@Rest`
  * as typed, flags by name, each through its zod schema (coercion, defaults, enums, refinements).
  */
-export function parseArguments(text: string, params: ParamDefinition[], syntax: CommandSyntax, zodLocale: z.core.$ZodErrorMap): ParsedArguments {
+export function parseArguments(
+  text: string,
+  params: ParamDefinition[],
+  syntax: CommandSyntax,
+  zodLocale: z.core.$ZodErrorMap,
+): ParsedArguments {
   let tokens
   try {
     tokens = tokenize(text, { booleanFlags: syntax.booleanFlags, shortFlags: syntax.shortFlags })
@@ -67,7 +72,14 @@ export function parseArguments(text: string, params: ParamDefinition[], syntax: 
     position = param.kind === 'rest' ? tokens.positionals.length : position + 1
     const result = param.schema.safeParse(raw, { error: zodLocale })
     if (!result.success) {
-      return { ok: false, failure: { id: raw === undefined ? 'ARGUMENT_MISSING' : 'ARGUMENT_INVALID', name: param.name, reason: firstIssue(result.error) } }
+      return {
+        ok: false,
+        failure: {
+          id: raw === undefined ? 'ARGUMENT_MISSING' : 'ARGUMENT_INVALID',
+          name: param.name,
+          reason: firstIssue(result.error),
+        },
+      }
     }
     values.set(param.index, result.data)
   }
@@ -77,7 +89,8 @@ export function parseArguments(text: string, params: ParamDefinition[], syntax: 
   for (const param of syntax.flags.values()) {
     const given = tokens.flags.get(param.name)?.value
     const result = param.schema.safeParse(given, { error: zodLocale })
-    if (!result.success) return { ok: false, failure: { id: 'FLAG_INVALID', name: param.name, reason: firstIssue(result.error) } }
+    if (!result.success)
+      return { ok: false, failure: { id: 'FLAG_INVALID', name: param.name, reason: firstIssue(result.error) } }
     values.set(param.index, result.data)
   }
   return { ok: true, values }

@@ -71,7 +71,8 @@ export class CommandRegistry {
   /** Every scene some command runs in (for subscribing to the right message events). */
   scenes(): Set<Scene> {
     const scenes = new Set<Scene>()
-    for (const command of this.byName.values()) for (const scene of command.scenes ?? (['guild', 'dm', 'group', 'c2c'] as const)) scenes.add(scene)
+    for (const command of this.byName.values())
+      for (const scene of command.scenes ?? (['guild', 'dm', 'group', 'c2c'] as const)) scenes.add(scene)
     return scenes
   }
 

@@ -17,7 +17,12 @@ const WHITESPACE = /^[\s\u3000]+/u
  * platform reports outside the text (`mentionedByPlatform`: group @-messages), so the prefix becomes optional
  * there. Any other group message (a group with all messages on) needs its prefix.
  */
-export function stripPrefix(content: string, scene: Scene, options: PrefixOptions, mentionedByPlatform = false): string | undefined {
+export function stripPrefix(
+  content: string,
+  scene: Scene,
+  options: PrefixOptions,
+  mentionedByPlatform = false,
+): string | undefined {
   let text = content
   let mentioned = mentionedByPlatform
   if (options.mention) {

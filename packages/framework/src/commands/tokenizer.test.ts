@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { tokenize, TokenizeError, type TokenizeOptions, type TokenizeResult } from './tokenizer.js'
 
 const values = (result: TokenizeResult) => result.positionals.map((token) => token.value)
-const flagValues = (result: TokenizeResult) => Object.fromEntries([...result.flags].map(([name, flag]) => [name, flag.value]))
+const flagValues = (result: TokenizeResult) =>
+  Object.fromEntries([...result.flags].map(([name, flag]) => [name, flag.value]))
 
 /** Calls `tokenize` expecting a TokenizeError and returns it. */
 function tokenizeError(input: string, options?: TokenizeOptions): TokenizeError {
@@ -29,13 +30,16 @@ describe('whitespace', () => {
     expect(input.slice(cd!.start, cd!.end)).toBe('cd')
   })
 
-  it.each(['', '   ', '\n\t\u3000 \u00a0\ufeff'])('GIVEN the empty or whitespace-only input %j THEN there are no tokens and no flags', (input) => {
-    const result = tokenize(input)
-    expect(result.positionals).toEqual([])
-    expect(result.flagList).toEqual([])
-    expect(result.flags.size).toBe(0)
-    expect(result.restFrom(0)).toBe('')
-  })
+  it.each(['', '   ', '\n\t\u3000 \u00a0\ufeff'])(
+    'GIVEN the empty or whitespace-only input %j THEN there are no tokens and no flags',
+    (input) => {
+      const result = tokenize(input)
+      expect(result.positionals).toEqual([])
+      expect(result.flagList).toEqual([])
+      expect(result.flags.size).toBe(0)
+      expect(result.restFrom(0)).toBe('')
+    },
+  )
 
   it('GIVEN a zero-width space (not Unicode whitespace) THEN it does not separate', () => {
     expect(values(tokenize('a\u200bb c'))).toEqual(['a\u200bb', 'c'])
@@ -50,17 +54,20 @@ describe('quotes', () => {
     ['‘', '’'],
     ['「', '」'],
     ['『', '』'],
-  ])('GIVEN a group in %s…%s THEN it is one token without the quotes in value, with them in raw, quoted', (open, close) => {
-    const input = `say ${open}hello  big\u3000world${close} end`
-    const result = tokenize(input)
-    expect(values(result)).toEqual(['say', 'hello  big\u3000world', 'end'])
-    const quoted = result.positionals[1]!
-    expect(quoted.raw).toBe(`${open}hello  big\u3000world${close}`)
-    expect(quoted.quoted).toBe(true)
-    expect(quoted.start).toBe(4)
-    expect(quoted.end).toBe(input.length - 4)
-    expect(result.positionals[0]!.quoted).toBe(false)
-  })
+  ])(
+    'GIVEN a group in %s…%s THEN it is one token without the quotes in value, with them in raw, quoted',
+    (open, close) => {
+      const input = `say ${open}hello  big\u3000world${close} end`
+      const result = tokenize(input)
+      expect(values(result)).toEqual(['say', 'hello  big\u3000world', 'end'])
+      const quoted = result.positionals[1]!
+      expect(quoted.raw).toBe(`${open}hello  big\u3000world${close}`)
+      expect(quoted.quoted).toBe(true)
+      expect(quoted.start).toBe(4)
+      expect(quoted.end).toBe(input.length - 4)
+      expect(result.positionals[0]!.quoted).toBe(false)
+    },
+  )
 
   it('GIVEN an empty quoted group THEN it is one token with an empty value', () => {
     const result = tokenize(`a "" 「」 b`)
@@ -93,7 +100,10 @@ describe('quotes', () => {
   })
 
   it('GIVEN a quoted group that looks like a flag THEN it is positional', () => {
-    const result = tokenize('"--force" \'-n\'', { booleanFlags: new Set(['force']), shortFlags: new Map([['n', 'times']]) })
+    const result = tokenize('"--force" \'-n\'', {
+      booleanFlags: new Set(['force']),
+      shortFlags: new Map([['n', 'times']]),
+    })
     expect(values(result)).toEqual(['--force', '-n'])
     expect(result.flagList).toEqual([])
   })
@@ -104,18 +114,21 @@ describe('quotes', () => {
     ['「a b』', 0, '「', '」'],
     ['"a"b', 0, '"', '"'],
     ['x --name="a b', 9, '"', '"'],
-  ])('GIVEN the unclosed quote in %j THEN UNCLOSED_QUOTE at the opening quote, with a message saying how to fix it', (input, position, open, close) => {
-    const error = tokenizeError(input)
-    expect(error).toBeInstanceOf(Error)
-    expect(error.name).toBe('TokenizeError')
-    expect(error.code).toBe('UNCLOSED_QUOTE')
-    expect(error.position).toBe(position)
-    expect(input[error.position]).toBe(open)
-    expect(error.message).toContain(`Missing closing quote ${close}`)
-    expect(error.message).toContain(`opened at position ${position}`)
-    expect(error.message).toContain('escape')
-    expect(error.message).toContain('\\')
-  })
+  ])(
+    'GIVEN the unclosed quote in %j THEN UNCLOSED_QUOTE at the opening quote, with a message saying how to fix it',
+    (input, position, open, close) => {
+      const error = tokenizeError(input)
+      expect(error).toBeInstanceOf(Error)
+      expect(error.name).toBe('TokenizeError')
+      expect(error.code).toBe('UNCLOSED_QUOTE')
+      expect(error.position).toBe(position)
+      expect(input[error.position]).toBe(open)
+      expect(error.message).toContain(`Missing closing quote ${close}`)
+      expect(error.message).toContain(`opened at position ${position}`)
+      expect(error.message).toContain('escape')
+      expect(error.message).toContain('\\')
+    },
+  )
 })
 
 describe('escapes', () => {
@@ -220,7 +233,11 @@ describe('flags', () => {
 
   it('GIVEN -abc where each letter is a short alias of a boolean flag THEN each flag is true', () => {
     const options: TokenizeOptions = {
-      shortFlags: new Map([['a', 'all'], ['b', 'brief'], ['c', 'color']]),
+      shortFlags: new Map([
+        ['a', 'all'],
+        ['b', 'brief'],
+        ['c', 'color'],
+      ]),
       booleanFlags: new Set(['all', 'brief', 'color']),
     }
     const result = tokenize('-abc x', options)
@@ -233,9 +250,15 @@ describe('flags', () => {
   })
 
   it('GIVEN -abc where a letter is unknown or not boolean THEN it is one flag named as typed', () => {
-    const shortFlags = new Map([['a', 'all'], ['b', 'brief'], ['n', 'times']])
+    const shortFlags = new Map([
+      ['a', 'all'],
+      ['b', 'brief'],
+      ['n', 'times'],
+    ])
     const booleanFlags = new Set(['all', 'brief'])
-    expect(tokenize('-abx', { shortFlags, booleanFlags }).flagList.map((flag) => [flag.name, flag.raw])).toEqual([['abx', '-abx']])
+    expect(tokenize('-abx', { shortFlags, booleanFlags }).flagList.map((flag) => [flag.name, flag.raw])).toEqual([
+      ['abx', '-abx'],
+    ])
     expect(flagValues(tokenize('-abn 3', { shortFlags, booleanFlags }))).toEqual({ abn: '3' })
   })
 
@@ -251,7 +274,10 @@ describe('flags', () => {
   })
 
   it('GIVEN flag names with dashes and CJK characters THEN they are whole names', () => {
-    const result = tokenize('--dry-run --次数 3 -次=2 --名字=小明', { shortFlags: new Map([['次', '次数']]), booleanFlags: new Set(['dry-run']) })
+    const result = tokenize('--dry-run --次数 3 -次=2 --名字=小明', {
+      shortFlags: new Map([['次', '次数']]),
+      booleanFlags: new Set(['dry-run']),
+    })
     expect(result.flagList.map((flag) => [flag.name, flag.value])).toEqual([
       ['dry-run', true],
       ['次数', '3'],
@@ -396,7 +422,26 @@ describe('robustness', () => {
   })
 
   it('GIVEN random inputs THEN each either throws a TokenizeError or gives ordered tokens whose raw is the input slice', () => {
-    const alphabet = ['a', 'b', ' ', '\u3000', '\n', '"', "'", '“', '”', '「', '」', '\\', '-', '--', '=', '5', '.', '🎲']
+    const alphabet = [
+      'a',
+      'b',
+      ' ',
+      '\u3000',
+      '\n',
+      '"',
+      "'",
+      '“',
+      '”',
+      '「',
+      '」',
+      '\\',
+      '-',
+      '--',
+      '=',
+      '5',
+      '.',
+      '🎲',
+    ]
     let seed = 12345
     const random = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31
@@ -439,7 +484,13 @@ describe('emoji and surrogate pairs', () => {
   })
 
   it('GIVEN an emoji short alias, alone and in a cluster THEN it maps as one character', () => {
-    const options: TokenizeOptions = { shortFlags: new Map([['🎲', 'roll'], ['v', 'verbose']]), booleanFlags: new Set(['roll', 'verbose']) }
+    const options: TokenizeOptions = {
+      shortFlags: new Map([
+        ['🎲', 'roll'],
+        ['v', 'verbose'],
+      ]),
+      booleanFlags: new Set(['roll', 'verbose']),
+    }
     expect(flagValues(tokenize('-🎲', options))).toEqual({ roll: true })
     expect(flagValues(tokenize('-v🎲', options))).toEqual({ verbose: true, roll: true })
   })

@@ -242,7 +242,13 @@ function classify(word: Word, input: string): WordKind {
 }
 
 function toToken(word: Word, input: string): Token {
-  return { value: word.value, raw: input.slice(word.start, word.end), start: word.start, end: word.end, quoted: word.quoted }
+  return {
+    value: word.value,
+    raw: input.slice(word.start, word.end),
+    start: word.start,
+    end: word.end,
+    quoted: word.quoted,
+  }
 }
 
 /**

@@ -1,4 +1,11 @@
-import type { DispatchedEvent, EventPayloadMap, KnownEventName, QQBotClient, ReplyContent, SendResult } from '@qqbot/core'
+import type {
+  DispatchedEvent,
+  EventPayloadMap,
+  KnownEventName,
+  QQBotClient,
+  ReplyContent,
+  SendResult,
+} from '@qqbot/core'
 import type { GuardContext, Scene } from '../metadata/controller-metadata.js'
 import type { MessageId, MessageParams, MessageTable } from '../i18n/messages.js'
 import { answerText, type PromptOptions, type PromptRegistry } from '../conversation/prompt-registry.js'
@@ -144,5 +151,7 @@ export const COMMAND_EVENTS: Record<Scene, readonly KnownEventName[]> = {
 export function mentionsBot(event: Pick<DispatchedEvent, 'name' | 'data'>): boolean {
   if (event.name === 'GROUP_AT_MESSAGE_CREATE') return true
   const mentions = (event.data as { mentions?: unknown } | null | undefined)?.mentions
-  return Array.isArray(mentions) && mentions.some((mention) => (mention as { is_you?: unknown } | null)?.is_you === true)
+  return (
+    Array.isArray(mentions) && mentions.some((mention) => (mention as { is_you?: unknown } | null)?.is_you === true)
+  )
 }

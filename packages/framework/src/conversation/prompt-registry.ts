@@ -13,7 +13,14 @@ export class PromptTimeoutError extends QQBotError {
 /** The user cancelled a `ctx.prompt()` (or a newer prompt to the same user replaced it). */
 export class PromptCancelledError extends QQBotError {
   constructor(readonly reason: 'user' | 'superseded' | 'stopped') {
-    super('PROMPT_CANCELLED', reason === 'user' ? 'The user cancelled.' : reason === 'superseded' ? 'A newer question to the same user replaced this one.' : 'The bot is stopping.')
+    super(
+      'PROMPT_CANCELLED',
+      reason === 'user'
+        ? 'The user cancelled.'
+        : reason === 'superseded'
+          ? 'A newer question to the same user replaced this one.'
+          : 'The bot is stopping.',
+    )
   }
 }
 
@@ -43,7 +50,10 @@ export class PromptRegistry {
   /** Waits for the next message of the sender of `event` in the same chat. */
   wait(event: DispatchedEvent, options: PromptOptions = {}): Promise<DispatchedEvent> {
     const key = conversationKey(event)
-    if (!key) return Promise.reject(new TypeError(`ctx.prompt() needs a message event; ${event.name} has no sender to wait for.`))
+    if (!key)
+      return Promise.reject(
+        new TypeError(`ctx.prompt() needs a message event; ${event.name} has no sender to wait for.`),
+      )
     this.waiting.get(key)?.reject(new PromptCancelledError('superseded'))
     const timeoutMs = options.timeoutMs ?? 60_000
     return new Promise((resolve, reject) => {
@@ -56,10 +66,12 @@ export class PromptRegistry {
           reject(new PromptTimeoutError(timeoutMs))
         }, timeoutMs),
       }
-      const settle = <T>(fn: (value: T) => void) => (value: T) => {
-        this.release(key, waiter)
-        fn(value)
-      }
+      const settle =
+        <T>(fn: (value: T) => void) =>
+        (value: T) => {
+          this.release(key, waiter)
+          fn(value)
+        }
       waiter.resolve = settle(resolve)
       waiter.reject = settle(reject)
       this.waiting.set(key, waiter)

@@ -2,7 +2,16 @@ import 'reflect-metadata'
 import { inject, injectable, type InjectionToken } from 'tsyringe'
 import type { KnownEventName } from '@qqbot/core'
 import type { z } from 'zod'
-import { addMethodGuards, addParam, definitionOf, takeMethodGuards, takeParams, type CommandOptions, type ControllerOptions, type Guard } from '../metadata/controller-metadata.js'
+import {
+  addMethodGuards,
+  addParam,
+  definitionOf,
+  takeMethodGuards,
+  takeParams,
+  type CommandOptions,
+  type ControllerOptions,
+  type Guard,
+} from '../metadata/controller-metadata.js'
 
 type Constructor = new (...args: never[]) => object
 
@@ -30,7 +39,13 @@ export function Command(name: string, options: CommandOptions = {}): MethodDecor
     if (typeof name !== 'string' || name.trim() === '' || /\s/.test(name)) {
       throw new TypeError(`@Command name must be one word without spaces; got ${JSON.stringify(name)}.`)
     }
-    definitionOf(prototype.constructor, true)!.commands.push({ method, name, options, params: takeParams(prototype, method), guards: takeMethodGuards(prototype, method) })
+    definitionOf(prototype.constructor, true)!.commands.push({
+      method,
+      name,
+      options,
+      params: takeParams(prototype, method),
+      guards: takeMethodGuards(prototype, method),
+    })
   }
 }
 
@@ -52,7 +67,11 @@ export function Rest(name: string, schema: z.ZodType, options: { description?: s
 }
 
 /** A flag: `--name value`, `--name=value`, `-s value` with `short`; a boolean schema makes `--name` a switch. */
-export function Flag(name: string, schema: z.ZodType, options: { short?: string; description?: string } = {}): ParameterDecorator {
+export function Flag(
+  name: string,
+  schema: z.ZodType,
+  options: { short?: string; description?: string } = {},
+): ParameterDecorator {
   return (prototype, method, index) => addParam(prototype, method!, { index, kind: 'flag', name, schema, ...options })
 }
 

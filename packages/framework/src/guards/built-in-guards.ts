@@ -11,7 +11,8 @@ export interface CooldownOptions {
 
 /** A per-user, per-channel or global cooldown; a user who is too early is told how long to wait. */
 export function cooldown(options: CooldownOptions): Guard {
-  if (!Number.isFinite(options.ms) || options.ms <= 0) throw new TypeError(`cooldown ms must be a positive number of milliseconds; got ${options.ms}.`)
+  if (!Number.isFinite(options.ms) || options.ms <= 0)
+    throw new TypeError(`cooldown ms must be a positive number of milliseconds; got ${options.ms}.`)
   const clockKey = Symbol('cooldown')
   return async (ctx, next) => {
     let clocks = ctx.store.get(clockKey) as Map<string, number> | undefined

@@ -4,7 +4,12 @@ import type { Scene } from '../metadata/controller-metadata.js'
 import { isSwitchSchema } from '../commands/argument-parser.js'
 
 /** `/help`: the commands usable in this scene, one per line with its description. */
-export function renderHelpList(commands: RegisteredCommand[], scene: Scene, prefix: string, messages: MessageTable): string {
+export function renderHelpList(
+  commands: RegisteredCommand[],
+  scene: Scene,
+  prefix: string,
+  messages: MessageTable,
+): string {
   const lines = [messages.HELP_LIST({})]
   for (const command of commands) {
     if (command.scenes && !command.scenes.includes(scene)) continue
@@ -19,7 +24,8 @@ export function renderCommandHelp(command: RegisteredCommand, prefix: string, me
   const { definition } = command
   const lines = [command.usage]
   if (definition.options.description) lines.push(definition.options.description)
-  if (definition.options.aliases?.length) lines.push(`${messages.HELP_ALIASES({})}${definition.options.aliases.map((alias) => prefix + alias).join(', ')}`)
+  if (definition.options.aliases?.length)
+    lines.push(`${messages.HELP_ALIASES({})}${definition.options.aliases.map((alias) => prefix + alias).join(', ')}`)
   const args = definition.params.filter((param) => param.kind !== 'flag')
   const flags = definition.params.filter((param) => param.kind === 'flag')
   if (args.length > 0) {
@@ -37,7 +43,11 @@ export function renderCommandHelp(command: RegisteredCommand, prefix: string, me
   return lines.join('\n')
 }
 
-function detail(description: string | undefined, schema: { safeParse(value: unknown): { success: boolean; data?: unknown } }, messages: MessageTable): string {
+function detail(
+  description: string | undefined,
+  schema: { safeParse(value: unknown): { success: boolean; data?: unknown } },
+  messages: MessageTable,
+): string {
   const parts: string[] = []
   if (description) parts.push(description)
   const empty = schema.safeParse(undefined)

@@ -62,7 +62,8 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     FLAG_UNKNOWN: (p) => `Unknown option --${p.name}${usage(p, 'Usage: ')}`,
     FLAG_INVALID: (p) => `Invalid option --${p.name}: ${p.reason}${usage(p, 'Usage: ')}`,
     UNCLOSED_QUOTE: (p) => `A quote is not closed: add the closing quote or escape it with \\.${usage(p, 'Usage: ')}`,
-    DANGLING_ESCAPE: (p) => `The command ends with a lone \\: remove it or add the character to escape.${usage(p, 'Usage: ')}`,
+    DANGLING_ESCAPE: (p) =>
+      `The command ends with a lone \\: remove it or add the character to escape.${usage(p, 'Usage: ')}`,
     HANDLER_FAILED: () => 'Something went wrong while handling that command. Please try again later.',
     COOLDOWN: (p) => `Slow down: try again in ${p.seconds} s.`,
     NOT_ALLOWED: () => 'Only the guild owner or an administrator can use this command.',

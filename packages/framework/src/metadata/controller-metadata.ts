@@ -1,4 +1,4 @@
-import type { KnownEventName } from '@qqbot/core'
+import type { KnownEventName, MessageBody } from '@qqbot/core'
 import type { z } from 'zod'
 
 /** The scenes a command can be used in. */
@@ -55,7 +55,7 @@ export interface GuardContext {
   /** Replies in the bot's language by message id. */
   say(id: string, params?: Record<string, string | number | undefined>): Promise<unknown>
   /** Replies with any text or message body (a passive reply to the command's message). */
-  reply(content: string | import('@qqbot/core').MessageBody): Promise<unknown>
+  reply(content: string | MessageBody): Promise<unknown>
 }
 
 export interface EventHandlerDefinition {
@@ -82,7 +82,8 @@ const pendingParams = new WeakMap<object, Map<string | symbol, ParamDefinition[]
  */
 export function definitionOf(controller: object, create = false): ControllerDefinition | undefined {
   let definition = definitions.get(controller)
-  if (!definition && create) definitions.set(controller, (definition = { options: {}, guards: [], commands: [], events: [], decorated: false }))
+  if (!definition && create)
+    definitions.set(controller, (definition = { options: {}, guards: [], commands: [], events: [], decorated: false }))
   return definition
 }
 

@@ -2,7 +2,12 @@
  * Runs `layers` Koa-style around `handler`: each layer gets the argument and `next`; the handler runs only
  * if every layer calls `next()`. Calling `next()` twice is an error that names `label`.
  */
-export function compose<A>(layers: readonly ((arg: A, next: () => Promise<void>) => unknown)[], arg: A, handler: () => Promise<void>, label: string): Promise<void> {
+export function compose<A>(
+  layers: readonly ((arg: A, next: () => Promise<void>) => unknown)[],
+  arg: A,
+  handler: () => Promise<void>,
+  label: string,
+): Promise<void> {
   const dispatch = async (index: number): Promise<void> => {
     if (index === layers.length) return handler()
     let called = false

@@ -33,8 +33,22 @@ export async function readGroupState(redis: Redis, stream: string, group: string
  * this time: XPENDING's delivery counter, which XAUTOCLAIM raises and a renewal (XCLAIM JUSTID) does not.
  * `alsoHeld` widens the range for other entries of the consumer that fall between them.
  */
-export async function deliveryCounts(redis: Redis, stream: string, group: string, consumer: string, ids: string[], alsoHeld: number): Promise<Map<string, number>> {
+export async function deliveryCounts(
+  redis: Redis,
+  stream: string,
+  group: string,
+  consumer: string,
+  ids: string[],
+  alsoHeld: number,
+): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map()
-  const rows = (await redis.xpending(stream, group, ids[0]!, ids[ids.length - 1]!, ids.length + alsoHeld, consumer)) as [string, string, number, number][]
+  const rows = (await redis.xpending(
+    stream,
+    group,
+    ids[0]!,
+    ids[ids.length - 1]!,
+    ids.length + alsoHeld,
+    consumer,
+  )) as [string, string, number, number][]
   return new Map(rows.map(([id, , , count]) => [id, Number(count)]))
 }

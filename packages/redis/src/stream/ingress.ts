@@ -42,7 +42,8 @@ export class Ingress {
     // Appends each event, retrying while Redis is unreachable (see EventForwarder): nothing is dropped.
     this.forwarder = new EventForwarder(this.client, {
       target: 'the Redis stream',
-      publish: async (event) => void (await options.redis.xadd(this.stream, 'MAXLEN', '~', this.maxLength, '*', ...encodeEvent(event))),
+      publish: async (event) =>
+        void (await options.redis.xadd(this.stream, 'MAXLEN', '~', this.maxLength, '*', ...encodeEvent(event))),
     })
   }
 

@@ -26,7 +26,10 @@ export async function ensureGroup(redis: Redis, stream: string, group: string, f
   } catch (error) {
     if (String((error as Error).message).includes('BUSYGROUP')) return
     if (redis.status !== 'ready' || (error as Error).name === 'MaxRetriesPerRequestError') {
-      throw new RedisUnavailableError(`creating the consumer group "${group}" of ${stream} failed (${(error as Error).message}; connection ${redis.status})`, { cause: error })
+      throw new RedisUnavailableError(
+        `creating the consumer group "${group}" of ${stream} failed (${(error as Error).message}; connection ${redis.status})`,
+        { cause: error },
+      )
     }
     throw error
   }

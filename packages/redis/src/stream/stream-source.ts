@@ -1,7 +1,17 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { eventDedupeKey, sleep, HeldEvents, PullGate, type EventSink, type EventSource, type Logger, type Metrics, type SourceRuntime } from '@qqbot/core'
+import {
+  eventDedupeKey,
+  sleep,
+  HeldEvents,
+  PullGate,
+  type EventSink,
+  type EventSource,
+  type Logger,
+  type Metrics,
+  type SourceRuntime,
+} from '@qqbot/core'
 import { RedisKeys } from '../keys.js'
 import { withScripts } from '../scripts.js'
 import { deliveryCounts, readGroupState } from './group-state.js'
@@ -198,15 +208,27 @@ export class RedisStreamSource implements EventSource {
   private async reclaim(idleMs: number): Promise<void> {
     let cursor = '0-0'
     do {
-      const [next, entries] = (await this.options.redis.xautoclaim(this.stream, this.group, this.consumer, idleMs, cursor, 'COUNT', 100)) as [
-        string,
-        ([string, StreamFields] | null)[],
-      ]
+      const [next, entries] = (await this.options.redis.xautoclaim(
+        this.stream,
+        this.group,
+        this.consumer,
+        idleMs,
+        cursor,
+        'COUNT',
+        100,
+      )) as [string, ([string, StreamFields] | null)[]]
       cursor = next
       const live = entries.filter((entry): entry is [string, StreamFields] => entry !== null)
       if (live.length === 0) continue
       this.metrics?.inc('broker_reclaimed', undefined, live.length)
-      const counts = await deliveryCounts(this.options.redis, this.stream, this.group, this.consumer, live.map(([id]) => id), this.holding.size)
+      const counts = await deliveryCounts(
+        this.options.redis,
+        this.stream,
+        this.group,
+        this.consumer,
+        live.map(([id]) => id),
+        this.holding.size,
+      )
       await Promise.all(live.map(([id, fields]) => this.deliver(id, fields, counts.get(id) ?? 2)))
     } while (cursor !== '0-0' && this.running)
   }
@@ -221,7 +243,11 @@ export class RedisStreamSource implements EventSource {
     const redis = withScripts(this.options.redis)
     const entries = [...this.holding.entries()]
     await redis.xclaim(this.stream, this.group, this.consumer, 0, ...entries.map(([entryId]) => entryId), 'JUSTID')
-    await Promise.all(entries.flatMap(([, claimKey]) => (claimKey === undefined ? [] : [redis.qqbotRenew(claimKey, this.consumer, idleMs)])))
+    await Promise.all(
+      entries.flatMap(([, claimKey]) =>
+        claimKey === undefined ? [] : [redis.qqbotRenew(claimKey, this.consumer, idleMs)],
+      ),
+    )
   }
 
   /** Sleeps, but wakes at once when the source stops. */
@@ -235,7 +261,10 @@ export class RedisStreamSource implements EventSource {
     if (this.holding.has(entryId)) return
     const decoded = decodeEvent(fields)
     if ('error' in decoded) {
-      this.logger?.warn({ entryId, reason: decoded.error }, 'acknowledged and skipped a stream entry that is not an event')
+      this.logger?.warn(
+        { entryId, reason: decoded.error },
+        'acknowledged and skipped a stream entry that is not an event',
+      )
       await this.options.redis.xack(this.stream, this.group, entryId)
       return
     }
@@ -245,7 +274,11 @@ export class RedisStreamSource implements EventSource {
     if (claimKey !== undefined && !(await this.claim(entryId, claimKey))) return
     if (this.holding.has(entryId)) return
     this.holding.hold(entryId, claimKey)
-    const accepted = this.sink!.push({ ...envelope, attempt, done: () => this.holding.release(entryId, () => this.acknowledge(entryId, claimKey)) })
+    const accepted = this.sink!.push({
+      ...envelope,
+      attempt,
+      done: () => this.holding.release(entryId, () => this.acknowledge(entryId, claimKey)),
+    })
     if (!accepted) this.gate!.hold()
   }
 
@@ -276,7 +309,4 @@ export class RedisStreamSource implements EventSource {
       this.logger?.error({ err: error, entryId }, 'could not acknowledge a handled entry')
     }
   }
-
 }
-
-

@@ -45,9 +45,17 @@ async function startIngress(p: FakePlatform, namespace: string, maxLength?: numb
   return ingress
 }
 
-async function startWorker(p: FakePlatform, namespace: string, handled: string[], claimIdleMs = 1_000, logs?: string[]): Promise<QQBotClient> {
+async function startWorker(
+  p: FakePlatform,
+  namespace: string,
+  handled: string[],
+  claimIdleMs = 1_000,
+  logs?: string[],
+): Promise<QQBotClient> {
   const source = new RedisStreamSource({ redis, namespace, claimIdleMs, blockMs: 200 })
-  const logging = logs ? { logLevel: 'warn' as const, logDestination: { write: (line: string) => void logs.push(line) } } : { logLevel: 'silent' as const }
+  const logging = logs
+    ? { logLevel: 'warn' as const, logDestination: { write: (line: string) => void logs.push(line) } }
+    : { logLevel: 'silent' as const }
   const worker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, ...logging })
   worker.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
     handled.push(event.data.id)
@@ -68,16 +76,33 @@ function dispatch(p: FakePlatform, count: number): string[] {
 
 const replyCounts = (p: FakePlatform) => {
   const counts = new Map<string, number>()
-  for (const message of p.sent) counts.set(message.body.msg_id as string, (counts.get(message.body.msg_id as string) ?? 0) + 1)
+  for (const message of p.sent)
+    counts.set(message.body.msg_id as string, (counts.get(message.body.msg_id as string) ?? 0) + 1)
   return counts
 }
 
 describe('stream codec', () => {
   it('GIVEN a dispatched event THEN it decodes to the same envelope (name, id, data, seq, shard, receivedAt)', () => {
-    const fields = encodeEvent({ name: 'GROUP_AT_MESSAGE_CREATE', id: 'E1', data: { id: 'm1', content: 'hi' }, seq: 7, shard: [2, 4], source: 'gateway', receivedAt: 1234 } as never)
+    const fields = encodeEvent({
+      name: 'GROUP_AT_MESSAGE_CREATE',
+      id: 'E1',
+      data: { id: 'm1', content: 'hi' },
+      seq: 7,
+      shard: [2, 4],
+      source: 'gateway',
+      receivedAt: 1234,
+    } as never)
     const decoded = decodeEvent(fields)
     expect(decoded).toEqual({
-      envelope: { name: 'GROUP_AT_MESSAGE_CREATE', id: 'E1', data: { id: 'm1', content: 'hi' }, seq: 7, shard: [2, 4], source: 'redis-stream:gateway', receivedAt: 1234 },
+      envelope: {
+        name: 'GROUP_AT_MESSAGE_CREATE',
+        id: 'E1',
+        data: { id: 'm1', content: 'hi' },
+        seq: 7,
+        shard: [2, 4],
+        source: 'redis-stream:gateway',
+        receivedAt: 1234,
+      },
     })
   })
 
@@ -111,7 +136,13 @@ describe('ingress and workers over a Redis stream', () => {
     const handled: string[] = []
     const worker = await startWorker(p, namespace, handled)
     const event = groupAtMessage({ content: '/ping twice' })
-    const fields = encodeEvent({ name: event.t, id: 'EV-1', data: event.d, source: 'gateway', receivedAt: Date.now() } as never)
+    const fields = encodeEvent({
+      name: event.t,
+      id: 'EV-1',
+      data: event.d,
+      source: 'gateway',
+      receivedAt: Date.now(),
+    } as never)
     await redis.xadd(ingress.stream, '*', ...fields)
     await until(() => worker.metrics().counters.broker_acked !== undefined, 5_000, 'the first copy to be handled')
     // The second copy goes to a fresh worker: no in-memory dedupe can help, only the key in Redis.
@@ -135,7 +166,11 @@ describe('ingress and workers over a Redis stream', () => {
     const [id] = dispatch(p, 1)
     await until(() => handled.includes(id!), 5_000, 'the next event to be handled')
     // The event's ACK follows its handler: wait for it rather than read the pending count at once.
-    await expect.poll(async () => ((await redis.xpending(ingress.stream, 'workers')) as [number, ...unknown[]])[0], { timeout: 5_000 }).toBe(0)
+    await expect
+      .poll(async () => ((await redis.xpending(ingress.stream, 'workers')) as [number, ...unknown[]])[0], {
+        timeout: 5_000,
+      })
+      .toBe(0)
   })
 
   it('GIVEN a worker that took entries and went silent THEN another takes them over after claimIdleMs and answers each once', async () => {
@@ -166,7 +201,13 @@ describe('ingress and workers over a Redis stream', () => {
     const slow = new Promise<void>((resolve) => (release = resolve))
     const handledBySlow: string[] = []
     const source = new RedisStreamSource({ redis, namespace, claimIdleMs: 300, blockMs: 100 })
-    const slowWorker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })
+    const slowWorker = createClient({
+      appId: p.appId,
+      secret: p.secret,
+      hosts: { api: p.url },
+      source,
+      logLevel: 'silent',
+    })
     slowWorker.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
       handledBySlow.push(event.data.id)
       await slow
@@ -181,7 +222,19 @@ describe('ingress and workers over a Redis stream', () => {
     const handledByOther: string[] = []
     await startWorker(p, namespace, handledByOther, 300)
     // The same event appended again (an ingress replaying it): this worker or the other may read the copy.
-    await redis.xadd(ingress.stream, '*', ...encodeEvent({ name: event.t, id: undefined, data: event.d, seq: undefined, source: 'test', shard: undefined, receivedAt: Date.now() } as never))
+    await redis.xadd(
+      ingress.stream,
+      '*',
+      ...encodeEvent({
+        name: event.t,
+        id: undefined,
+        data: event.d,
+        seq: undefined,
+        source: 'test',
+        shard: undefined,
+        receivedAt: Date.now(),
+      } as never),
+    )
 
     const doneKey = new RedisKeys(namespace).event(`m:${id}`)
     const pendingNow = async () => ((await redis.xpending(ingress.stream, 'workers')) as [number])[0]
@@ -218,8 +271,12 @@ describe('ingress and workers over a Redis stream', () => {
     expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
     expect(worker.running).toBe(true)
     // One warning says what was lost and what to do about it; the counter lets an alert fire on it.
-    const warnings = logs.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.level === 40)
-    expect(warnings.map((line) => line.msg)).toEqual([expect.stringMatching(/vanished from Redis .*entries no worker had read yet are lost.*appendonly yes/)])
+    const warnings = logs
+      .map((line) => JSON.parse(line) as { level: number; msg: string })
+      .filter((line) => line.level === 40)
+    expect(warnings.map((line) => line.msg)).toEqual([
+      expect.stringMatching(/vanished from Redis .*entries no worker had read yet are lost.*appendonly yes/),
+    ])
     expect(worker.metrics().counters.broker_stream_lost).toEqual({ '': 1 })
   })
 
@@ -231,7 +288,13 @@ describe('ingress and workers over a Redis stream', () => {
     const slow = new Promise<void>((resolve) => (release = resolve))
     const stoppingHandled: string[] = []
     const source = new RedisStreamSource({ redis, namespace, claimIdleMs: 300, blockMs: 100 })
-    const stopping = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })
+    const stopping = createClient({
+      appId: p.appId,
+      secret: p.secret,
+      hosts: { api: p.url },
+      source,
+      logLevel: 'silent',
+    })
     stopping.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
       stoppingHandled.push(event.data.id)
       await slow
@@ -260,7 +323,11 @@ describe('ingress and workers over a Redis stream', () => {
     const namespace = freshNamespace()
     const ingress = await startIngress(p, namespace, 100)
     const ids = dispatch(p, 1_000)
-    await until(() => ingress.client.metrics().counters.broker_published?.[''] === ids.length, 10_000, 'every event to be published')
+    await until(
+      () => ingress.client.metrics().counters.broker_published?.[''] === ids.length,
+      10_000,
+      'every event to be published',
+    )
     const length = Number(await redis.xlen(ingress.stream))
     expect(length).toBeGreaterThanOrEqual(100)
     expect(length).toBeLessThan(400)
@@ -282,7 +349,12 @@ describe('ingress and workers over a Redis stream', () => {
     proxy.restore()
     await until(() => replyCounts(p).size === ids.length, 15_000, 'every event to arrive after the outage')
     expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
-    running.push({ stop: async () => { viaProxy.disconnect(); await proxy.close() } })
+    running.push({
+      stop: async () => {
+        viaProxy.disconnect()
+        await proxy.close()
+      },
+    })
   })
 
   it('GIVEN no Redis at the URL THEN the ingress and the worker fail to start with REDIS_UNAVAILABLE naming the stream and what to check', async () => {
@@ -290,10 +362,18 @@ describe('ingress and workers over a Redis stream', () => {
     const nowhere = connectRedis('redis://127.0.0.1:1')
     try {
       const source = new RedisStreamSource({ redis: nowhere, namespace: 'unreachable' })
-      const worker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })
+      const worker = createClient({
+        appId: p.appId,
+        secret: p.secret,
+        hosts: { api: p.url },
+        source,
+        logLevel: 'silent',
+      })
       const workerError = await worker.start().catch((error: unknown) => error)
       expect(workerError).toBeInstanceOf(RedisUnavailableError)
-      expect((workerError as Error).message).toMatch(/Cannot reach Redis: creating the consumer group "workers" of qqbot:unreachable:events failed .*Check the URL/)
+      expect((workerError as Error).message).toMatch(
+        /Cannot reach Redis: creating the consumer group "workers" of qqbot:unreachable:events failed .*Check the URL/,
+      )
       await worker.stop()
       const ingressError = await startIngress(p, 'unreachable', undefined, nowhere).catch((error: unknown) => error)
       expect(ingressError).toMatchObject({ code: 'REDIS_UNAVAILABLE' })
@@ -310,7 +390,14 @@ describe('ingress and workers over a Redis stream', () => {
     let release!: () => void
     const held = new Promise<void>((resolve) => (release = resolve))
     const source = new RedisStreamSource({ redis, namespace, claimIdleMs: 300, blockMs: 100, batchSize: 2 })
-    const worker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent', pipeline: { concurrency: 1, highWaterMark: 1 } })
+    const worker = createClient({
+      appId: p.appId,
+      secret: p.secret,
+      hosts: { api: p.url },
+      source,
+      logLevel: 'silent',
+      pipeline: { concurrency: 1, highWaterMark: 1 },
+    })
     worker.on('GROUP_AT_MESSAGE_CREATE', () => held)
     await worker.start()
     running.push(worker)
@@ -321,6 +408,10 @@ describe('ingress and workers over a Redis stream', () => {
     } finally {
       release()
     }
-    await expect.poll(() => [worker.metrics().gauges.broker_lag, worker.metrics().gauges.broker_group_pending], { timeout: 10_000 }).toEqual([0, 0])
+    await expect
+      .poll(() => [worker.metrics().gauges.broker_lag, worker.metrics().gauges.broker_group_pending], {
+        timeout: 10_000,
+      })
+      .toEqual([0, 0])
   })
 })

@@ -8,7 +8,13 @@ const secret = process.env.QQBOT_APP_SECRET
 if (appId && secret) {
   // The real QQ platform; events arrive over the WebSocket gateway. QQBOT_SANDBOX=true uses the platform's
   // sandbox environment (events only from the sandbox guild/group set in the console).
-  const bot = createBot({ appId, secret, hosts: process.env.QQBOT_SANDBOX === 'true' ? 'sandbox' : 'production', controllers, providers })
+  const bot = createBot({
+    appId,
+    secret,
+    hosts: process.env.QQBOT_SANDBOX === 'true' ? 'sandbox' : 'production',
+    controllers,
+    providers,
+  })
   await bot.start()
   console.log('Bot connected to the QQ platform.')
   stopOnSignal(bot)

@@ -29,7 +29,9 @@ const health = await startHealthServer(ingress.client, {
   checks: { redis: async () => (await redis.ping()) === 'PONG' },
 })
 await ingress.start()
-console.log(`ingress ${settings.processName ?? process.pid}: sharing ${settings.shards} shard(s) with the other ingress processes; health at ${health.url}`)
+console.log(
+  `ingress ${settings.processName ?? process.pid}: sharing ${settings.shards} shard(s) with the other ingress processes; health at ${health.url}`,
+)
 onShutdown(async () => {
   // Hands its shards back to the other ingress processes, which RESUME them at once.
   await ingress.stop()

@@ -29,7 +29,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const appId = env.QQBOT_APP_ID
   const secret = env.QQBOT_APP_SECRET
   if (!appId || !secret) {
-    throw new SettingsError('Set QQBOT_APP_ID and QQBOT_APP_SECRET (from the QQ Open Platform console) to run the ingress and worker processes. Without them, `{{run}} dev` starts the local chat page.')
+    throw new SettingsError(
+      'Set QQBOT_APP_ID and QQBOT_APP_SECRET (from the QQ Open Platform console) to run the ingress and worker processes. Without them, `{{run}} dev` starts the local chat page.',
+    )
   }
   return {
     appId,
@@ -45,7 +47,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
 function hosts(env: NodeJS.ProcessEnv): HostsOption {
   if (env.QQBOT_API_URL) {
-    if (!/^https?:\/\/[^\s/]/.test(env.QQBOT_API_URL) || !URL.canParse(env.QQBOT_API_URL)) throw new SettingsError(`QQBOT_API_URL must be a URL such as http://127.0.0.1:8080; got "${env.QQBOT_API_URL}".`)
+    if (!/^https?:\/\/[^\s/]/.test(env.QQBOT_API_URL) || !URL.canParse(env.QQBOT_API_URL))
+      throw new SettingsError(`QQBOT_API_URL must be a URL such as http://127.0.0.1:8080; got "${env.QQBOT_API_URL}".`)
     return { api: env.QQBOT_API_URL, ...(env.QQBOT_GATEWAY_URL ? { gateway: env.QQBOT_GATEWAY_URL } : {}) }
   }
   // QQBOT_SANDBOX=true: the platform's sandbox environment (only the sandbox guild/group set in the console).

@@ -28,7 +28,11 @@ describe('{{name}} commands', () => {
   })
 
   it('rolls the injected random service, checks the argument and cools down per user', async () => {
-    bot = await createTestBot({ controllers, providers: [...providers, { token: RandomService, useClass: HighestRoll }], locale: 'en' })
+    bot = await createTestBot({
+      controllers,
+      providers: [...providers, { token: RandomService, useClass: HighestRoll }],
+      locale: 'en',
+    })
     const alice = bot.user('alice').inGroup('group-1')
     await alice.send('/roll 20')
     expect(alice.lastReply()).toBe('🎲 20 (d20)')

@@ -13,7 +13,10 @@ if (appId && secret) {
     secret,
     hosts: process.env.QQBOT_SANDBOX === 'true' ? 'sandbox' : 'production',
     delivery: 'webhook',
-    webhook: { port: Number(process.env.QQBOT_WEBHOOK_PORT ?? 8080), path: process.env.QQBOT_WEBHOOK_PATH ?? '/qqbot/callback' },
+    webhook: {
+      port: Number(process.env.QQBOT_WEBHOOK_PORT ?? 8080),
+      path: process.env.QQBOT_WEBHOOK_PATH ?? '/qqbot/callback',
+    },
     controllers,
     providers,
   })

@@ -1,0 +1,47 @@
+// Lint rules for the whole workspace. Formatting is Prettier's job (eslint-config-prettier turns style rules off).
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import importX from 'eslint-plugin-import-x'
+import prettier from 'eslint-config-prettier'
+import globals from 'globals'
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript'
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/results/**', 'test/.snippets-tmp/**'],
+  },
+  js.configs.recommended,
+  { languageOptions: { globals: { ...globals.node } } },
+  {
+    files: ['packages/sandbox/assets/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: {
+      '@typescript-eslint/member-ordering': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-self-import': 'error',
+      'import-x/no-duplicates': 'error',
+    },
+    settings: {
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.js', '.mjs'],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['tsconfig.test.json', 'packages/*/tsconfig.json', 'examples/*/tsconfig.json'],
+        }),
+      ],
+    },
+  },
+  prettier,
+)
