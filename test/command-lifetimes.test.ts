@@ -66,15 +66,15 @@ class PerEvent {
 
 @Controller()
 class Singleton implements OnReady, OnShutdown {
+  @Command('ping')
+  ping() {
+    return 'pong'
+  }
   onReady() {
     hooks.push('Singleton.onReady')
   }
   onShutdown() {
     hooks.push('Singleton.onShutdown')
-  }
-  @Command('ping')
-  ping() {
-    return 'pong'
   }
 }
 

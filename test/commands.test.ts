@@ -207,8 +207,9 @@ for (const mode of ['gateway', 'webhook'] as const) {
       it('GIVEN two bots in one process THEN they share neither handlers nor singletons', async () => {
         @Controller()
         class Counter {
-          constructor(@Inject('label') private readonly label: string) {}
           count = 0
+
+          constructor(@Inject('label') private readonly label: string) {}
           @Command('count')
           run() {
             return `${this.label}:${++this.count}`

@@ -3,9 +3,9 @@ import { Injectable } from '@qqbot/framework'
 /** Private notes per user openid, newest last; at most `perUser` kept per user. */
 @Injectable()
 export class NoteBook {
-  private readonly notes = new Map<string, string[]>()
   readonly perUser = 20
 
+  private readonly notes = new Map<string, string[]>()
   add(user: string, text: string): number {
     const list = this.notes.get(user) ?? []
     list.push(text)

@@ -14,10 +14,10 @@ export type VoteOutcome = { outcome: 'counted' | 'duplicate'; poll: Poll } | { o
 /** Yes/no polls opened in groups, one vote per member. Keeps the latest `capacity` polls so memory stays bounded. */
 @Injectable()
 export class PollBox {
-  private readonly polls = new Map<string, Poll>()
-  private counter = 0
   readonly capacity = 100
 
+  private readonly polls = new Map<string, Poll>()
+  private counter = 0
   open(question: string): Poll {
     const poll: Poll = { id: `p${++this.counter}`, question, votes: new Map() }
     this.polls.set(poll.id, poll)

@@ -61,6 +61,11 @@ export class RestFaults {
 
   constructor(private readonly now: () => number = Date.now) {}
 
+  /** Number of fault rules and episodes still armed. */
+  get pending(): number {
+    return this.rules.length + this.episodes.filter((episode) => episode.active).length
+  }
+
   /** The next `times` requests matching `match` get `response`. */
   add(match: FaultMatch, response: FaultResponse, times = 1): void {
     if (times > 0) this.rules.push({ match, response, remaining: times })
@@ -88,11 +93,6 @@ export class RestFaults {
       if (matches(episode.match, method, path) && episode.draw(path)) return episode.response
     }
     return undefined
-  }
-
-  /** Number of fault rules and episodes still armed. */
-  get pending(): number {
-    return this.rules.length + this.episodes.filter((episode) => episode.active).length
   }
 
   /** Drops every armed rule and ends every episode. */

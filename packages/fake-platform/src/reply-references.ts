@@ -50,6 +50,11 @@ export class ReplyReferences {
 
   constructor(private readonly now: () => number) {}
 
+  /** Inbound events remembered (those still inside the longest window). */
+  get size(): number {
+    return this.inbound.size
+  }
+
   /** Remembers an event as it is dispatched (gateway or webhook). */
   record(t: string, eventId: string | undefined, payload: unknown): void {
     const d = (payload instanceof RawJson ? parseOrUndefined(payload.text) : payload) as Data | undefined
@@ -112,11 +117,6 @@ export class ReplyReferences {
       return undefined
     }
     return undefined
-  }
-
-  /** Inbound events remembered (those still inside the longest window). */
-  get size(): number {
-    return this.inbound.size
   }
 
   /** Entries are kept in arrival order, so the expired ones are at the front. */

@@ -29,6 +29,12 @@ export class TokenService {
     private readonly now: () => number,
   ) {}
 
+  /** The most recently issued token, if it is still valid. */
+  get currentToken(): string | undefined {
+    const current = this.current
+    return current && this.isValid(current.token) ? current.token : undefined
+  }
+
   /** Checks the credential pair and returns a grant, or `undefined` when it is wrong. */
   request(appId: unknown, clientSecret: unknown): TokenGrant | undefined {
     if (appId === undefined || clientSecret === undefined) return undefined
@@ -55,12 +61,6 @@ export class TokenService {
   isValid(token: string): boolean {
     const expiresAt = this.expiries.get(token)
     return expiresAt !== undefined && this.now() < expiresAt
-  }
-
-  /** The most recently issued token, if it is still valid. */
-  get currentToken(): string | undefined {
-    const current = this.current
-    return current && this.isValid(current.token) ? current.token : undefined
   }
 
   /** Invalidates every issued token; the next request issues a fresh one. */

@@ -74,6 +74,11 @@ export class AccessTokenManager implements TokenProvider {
     options.scrubber?.add(options.secret, { pinned: true })
   }
 
+  /** Milliseconds until the cached token expires, or 0 when there is none. */
+  get remainingMs(): number {
+    return this.cached ? Math.max(0, this.cached.expiresAt - this.now()) : 0
+  }
+
   getToken(): Promise<string> {
     const cached = this.cached
     if (cached && cached.expiresAt - this.now() > MIN_REMAINING_MS) return Promise.resolve(cached.value)
@@ -90,11 +95,6 @@ export class AccessTokenManager implements TokenProvider {
       this.inflight = undefined
     })
     return this.inflight
-  }
-
-  /** Milliseconds until the cached token expires, or 0 when there is none. */
-  get remainingMs(): number {
-    return this.cached ? Math.max(0, this.cached.expiresAt - this.now()) : 0
   }
 
   /** Cancels the proactive refresh for good; `getToken()` keeps working on demand. */

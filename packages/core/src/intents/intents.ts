@@ -237,6 +237,16 @@ export class IntentSet {
     Object.freeze(this)
   }
 
+  /** The mask for Identify's `intents` (0 for an empty set). */
+  get bits(): number {
+    return this.#bits
+  }
+
+  /** Whether the set is empty. */
+  get isEmpty(): boolean {
+    return this.#bits === 0
+  }
+
   /** A set of the given intents. */
   static of(...names: IntentName[]): IntentSet {
     return new IntentSet(bitsOf(names))
@@ -270,16 +280,6 @@ export class IntentSet {
   has(name: IntentName): boolean {
     assertIntentName(name)
     return (this.#bits & Intents[name]) !== 0
-  }
-
-  /** The mask for Identify's `intents` (0 for an empty set). */
-  get bits(): number {
-    return this.#bits
-  }
-
-  /** Whether the set is empty. */
-  get isEmpty(): boolean {
-    return this.#bits === 0
   }
 
   /** The intent names, in bit order. */

@@ -11,6 +11,10 @@ export class DedupeCache {
     private readonly now: () => number = Date.now,
   ) {}
 
+  get size(): number {
+    return this.seen.size
+  }
+
   /** Records `key`; returns false when it was already recorded and has not expired. */
   add(key: string): boolean {
     const now = this.now()
@@ -25,10 +29,6 @@ export class DedupeCache {
   /** Forgets `key`: an event that was not finished may be delivered again and must then run. */
   forget(key: string): void {
     this.seen.delete(key)
-  }
-
-  get size(): number {
-    return this.seen.size
   }
 
   /** Entries are in insertion order with equal TTLs, so expired ones are always at the front. */

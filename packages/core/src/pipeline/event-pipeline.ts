@@ -92,6 +92,16 @@ export class EventPipeline implements EventSink {
     options.metrics.gauge('pipeline_running', () => this.running)
   }
 
+  /** Events waiting for a handler slot. */
+  get queued(): number {
+    return this.queue.length
+  }
+
+  /** Events being handled now. */
+  get active(): number {
+    return this.running
+  }
+
   push(envelope: EventEnvelope): boolean {
     const { metrics, logger } = this.options
     metrics.inc('events_received', { source: envelope.source })
@@ -149,6 +159,17 @@ export class EventPipeline implements EventSink {
     }
   }
 
+  onDrain(listener: () => void): () => void {
+    this.drainListeners.add(listener)
+    return () => this.drainListeners.delete(listener)
+  }
+
+  /** Resolves when nothing is queued or running (for graceful shutdown and tests). */
+  idle(): Promise<void> {
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
   private intercepted(event: DispatchedEvent): boolean {
     for (const interceptor of this.interceptors) {
       try {
@@ -161,27 +182,6 @@ export class EventPipeline implements EventSink {
       }
     }
     return false
-  }
-
-  onDrain(listener: () => void): () => void {
-    this.drainListeners.add(listener)
-    return () => this.drainListeners.delete(listener)
-  }
-
-  /** Events waiting for a handler slot. */
-  get queued(): number {
-    return this.queue.length
-  }
-
-  /** Events being handled now. */
-  get active(): number {
-    return this.running
-  }
-
-  /** Resolves when nothing is queued or running (for graceful shutdown and tests). */
-  idle(): Promise<void> {
-    if (this.running === 0 && this.queue.length === 0) return Promise.resolve()
-    return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
   private pump(): void {

@@ -18,6 +18,10 @@ export class MsgSeqAllocator {
 
   constructor(private readonly now: () => number = Date.now) {}
 
+  get size(): number {
+    return this.entries.size
+  }
+
   /** Next seq for replying to `replyToId`, received at `receivedAt`; throws when the window closed or the limit is reached. */
   next(replyToId: string, receivedAt: number, window: ReplyWindow): number {
     const now = this.now()
@@ -29,10 +33,6 @@ export class MsgSeqAllocator {
     if (window.maxReplies !== undefined && entry.next > window.maxReplies)
       throw new ReplyLimitError(window.scene, window.maxReplies)
     return entry.next++
-  }
-
-  get size(): number {
-    return this.entries.size
   }
 
   private sweep(now: number): void {

@@ -111,6 +111,10 @@ export class RestClient {
     options.metrics?.gauge('rest_in_flight', () => this.inFlight)
   }
 
+  private get backoff(): BackoffOptions {
+    return this.options.backoff ?? { baseMs: 500, maxMs: 10_000 }
+  }
+
   /** Adds a hook around every call. Hooks run in the order added; the first added is outermost. */
   use(hook: RestHook): this {
     this.hooks.push(hook)
@@ -250,10 +254,6 @@ export class RestClient {
     } finally {
       this.inFlight--
     }
-  }
-
-  private get backoff(): BackoffOptions {
-    return this.options.backoff ?? { baseMs: 500, maxMs: 10_000 }
   }
 
   private release(key: string, slot: LimiterSlot | undefined, outcome: LimiterOutcome, pauseMs?: number): void {
