@@ -23,7 +23,7 @@ export {
 } from './auth/access-token-manager.js'
 export { TokenError } from './auth/token-errors.js'
 
-export { HttpTransport, type HttpTransportOptions } from './rest/http-transport.js'
+export { HttpTransport, type HttpTransportOptions } from './http/http-transport.js'
 export {
   RestClient,
   type RestRequest,

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { startFakePlatform, type FakePlatform, type FakePlatformOptions } from '@qqbot/fake-platform'
 import { createLogger } from '../logging/logger.js'
-import { HttpTransport } from '../rest/http-transport.js'
+import { HttpTransport } from '../http/http-transport.js'
 import { AccessTokenManager, parseExpiresIn, type AccessTokenManagerOptions } from './access-token-manager.js'
 import { TokenError } from './token-errors.js'
 

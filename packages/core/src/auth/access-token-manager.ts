@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import type { HttpTransport } from '../rest/http-transport.js'
+import type { HttpTransport } from '../http/http-transport.js'
 import type { Metrics } from '../metrics/metrics.js'
 import type { SecretScrubber } from '../logging/secret-scrubber.js'
 import { TokenError } from './token-errors.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { HttpTransport } from '../rest/http-transport.js'
+import { HttpTransport } from '../http/http-transport.js'
 import { LEGACY_HOSTS, PRODUCTION_HOSTS, resolveHosts, SANDBOX_HOSTS } from './hosts.js'
 
 // These compare strings; test/support/loopback-only.ts makes sure no test process can reach a real QQ host.

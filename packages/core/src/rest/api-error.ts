@@ -1,5 +1,5 @@
 import { QQBotError } from '../errors/qqbot-error.js'
-import type { HttpResponse } from './http-transport.js'
+import type { HttpResponse } from '../http/http-transport.js'
 import { PLATFORM_CODE_HINTS, PROACTIVE_DISCONTINUED, RATE_LIMIT_CODES } from './platform-codes.js'
 
 /**

@@ -8,7 +8,7 @@ import {
   type LimiterSlot,
 } from './adaptive-limiter.js'
 import { apiErrorFromResponse, NetworkError } from './api-error.js'
-import type { HttpTransport, HttpResponse } from './http-transport.js'
+import type { HttpTransport, HttpResponse } from '../http/http-transport.js'
 import { TOKEN_EXPIRED_CODES } from './platform-codes.js'
 import { retryAfterMs } from './retry-after.js'
 import { isHostFailure, isRetryable, isSafeToRetryAfterNetworkError } from './retry-rules.js'
