@@ -6,10 +6,9 @@ import type { ShardsOption } from '../gateway/gateway.js'
 import type { ShardCoordinator } from '../gateway/shard-coordinator.js'
 import type { IntentName } from '../intents/intents.js'
 import type { EventSource } from '../pipeline/event-envelope.js'
-import type { EventPipelineOptions } from '../pipeline/event-pipeline.js'
+import type { EventPipelineTuning } from '../pipeline/event-pipeline.js'
 import type { ReplyOptions } from '../reply/reply-sender.js'
-import type { AdaptiveLimiterOptions } from '../rest/adaptive-limiter.js'
-import type { RestHook } from '../rest/rest-client.js'
+import type { RestTuning } from '../rest/rest-client.js'
 import type { SessionStore } from '../session/session-store.js'
 import type { BackoffOptions } from '../util/backoff.js'
 import type { WebhookServerOptions } from '../webhook/webhook-source.js'
@@ -50,19 +49,9 @@ export interface ClientOptions {
   logLevel?: LevelWithSilent
   logDestination?: DestinationStream | NodeJS.WritableStream
   /** Handler concurrency and queue bounds. */
-  pipeline?: Pick<
-    EventPipelineOptions,
-    'concurrency' | 'highWaterMark' | 'lowWaterMark' | 'dedupeTtlMs' | 'nonconforming'
-  >
+  pipeline?: EventPipelineTuning
   /** REST tuning; `limiter` slows down a target the platform rate-limited (`false` turns it off). */
-  rest?: {
-    connections?: number
-    timeoutMs?: number
-    retries?: number
-    backoff?: BackoffOptions
-    hooks?: RestHook[]
-    limiter?: AdaptiveLimiterOptions | false
-  }
+  rest?: RestTuning
   /** Passive replies: the per-message budget (`limits`, default C2C 4, group 5) and the retry deadline margin. */
   replies?: ReplyOptions
   /** Gateway tuning (tests shorten these). */

@@ -45,6 +45,7 @@ export interface EventPipelineOptions {
   lowWaterMark?: number
   /** How long a handled id is remembered to drop repeats. Default 10 min. */
   dedupeTtlMs?: number
+  /** Most handled ids remembered at once; the oldest are forgotten first. Default 100,000. */
   dedupeMaxEntries?: number
   /**
    * Check payloads of known events against their schema. Default true. An event that does not conform is
@@ -60,6 +61,12 @@ export interface EventPipelineOptions {
    */
   wants?: (name: string) => boolean
 }
+
+/** The pipeline options a bot author tunes (`ClientOptions.pipeline`); the rest are wired by the client. */
+export type EventPipelineTuning = Pick<
+  EventPipelineOptions,
+  'concurrency' | 'highWaterMark' | 'lowWaterMark' | 'dedupeTtlMs' | 'dedupeMaxEntries' | 'validate' | 'nonconforming'
+>
 
 /**
  * The one road every event takes, whatever delivered it: check the payload at the edge (never dropping it),

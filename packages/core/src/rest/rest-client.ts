@@ -8,7 +8,7 @@ import {
   type LimiterSlot,
 } from './adaptive-limiter.js'
 import { apiErrorFromResponse, NetworkError } from './api-error.js'
-import type { HttpTransport, HttpResponse } from '../http/http-transport.js'
+import type { HttpResponse, HttpTransport, HttpTransportOptions } from '../http/http-transport.js'
 import { TOKEN_EXPIRED_CODES } from './platform-codes.js'
 import { retryAfterMs } from './retry-after.js'
 import { isHostFailure, isRetryable, isSafeToRetryAfterNetworkError } from './retry-rules.js'
@@ -76,6 +76,13 @@ export interface RestClientOptions {
   /** Slows down requests to a route and target the platform rate-limited; `false` turns it off. Default on. */
   limiter?: AdaptiveLimiterOptions | false
 }
+
+/** The REST options a bot author tunes (`ClientOptions.rest`); the rest are wired by the client. */
+export type RestTuning = Pick<RestClientOptions, 'timeoutMs' | 'retries' | 'backoff' | 'limiter'> &
+  Pick<HttpTransportOptions, 'connections'> & {
+    /** Run around every request, in order (logging, tracing, test doubles). */
+    hooks?: RestHook[]
+  }
 
 /** One API domain, parsed once: building a URL object per request showed up in profiles. */
 interface ApiHost {
