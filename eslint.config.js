@@ -20,7 +20,11 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     plugins: { 'import-x': importX },
-    languageOptions: { parserOptions: { projectService: false } },
+    // The command layer injects by constructor and parameter types (emitDecoratorMetadata): an import a decorated
+    // class uses only as a type is still a runtime value there, so consistent-type-imports leaves such files alone.
+    languageOptions: {
+      parserOptions: { projectService: false, emitDecoratorMetadata: true, experimentalDecorators: true },
+    },
     rules: {
       // Classes read top-down: fields, constructor, accessors, methods. Interfaces keep the order their docs chose.
       '@typescript-eslint/member-ordering': ['error', { interfaces: 'never', typeLiterals: 'never' }],

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { groupAddRobot, groupAtMessage } from '@qqbot/fake-platform'
-import { Command, Controller, type EventContext, OnEvent, type BotOptions, type Middleware } from '@qqbot/framework'
+import { Command, Controller, EventContext, OnEvent, type BotOptions, type Middleware } from '@qqbot/framework'
 import { startBotHarness } from './support/bot-harness.js'
 
 class NotFound extends Error {}

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { c2cMessage, groupAtMessage } from '@qqbot/fake-platform'
-import { Arg, Command, type CommandContext, Controller, type BotOptions } from '@qqbot/framework'
+import { Arg, Command, CommandContext, Controller, type BotOptions } from '@qqbot/framework'
 import { startBotHarness } from './support/bot-harness.js'
 
 @Controller()

@@ -5,10 +5,10 @@ import { startBotHarness } from './support/bot-harness.js'
 import {
   Arg,
   Command,
-  type CommandContext,
+  CommandContext,
   Controller,
   createBot,
-  type EventContext,
+  EventContext,
   Flag,
   Inject,
   Injectable,

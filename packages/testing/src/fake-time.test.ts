@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import { Arg, Command, type CommandContext, Controller, Cooldown, PromptTimeoutError } from '@qqbot/framework'
+import { Arg, Command, CommandContext, Controller, Cooldown, PromptTimeoutError } from '@qqbot/framework'
 import { createTestBot, type TestBot } from './index.js'
 
 @Controller()

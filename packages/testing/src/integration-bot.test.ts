@@ -4,9 +4,9 @@ import { groupAddRobot, startFakePlatform, type FakePlatform } from '@qqbot/fake
 import {
   Arg,
   Command,
-  type CommandContext,
+  CommandContext,
   Controller,
-  type EventContext,
+  EventContext,
   GuildAdminOnly,
   Injectable,
   OnEvent,

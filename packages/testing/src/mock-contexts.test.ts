@@ -6,7 +6,7 @@ import {
   CommandContext,
   Controller,
   cooldown,
-  type EventContext,
+  EventContext,
   Injectable,
   OnEvent,
   PromptCancelledError,

@@ -3,10 +3,10 @@ import { z } from 'zod'
 import {
   Arg,
   Command,
-  type CommandContext,
+  CommandContext,
   Controller,
   Cooldown,
-  type EventContext,
+  EventContext,
   GuildAdminOnly,
   Injectable,
   OnEvent,

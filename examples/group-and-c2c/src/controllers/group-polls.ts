@@ -3,7 +3,7 @@ import { Command, Controller, Rest } from '@qqbot/framework'
 import type { ReplyContent } from '@qqbot/core'
 import { voteButton } from '../button-data.js'
 import { callbackButton, keyboard } from '../keyboard.js'
-import { type PollBox } from '../poll-box.js'
+import { PollBox } from '../poll-box.js'
 
 /** Group-only commands: a poll makes sense where several people can vote. */
 @Controller({ scenes: ['group'] })

@@ -1,8 +1,8 @@
-import { Controller, type EventContext, OnEvent } from '@qqbot/framework'
+import { Controller, EventContext, OnEvent } from '@qqbot/framework'
 import type { InteractionAckCode, InteractionPayload } from '@qqbot/core'
 import { parseButtonData } from '../button-data.js'
-import { type PollBox, tally } from '../poll-box.js'
-import { type ExampleSettings } from '../settings.js'
+import { PollBox, tally } from '../poll-box.js'
+import { ExampleSettings } from '../settings.js'
 
 /** Ack codes the platform shows to the clicking user (protocol: 0 ok, 1 failed, 3 duplicate). */
 const ACK = { ok: 0, failed: 1, duplicate: 3 } as const satisfies Record<string, InteractionAckCode>

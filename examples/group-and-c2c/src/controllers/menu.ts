@@ -2,7 +2,7 @@ import { Command, Controller } from '@qqbot/framework'
 import type { ReplyContent } from '@qqbot/core'
 import { CAT_BUTTON } from '../button-data.js'
 import { callbackButton, commandButton, keyboard } from '../keyboard.js'
-import { type ExampleSettings } from '../settings.js'
+import { ExampleSettings } from '../settings.js'
 
 const MENU_MARKDOWN = [
   '**Group & C2C demo**',

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { Command, type CommandContext, Controller, Rest } from '@qqbot/framework'
-import { type NoteBook } from '../note-book.js'
+import { Command, CommandContext, Controller, Rest } from '@qqbot/framework'
+import { NoteBook } from '../note-book.js'
 
 /**
  * C2C-only commands: notes are private, so they only work in a one-to-one chat. In a group the framework

@@ -1,4 +1,4 @@
-import { Controller, type EventContext, OnEvent } from '@qqbot/framework'
+import { Controller, EventContext, OnEvent } from '@qqbot/framework'
 
 /**
  * Greets a group the bot was added to and a user who added it as a friend. Both are passive replies to the

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { Arg, Command, Controller, Cooldown } from '@qqbot/framework'
-import { type RandomService } from '../services/random.js'
+import { RandomService } from '../services/random.js'
 
 @Controller()
 export class Dice {
