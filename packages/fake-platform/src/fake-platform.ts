@@ -12,17 +12,16 @@ import {
   type FaultMatch,
   type FaultResponse,
 } from './faults.js'
-import {
-  GATEWAY_PATH,
-  GatewayServer,
-  type BurstEvent,
-  type DispatchOptions,
-  type GatewayFrameListener,
-  type DispatchResult,
-  type GatewayStats,
-  type ShardStateInfo,
-  type SocketBacklog,
-} from './gateway-server.js'
+import { GATEWAY_PATH, GatewayServer } from './gateway-server.js'
+import type {
+  BurstEvent,
+  DispatchOptions,
+  DispatchResult,
+  GatewayFrameListener,
+  GatewayStats,
+  ShardStateInfo,
+  SocketBacklog,
+} from './gateway-types.js'
 import { randomHex } from './ids.js'
 import { MessageStore } from './message-store.js'
 import {
@@ -300,7 +299,7 @@ export class FakePlatform {
   }
 
   /** Makes the next `count` resume attempts fail with close `code` (default 1011); the session stays valid. */
-  failResumes(count: number, code = 1011): void {
+  failResumes(count: number, code?: number): void {
     this.gateway.failResumes(count, code)
   }
 
