@@ -38,11 +38,13 @@ describe('GatewayObservers', () => {
     await expect(new GatewayObservers(() => '{}').waitFor(() => true, 5000, 'now')).resolves.toBeUndefined()
   })
 
-  it('GIVEN shutdown THEN pending waits reject', async () => {
+  it('GIVEN shutdown THEN pending and later waits reject unless their condition holds', async () => {
     const observers = new GatewayObservers(() => '{}')
     const wait = observers.waitFor(() => false, 5000, 'never')
     observers.shutdown()
     await expect(wait).rejects.toThrow('fake platform closed')
+    await expect(observers.waitFor(() => false, 5000, 'after')).rejects.toThrow('fake platform closed')
+    await expect(observers.waitFor(() => true, 5000, 'holds')).resolves.toBeUndefined()
   })
 
   it('GIVEN a timeout THEN the error names the wait and shows the described state', async () => {

@@ -8,6 +8,7 @@ import type { GatewayFrame, GatewayFrameListener } from './gateway-types.js'
 export class GatewayObservers {
   private readonly frameListeners = new Set<GatewayFrameListener>()
   private readonly changes = new EventEmitter()
+  private shutDown = false
 
   /** `describeState` is appended to timeout errors so a failed wait shows where the gateway stood. */
   constructor(private readonly describeState: () => string) {
@@ -40,11 +41,12 @@ export class GatewayObservers {
   }
 
   /**
-   * Resolves once `condition` holds (checked now and on every change); rejects on timeout or
-   * when {@link shutdown} runs first. The caller rejects waits that start after shutdown.
+   * Resolves once `condition` holds (checked now and on every change); rejects on timeout, or
+   * once {@link shutdown} ran while the condition does not hold.
    */
   waitFor(condition: () => boolean, timeoutMs: number, label: string): Promise<void> {
     if (condition()) return Promise.resolve()
+    if (this.shutDown) return Promise.reject(closedError())
     return new Promise((resolve, reject) => {
       const cleanup = (): void => {
         clearTimeout(timer)
@@ -59,7 +61,7 @@ export class GatewayObservers {
       }
       const onClosed = (): void => {
         cleanup()
-        reject(new Error('fake platform closed'))
+        reject(closedError())
       }
       const timer = setTimeout(() => {
         cleanup()
@@ -72,6 +74,11 @@ export class GatewayObservers {
 
   /** Rejects every pending wait. */
   shutdown(): void {
+    this.shutDown = true
     this.changes.emit('closed')
   }
+}
+
+function closedError(): Error {
+  return new Error('fake platform closed')
 }

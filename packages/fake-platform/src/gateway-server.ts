@@ -27,6 +27,9 @@ export const GATEWAY_PATH = '/websocket'
 /** A burst checks backpressure after every this many events (and once at the end). */
 const BURST_CHECK_EVERY = 256
 
+/** Timeout of `waitForGateway` and `waitForReady` unless the caller names one. */
+const DEFAULT_WAIT_MS = 5000
+
 /** How long a waiting burst sleeps before looking at the socket again. */
 const BURST_RETRY_MS = 2
 
@@ -205,14 +208,17 @@ export class GatewayServer {
   }
 
   /** Resolves with {@link stats} once `predicate` holds (checked on every gateway change). */
-  async waitForGateway(predicate: (stats: GatewayStats) => boolean, timeoutMs = 5000): Promise<GatewayStats> {
-    await this.waitFor(() => predicate(this.stats), timeoutMs, 'waitForGateway')
+  async waitForGateway(
+    predicate: (stats: GatewayStats) => boolean,
+    timeoutMs = DEFAULT_WAIT_MS,
+  ): Promise<GatewayStats> {
+    await this.observers.waitFor(() => predicate(this.stats), timeoutMs, 'waitForGateway')
     return this.stats
   }
 
   /** Resolves once `shardCount` shards have an open socket with a ready (READY/RESUMED) session. */
-  waitForReady(shardCount = 1, timeoutMs = 5000): Promise<void> {
-    return this.waitFor(() => this.readyShards() >= shardCount, timeoutMs, `waitForReady(${shardCount})`)
+  waitForReady(shardCount = 1, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
+    return this.observers.waitFor(() => this.readyShards() >= shardCount, timeoutMs, `waitForReady(${shardCount})`)
   }
 
   /** Number of shards with an open socket bound to a valid session that finished READY/RESUMED. */
@@ -242,11 +248,6 @@ export class GatewayServer {
       if (!slot?.valid || !conn?.serves(slot.session) || !conn.isBacklogged()) return
       await delay(BURST_RETRY_MS)
     }
-  }
-
-  private waitFor(condition: () => boolean, timeoutMs: number, label: string): Promise<void> {
-    if (this.closed && !condition()) return Promise.reject(new Error('fake platform closed'))
-    return this.observers.waitFor(condition, timeoutMs, label)
   }
 
   /** The shard's connection if its socket is open. */
