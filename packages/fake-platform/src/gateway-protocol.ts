@@ -24,11 +24,10 @@ export interface GatewayProtocolOptions {
 export const DEFAULT_RESUME_FAILURE_CODE = 1011
 
 /**
- * The server side of every gateway socket. Accepts and tracks the connections and answers what
- * a client sends (docs/protocol.md, gateway): Hello on connect,
- * heartbeats (op 1 → op 11), identify (op 2 → READY) and resume (op 6 → replay, RESUMED), with
- * the close codes for every invalid request. Also holds the protocol-level faults: heartbeat
- * ACKs switched off and resumes refused.
+ * The server side of every gateway socket. Accepts and tracks the connections and answers what a
+ * client sends (docs/protocol.md, gateway): Hello on connect, heartbeats (op 1 → op 11), identify
+ * (op 2 → READY) and resume (op 6 → replay, RESUMED), with the close codes for every invalid
+ * request. Also holds the protocol-level faults: heartbeat ACKs switched off and resumes refused.
  */
 export class GatewayProtocol {
   private readonly connections = new Set<GatewayConnection>()
@@ -48,6 +47,7 @@ export class GatewayProtocol {
     stats.connections += 1
     ws.on('message', (data) => this.receive(conn, data))
     ws.on('close', (code) => {
+      // 1005 (no code) and 1006 (no close frame) are not codes the client chose.
       if (!conn.closedByServer && code !== 1005 && code !== 1006) stats.closesReceived.push(code)
       this.connections.delete(conn)
       conn.stopTimers()
