@@ -12,17 +12,16 @@ import {
   type FaultMatch,
   type FaultResponse,
 } from './faults.js'
-import {
-  GATEWAY_PATH,
-  GatewayServer,
-  type BurstEvent,
-  type DispatchOptions,
-  type GatewayFrameListener,
-  type DispatchResult,
-  type GatewayStats,
-  type ShardStateInfo,
-  type SocketBacklog,
-} from './gateway-server.js'
+import { GATEWAY_PATH, GatewayServer } from './gateway-server.js'
+import type {
+  BurstEvent,
+  DispatchOptions,
+  DispatchResult,
+  GatewayFrameListener,
+  GatewayStats,
+  ShardStateInfo,
+  SocketBacklog,
+} from './gateway-types.js'
 import { randomHex } from './ids.js'
 import { MessageStore } from './message-store.js'
 import {
@@ -111,6 +110,51 @@ export class FakePlatform {
     this.server.on('clientError', (_error, socket) => socket.destroy())
   }
 
+  /** `http://127.0.0.1:PORT`: serves REST and the token endpoint `/app/getAppAccessToken`. */
+  get url(): string {
+    return this.baseUrl
+  }
+
+  /** `ws://127.0.0.1:PORT/websocket`. */
+  get gatewayUrl(): string {
+    return `${this.baseUrl.replace(/^http/, 'ws')}${GATEWAY_PATH}`
+  }
+
+  /** Requests served by the token endpoint (rejected and fault-injected ones included). */
+  get tokenRequests(): number {
+    return this.tokens.requests
+  }
+
+  /** The most recently issued token, while still valid. */
+  get currentToken(): string | undefined {
+    return this.tokens.currentToken
+  }
+
+  /** Every REST request (token endpoint included), live array. */
+  get calls(): RecordedCall[] {
+    return this.recorder.calls
+  }
+
+  /** Every successfully sent message, live array. */
+  get sent(): SentMessage[] {
+    return this.recorder.sent
+  }
+
+  /** REST connection counters (gateway sockets excluded), live object. */
+  get httpConnections(): HttpConnectionStats {
+    return this.tracker.stats
+  }
+
+  /** The live `session_start_limit` (identifies decrement `remaining`). */
+  get sessionStartLimit(): SessionStartLimit {
+    return this.options.sessionStartLimit
+  }
+
+  /** Gateway counters, live object. */
+  get gatewayStats(): GatewayStats {
+    return this.gateway.stats
+  }
+
   /** Binds the server to the configured host and port. */
   async listen(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
@@ -125,27 +169,7 @@ export class FakePlatform {
     this.baseUrl = `http://${host}:${address.port}`
   }
 
-  /** `http://127.0.0.1:PORT`: serves REST and the token endpoint `/app/getAppAccessToken`. */
-  get url(): string {
-    return this.baseUrl
-  }
-
-  /** `ws://127.0.0.1:PORT/websocket`. */
-  get gatewayUrl(): string {
-    return `${this.baseUrl.replace(/^http/, 'ws')}${GATEWAY_PATH}`
-  }
-
   // ---------------------------------------------------------------- tokens
-
-  /** Requests served by the token endpoint (rejected and fault-injected ones included). */
-  get tokenRequests(): number {
-    return this.tokens.requests
-  }
-
-  /** The most recently issued token, while still valid. */
-  get currentToken(): string | undefined {
-    return this.tokens.currentToken
-  }
 
   /** Every issued token becomes invalid immediately; the next request issues a fresh one. */
   expireAllTokens(): void {
@@ -158,16 +182,6 @@ export class FakePlatform {
   }
 
   // ---------------------------------------------------------------- recording
-
-  /** Every REST request (token endpoint included), live array. */
-  get calls(): RecordedCall[] {
-    return this.recorder.calls
-  }
-
-  /** Every successfully sent message, live array. */
-  get sent(): SentMessage[] {
-    return this.recorder.sent
-  }
 
   /** Observes REST calls as they complete; returns an unsubscribe function. */
   onRequest(listener: RequestListener): () => void {
@@ -187,11 +201,6 @@ export class FakePlatform {
   /** Empties {@link calls} and {@link sent} in place. */
   clearRecords(): void {
     this.recorder.clear()
-  }
-
-  /** REST connection counters (gateway sockets excluded), live object. */
-  get httpConnections(): HttpConnectionStats {
-    return this.tracker.stats
   }
 
   /** Restarts `httpConnections.peak` at the current count and `total` at 0. */
@@ -239,11 +248,6 @@ export class FakePlatform {
   /** Sets the artificial delay before every REST response. */
   setRestLatency(ms: number): void {
     this.latencyMs = Math.max(0, ms)
-  }
-
-  /** The live `session_start_limit` (identifies decrement `remaining`). */
-  get sessionStartLimit(): SessionStartLimit {
-    return this.options.sessionStartLimit
   }
 
   // ---------------------------------------------------------------- gateway
@@ -300,7 +304,7 @@ export class FakePlatform {
   }
 
   /** Makes the next `count` resume attempts fail with close `code` (default 1011); the session stays valid. */
-  failResumes(count: number, code = 1011): void {
+  failResumes(count: number, code?: number): void {
     this.gateway.failResumes(count, code)
   }
 
@@ -312,11 +316,6 @@ export class FakePlatform {
   /** Observes every gateway payload in both directions (identify/resume frames carry tokens: redact before logging). */
   onGatewayFrame(listener: GatewayFrameListener): () => void {
     return this.gateway.onFrame(listener)
-  }
-
-  /** Gateway counters, live object. */
-  get gatewayStats(): GatewayStats {
-    return this.gateway.stats
   }
 
   /** Snapshot of a shard. */

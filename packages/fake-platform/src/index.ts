@@ -22,18 +22,18 @@ export { TOKEN_PATH } from './rest-server.js'
 export type { ApiErrorBody } from './http-util.js'
 export { TRACE_HEADER } from './http-util.js'
 export { rawJson, RawJson } from './raw-json.js'
-export {
-  GATEWAY_PATH,
-  SEND_HIGH_WATER_BYTES,
-  type BurstEvent,
-  type DispatchOptions,
-  type DispatchResult,
-  type GatewayFrame,
-  type GatewayFrameListener,
-  type GatewayStats,
-  type ShardStateInfo,
-  type SocketBacklog,
-} from './gateway-server.js'
+export { GATEWAY_PATH } from './gateway-server.js'
+export { SEND_HIGH_WATER_BYTES } from './gateway-connection.js'
+export type {
+  BurstEvent,
+  DispatchOptions,
+  DispatchResult,
+  GatewayFrame,
+  GatewayFrameListener,
+  GatewayStats,
+  ShardStateInfo,
+  SocketBacklog,
+} from './gateway-types.js'
 export { GatewayCloseCode, GatewayOp, closeInvalidatesSession } from './gateway-codes.js'
 export {
   DEFAULT_GROUP_OPENID,
