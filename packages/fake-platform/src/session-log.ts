@@ -35,6 +35,11 @@ export class SessionLog {
     private readonly retention: number,
   ) {}
 
+  /** Number of entries currently retained. */
+  get size(): number {
+    return this.entries.length - this.head
+  }
+
   /** Reserves the next seq without logging an event (used for READY). */
   nextSeq(): number {
     this.lastSeq += 1
@@ -70,10 +75,5 @@ export class SessionLog {
     const first = this.entries[this.head]
     if (!first) return []
     return this.entries.slice(this.head + Math.max(0, seq + 1 - first.s))
-  }
-
-  /** Number of entries currently retained. */
-  get size(): number {
-    return this.entries.length - this.head
   }
 }
