@@ -24,21 +24,24 @@ export function helpController(registry: CommandRegistry, options: HelpOptions):
   @Controller({ scenes })
   class Help {
     @Command(name!, { aliases })
-    async help(@Rest('command', z.string().optional()) asked: string | undefined, ctx: CommandContext): Promise<void> {
-      asked = asked?.trim() ?? ''
+    async help(
+      @Rest('command', z.string().optional()) command: string | undefined,
+      ctx: CommandContext,
+    ): Promise<void> {
+      const asked = command?.trim() ?? ''
       const wanted = (asked.startsWith(prefix) ? asked.slice(prefix.length) : asked).replace(/\s+/g, ' ')
       if (!wanted) {
-        const commands = registry.all().filter((command) => command.controller !== Help.prototype)
+        const commands = registry.all().filter((each) => each.controller !== Help.prototype)
         return void (await ctx.reply(renderHelpList(commands, ctx.scene, prefix, messages)))
       }
-      const command = registry.find(wanted)
-      if (!command || (command.scenes && !command.scenes.includes(ctx.scene))) {
+      const found = registry.find(wanted)
+      if (!found || (found.scenes && !found.scenes.includes(ctx.scene))) {
         return void (await ctx.say('HELP_UNKNOWN', {
           name: wanted,
           usage: `${prefix}${typedWord(ctx, options.helpNames)}`,
         }))
       }
-      await ctx.reply(renderCommandHelp(command, prefix, messages))
+      await ctx.reply(renderCommandHelp(found, prefix, messages))
     }
   }
   return Help
@@ -53,6 +56,6 @@ function typedWord(ctx: CommandContext, names: readonly string[]): string {
       .split(/[\s\u3000]+/u)
       .at(-1)
       ?.toLowerCase() ?? ''
-  const typed = names.find((name) => last.endsWith(name.toLowerCase()))
+  const typed = names.filter((name) => last.endsWith(name.toLowerCase())).sort((a, b) => b.length - a.length)[0]
   return typed === undefined ? ctx.command : head.slice(head.length - typed.length)
 }
