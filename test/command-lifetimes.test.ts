@@ -1,14 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { groupAtMessage } from '@qqbot/fake-platform'
+import { groupAddRobot, groupAtMessage } from '@qqbot/fake-platform'
 import {
   Command,
   CommandContext,
   Controller,
+  EventContext,
   Inject,
   Injectable,
+  OnEvent,
   type BotOptions,
   type OnReady,
   type OnShutdown,
+  type OnStart,
+  type OnStop,
 } from '@qqbot/framework'
 import { startBotHarness } from './support/bot-harness.js'
 
@@ -124,5 +128,66 @@ describe('lifetimes and hooks', () => {
     await bot.stop()
     await bot.stop()
     expect(hooks).toEqual(['Clock.onReady', 'Singleton.onReady', 'Clock.onShutdown', 'Singleton.onShutdown'])
+  })
+})
+
+@Injectable()
+class Renamed implements OnStart, OnStop {
+  onStart() {
+    hooks.push('Renamed.onStart')
+  }
+  onStop() {
+    hooks.push('Renamed.onStop')
+  }
+}
+
+/** Has the current and the deprecated names: only the current ones run. */
+@Controller()
+class Both implements OnStart, OnStop, OnReady, OnShutdown {
+  onStart() {
+    hooks.push('Both.onStart')
+  }
+  onReady() {
+    hooks.push('Both.onReady')
+  }
+  onStop() {
+    hooks.push('Both.onStop')
+  }
+  onShutdown() {
+    hooks.push('Both.onShutdown')
+  }
+}
+
+/** An event-lifetime service built for an @OnEvent handler sees that event's EventContext. */
+@Injectable()
+class Joined {
+  constructor(@Inject(EventContext) readonly ctx: EventContext<'GROUP_ADD_ROBOT'>) {}
+}
+
+@Controller({ lifetime: 'event' })
+class Greeter {
+  constructor(readonly joined: Joined) {}
+  @OnEvent('GROUP_ADD_ROBOT')
+  greet(ctx: EventContext<'GROUP_ADD_ROBOT'>) {
+    return ctx.reply(`hello ${this.joined.ctx.data.group_openid} same:${this.joined.ctx === ctx}`)
+  }
+}
+
+describe('one lifetime vocabulary', () => {
+  it('GIVEN onStart/onStop THEN they run at the end of start() and the beginning of stop(); a deprecated name runs only without the current one', async () => {
+    const { bot } = await start({ controllers: [Singleton, Both], providers: [Clock, Renamed] })
+    expect(hooks).toEqual(['Clock.onReady', 'Renamed.onStart', 'Singleton.onReady', 'Both.onStart'])
+    hooks.length = 0
+    await bot.stop()
+    expect(hooks).toEqual(['Clock.onShutdown', 'Renamed.onStop', 'Singleton.onShutdown', 'Both.onStop'])
+  })
+
+  it('GIVEN an event-lifetime controller with @OnEvent THEN its event-lifetime services can inject the EventContext', async () => {
+    const { say } = await start({
+      controllers: [Greeter],
+      providers: [{ token: Joined, useClass: Joined, lifetime: 'event' }],
+    })
+    expect(await say(groupAddRobot({ groupOpenid: 'g-new' }))).toEqual(['hello g-new same:true'])
+    expect(await say(groupAddRobot({ groupOpenid: 'g-other' }))).toEqual(['hello g-other same:true'])
   })
 })

@@ -6,7 +6,17 @@
  */
 import { describe, expectTypeOf, it } from 'vitest'
 import type { GroupRobotEventPayload, SendResult } from '@qqbot/core'
-import { createBot, type EventContext, type BotOptions, type Provider } from './index.js'
+import {
+  createBot,
+  type BotOptions,
+  type ControllerLifetime,
+  type ControllerOptions,
+  type EventContext,
+  type Lifetime,
+  type OnReady,
+  type OnStart,
+  type Provider,
+} from './index.js'
 
 describe('framework types', () => {
   it('GIVEN EventContext<name> THEN data is that payload', () => {
@@ -27,6 +37,16 @@ describe('framework types', () => {
     // @ts-expect-error not a lifetime
     const bad: Provider = { token: Service, useClass: Service, lifetime: 'request' }
     void bad
+  })
+
+  it('GIVEN the lifetime words THEN providers take all three and controllers only singleton or event', () => {
+    expectTypeOf<Lifetime>().toEqualTypeOf<'singleton' | 'transient' | 'event'>()
+    expectTypeOf<ControllerOptions['lifetime']>().toEqualTypeOf<ControllerLifetime | undefined>()
+    expectTypeOf<ControllerLifetime>().toEqualTypeOf<'singleton' | 'event'>()
+    // @ts-expect-error a controller is built per bot or per event, never per injection
+    const transient: ControllerOptions = { lifetime: 'transient' }
+    void transient
+    expectTypeOf<OnStart['onStart']>().toEqualTypeOf<OnReady['onReady']>()
   })
 
   it('GIVEN createBot THEN controllers are required', () => {

@@ -4,18 +4,17 @@
  */
 import 'reflect-metadata'
 
+export { createBot, Bot } from './bot/create-bot.js'
+export { type BotOptions, type PrefixResolver, type Middleware, type CommandErrorHook } from './bot/bot-options.js'
+export { type Provider } from './di/bot-container.js'
 export {
-  createBot,
-  Bot,
-  type BotOptions,
-  type Provider,
-  type PrefixResolver,
   type Lifetime,
+  type ControllerLifetime,
+  type OnStart,
+  type OnStop,
   type OnReady,
   type OnShutdown,
-  type Middleware,
-  type CommandErrorHook,
-} from './bot/create-bot.js'
+} from './di/lifetime.js'
 export {
   Controller,
   Command,

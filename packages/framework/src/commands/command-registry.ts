@@ -28,6 +28,11 @@ export class CommandRegistry {
     private readonly firstPrefix: string,
   ) {}
 
+  /** How many commands (not counting aliases). */
+  get size(): number {
+    return new Set(this.byName.values()).size
+  }
+
   add(
     controller: object,
     definition: CommandDefinition,
@@ -79,10 +84,6 @@ export class CommandRegistry {
   /** Every command once (not once per alias), in registration order. */
   all(): RegisteredCommand[] {
     return [...new Set(this.byName.values())]
-  }
-
-  get size(): number {
-    return new Set(this.byName.values()).size
   }
 
   private normalize(word: string): string {

@@ -1,5 +1,6 @@
 import type { KnownEventName, MessageBody } from '@qqbot/core'
 import type { z } from 'zod'
+import type { ControllerLifetime } from '../di/lifetime.js'
 
 /** The scenes a command can be used in. */
 export type Scene = 'guild' | 'dm' | 'group' | 'c2c'
@@ -8,10 +9,11 @@ export interface ControllerOptions {
   /** Only run this controller's commands in these scenes. Default: all. */
   scenes?: Scene[]
   /**
-   * `singleton` (default): one instance per bot. `event`: a new instance for every event, created in a scope
-   * where per-event services and the `CommandContext` itself can be injected.
+   * `singleton` (default): one instance per bot. `event`: a new instance for every event, built in the event's
+   * scope, where `event`-lifetime services and the event's context (`CommandContext`, `EventContext`) can be
+   * injected. See `Lifetime`.
    */
-  lifetime?: 'singleton' | 'event'
+  lifetime?: ControllerLifetime
   /** Makes every command a subcommand: with `group: 'admin'`, `@Command('ban')` answers `/admin ban`. Class guards guard the group. */
   group?: string
 }

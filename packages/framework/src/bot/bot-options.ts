@@ -1,0 +1,102 @@
+import type { z } from 'zod'
+import { ConfigError, type ClientOptions, type DispatchedEvent, type MessageBody } from '@qqbot/core'
+import type { CommandContext } from '../context/contexts.js'
+import type { Constructor, Provider } from '../di/bot-container.js'
+import { MESSAGES, SCENE_NAMES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
+import type { Scene } from '../metadata/controller-metadata.js'
+import { systemClock, type Clock } from '../util/clock.js'
+
+/** Chooses the prefixes for one message: by guild, group or user (from `event.data`). */
+export type PrefixResolver = (event: DispatchedEvent, scene: Scene) => string[] | Promise<string[]>
+
+/**
+ * Runs around every event the bot handles (commands and `@OnEvent` handlers): logging, timing, tracing,
+ * filtering. Call `next()` to continue; not calling it drops the event.
+ */
+export type Middleware = (event: DispatchedEvent, next: () => Promise<void>) => unknown
+
+/**
+ * Called when a command handler throws. Return a reply (text or body) to send instead of the generic
+ * `HANDLER_FAILED` text, or `null` to send nothing. The error is still logged and counted.
+ */
+export type CommandErrorHook = (
+  error: unknown,
+  context: CommandContext,
+) => string | MessageBody | null | undefined | Promise<string | MessageBody | null | undefined>
+
+export interface BotOptions extends ClientOptions {
+  /** Controller classes (decorated with `@Controller`). Registered explicitly: no file globbing. */
+  controllers: Constructor[]
+  /** What controllers inject; see {@link Provider} and the lifetimes (`Lifetime`). */
+  providers?: Provider[]
+  /**
+   * Command prefixes, default `['/']`, or a function choosing them per guild/group/chat (may be async, e.g.
+   * read from a database). A leading @mention of the bot also counts.
+   */
+  prefixes?: string[] | PrefixResolver
+  /** Match command names ignoring case. Default true. */
+  caseInsensitive?: boolean
+  /** In C2C and guild DMs a command needs no prefix. Default true. */
+  prefixOptionalInDirect?: boolean
+  /** Language of the framework's replies (argument errors). Default `zh-CN`. */
+  locale?: Locale
+  /** Override any reply text by its identifier. */
+  messages?: Partial<MessageTable>
+  /** Middleware around every event, outermost first (more with `bot.use()`). */
+  middleware?: Middleware[]
+  /** Decides what the user sees when a command throws. */
+  onCommandError?: CommandErrorHook
+  /** The built-in help command's names (default `['help', '帮助']`); `false` turns it off. A command of yours with the same name wins. */
+  help?: string[] | false
+  /**
+   * Advanced, for tests: where cooldowns and `ctx.prompt()` timeouts read the time and set timers. Default
+   * the system clock; `@qqbot/testing` passes a manual one.
+   */
+  clock?: Clock
+}
+
+/** The command layer's options with their defaults applied, once, when the bot is built. */
+export interface ResolvedBotOptions {
+  /** The prefixes for one message (the static list, or the user's resolver). */
+  prefixesFor: PrefixResolver
+  /** The prefix shown in usage lines and help: the first static one; `/` with a resolver. */
+  displayPrefix: string
+  caseInsensitive: boolean
+  prefixOptionalInDirect: boolean
+  messages: MessageTable
+  /** zod's issue texts in the bot's language. */
+  zodLocale: z.core.$ZodErrorMap
+  /** How `WRONG_SCENE` names scenes in the bot's language. */
+  sceneNames: (typeof SCENE_NAMES)[Locale]
+  /** The built-in help command's names; empty when it is off. */
+  helpNames: readonly string[]
+  onCommandError: CommandErrorHook | undefined
+  middleware: readonly Middleware[]
+  clock: Clock
+}
+
+const DEFAULT_PREFIXES: readonly string[] = ['/']
+const DEFAULT_HELP_NAMES: readonly string[] = ['help', '帮助']
+
+export function resolveBotOptions(options: BotOptions): ResolvedBotOptions {
+  const locale = options.locale ?? 'zh-CN'
+  const { prefixes = [...DEFAULT_PREFIXES] } = options
+  const helpNames = options.help === false ? [] : (options.help ?? DEFAULT_HELP_NAMES)
+  for (const name of helpNames) {
+    if (typeof name !== 'string' || name.trim() === '' || /\s/.test(name))
+      throw new ConfigError(`Each help name must be one word without spaces; got ${JSON.stringify(name)}.`)
+  }
+  return {
+    prefixesFor: typeof prefixes === 'function' ? prefixes : () => prefixes,
+    displayPrefix: Array.isArray(prefixes) ? (prefixes[0] ?? '/') : '/',
+    caseInsensitive: options.caseInsensitive ?? true,
+    prefixOptionalInDirect: options.prefixOptionalInDirect ?? true,
+    messages: { ...MESSAGES[locale], ...options.messages },
+    zodLocale: ZOD_LOCALES[locale],
+    sceneNames: SCENE_NAMES[locale],
+    helpNames,
+    onCommandError: options.onCommandError,
+    middleware: options.middleware ?? [],
+    clock: options.clock ?? systemClock,
+  }
+}

@@ -1,0 +1,97 @@
+import type { InjectionToken } from 'tsyringe'
+import type { MessageBody } from '@qqbot/core'
+import type { ResolvedBotOptions } from '../bot/bot-options.js'
+import { CommandContext } from '../context/contexts.js'
+import { PromptCancelledError, PromptTimeoutError } from '../conversation/prompt-registry.js'
+import type { ControllerInstance } from '../di/bot-container.js'
+import type { Scene } from '../metadata/controller-metadata.js'
+import { compose } from '../util/compose.js'
+import { parseArguments } from './argument-parser.js'
+import type { RegisteredCommand } from './command-registry.js'
+
+/** Where the invoker gets the controller instance that runs a command (the bot's container). */
+export interface ControllerInstances {
+  instanceFor<T>(prototype: object, contextToken: InjectionToken<T>, context: T): ControllerInstance
+}
+
+export type InvokerOptions = Pick<
+  ResolvedBotOptions,
+  'messages' | 'zodLocale' | 'sceneNames' | 'displayPrefix' | 'onCommandError'
+>
+
+/**
+ * Runs a routed command in its context and turns every outcome into what the user sees: a command of another
+ * scene says where it works; guards run (Koa-style) before the arguments are parsed, so a refused user gets no
+ * usage hints; bad arguments are answered with the reason and the usage; the handler gets its values (an
+ * undecorated parameter gets the context) on the instance the container gives; its return value becomes the
+ * reply; its error becomes a short message and is thrown on, to be logged and counted by the pipeline.
+ */
+export class Invoker {
+  constructor(
+    private readonly instances: ControllerInstances,
+    private readonly options: InvokerOptions,
+  ) {}
+
+  invoke(command: RegisteredCommand, context: CommandContext): Promise<void> {
+    if (command.scenes && !command.scenes.includes(context.scene)) return this.refuseScene(command.scenes, context)
+    return compose(command.guards, context, () => this.parseAndCall(command, context), `a guard of /${context.command}`)
+  }
+
+  /** The command exists, but not here: say where it works (an override returning '' keeps the bot silent). */
+  private async refuseScene(scenes: readonly Scene[], context: CommandContext): Promise<void> {
+    const { names, join } = this.options.sceneNames
+    const text = this.options.messages.WRONG_SCENE({
+      name: `${this.options.displayPrefix}${context.command}`,
+      where: join(scenes.map((scene) => names[scene])),
+    })
+    if (text) await context.reply(text)
+  }
+
+  private async parseAndCall(command: RegisteredCommand, context: CommandContext): Promise<void> {
+    const { definition } = command
+    const parsed = parseArguments(context.argsText, definition.params, command.syntax, this.options.zodLocale)
+    if (!parsed.ok) {
+      const { id, name, reason } = parsed.failure
+      return void (await context.reply(this.options.messages[id]({ name, reason, usage: command.usage })))
+    }
+    const target = this.instances.instanceFor(command.controller, CommandContext, context)
+    const method = target[definition.method]!
+    const arity = Math.max(method.length, ...definition.params.map((param) => param.index + 1))
+    const args = Array.from({ length: arity }, (_, index) =>
+      parsed.values.has(index) ? parsed.values.get(index) : context,
+    )
+    let result: unknown
+    try {
+      result = await method.apply(target, args)
+    } catch (error) {
+      await this.answerFailure(error, context)
+      if (error instanceof PromptTimeoutError || error instanceof PromptCancelledError) return
+      throw error
+    }
+    if (!context.replied && isReply(result)) await context.reply(result)
+  }
+
+  /** What the user hears when the handler threw; a reply that cannot be sent changes nothing. */
+  private async answerFailure(error: unknown, context: CommandContext): Promise<void> {
+    if (error instanceof PromptTimeoutError) return void (await context.say('PROMPT_TIMEOUT').catch(() => undefined))
+    if (error instanceof PromptCancelledError) {
+      if (error.reason !== 'stopped') await context.say('PROMPT_CANCELLED').catch(() => undefined)
+      return
+    }
+    // The user gets a short generic answer; the error itself is logged and counted by the pipeline.
+    const { onCommandError, messages } = this.options
+    const answer = onCommandError
+      ? await Promise.resolve()
+          .then(() => onCommandError(error, context))
+          .catch(() => undefined)
+      : undefined
+    if (answer !== null) await context.reply(answer ?? messages.HANDLER_FAILED({})).catch(() => undefined)
+  }
+}
+
+/** A handler's return value that is sent as the reply: a non-empty string or a message body. */
+function isReply(value: unknown): value is string | MessageBody {
+  if (typeof value === 'string') return value !== ''
+  if (typeof value !== 'object' || value === null) return false
+  return ['content', 'markdown', 'ark', 'embed', 'media', 'image', 'keyboard'].some((key) => key in value)
+}
