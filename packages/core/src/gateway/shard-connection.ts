@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events'
 import type { Logger } from 'pino'
 import type { TokenProvider } from '../auth/access-token-manager.js'
 import { TokenError } from '../auth/token-errors.js'
-import { parseJsonLossless } from '../events/lossless-json.js'
 import type { Metrics } from '../metrics/metrics.js'
 import type { EventSink } from '../pipeline/event-envelope.js'
 import type { SessionStore } from '../session/session-store.js'
@@ -10,12 +9,12 @@ import { Backpressure } from './backpressure.js'
 import type { CloseAction } from './close-codes.js'
 import { GatewayFatalError, ShardRevokedError } from './gateway-errors.js'
 import { GatewaySocket } from './gateway-socket.js'
-import { Handshake, type HandshakeOptions, type Transmit } from './handshake.js'
-import { Heartbeat, heartbeatInterval } from './heartbeat.js'
+import { Handshake, type HandshakeOptions } from './handshake.js'
+import { Heartbeat } from './heartbeat.js'
 import type { IdentifyLimiter } from './identify-limiter.js'
-import { GatewayOp, type GatewayPayload } from './opcodes.js'
 import { ReconnectPolicy, type ReconnectPolicyOptions } from './reconnect-policy.js'
 import { SessionPersister } from './session-persister.js'
+import { ShardProtocol } from './shard-protocol.js'
 import type { ShardEvents, ShardInfo, ShardStatus, ShardStopOptions } from './shard-types.js'
 
 export type { ShardInfo } from './shard-types.js'
@@ -54,6 +53,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
   private readonly reconnect: ReconnectPolicy
   private readonly persister: SessionPersister
   private readonly backpressure: Backpressure
+  private readonly protocol: ShardProtocol
   private socket: GatewaySocket | undefined
   private currentStatus: ShardStatus = 'idle'
   private stopping = false
@@ -63,13 +63,15 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
 
   constructor(private readonly options: ShardConnectionOptions) {
     super()
+    const { shardId, logger, metrics } = options
     const stopping = () => this.stopping
+    const socket = () => this.socket
     this.handshake = new Handshake(options)
     this.reconnect = new ReconnectPolicy(options)
     this.persister = new SessionPersister({ ...options, signal: this.abort.signal, stopping })
     this.backpressure = new Backpressure(options.sink, {
-      socket: () => this.socket,
-      handle: (payload) => this.handle(payload),
+      socket,
+      handle: (payload) => this.protocol.handle(payload),
       stopping,
       readingStopped: () => this.heartbeat.readingStopped(),
     })
@@ -78,11 +80,33 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       seq: () => this.persister.seq,
       readingPaused: () => this.backpressure.readingPaused,
       zombie: () => {
-        options.metrics.inc('gateway_zombies')
-        options.logger.warn({ shard: options.shardId }, 'no heartbeat ACK since the last beat; reconnecting')
+        metrics.inc('gateway_zombies')
+        logger.warn({ shard: shardId }, 'no heartbeat ACK since the last beat; reconnecting')
         this.socket?.drop('resume')
       },
     })
+    const { heartbeat, handshake, persister, backpressure } = this
+    this.protocol = new ShardProtocol(
+      options,
+      { heartbeat, handshake, persister, backpressure },
+      {
+        socket,
+        status: (status) => this.setStatus(status),
+        identifySlot: () => this.takeIdentifySlot(),
+        handshakeFailed: (error) => this.onHandshakeError(error),
+        ready: (user) => {
+          this.becameReady()
+          logger.info({ shard: shardId, sessionId: persister.session?.sessionId }, 'gateway ready')
+          this.emit('ready', { ...persister.session! }, user)
+        },
+        resumed: () => {
+          metrics.inc('gateway_resumes')
+          this.becameReady()
+          logger.info({ shard: shardId, seq: persister.seq }, 'gateway session resumed')
+          this.emit('resumed', { ...persister.session! })
+        },
+      },
+    )
   }
 
   get status(): ShardStatus {
@@ -158,7 +182,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     if (!this.persister.session && !(await this.takeIdentifySlot())) return
     const socket: GatewaySocket = new GatewaySocket(url, this.handshake.timeoutMs, {
       message: (data) => {
-        if (socket === this.socket) this.onFrame(data)
+        if (socket === this.socket) this.protocol.read(data)
       },
       close: (code, reason, plannedAction) => {
         if (socket === this.socket) this.onClose(code, reason, plannedAction)
@@ -170,107 +194,6 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       this.options.logger.warn({ shard: this.options.shardId }, 'gateway handshake timed out')
       this.socket?.drop('resume')
     })
-  }
-
-  private onFrame(data: Buffer): void {
-    this.heartbeat.frameRead()
-    let payload: GatewayPayload
-    try {
-      payload = parseJsonLossless(data.toString('utf8')) as GatewayPayload
-      if (typeof payload !== 'object' || payload === null || typeof payload.op !== 'number')
-        throw new Error('not a gateway payload')
-    } catch (error) {
-      this.options.metrics.inc('frames_malformed')
-      this.options.logger.warn(
-        { shard: this.options.shardId, frame: data.toString('utf8').slice(0, 200), error: (error as Error).message },
-        'ignored a malformed gateway frame',
-      )
-      return
-    }
-    if (!this.backpressure.hold(payload, data.length)) this.handle(payload)
-  }
-
-  private handle(payload: GatewayPayload): void {
-    const { logger, shardId } = this.options
-    switch (payload.op) {
-      case GatewayOp.DISPATCH:
-        return this.onDispatch(payload)
-      case GatewayOp.HELLO:
-        return void this.onHello(payload)
-      case GatewayOp.HEARTBEAT_ACK:
-        return this.heartbeat.acked()
-      case GatewayOp.HEARTBEAT:
-        return this.heartbeat.beat()
-      case GatewayOp.RECONNECT:
-        logger.info({ shard: shardId }, 'gateway asked us to reconnect (op 7); resuming')
-        return this.socket?.drop('resume', true)
-      case GatewayOp.INVALID_SESSION: {
-        const canResume = payload.d === true
-        logger.warn({ shard: shardId, canResume }, 'gateway invalidated the session (op 9)')
-        return this.socket?.drop(canResume ? 'resume' : 'identify', true)
-      }
-      default:
-        logger.debug({ shard: shardId, op: payload.op }, 'ignored an unknown gateway opcode')
-    }
-  }
-
-  private async onHello(payload: GatewayPayload): Promise<void> {
-    this.heartbeat.start(heartbeatInterval(payload))
-    const session = this.persister.session
-    if (session) this.persister.resumeFrom(session)
-    this.setStatus(session ? 'resuming' : 'identifying')
-    const socket = this.socket
-    const transmit: Transmit = (reply) => {
-      if (socket !== this.socket) return false
-      this.socket?.send(reply)
-      return true
-    }
-    try {
-      if (session) await this.handshake.resume(session.sessionId, () => this.persister.seq, transmit)
-      else if (this.handshake.holdsSlot || (await this.takeLateIdentifySlot())) await this.handshake.identify(transmit)
-    } catch (error) {
-      this.onHandshakeError(error)
-    }
-  }
-
-  private onDispatch(payload: GatewayPayload): void {
-    this.persister.receive(payload.s)
-    if (payload.t === 'READY') return this.onReady(payload)
-    if (payload.t === 'RESUMED') return this.onResumed()
-    if (typeof payload.t !== 'string') return this.options.metrics.inc('frames_malformed')
-    const accepted = this.options.sink.push({
-      name: payload.t,
-      id: payload.id,
-      data: payload.d,
-      seq: payload.s,
-      source: 'gateway',
-      shard: [this.options.shardId, this.options.shardCount],
-      receivedAt: Date.now(),
-      attempt: this.persister.attemptOf(payload.s),
-      done: typeof payload.s === 'number' ? this.persister.track(payload.s) : undefined,
-    })
-    this.persister.saveSoon()
-    if (!accepted) this.backpressure.fallBehind()
-  }
-
-  private onReady(payload: GatewayPayload): void {
-    const d = (payload.d ?? {}) as { session_id?: unknown; user?: unknown }
-    if (typeof d.session_id !== 'string') {
-      this.options.metrics.inc('frames_malformed')
-      this.options.logger.error({ shard: this.options.shardId }, 'READY without a session_id; reconnecting')
-      return this.socket?.drop('identify')
-    }
-    this.persister.begin(d.session_id, payload.s)
-    this.becameReady()
-    this.options.logger.info({ shard: this.options.shardId, sessionId: d.session_id }, 'gateway ready')
-    this.emit('ready', { ...this.persister.session! }, d.user)
-  }
-
-  private onResumed(): void {
-    this.options.metrics.inc('gateway_resumes')
-    this.becameReady()
-    this.options.logger.info({ shard: this.options.shardId, seq: this.persister.seq }, 'gateway session resumed')
-    this.emit('resumed', { ...this.persister.session! })
   }
 
   private becameReady(): void {
@@ -292,12 +215,6 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       }
       return false
     }
-  }
-
-  /** The session vanished after we connected (rare): get a slot now, without the handshake clock running. */
-  private takeLateIdentifySlot(): Promise<boolean> {
-    this.handshake.stopDeadline()
-    return this.takeIdentifySlot()
   }
 
   private onHandshakeError(error: unknown): void {
