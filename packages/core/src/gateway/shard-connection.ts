@@ -17,6 +17,7 @@ import { SessionPersister } from './session-persister.js'
 import { ShardProtocol } from './shard-protocol.js'
 import type { ShardEvents, ShardInfo, ShardStatus, ShardStopOptions } from './shard-types.js'
 
+// Where the client has always imported it from.
 export type { ShardInfo } from './shard-types.js'
 
 /** What one shard runs with; the tuning options are declared with the part they configure. */
@@ -63,7 +64,6 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
 
   constructor(private readonly options: ShardConnectionOptions) {
     super()
-    const { shardId, logger, metrics } = options
     const stopping = () => this.stopping
     const socket = () => this.socket
     this.handshake = new Handshake(options)
@@ -79,11 +79,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       send: (payload) => this.socket?.send(payload),
       seq: () => this.persister.seq,
       readingPaused: () => this.backpressure.readingPaused,
-      zombie: () => {
-        metrics.inc('gateway_zombies')
-        logger.warn({ shard: shardId }, 'no heartbeat ACK since the last beat; reconnecting')
-        this.socket?.drop('resume')
-      },
+      zombie: () => this.onZombie(),
     })
     const { heartbeat, handshake, persister, backpressure } = this
     this.protocol = new ShardProtocol(
@@ -94,17 +90,8 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
         status: (status) => this.setStatus(status),
         identifySlot: () => this.takeIdentifySlot(),
         handshakeFailed: (error) => this.onHandshakeError(error),
-        ready: (user) => {
-          this.becameReady()
-          logger.info({ shard: shardId, sessionId: persister.session?.sessionId }, 'gateway ready')
-          this.emit('ready', { ...persister.session! }, user)
-        },
-        resumed: () => {
-          metrics.inc('gateway_resumes')
-          this.becameReady()
-          logger.info({ shard: shardId, seq: persister.seq }, 'gateway session resumed')
-          this.emit('resumed', { ...persister.session! })
-        },
+        ready: (user) => this.onReady(user),
+        resumed: () => this.onResumed(),
       },
     )
   }
@@ -194,6 +181,26 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       this.options.logger.warn({ shard: this.options.shardId }, 'gateway handshake timed out')
       this.socket?.drop('resume')
     })
+  }
+
+  private onReady(user: unknown): void {
+    const session = this.persister.session!
+    this.becameReady()
+    this.options.logger.info({ shard: this.options.shardId, sessionId: session.sessionId }, 'gateway ready')
+    this.emit('ready', { ...session }, user)
+  }
+
+  private onResumed(): void {
+    this.options.metrics.inc('gateway_resumes')
+    this.becameReady()
+    this.options.logger.info({ shard: this.options.shardId, seq: this.persister.seq }, 'gateway session resumed')
+    this.emit('resumed', { ...this.persister.session! })
+  }
+
+  private onZombie(): void {
+    this.options.metrics.inc('gateway_zombies')
+    this.options.logger.warn({ shard: this.options.shardId }, 'no heartbeat ACK since the last beat; reconnecting')
+    this.socket?.drop('resume')
   }
 
   private becameReady(): void {
