@@ -40,13 +40,8 @@ export { PLATFORM_CODE_HINTS } from './rest/platform-codes.js'
 export * from './rest/api-types.js'
 
 export { Gateway, type GatewayOptions, type ShardsOption } from './gateway/gateway.js'
-export {
-  ShardConnection,
-  type ShardInfo,
-  type ShardStatus,
-  type ShardConnectionOptions,
-  type ShardStopOptions,
-} from './gateway/shard-connection.js'
+export { ShardConnection, type ShardConnectionOptions } from './gateway/shard-connection.js'
+export type { ShardInfo, ShardStatus, ShardStopOptions } from './gateway/shard-types.js'
 export type { ShardCoordinator, ShardControl, ShardGuard } from './gateway/shard-coordinator.js'
 export { SeqWatermark } from './gateway/seq-watermark.js'
 export { GatewayOp, type GatewayPayload } from './gateway/opcodes.js'

@@ -2,7 +2,7 @@ import type { DestinationStream, LevelWithSilent, Logger } from 'pino'
 import type { AccessTokenManagerOptions } from '../auth/access-token-manager.js'
 import type { HostsOption } from '../config/hosts.js'
 import type { IdentifyLimiter } from '../gateway/identify-limiter.js'
-import type { ShardsOption } from '../gateway/gateway.js'
+import type { GatewayOptions, ShardsOption } from '../gateway/gateway.js'
 import type { ShardCoordinator } from '../gateway/shard-coordinator.js'
 import type { IntentName } from '../intents/intents.js'
 import type { EventSource } from '../pipeline/event-envelope.js'
@@ -55,13 +55,10 @@ export interface ClientOptions {
   /** Passive replies: the per-message budget (`limits`, default C2C 4, group 5) and the retry deadline margin. */
   replies?: ReplyOptions
   /** Gateway tuning (tests shorten these). */
-  gateway?: {
-    identifyIntervalMs?: number
-    backoff?: BackoffOptions
-    rateLimitDelayMs?: number
-    maxResumeFailures?: number
-    handshakeTimeoutMs?: number
-  }
+  gateway?: Pick<
+    GatewayOptions,
+    'identifyIntervalMs' | 'backoff' | 'rateLimitDelayMs' | 'maxResumeFailures' | 'handshakeTimeoutMs'
+  >
   /** Token refresh tuning. */
   accessToken?: Pick<AccessTokenManagerOptions, 'refreshMarginMs' | 'refreshJitterMs' | 'refreshRetryBackoff'>
 }

@@ -5,18 +5,22 @@ import type { Metrics } from '../metrics/metrics.js'
 import type { EventSink, EventSource } from '../pipeline/event-envelope.js'
 import type { OpenApi } from '../rest/open-api.js'
 import type { SessionStore, ShardSession } from '../session/session-store.js'
-import type { BackoffOptions } from '../util/backoff.js'
 import { ConfigError } from '../errors/qqbot-error.js'
 import { TokenError } from '../auth/token-errors.js'
 import { SessionLimitError } from './gateway-errors.js'
 import { LocalIdentifyLimiter, type IdentifyLimiter } from './identify-limiter.js'
-import { ShardConnection, type ShardInfo } from './shard-connection.js'
+import { ShardConnection, type ShardConnectionOptions } from './shard-connection.js'
 import type { ShardControl, ShardCoordinator, ShardGuard } from './shard-coordinator.js'
+import type { ShardInfo } from './shard-types.js'
 
 /** `'auto'` asks `GET /gateway/bot` for the count; a number runs shards 0..n-1; `{ ids, count }` runs some of `count`. */
 export type ShardsOption = 'auto' | number | { ids: number[]; count: number }
 
-export interface GatewayOptions {
+/** Every shard gets these; they are declared (with their defaults) by the part of the shard they configure. */
+export interface GatewayOptions extends Pick<
+  ShardConnectionOptions,
+  'backoff' | 'rateLimitDelayMs' | 'maxResumeFailures' | 'handshakeTimeoutMs'
+> {
   appId: string
   intents: number
   api: OpenApi
@@ -28,14 +32,10 @@ export interface GatewayOptions {
   shards?: ShardsOption
   /** Fixed WebSocket URL; otherwise asked from the API. */
   url?: string
-  /** Paces identifies; default one per `identifyIntervalMs` per `max_concurrency` bucket. */
+  /** Paces identifies; default a {@link LocalIdentifyLimiter}: one per `identifyIntervalMs` per `max_concurrency` bucket. */
   limiter?: IdentifyLimiter
-  /** Default 5 s. */
+  /** Spacing of identifies per bucket with the default limiter. Default 5 s (the limiter's own default). */
   identifyIntervalMs?: number
-  backoff?: BackoffOptions
-  rateLimitDelayMs?: number
-  maxResumeFailures?: number
-  handshakeTimeoutMs?: number
   /** Shares the shards with other processes; this process then runs only the shards it is granted. */
   coordinator?: ShardCoordinator
 }
@@ -53,12 +53,14 @@ interface GatewayEvents {
 export class Gateway extends EventEmitter<GatewayEvents> implements EventSource {
   readonly kind = 'gateway'
   private readonly connections = new Map<number, ShardConnection>()
+  private readonly shardsOption: ShardsOption
   private cachedUrl: string | undefined
   private started = false
   private stopped = false
 
   constructor(private readonly options: GatewayOptions) {
     super()
+    this.shardsOption = options.shards ?? 1
   }
 
   /** State of every shard run by this process. */
@@ -125,8 +127,7 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
   }
 
   private async plan(): Promise<{ shardIds: number[]; shardCount: number; limiter: IdentifyLimiter }> {
-    const shards = this.options.shards ?? 1
-    const interval = this.options.identifyIntervalMs ?? 5_000
+    const shards = this.shardsOption
     if (shards === 'auto') {
       const info = await this.options.api.getGatewayBot()
       this.cachedUrl = this.options.url ?? info.url
@@ -136,7 +137,7 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
       return {
         shardIds: range(count),
         shardCount: count,
-        limiter: this.options.limiter ?? new LocalIdentifyLimiter(limit?.max_concurrency ?? 1, interval),
+        limiter: this.options.limiter ?? this.localLimiter(limit?.max_concurrency),
       }
     }
     const { ids, count } = typeof shards === 'number' ? { ids: range(shards), count: shards } : shards
@@ -145,7 +146,11 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
     const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= count)
     if (bad !== undefined) throw new ConfigError(`Shard id ${bad} is outside 0..${count - 1}.`)
     await this.checkCredentials()
-    return { shardIds: ids, shardCount: count, limiter: this.options.limiter ?? new LocalIdentifyLimiter(1, interval) }
+    return { shardIds: ids, shardCount: count, limiter: this.options.limiter ?? this.localLimiter(1) }
+  }
+
+  private localLimiter(maxConcurrency: number | undefined): IdentifyLimiter {
+    return new LocalIdentifyLimiter(maxConcurrency, this.options.identifyIntervalMs)
   }
 
   /**

@@ -10,6 +10,11 @@ export class SeqWatermark {
   /** Bumped on a new session: seqs restart, and callbacks from the old session must not count. */
   private generation = 0
 
+  /** Events tracked and not finished yet. */
+  get outstanding(): number {
+    return this.pending.length - this.head
+  }
+
   /** Starts tracking `seq`; the returned callback marks it finished (extra calls are ignored). */
   track(seq: number): () => void {
     this.pending.push(seq)
@@ -28,11 +33,6 @@ export class SeqWatermark {
     this.pending = []
     this.head = 0
     this.finished.clear()
-  }
-
-  /** Events tracked and not finished yet. */
-  get outstanding(): number {
-    return this.pending.length - this.head
   }
 
   /** The seq to store: just below the oldest unfinished event, or `received` when all are finished. */

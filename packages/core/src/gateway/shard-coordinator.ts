@@ -1,6 +1,6 @@
 import type { EventSink, SourceRuntime } from '../pipeline/event-envelope.js'
 import type { SessionStore } from '../session/session-store.js'
-import type { ShardStopOptions } from './shard-connection.js'
+import type { ShardStopOptions } from './shard-types.js'
 
 /**
  * Decides which of the bot's shards this process runs. Without one, a process runs every shard it is
@@ -20,22 +20,22 @@ export interface ShardCoordinator {
 
 /** What a coordinator may do with the gateway of its process. */
 export interface ShardControl {
+  /** The client's logger and metrics, to report through. */
+  readonly runtime: SourceRuntime
   /** Starts running `shardId` under `guard`; resolves when it is READY or RESUMED. */
   start(shardId: number, guard: ShardGuard): Promise<void>
   /** Stops running `shardId` here; `handoff` keeps the platform session alive for the next owner to RESUME. */
   stop(shardId: number, options?: ShardStopOptions): Promise<void>
   /** The shards running in this process now. */
   running(): number[]
-  /** The client's logger and metrics, to report through. */
-  readonly runtime: SourceRuntime
 }
 
 /** How a coordinator keeps a shard it granted from running anywhere else. */
 export interface ShardGuard {
-  /** Asked before every (re)connect; false stops the shard here without touching its session. */
-  admit(): Promise<boolean>
   /** Where the shard's session is kept (writes may be fenced: refused once ownership moved). */
   sessions?: SessionStore
+  /** Asked before every (re)connect; false stops the shard here without touching its session. */
+  admit(): Promise<boolean>
   /** Wraps the sink the shard pushes events into (a fence may hold events until ownership is confirmed). */
   sink?(inner: EventSink): EventSink
 }
