@@ -10,7 +10,6 @@ import type { EventPipelineTuning } from '../pipeline/event-pipeline.js'
 import type { ReplyOptions } from '../reply/reply-sender.js'
 import type { RestTuning } from '../rest/rest-client.js'
 import type { SessionStore } from '../session/session-store.js'
-import type { BackoffOptions } from '../util/backoff.js'
 import type { WebhookServerOptions } from '../webhook/webhook-source.js'
 
 /** Everything {@link createClient} accepts. Only `appId` and `secret` are required. */

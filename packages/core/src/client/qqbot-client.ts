@@ -55,6 +55,10 @@ export class QQBotClient {
   private stopping: Promise<void> | undefined
   private readonly listeners: LifecycleListeners = { handlerError: new Set(), fatal: new Set(), ready: new Set() }
 
+  private readonly gatewayUrl: string | undefined
+
+  private isRunning = false
+
   constructor(private readonly options: ClientOptions) {
     validateOptions(options)
     const scrubber = new SecretScrubber()
@@ -106,7 +110,39 @@ export class QQBotClient {
     this.gatewayUrl = hosts.gateway
   }
 
-  private readonly gatewayUrl: string | undefined
+  /** The intent bits the bot will identify with. */
+  get intents(): number {
+    const { intents, extraIntents = [] } = this.options
+    if (typeof intents === 'number') return intents
+    if (Array.isArray(intents)) return bitsOf(intents)
+    return intentsForEvents(this.handlers.keys()) | bitsOf(extraIntents)
+  }
+
+  /** True between a successful start() and stop(). */
+  get running(): boolean {
+    return this.isRunning
+  }
+
+  /** Shard states when the source is the gateway. */
+  get shards(): ShardInfo[] {
+    return this.source instanceof Gateway ? this.source.shards : []
+  }
+
+  /**
+   * The webhook source (with `delivery: 'webhook'`): its `url`, and `nodeHandler()`/`fetchHandler()` to mount
+   * the endpoint in an existing app (with `webhook: { listen: false }`).
+   */
+  get webhook(): WebhookSource {
+    if (this.options.delivery !== 'webhook')
+      throw new ConfigError("client.webhook exists only with delivery: 'webhook'.")
+    this.webhookSource ??= new WebhookSource({
+      secret: this.options.secret,
+      logger: this.logger,
+      metrics: this.metricsRegistry,
+      ...this.options.webhook,
+    })
+    return this.webhookSource
+  }
 
   /** Subscribes to one event. The intents the bot asks for are derived from these subscriptions. */
   on<N extends KnownEventName>(name: N, handler: EventHandler<N>): this
@@ -155,14 +191,6 @@ export class QQBotClient {
     return this.replies.reply(event as DispatchedEvent, content)
   }
 
-  /** The intent bits the bot will identify with. */
-  get intents(): number {
-    const { intents, extraIntents = [] } = this.options
-    if (typeof intents === 'number') return intents
-    if (Array.isArray(intents)) return bitsOf(intents)
-    return intentsForEvents(this.handlers.keys()) | bitsOf(extraIntents)
-  }
-
   /** Connects the event source; resolves when every shard is ready. */
   async start(): Promise<void> {
     if (this.started) throw new Error('The client is already started.')
@@ -185,37 +213,9 @@ export class QQBotClient {
     return this.stopping
   }
 
-  /** True between a successful start() and stop(). */
-  get running(): boolean {
-    return this.isRunning
-  }
-
-  private isRunning = false
-
   /** Resolves when no event is queued or being handled. */
   idle(): Promise<void> {
     return this.pipeline.idle()
-  }
-
-  /** Shard states when the source is the gateway. */
-  get shards(): ShardInfo[] {
-    return this.source instanceof Gateway ? this.source.shards : []
-  }
-
-  /**
-   * The webhook source (with `delivery: 'webhook'`): its `url`, and `nodeHandler()`/`fetchHandler()` to mount
-   * the endpoint in an existing app (with `webhook: { listen: false }`).
-   */
-  get webhook(): WebhookSource {
-    if (this.options.delivery !== 'webhook')
-      throw new ConfigError("client.webhook exists only with delivery: 'webhook'.")
-    this.webhookSource ??= new WebhookSource({
-      secret: this.options.secret,
-      logger: this.logger,
-      metrics: this.metricsRegistry,
-      ...this.options.webhook,
-    })
-    return this.webhookSource
   }
 
   /** Counters and gauges now. */
