@@ -20,6 +20,9 @@ export {
   type BrokerWorkerSettings,
 } from './broker/broker-worker-options.js'
 
+// The event as it travels between ingress and worker, whatever the broker's format.
+export { toWireEvent, fromWireEvent, type WireEvent, type ReceivedWireEvent } from './broker/wire-event.js'
+
 // Ingress: publish every event the gateway receives to a broker.
 export { BrokerIngress, type BrokerIngressOptions, type IngressPublisher } from './forwarding/broker-ingress.js'
 export { EventForwarder, type EventPublisher, type EventForwarderOptions } from './forwarding/event-forwarder.js'
