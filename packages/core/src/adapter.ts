@@ -5,6 +5,7 @@
 
 // Broker workers: implement WorkerBroker for your broker, BrokerWorker runs the loops around it.
 export { BrokerWorker } from './broker/broker-worker.js'
+export { DONE_MARK } from './broker/worker-broker.js'
 export type {
   WorkerBroker,
   BrokerDelivery,

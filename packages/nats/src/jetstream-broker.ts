@@ -2,14 +2,15 @@ import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type
 import { Kvm, type KV } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { ConfigError } from '@qqbot/core'
-import type {
-  BrokerDelivery,
-  BrokerRuntime,
-  BrokerState,
-  BrokerWorkerSettings,
-  ClaimResult,
-  HeldDelivery,
-  WorkerBroker,
+import {
+  DONE_MARK,
+  type BrokerDelivery,
+  type BrokerRuntime,
+  type BrokerState,
+  type BrokerWorkerSettings,
+  type ClaimResult,
+  type HeldDelivery,
+  type WorkerBroker,
 } from '@qqbot/core/adapter'
 import { decodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
@@ -30,8 +31,6 @@ export interface Claim {
 }
 
 type Delivery = BrokerDelivery<JsMsg>
-
-const DONE = 'done'
 
 /** JetStream's answers to a create of a key that exists (wrong last sequence): 2.9/2.10, and newer or clustered servers. */
 const KEY_EXISTS = [10071, 10164]
@@ -111,7 +110,7 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
     }
     const entry = await kv.get(key)
     const holder = entry?.operation === 'PUT' ? entry.string() : undefined
-    if (holder === DONE) return 'done'
+    if (holder === DONE_MARK) return 'done'
     if (entry && holder === workerName) return { claim: { key, revision: entry.revision } }
     if (entry) {
       // Another worker's claim. Its holder renews it every third of claimIdleMs; only a revision that stayed
@@ -173,7 +172,7 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
   }
 
   async complete({ delivery, claim }: HeldDelivery<JsMsg, Claim>): Promise<void> {
-    if (claim) await this.kv!.put(claim.key, DONE)
+    if (claim) await this.kv!.put(claim.key, DONE_MARK)
     await delivery.message.ackAck()
   }
 

@@ -14,6 +14,9 @@ export interface BrokerDelivery<M> {
   readonly message: M
 }
 
+/** What an event's claim holds once the event is handled (until then: the name of the worker on it). */
+export const DONE_MARK = 'done'
+
 /** A broker's answer to a claim of an event's dedupe key. */
 export type ClaimResult<C> =
   /** This worker has the event now; `claim` is what renewing and marking it done need. */

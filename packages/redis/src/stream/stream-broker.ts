@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import {
   defineCounter,
+  DONE_MARK,
   type BrokerDelivery,
   type BrokerRuntime,
   type BrokerState,
@@ -26,8 +27,6 @@ export interface StreamBrokerOptions extends StreamOptions {
 
 /** A stream entry as the engine holds it: the entry id is all Redis needs to renew or acknowledge it. */
 type Delivery = BrokerDelivery<string>
-
-const DONE = 'done'
 
 export const STREAM_LOST = defineCounter(
   'broker_stream_lost',
@@ -132,7 +131,7 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
     )
     if (taken === 'OK') return { claim: claimKey }
     const holder = await this.answered(this.redis.get(claimKey))
-    if (holder === DONE) return 'done'
+    if (holder === DONE_MARK) return 'done'
     // Another worker is on it: leave the entry pending; if that worker dies, it comes back by XAUTOCLAIM.
     return holder === this.settings.workerName ? { claim: claimKey } : 'elsewhere'
   }
@@ -184,7 +183,7 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
   /** Marks the event done and acknowledges its entry, in one MULTI. */
   async complete({ delivery, claim }: HeldDelivery<string, string>): Promise<void> {
     const multi = this.redis.multi()
-    if (claim !== undefined) multi.set(claim, DONE, 'PX', this.settings.dedupeTtlMs)
+    if (claim !== undefined) multi.set(claim, DONE_MARK, 'PX', this.settings.dedupeTtlMs)
     multi.xack(this.stream, this.group, delivery.message)
     await multi.exec()
   }
