@@ -28,6 +28,7 @@ export interface StreamBrokerOptions extends StreamOptions {
 /** A stream entry as the engine holds it: the entry id is all Redis needs to renew or acknowledge it. */
 type Delivery = BrokerDelivery<string>
 
+/** Counted each time a worker finds the stream or its group gone (alert on it: unread entries were lost). */
 export const STREAM_LOST = defineCounter(
   'broker_stream_lost',
   'Times the stream or its consumer group vanished from Redis (restarted without persistence, flushed): entries no worker had read yet were lost with it',
@@ -123,7 +124,7 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
     } while (cursor !== '0-0')
   }
 
-  /** True when this worker may handle the event; false when it is done already or another worker has it. */
+  /** Takes the event's key (SET NX PX claimIdleMs); `elsewhere` while another worker holds it. */
   async claim(entry: Delivery, dedupeKey: string): Promise<ClaimResult<string>> {
     const claimKey = this.keys.event(dedupeKey)
     const taken = await this.answered(
