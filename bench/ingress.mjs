@@ -22,8 +22,8 @@ async function createBrokerIngress() {
     })
   }
   const { Redis } = await import('ioredis')
-  const { createIngress } = await import('../packages/redis/dist/index.js')
-  return createIngress({
+  const { createRedisIngress } = await import('../packages/redis/dist/index.js')
+  return createRedisIngress({
     ...common,
     redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true }),
   })

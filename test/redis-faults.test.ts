@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { Redis } from 'ioredis'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
-import { createIngress } from '@qqbot/redis'
+import { createRedisIngress } from '@qqbot/redis'
 import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 import { startRedisServer, type RedisServer } from './support/redis-server.js'
@@ -199,7 +199,7 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
     const namespace = `test-${randomBytes(4).toString('hex')}`
     const redis = new Redis(server.url)
     redis.on('error', () => undefined)
-    const ingress = createIngress({
+    const ingress = createRedisIngress({
       appId: p.appId,
       secret: p.secret,
       hosts: { api: p.url },

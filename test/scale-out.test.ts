@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Redis } from 'ioredis'
 import { Command, Controller, createBot } from '@qqbot/framework'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
-import { createIngress, RedisStreamSource, type Ingress } from '@qqbot/redis'
+import { createRedisIngress, RedisStreamSource, type RedisIngress } from '@qqbot/redis'
 import { createNatsIngress, NatsStreamSource, type NatsIngress } from '@qqbot/nats'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { Kvm } from '@nats-io/kv'
@@ -270,8 +270,8 @@ describe('ingress and workers over a Redis stream', () => {
     namespace: string,
     redis: Redis,
     intents: number | 'GROUP_AND_C2C_EVENT'[] = ['GROUP_AND_C2C_EVENT'],
-  ): Promise<Ingress> {
-    const ingress = createIngress({
+  ): Promise<RedisIngress> {
+    const ingress = createRedisIngress({
       appId: p.appId,
       secret: p.secret,
       hosts: { api: p.url },

@@ -25,7 +25,7 @@ async function brokerSource() {
     source: new RedisStreamSource({
       redis,
       namespace: env.NAMESPACE,
-      consumer: env.MEMBER,
+      workerName: env.MEMBER,
       claimIdleMs,
       blockMs: 200,
       batchSize,

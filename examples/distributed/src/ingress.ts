@@ -4,7 +4,7 @@
  */
 import { startHealthServer } from '@qqbot/core'
 import { createBot } from '@qqbot/framework'
-import { createIngress, redisScaleOut } from '@qqbot/redis'
+import { createRedisIngress, redisScaleOut } from '@qqbot/redis'
 import { controllers } from './controllers.js'
 import { connectRedis, onShutdown, readSettings } from './settings.js'
 
@@ -12,7 +12,7 @@ const settings = readSettings()
 const redis = connectRedis(settings)
 // The workers' bot, never started: it tells which intents their controllers need.
 const { intents } = createBot({ appId: settings.appId, secret: settings.secret, controllers }).client
-const ingress = createIngress({
+const ingress = createRedisIngress({
   appId: settings.appId,
   secret: settings.secret,
   hosts: settings.hosts,

@@ -15,7 +15,7 @@ const bot = createBot({
   source: new RedisStreamSource({
     redis,
     namespace: settings.appId,
-    consumer: process.env.WORKER_NAME,
+    workerName: process.env.WORKER_NAME,
     claimIdleMs: Number(process.env.CLAIM_IDLE_MS ?? 30_000),
   }),
 })

@@ -136,7 +136,7 @@ describe('scaffold', () => {
     expect(index).toContain('pnpm ingress')
     expect(index).toContain('pnpm worker')
     expect(await readFile(join(targetDir, 'src/ingress.ts'), 'utf8')).toMatch(
-      /createIngress\([\s\S]*\.\.\.redisScaleOut\(/,
+      /createRedisIngress\([\s\S]*\.\.\.redisScaleOut\(/,
     )
     expect(await readFile(join(targetDir, 'src/worker.ts'), 'utf8')).toContain('new RedisStreamSource(')
     const compose = await readFile(join(targetDir, 'docker-compose.yml'), 'utf8')

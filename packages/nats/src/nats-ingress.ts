@@ -1,61 +1,59 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { createClient, eventDedupeKey, EventForwarder, type ClientOptions, type QQBotClient } from '@qqbot/core'
+import type { DispatchedEvent } from '@qqbot/core'
+import { BrokerIngress, eventDedupeKey, type BrokerIngressOptions, type IngressPublisher } from '@qqbot/core/adapter'
 import { encodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
 import { ensureStream, type RetentionOptions } from './stream-setup.js'
 
-export interface NatsIngressOptions extends ClientOptions, RetentionOptions, Partial<JetStreamNameOptions> {
+export interface NatsIngressOptions extends BrokerIngressOptions, RetentionOptions, Partial<JetStreamNameOptions> {
   /** A connection from `connect()` of `@nats-io/transport-node`; the ingress does not close it. */
   nats: NatsConnection
-  /**
-   * The intents to identify with. An ingress runs no handlers to derive them from: pass the workers' bot's
-   * `bot.client.intents` (a bot built with the same controllers, never started), or intent names.
-   */
-  intents: NonNullable<ClientOptions['intents']>
+}
+
+/**
+ * Publishes each event to the stream's subject, its dedupe key as `Nats-Msg-Id`: an event published twice
+ * (a retry, a replay after a takeover) is stored once within the stream's duplicate window.
+ */
+class SubjectPublisher implements IngressPublisher {
+  readonly target = 'JetStream'
+  readonly names: JetStreamNames
+  private readonly js: JetStreamClient
+
+  constructor(private readonly options: NatsIngressOptions) {
+    this.names = jetStreamNames({ ...options, namespace: options.namespace ?? options.appId })
+    this.js = jetstream(options.nats)
+  }
+
+  /** Creates the stream if needed. */
+  prepare(): Promise<void> {
+    return ensureStream(this.options.nats, this.names, this.options)
+  }
+
+  async publish(event: DispatchedEvent): Promise<void> {
+    const msgID = eventDedupeKey(event.name, event.id, event.data)
+    try {
+      await this.js.publish(this.names.subject, encodeEvent(event), msgID === undefined ? undefined : { msgID })
+    } catch (error) {
+      // No stream answers when it was deleted (or the server lost it): create it again before the retry.
+      await this.prepare().catch(() => undefined)
+      throw error
+    }
+  }
 }
 
 /**
  * The gateway (or webhook) side of an ingress/worker split over NATS JetStream: holds the platform
- * connections, validates each event and publishes it to the stream. A shard's stored seq moves on only
- * after JetStream acknowledged the publish (the event is stored), so a crashed ingress loses nothing; an
- * event published twice (a retry, a replay after a takeover) carries its dedupe key as `Nats-Msg-Id` and is
- * stored once within the stream's duplicate window.
+ * connections, validates each event and publishes it to the stream (see {@link BrokerIngress}: a shard's
+ * stored seq moves on only after JetStream acknowledged the publish, so a crashed ingress loses nothing).
  */
-export class NatsIngress {
-  readonly client: QQBotClient
+export class NatsIngress extends BrokerIngress {
   readonly names: JetStreamNames
-  private readonly forwarder: EventForwarder
-  private readonly js: JetStreamClient
 
-  constructor(private readonly options: NatsIngressOptions) {
-    this.client = createClient(options)
-    this.names = jetStreamNames({ ...options, namespace: options.namespace ?? options.appId })
-    this.js = jetstream(options.nats)
-    this.forwarder = new EventForwarder(this.client, {
-      target: 'JetStream',
-      publish: async (event) => {
-        const msgID = eventDedupeKey(event.name, event.id, event.data)
-        try {
-          await this.js.publish(this.names.subject, encodeEvent(event), msgID === undefined ? undefined : { msgID })
-        } catch (error) {
-          // No stream answers when it was deleted (or the server lost it): create it again before the retry.
-          await ensureStream(options.nats, this.names, options).catch(() => undefined)
-          throw error
-        }
-      },
-    })
-  }
-
-  /** Creates the stream if needed, then connects to the platform. */
-  async start(): Promise<void> {
-    await ensureStream(this.options.nats, this.names, this.options)
-    await this.client.start()
-  }
-
-  stop(): Promise<void> {
-    this.forwarder.beginStop()
-    return this.client.stop()
+  constructor(options: NatsIngressOptions) {
+    const publisher = new SubjectPublisher(options)
+    super(options, publisher)
+    this.names = publisher.names
   }
 }
 

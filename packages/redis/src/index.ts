@@ -2,10 +2,11 @@ export { redisScaleOut, type RedisScaleOut, type RedisScaleOutOptions } from './
 export { RedisShardCoordinator, type RedisShardCoordinatorOptions } from './redis-shard-coordinator.js'
 export { RedisSessionStore, FencedSessionStore, type RedisSessionStoreOptions } from './redis-session-store.js'
 export { RedisIdentifyLimiter, type RedisIdentifyLimiterOptions } from './redis-identify-limiter.js'
-export { FencedSink, type LeaseCheck } from './fenced-sink.js'
+/** Moved to `@qqbot/core/adapter`; re-exported here for existing imports. */
+export { FencedSink, type LeaseCheck } from '@qqbot/core/adapter'
 export { RedisKeys } from './keys.js'
 export { RedisUnavailableError, ShardCountMismatchError } from './errors.js'
-export { Ingress, createIngress, type IngressOptions } from './stream/ingress.js'
+export { RedisIngress, createRedisIngress, type RedisIngressOptions } from './stream/redis-ingress.js'
 export { RedisStreamSource, type RedisStreamSourceOptions } from './stream/stream-source.js'
 export { encodeEvent, decodeEvent } from './stream/stream-codec.js'
 export type { StreamOptions } from './stream/stream-options.js'

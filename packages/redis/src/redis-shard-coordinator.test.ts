@@ -84,6 +84,35 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 const ownedBy = (list: Member[]) => list.map((m) => m.scaleOut.shardCoordinator.shards)
 
 describe('RedisShardCoordinator', () => {
+  it('GIVEN no logger of its own THEN the coordinator logs through the client: at its level, to its destination, with its fields', async () => {
+    const p = (platform = await startFakePlatform())
+    const redis = connectRedis()
+    cleanups.push(() => redis.disconnect())
+    const clientLogs = (level: 'info' | 'warn') => {
+      const lines: string[] = []
+      const client = createClient({
+        appId: p.appId,
+        secret: p.secret,
+        hosts: { api: p.url },
+        shards: 1,
+        logLevel: level,
+        logDestination: { write: (line: string) => void lines.push(line) },
+        gateway: { identifyIntervalMs: 0 },
+        ...redisScaleOut({ redis, namespace: freshNamespace(), leaseTtlMs: TTL_MS, settleMs: 0 }),
+      })
+      cleanups.push(() => client.stop())
+      return {
+        client,
+        joined: () => lines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'joined the shard group'),
+      }
+    }
+    const atInfo = clientLogs('info')
+    const atWarn = clientLogs('warn')
+    await Promise.all([atInfo.client.start(), atWarn.client.start()])
+    expect(atInfo.joined()).toEqual([expect.objectContaining({ bot: p.appId, component: 'shard-coordinator' })])
+    expect(atWarn.joined()).toEqual([])
+  })
+
   it('GIVEN two processes THEN they split the shards; a third joins THEN shards move to it one at a time by RESUME; one leaves THEN the others take its shards without waiting for the lease to lapse', async () => {
     const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
     const namespace = freshNamespace()

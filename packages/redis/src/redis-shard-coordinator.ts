@@ -1,14 +1,6 @@
-import { hostname } from 'node:os'
-import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import {
-  createLogger,
-  ShardRevokedError,
-  sleep,
-  type Logger,
-  type ShardControl,
-  type ShardCoordinator,
-} from '@qqbot/core'
+import { ShardRevokedError, sleep, type Logger } from '@qqbot/core'
+import { uniqueProcessName, type ShardControl, type ShardCoordinator } from '@qqbot/core/adapter'
 import { ShardCountMismatchError } from './errors.js'
 import { formatFence } from './fence.js'
 import { RedisKeys } from './keys.js'
@@ -37,6 +29,7 @@ export interface RedisShardCoordinatorOptions {
   renewIntervalMs?: number
   /** Wait this long after joining before taking shards, so processes started together see each other. Default one renew interval. */
   settleMs?: number
+  /** Where the coordinator logs. Default the client's logger (its level and redaction), handed over at join. */
   logger?: Logger
 }
 
@@ -64,7 +57,8 @@ export class RedisShardCoordinator implements ShardCoordinator {
   private readonly keys: RedisKeys
   private readonly ttlMs: number
   private readonly renewIntervalMs: number
-  private readonly logger: Logger
+  /** The logger handed over at join (the client's unless the options name one). */
+  private logger!: Logger
   private redis: (Redis & ScriptedRedis) | undefined
   private leases: LeaseKeeper | undefined
   private control: ShardControl | undefined
@@ -83,17 +77,13 @@ export class RedisShardCoordinator implements ShardCoordinator {
     if (typeof options.namespace !== 'string' || options.namespace === '')
       throw new TypeError('RedisShardCoordinator needs a namespace (usually the AppID).')
     this.keys = new RedisKeys(options.namespace, options.prefix)
-    this.memberId = options.memberId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+    this.memberId = options.memberId ?? uniqueProcessName()
     this.ttlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS
     this.renewIntervalMs = options.renewIntervalMs ?? Math.floor(this.ttlMs / 4)
     if (this.renewIntervalMs * 2 > this.ttlMs)
       throw new TypeError(
         `renewIntervalMs (${this.renewIntervalMs}) must be at most half of leaseTtlMs (${this.ttlMs}), or leases lapse between renewals.`,
       )
-    this.logger = (options.logger ?? createLogger({ level: 'info' })).child({
-      component: 'shard-coordinator',
-      member: this.memberId,
-    })
   }
 
   /** The shards this process holds a lease for now. */
@@ -109,6 +99,10 @@ export class RedisShardCoordinator implements ShardCoordinator {
   async join(shardCount: number, control: ShardControl): Promise<void> {
     this.shardCount = shardCount
     this.control = control
+    this.logger = (this.options.logger ?? control.runtime.logger).child({
+      component: 'shard-coordinator',
+      member: this.memberId,
+    })
     control.runtime.metrics.gauge('shards_owned', () => this.leases?.runs.size ?? 0)
     const redis = (this.redis = withScripts(
       this.options.redis.duplicate({

@@ -1,12 +1,12 @@
-import type { IdentifyLimiter, Logger, SessionStore, ShardCoordinator } from '@qqbot/core'
+import type { IdentifyLimiter, SessionStore } from '@qqbot/core'
+import type { ShardCoordinator } from '@qqbot/core/adapter'
 import { RedisIdentifyLimiter } from './redis-identify-limiter.js'
 import { RedisSessionStore } from './redis-session-store.js'
 import { RedisShardCoordinator, type RedisShardCoordinatorOptions } from './redis-shard-coordinator.js'
 
-export interface RedisScaleOutOptions extends Omit<RedisShardCoordinatorOptions, 'logger'> {
+export interface RedisScaleOutOptions extends RedisShardCoordinatorOptions {
   /** The platform's `max_concurrency` and the pause between identifies of one bucket (default 5 s). */
   identify?: { maxConcurrency?: number; intervalMs?: number }
-  logger?: Logger
 }
 
 /** The three options that make processes share a bot's shards; spread them into `createClient`/`createBot`. */

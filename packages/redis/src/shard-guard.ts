@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
-import type { Logger, ShardGuard } from '@qqbot/core'
-import { FencedSink } from './fenced-sink.js'
+import type { Logger } from '@qqbot/core'
+import { FencedSink, type ShardGuard } from '@qqbot/core/adapter'
 import type { LeaseKeeper, ShardRun } from './lease-keeper.js'
 import { FencedSessionStore } from './redis-session-store.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Metrics } from './metrics.js'
+import { defineCounter, defineGauge, Metrics } from './metrics.js'
 
 describe('Metrics counters', () => {
   it('GIVEN counters with labels THEN count sums over label sets or selects one, and snapshot shows every series', () => {
@@ -95,5 +95,31 @@ describe('Metrics Prometheus text', () => {
     const samples = text.split('\n').filter((line) => line && !line.startsWith('#'))
     expect(samples).toHaveLength(2)
     for (const line of samples) expect(line).toMatch(/^qqbot_[a-z_]+(\{([a-z_]+="(\\.|[^"\\])*",?)+\})? \d+$/)
+  })
+})
+
+describe('Metrics declared by an adapter', () => {
+  it('GIVEN a counter and a gauge an adapter defined THEN they count, read and export under their own name and HELP line', () => {
+    const metrics = new Metrics()
+    const lost = defineCounter('broker_stream_lost', 'Times the stream vanished')
+    const depth = defineGauge('fake_depth', 'Messages in the fake broker')
+    metrics.inc(lost)
+    metrics.inc(lost, { stream: 'a' }, 2)
+    metrics.gauge(depth, () => 4)
+    expect(metrics.count(lost)).toBe(3)
+    expect(metrics.snapshot()).toEqual({
+      counters: { broker_stream_lost: { '': 1, 'stream="a"': 2 } },
+      gauges: { fake_depth: 4 },
+    })
+    expect(metrics.toPrometheus().split('\n')).toEqual([
+      '# HELP qqbot_broker_stream_lost_total Times the stream vanished',
+      '# TYPE qqbot_broker_stream_lost_total counter',
+      'qqbot_broker_stream_lost_total 1',
+      'qqbot_broker_stream_lost_total{stream="a"} 2',
+      '# HELP qqbot_fake_depth Messages in the fake broker',
+      '# TYPE qqbot_fake_depth gauge',
+      'qqbot_fake_depth 4',
+      '',
+    ])
   })
 })

@@ -1,4 +1,4 @@
-/** Names of the counters the runtime maintains. Labels narrow them (route, shard, reason). */
+/** Names of the counters the core maintains. Labels narrow them (route, shard, reason). */
 export type CounterName =
   | 'events_received'
   | 'events_dispatched'
@@ -24,7 +24,6 @@ export type CounterName =
   | 'broker_acked'
   | 'broker_reclaimed'
   | 'broker_duplicates'
-  | 'broker_stream_lost'
 
 export type GaugeName =
   | 'pipeline_queued'
@@ -34,6 +33,34 @@ export type GaugeName =
   | 'broker_lag'
   | 'broker_group_pending'
   | 'shards_owned'
+
+/**
+ * A metric an adapter package declares for itself (the core knows only its own names): its name, shown as
+ * `qqbot_<name>` (counters with `_total`), and its HELP line. Declare it once as a constant next to the code
+ * that counts it and pass it wherever a core name is accepted.
+ * ```ts
+ * const STREAM_LOST = defineCounter('broker_stream_lost', 'Times the stream vanished from the broker')
+ * metrics.inc(STREAM_LOST)
+ * ```
+ */
+export interface MetricDefinition<Kind extends 'counter' | 'gauge'> {
+  readonly kind: Kind
+  readonly name: string
+  readonly help: string
+}
+
+export type CounterDefinition = MetricDefinition<'counter'>
+export type GaugeDefinition = MetricDefinition<'gauge'>
+
+/** Declares an adapter's counter (see {@link MetricDefinition}). */
+export function defineCounter(name: string, help: string): CounterDefinition {
+  return { kind: 'counter', name, help }
+}
+
+/** Declares an adapter's gauge (see {@link MetricDefinition}). */
+export function defineGauge(name: string, help: string): GaugeDefinition {
+  return { kind: 'gauge', name, help }
+}
 
 export type Labels = Readonly<Record<string, string | number>>
 
@@ -74,8 +101,6 @@ const HELP: Record<CounterName | GaugeName, string> = {
   broker_acked: 'Broker entries a worker finished and acknowledged',
   broker_reclaimed: 'Broker entries a worker took over from a worker that stopped answering',
   broker_duplicates: 'Broker entries skipped because their event was already handled',
-  broker_stream_lost:
-    'Times the stream or its consumer group vanished from Redis (restarted without persistence, flushed): entries no worker had read yet were lost with it',
   broker_pending: 'Broker entries this worker holds and has not acknowledged',
   broker_lag: 'Stream entries no worker of the group has read yet (as of the last check)',
   broker_group_pending:
@@ -90,10 +115,13 @@ const NO_LABELS = ''
  * (several per event), and a snapshot must be readable at any time without awaiting.
  */
 export class Metrics {
-  private readonly counters = new Map<CounterName, Map<string, number>>()
-  private readonly gauges = new Map<GaugeName, () => number>()
+  private readonly counters = new Map<string, Map<string, number>>()
+  private readonly gauges = new Map<string, () => number>()
+  /** HELP lines of the adapters' metrics seen so far (the core's are in HELP). */
+  private readonly declared = new Map<string, string>()
 
-  inc(name: CounterName, labels?: Labels, by = 1): void {
+  inc(counter: CounterName | CounterDefinition, labels?: Labels, by = 1): void {
+    const name = this.nameOf(counter)
     let series = this.counters.get(name)
     if (!series) this.counters.set(name, (series = new Map()))
     const key = labels ? labelKey(labels) : NO_LABELS
@@ -101,13 +129,13 @@ export class Metrics {
   }
 
   /** Registers a gauge read lazily from its owner (queue length, in-flight requests). */
-  gauge(name: GaugeName, read: () => number): void {
-    this.gauges.set(name, read)
+  gauge(gauge: GaugeName | GaugeDefinition, read: () => number): void {
+    this.gauges.set(this.nameOf(gauge), read)
   }
 
   /** Sum of a counter over all label sets, or of one label set. */
-  count(name: CounterName, labels?: Labels): number {
-    const series = this.counters.get(name)
+  count(counter: CounterName | CounterDefinition, labels?: Labels): number {
+    const series = this.counters.get(this.nameOf(counter))
     if (!series) return 0
     if (labels) return series.get(labelKey(labels)) ?? 0
     let total = 0
@@ -127,13 +155,23 @@ export class Metrics {
   toPrometheus(): string {
     const lines: string[] = []
     for (const [name, series] of this.counters) {
-      lines.push(`# HELP qqbot_${name}_total ${HELP[name]}`, `# TYPE qqbot_${name}_total counter`)
+      lines.push(`# HELP qqbot_${name}_total ${this.helpOf(name)}`, `# TYPE qqbot_${name}_total counter`)
       for (const [key, value] of series) lines.push(`qqbot_${name}_total${key ? `{${key}}` : ''} ${value}`)
     }
     for (const [name, read] of this.gauges) {
-      lines.push(`# HELP qqbot_${name} ${HELP[name]}`, `# TYPE qqbot_${name} gauge`, `qqbot_${name} ${read()}`)
+      lines.push(`# HELP qqbot_${name} ${this.helpOf(name)}`, `# TYPE qqbot_${name} gauge`, `qqbot_${name} ${read()}`)
     }
     return lines.join('\n') + '\n'
+  }
+
+  private nameOf(metric: string | MetricDefinition<'counter' | 'gauge'>): string {
+    if (typeof metric === 'string') return metric
+    this.declared.set(metric.name, metric.help)
+    return metric.name
+  }
+
+  private helpOf(name: string): string {
+    return HELP[name as CounterName | GaugeName] ?? this.declared.get(name) ?? ''
   }
 }
 

@@ -1,17 +1,16 @@
 import type { DispatchedEvent, EventEnvelope } from '@qqbot/core'
+import { fromWireEvent, toWireEvent } from '@qqbot/core/adapter'
 
 /** A stream entry's fields as Redis returns them: `[name, value, name, value, ...]`. */
 export type StreamFields = string[]
 
-/**
- * How an event travels through the stream: the validated payload plus what replies and windows need on
- * the other side (event id, seq, shard, when the ingress received it).
- */
+/** An event as stream entry fields: the wire event's fields, the payload as JSON, the shard as `id/count`. */
 export function encodeEvent(event: DispatchedEvent): string[] {
-  const fields = ['t', event.name, 'd', JSON.stringify(event.data), 'at', String(event.receivedAt), 'src', event.source]
-  if (event.id !== undefined) fields.push('id', event.id)
-  if (event.seq !== undefined) fields.push('s', String(event.seq))
-  if (event.shard) fields.push('shard', `${event.shard[0]}/${event.shard[1]}`)
+  const wire = toWireEvent(event)
+  const fields = ['t', wire.t, 'd', JSON.stringify(wire.d), 'at', String(wire.at), 'src', wire.src]
+  if (wire.id !== undefined) fields.push('id', wire.id)
+  if (wire.s !== undefined) fields.push('s', String(wire.s))
+  if (wire.shard) fields.push('shard', wire.shard.join('/'))
   return fields
 }
 
@@ -28,18 +27,7 @@ export function decodeEvent(fields: StreamFields): { envelope: EventEnvelope } |
   } catch {
     return { error: 'the payload (d) is not JSON' }
   }
-  const receivedAt = Number(map.get('at'))
-  const seq = map.has('s') ? Number(map.get('s')) : undefined
-  const shard = map.get('shard')?.split('/').map(Number)
-  return {
-    envelope: {
-      name,
-      id: map.get('id'),
-      data,
-      seq: Number.isFinite(seq) ? seq : undefined,
-      source: `redis-stream:${map.get('src') ?? 'unknown'}`,
-      shard: shard?.length === 2 ? [shard[0]!, shard[1]!] : undefined,
-      receivedAt: Number.isFinite(receivedAt) && receivedAt > 0 ? receivedAt : Date.now(),
-    },
-  }
+  const number = (field: string) => (map.has(field) ? Number(map.get(field)) : undefined)
+  const wire = { t: name, d: data, id: map.get('id'), s: number('s'), at: number('at'), src: map.get('src') }
+  return { envelope: fromWireEvent({ ...wire, shard: map.get('shard')?.split('/') }, 'redis-stream') }
 }

@@ -4,7 +4,7 @@ import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fak
 import { RedisUnavailableError } from '../errors.js'
 import { RedisKeys } from '../keys.js'
 import { connectRedis, freshNamespace, startCuttableProxy } from '../test-redis.js'
-import { createIngress, type Ingress } from './ingress.js'
+import { createRedisIngress, type RedisIngress } from './redis-ingress.js'
 import { decodeEvent, encodeEvent } from './stream-codec.js'
 import { RedisStreamSource } from './stream-source.js'
 
@@ -28,8 +28,13 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
   }
 }
 
-async function startIngress(p: FakePlatform, namespace: string, maxLength?: number, via = redis): Promise<Ingress> {
-  const ingress = createIngress({
+async function startIngress(
+  p: FakePlatform,
+  namespace: string,
+  maxLength?: number,
+  via = redis,
+): Promise<RedisIngress> {
+  const ingress = createRedisIngress({
     appId: p.appId,
     secret: p.secret,
     hosts: { api: p.url },

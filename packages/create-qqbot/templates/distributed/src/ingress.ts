@@ -4,7 +4,7 @@
  */
 import { startHealthServer } from '@qqbot/core'
 import { createBot } from '@qqbot/framework'
-import { createIngress, redisScaleOut } from '@qqbot/redis'
+import { createRedisIngress, redisScaleOut } from '@qqbot/redis'
 import { controllers, providers } from './bot.js'
 import { connectRedis } from './redis.js'
 import { readSettings } from './settings.js'
@@ -14,7 +14,7 @@ const settings = readSettings()
 const redis = connectRedis(settings.redisUrl)
 // The workers' bot, never started: it knows which intents their controllers need.
 const { intents } = createBot({ appId: settings.appId, secret: settings.secret, controllers, providers }).client
-const ingress = createIngress({
+const ingress = createRedisIngress({
   appId: settings.appId,
   secret: settings.secret,
   hosts: settings.hosts,

@@ -18,7 +18,7 @@ const bot = createBot({
   hosts: settings.hosts,
   controllers,
   providers,
-  source: new RedisStreamSource({ redis, namespace: settings.appId, consumer: settings.processName }),
+  source: new RedisStreamSource({ redis, namespace: settings.appId, workerName: settings.processName }),
 })
 const health = await startHealthServer(bot.client, {
   port: settings.healthPort,

@@ -1,17 +1,17 @@
-import type { EventEnvelope, EventSink } from '@qqbot/core'
+import type { EventEnvelope, EventSink } from '../pipeline/event-envelope.js'
 
-/** What the sink asks about the shard's lease. */
+/** What the sink asks about the shard's lease (held in a coordinator's store: Redis, etcd, …). */
 export interface LeaseCheck {
-  /** True while the lease is surely still ours (or Redis is out and we run on, see the coordinator). */
+  /** True while the lease is surely still ours (or the store is out and the coordinator runs on). */
   isValid(): boolean
-  /** Asks Redis: `held` (extended), `lost` (another process owns it), `unknown` (Redis did not answer). */
+  /** Asks the store: `held` (extended), `lost` (another process owns it), `unknown` (the store did not answer). */
   confirm(): Promise<'held' | 'lost' | 'unknown'>
 }
 
 /**
  * Sits between a leased shard and the pipeline. While the lease is valid, events pass straight through.
  * Once it may have run out (the process was paused past it), events are held and the socket paused until
- * Redis confirms the lease: then they flow on; if another process owns the shard now, they are dropped,
+ * the coordinator's store confirms the lease: then they flow on; if another process owns the shard now, they are dropped,
  * because the new owner RESUMEs from the stored seq and is replayed them. Events already queued are asked
  * the same when their turn comes (`admit`), so waking from a pause does not run them either.
  */
@@ -19,6 +19,8 @@ export class FencedSink implements EventSink {
   private held: EventEnvelope[] = []
   private confirming = false
   private readonly drainListeners = new Set<() => void>()
+  /** One question to the store for every queued event whose turn comes meanwhile. */
+  private asking: Promise<boolean> | undefined
 
   constructor(
     private readonly inner: EventSink,
@@ -53,9 +55,6 @@ export class FencedSink implements EventSink {
     })
     return this.asking
   }
-
-  /** One question to Redis for every queued event whose turn comes meanwhile. */
-  private asking: Promise<boolean> | undefined
 
   private async confirm(): Promise<void> {
     this.confirming = true

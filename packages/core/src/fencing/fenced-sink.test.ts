@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { EventEnvelope, EventSink } from '@qqbot/core'
+import type { EventEnvelope, EventSink } from '../pipeline/event-envelope.js'
 import { FencedSink, type LeaseCheck } from './fenced-sink.js'
 
 function recordingSink(open = true): EventSink & { pushed: string[]; drain: () => void } {

@@ -1,0 +1,48 @@
+/**
+ * @qqbot/core/adapter: what adapter packages (`@qqbot/redis`, `@qqbot/nats`, your own broker or coordinator)
+ * build on. A bot author never needs these; they stay out of the main entry.
+ */
+
+// Broker workers: implement WorkerBroker for your broker, BrokerWorker runs the loops around it.
+export { BrokerWorker } from './broker/broker-worker.js'
+export { DONE_MARK } from './broker/worker-broker.js'
+export type {
+  WorkerBroker,
+  BrokerDelivery,
+  BrokerRuntime,
+  BrokerState,
+  ClaimResult,
+  HeldDelivery,
+} from './broker/worker-broker.js'
+export {
+  resolveBrokerWorkerOptions,
+  uniqueProcessName,
+  type BrokerWorkerOptions,
+  type BrokerWorkerSettings,
+} from './broker/broker-worker-options.js'
+
+// The event as it travels between ingress and worker, whatever the broker's format.
+export { toWireEvent, fromWireEvent, type WireEvent, type ReceivedWireEvent } from './broker/wire-event.js'
+
+// Ingress: publish every event the gateway receives to a broker.
+export { BrokerIngress, type BrokerIngressOptions, type IngressPublisher } from './forwarding/broker-ingress.js'
+export { EventForwarder, type EventPublisher, type EventForwarderOptions } from './forwarding/event-forwarder.js'
+
+// Pulling sources: dedupe keys, what is held until acknowledged, and flow control.
+export { eventDedupeKey } from './pipeline/event-pipeline.js'
+export { HeldEvents } from './pipeline/held-events.js'
+export { PullGate } from './pipeline/pull-gate.js'
+export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pipeline/event-envelope.js'
+
+// Shard coordinators: hold a shard's events until its lease is confirmed.
+export { FencedSink, type LeaseCheck } from './fencing/fenced-sink.js'
+export type { ShardCoordinator, ShardControl, ShardGuard } from './gateway/shard-coordinator.js'
+
+// Metrics an adapter declares for itself.
+export {
+  defineCounter,
+  defineGauge,
+  type MetricDefinition,
+  type CounterDefinition,
+  type GaugeDefinition,
+} from './metrics/metrics.js'

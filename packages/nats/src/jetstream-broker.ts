@@ -1,0 +1,196 @@
+import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream'
+import { Kvm, type KV } from '@nats-io/kv'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { ConfigError } from '@qqbot/core'
+import {
+  DONE_MARK,
+  type BrokerDelivery,
+  type BrokerRuntime,
+  type BrokerState,
+  type BrokerWorkerSettings,
+  type ClaimResult,
+  type HeldDelivery,
+  type WorkerBroker,
+} from '@qqbot/core/adapter'
+import { decodeEvent } from './event-codec.js'
+import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
+import { ensureConsumer, ensureStream, isApiError, type RetentionOptions } from './stream-setup.js'
+
+/** Where a worker pulls from: the stream of the ingress's namespace, through the durable consumer every worker shares. */
+export interface JetStreamBrokerOptions extends RetentionOptions, Partial<JetStreamNameOptions> {
+  /** A connection from `connect()` of `@nats-io/transport-node`; close it after the bot stopped. */
+  nats: NatsConnection
+  /** The same namespace as the ingress (default there: the AppID). */
+  namespace: string
+}
+
+/** A claim of an event's key in the bucket, at the revision this worker wrote last. */
+export interface Claim {
+  key: string
+  revision: number
+}
+
+type Delivery = BrokerDelivery<JsMsg>
+
+/** JetStream's answers to a create of a key that exists (wrong last sequence): 2.9/2.10, and newer or clustered servers. */
+const KEY_EXISTS = [10071, 10164]
+
+/**
+ * A JetStream durable pull consumer shared by every worker, for the broker-worker engine. JetStream itself
+ * redelivers a message whose worker stopped answering for `claimIdleMs` (the consumer's `ack_wait`); a live
+ * worker renews what it holds with `working()`. An event's claim and done mark is a key in a key-value bucket,
+ * renewed by rewriting it: a claim whose revision stayed the same for `claimIdleMs`, by this worker's own
+ * clock, belongs to a worker that is gone.
+ */
+export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
+  readonly target = 'JetStream'
+  readonly names: JetStreamNames
+  private kv: KV | undefined
+  private consumer: Consumer | undefined
+  private batch: ConsumerMessages | undefined
+  private runtime: BrokerRuntime | undefined
+  private reading = false
+  /** Claims of other workers seen by this one: revision and since when (our clock) it has not changed. */
+  private readonly watched = new Map<string, { revision: number; since: number }>()
+
+  constructor(
+    private readonly options: JetStreamBrokerOptions,
+    private readonly settings: BrokerWorkerSettings,
+  ) {
+    this.names = jetStreamNames(options)
+    if (settings.blockMs < 1_000) {
+      throw new ConfigError(
+        `blockMs must be at least 1000 (JetStream pull requests expire no sooner); got ${settings.blockMs}.`,
+      )
+    }
+  }
+
+  async open(runtime: BrokerRuntime): Promise<void> {
+    this.runtime = runtime
+    await this.recover()
+    this.kv = await new Kvm(this.options.nats).create(this.names.bucket, { ttl: this.settings.dedupeTtlMs, history: 1 })
+    this.reading = true
+    void this.options.nats.closed().then((error) => {
+      if (this.reading)
+        runtime.logger.error(
+          { err: error },
+          'the NATS connection closed for good; this worker pulls no more events (connect with maxReconnectAttempts: -1 to keep reconnecting)',
+        )
+    })
+    runtime.logger.info({ stream: this.names.stream, consumer: this.names.consumer }, 'pulling events from JetStream')
+  }
+
+  /** A pull fails the same way whether NATS blipped or the stream or consumer was deleted: make sure they exist. */
+  async recover(): Promise<void> {
+    await ensureStream(this.options.nats, this.names, this.options)
+    await ensureConsumer(this.options.nats, this.names, this.settings.claimIdleMs)
+    this.consumer = await jetstream(this.options.nats).consumers.get(this.names.stream, this.names.consumer)
+  }
+
+  async fetch(): Promise<AsyncIterable<Delivery>> {
+    const batch = (this.batch = await this.consumer!.fetch({
+      max_messages: this.settings.batchSize,
+      expires: this.settings.blockMs,
+    }))
+    return (async function* () {
+      for await (const msg of batch)
+        yield { id: msg.seq, attempt: msg.info.deliveryCount, decoded: decodeEvent(msg.string()), message: msg }
+    })()
+  }
+
+  /** Claims the event's key for this worker; 'elsewhere' when another live worker has it. */
+  async claim({ message: msg }: Delivery, dedupeKey: string): Promise<ClaimResult<Claim>> {
+    const kv = this.kv!
+    const { workerName, claimIdleMs } = this.settings
+    const key = Buffer.from(dedupeKey).toString('base64url')
+    try {
+      return { claim: { key, revision: await kv.create(key, workerName) } }
+    } catch (error) {
+      if (!KEY_EXISTS.some((code) => isApiError(error, code))) throw error
+    }
+    const entry = await kv.get(key)
+    const holder = entry?.operation === 'PUT' ? entry.string() : undefined
+    if (holder === DONE_MARK) return 'done'
+    if (entry && holder === workerName) return { claim: { key, revision: entry.revision } }
+    if (entry) {
+      // Another worker's claim. Its holder renews it every third of claimIdleMs; only a revision that stayed
+      // the same for claimIdleMs, by this worker's own clock, means the holder is gone.
+      const seen = this.watched.get(key)
+      if (!seen || seen.revision !== entry.revision) {
+        this.watched.set(key, { revision: entry.revision, since: Date.now() })
+        msg.nak(claimIdleMs)
+        return 'elsewhere'
+      }
+      const unchangedFor = Date.now() - seen.since
+      if (unchangedFor < claimIdleMs) {
+        msg.nak(claimIdleMs - unchangedFor)
+        return 'elsewhere'
+      }
+      this.watched.delete(key)
+    }
+    try {
+      // The holder stopped renewing its claim: take it over (only if nobody else did meanwhile).
+      return {
+        claim: {
+          key,
+          revision: entry ? await kv.update(key, workerName, entry.revision) : await kv.create(key, workerName),
+        },
+      }
+    } catch {
+      msg.nak(claimIdleMs)
+      return 'elsewhere'
+    }
+  }
+
+  /** `working()` resets each message's ack timer; rewriting a claim moves its revision on. */
+  async renew(held: Iterable<HeldDelivery<JsMsg, Claim>>): Promise<void> {
+    for (const { delivery, claim } of held) {
+      delivery.message.working()
+      if (claim) {
+        this.kv!.update(claim.key, this.settings.workerName, claim.revision).then(
+          (revision) => (claim.revision = revision),
+          (error: unknown) =>
+            this.runtime!.logger.warn(
+              { err: error, entry: delivery.id },
+              'could not renew the claim of an event being handled',
+            ),
+        )
+      }
+    }
+    this.forgetOldClaims()
+  }
+
+  async readState(): Promise<BrokerState | undefined> {
+    try {
+      const jsm = await jetstreamManager(this.options.nats)
+      const info = await jsm.consumers.info(this.names.stream, this.names.consumer)
+      return { lag: info.num_pending, groupPending: info.num_ack_pending }
+    } catch (error) {
+      if (this.reading) this.runtime!.logger.debug({ err: error }, 'could not read the consumer state')
+      return undefined
+    }
+  }
+
+  async complete({ delivery, claim }: HeldDelivery<JsMsg, Claim>): Promise<void> {
+    if (claim) await this.kv!.put(claim.key, DONE_MARK)
+    await delivery.message.ackAck()
+  }
+
+  async discard({ message }: Delivery): Promise<void> {
+    message.ack()
+  }
+
+  giveBack({ message }: Delivery): void {
+    message.nak(1_000)
+  }
+
+  async stopReading(): Promise<void> {
+    this.reading = false
+    await this.batch?.close().catch(() => undefined)
+  }
+
+  private forgetOldClaims(): void {
+    const before = Date.now() - 3 * this.settings.claimIdleMs
+    for (const [key, seen] of this.watched) if (seen.since < before) this.watched.delete(key)
+  }
+}

@@ -1,0 +1,238 @@
+import type { Redis } from 'ioredis'
+import {
+  defineCounter,
+  DONE_MARK,
+  type BrokerDelivery,
+  type BrokerRuntime,
+  type BrokerState,
+  type BrokerWorkerSettings,
+  type ClaimResult,
+  type HeldDelivery,
+  type WorkerBroker,
+} from '@qqbot/core/adapter'
+import { sleep } from '@qqbot/core'
+import { RedisKeys } from '../keys.js'
+import { withScripts } from '../scripts.js'
+import { deliveryCounts, readGroupState } from './group-state.js'
+import { decodeEvent, type StreamFields } from './stream-codec.js'
+import { DEFAULT_GROUP, ensureGroup, streamKey, type StreamOptions } from './stream-options.js'
+
+/** Where a worker reads: the stream of the ingress's namespace, as one consumer of the workers' group. */
+export interface StreamBrokerOptions extends StreamOptions {
+  redis: Redis
+  /** The same namespace as the ingress (default there: the AppID). */
+  namespace: string
+  prefix?: string
+}
+
+/** A stream entry as the engine holds it: the entry id is all Redis needs to renew or acknowledge it. */
+type Delivery = BrokerDelivery<string>
+
+/** Counted each time a worker finds the stream or its group gone (alert on it: unread entries were lost). */
+export const STREAM_LOST = defineCounter(
+  'broker_stream_lost',
+  'Times the stream or its consumer group vanished from Redis (restarted without persistence, flushed): entries no worker had read yet were lost with it',
+)
+
+/**
+ * A Redis stream read as one consumer of a group (XREADGROUP), for the broker-worker engine. Entries of a
+ * worker that died are taken over after `claimIdleMs` (XAUTOCLAIM); a live worker's are renewed with XCLAIM
+ * JUSTID, which resets their idle time without counting a delivery. An event's claim and done mark is a key
+ * (SET NX PX, then `done` in one MULTI with the XACK).
+ */
+export class RedisStreamBroker implements WorkerBroker<string, string> {
+  readonly target = 'the stream'
+  readonly stream: string
+  private readonly group: string
+  private readonly keys: RedisKeys
+  private readonly redis: Redis
+  private reader: Redis | undefined
+  private runtime: BrokerRuntime | undefined
+  /** Redis failed a command: no worker could renew its entries meanwhile (see readState). */
+  private unanswered = false
+  private noReclaimUntil = 0
+  private roundStartedAt = 0
+  private lastLag = 0
+
+  constructor(
+    options: StreamBrokerOptions,
+    private readonly settings: BrokerWorkerSettings,
+  ) {
+    this.stream = streamKey(options.namespace, options, options.prefix)
+    this.group = options.group ?? DEFAULT_GROUP
+    this.keys = new RedisKeys(options.namespace, options.prefix)
+    this.redis = options.redis
+  }
+
+  async open(runtime: BrokerRuntime): Promise<void> {
+    this.runtime = runtime
+    await ensureGroup(this.redis, this.stream, this.group)
+    // Blocking reads get a connection of their own; acknowledgements use the shared one.
+    this.reader = this.redis.duplicate()
+    runtime.logger.info({ stream: this.stream, group: this.group }, 'reading events from the stream')
+  }
+
+  async fetch(): Promise<Delivery[]> {
+    let reply: [string, [string, StreamFields][]][] | null
+    try {
+      reply = (await this.reader!.xreadgroup(
+        'GROUP',
+        this.group,
+        this.settings.workerName,
+        'COUNT',
+        this.settings.batchSize,
+        'BLOCK',
+        this.settings.blockMs,
+        'STREAMS',
+        this.stream,
+        '>',
+      )) as typeof reply
+    } catch (error) {
+      if (this.runtime!.readingStopped.aborted || !String((error as Error).message).includes('NOGROUP')) {
+        this.unanswered = true
+        throw error
+      }
+      await this.recreateGroup()
+      return []
+    }
+    return (reply?.[0]?.[1] ?? []).map(([id, fields]) => delivery(id, fields, 1))
+  }
+
+  async *reclaim(): AsyncIterable<Delivery[]> {
+    if (Date.now() < this.noReclaimUntil) return
+    let cursor = '0-0'
+    do {
+      const [next, entries] = (await this.answered(
+        this.redis.xautoclaim(
+          this.stream,
+          this.group,
+          this.settings.workerName,
+          this.settings.claimIdleMs,
+          cursor,
+          'COUNT',
+          100,
+        ),
+      )) as [string, ([string, StreamFields] | null)[]]
+      cursor = next
+      const live = entries.filter((entry): entry is [string, StreamFields] => entry !== null)
+      if (live.length === 0) continue
+      const ids = live.map(([id]) => id)
+      const counts = await this.answered(
+        deliveryCounts(this.redis, this.stream, this.group, this.settings.workerName, ids, this.runtime!.held()),
+      )
+      yield live.map(([id, fields]) => delivery(id, fields, counts.get(id) ?? 2))
+    } while (cursor !== '0-0')
+  }
+
+  /** Takes the event's key (SET NX PX claimIdleMs); `elsewhere` while another worker holds it. */
+  async claim(entry: Delivery, dedupeKey: string): Promise<ClaimResult<string>> {
+    const claimKey = this.keys.event(dedupeKey)
+    const taken = await this.answered(
+      this.redis.set(claimKey, this.settings.workerName, 'PX', this.settings.claimIdleMs, 'NX'),
+    )
+    if (taken === 'OK') return { claim: claimKey }
+    const holder = await this.answered(this.redis.get(claimKey))
+    if (holder === DONE_MARK) return 'done'
+    // Another worker is on it: leave the entry pending; if that worker dies, it comes back by XAUTOCLAIM.
+    return holder === this.settings.workerName ? { claim: claimKey } : 'elsewhere'
+  }
+
+  /**
+   * Tells the group this worker is alive and still on its entries: resets their idle time (XCLAIM to itself,
+   * JUSTID, which does not count as a delivery) and extends their claim keys, so no other worker takes over
+   * an event that is only queued here or slow to handle.
+   */
+  async renew(held: Iterable<HeldDelivery<string, string>>): Promise<void> {
+    this.roundStartedAt = Date.now()
+    const entries = [...held]
+    if (entries.length === 0) return
+    const redis = withScripts(this.redis)
+    const { workerName, claimIdleMs } = this.settings
+    await this.answered(
+      redis.xclaim(
+        this.stream,
+        this.group,
+        workerName,
+        0,
+        ...entries.map(({ delivery }) => delivery.message),
+        'JUSTID',
+      ),
+    )
+    await this.answered(
+      Promise.all(
+        entries.flatMap(({ claim }) => (claim === undefined ? [] : [redis.qqbotRenew(claim, workerName, claimIdleMs)])),
+      ),
+    )
+  }
+
+  async readState(): Promise<BrokerState> {
+    const state = await this.answered(readGroupState(this.redis, this.stream, this.group))
+    const now = Date.now()
+    const idle = this.settings.claimIdleMs
+    if (this.unanswered || now - this.roundStartedAt > this.settings.renewEveryMs || state.uptimeMs < idle) {
+      // Redis failed, answered only after a long while (commands waited while it was unreachable), or
+      // restarted a moment ago: no worker could renew its entries meanwhile, and an entry's idle time runs
+      // on while Redis is down, so every live worker's entries look abandoned now. Take none over for one
+      // claimIdleMs: the others renew theirs first, and only a dead worker's are left.
+      this.unanswered = false
+      this.noReclaimUntil = now + idle
+    }
+    this.lastLag = state.lag
+    return { lag: state.lag, groupPending: state.pending }
+  }
+
+  /** Marks the event done and acknowledges its entry, in one MULTI. */
+  async complete({ delivery, claim }: HeldDelivery<string, string>): Promise<void> {
+    const multi = this.redis.multi()
+    if (claim !== undefined) multi.set(claim, DONE_MARK, 'PX', this.settings.dedupeTtlMs)
+    multi.xack(this.stream, this.group, delivery.message)
+    await multi.exec()
+  }
+
+  async discard(entry: Delivery): Promise<void> {
+    await this.answered(this.redis.xack(this.stream, this.group, entry.message))
+  }
+
+  /** Nothing to do: the entry stays pending and comes back by XAUTOCLAIM after claimIdleMs. */
+  giveBack(): void {}
+
+  async close(): Promise<void> {
+    this.reader?.disconnect()
+  }
+
+  /**
+   * The stream or its group vanished (Redis restarted without persistence, a FLUSH, a deleted key): create
+   * the group again from the stream's first entry, so what the ingress appended since is read, not skipped.
+   * Entries no worker had read are lost with the old stream: that cannot be undone here, only prevented by
+   * Redis' append-only file, so the log says so. Entries this worker holds are still handled (their ACK finds
+   * no group and is dropped); those handled before are recognised by their done keys, if Redis still has them.
+   */
+  private async recreateGroup(): Promise<void> {
+    const { logger, metrics, readingStopped } = this.runtime!
+    metrics.inc(STREAM_LOST)
+    logger.warn(
+      { stream: this.stream, group: this.group, unreadAtLastCheck: this.lastLag },
+      'the stream or its consumer group vanished from Redis (restarted without persistence, or flushed): entries no worker had read yet are lost with it; creating the group again from the first entry. Run Redis with appendonly yes (appendfsync everysec) so that a restart keeps the stream',
+    )
+    try {
+      await ensureGroup(this.redis, this.stream, this.group, '0')
+    } catch (error) {
+      logger.error({ err: error }, 'could not create the consumer group again; retrying in 1 s')
+      await sleep(1_000, readingStopped).catch(() => undefined)
+    }
+  }
+
+  /** Remembers that Redis failed to answer, for the next readState. */
+  private async answered<T>(command: Promise<T>): Promise<T> {
+    try {
+      return await command
+    } catch (error) {
+      this.unanswered = true
+      throw error
+    }
+  }
+}
+
+function delivery(id: string, fields: StreamFields, attempt: number): Delivery {
+  return { id, attempt, decoded: decodeEvent(fields), message: id }
+}
