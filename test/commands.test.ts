@@ -106,7 +106,7 @@ for (const mode of ['gateway', 'webhook'] as const) {
         expect(await say(guildAtMessage({ content: '/r' }))).toEqual(['🎲 4']) // guildAtMessage starts with <@!bot>
         expect(await say(c2cMessage({ content: '掷 3' }))).toEqual(['🎲 3'])
         expect(await say(directMessage({ content: '/ROLL' }))).toEqual(['🎲 4'])
-        expect(platform.sent.map((message) => message.scene)).toEqual(['group', 'group', 'channel', 'c2c', 'dm'])
+        expect(platform.sent.map((message) => message.scene)).toEqual(['group', 'group', 'guild', 'c2c', 'dm'])
       })
 
       it('GIVEN a word that is a prefix or substring of a command THEN only the exact token matches', async () => {

@@ -336,9 +336,9 @@ describe('the same bot over both deliveries', () => {
       const sent = await platform.waitForSent(4)
       expect(sent.map((message) => `${message.scene}:${message.body.content}`).sort()).toEqual([
         'c2c:pong d',
-        'channel:pong a',
         'dm:pong b',
         'group:pong c',
+        'guild:pong a',
       ])
     })
   }

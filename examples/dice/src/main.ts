@@ -3,14 +3,8 @@
  * plays a short demo, and serves the chat page on 127.0.0.1 (port QQBOT_SANDBOX_PORT, default 3000).
  * `--once` plays the demo on a free port, prints it and exits.
  */
-import { Command, Controller, createBot, OnEvent, type EventContext } from '@qqbot/framework'
-import {
-  SandboxPortInUseError,
-  SandboxPortInvalidError,
-  startSandbox,
-  type ReplyView,
-  type SceneId,
-} from '@qqbot/sandbox'
+import { Command, Controller, createBot, OnEvent, type EventContext, type Scene } from '@qqbot/framework'
+import { SandboxPortInUseError, SandboxPortInvalidError, startSandbox, type ReplyView } from '@qqbot/sandbox'
 import { Dice, RandomService, Tally } from './dice-bot.js'
 
 const button = (id: string, label: string, type: 1 | 2, data: string) => ({
@@ -75,7 +69,7 @@ const describe = (view: ReplyView) =>
   ]
     .filter(Boolean)
     .join(' ')
-const demo: { scene: SceneId; text: string }[] = [
+const demo: { scene: Scene; text: string }[] = [
   { scene: 'group', text: '/roll 20 --times 3 --sum' },
   { scene: 'c2c', text: '/pick tea, coffee, water' },
   { scene: 'group', text: '/help roll' },

@@ -53,7 +53,7 @@ describe('the ping bot on the fake platform', () => {
     for (const event of events) platform.dispatch(event.t, event.d)
     const sent = await platform.waitForSent(4)
     const byScene = Object.fromEntries(sent.map((message) => [message.scene, message]))
-    expect(byScene.channel?.body).toMatchObject({ content: 'pong', msg_id: (events[0]!.d as { id: string }).id })
+    expect(byScene.guild?.body).toMatchObject({ content: 'pong', msg_id: (events[0]!.d as { id: string }).id })
     expect(byScene.dm?.body).toMatchObject({ content: 'pong dm', msg_id: (events[1]!.d as { id: string }).id })
     expect(byScene.group?.body).toMatchObject({ content: 'pong 1', msg_type: 0, msg_seq: 1 })
     expect(byScene.c2c?.body).toMatchObject({ content: 'pong 2', msg_type: 0, msg_seq: 1 })

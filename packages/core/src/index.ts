@@ -69,17 +69,11 @@ export { eventSchemas, parseEventPayload, type ParseEventResult } from './events
 export type { NonconformingField } from './events/normalize.js'
 export { eventTime } from './events/timestamps.js'
 export { interactionUserId, interactionChatType } from './events/interactions.js'
+export { sceneOf, senderOf, chatOf, textOf, isScene, SCENES, type Scene, type SceneEvent } from './events/scene.js'
 export * from './intents/intents.js'
 
 export { ReplySender, type ReplyContent, type ReplyOptions } from './reply/reply-sender.js'
-export {
-  replyTargetOf,
-  replyWindows,
-  REPLY_WINDOWS,
-  type ReplyTarget,
-  type ReplyScene,
-  type ReplyLimits,
-} from './reply/reply-target.js'
+export { replyTargetOf, replyWindows, REPLY_WINDOWS, type ReplyTarget, type ReplyLimits } from './reply/reply-target.js'
 export { MsgSeqAllocator, type ReplyWindow } from './reply/msg-seq-allocator.js'
 export {
   ReplyWindowClosedError,

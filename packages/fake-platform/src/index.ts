@@ -13,7 +13,7 @@ export {
   type ReplyBudget,
   type SessionStartLimit,
 } from './options.js'
-export type { MessageScene, RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
+export type { Scene, RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
 export type { FaultEpisode, FaultEpisodeOptions, FaultMatch, FaultResponse } from './faults.js'
 export type { HttpConnectionStats } from './connection-tracker.js'
 export type { TokenGrant } from './token-service.js'

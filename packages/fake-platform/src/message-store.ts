@@ -1,10 +1,10 @@
 import { randomHex, uniqueId } from './ids.js'
-import type { MessageScene } from './records.js'
+import type { Scene } from './records.js'
 
 /** A message the bot sent, as kept for `GET /channels/{cid}/messages/{mid}`. */
 export interface StoredMessage {
   /** Scene of the send endpoint. */
-  scene: MessageScene
+  scene: Scene
   /** channel id, DM guild id, group openid or user openid. */
   target: string
   /** Assigned message id. */
@@ -37,7 +37,7 @@ export class MessageStore {
   private readonly dms = new Map<string, DmSession>()
 
   /** Returns a fresh message id in the style of the scene. */
-  newId(scene: MessageScene): string {
+  newId(scene: Scene): string {
     return scene === 'group' || scene === 'c2c' ? `ROBOT1.0_${uniqueId()}` : `08${uniqueId()}${randomHex(8)}`
   }
 
@@ -67,12 +67,12 @@ export class MessageStore {
   }
 
   /** Looks up a stored message. */
-  get(scene: MessageScene, target: string, id: string): StoredMessage | undefined {
+  get(scene: Scene, target: string, id: string): StoredMessage | undefined {
     return this.messages.get(key(scene, target, id))
   }
 
   /** Removes a stored message (recall); returns whether it existed. */
-  delete(scene: MessageScene, target: string, id: string): boolean {
+  delete(scene: Scene, target: string, id: string): boolean {
     return this.messages.delete(key(scene, target, id))
   }
 
@@ -91,6 +91,6 @@ export class MessageStore {
   }
 }
 
-function key(scene: MessageScene, target: string, id: string): string {
+function key(scene: Scene, target: string, id: string): string {
   return `${scene}\u0000${target}\u0000${id}`
 }

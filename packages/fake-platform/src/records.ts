@@ -24,13 +24,17 @@ export interface RecordedCall {
   response?: unknown
 }
 
-/** The scene a message was sent to. */
-export type MessageScene = 'channel' | 'dm' | 'group' | 'c2c'
+/**
+ * The scene a message was sent to, named by its send endpoint: `guild` (`/channels/{id}/messages`), `dm`
+ * (`/dms/{guild_id}/messages`), `group` and `c2c`. The same four names as `Scene` of @qqbot/core (a type test
+ * pins them equal); spelt here because the fake platform imports no workspace package.
+ */
+export type Scene = 'guild' | 'dm' | 'group' | 'c2c'
 
 /** A message the platform accepted (HTTP 2xx) on one of the send endpoints. */
 export interface SentMessage {
   /** Which send endpoint was used. */
-  scene: MessageScene
+  scene: Scene
   /** channel id, DM guild id, group openid or user openid. */
   target: string
   /** The request body as sent (parsed JSON, or raw text for multipart bodies). */

@@ -260,7 +260,7 @@ describe('REST routes', () => {
 
     const ack = await api('PUT', '/interactions/INTERACTION_1', { code: 0 })
     expect(ack).toMatchObject({ status: 204, text: '' })
-    expect(p.sent.map((m) => m.scene)).toEqual(['dm', 'channel'])
+    expect(p.sent.map((m) => m.scene)).toEqual(['dm', 'guild'])
     await expect(p.waitForSent(2, 100)).resolves.toHaveLength(2)
     await expect(p.waitForSent(3, 50)).rejects.toThrow(/timed out/)
   })

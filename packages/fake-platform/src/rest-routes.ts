@@ -3,7 +3,7 @@ import { errorBody, isRecord } from './http-util.js'
 import { randomHex, uniqueId } from './ids.js'
 import type { MessageStore } from './message-store.js'
 import type { BotUser, ReplyBudget, SessionStartLimit } from './options.js'
-import type { MessageScene } from './records.js'
+import type { Scene } from './records.js'
 import type { Recorder } from './recorder.js'
 import type { ReplyReferences } from './reply-references.js'
 import { rfc3339 } from './time.js'
@@ -76,7 +76,7 @@ const PROACTIVE_REFUSED =
 
 const guildNotFound = (req: RouteRequest): RouteResult => fail(req, 404, 11281, 'guild not found')
 
-function sendMessage(scene: MessageScene, target: string, req: RouteRequest, ctx: RestContext): RouteResult {
+function sendMessage(scene: Scene, target: string, req: RouteRequest, ctx: RestContext): RouteResult {
   if (scene === 'group' || scene === 'c2c') {
     const body = isRecord(req.body) ? req.body : {}
     if (!body.msg_id && !body.event_id) return fail(req, 400, 40034102, PROACTIVE_REFUSED)
@@ -110,7 +110,7 @@ function uploadFile(scene: 'group' | 'c2c', target: string, req: RouteRequest, c
   return { status: 200, body: result }
 }
 
-function recall(scene: MessageScene): Handler {
+function recall(scene: Scene): Handler {
   return (_req, [target = '', id = ''], ctx) => {
     ctx.messages.delete(scene, target, id)
     return { status: 200 }
@@ -153,9 +153,9 @@ const ROUTES: Route[] = [
     const roles = ctx.directory.roles.get(id)
     return roles ? { status: 200, body: { guild_id: id, roles, role_num_limit: '32' } } : guildNotFound(req)
   }),
-  route('POST', '/channels/:p/messages', (req, [cid = ''], ctx) => sendMessage('channel', cid, req, ctx)),
+  route('POST', '/channels/:p/messages', (req, [cid = ''], ctx) => sendMessage('guild', cid, req, ctx)),
   route('GET', '/channels/:p/messages/:p', (req, [cid = '', mid = ''], ctx) => {
-    const stored = ctx.messages.get('channel', cid, mid)
+    const stored = ctx.messages.get('guild', cid, mid)
     if (!stored) return fail(req, 404, 404, 'message not found')
     const body = isRecord(stored.body) ? stored.body : {}
     return {
@@ -185,7 +185,7 @@ const ROUTES: Route[] = [
   route('POST', '/v2/users/:p/messages', (req, [u = ''], ctx) => sendMessage('c2c', u, req, ctx)),
   route('POST', '/v2/groups/:p/files', (req, [g = ''], ctx) => uploadFile('group', g, req, ctx)),
   route('POST', '/v2/users/:p/files', (req, [u = ''], ctx) => uploadFile('c2c', u, req, ctx)),
-  route('DELETE', '/channels/:p/messages/:p', recall('channel')),
+  route('DELETE', '/channels/:p/messages/:p', recall('guild')),
   route('DELETE', '/v2/groups/:p/messages/:p', recall('group')),
   route('DELETE', '/v2/users/:p/messages/:p', recall('c2c')),
   route('DELETE', '/dms/:p/messages/:p', recall('dm')),

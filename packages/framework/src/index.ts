@@ -34,7 +34,9 @@ export {
   GUILD_ADMIN_ROLES,
   type CooldownOptions,
 } from './guards/built-in-guards.js'
-export { CommandContext, EventContext, sceneOf, type CommandContextInit } from './context/contexts.js'
+export { CommandContext, EventContext, type CommandContextInit } from './context/contexts.js'
+// The scene vocabulary is the core's, re-exported for bots that import only the framework.
+export { sceneOf, type Scene } from '@qqbot/core'
 export {
   PromptTimeoutError,
   PromptCancelledError,
@@ -42,7 +44,7 @@ export {
   type PromptOptions,
 } from './conversation/prompt-registry.js'
 export { systemClock, clockOf, CLOCK_KEY, type Clock } from './util/clock.js'
-export type { Scene, ControllerOptions, CommandOptions, Guard, GuardContext } from './metadata/controller-metadata.js'
+export type { ControllerOptions, CommandOptions, Guard, GuardContext } from './metadata/controller-metadata.js'
 export { MESSAGES, type MessageId, type MessageTable, type Locale, type MessageParams } from './i18n/messages.js'
 export { usageOf } from './commands/command-registry.js'
 export { mentionedUser, mentionedChannel } from './arguments/resolvers.js'

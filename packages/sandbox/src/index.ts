@@ -5,7 +5,7 @@
 export { startSandbox, SandboxInputError, type Sandbox, type SandboxConnection, type SayInput } from './sandbox.js'
 export { DEFAULT_SANDBOX_PORT, resolvePort, type SandboxOptions } from './sandbox-options.js'
 export { SandboxPortInUseError, SandboxPortInvalidError } from './sandbox-errors.js'
-export { SCENES, type SceneId, type ConversationInfo } from './scenes.js'
+export { SCENE_LABELS, type ConversationInfo } from './scenes.js'
 export { USER_NAME_PATTERN, type SandboxUser } from './users.js'
 export type { Entry, UserEntry, BotEntry, NoticeEntry } from './conversation-store.js'
 export type { ReplyView, ButtonView, ButtonAction, MediaView } from './reply-view.js'

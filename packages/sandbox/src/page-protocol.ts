@@ -2,7 +2,7 @@
  * The JSON messages between the page and the sandbox over the WebSocket at {@link SOCKET_PATH}.
  * Every message from the page is checked here; a bad one gets an `error` message back, never a crash.
  */
-import { isSceneId, type SceneId } from './scenes.js'
+import { isScene, type Scene } from '@qqbot/core'
 
 export const SOCKET_PATH = '/ws'
 /** Longest message text the page may send (characters). */
@@ -13,7 +13,7 @@ export const MAX_MESSAGE_BYTES = 64 * 1024
 /** The page sends a typed message as `user` in `scene`. */
 export interface SendMessage {
   type: 'send'
-  scene: SceneId
+  scene: Scene
   user: string
   text: string
 }
@@ -95,7 +95,7 @@ export function parseClientMessage(raw: string): ClientMessage | ProtocolError {
       const missing = strings('scene', 'user', 'text')
       if (missing) return missing
       const { scene, user, text } = value as Record<string, string>
-      if (!isSceneId(scene))
+      if (!isScene(scene))
         return protocolError('unknown-scene', `Unknown scene ${JSON.stringify(scene)}: use guild, dm, group or c2c.`)
       if (text!.trim() === '')
         return protocolError('empty-text', 'Type something before sending: the message is empty.')

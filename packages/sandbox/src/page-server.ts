@@ -36,6 +36,14 @@ export class PageServer {
     this.server.on('clientError', (_error, socket) => socket.destroy())
   }
 
+  get url(): string {
+    return this.baseUrl
+  }
+
+  get pages(): number {
+    return this.sockets.clients.size
+  }
+
   /** Listens on `host:port`; throws {@link SandboxPortInUseError} when the port is taken. */
   async listen(port: number, host: string): Promise<void> {
     await new Promise<void>((resolve, reject) => {
@@ -50,14 +58,6 @@ export class PageServer {
     const address = this.server.address() as AddressInfo
     const shown = address.address.includes(':') ? `[${address.address}]` : address.address
     this.baseUrl = `http://${shown}:${address.port}/`
-  }
-
-  get url(): string {
-    return this.baseUrl
-  }
-
-  get pages(): number {
-    return this.sockets.clients.size
   }
 
   /** Sends `message` to every connected page. */

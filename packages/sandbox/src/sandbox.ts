@@ -1,4 +1,4 @@
-import { QQBotError, type MetricsSnapshot, type QQBotClient } from '@qqbot/core'
+import { isScene, QQBotError, SCENES, type MetricsSnapshot, type QQBotClient, type Scene } from '@qqbot/core'
 import { startFakePlatform, type FakePlatform, type RecordedCall, type SentMessage } from '@qqbot/fake-platform'
 import { ConversationStore, type Entry, type NewEntry } from './conversation-store.js'
 import { PageServer } from './page-server.js'
@@ -12,14 +12,12 @@ import {
 import { findButton, toReplyView, type UploadedMedia } from './reply-view.js'
 import { resolvePort, type SandboxOptions } from './sandbox-options.js'
 import {
-  SCENES,
+  SCENE_LABELS,
   conversationFor,
   conversationIdOfSent,
   interactionEvent,
-  isSceneId,
   messageEvent,
   type ConversationInfo,
-  type SceneId,
 } from './scenes.js'
 import { TrafficLog, describeCall, describeFrame } from './traffic-log.js'
 import { UserDirectory, MAX_USERS, type SandboxUser } from './users.js'
@@ -33,7 +31,7 @@ export interface SandboxConnection {
 
 /** A message typed as a sandbox user, from code (the page sends the same). */
 export interface SayInput {
-  scene: SceneId
+  scene: Scene
   /** A sandbox user (`alice`, `bob`, or one added from the page); default `alice`. */
   user?: string
   text: string
@@ -83,7 +81,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 const METRICS_INTERVAL_MS = 1_000
 const MAX_TRACKED = 1_000
-const SEND_SCENES: Record<SentMessage['scene'], SceneId> = { channel: 'guild', dm: 'dm', group: 'group', c2c: 'c2c' }
 const UPLOAD_PATH = /^\/v2\/(?:groups|users)\/[^/]+\/files$/
 const INTERACTION_ACK_PATH = /^\/interactions\/([^/]+)$/
 
@@ -119,12 +116,12 @@ class LocalSandbox implements Sandbox {
     this.metricsTimer.unref()
   }
 
-  listen(port: number, host: string): Promise<void> {
-    return this.page.listen(port, host)
-  }
-
   get url(): string {
     return this.page.url
+  }
+
+  listen(port: number, host: string): Promise<void> {
+    return this.page.listen(port, host)
   }
 
   watch(client: QQBotClient): void {
@@ -133,7 +130,7 @@ class LocalSandbox implements Sandbox {
   }
 
   say(input: SayInput): { conversation: ConversationInfo; entry: Entry } {
-    if (!isSceneId(input.scene))
+    if (!isScene(input.scene))
       throw new SandboxInputError(
         'unknown-scene',
         `Unknown scene ${JSON.stringify(input.scene)}: use guild, dm, group or c2c.`,
@@ -257,7 +254,7 @@ class LocalSandbox implements Sandbox {
   private onSent(message: SentMessage): void {
     const id = conversationIdOfSent(message.scene, message.target)
     const conversation = this.conversations.info(id) ??
-      this.knownConversation(id) ?? { id, scene: SEND_SCENES[message.scene], title: id }
+      this.knownConversation(id) ?? { id, scene: message.scene, title: id }
     const view = toReplyView(message.body, (fileInfo) => this.uploads.get(fileInfo))
     this.addEntry(conversation, { kind: 'bot', conversation: id, messageId: message.id, view })
   }
@@ -291,7 +288,7 @@ class LocalSandbox implements Sandbox {
   private knownConversation(id: string): ConversationInfo | undefined {
     for (const user of this.users.list()) {
       for (const scene of SCENES) {
-        const conversation = conversationFor(scene.id, user)
+        const conversation = conversationFor(scene, user)
         if (conversation.id === id) return conversation
       }
     }
@@ -304,7 +301,7 @@ class LocalSandbox implements Sandbox {
     return {
       type: 'hello',
       bot: this.platform.botUser.username,
-      scenes: SCENES.map(({ id, label, event }) => ({ id, label, event })),
+      scenes: SCENES.map((id) => ({ id, ...SCENE_LABELS[id] })),
       users: this.usersView(),
       conversations: this.conversations.all(),
       log: this.traffic.recent(),
@@ -312,11 +309,11 @@ class LocalSandbox implements Sandbox {
     }
   }
 
-  private usersView(): { name: string; conversations: Record<SceneId, ConversationInfo> }[] {
+  private usersView(): { name: string; conversations: Record<Scene, ConversationInfo> }[] {
     return this.users.list().map((user) => ({
       name: user.name,
-      conversations: Object.fromEntries(SCENES.map((scene) => [scene.id, conversationFor(scene.id, user)])) as Record<
-        SceneId,
+      conversations: Object.fromEntries(SCENES.map((scene) => [scene, conversationFor(scene, user)])) as Record<
+        Scene,
         ConversationInfo
       >,
     }))

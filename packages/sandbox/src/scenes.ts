@@ -1,3 +1,4 @@
+import type { MessageEventName, Scene } from '@qqbot/core'
 import {
   DEFAULT_GROUP_OPENID,
   SEEDED_CHANNEL_IDS,
@@ -8,30 +9,22 @@ import {
   guildAtMessage,
   interaction,
   type BuiltEvent,
-  type MessageScene,
 } from '@qqbot/fake-platform'
 import type { SandboxUser } from './users.js'
 
-/** Where a sandbox user can talk to the bot. */
-export type SceneId = 'guild' | 'dm' | 'group' | 'c2c'
-
-/** The scenes in the order the page lists them, with the event a message becomes. */
-export const SCENES: readonly { id: SceneId; label: string; event: string }[] = [
-  { id: 'guild', label: 'Guild channel', event: 'AT_MESSAGE_CREATE' },
-  { id: 'dm', label: 'Guild DM', event: 'DIRECT_MESSAGE_CREATE' },
-  { id: 'group', label: 'Group', event: 'GROUP_AT_MESSAGE_CREATE' },
-  { id: 'c2c', label: 'C2C', event: 'C2C_MESSAGE_CREATE' },
-]
-
-export function isSceneId(value: unknown): value is SceneId {
-  return SCENES.some((scene) => scene.id === value)
+/** How the page names each scene, and the event a message typed there becomes (see {@link messageEvent}). */
+export const SCENE_LABELS: Readonly<Record<Scene, { label: string; event: MessageEventName }>> = {
+  guild: { label: 'Guild channel', event: 'AT_MESSAGE_CREATE' },
+  dm: { label: 'Guild DM', event: 'DIRECT_MESSAGE_CREATE' },
+  group: { label: 'Group', event: 'GROUP_AT_MESSAGE_CREATE' },
+  c2c: { label: 'C2C', event: 'C2C_MESSAGE_CREATE' },
 }
 
 /** One chat: the shared guild channel, the shared group, or a DM/C2C chat with one user. */
 export interface ConversationInfo {
-  /** `<send scene>:<target>`, the same key the bot's replies land under (`group:GROUP_OPENID_0001`). */
+  /** `<scene>:<target>`, the same key the bot's replies land under (`group:GROUP_OPENID_0001`). */
   id: string
-  scene: SceneId
+  scene: Scene
   title: string
   /** The user a DM or C2C chat belongs to. */
   owner?: string
@@ -41,10 +34,10 @@ const CHANNEL_ID = SEEDED_CHANNEL_IDS[0]
 const GROUP_OPENID = DEFAULT_GROUP_OPENID
 
 /** The chat `user` talks in when they pick `scene`. */
-export function conversationFor(scene: SceneId, user: SandboxUser): ConversationInfo {
+export function conversationFor(scene: Scene, user: SandboxUser): ConversationInfo {
   switch (scene) {
     case 'guild':
-      return { id: `channel:${CHANNEL_ID}`, scene, title: '#general (guild channel)' }
+      return { id: `guild:${CHANNEL_ID}`, scene, title: '#general (guild channel)' }
     case 'dm':
       return { id: `dm:${dmGuildId(user)}`, scene, title: `Guild DM with ${user.name}`, owner: user.name }
     case 'group':
@@ -56,16 +49,16 @@ export function conversationFor(scene: SceneId, user: SandboxUser): Conversation
 
 /**
  * The chat a message the bot sent belongs to. A guild-scene interaction from a DM is answered in the DM's
- * channel (`channel:dm-channel-X`), which is the DM `dm:dms-X`.
+ * channel (`guild:dm-channel-X`), which is the DM `dm:dms-X`.
  */
-export function conversationIdOfSent(scene: MessageScene, target: string): string {
+export function conversationIdOfSent(scene: Scene, target: string): string {
   const dmChannel = /^dm-channel-(.+)$/.exec(target)
-  if (scene === 'channel' && dmChannel) return `dm:dms-${dmChannel[1]}`
+  if (scene === 'guild' && dmChannel) return `dm:dms-${dmChannel[1]}`
   return `${scene}:${target}`
 }
 
 /** The gateway event a typed message becomes: an @bot message in the guild channel and the group. */
-export function messageEvent(scene: SceneId, user: SandboxUser, text: string, botId: string): BuiltEvent {
+export function messageEvent(scene: Scene, user: SandboxUser, text: string, botId: string): BuiltEvent {
   switch (scene) {
     case 'guild':
       return guildAtMessage({

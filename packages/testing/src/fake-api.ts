@@ -1,5 +1,5 @@
-import type { RestHook, RestRequest } from '@qqbot/core'
-import { textOf } from './message-events.js'
+import type { RestHook, RestRequest, Scene } from '@qqbot/core'
+import { bodyText } from './message-events.js'
 
 /** One REST call the bot made, as the fake API saw it. */
 export interface RecordedApiCall {
@@ -11,15 +11,16 @@ export interface RecordedApiCall {
 
 /** A message the bot sent, by scene and target. */
 export interface SentReply {
-  scene: 'channel' | 'dm' | 'group' | 'c2c'
+  /** The scene of the send endpoint (`guild`: `/channels/{channel_id}/messages`). */
+  scene: Scene
   target: string
   body: Record<string, unknown>
   /** The text, for assertions (`content`, or markdown content). */
   text: string | undefined
 }
 
-const SEND_ROUTES: [RegExp, SentReply['scene']][] = [
-  [/^\/channels\/([^/]+)\/messages$/, 'channel'],
+const SEND_ROUTES: [RegExp, Scene][] = [
+  [/^\/channels\/([^/]+)\/messages$/, 'guild'],
   [/^\/dms\/([^/]+)\/messages$/, 'dm'],
   [/^\/v2\/groups\/([^/]+)\/messages$/, 'group'],
   [/^\/v2\/users\/([^/]+)\/messages$/, 'c2c'],
@@ -59,7 +60,7 @@ export class FakeApi {
       const match = request.method === 'POST' ? pattern.exec(request.path) : null
       if (!match) continue
       const body = (request.body ?? {}) as Record<string, unknown>
-      this.sent.push({ scene, target: decodeURIComponent(match[1]!), body, text: textOf(body) })
+      this.sent.push({ scene, target: decodeURIComponent(match[1]!), body, text: bodyText(body) })
       return { id: `msg-${++this.messageCounter}`, timestamp: new Date().toISOString() }
     }
     return {}

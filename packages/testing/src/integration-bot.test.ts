@@ -77,7 +77,7 @@ describe('createIntegrationBot', () => {
     expect(bot.platform.sent.map((message) => [message.scene, message.target])).toEqual([
       ['group', 'g1'],
       ['c2c', 'bob'],
-      ['channel', 'channel-1'],
+      ['guild', 'channel-1'],
     ])
     // the platform saw real REST calls: a token request and one send per reply
     expect(bot.platform.tokenRequests).toBeGreaterThan(0)

@@ -2,7 +2,7 @@ import { startFakePlatform, FakePlatform, type FakePlatformOptions, type SentMes
 import { createBot, type Bot, type BotOptions } from '@qqbot/framework'
 import { DeliveryFailedError, ReplyTimeoutError } from './errors.js'
 import type { SentReply } from './fake-api.js'
-import { textOf } from './message-events.js'
+import { bodyText } from './message-events.js'
 import { sleep, untilIdleOrQuiet } from './real-timers.js'
 import { TestUser, type ChatDriver, type SendOptions } from './test-user.js'
 
@@ -28,11 +28,6 @@ export class IntegrationBot implements ChatDriver {
     private readonly viaWebhook: boolean,
   ) {}
 
-  /** A user, to send messages as: `bot.user('alice').inGroup('g1').send('/roll 20')`. */
-  user(id: string): TestUser {
-    return new TestUser(this, id)
-  }
-
   /** Every message the platform accepted from the bot so far. */
   get replies(): SentReply[] {
     return this.platform.sent.map(toSentReply)
@@ -40,6 +35,11 @@ export class IntegrationBot implements ChatDriver {
 
   get botId(): string {
     return this.platform.botUser.id
+  }
+
+  /** A user, to send messages as: `bot.user('alice').inGroup('g1').send('/roll 20')`. */
+  user(id: string): TestUser {
+    return new TestUser(this, id)
   }
 
   /** Delivers any event (e.g. `GROUP_ADD_ROBOT`) through the platform and waits for the replies (see {@link SendOptions}). */
@@ -86,7 +86,7 @@ export class IntegrationBot implements ChatDriver {
     try {
       await this.platform.waitForSent(count, this.replyTimeoutMs)
     } catch {
-      const received = this.platform.sent.slice(before).map((message) => textOf(message.body ?? {}))
+      const received = this.platform.sent.slice(before).map((message) => bodyText(message.body ?? {}))
       throw new ReplyTimeoutError(what, count - before, received, this.replyTimeoutMs)
     }
   }
@@ -135,7 +135,7 @@ export async function createIntegrationBot(options: IntegrationBotOptions): Prom
 
 function toSentReply(message: SentMessage): SentReply {
   const body = (message.body ?? {}) as Record<string, unknown>
-  return { scene: message.scene, target: message.target, body, text: textOf(body) }
+  return { scene: message.scene, target: message.target, body, text: bodyText(body) }
 }
 
 function describe(event: { t: string; d: unknown }): string {

@@ -28,6 +28,11 @@ export class ManualClock implements Clock {
     this.current = start
   }
 
+  /** Timers set and not yet fired or cleared. */
+  get pendingTimers(): number {
+    return this.timers.length
+  }
+
   now(): number {
     return this.current
   }
@@ -41,11 +46,6 @@ export class ManualClock implements Clock {
 
   clearTimeout(handle: unknown): void {
     this.timers = this.timers.filter((timer) => timer.handle !== handle)
-  }
-
-  /** Timers set and not yet fired or cleared. */
-  get pendingTimers(): number {
-    return this.timers.length
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Scene } from '@qqbot/framework'
+import type { Scene } from '@qqbot/core'
 
 /** A message as the platform delivers it: the event name and its `d` payload. */
 export interface MessageEvent {
@@ -70,8 +70,8 @@ export function messageEvent(init: MessageInit): MessageEvent {
   }
 }
 
-/** The text of a message body, for assertions: `content`, or the markdown's content. */
-export function textOf(body: Record<string, unknown>): string | undefined {
+/** The text of a message body the bot sent, for assertions: `content`, or the markdown's content. */
+export function bodyText(body: Record<string, unknown>): string | undefined {
   const markdown = body.markdown as { content?: string } | undefined
   return (body.content as string | undefined) ?? markdown?.content
 }

@@ -81,7 +81,7 @@ describe('mockCommandContext', () => {
     for (const ctx of [c2c, guild, dm]) await new Dice(fakeRng).roll(6, ctx)
     expect([c2c, guild, dm].map((ctx) => [ctx.command, ctx.replies[0]!.scene, ctx.replies[0]!.target])).toEqual([
       ['roll', 'c2c', 'u2'],
-      ['roll', 'channel', 'c7'],
+      ['roll', 'guild', 'c7'],
       ['roll', 'dm', 'dm-u4'],
     ])
     expect(c2c.content).toBe('/roll 6')

@@ -5,6 +5,7 @@ import {
   type EventPayloadMap,
   type KnownEventName,
   type QQBotClient,
+  type Scene,
 } from '@qqbot/core'
 import {
   CLOCK_KEY,
@@ -16,7 +17,6 @@ import {
   type Locale,
   type MessageTable,
   type PromptOptions,
-  type Scene,
 } from '@qqbot/framework'
 import { FakeApi, type SentReply } from './fake-api.js'
 import { ManualClock } from './manual-clock.js'
@@ -67,11 +67,6 @@ export class MockCommandContext extends CommandContext {
     return this.api.sent
   }
 
-  /** The text of the last reply, or `undefined`. */
-  lastReply(): string | undefined {
-    return this.api.sent.at(-1)?.text
-  }
-
   /** Scripted answers no prompt has used yet. */
   get answersLeft(): readonly string[] {
     return this.script
@@ -80,6 +75,10 @@ export class MockCommandContext extends CommandContext {
   /** This context's label for matcher messages. */
   get label(): string {
     return `the mock context of /${this.command}`
+  }
+  /** The text of the last reply, or `undefined`. */
+  lastReply(): string | undefined {
+    return this.api.sent.at(-1)?.text
   }
 }
 
@@ -97,12 +96,12 @@ export class MockEventContext<N extends KnownEventName | string = string> extend
     return this.api.sent
   }
 
-  lastReply(): string | undefined {
-    return this.api.sent.at(-1)?.text
-  }
-
   get label(): string {
     return `the mock context of ${this.event.name}`
+  }
+
+  lastReply(): string | undefined {
+    return this.api.sent.at(-1)?.text
   }
 }
 

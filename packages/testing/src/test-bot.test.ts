@@ -78,7 +78,7 @@ describe('createTestBot', () => {
     expect([group, c2c, channel, dm].map((reply) => [reply!.scene, reply!.target])).toEqual([
       ['group', 'g9'],
       ['c2c', 'u2'],
-      ['channel', 'c7'],
+      ['guild', 'c7'],
       ['dm', 'dm-g'],
     ])
     expect(group!.body).toMatchObject({ msg_seq: 1, msg_type: 0 })

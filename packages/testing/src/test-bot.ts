@@ -28,6 +28,15 @@ export class TestBot implements ChatDriver {
     readonly clock: ManualClock,
   ) {}
 
+  /** Every reply sent so far. */
+  get replies(): SentReply[] {
+    return this.api.sent
+  }
+
+  get botId(): string {
+    return this.api.botUser.id
+  }
+
   /** A user, to send messages as: `bot.user('alice').inGroup('g1').send('/roll 20')`. */
   user(id: string): TestUser {
     return new TestUser(this, id)
@@ -39,15 +48,6 @@ export class TestBot implements ChatDriver {
     this.source.emit(name, data)
     await this.settle(before)
     return this.api.sent.slice(before)
-  }
-
-  /** Every reply sent so far. */
-  get replies(): SentReply[] {
-    return this.api.sent
-  }
-
-  get botId(): string {
-    return this.api.botUser.id
   }
 
   stop(): Promise<void> {

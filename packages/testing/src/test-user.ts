@@ -1,4 +1,4 @@
-import type { Scene } from '@qqbot/framework'
+import type { Scene } from '@qqbot/core'
 import type { SentReply } from './fake-api.js'
 import { messageEvent, type MessageInit } from './message-events.js'
 
@@ -10,17 +10,15 @@ export interface SendOptions {
 
 /** What users and chats need from a bot under test (in memory or on the fake platform). */
 export interface ChatDriver {
-  /** Delivers an event and resolves with the replies it caused. */
-  emit(name: string, data: unknown, options?: SendOptions): Promise<SentReply[]>
   /** Every reply sent so far. */
   readonly replies: readonly SentReply[]
-  /** A fresh message id. */
-  nextMessageId(): string
   /** The bot's user id (guild @-messages mention it). */
   readonly botId: string
+  /** Delivers an event and resolves with the replies it caused. */
+  emit(name: string, data: unknown, options?: SendOptions): Promise<SentReply[]>
+  /** A fresh message id. */
+  nextMessageId(): string
 }
-
-const REPLY_SCENES: Record<Scene, SentReply['scene']> = { group: 'group', c2c: 'c2c', guild: 'channel', dm: 'dm' }
 
 /** A user of the test platform. */
 export class TestUser {
@@ -47,7 +45,7 @@ export class TestUser {
   }
 
   private chat(scene: Scene, label: string, where: Pick<MessageInit, 'chat' | 'guildId' | 'roles'>): TestChat {
-    return new TestChat(this.driver, REPLY_SCENES[scene], label, (id, content) =>
+    return new TestChat(this.driver, scene, label, (id, content) =>
       messageEvent({ scene, id, userId: this.id, content, botId: this.driver.botId, ...where }),
     )
   }
@@ -60,12 +58,16 @@ export class TestChat {
 
   constructor(
     private readonly driver: ChatDriver,
-    readonly scene: SentReply['scene'],
+    readonly scene: Scene,
     /** Who and where, e.g. `alice in group g1` (matchers print it). */
     readonly label: string,
     private readonly message: (id: string, content: string) => { name: string; data: Record<string, unknown> },
   ) {}
 
+  /** Every reply to a message sent from this chat, including later ones (e.g. a prompt's timeout notice). */
+  get replies(): readonly SentReply[] {
+    return this.driver.replies.filter((reply) => this.sentIds.has(reply.body.msg_id as string))
+  }
   /** Sends a message and resolves with the bot's replies to it (and anything else it sent meanwhile). */
   send(content: string, options?: SendOptions): Promise<SentReply[]> {
     const id = this.driver.nextMessageId()
@@ -77,10 +79,5 @@ export class TestChat {
   /** The text of the last reply in this chat, or `undefined`. */
   lastReply(): string | undefined {
     return this.replies.at(-1)?.text
-  }
-
-  /** Every reply to a message sent from this chat, including later ones (e.g. a prompt's timeout notice). */
-  get replies(): readonly SentReply[] {
-    return this.driver.replies.filter((reply) => this.sentIds.has(reply.body.msg_id as string))
   }
 }

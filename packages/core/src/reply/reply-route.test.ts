@@ -36,7 +36,7 @@ describe('replyRouteOf', () => {
     ).toMatchObject({ scene: 'c2c', targetId: 'U' })
     expect(
       replyRouteOf(event('INTERACTION_CREATE', { id: 'i3', chat_type: 0, channel_id: 'C', guild_id: 'g' }))?.target,
-    ).toMatchObject({ scene: 'channel', targetId: 'C' })
+    ).toMatchObject({ scene: 'guild', targetId: 'C' })
     // Neither chat_type nor scene: the scene id the payload carries decides.
     expect(
       replyRouteOf(event('INTERACTION_CREATE', { id: 'i4', group_openid: 'G', group_member_openid: 'M' }))?.target,

@@ -11,12 +11,12 @@ import {
   ReplyRateLimitedError,
   ReplyTargetMissingError,
 } from './reply-errors.js'
+import type { Scene } from '../events/scene.js'
 import {
   replyRouteOf,
   replyWindows,
   STRICTEST_REPLY_LIMITS,
   type ReplyLimits,
-  type ReplyScene,
   type ReplyTarget,
 } from './reply-target.js'
 
@@ -56,7 +56,7 @@ const UPLOADS = [
  */
 export class ReplySender {
   private readonly seqs: MsgSeqAllocator
-  private readonly windows: Readonly<Record<ReplyScene, ReplyWindow>>
+  private readonly windows: Readonly<Record<Scene, ReplyWindow>>
   private readonly deadlineMarginMs: number
   private readonly metrics: Metrics | undefined
   private readonly now: () => number
@@ -147,7 +147,7 @@ export class ReplySender {
 
   private send(target: ReplyTarget, body: MessageBody, call: CallOptions): Promise<SendResult> {
     switch (target.scene) {
-      case 'channel':
+      case 'guild':
         return this.api.sendChannelMessage(target.targetId, body, call)
       case 'dm':
         return this.api.sendDirectMessage(target.targetId, body, call)

@@ -1,14 +1,14 @@
+import { isMessageEvent } from '../events/event-names.js'
+import { chatFieldOf, sceneOf, type Scene } from '../events/scene.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import { nonEmptyString } from '../util/non-empty.js'
 import type { ReplyWindow } from './msg-seq-allocator.js'
-import { interactionChatType } from '../events/interactions.js'
-
-export type ReplyScene = 'channel' | 'dm' | 'group' | 'c2c'
 
 /** Where and how to answer an event: the endpoint target and the id that makes the send a passive reply. */
 export interface ReplyTarget {
-  scene: ReplyScene
-  /** channel_id, DM guild_id, group_openid or user openid. */
+  /** The scene, which picks the send endpoint (`guild`: the channel one). */
+  scene: Scene
+  /** channel_id, DM guild_id, group_openid or user openid: `chatOf(event)`. */
   targetId: string
   /** Either the message id (`msg_id`) or the event id (`event_id`). */
   reference: { kind: 'msg_id' | 'event_id'; id: string }
@@ -32,9 +32,9 @@ export const STRICTEST_REPLY_LIMITS: Readonly<Required<ReplyLimits>> = Object.fr
 const MINUTE = 60_000
 
 /** Reply windows and per-message limits for `limits` (defaults: C2C 4, group 5). */
-export function replyWindows(limits: ReplyLimits = {}): Readonly<Record<ReplyScene, ReplyWindow>> {
+export function replyWindows(limits: ReplyLimits = {}): Readonly<Record<Scene, ReplyWindow>> {
   return Object.freeze({
-    channel: { scene: 'guild channel', windowMs: 5 * MINUTE, maxReplies: undefined },
+    guild: { scene: 'guild channel', windowMs: 5 * MINUTE, maxReplies: undefined },
     dm: { scene: 'guild DM', windowMs: 5 * MINUTE, maxReplies: undefined },
     group: { scene: 'group', windowMs: 5 * MINUTE, maxReplies: limits.group ?? STRICTEST_REPLY_LIMITS.group },
     c2c: { scene: 'C2C', windowMs: 60 * MINUTE, maxReplies: limits.c2c ?? STRICTEST_REPLY_LIMITS.c2c },
@@ -44,9 +44,17 @@ export function replyWindows(limits: ReplyLimits = {}): Readonly<Record<ReplySce
 /** The default windows: 5 min for group, guild channel and DM, 60 min for C2C; 5 replies per group message, 4 per C2C one. */
 export const REPLY_WINDOWS = replyWindows()
 
-type Data = Record<string, unknown> & { author?: Record<string, unknown> }
-
 const str = nonEmptyString
+
+/** Non-message events answered with their event id (docs/protocol.md, sends); messages use `msg_id`. */
+const EVENT_ID_REPLIES: ReadonlySet<string> = new Set([
+  'GROUP_ADD_ROBOT',
+  'GROUP_MSG_RECEIVE',
+  'GROUP_MEMBER_ADD',
+  'FRIEND_ADD',
+  'C2C_MSG_RECEIVE',
+  'INTERACTION_CREATE',
+])
 
 /** Where a reply goes, or which fields of the payload a reply needs and did not find. */
 export type ReplyRoute = { target: ReplyTarget; missing?: undefined } | { target?: undefined; missing: string[] }
@@ -54,59 +62,35 @@ export type ReplyRoute = { target: ReplyTarget; missing?: undefined } | { target
 /** Works out where a reply to `event` goes (docs/protocol.md, events and sends), or `undefined` when it has no reply target. */
 export function replyTargetOf(
   event: DispatchedEvent,
-  windows: Readonly<Record<ReplyScene, ReplyWindow>> = REPLY_WINDOWS,
+  windows: Readonly<Record<Scene, ReplyWindow>> = REPLY_WINDOWS,
 ): ReplyTarget | undefined {
   return replyRouteOf(event, windows)?.target
 }
 
 /**
  * Like {@link replyTargetOf}, but for an event that can be answered and whose payload lacks what the answer
- * needs, it names the missing fields (`['group_openid']`) so the error can say exactly that.
+ * needs, it names the missing fields (`['group_openid']`) so the error can say exactly that. The scene and
+ * the target come from `sceneOf` and `chatOf`; the reference is the message id (`msg_id`) for messages, the
+ * interaction id for INTERACTION_CREATE, and the event id for the other answerable events.
  */
 export function replyRouteOf(
   event: DispatchedEvent,
-  windows: Readonly<Record<ReplyScene, ReplyWindow>> = REPLY_WINDOWS,
+  windows: Readonly<Record<Scene, ReplyWindow>> = REPLY_WINDOWS,
 ): ReplyRoute | undefined {
-  const d = (event.data !== null && typeof event.data === 'object' ? event.data : {}) as Data
-  const route = (
-    scene: ReplyScene,
-    target: readonly [field: string, value: unknown],
-    kind: 'msg_id' | 'event_id',
-    reference: readonly [field: string, value: unknown],
-  ): ReplyRoute => {
-    const targetId = str(target[1])
-    const id = str(reference[1])
-    if (targetId && id) return { target: { scene, targetId, reference: { kind, id }, window: windows[scene] } }
-    return { missing: [...(targetId ? [] : [target[0]]), ...(id ? [] : [reference[0]])] }
-  }
-  const message = ['id', d.id] as const
-  const eventId = ['the event id', event.id] as const
-  switch (event.name) {
-    case 'AT_MESSAGE_CREATE':
-    case 'MESSAGE_CREATE':
-      return route('channel', ['channel_id', d.channel_id], 'msg_id', message)
-    case 'DIRECT_MESSAGE_CREATE':
-      return route('dm', ['guild_id', d.guild_id], 'msg_id', message)
-    case 'GROUP_AT_MESSAGE_CREATE':
-    case 'GROUP_MESSAGE_CREATE':
-      return route('group', ['group_openid', d.group_openid], 'msg_id', message)
-    case 'C2C_MESSAGE_CREATE':
-      return route('c2c', ['author.user_openid', d.author?.user_openid], 'msg_id', message)
-    case 'GROUP_ADD_ROBOT':
-    case 'GROUP_MSG_RECEIVE':
-    case 'GROUP_MEMBER_ADD':
-      return route('group', ['group_openid', d.group_openid], 'event_id', eventId)
-    case 'FRIEND_ADD':
-    case 'C2C_MSG_RECEIVE':
-      return route('c2c', ['openid', d.openid], 'event_id', eventId)
-    case 'INTERACTION_CREATE': {
-      const interactionId = ['id', str(d.id) ?? event.id] as const
-      const chatType = interactionChatType(d)
-      if (chatType === 1) return route('group', ['group_openid', d.group_openid], 'event_id', interactionId)
-      if (chatType === 2) return route('c2c', ['user_openid', d.user_openid], 'event_id', interactionId)
-      return route('channel', ['channel_id', d.channel_id], 'event_id', interactionId)
-    }
-    default:
-      return undefined
-  }
+  const message = isMessageEvent(event.name)
+  if (!message && !EVENT_ID_REPLIES.has(event.name)) return undefined
+  const scene = sceneOf(event)
+  if (!scene) return undefined
+  const d = (event.data !== null && typeof event.data === 'object' ? event.data : {}) as Record<string, unknown>
+  const kind = message ? 'msg_id' : 'event_id'
+  const [referenceField, referenceValue]: readonly [string, unknown] = message
+    ? ['id', d.id]
+    : event.name === 'INTERACTION_CREATE'
+      ? ['id', str(d.id) ?? event.id]
+      : ['the event id', event.id]
+  const [targetField, targetValue] = chatFieldOf(event, scene)
+  const targetId = str(targetValue)
+  const id = str(referenceValue)
+  if (targetId && id) return { target: { scene, targetId, reference: { kind, id }, window: windows[scene] } }
+  return { missing: [...(targetId ? [] : [targetField]), ...(id ? [] : [referenceField])] }
 }

@@ -66,12 +66,12 @@ describe('replyTargetOf', () => {
     [
       'AT_MESSAGE_CREATE',
       { id: 'm1', channel_id: 'c1', guild_id: 'g' },
-      { scene: 'channel', targetId: 'c1', reference: { kind: 'msg_id', id: 'm1' } },
+      { scene: 'guild', targetId: 'c1', reference: { kind: 'msg_id', id: 'm1' } },
     ],
     [
       'MESSAGE_CREATE',
       { id: 'm1', channel_id: 'c1' },
-      { scene: 'channel', targetId: 'c1', reference: { kind: 'msg_id', id: 'm1' } },
+      { scene: 'guild', targetId: 'c1', reference: { kind: 'msg_id', id: 'm1' } },
     ],
     [
       'DIRECT_MESSAGE_CREATE',
@@ -121,7 +121,7 @@ describe('replyTargetOf', () => {
     [
       'INTERACTION_CREATE',
       { id: 'i3', chat_type: 0, channel_id: 'c9', guild_id: 'g' },
-      { scene: 'channel', targetId: 'c9', reference: { kind: 'event_id', id: 'i3' } },
+      { scene: 'guild', targetId: 'c9', reference: { kind: 'event_id', id: 'i3' } },
     ],
   ])('GIVEN %s %j THEN it replies to %j', (name, data, expected) => {
     expect(replyTargetOf(event(name, data))).toMatchObject(expected)
@@ -130,10 +130,10 @@ describe('replyTargetOf', () => {
   it("GIVEN the fake platform's event builders THEN each scene maps to its endpoint target, reference and window", () => {
     const at = guildAtMessage({ content: 'hi', id: 'AT1', channelId: 'chan-7' })
     expect(replyTargetOf(fromBuilder(at))).toEqual({
-      scene: 'channel',
+      scene: 'guild',
       targetId: 'chan-7',
       reference: { kind: 'msg_id', id: 'AT1' },
-      window: REPLY_WINDOWS.channel,
+      window: REPLY_WINDOWS.guild,
     })
     const dm = directMessage({ content: 'hi', id: 'DM1', authorId: '42' })
     expect(replyTargetOf(fromBuilder(dm))).toEqual({
@@ -169,7 +169,7 @@ describe('replyTargetOf', () => {
     for (const [scene, expected] of [
       ['group', { scene: 'group', targetId: 'GROUP_OPENID_0001' }],
       ['c2c', { scene: 'c2c', targetId: 'USER_OPENID_0001' }],
-      ['guild', { scene: 'channel', targetId: 'channel-1' }],
+      ['guild', { scene: 'guild', targetId: 'channel-1' }],
     ] as const) {
       const built = interaction({ scene, buttonData: 'b', id: `INT-${scene}` })
       expect(replyTargetOf(fromBuilder(built))).toMatchObject({
@@ -213,7 +213,7 @@ describe('MsgSeqAllocator', () => {
   )
 
   it.each([
-    ['guild channel', REPLY_WINDOWS.channel],
+    ['guild channel', REPLY_WINDOWS.guild],
     ['guild DM', REPLY_WINDOWS.dm],
   ])('GIVEN a %s THEN there is no per-message limit', (_, window) => {
     const seqs = new MsgSeqAllocator(() => 0)
@@ -352,7 +352,7 @@ describe('ReplySender through the fake platform', () => {
     expect(
       platform.sent.map((message) => ({ scene: message.scene, target: message.target, body: message.body })),
     ).toEqual([
-      { scene: 'channel', target: 'channel-1', body: { content: 'a', msg_id: 'AT1' } },
+      { scene: 'guild', target: 'channel-1', body: { content: 'a', msg_id: 'AT1' } },
       { scene: 'dm', target: 'dms-7', body: { content: 'b', msg_id: 'DM1' } },
       { scene: 'group', target: 'GA', body: { content: 'c', msg_id: 'G1', msg_seq: 1, msg_type: 0 } },
       { scene: 'c2c', target: 'UA', body: { content: 'd', msg_id: 'C1', msg_seq: 1, msg_type: 0 } },
@@ -361,7 +361,7 @@ describe('ReplySender through the fake platform', () => {
       { scene: 'group', target: 'GC', body: { content: 'g', event_id: 'INT-1', msg_seq: 1, msg_type: 0 } },
     ])
     expect(client.metrics().counters.replies_sent).toEqual({
-      'scene="channel"': 1,
+      'scene="guild"': 1,
       'scene="dm"': 1,
       'scene="group"': 3,
       'scene="c2c"': 2,

@@ -511,7 +511,7 @@ describe('OpenApi typed methods', () => {
       url: 'https://example.invalid/a.png',
     })
     expect(platform.sent.map((message) => `${message.scene}:${message.target}`)).toEqual([
-      'channel:channel-1',
+      'guild:channel-1',
       `dm:${dm.guild_id}`,
       'group:group/1',
       'c2c:user 2',

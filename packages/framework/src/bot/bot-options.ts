@@ -1,9 +1,9 @@
 import type { z } from 'zod'
-import { ConfigError, type ClientOptions, type DispatchedEvent, type MessageBody } from '@qqbot/core'
+import { ConfigError } from '@qqbot/core'
 import type { CommandContext } from '../context/contexts.js'
 import type { Constructor, Provider } from '../di/bot-container.js'
 import { MESSAGES, SCENE_NAMES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
-import type { Scene } from '../metadata/controller-metadata.js'
+import type { Scene, ClientOptions, DispatchedEvent, MessageBody } from '@qqbot/core'
 import { systemClock, type Clock } from '../util/clock.js'
 
 /** Chooses the prefixes for one message: by guild, group or user (from `event.data`). */

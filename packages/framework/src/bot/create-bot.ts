@@ -1,14 +1,14 @@
 import 'reflect-metadata'
 import type { DependencyContainer } from 'tsyringe'
-import { ConfigError, createClient, type DispatchedEvent, type QQBotClient } from '@qqbot/core'
+import { ConfigError, createClient, type DispatchedEvent, type QQBotClient, sceneOf, type Scene } from '@qqbot/core'
 import { CommandRegistry } from '../commands/command-registry.js'
 import { CommandRouter } from '../commands/command-router.js'
 import { Invoker } from '../commands/invoker.js'
-import { COMMAND_EVENTS, CommandContext, EventContext, mentionsBot, sceneOf } from '../context/contexts.js'
+import { COMMAND_EVENTS, CommandContext, EventContext, mentionsBot } from '../context/contexts.js'
 import { PromptRegistry } from '../conversation/prompt-registry.js'
 import { BotContainer, type Constructor } from '../di/bot-container.js'
 import { helpController } from '../help/help-controller.js'
-import { definitionOf, type Scene } from '../metadata/controller-metadata.js'
+import { definitionOf } from '../metadata/controller-metadata.js'
 import { CLOCK_KEY } from '../util/clock.js'
 import { compose } from '../util/compose.js'
 import { resolveBotOptions, type BotOptions, type Middleware, type ResolvedBotOptions } from './bot-options.js'
@@ -119,7 +119,7 @@ export class Bot {
   }
 
   private async onMessage(event: DispatchedEvent): Promise<void> {
-    const scene = sceneOf(event.name)
+    const scene = sceneOf(event)
     const content = (event.data as { content?: unknown }).content
     if (!scene || typeof content !== 'string') return
     const chosen = this.options.prefixesFor(event, scene)

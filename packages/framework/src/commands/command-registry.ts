@@ -1,5 +1,6 @@
 import { ConfigError } from '@qqbot/core'
-import type { CommandDefinition, Guard, ParamDefinition, Scene } from '../metadata/controller-metadata.js'
+import { SCENES, type Scene } from '@qqbot/core'
+import type { CommandDefinition, Guard, ParamDefinition } from '../metadata/controller-metadata.js'
 import { isSwitchSchema, syntaxOf, type CommandSyntax } from './argument-parser.js'
 
 /** One runnable command of one bot. */
@@ -76,8 +77,7 @@ export class CommandRegistry {
   /** Every scene some command runs in (for subscribing to the right message events). */
   scenes(): Set<Scene> {
     const scenes = new Set<Scene>()
-    for (const command of this.byName.values())
-      for (const scene of command.scenes ?? (['guild', 'dm', 'group', 'c2c'] as const)) scenes.add(scene)
+    for (const command of this.byName.values()) for (const scene of command.scenes ?? SCENES) scenes.add(scene)
     return scenes
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { CommandDefinition, Scene } from '../metadata/controller-metadata.js'
+import type { Scene } from '@qqbot/core'
+import type { CommandDefinition } from '../metadata/controller-metadata.js'
 import { CommandRegistry } from './command-registry.js'
 import { CommandRouter, type RoutedMessage } from './command-router.js'
 

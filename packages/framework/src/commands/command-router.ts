@@ -1,4 +1,4 @@
-import type { Scene } from '../metadata/controller-metadata.js'
+import type { Scene } from '@qqbot/core'
 import type { ResolvedBotOptions } from '../bot/bot-options.js'
 import type { CommandRegistry, RegisteredCommand } from './command-registry.js'
 import { mentionPattern, splitCommandWord, stripPrefix } from './prefix-matcher.js'

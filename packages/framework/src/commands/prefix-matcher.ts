@@ -1,4 +1,4 @@
-import type { Scene } from '../metadata/controller-metadata.js'
+import type { Scene } from '@qqbot/core'
 
 export interface PrefixOptions {
   /** Prefixes that start a command; default `['/']`. */

@@ -1,15 +1,18 @@
-import type {
-  DispatchedEvent,
-  EventPayloadMap,
-  KnownEventName,
-  QQBotClient,
-  ReplyContent,
-  SendResult,
+import {
+  senderOf,
+  textOf,
+  type DispatchedEvent,
+  type EventPayloadMap,
+  type KnownEventName,
+  type MessageEventName,
+  type QQBotClient,
+  type ReplyContent,
+  type Scene,
+  type SendResult,
 } from '@qqbot/core'
-import type { GuardContext, Scene } from '../metadata/controller-metadata.js'
+import type { GuardContext } from '../metadata/controller-metadata.js'
 import type { MessageId, MessageParams, MessageTable } from '../i18n/messages.js'
-import { answerText, type PromptOptions, type PromptRegistry } from '../conversation/prompt-registry.js'
-import { senderOf } from './message-identity.js'
+import type { PromptOptions, PromptRegistry } from '../conversation/prompt-registry.js'
 
 /** What a command handler gets: the message, where it came from, who sent it, and `reply()`. */
 /** What the bot gives each command context. */
@@ -52,6 +55,21 @@ export class CommandContext implements GuardContext {
     this.current = init.event
   }
 
+  /** The sender: guild user id, group member openid, or C2C user openid. */
+  get userId(): string | undefined {
+    return senderOf(this.event)
+  }
+
+  /** Message text as received. */
+  get content(): string {
+    return (this.event.data as { content?: string }).content ?? ''
+  }
+
+  /** True once `reply()` was called since the user's latest message (the return value is then not sent). */
+  get replied(): boolean {
+    return this.repliesSinceAnswer > 0
+  }
+
   /**
    * Asks a question and waits for the same user's next message in the same chat; resolves with its text.
    * Rejects with `PromptTimeoutError` or `PromptCancelledError` (the bot then tells the user, unless you
@@ -71,7 +89,7 @@ export class CommandContext implements GuardContext {
     const answer = await waiting
     this.current = answer
     this.repliesSinceAnswer = 0
-    return answerText(answer)
+    return textOf(answer) ?? ''
   }
 
   /** Replies with one of the framework's texts, in the bot's language (and overrides). */
@@ -79,21 +97,6 @@ export class CommandContext implements GuardContext {
     const render = this.messages[id as MessageId]
     if (!render) return Promise.reject(new TypeError(`Unknown message id ${id}.`))
     return this.reply(render(params))
-  }
-
-  /** The sender: guild user id, group member openid, or C2C user openid. */
-  get userId(): string | undefined {
-    return senderOf(this.event)
-  }
-
-  /** Message text as received. */
-  get content(): string {
-    return (this.event.data as { content?: string }).content ?? ''
-  }
-
-  /** True once `reply()` was called since the user's latest message (the return value is then not sent). */
-  get replied(): boolean {
-    return this.repliesSinceAnswer > 0
   }
 
   /** Replies in place as a passive reply (msg_id, msg_seq handled). */
@@ -119,25 +122,12 @@ export class EventContext<N extends KnownEventName | string = string> {
   }
 }
 
-const SCENES: ReadonlyMap<string, Scene> = new Map([
-  ['AT_MESSAGE_CREATE', 'guild'],
-  ['MESSAGE_CREATE', 'guild'],
-  ['DIRECT_MESSAGE_CREATE', 'dm'],
-  ['GROUP_AT_MESSAGE_CREATE', 'group'],
-  ['GROUP_MESSAGE_CREATE', 'group'],
-  ['C2C_MESSAGE_CREATE', 'c2c'],
-])
-
-/** The scene a message event belongs to, or `undefined` for non-message events. */
-export function sceneOf(eventName: string): Scene | undefined {
-  return SCENES.get(eventName)
-}
-
 /**
- * The message events that carry commands in each scene. A group with "all messages" on sends every message as
- * GROUP_MESSAGE_CREATE, an @ of the bot possibly under both names: the pipeline handles one message id once.
+ * The message events that carry commands in each scene (`sceneOf` of each is its key). A group with "all
+ * messages" on sends every message as GROUP_MESSAGE_CREATE, an @ of the bot possibly under both names: the
+ * pipeline handles one message id once.
  */
-export const COMMAND_EVENTS: Record<Scene, readonly KnownEventName[]> = {
+export const COMMAND_EVENTS: Readonly<Record<Scene, readonly MessageEventName[]>> = {
   guild: ['AT_MESSAGE_CREATE'],
   dm: ['DIRECT_MESSAGE_CREATE'],
   group: ['GROUP_AT_MESSAGE_CREATE', 'GROUP_MESSAGE_CREATE'],

@@ -1,6 +1,4 @@
-import { QQBotError, type DispatchedEvent } from '@qqbot/core'
-import { sceneOf } from '../context/contexts.js'
-import { chatOf, senderOf } from '../context/message-identity.js'
+import { chatOf, isMessageEvent, QQBotError, sceneOf, senderOf, textOf, type DispatchedEvent } from '@qqbot/core'
 import { systemClock, type Clock } from '../util/clock.js'
 
 /** Nobody answered a `ctx.prompt()` in time. The bot tells the user (`PROMPT_TIMEOUT`). */
@@ -47,6 +45,10 @@ export class PromptRegistry {
 
   constructor(private readonly clock: Clock = systemClock) {}
 
+  get size(): number {
+    return this.waiting.size
+  }
+
   /** Waits for the next message of the sender of `event` in the same chat. */
   wait(event: DispatchedEvent, options: PromptOptions = {}): Promise<DispatchedEvent> {
     const key = conversationKey(event)
@@ -83,7 +85,7 @@ export class PromptRegistry {
     const key = conversationKey(event)
     const waiter = key ? this.waiting.get(key) : undefined
     if (!waiter) return false
-    const text = answerText(event)
+    const text = textOf(event) ?? ''
     if (waiter.cancelWords.includes(text.toLowerCase())) waiter.reject(new PromptCancelledError('user'))
     else waiter.resolve(event)
     return true
@@ -101,27 +103,17 @@ export class PromptRegistry {
     for (const waiter of [...this.waiting.values()]) waiter.reject(new PromptCancelledError('stopped'))
   }
 
-  get size(): number {
-    return this.waiting.size
-  }
-
   private release(key: string, waiter: Waiter): void {
     this.clock.clearTimeout(waiter.timer)
     if (this.waiting.get(key) === waiter) this.waiting.delete(key)
   }
 }
 
-/** The text of an answer: the message content without a leading bot mention, trimmed. */
-export function answerText(event: DispatchedEvent): string {
-  const content = (event.data as { content?: unknown }).content
-  return typeof content === 'string' ? content.replace(/^\s*<@!?\d+>/, '').trim() : ''
-}
-
-/** `scene:chat:user` for message events; `undefined` for anything else. */
+/** `scene:chat:user` for message events; `undefined` for anything else (a button click answers no question). */
 function conversationKey(event: DispatchedEvent): string | undefined {
-  const scene = sceneOf(event.name)
-  if (!scene) return undefined
+  if (!isMessageEvent(event.name)) return undefined
+  const scene = sceneOf(event)
+  const chat = chatOf(event)
   const user = senderOf(event)
-  const chat = chatOf(scene, event)
-  return user && chat ? `${scene}:${chat}:${user}` : undefined
+  return scene && chat && user ? `${scene}:${chat}:${user}` : undefined
 }

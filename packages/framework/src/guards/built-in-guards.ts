@@ -1,6 +1,6 @@
+import { chatOf } from '@qqbot/core'
 import type { Guard, GuardContext } from '../metadata/controller-metadata.js'
 import { UseGuards } from '../decorators/decorators.js'
-import { chatOf } from '../context/message-identity.js'
 import { clockOf } from '../util/clock.js'
 
 export interface CooldownOptions {
@@ -55,7 +55,7 @@ export function GuildAdminOnly(roles?: readonly string[]): ClassDecorator & Meth
 function keyOf(ctx: GuardContext, per: CooldownOptions['per']): string {
   if (per === 'global') return '*'
   if (per === 'user') return ctx.userId ?? '?'
-  return chatOf(ctx.scene, ctx.event) ?? '?'
+  return chatOf(ctx.event) ?? '?'
 }
 
 function sweep(clocks: Map<string, number>, now: number): void {

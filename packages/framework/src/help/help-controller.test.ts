@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import type { DispatchedEvent, QQBotClient, ReplyContent } from '@qqbot/core'
+import type { DispatchedEvent, QQBotClient, ReplyContent, Scene } from '@qqbot/core'
 import { CommandRegistry } from '../commands/command-registry.js'
 import { Invoker } from '../commands/invoker.js'
 import { CommandContext } from '../context/contexts.js'
 import { PromptRegistry } from '../conversation/prompt-registry.js'
 import type { ControllerInstance } from '../di/bot-container.js'
 import { MESSAGES, SCENE_NAMES, ZOD_LOCALES } from '../i18n/messages.js'
-import { definitionOf, type CommandDefinition, type Scene } from '../metadata/controller-metadata.js'
+import { definitionOf, type CommandDefinition } from '../metadata/controller-metadata.js'
 import { helpController, type HelpOptions } from './help-controller.js'
 
 class Users {}

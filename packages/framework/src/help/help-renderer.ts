@@ -1,6 +1,6 @@
 import type { RegisteredCommand } from '../commands/command-registry.js'
 import type { MessageTable } from '../i18n/messages.js'
-import type { Scene } from '../metadata/controller-metadata.js'
+import type { Scene } from '@qqbot/core'
 import { isSwitchSchema } from '../commands/argument-parser.js'
 
 /** `/help`: the commands usable in this scene, one per line with its description. */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Scene } from '../metadata/controller-metadata.js'
+import type { Scene } from '@qqbot/core'
 
 /** Stable identifiers of what the command layer tells users; each doubles as the key of its text. */
 export type MessageId =

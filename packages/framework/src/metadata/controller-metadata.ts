@@ -1,9 +1,8 @@
-import type { KnownEventName, MessageBody } from '@qqbot/core'
+import type { KnownEventName, MessageBody, Scene } from '@qqbot/core'
 import type { z } from 'zod'
 import type { ControllerLifetime } from '../di/lifetime.js'
 
-/** The scenes a command can be used in. */
-export type Scene = 'guild' | 'dm' | 'group' | 'c2c'
+// The scenes a command can be used in are the core's; re-exported for the framework's own modules and entry.
 
 export interface ControllerOptions {
   /** Only run this controller's commands in these scenes. Default: all. */
