@@ -5,7 +5,13 @@
 import 'reflect-metadata'
 
 export { createBot, Bot } from './bot/create-bot.js'
-export { type BotOptions, type PrefixResolver, type Middleware, type CommandErrorHook } from './bot/bot-options.js'
+export {
+  type BotOptions,
+  type CommandLayerOptions,
+  type PrefixResolver,
+  type Middleware,
+  type CommandErrorHook,
+} from './bot/bot-options.js'
 export { type Provider } from './di/bot-container.js'
 export {
   type Lifetime,

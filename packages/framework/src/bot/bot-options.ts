@@ -24,11 +24,8 @@ export type CommandErrorHook = (
   context: CommandContext,
 ) => string | MessageBody | null | undefined | Promise<string | MessageBody | null | undefined>
 
-export interface BotOptions extends ClientOptions {
-  /** Controller classes (decorated with `@Controller`). Registered explicitly: no file globbing. */
-  controllers: Constructor[]
-  /** What controllers inject; see {@link Provider} and the lifetimes (`Lifetime`). */
-  providers?: Provider[]
+/** How the command layer reads messages and answers: declared here, next to the router and invoker they tune. */
+export interface CommandLayerOptions {
   /**
    * Command prefixes, default `['/']`, or a function choosing them per guild/group/chat (may be async, e.g.
    * read from a database). A leading @mention of the bot also counts.
@@ -48,6 +45,17 @@ export interface BotOptions extends ClientOptions {
   onCommandError?: CommandErrorHook
   /** The built-in help command's names (default `['help', '帮助']`); `false` turns it off. A command of yours with the same name wins. */
   help?: string[] | false
+}
+
+/**
+ * Everything `createBot` accepts: the core client's options (credentials, hosts, event source, tuning), the
+ * command options, and what the bot is built from.
+ */
+export interface BotOptions extends ClientOptions, CommandLayerOptions {
+  /** Controller classes (decorated with `@Controller`). Registered explicitly: no file globbing. */
+  controllers: Constructor[]
+  /** What controllers inject; see {@link Provider} and the lifetimes (`Lifetime`). */
+  providers?: Provider[]
   /**
    * Advanced, for tests: where cooldowns and `ctx.prompt()` timeouts read the time and set timers. Default
    * the system clock; `@qqbot/testing` passes a manual one.
