@@ -51,7 +51,7 @@ const deliveries: Delivery[] = [
         secret: platform.secret,
         hosts: { api: platform.url },
         logLevel: 'silent',
-        delivery: 'webhook',
+        source: 'webhook',
         webhook: { port: 0, host: '127.0.0.1' },
       })
       return {

@@ -143,7 +143,7 @@ describe.each(deliveries)('mutated payloads over the $name', ({ name, webhook })
       secret: platform.secret,
       hosts: { api: platform.url },
       logLevel: 'silent',
-      ...(webhook && { delivery: 'webhook' as const, webhook: { port: 0, host: '127.0.0.1' } }),
+      ...(webhook && { source: 'webhook' as const, webhook: { port: 0, host: '127.0.0.1' } }),
     })
     client.onAny(async (event) => {
       seen.set(event.id!, event)

@@ -30,7 +30,7 @@ async function webhookClient(webhook: Parameters<typeof createClient>[0]['webhoo
     secret: platform.secret,
     hosts: { api: platform.url },
     logLevel: 'silent',
-    delivery: 'webhook',
+    source: 'webhook',
     webhook,
   })
   client.on('C2C_MESSAGE_CREATE', (event) => void handled.push(event.data.id))

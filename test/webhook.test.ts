@@ -28,7 +28,7 @@ async function webhookBot(options: Partial<ClientOptions> = {}, handler?: (id: s
     secret: platform.secret,
     hosts: { api: platform.url },
     logLevel: 'silent',
-    delivery: 'webhook',
+    source: 'webhook',
     webhook: { port: 0, host: '127.0.0.1', path: '/qq/callback' },
     ...options,
   })
@@ -202,7 +202,7 @@ describe('webhook adapters (listen: false)', () => {
       secret: platform.secret,
       hosts: { api: platform.url },
       logLevel: 'silent',
-      delivery: 'webhook',
+      source: 'webhook',
       webhook: { listen: false },
     })
     client.on('C2C_MESSAGE_CREATE', () => void handledCount++)
@@ -229,7 +229,7 @@ describe('webhook adapters (listen: false)', () => {
       secret: platform.secret,
       hosts: { api: platform.url },
       logLevel: 'silent',
-      delivery: 'webhook',
+      source: 'webhook',
       webhook: { listen: false },
     })
     let release: () => void = () => undefined
@@ -270,7 +270,7 @@ describe('webhook adapters (listen: false)', () => {
       secret: platform.secret,
       hosts: { api: platform.url },
       logLevel: 'silent',
-      delivery: 'webhook',
+      source: 'webhook',
       webhook: { listen: false },
     })
     client.on('C2C_MESSAGE_CREATE', () => void handledCount++)
@@ -318,7 +318,7 @@ describe('the same bot over both deliveries', () => {
         secret: platform.secret,
         hosts: { api: platform.url },
         logLevel: 'silent',
-        delivery,
+        source: delivery,
         webhook: { port: 0, host: '127.0.0.1' },
         gateway: { identifyIntervalMs: 0 },
       })

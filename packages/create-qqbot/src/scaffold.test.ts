@@ -107,7 +107,7 @@ describe('scaffold', () => {
     expect(dockerfile).toContain('COPY package.json pnpm-lock.yaml ./')
     expect(dockerfile).toContain('RUN pnpm build && pnpm prune --prod')
     expect(dockerfile).toContain('USER node')
-    expect(await readFile(join(targetDir, 'src/index.ts'), 'utf8')).toContain("delivery: 'webhook'")
+    expect(await readFile(join(targetDir, 'src/index.ts'), 'utf8')).toContain("source: 'webhook'")
     expect(await readFile(join(targetDir, '.env.example'), 'utf8')).toMatch(/^QQBOT_WEBHOOK_PORT=8080$/m)
     expect(await readFile(join(targetDir, 'README.md'), 'utf8')).toMatch(/^pnpm install\npnpm dev$/m)
   })
@@ -177,7 +177,7 @@ describe('scaffold', () => {
       'vitest.config.ts',
     ])
     expect(result.files).toHaveLength(SHARED_FILES.length)
-    expect(await readFile(join(dir, 'src/index.ts'), 'utf8')).not.toContain("delivery: 'webhook'")
+    expect(await readFile(join(dir, 'src/index.ts'), 'utf8')).not.toContain("source: 'webhook'")
   })
 
   it('GIVEN a folder with a file in it THEN it refuses, names the folder and leaves the file as it was', async () => {

@@ -123,7 +123,7 @@ describe('createIntegrationBot', () => {
   it('GIVEN webhook delivery and a shared platform THEN events arrive signed over HTTP, and close() leaves the platform running', async () => {
     const platform: FakePlatform = await startFakePlatform()
     cleanups.push(() => platform.close())
-    const bot = await start({ platform, delivery: 'webhook' })
+    const bot = await start({ platform, source: 'webhook' })
     const alice = bot.user('alice').inGroup('g1')
     await alice.send('/roll')
     expect(alice).toHaveRepliedWith('🎲 4')

@@ -15,7 +15,7 @@ export type IntegrationBotOptions = Omit<BotOptions, 'appId' | 'secret'> & {
 
 /**
  * A real bot connected to the real fake platform over sockets (token, REST over undici, gateway over ws, or
- * signed webhooks with `delivery: 'webhook'`), driven with the same users and chats as `createTestBot`.
+ * signed webhooks with `source: 'webhook'`), driven with the same users and chats as `createTestBot`.
  */
 export class IntegrationBot implements ChatDriver {
   private messageCounter = 0
@@ -118,7 +118,7 @@ export async function createIntegrationBot(options: IntegrationBotOptions): Prom
       bot,
       ownsPlatform,
       replyTimeoutMs,
-      botOptions.delivery === 'webhook',
+      botOptions.source === 'webhook',
     )
     try {
       await bot.start()

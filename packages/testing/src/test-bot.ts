@@ -5,7 +5,7 @@ import { nextTurn, untilIdleOrQuiet } from './real-timers.js'
 import { TestEventSource } from './test-event-source.js'
 import { TestUser, type ChatDriver } from './test-user.js'
 
-export type TestBotOptions = Omit<BotOptions, 'appId' | 'secret' | 'source' | 'delivery' | 'clock'> & {
+export type TestBotOptions = Omit<BotOptions, 'appId' | 'secret' | 'source' | 'clock'> & {
   appId?: string
   secret?: string
   /** Where the bot's manual clock starts (ms since the epoch); default the real time now. */

@@ -16,6 +16,33 @@ function configError(options: unknown): ConfigError {
 }
 
 describe('createClient options', () => {
+  it.each([['webhook'], ['gateway']])(
+    'GIVEN the renamed delivery option (%s) THEN a ConfigError names source with the same value',
+    (value) => {
+      const error = configError({ ...base, delivery: value })
+      expect(error).toBeInstanceOf(ConfigError)
+      expect(error.code).toBe('CONFIG_INVALID')
+      expect(error.message).toContain(`source: "${value}"`)
+    },
+  )
+
+  it.each([
+    ['a misspelt name', 'webhooks', /"webhooks"/],
+    ['a number', 1, /got number/],
+    ['an object that is no event source', { kind: 'x' }, /got object/],
+  ])('GIVEN source as %s THEN a ConfigError lists what source takes', (_, source, got) => {
+    const error = configError({ ...base, source })
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error.message).toMatch(/'gateway', 'webhook' or an event source/)
+    expect(error.message).toMatch(got)
+  })
+
+  it('GIVEN source gateway or none THEN client.webhook refuses, and with webhook it is the webhook source', () => {
+    expect(() => createClient({ ...base }).webhook).toThrow(/source: 'webhook'/)
+    expect(() => createClient({ ...base, source: 'gateway' }).webhook).toThrow(ConfigError)
+    expect(createClient({ ...base, source: 'webhook' }).webhook.kind).toBe('webhook')
+  })
+
   it.each([
     ['a string', 'Bot 102000001.abcdef'],
     ['an empty string', ''],

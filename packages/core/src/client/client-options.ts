@@ -31,12 +31,16 @@ export interface ClientOptions {
   extraIntents?: IntentName[]
   /** Gateway sharding: default 1 shard; `'auto'` uses the platform's recommendation. */
   shards?: ShardsOption
-  /** How events arrive: the WebSocket gateway (default) or signed HTTP callbacks. Handlers are the same either way. */
-  delivery?: 'gateway' | 'webhook'
-  /** The webhook endpoint, with `delivery: 'webhook'`. */
+  /**
+   * How events arrive, the one place that chooses it: `'gateway'` (default: the WebSocket gateway, tuned by
+   * `gateway`), `'webhook'` (signed HTTP callbacks, tuned by `webhook`), or a source of your own (a broker
+   * consumer such as `RedisStreamSource`, a test feed). Handlers are the same whichever delivers.
+   */
+  source?: 'gateway' | 'webhook' | EventSource
+  /** The webhook endpoint, with `source: 'webhook'`. */
   webhook?: WebhookServerOptions
-  /** A custom event source (a broker consumer, a test feed); overrides `delivery`. */
-  source?: EventSource
+  /** Renamed: choose the event source with `source: 'gateway' | 'webhook'`. Rejected with a `ConfigError`. */
+  delivery?: never
   /** Where shard sessions are kept; default in memory. */
   sessionStore?: SessionStore
   /** Paces identifies across shards (and processes, with a shared limiter). */

@@ -129,12 +129,11 @@ export class QQBotClient {
   }
 
   /**
-   * The webhook source (with `delivery: 'webhook'`): its `url`, and `nodeHandler()`/`fetchHandler()` to mount
+   * The webhook source (with `source: 'webhook'`): its `url`, and `nodeHandler()`/`fetchHandler()` to mount
    * the endpoint in an existing app (with `webhook: { listen: false }`).
    */
   get webhook(): WebhookSource {
-    if (this.options.delivery !== 'webhook')
-      throw new ConfigError("client.webhook exists only with delivery: 'webhook'.")
+    if (this.options.source !== 'webhook') throw new ConfigError("client.webhook exists only with source: 'webhook'.")
     this.webhookSource ??= new WebhookSource({
       secret: this.options.secret,
       logger: this.logger,
@@ -195,7 +194,8 @@ export class QQBotClient {
   async start(): Promise<void> {
     if (this.started) throw new Error('The client is already started.')
     this.started = true
-    this.source = this.options.source ?? (this.options.delivery === 'webhook' ? this.webhook : this.createGateway())
+    const { source = 'gateway' } = this.options
+    this.source = source === 'webhook' ? this.webhook : source === 'gateway' ? this.createGateway() : source
     this.source.bind?.({ logger: this.logger, metrics: this.metricsRegistry })
     await this.source.start(this.pipeline)
     this.isRunning = true
@@ -285,9 +285,31 @@ function validateOptions(options: ClientOptions): void {
     throw new ConfigError("appId is missing: pass the bot's AppID (机器人ID) from the console as a string.")
   if (typeof options.secret !== 'string' || options.secret.trim() === '')
     throw new ConfigError("secret is missing: pass the bot's AppSecret (机器人密钥) from the console.")
+  if ('delivery' in options && options.delivery !== undefined) {
+    const wanted = JSON.stringify(options.delivery)
+    throw new ConfigError(
+      `The option delivery was renamed source: pass source: ${wanted} instead of delivery: ${wanted} (source also takes an event source of your own).`,
+    )
+  }
+  const { source } = options
+  if (source !== undefined && source !== 'gateway' && source !== 'webhook' && !isEventSource(source)) {
+    throw new ConfigError(
+      `source must be 'gateway', 'webhook' or an event source (an object with kind, start() and stop()); got ${describe(source)}.`,
+    )
+  }
   // Intent names are checked here, not first when the gateway starts, so a typo fails at createClient.
   if (Array.isArray(options.intents)) bitsOf(options.intents)
   if (options.extraIntents !== undefined) bitsOf(options.extraIntents)
+}
+
+function isEventSource(value: unknown): value is EventSource {
+  if (value === null || typeof value !== 'object') return false
+  const candidate = value as Partial<EventSource>
+  return typeof candidate.start === 'function' && typeof candidate.stop === 'function'
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : typeof value
 }
 
 function bitsOf(names: IntentName[]): number {

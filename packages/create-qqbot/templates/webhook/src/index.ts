@@ -12,7 +12,7 @@ if (appId && secret) {
     appId,
     secret,
     hosts: process.env.QQBOT_SANDBOX === 'true' ? 'sandbox' : 'production',
-    delivery: 'webhook',
+    source: 'webhook',
     webhook: {
       port: Number(process.env.QQBOT_WEBHOOK_PORT ?? 8080),
       path: process.env.QQBOT_WEBHOOK_PATH ?? '/qqbot/callback',
