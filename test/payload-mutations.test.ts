@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createClient,
   createLogger,
-  EventPipeline,
-  Metrics,
   QQBotError,
   replyTargetOf,
   type DispatchedEvent,
   type QQBotClient,
 } from '@qqbot/core'
+import { EventPipeline } from '../packages/core/src/pipeline/event-pipeline.js'
+import { Metrics } from '../packages/core/src/metrics/metrics.js'
 import { rawJson, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { CORPUS } from './corpus/payloads.js'
 

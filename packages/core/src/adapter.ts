@@ -34,6 +34,12 @@ export { HeldEvents } from './pipeline/held-events.js'
 export { PullGate } from './pipeline/pull-gate.js'
 export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pipeline/event-envelope.js'
 
+// Event sources: check a payload exactly as the pipeline does at the edge (never refusing it).
+export { parseEventPayload, eventSchemas, type ParseEventResult } from './events/schemas.js'
+
+// An abortable sleep for retry loops (stops waiting when the signal aborts).
+export { sleep } from './util/sleep.js'
+
 // Shard coordinators: hold a shard's events until its lease is confirmed.
 export { FencedSink, type LeaseCheck } from './fencing/fenced-sink.js'
 export type { ShardCoordinator, ShardControl, ShardGuard } from './gateway/shard-coordinator.js'

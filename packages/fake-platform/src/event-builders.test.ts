@@ -4,12 +4,12 @@ import {
   eventTime,
   interactionChatType,
   interactionUserId,
-  parseEventPayload,
   replyTargetOf,
   type DispatchedEvent,
   type InteractionPayload,
   type KnownEventName,
 } from '@qqbot/core'
+import { parseEventPayload } from '@qqbot/core/adapter'
 import {
   audioAction,
   audioLiveChannelMember,

@@ -1,9 +1,12 @@
 /**
  * @qqbot/framework: the declarative command layer on top of @qqbot/core. Controllers with `@Command` and
  * `@OnEvent` methods, typed arguments and flags (zod), dependency injection (tsyringe), replies by return value.
+ *
+ * What is exported here is the public API, in tiers. Everything else is internal and may change.
  */
 import 'reflect-metadata'
 
+// ── Start here: the bot ─────────────────────────────────────────────────────────────────────────────────────
 export { createBot, Bot } from './bot/create-bot.js'
 export {
   type BotOptions,
@@ -12,15 +15,8 @@ export {
   type Middleware,
   type CommandErrorHook,
 } from './bot/bot-options.js'
-export { type Provider } from './di/bot-container.js'
-export {
-  type Lifetime,
-  type ControllerLifetime,
-  type OnStart,
-  type OnStop,
-  type OnReady,
-  type OnShutdown,
-} from './di/lifetime.js'
+
+// ── Declaring commands and event handlers ───────────────────────────────────────────────────────────────────
 export {
   Controller,
   Command,
@@ -32,6 +28,8 @@ export {
   Inject,
   UseGuards,
 } from './decorators/decorators.js'
+export type { ControllerOptions, CommandOptions, Guard, GuardContext } from './metadata/controller-metadata.js'
+export { mentionedUser, mentionedChannel } from './arguments/resolvers.js'
 export {
   Cooldown,
   cooldown,
@@ -40,26 +38,28 @@ export {
   GUILD_ADMIN_ROLES,
   type CooldownOptions,
 } from './guards/built-in-guards.js'
-export { CommandContext, EventContext, type CommandContextInit } from './context/contexts.js'
+
+// ── What a handler receives ─────────────────────────────────────────────────────────────────────────────────
+export { CommandContext, EventContext } from './context/contexts.js'
 // The scene vocabulary is the core's, re-exported for bots that import only the framework.
 export { sceneOf, type Scene } from '@qqbot/core'
+export { PromptTimeoutError, PromptCancelledError, type PromptOptions } from './conversation/prompt-registry.js'
+
+// ── Dependency injection and lifetimes ──────────────────────────────────────────────────────────────────────
+export { type Provider } from './di/bot-container.js'
 export {
-  PromptTimeoutError,
-  PromptCancelledError,
-  PromptRegistry,
-  type PromptOptions,
-} from './conversation/prompt-registry.js'
-export { systemClock, clockOf, CLOCK_KEY, type Clock } from './util/clock.js'
-export type { ControllerOptions, CommandOptions, Guard, GuardContext } from './metadata/controller-metadata.js'
+  type Lifetime,
+  type ControllerLifetime,
+  type OnStart,
+  type OnStop,
+  type OnReady,
+  type OnShutdown,
+} from './di/lifetime.js'
+
+// ── Texts the bot answers with, in its language ─────────────────────────────────────────────────────────────
 export { MESSAGES, type MessageId, type MessageTable, type Locale, type MessageParams } from './i18n/messages.js'
-export { usageOf } from './commands/command-registry.js'
-export { mentionedUser, mentionedChannel } from './arguments/resolvers.js'
-export {
-  tokenize,
-  TokenizeError,
-  type Token,
-  type FlagToken,
-  type TokenizeResult,
-  type TokenizeOptions,
-  type TokenizeErrorCode,
-} from './commands/tokenizer.js'
+
+// ── Time, and what the test kit (@qqbot/testing) builds contexts from ───────────────────────────────────────
+export { systemClock, clockOf, CLOCK_KEY, type Clock } from './util/clock.js'
+export { type CommandContextInit } from './context/contexts.js'
+export { PromptRegistry } from './conversation/prompt-registry.js'

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
-import { sleep, type IdentifyLimiter } from '@qqbot/core'
+import type { IdentifyLimiter } from '@qqbot/core'
+import { sleep } from '@qqbot/core/adapter'
 import { RedisKeys } from './keys.js'
 import { withScripts } from './scripts.js'
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
-import { ShardRevokedError, sleep, type Logger } from '@qqbot/core'
+import { ShardRevokedError, type Logger } from '@qqbot/core'
+import { sleep } from '@qqbot/core/adapter'
 import { uniqueProcessName, type ShardControl, type ShardCoordinator } from '@qqbot/core/adapter'
 import { ShardCountMismatchError } from './errors.js'
 import { formatFence } from './fence.js'

@@ -113,13 +113,7 @@ export async function createIntegrationBot(options: IntegrationBotOptions): Prom
       gateway: { identifyIntervalMs: 0, ...botOptions.gateway },
       webhook: { port: 0, host: '127.0.0.1', ...botOptions.webhook },
     })
-    const integration = new IntegrationBot(
-      platform,
-      bot,
-      ownsPlatform,
-      replyTimeoutMs,
-      botOptions.source === 'webhook',
-    )
+    const integration = new IntegrationBot(platform, bot, ownsPlatform, replyTimeoutMs, botOptions.source === 'webhook')
     try {
       await bot.start()
     } catch (error) {

@@ -1,12 +1,12 @@
 import {
   createClient,
-  eventDedupeKey,
   type DispatchedEvent,
   type EventPayloadMap,
   type KnownEventName,
   type QQBotClient,
   type Scene,
 } from '@qqbot/core'
+import { eventDedupeKey } from '@qqbot/core/adapter'
 import {
   CLOCK_KEY,
   CommandContext,

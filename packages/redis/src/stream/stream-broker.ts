@@ -10,7 +10,7 @@ import {
   type HeldDelivery,
   type WorkerBroker,
 } from '@qqbot/core/adapter'
-import { sleep } from '@qqbot/core'
+import { sleep } from '@qqbot/core/adapter'
 import { RedisKeys } from '../keys.js'
 import { withScripts } from '../scripts.js'
 import { deliveryCounts, readGroupState } from './group-state.js'
