@@ -88,7 +88,10 @@ type Delivery = 'gateway' | 'webhook'
 let delivery: Delivery = 'gateway'
 
 function start(options: Partial<BotOptions> = {}) {
-  return startBotHarness({ controllers: [Dice, GroupOnly], providers: [RandomService], source: delivery, ...options }, cleanups)
+  return startBotHarness(
+    { controllers: [Dice, GroupOnly], providers: [RandomService], source: delivery, ...options },
+    cleanups,
+  )
 }
 
 // The same suite over both deliveries: handlers must not care how events arrive.

@@ -109,17 +109,19 @@ export class RestClient {
   private readonly fallback: ApiHost | undefined
   /** The per-target slow-down, `undefined` when turned off. */
   private readonly limiter: AdaptiveLimiter | undefined
+  private readonly backoff: BackoffOptions
+  private readonly retries: number
+  private readonly timeoutMs: number
 
   constructor(private readonly options: RestClientOptions) {
     this.primary = parseHost(options.baseUrl)
     this.fallback = options.fallbackBaseUrl ? parseHost(options.fallbackBaseUrl) : undefined
     this.limiter = options.limiter === false ? undefined : new AdaptiveLimiter(options.limiter)
+    this.backoff = options.backoff ?? { baseMs: 500, maxMs: 10_000 }
+    this.retries = options.retries ?? 3
+    this.timeoutMs = options.timeoutMs ?? 10_000
     this.chain = this.compose()
     options.metrics?.gauge('rest_in_flight', () => this.inFlight)
-  }
-
-  private get backoff(): BackoffOptions {
-    return this.options.backoff ?? { baseMs: 500, maxMs: 10_000 }
   }
 
   /** Adds a hook around every call. Hooks run in the order added; the first added is outermost. */
@@ -153,7 +155,7 @@ export class RestClient {
   private async send(request: RestRequest): Promise<RestResponse> {
     const route = request.route ?? `${request.method} ${request.path}`
     const { metrics, logger } = this.options
-    const maxRetries = request.retries ?? this.options.retries ?? 3
+    const maxRetries = request.retries ?? this.retries
     const body = request.body === undefined ? undefined : JSON.stringify(request.body)
     const pathAndQuery = request.path + queryString(request.query)
     const giveUpAt = request.retryWithinMs === undefined ? undefined : Date.now() + request.retryWithinMs
@@ -184,7 +186,7 @@ export class RestClient {
             method: request.method,
             headers: this.headers(token, body !== undefined, request.headers),
             body,
-            timeoutMs: request.timeoutMs ?? this.options.timeoutMs ?? 10_000,
+            timeoutMs: request.timeoutMs ?? this.timeoutMs,
           })
         } catch (cause) {
           this.release(request.path, slot, 'other')

@@ -46,15 +46,19 @@ const ACK = JSON.stringify({ op: GatewayOp.HTTP_CALLBACK_ACK, d: 0 })
  * the platform's request, and a failing one never turns into a 5xx.
  */
 export class WebhookHandler {
+  readonly maxBodyBytes: number
   private readonly keys: WebhookKeys
+  private readonly maxAckDelayMs: number
+  private readonly maxSkewSeconds: number
+  private readonly now: () => number
   private sink: EventSink | undefined
 
   constructor(private readonly options: WebhookHandlerOptions) {
     this.keys = deriveWebhookKeys(options.secret)
-  }
-
-  get maxBodyBytes(): number {
-    return this.options.maxBodyBytes ?? 1024 * 1024
+    this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
+    this.maxAckDelayMs = options.maxAckDelayMs ?? 5_000
+    this.maxSkewSeconds = options.maxSkewSeconds ?? 300
+    this.now = options.now ?? Date.now
   }
 
   /** The 413 answer, for servers that stop reading an oversized body early. */
@@ -143,7 +147,7 @@ export class WebhookHandler {
   /** The event is queued either way; holding the ACK slows the platform down while handlers catch up. */
   private drainOrTimeout(sink: EventSink): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.maxAckDelayMs ?? 5_000)
+      const timer = setTimeout(done, this.maxAckDelayMs)
       const unsubscribe = sink.onDrain(done)
       function done() {
         clearTimeout(timer)
@@ -154,11 +158,11 @@ export class WebhookHandler {
   }
 
   private timestampFresh(timestamp: string): boolean {
-    const maxSkew = this.options.maxSkewSeconds ?? 300
+    const maxSkew = this.maxSkewSeconds
     if (!Number.isFinite(maxSkew)) return true
     const seconds = Number(timestamp)
     if (!Number.isFinite(seconds)) return false
-    const now = (this.options.now ?? Date.now)() / 1000
+    const now = this.now() / 1000
     return Math.abs(now - seconds) <= maxSkew
   }
 

@@ -104,7 +104,10 @@ export class WebhookSource implements EventSource {
     })
   }
 
-  /** A `(req, res)` handler for Express, Fastify (`reply.hijack()`), Koa or `node:http`; reads the raw body itself (or uses `req.rawBody`/a Buffer `req.body`). */
+  /**
+   * A `(req, res)` handler for Express, Fastify (`reply.hijack()`), Koa or `node:http`; reads the raw body itself
+   * (or uses `req.rawBody`/a Buffer `req.body`).
+   */
   nodeHandler(): NodeRequestHandler {
     return (request, response) => {
       readRawBody(request, this.handler.maxBodyBytes)
