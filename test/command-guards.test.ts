@@ -56,6 +56,12 @@ class Limited {
     return 'ok'
   }
 
+  @Command('per-chat')
+  @Cooldown({ per: 'chat', ms: 60_000 })
+  perChat() {
+    return 'ok'
+  }
+
   @Command('admin')
   @GuildAdminOnly()
   admin() {
@@ -140,6 +146,15 @@ describe('guards', () => {
     expect(await second.say(groupAtMessage({ content: '/shared', groupOpenid: 'g1', memberOpenid: 'a' }))).toEqual([
       'ok',
     ])
+  })
+
+  it("GIVEN a per-chat cooldown THEN everyone in that group waits and other groups do not (the former 'channel' above means the same)", async () => {
+    const { say } = await start({ locale: 'en' })
+    expect(await say(groupAtMessage({ content: '/per-chat', groupOpenid: 'g1', memberOpenid: 'a' }))).toEqual(['ok'])
+    expect((await say(groupAtMessage({ content: '/per-chat', groupOpenid: 'g1', memberOpenid: 'b' })))[0]).toMatch(
+      /^Slow down: try again in \d+ s\.$/,
+    )
+    expect(await say(groupAtMessage({ content: '/per-chat', groupOpenid: 'g2', memberOpenid: 'a' }))).toEqual(['ok'])
   })
 
   it('GIVEN @GuildAdminOnly THEN admins pass and members are told why not', async () => {

@@ -119,14 +119,7 @@ export class GatewayProtocol {
   }
 
   private onIdentify(conn: GatewayConnection, d: unknown): void {
-    if (!isRecord(d) || conn.session) {
-      conn.close(GatewayCloseCode.InvalidPayload, 'invalid payload')
-      return
-    }
-    if (!this.tokenOk(d.token)) {
-      conn.close(GatewayCloseCode.AuthFailed, 'invalid token')
-      return
-    }
+    if (!this.acceptsHandshake(conn, d)) return
     const shardArray = d.shard ?? [0, 1]
     if (!isValidShard(shardArray)) {
       conn.close(GatewayCloseCode.InvalidShard, 'invalid shard')
@@ -178,14 +171,7 @@ export class GatewayProtocol {
       conn.close(this.resumeFailures.code, 'resume failed (injected)')
       return
     }
-    if (!isRecord(d) || conn.session) {
-      conn.close(GatewayCloseCode.InvalidPayload, 'invalid payload')
-      return
-    }
-    if (!this.tokenOk(d.token)) {
-      conn.close(GatewayCloseCode.AuthFailed, 'invalid token')
-      return
-    }
+    if (!this.acceptsHandshake(conn, d)) return
     const target = typeof d.session_id === 'string' ? slots.resumable(d.session_id) : undefined
     if (!target) {
       conn.close(GatewayCloseCode.InvalidSession, 'session id invalid')
@@ -210,6 +196,19 @@ export class GatewayProtocol {
     conn.resumeTarget = session.lastSeq
     conn.pump()
     observers.changed()
+  }
+
+  /** IDENTIFY and RESUME both need a payload object, a connection without a session, and a valid token. */
+  private acceptsHandshake(conn: GatewayConnection, d: unknown): d is Record<string, unknown> {
+    if (!isRecord(d) || conn.session) {
+      conn.close(GatewayCloseCode.InvalidPayload, 'invalid payload')
+      return false
+    }
+    if (!this.tokenOk(d.token)) {
+      conn.close(GatewayCloseCode.AuthFailed, 'invalid token')
+      return false
+    }
+    return true
   }
 
   private tokenOk(token: unknown): boolean {

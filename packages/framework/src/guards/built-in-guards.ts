@@ -4,12 +4,15 @@ import { UseGuards } from '../decorators/decorators.js'
 import { clockOf } from '../util/clock.js'
 
 export interface CooldownOptions {
-  /** Whose clock: each user, each channel/group/chat, or the whole bot. */
-  per: 'user' | 'channel' | 'global'
+  /**
+   * Whose clock: each user, each chat (`chatOf`: a guild channel, a group, a DM or a C2C chat), or the whole
+   * bot. `'channel'` is the former name of `'chat'` and means the same.
+   */
+  per: 'user' | 'chat' | 'global' | 'channel'
   ms: number
 }
 
-/** A per-user, per-channel or global cooldown; a user who is too early is told how long to wait. */
+/** A per-user, per-chat or global cooldown; a user who is too early is told how long to wait. */
 export function cooldown(options: CooldownOptions): Guard {
   if (!Number.isFinite(options.ms) || options.ms <= 0)
     throw new TypeError(`cooldown ms must be a positive number of milliseconds; got ${options.ms}.`)

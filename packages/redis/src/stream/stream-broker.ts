@@ -9,8 +9,8 @@ import {
   type ClaimResult,
   type HeldDelivery,
   type WorkerBroker,
+  sleep,
 } from '@qqbot/core/adapter'
-import { sleep } from '@qqbot/core/adapter'
 import { RedisKeys } from '../keys.js'
 import { withScripts } from '../scripts.js'
 import { deliveryCounts, readGroupState } from './group-state.js'
