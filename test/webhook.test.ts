@@ -1,5 +1,6 @@
 import { createServer } from 'node:http'
 import { randomBytes } from 'node:crypto'
+import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClient, type ClientOptions, type QQBotClient } from '@qqbot/core'
 import {
@@ -57,8 +58,15 @@ describe('webhook delivery', () => {
     expect(handled.get((event.d as { id: string }).id)).toBe(1)
   })
 
-  it('GIVEN 1,000 forged, tampered, truncated and replayed requests THEN every one is rejected with 401 and none is dispatched', async () => {
-    const { platform, handled, url } = await webhookBot()
+  it('GIVEN 1,000 forged, tampered, truncated and replayed requests THEN every one is rejected with 401, none is dispatched, every one is counted and the log gets a line per reason, not per request', async () => {
+    const lines: { msg: string; reason?: string }[] = []
+    const logDestination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line))
+        callback()
+      },
+    })
+    const { platform, handled, url } = await webhookBot({ logLevel: 'warn', logDestination })
     const now = () => String(Math.floor(Date.now() / 1000))
     const kinds = [
       // random signature
@@ -121,6 +129,8 @@ describe('webhook delivery', () => {
       'reason="signature"': 857,
       'reason="timestamp"': 143,
     })
+    const rejections = lines.filter((line) => line.msg.startsWith('rejected a webhook request'))
+    expect(rejections.map((line) => line.reason).sort()).toEqual(['signature', 'timestamp'])
   })
 
   it('GIVEN a 5,000-event burst and a slow handler THEN every event is handled exactly once and ACKs do not wait for handlers', async () => {

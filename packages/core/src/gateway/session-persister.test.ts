@@ -152,6 +152,29 @@ describe('SessionPersister', () => {
     expect(log.error).toHaveBeenCalledWith(expect.objectContaining({ shard: 0 }), 'could not save the shard session')
   })
 
+  it('GIVEN the store down for many saves THEN one error line (not one per save), and one line when saving works again', async () => {
+    const log = logger()
+    const inner = new MemorySessionStore()
+    let down = true
+    const store: SessionStore = {
+      load: () => undefined,
+      save: (key, session) => (down ? Promise.reject(new Error('ECONNREFUSED')) : inner.save(key, session)),
+      clear: () => undefined,
+    }
+    const session = persister(store, { log })
+    session.begin('s1', 0)
+    for (let i = 0; i < 20; i++) await session.save()
+    expect(log.error).toHaveBeenCalledTimes(1)
+    down = false
+    await session.save()
+    expect(inner.load(KEY)?.sessionId).toBe('s1')
+    // READY's own save failed too, then the 20 above.
+    expect(log.info).toHaveBeenCalledWith(
+      expect.objectContaining({ failures: 21 }),
+      'saved the session of shard 0 again',
+    )
+  })
+
   it('GIVEN clear() THEN the session is gone here and in the store, and the seq starts over', async () => {
     const store = new MemorySessionStore()
     const session = persister(store)

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import type { SessionStore, ShardSession } from '../session/session-store.js'
+import { RepeatedFailureLog } from '../logging/repeated-failure-log.js'
 import { sleep } from '../util/sleep.js'
 import { SeqWatermark } from './seq-watermark.js'
 
@@ -35,8 +36,12 @@ export class SessionPersister {
   private readonly watermark = new SeqWatermark()
   private saveTimer: NodeJS.Timeout | undefined
   private onDrained: (() => Promise<void>) | undefined
+  /** While the store is down, saves fail every 200 ms: one line, then one per interval, then one on recovery. */
+  private readonly saveFailures: RepeatedFailureLog
 
-  constructor(private readonly options: SessionPersisterOptions) {}
+  constructor(private readonly options: SessionPersisterOptions) {
+    this.saveFailures = new RepeatedFailureLog(options.logger)
+  }
 
   get session(): ShardSession | undefined {
     return this.current
@@ -110,8 +115,10 @@ export class SessionPersister {
     this.current.received = this.received
     try {
       await this.options.sessions.save(this.options.sessionKey, this.current)
+      this.saveFailures.recovered('save', `saved the session of shard ${this.options.shardId} again`)
     } catch (error) {
-      this.options.logger.error({ err: error, shard: this.options.shardId }, 'could not save the shard session')
+      const fields = { err: error, shard: this.options.shardId }
+      this.saveFailures.failed('save', 'error', fields, 'could not save the shard session')
     }
   }
 

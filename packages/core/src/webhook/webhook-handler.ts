@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import { parseJsonLossless } from '../events/lossless-json.js'
 import type { Metrics } from '../metrics/metrics.js'
 import type { EventSink } from '../pipeline/event-envelope.js'
+import { RepeatedFailureLog } from '../logging/repeated-failure-log.js'
 import { GatewayOp, type GatewayPayload } from '../gateway/opcodes.js'
 import { deriveWebhookKeys, signHex, verifyWebhookSignature, type WebhookKeys } from './webhook-keys.js'
 
@@ -52,6 +53,8 @@ export class WebhookHandler {
   private readonly maxSkewSeconds: number
   private readonly now: () => number
   private sink: EventSink | undefined
+  /** Every refusal is counted; the log gets the first of each reason, then one line per interval with the count. */
+  private readonly rejections: RepeatedFailureLog
 
   constructor(private readonly options: WebhookHandlerOptions) {
     this.keys = deriveWebhookKeys(options.secret)
@@ -59,6 +62,7 @@ export class WebhookHandler {
     this.maxAckDelayMs = options.maxAckDelayMs ?? 5_000
     this.maxSkewSeconds = options.maxSkewSeconds ?? 300
     this.now = options.now ?? Date.now
+    this.rejections = new RepeatedFailureLog(options.logger, { now: this.now })
   }
 
   /** The 413 answer, for servers that stop reading an oversized body early. */
@@ -173,7 +177,7 @@ export class WebhookHandler {
     extraHeaders: Record<string, string> = {},
   ): WebhookResponse {
     this.options.metrics.inc('webhook_rejected', { reason })
-    this.options.logger.warn({ reason, status }, `rejected a webhook request: ${message}`)
+    this.rejections.failed(reason, 'warn', { reason, status }, `rejected a webhook request: ${message}`)
     return { status, headers: { ...JSON_HEADERS, ...extraHeaders }, body: JSON.stringify({ message }) }
   }
 }
