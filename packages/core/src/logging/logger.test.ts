@@ -30,6 +30,15 @@ function setupLogger(known: string[] = [SECRET, TOKEN]) {
 }
 
 describe('createLogger redaction', () => {
+  it('GIVEN an error whose message already names its cause THEN the line says it once, with the cause nested', () => {
+    const { out, logger } = setupLogger()
+    const cause = new Error('connect ECONNREFUSED 127.0.0.1:9')
+    logger.warn({ err: new Error(`Could not reach the token endpoint: ${cause.message}.`, { cause }) }, 'retrying')
+    const line = JSON.parse(out.text()) as { err: { message: string; cause: { message: string } } }
+    expect(line.err.message).toBe('Could not reach the token endpoint: connect ECONNREFUSED 127.0.0.1:9.')
+    expect(line.err.cause.message).toBe('connect ECONNREFUSED 127.0.0.1:9')
+  })
+
   it.each([
     ['top-level secret/token fields', { secret: SECRET, token: TOKEN }],
     [

@@ -59,6 +59,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level,
       base: options.base ?? null,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // Our error messages already say why (a TokenError names the connect failure); pino's default `err`
+      // serializer appends every cause's message again. This one keeps the cause as a nested object instead.
+      serializers: { err: pino.stdSerializers.errWithCause },
     },
     destination,
   )
