@@ -113,7 +113,8 @@ export class AccessTokenManager implements TokenProvider {
         const transient = error instanceof TokenError && error.transient
         if (!transient || attempt + 1 >= attempts) throw error
         const delay = backoffDelay(attempt, { baseMs: 250, maxMs: 5_000 })
-        this.options.logger.warn(
+        // The caller reports the failure that remains after the last attempt; each retry is detail.
+        this.options.logger.debug(
           { err: error, attempt: attempt + 1, delayMs: delay },
           'access token request failed, retrying',
         )

@@ -60,7 +60,12 @@ export interface ClientOptions {
   /** Gateway tuning (tests shorten these). */
   gateway?: Pick<
     GatewayOptions,
-    'identifyIntervalMs' | 'backoff' | 'rateLimitDelayMs' | 'maxResumeFailures' | 'handshakeTimeoutMs'
+    | 'identifyIntervalMs'
+    | 'backoff'
+    | 'rateLimitDelayMs'
+    | 'maxResumeFailures'
+    | 'handshakeTimeoutMs'
+    | 'startUnreachableMs'
   >
   /** Token refresh tuning. */
   accessToken?: Pick<AccessTokenManagerOptions, 'refreshMarginMs' | 'refreshJitterMs' | 'refreshRetryBackoff'>

@@ -126,3 +126,23 @@ describe('gateway URL lookup falls back to the other API domain', () => {
     expect(backup.calls).toHaveLength(0)
   })
 })
+
+describe('start() against a platform it cannot reach', () => {
+  it('GIVEN every host refusing connections THEN start() rejects within startUnreachableMs with one error naming the host and what to check, after one warning', async () => {
+    const answering = await platform()
+    const down = await closedPort()
+    const { client, lines } = clientWith({ api: down, tokenUrl: `${down}/app/getAppAccessToken` }, answering, {
+      gateway: { identifyIntervalMs: 0, backoff: { baseMs: 20, maxMs: 50 }, startUnreachableMs: 300 },
+    })
+    const error = await client.start().then(
+      () => undefined,
+      (rejection: unknown) => rejection as { code: string; message: string },
+    )
+    expect(error?.code).toBe('GATEWAY_FATAL')
+    expect(error?.message).toContain(`could not reach the QQ platform`)
+    expect(error?.message).toContain(`${down}/app/getAppAccessToken`)
+    expect(error?.message).toContain('check the hosts option')
+    expect(lines.filter((line) => line.msg === 'could not get the gateway URL')).toHaveLength(1)
+    expect(client.shards.map((shard) => shard.status)).toEqual(['failed'])
+  })
+})

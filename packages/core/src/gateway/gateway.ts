@@ -19,7 +19,7 @@ export type ShardsOption = 'auto' | number | { ids: number[]; count: number }
 /** Every shard gets these; they are declared (with their defaults) by the part of the shard they configure. */
 export interface GatewayOptions extends Pick<
   ShardConnectionOptions,
-  'backoff' | 'rateLimitDelayMs' | 'maxResumeFailures' | 'handshakeTimeoutMs'
+  'backoff' | 'rateLimitDelayMs' | 'maxResumeFailures' | 'handshakeTimeoutMs' | 'startUnreachableMs'
 > {
   appId: string
   intents: number
@@ -191,6 +191,7 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
       rateLimitDelayMs: options.rateLimitDelayMs,
       maxResumeFailures: options.maxResumeFailures,
       handshakeTimeoutMs: options.handshakeTimeoutMs,
+      startUnreachableMs: options.startUnreachableMs,
     })
     connection.on('ready', (session, user) => this.emit('ready', shardId, session, user))
     connection.on('resumed', (session) => this.emit('resumed', shardId, session))

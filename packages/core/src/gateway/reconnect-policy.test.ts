@@ -132,3 +132,23 @@ describe('ReconnectPolicy.schedule', () => {
     expect(connect).not.toHaveBeenCalled()
   })
 })
+
+describe('ReconnectPolicy while starting', () => {
+  it('GIVEN the platform unreachable THEN it gives up once failures span startUnreachableMs, and an answer starts the count over', () => {
+    const policy = new ReconnectPolicy({ startUnreachableMs: 1_000 })
+    expect(policy.unreachableWhileStarting(10_000)).toBeUndefined()
+    expect(policy.unreachableWhileStarting(10_900)).toBeUndefined()
+    expect(policy.unreachableWhileStarting(11_000)).toBe(1_000)
+    policy.reached()
+    expect(policy.unreachableWhileStarting(20_000)).toBeUndefined()
+    expect(policy.unreachableWhileStarting(20_999)).toBeUndefined()
+    expect(policy.unreachableWhileStarting(21_500)).toBe(1_500)
+  })
+
+  it('GIVEN no option THEN start keeps trying for 30 s', () => {
+    const policy = new ReconnectPolicy({})
+    expect(policy.unreachableWhileStarting(0)).toBeUndefined()
+    expect(policy.unreachableWhileStarting(29_999)).toBeUndefined()
+    expect(policy.unreachableWhileStarting(30_000)).toBe(30_000)
+  })
+})

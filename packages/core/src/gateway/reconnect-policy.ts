@@ -9,6 +9,12 @@ export interface ReconnectPolicyOptions {
   rateLimitDelayMs?: number
   /** Consecutive failed resumes before falling back to identify. Default 3. */
   maxResumeFailures?: number
+  /**
+   * How long `start()` keeps trying while the platform cannot be reached (the token endpoint or the gateway
+   * lookup failing) before it rejects with an error naming what failed. Once a shard was ready, reconnects
+   * never give up. Default 30 s.
+   */
+  startUnreachableMs?: number
 }
 
 /** A connection closed: the code, what we meant when we closed it ourselves, and whether it was resuming. */
@@ -48,6 +54,9 @@ export class ReconnectPolicy {
   private readonly backoff: BackoffOptions
   private readonly rateLimitDelayMs: number
   private readonly maxResumeFailures: number
+  private readonly startUnreachableMs: number
+  /** When the platform stopped answering while the shard was still starting. */
+  private unreachableSince: number | undefined
   private attempt = 0
   private resumeFailures = 0
   private authFailures = 0
@@ -58,11 +67,27 @@ export class ReconnectPolicy {
     this.backoff = options.backoff ?? { baseMs: 1_000, maxMs: 60_000 }
     this.rateLimitDelayMs = options.rateLimitDelayMs ?? 10_000
     this.maxResumeFailures = options.maxResumeFailures ?? 3
+    this.startUnreachableMs = options.startUnreachableMs ?? 30_000
   }
 
   /** Reconnects scheduled since start. */
   get reconnects(): number {
     return this.scheduled
+  }
+
+  /**
+   * The platform could not be reached while the shard was starting. Returns how long it has been failing when
+   * that passed `startUnreachableMs` (give up), undefined while it is worth another try.
+   */
+  unreachableWhileStarting(now = Date.now()): number | undefined {
+    this.unreachableSince ??= now
+    const failingForMs = now - this.unreachableSince
+    return failingForMs >= this.startUnreachableMs ? failingForMs : undefined
+  }
+
+  /** The platform answered (a socket opened): the start deadline counts from the next failure. */
+  reached(): void {
+    this.unreachableSince = undefined
   }
 
   /** What to do after `close`; counts it as a failed resume or a rejected token where it is one. */

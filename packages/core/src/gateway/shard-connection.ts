@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import type { Logger } from 'pino'
 import type { TokenProvider } from '../auth/access-token-manager.js'
 import { TokenError } from '../auth/token-errors.js'
+import { RepeatedFailureLog } from '../logging/repeated-failure-log.js'
 import type { Metrics } from '../metrics/metrics.js'
 import type { EventSink } from '../pipeline/event-envelope.js'
 import type { SessionStore } from '../session/session-store.js'
@@ -61,9 +62,12 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
   private stopRun: Promise<void> | undefined
   private readonly abort = new AbortController()
   private startWaiter: { resolve: () => void; reject: (error: Error) => void } | undefined
+  /** An unreachable platform fails every reconnect: one line, then one per interval, then one on recovery. */
+  private readonly lookupFailures: RepeatedFailureLog
 
   constructor(private readonly options: ShardConnectionOptions) {
     super()
+    this.lookupFailures = new RepeatedFailureLog(options.logger)
     const stopping = () => this.stopping
     const socket = () => this.socket
     this.handshake = new Handshake(options)
@@ -157,9 +161,18 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       url = await this.options.gatewayUrl(refreshUrl)
     } catch (error) {
       if (isRejectedCredential(error)) return this.fail(this.fatalError(undefined, (error as Error).message))
-      this.options.logger.warn({ err: error, shard: this.options.shardId }, 'could not get the gateway URL')
+      const failingForMs = this.startWaiter ? this.reconnect.unreachableWhileStarting() : undefined
+      if (failingForMs !== undefined) return this.fail(this.unreachableError(error, failingForMs))
+      this.lookupFailures.failed(
+        'lookup',
+        'warn',
+        { err: error, shard: this.options.shardId },
+        'could not get the gateway URL',
+      )
       return this.scheduleReconnect({ rateLimited: false, backoff: true })
     }
+    this.reconnect.reached()
+    this.lookupFailures.recovered('lookup', 'got the gateway URL again')
     if (this.stopping || !(await this.admitted())) return
     await this.persister.restore()
     // Loading may have taken seconds (retries): a stop meanwhile must not be followed by a new socket.
@@ -275,6 +288,16 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
 
   private fatalError(closeCode: number | undefined, detail: string | undefined): GatewayFatalError {
     return new GatewayFatalError(this.options.shardId, closeCode, detail)
+  }
+
+  private unreachableError(cause: unknown, failingForMs: number): GatewayFatalError {
+    const reason = cause instanceof Error ? cause.message.replace(/\.$/, '') : String(cause)
+    const seconds = Math.round(failingForMs / 1000)
+    return this.fatalError(
+      undefined,
+      `could not reach the QQ platform for ${seconds} s while starting (${reason}); check the hosts option, ` +
+        'the network or proxy between this machine and the platform, and the AppID; once started, a bot reconnects on its own',
+    )
   }
 
   /** Asks `admit()` whether this process still runs the shard; if not, stops here and emits `revoked`. */
