@@ -1,6 +1,14 @@
 import 'reflect-metadata'
 import type { DependencyContainer } from 'tsyringe'
-import { ConfigError, createClient, type DispatchedEvent, type QQBotClient, sceneOf, type Scene } from '@qqbot/core'
+import {
+  ConfigError,
+  createClient,
+  sceneOf,
+  TokenError,
+  type DispatchedEvent,
+  type QQBotClient,
+  type Scene,
+} from '@qqbot/core'
 import { CommandRegistry } from '../commands/command-registry.js'
 import { CommandRouter } from '../commands/command-router.js'
 import { Invoker } from '../commands/invoker.js'
@@ -57,15 +65,13 @@ export class Bot {
    */
   async start(): Promise<void> {
     this.di.buildControllers()
-    try {
-      this.router.recognizeMention((await this.client.api.getMe()).id)
-    } catch (error) {
-      this.client.logger.warn(
-        { err: error },
-        'could not read the bot user; @mentions of the bot will not count as a prefix',
-      )
-    }
+    // Known before the first message when the platform answers; a rejected secret fails start() here, with
+    // its own error. Anything else (the platform unreachable) is client.start()'s to report: asked again after.
+    let botId = await this.botUserId({ rethrowRejectedCredentials: true })
     await this.client.start()
+    botId ??= await this.botUserId({ rethrowRejectedCredentials: false })
+    if (botId) this.router.recognizeMention(botId)
+    else this.client.logger.warn('could not read the bot user; @mentions of the bot will not count as a prefix')
     await this.di.runStartHooks()
   }
 
@@ -83,6 +89,16 @@ export class Bot {
   use(middleware: Middleware): this {
     this.middleware.push(middleware)
     return this
+  }
+
+  private async botUserId(options: { rethrowRejectedCredentials: boolean }): Promise<string | undefined> {
+    try {
+      return (await this.client.api.getMe()).id
+    } catch (error) {
+      if (options.rethrowRejectedCredentials && error instanceof TokenError && !error.transient) throw error
+      if (!options.rethrowRejectedCredentials) this.client.logger.debug({ err: error }, 'GET /users/@me failed')
+      return undefined
+    }
   }
 
   /** Registers a controller: its instance in the container, its commands in the registry, its event handlers. */
