@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, posix } from 'node:path'
 import { CreateQqbotError } from './errors.js'
 import type { LockEntry } from './lockfile.js'
 
@@ -91,14 +91,13 @@ export function packagesNeeded(clone: Clone, dependencyNames: Iterable<string>):
 
 /** Throws `CLONE_NOT_BUILT` unless every package's `main` file exists (`npm pack` would pack a package without its JavaScript). */
 export function assertBuilt(clone: Clone, packages: readonly WorkspacePackage[]): void {
-  const unbuilt = packages.filter(
-    (workspacePackage) =>
-      !existsSync(join(clone.root, workspacePackage.folder, workspacePackage.main ?? 'dist/index.js')),
-  )
-  if (unbuilt.length > 0) {
+  const missing = packages
+    .map((workspacePackage) => posix.join(workspacePackage.folder, workspacePackage.main ?? 'dist/index.js'))
+    .filter((file) => !existsSync(join(clone.root, file)))
+  if (missing.length > 0) {
     throw new CreateQqbotError(
       'CLONE_NOT_BUILT',
-      `The qqbot packages in ${clone.root} are not built (no ${unbuilt.map((p) => `${p.folder}/${p.main ?? 'dist/index.js'}`).join(', ')}). Run npm run build in ${clone.root}, then run create-qqbot again.`,
+      `The qqbot packages in ${clone.root} are not built (no ${missing.join(', ')}). Run npm run build in ${clone.root}, then run create-qqbot again.`,
     )
   }
 }

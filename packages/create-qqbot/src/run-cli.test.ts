@@ -60,6 +60,14 @@ describe('runCli', () => {
     expect(await readdir(join(cwd, 'split-bot'))).toContain('docker-compose.yml')
   })
 
+  it('GIVEN --from a folder that is not a qqbot clone THEN it exits 1 saying so, before asking or writing anything', async () => {
+    const { code, errors, screen } = await cli(['bot', '--from', '.'])
+    expect(code).toBe(EXIT_ERROR)
+    expect(errors).toContain(`--from ${cwd} is not a clone of the qqbot repository: it has no readable package.json`)
+    expect(screen).toBe('')
+    expect(await readdir(cwd)).toEqual([])
+  })
+
   it('GIVEN a bad flag THEN it exits 1 with the reason on the error output', async () => {
     const { code, errors, screen } = await cli(['--pm', 'bun'])
     expect(code).toBe(EXIT_ERROR)
