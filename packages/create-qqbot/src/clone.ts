@@ -33,7 +33,7 @@ export async function readClone(root: string): Promise<Clone> {
   const notAClone = (what: string) =>
     new CreateQqbotError(
       'NOT_A_QQBOT_CLONE',
-      `--from ${root} is not a clone of the qqbot repository: ${what}. Give the folder of a clone (the one with the root package.json named "${WORKSPACE_NAME}"), e.g. git clone <qqbot repository URL> qqbot && cd qqbot && npm ci, then --from ./qqbot.`,
+      `--from ${root} is not a clone of the qqbot repository: ${what}. Give the folder of a clone (the one with the root package.json named "${WORKSPACE_NAME}"), e.g. git clone <URL of the qqbot repository> qqbot && cd qqbot && npm ci && npm run build, then --from ./qqbot (or, in the clone, npm run create -- <folder>).`,
     )
   const rootManifest = await readJson<{ name?: string }>(join(root, 'package.json'))
   if (rootManifest === undefined) throw notAClone('it has no readable package.json')

@@ -6,10 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CreateQqbotError } from './errors.js'
 import { installDependencies, missingQqbotPackage } from './install.js'
 
+/** What npm 11 prints for a missing package (copied from a real run). */
 const NPM_404 = [
   'npm error code E404',
-  'npm error 404 Not Found - GET https://registry.npmjs.org/@qqbot%2fcore - Not found',
-  "npm error 404  '@qqbot/core@0.1.0' is not in this registry.",
+  'npm error 404 Not Found - GET https://registry.npmjs.org/@qqbot%2fcore',
+  'npm error 404',
+  "npm error 404  The requested resource '@qqbot/core@0.1.0' could not be found or you do not have permission to access it.",
 ].join('\n')
 
 let dir: string
@@ -42,7 +44,7 @@ async function install(env: NodeJS.ProcessEnv) {
 describe('installDependencies', () => {
   it('GIVEN the registry answers 404 for @qqbot/core THEN it says the packages are not published and the command that works', async () => {
     const { error, shown } = await install(await fakeNpm(NPM_404, 1))
-    expect(shown).toContain("'@qqbot/core@0.1.0' is not in this registry") // the installer's own words still reach the user
+    expect(shown).toContain("The requested resource '@qqbot/core@0.1.0' could not be found") // the installer's own words still reach the user
     expect(error).toBeInstanceOf(CreateQqbotError)
     expect(error?.code).toBe('PACKAGES_NOT_PUBLISHED')
     expect(error?.message).toContain('the registry has no @qqbot/core')
