@@ -245,6 +245,9 @@ describe('create-qqbot CLI', () => {
         }
         expect(manifest.dependencies['@qqbot/core']).toBe('file:.qqbot/packages/qqbot-core-0.1.0.tgz')
         expect(existsSync(join(projectDir, 'node_modules/@qqbot/framework/dist/index.js'))).toBe(true)
+        expect(await readFile(join(projectDir, 'Dockerfile'), 'utf8')).toContain(
+          'COPY .qqbot/packages ./.qqbot/packages',
+        )
 
         await expectSuccess('npm run build', run('npm', ['run', 'build'], projectDir))
         for (const entryPoint of entryPoints)

@@ -52,7 +52,7 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
       plan = planFromFlags(flags, context)
     }
 
-    const result = await scaffold(plan)
+    const result = await scaffold({ ...plan, ...(clone && { localPackages: PACKAGES_FOLDER }) })
     log.success(
       `Created ${plan.name} (${plan.template} template) in ${result.targetDir}: ${result.files.length} files.`,
       { output },
