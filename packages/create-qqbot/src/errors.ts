@@ -8,6 +8,11 @@ export type CreateQqbotErrorCode =
   | 'TARGET_NOT_DIRECTORY'
   | 'FILE_EXISTS'
   | 'INSTALL_FAILED'
+  | 'PACKAGES_NOT_PUBLISHED'
+  | 'NOT_A_QQBOT_CLONE'
+  | 'CLONE_NOT_BUILT'
+  | 'PACK_FAILED'
+  | 'LOCKFILE_INCOMPLETE'
   | 'TEMPLATE_BROKEN'
 
 /** An error the user can fix: the message says what was wrong and what to do. The CLI exits with 1. */

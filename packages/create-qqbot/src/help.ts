@@ -14,6 +14,8 @@ Options:
   -t, --template <name>    ${TEMPLATES.map((template) => template.name).join(' | ')} (default: ${DEFAULT_TEMPLATE})
       --pm <manager>       ${PACKAGE_MANAGER_NAMES.join(' | ')}: for the install step and the commands shown
                            (default: the one that runs create-qqbot, else npm)
+      --from <clone>       install the qqbot packages from a clone of the qqbot repository (built with
+                           npm ci && npm run build) instead of the npm registry; npm only
       --install            install the dependencies after writing the files (the default)
       --no-install         only write the files
   -y, --yes                accept the default for every question no flag answers
@@ -25,6 +27,7 @@ ${TEMPLATES.map((template) => `  ${template.name.padEnd(width)}  ${template.hint
 
 Without a terminal (CI, a pipe) nothing is asked: unanswered questions take their defaults.
 The folder must be new or empty; no file is ever overwritten.
+Until the qqbot packages are published on npm, create projects from a clone: npm run create -- <folder>
 Exit codes: 0 done, 1 error, 130 cancelled.
 `
 }

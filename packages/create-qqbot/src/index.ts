@@ -21,4 +21,8 @@ export {
 export { parseFlags, planFromFlags, packageNameProblem, type Flags, type Plan } from './options.js'
 export { renderTemplate, placeholderValues, type Answers } from './render.js'
 export { runCli, EXIT_OK, EXIT_ERROR, EXIT_CANCELLED, type CliEnvironment } from './run-cli.js'
+export { readClone, packagesNeeded, assertBuilt, type Clone, type WorkspacePackage } from './clone.js'
+export { useClone, pointAtPackages, PACKAGES_FOLDER } from './from-clone.js'
+export { lockfileFor, type LockEntry, type PackedPackage, type ProjectManifest } from './lockfile.js'
+export { installDependencies, missingQqbotPackage } from './install.js'
 export { CreateQqbotError, CancelledError, type CreateQqbotErrorCode } from './errors.js'

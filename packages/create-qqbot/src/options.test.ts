@@ -72,7 +72,7 @@ describe('parseFlags', () => {
     const error = parseError(['--tempalte', 'basic'])
     expect(error.code).toBe('UNKNOWN_FLAG')
     expect(error.message).toMatch(
-      /^Unknown option --tempalte\. Valid options: --name \(-n\), --template \(-t\), --pm, --install, --no-install, --yes \(-y\), --help \(-h\), --version \(-v\)\./,
+      /^Unknown option --tempalte\. Valid options: --name \(-n\), --template \(-t\), --pm, --from, --install, --no-install, --yes \(-y\), --help \(-h\), --version \(-v\)\./,
     )
   })
 
@@ -95,6 +95,27 @@ describe('parseFlags', () => {
       '--name "My Bot" is not a valid npm package name: it has upper-case letters. Example: --name my-bot',
     )
     expect(parseError(['--name', '_bot']).message).toMatch(/may not start with \. or _/)
+  })
+})
+
+describe('--from', () => {
+  it('GIVEN --from THEN it lands in its field and the package manager is npm', () => {
+    expect(parseFlags(['bot', '--from', '../qqbot'])).toMatchObject({ from: '../qqbot', packageManager: 'npm' })
+    expect(parseFlags(['bot', '--from=../qqbot', '--pm', 'npm'])).toMatchObject({ packageManager: 'npm' })
+  })
+
+  it('GIVEN --from with --pm pnpm or yarn THEN it is refused, saying npm only', () => {
+    for (const pm of ['pnpm', 'yarn']) {
+      const error = parseError(['bot', '--from', '../qqbot', '--pm', pm])
+      expect(error.code).toBe('INVALID_VALUE')
+      expect(error.message).toContain(`--from works with npm only`)
+      expect(error.message).toContain(`not --pm ${pm}`)
+    }
+  })
+
+  it('GIVEN --from without a value or with an empty one THEN the error says what to give', () => {
+    expect(parseError(['--from']).message).toContain('--from needs a value: the folder of a qqbot clone')
+    expect(parseError(['--from', ' ']).message).toContain('--from is empty. Give the folder of a qqbot clone')
   })
 })
 

@@ -13,6 +13,8 @@ export interface Flags {
   template?: TemplateName
   packageManager?: PackageManagerName
   install?: boolean
+  /** `--from`: a qqbot clone whose packages the project installs from, instead of the registry. */
+  from?: string
   yes: boolean
   help: boolean
   version: boolean
@@ -25,12 +27,16 @@ export interface Plan extends Answers {
   install: boolean
 }
 
+/** With `--from`, the package manager is npm: the project gets an npm lockfile. */
+export const FROM_PACKAGE_MANAGER: PackageManagerName = 'npm'
+
 export const DEFAULT_NAME = 'my-qqbot'
 
 const OPTIONS = {
   name: { type: 'string', short: 'n' },
   template: { type: 'string', short: 't' },
   pm: { type: 'string' },
+  from: { type: 'string' },
   install: { type: 'boolean' },
   'no-install': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
@@ -65,6 +71,10 @@ export function parseFlags(argv: readonly string[]): Flags {
   if (values.pm !== undefined) flags.packageManager = oneOf(values.pm, PACKAGE_MANAGER_NAMES, '--pm', 'package manager')
   if (values.install) flags.install = true
   if (values['no-install']) flags.install = false
+  if (values.from !== undefined) {
+    flags.from = checkFrom(values.from, flags.packageManager)
+    flags.packageManager = FROM_PACKAGE_MANAGER
+  }
   return flags
 }
 
@@ -143,6 +153,21 @@ function checkFolder(folder: string): string {
   return folder
 }
 
+function checkFrom(from: string, packageManager: PackageManagerName | undefined): string {
+  if (from.trim() === '')
+    throw new CreateQqbotError(
+      'INVALID_VALUE',
+      '--from is empty. Give the folder of a qqbot clone, e.g. --from ../qqbot',
+    )
+  if (packageManager !== undefined && packageManager !== FROM_PACKAGE_MANAGER) {
+    throw new CreateQqbotError(
+      'INVALID_VALUE',
+      `--from works with npm only (the project gets an npm lockfile built from the clone's), not --pm ${packageManager}. Leave out --pm, or create the project with npm and switch later.`,
+    )
+  }
+  return from
+}
+
 function oneOf<T extends string>(value: string, choices: readonly T[], flag: string, what: string): T {
   const match = choices.find((choice) => choice === value)
   if (match) return match
@@ -174,6 +199,7 @@ function choicesOf(flag: string): string {
   if (flag === '--template') return `: one of ${TEMPLATE_NAMES.join(', ')}`
   if (flag === '--pm') return `: one of ${PACKAGE_MANAGER_NAMES.join(', ')}`
   if (flag === '--name') return ', e.g. --name my-bot'
+  if (flag === '--from') return ': the folder of a qqbot clone, e.g. --from ../qqbot'
   return ''
 }
 

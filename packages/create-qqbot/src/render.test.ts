@@ -25,7 +25,15 @@ describe('placeholderValues', () => {
       lockfile: 'package-lock.json',
       ciInstall: 'npm ci',
       pruneStep: ' && npm prune --omit=dev',
+      copyLocalPackages: '',
     })
+  })
+
+  it('GIVEN local packages (--from) THEN the Dockerfile line copies their folder', () => {
+    expect(
+      placeholderValues({ name: 'b', template: 'basic', packageManager: 'npm', localPackages: '.qqbot/packages' })
+        .copyLocalPackages,
+    ).toBe('COPY .qqbot/packages ./.qqbot/packages\n')
   })
 
   it('GIVEN yarn THEN there is no prune step; GIVEN pnpm THEN scripts run without "run"', () => {

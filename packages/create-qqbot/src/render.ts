@@ -8,6 +8,11 @@ export interface Answers {
   name: string
   template: TemplateName
   packageManager: PackageManagerName
+  /**
+   * The folder, relative to the project, of the packed qqbot packages it installs from (`--from`); the
+   * Dockerfile copies it before installing. Absent for a project that installs from the registry.
+   */
+  localPackages?: string
 }
 
 /** The `{{key}}` values every template file may use. */
@@ -23,6 +28,8 @@ export function placeholderValues(answers: Answers): Record<string, string> {
     ciInstall: pm.ciInstall,
     runBuild: `${pm.run} build`,
     pruneStep: pm.prune ? ` && ${pm.prune}` : '',
+    // A whole line, or nothing: the Dockerfile has it right before the install.
+    copyLocalPackages: answers.localPackages ? `COPY ${answers.localPackages} ./${answers.localPackages}\n` : '',
   }
 }
 

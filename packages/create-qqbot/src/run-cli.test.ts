@@ -1,10 +1,13 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { PassThrough } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { EXIT_CANCELLED, EXIT_ERROR, EXIT_OK, runCli } from './run-cli.js'
 import { CTRL_C, ENTER, terminal } from './test-terminal.js'
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url))
 
 let cwd: string
 beforeEach(async () => {
@@ -59,6 +62,25 @@ describe('runCli', () => {
     expect(screen).toContain('Created split-bot (distributed template)')
     expect(await readdir(join(cwd, 'split-bot'))).toContain('docker-compose.yml')
   })
+
+  it('GIVEN --from a folder that is not a qqbot clone THEN it exits 1 saying so, before asking or writing anything', async () => {
+    const { code, errors, screen } = await cli(['bot', '--from', '.'])
+    expect(code).toBe(EXIT_ERROR)
+    expect(errors).toContain(`--from ${cwd} is not a clone of the qqbot repository: it has no readable package.json`)
+    expect(screen).toBe('')
+    expect(await readdir(cwd)).toEqual([])
+  })
+
+  it('GIVEN --from this repository in a terminal THEN the package manager is not asked and the packages are packed into the project', async () => {
+    const { code, screen, errors } = await cli(['from-bot', '--from', REPO, '--no-install'], [ENTER])
+    expect(errors).toBe('')
+    expect(code).toBe(EXIT_OK)
+    expect(screen).toContain('Template')
+    expect(screen).not.toContain('Package manager')
+    expect(screen).toContain('Packing the qqbot packages of')
+    expect(await readdir(join(cwd, 'from-bot/.qqbot/packages'))).toContain('qqbot-core-0.1.0.tgz')
+    expect(await readdir(join(cwd, 'from-bot'))).toContain('package-lock.json')
+  }, 120_000)
 
   it('GIVEN a bad flag THEN it exits 1 with the reason on the error output', async () => {
     const { code, errors, screen } = await cli(['--pm', 'bun'])

@@ -1,7 +1,9 @@
-import { relative } from 'node:path'
+import { relative, resolve } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { intro, log, note, outro } from '@clack/prompts'
+import { assertBuilt, readClone, type Clone } from './clone.js'
 import { CancelledError, CreateQqbotError } from './errors.js'
+import { PACKAGES_FOLDER, useClone } from './from-clone.js'
 import { helpText } from './help.js'
 import { installDependencies } from './install.js'
 import { parseFlags, planFromFlags, type Plan } from './options.js'
@@ -34,6 +36,8 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     if (flags.help) return (void output.write(helpText(packageVersion())), EXIT_OK)
     if (flags.version) return (void output.write(`${packageVersion()}\n`), EXIT_OK)
 
+    // Checked before any question or file, so a wrong --from costs nothing.
+    const clone = flags.from === undefined ? undefined : await checkedClone(resolve(environment.cwd, flags.from))
     const context = { cwd: environment.cwd, userAgent: environment.env.npm_config_user_agent }
     let plan: Plan
     if (environment.interactive && !flags.yes) {
@@ -48,15 +52,23 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
       plan = planFromFlags(flags, context)
     }
 
-    const result = await scaffold(plan)
+    const result = await scaffold({ ...plan, ...(clone && { localPackages: PACKAGES_FOLDER }) })
     log.success(
       `Created ${plan.name} (${plan.template} template) in ${result.targetDir}: ${result.files.length} files.`,
       { output },
     )
+    if (clone) {
+      log.step(`Packing the qqbot packages of ${clone.root} into ${PACKAGES_FOLDER}/`, { output })
+      const packed = await useClone(clone, result.targetDir, { env: environment.env, errorOutput })
+      log.success(
+        `The project installs ${packed.map((p) => p.name).join(', ')} from ${PACKAGES_FOLDER}/ (package-lock.json written).`,
+        { output },
+      )
+    }
     const pm = PACKAGE_MANAGERS[plan.packageManager]
     if (plan.install) {
       log.step(`Installing the dependencies: ${pm.install}`, { output })
-      await installDependencies(plan.packageManager, result.targetDir)
+      await installDependencies(plan.packageManager, result.targetDir, { env: environment.env, errorOutput })
     }
     note(nextSteps(plan, environment.cwd), 'Next steps', { output })
     outro(`Without QQ credentials, ${pm.run} dev opens a local chat page. See README.md for connecting to QQ.`, {
@@ -72,6 +84,12 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     log.error(message, { output: errorOutput })
     return EXIT_ERROR
   }
+}
+
+async function checkedClone(root: string): Promise<Clone> {
+  const clone = await readClone(root)
+  assertBuilt(clone, [...clone.packages.values()])
+  return clone
 }
 
 function nextSteps(plan: Plan, cwd: string): string {

@@ -104,7 +104,7 @@ describe('scaffold', () => {
       test: 'vitest run',
     })
     const dockerfile = await readFile(join(targetDir, 'Dockerfile'), 'utf8')
-    expect(dockerfile).toContain('COPY package.json pnpm-lock.yaml ./')
+    expect(dockerfile).toContain('COPY package.json pnpm-lock.yaml ./\nRUN corepack enable')
     expect(dockerfile).toContain('RUN pnpm build && pnpm prune --prod')
     expect(dockerfile).toContain('USER node')
     expect(await readFile(join(targetDir, 'src/index.ts'), 'utf8')).toContain("source: 'webhook'")
@@ -160,6 +160,21 @@ describe('scaffold', () => {
       expect(env).toMatch(new RegExp(`^${variable}`, 'm'))
     expect(await readFile(join(targetDir, 'Dockerfile'), 'utf8')).toContain('COPY package.json pnpm-lock.yaml ./')
     expect(await readFile(join(targetDir, 'README.md'), 'utf8')).toMatch(/^ *pnpm ingress/m)
+  })
+
+  it('GIVEN local packages (--from) THEN the Dockerfile of every template copies them before npm ci; without, it does not', async () => {
+    for (const template of ['basic', 'webhook', 'distributed'] as const) {
+      const local = join(dir, `${template}-local`)
+      await scaffold({ targetDir: local, name: 'b', template, packageManager: 'npm', localPackages: '.qqbot/packages' })
+      expect(await readFile(join(local, 'Dockerfile'), 'utf8')).toContain(
+        'COPY package.json package-lock.json ./\nCOPY .qqbot/packages ./.qqbot/packages\nRUN npm ci\n',
+      )
+      const registry = join(dir, `${template}-registry`)
+      await scaffold({ targetDir: registry, name: 'b', template, packageManager: 'npm' })
+      expect(await readFile(join(registry, 'Dockerfile'), 'utf8')).toContain(
+        'COPY package.json package-lock.json ./\nRUN npm ci\n',
+      )
+    }
   })
 
   it('GIVEN an empty existing folder THEN the project goes into it', async () => {
