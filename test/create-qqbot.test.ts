@@ -255,6 +255,9 @@ describe('create-qqbot CLI', () => {
         const tested = await expectSuccess('npm test', run('npm', ['test'], projectDir))
         expect(tested.stdout).toMatch(new RegExp(`Test Files\\s+${testFiles} passed \\(${testFiles}\\)`))
         expect(tested.stdout).toMatch(new RegExp(`Tests\\s+${tests} passed \\(${tests}\\)`))
+        const halfConfigured = await run('npm', ['start'], projectDir, 30_000, { QQBOT_APP_ID: '102000001' })
+        expect(halfConfigured.code, explain('npm start with QQBOT_APP_ID only', halfConfigured)).toBe(1)
+        expect(halfConfigured.stderr).toContain('QQBOT_APP_ID is set but QQBOT_APP_SECRET is not')
         if (template === 'distributed') {
           await expectRolesLoadAndExplain(projectDir)
           await expectRolesAnswerOverRedis(projectDir)

@@ -15,6 +15,7 @@ const SHARED_FILES = [
   'src/bot.ts',
   'src/commands/dice.ts',
   'src/commands/ping.ts',
+  'src/credentials.ts',
   'src/index.ts',
   'src/services/random.ts',
   'test/commands.test.ts',

@@ -1,16 +1,15 @@
 import { createBot, type Bot } from '@qqbot/framework'
 import { startSandbox } from '@qqbot/sandbox'
 import { controllers, providers } from './bot.js'
+import { credentialsFromEnv } from './credentials.js'
 
-const appId = process.env.QQBOT_APP_ID
-const secret = process.env.QQBOT_APP_SECRET
+const credentials = credentialsFromEnv()
 
-if (appId && secret) {
+if (credentials) {
   // The real QQ platform; events arrive over the WebSocket gateway. QQBOT_SANDBOX=true uses the platform's
   // sandbox environment (events only from the sandbox guild/group set in the console).
   const bot = createBot({
-    appId,
-    secret,
+    ...credentials,
     hosts: process.env.QQBOT_SANDBOX === 'true' ? 'sandbox' : 'production',
     controllers,
     providers,

@@ -6,8 +6,9 @@
 import { createBot } from '@qqbot/framework'
 import { startSandbox } from '@qqbot/sandbox'
 import { controllers, providers } from './bot.js'
+import { credentialsFromEnv } from './credentials.js'
 
-if (process.env.QQBOT_APP_ID && process.env.QQBOT_APP_SECRET) {
+if (credentialsFromEnv()) {
   console.error(
     [
       'QQBOT_APP_ID and QQBOT_APP_SECRET are set: on QQ this bot runs as separate processes sharing Redis (REDIS_URL).',

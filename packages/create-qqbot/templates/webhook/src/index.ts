@@ -1,16 +1,15 @@
 import { createBot, type Bot } from '@qqbot/framework'
 import { startSandbox } from '@qqbot/sandbox'
 import { controllers, providers } from './bot.js'
+import { credentialsFromEnv } from './credentials.js'
 
-const appId = process.env.QQBOT_APP_ID
-const secret = process.env.QQBOT_APP_SECRET
+const credentials = credentialsFromEnv()
 
-if (appId && secret) {
+if (credentials) {
   // The real QQ platform; events arrive as signed HTTP callbacks on QQBOT_WEBHOOK_PORT + QQBOT_WEBHOOK_PATH. Put that
   // behind HTTPS on port 80, 443, 8080 or 8443 and enter its public URL in the QQ console (回调配置).
   const bot = createBot({
-    appId,
-    secret,
+    ...credentials,
     hosts: process.env.QQBOT_SANDBOX === 'true' ? 'sandbox' : 'production',
     source: 'webhook',
     webhook: {
