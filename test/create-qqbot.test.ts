@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -100,6 +102,22 @@ async function expectRolesLoadAndExplain(projectDir: string): Promise<void> {
   expect(withCredentials.code, explain('npm start', withCredentials)).toBe(1)
   expect(withCredentials.stderr).toContain('npm run ingress')
   expect(withCredentials.stderr).toContain('npm run worker')
+}
+
+/** The sandbox port already taken: `npm start` without credentials says so in one line and exits 1. */
+async function expectPortClashInOneLine(projectDir: string): Promise<void> {
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  try {
+    const port = String((taken.address() as AddressInfo).port)
+    const clash = await run('node', ['dist/index.js'], projectDir, 30_000, { QQBOT_SANDBOX_PORT: port })
+    expect(clash.code, explain('node dist/index.js on a taken port', clash)).toBe(1)
+    expect(clash.stderr.trim().split('\n')).toEqual([
+      expect.stringContaining(`Port ${port} on 127.0.0.1 is already in use`),
+    ])
+  } finally {
+    await new Promise<void>((resolve) => taken.close(() => resolve()))
+  }
 }
 
 /** A generated role started with `node dist/<role>.js`, its output collected. */
@@ -255,6 +273,7 @@ describe('create-qqbot CLI', () => {
         const tested = await expectSuccess('npm test', run('npm', ['test'], projectDir))
         expect(tested.stdout).toMatch(new RegExp(`Test Files\\s+${testFiles} passed \\(${testFiles}\\)`))
         expect(tested.stdout).toMatch(new RegExp(`Tests\\s+${tests} passed \\(${tests}\\)`))
+        await expectPortClashInOneLine(projectDir)
         const halfConfigured = await run('npm', ['start'], projectDir, 30_000, { QQBOT_APP_ID: '102000001' })
         expect(halfConfigured.code, explain('npm start with QQBOT_APP_ID only', halfConfigured)).toBe(1)
         expect(halfConfigured.stderr).toContain('QQBOT_APP_ID is set but QQBOT_APP_SECRET is not')

@@ -17,6 +17,7 @@ const SHARED_FILES = [
   'src/commands/ping.ts',
   'src/credentials.ts',
   'src/index.ts',
+  'src/local-sandbox.ts',
   'src/services/random.ts',
   'test/commands.test.ts',
   'tsconfig.json',
@@ -133,7 +134,7 @@ describe('scaffold', () => {
     })
     expect(manifest.dependencies).toMatchObject({ '@qqbot/redis': '0.1.0', ioredis: '^5.9.2' })
     const index = await readFile(join(targetDir, 'src/index.ts'), 'utf8')
-    expect(index).toContain('startSandbox()')
+    expect(index).toContain('startLocalSandbox()')
     expect(index).toContain('pnpm ingress')
     expect(index).toContain('pnpm worker')
     expect(await readFile(join(targetDir, 'src/ingress.ts'), 'utf8')).toMatch(

@@ -4,7 +4,7 @@
  * `{{run}} worker` (see README.md).
  */
 import { createBot } from '@qqbot/framework'
-import { startSandbox } from '@qqbot/sandbox'
+import { startLocalSandbox } from './local-sandbox.js'
 import { controllers, providers } from './bot.js'
 import { credentialsFromEnv } from './credentials.js'
 
@@ -22,7 +22,7 @@ if (credentialsFromEnv()) {
   process.exitCode = 1
 } else {
   // No credentials: a local chat page with a fake QQ platform behind it. Nothing leaves this machine.
-  const sandbox = await startSandbox()
+  const sandbox = await startLocalSandbox()
   const bot = createBot({ ...sandbox.connection, controllers, providers })
   await bot.start()
   sandbox.watch(bot.client)

@@ -1,5 +1,5 @@
 import { createBot, type Bot } from '@qqbot/framework'
-import { startSandbox } from '@qqbot/sandbox'
+import { startLocalSandbox } from './local-sandbox.js'
 import { controllers, providers } from './bot.js'
 import { credentialsFromEnv } from './credentials.js'
 
@@ -24,7 +24,7 @@ if (credentials) {
   stopOnSignal(bot)
 } else {
   // No credentials: a local chat page with a fake QQ platform behind it. Nothing leaves this machine.
-  const sandbox = await startSandbox()
+  const sandbox = await startLocalSandbox()
   const bot = createBot({ ...sandbox.connection, controllers, providers })
   await bot.start()
   sandbox.watch(bot.client)
