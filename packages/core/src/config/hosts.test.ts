@@ -48,11 +48,19 @@ describe('resolveHosts', () => {
 })
 
 describe('the real hosts named above are never reached by a test', () => {
-  it('GIVEN a client on the production preset THEN its requests fail at once: test processes reach 127.0.0.1 only', async () => {
+  // The guard is checked against a reserved name (.invalid never resolves), never against a QQ host: if the guard
+  // were missing, this test would fail without anything leaving for the real platform.
+  it('GIVEN a request to any host but this machine THEN it fails at once: test processes reach 127.0.0.1 only', async () => {
     const transport = new HttpTransport()
     try {
       const error = await transport
-        .send({ origin: PRODUCTION_HOSTS.api, path: '/gateway', method: 'GET', headers: {}, timeoutMs: 5_000 })
+        .send({
+          origin: 'https://qqbot-guard-check.invalid',
+          path: '/gateway',
+          method: 'GET',
+          headers: {},
+          timeoutMs: 5_000,
+        })
         .catch((caught: unknown) => caught)
       expect(String((error as Error)?.message) + String((error as { cause?: Error })?.cause?.message)).toContain(
         'tests may reach 127.0.0.1 only',
