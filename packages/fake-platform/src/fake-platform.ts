@@ -1,18 +1,9 @@
-import { createServer, type Server } from 'node:http'
-import { ReplyReferences } from './reply-references.js'
-import { WebhookDeliverer } from './webhook-delivery.js'
-import type { AddressInfo } from 'node:net'
-import { ConnectionTracker, type HttpConnectionStats } from './connection-tracker.js'
-import { Directory } from './directory.js'
+import type { Server } from 'node:http'
+import type { ConnectionTracker, HttpConnectionStats } from './connection-tracker.js'
+import type { Directory } from './directory.js'
 import type { BuiltEvent } from './event-builders.js'
-import {
-  RestFaults,
-  type FaultEpisode,
-  type FaultEpisodeOptions,
-  type FaultMatch,
-  type FaultResponse,
-} from './faults.js'
-import { GATEWAY_PATH, GatewayServer } from './gateway-server.js'
+import type { FaultEpisode, FaultEpisodeOptions, FaultMatch, FaultResponse, RestFaults } from './faults.js'
+import { GATEWAY_PATH, type GatewayServer } from './gateway-server.js'
 import type {
   BurstEvent,
   DispatchOptions,
@@ -23,7 +14,6 @@ import type {
   SocketBacklog,
 } from './gateway-types.js'
 import { randomHex } from './ids.js'
-import { MessageStore } from './message-store.js'
 import {
   resolveOptions,
   type BotUser,
@@ -31,10 +21,12 @@ import {
   type ResolvedOptions,
   type SessionStartLimit,
 } from './options.js'
+import { closeHttp, listenHttp } from './platform-server.js'
+import { wirePlatform } from './platform-wiring.js'
 import type { RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
-import { Recorder } from './recorder.js'
-import { createRestHandler } from './rest-server.js'
-import { TokenService, type TokenGrant } from './token-service.js'
+import type { Recorder } from './recorder.js'
+import type { TokenGrant, TokenService } from './token-service.js'
+import type { WebhookDeliverer } from './webhook-delivery.js'
 
 /**
  * A running fake QQ Open Platform: token endpoint, REST API and WebSocket gateway on one
@@ -54,10 +46,9 @@ export class FakePlatform {
   private readonly options: ResolvedOptions
   private readonly server: Server
   private readonly tokens: TokenService
-  private readonly recorder = new Recorder()
+  private readonly recorder: Recorder
   private readonly faults: RestFaults
-  private readonly messages = new MessageStore()
-  private readonly tracker = new ConnectionTracker()
+  private readonly tracker: ConnectionTracker
   private readonly gateway: GatewayServer
   private latencyMs: number
   private baseUrl = ''
@@ -71,43 +62,15 @@ export class FakePlatform {
     this.secret = o.secret
     this.botUser = o.botUser
     this.latencyMs = o.restLatencyMs
-    this.faults = new RestFaults(o.now)
-    this.directory = new Directory(o.botUser)
-    const references = new ReplyReferences(o.now)
-    const remember = (t: string, id: string, d: unknown) => references.record(t, id, d)
-    this.webhook = new WebhookDeliverer(o.appId, o.secret, o.now, remember)
-    this.tokens = new TokenService(o.appId, o.secret, o.tokenTtlSeconds, o.now)
-    this.gateway = new GatewayServer({
-      heartbeatIntervalMs: o.heartbeatIntervalMs,
-      allowedIntents: o.allowedIntents,
-      botUser: o.botUser,
-      reconnectCloseDelayMs: o.reconnectCloseDelayMs,
-      logRetention: o.logRetention,
-      sessionStartLimit: o.sessionStartLimit,
-      isValidToken: (token) => this.tokens.isValid(token),
-      onDispatch: remember,
-    })
-    const currentGatewayUrl = (): string => this.gatewayUrl
-    const handler = createRestHandler({
-      get gatewayUrl() {
-        return currentGatewayUrl()
-      },
-      botUser: o.botUser,
-      recommendedShards: o.recommendedShards,
-      sessionStartLimit: o.sessionStartLimit,
-      directory: this.directory,
-      messages: this.messages,
-      recorder: this.recorder,
-      tokens: this.tokens,
-      faults: this.faults,
-      replyBudget: o.replyBudget,
-      references,
-      latencyMs: () => this.latencyMs,
-    })
-    this.server = createServer(handler)
-    this.tracker.attach(this.server)
-    this.server.on('upgrade', (req, socket, head) => this.gateway.handleUpgrade(req, socket, head))
-    this.server.on('clientError', (_error, socket) => socket.destroy())
+    const parts = wirePlatform(o, { gatewayUrl: () => this.gatewayUrl, latencyMs: () => this.latencyMs })
+    this.directory = parts.directory
+    this.webhook = parts.webhook
+    this.server = parts.server
+    this.tokens = parts.tokens
+    this.recorder = parts.recorder
+    this.faults = parts.faults
+    this.tracker = parts.tracker
+    this.gateway = parts.gateway
   }
 
   /** `http://127.0.0.1:PORT`: serves REST and the token endpoint `/app/getAppAccessToken`. */
@@ -157,16 +120,7 @@ export class FakePlatform {
 
   /** Binds the server to the configured host and port. */
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject)
-      this.server.listen(this.options.port, this.options.host, () => {
-        this.server.off('error', reject)
-        resolve()
-      })
-    })
-    const address = this.server.address() as AddressInfo
-    const host = address.address.includes(':') ? `[${address.address}]` : address.address
-    this.baseUrl = `http://${host}:${address.port}`
+    this.baseUrl = await listenHttp(this.server, this.options.port, this.options.host)
   }
 
   // ---------------------------------------------------------------- tokens
@@ -346,12 +300,7 @@ export class FakePlatform {
       this.gateway.shutdown()
       this.recorder.close()
       this.faults.clear()
-      const closed = new Promise<void>((resolve) => {
-        this.server.close(() => resolve())
-      })
-      this.server.closeAllConnections()
-      this.tracker.destroyAll()
-      await closed
+      await closeHttp(this.server, this.tracker)
     })()
     return this.closing
   }

@@ -1,6 +1,8 @@
-import { isScene, QQBotError, SCENES, type MetricsSnapshot, type QQBotClient, type Scene } from '@qqbot/core'
-import { startFakePlatform, type FakePlatform, type RecordedCall, type SentMessage } from '@qqbot/fake-platform'
+import { isScene, QQBotError, SCENES, type QQBotClient, type Scene } from '@qqbot/core'
+import { startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import { BotActivity } from './bot-activity.js'
 import { ConversationStore, type Entry, type NewEntry } from './conversation-store.js'
+import { MetricsFeed } from './metrics-feed.js'
 import { PageServer } from './page-server.js'
 import {
   parseClientMessage,
@@ -9,16 +11,9 @@ import {
   type ClickMessage,
   type ErrorCode,
 } from './page-protocol.js'
-import { findButton, toReplyView, type UploadedMedia } from './reply-view.js'
+import { findButton } from './reply-view.js'
 import { resolvePort, type SandboxOptions } from './sandbox-options.js'
-import {
-  SCENE_LABELS,
-  conversationFor,
-  conversationIdOfSent,
-  interactionEvent,
-  messageEvent,
-  type ConversationInfo,
-} from './scenes.js'
+import { SCENE_LABELS, conversationFor, interactionEvent, messageEvent, type ConversationInfo } from './scenes.js'
 import { TrafficLog, describeCall, describeFrame } from './traffic-log.js'
 import { UserDirectory, MAX_USERS, type SandboxUser } from './users.js'
 
@@ -79,25 +74,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return sandbox
 }
 
-const METRICS_INTERVAL_MS = 1_000
-const MAX_TRACKED = 1_000
-const UPLOAD_PATH = /^\/v2\/(?:groups|users)\/[^/]+\/files$/
-const INTERACTION_ACK_PATH = /^\/interactions\/([^/]+)$/
-
 class LocalSandbox implements Sandbox {
   readonly connection: SandboxConnection
   private readonly page: PageServer
   private readonly users: UserDirectory
   private readonly conversations = new ConversationStore()
   private readonly traffic = new TrafficLog()
-  /** `file_info` → what was uploaded, so group/C2C media show their URL. */
-  private readonly uploads = new Map<string, UploadedMedia>()
-  /** Interaction id → the conversation its button was clicked in, to show the bot's acknowledgement there. */
-  private readonly interactions = new Map<string, string>()
-  private readonly watched: QQBotClient[] = []
+  private readonly bot: BotActivity
+  private readonly metrics: MetricsFeed
   private readonly unsubscribe: (() => void)[]
-  private readonly metricsTimer: NodeJS.Timeout
-  private lastMetrics = ''
   private closing: Promise<void> | undefined
 
   constructor(readonly platform: FakePlatform) {
@@ -107,13 +92,18 @@ class LocalSandbox implements Sandbox {
       welcome: () => this.welcome(),
       message: (raw, reply) => this.onPageMessage(raw, reply),
     })
+    this.bot = new BotActivity(this.conversations, this.users, (conversation, entry) =>
+      this.addEntry(conversation, entry),
+    )
     this.unsubscribe = [
-      platform.onSent((message) => this.onSent(message)),
-      platform.onRequest((call) => this.onCall(call)),
+      platform.onSent((message) => this.bot.onSent(message)),
+      platform.onRequest((call) => {
+        this.publishLog('rest', describeCall(call))
+        this.bot.onCall(call)
+      }),
       platform.onGatewayFrame((frame) => this.publishLog('gateway', describeFrame(frame))),
     ]
-    this.metricsTimer = setInterval(() => this.publishMetrics(), METRICS_INTERVAL_MS)
-    this.metricsTimer.unref()
+    this.metrics = new MetricsFeed(this.page)
   }
 
   get url(): string {
@@ -125,8 +115,7 @@ class LocalSandbox implements Sandbox {
   }
 
   watch(client: QQBotClient): void {
-    if (!this.watched.includes(client)) this.watched.push(client)
-    this.publishMetrics()
+    this.metrics.watch(client)
   }
 
   say(input: SayInput): { conversation: ConversationInfo; entry: Entry } {
@@ -162,7 +151,7 @@ class LocalSandbox implements Sandbox {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      clearInterval(this.metricsTimer)
+      this.metrics.stop()
       for (const off of this.unsubscribe) off()
       await this.page.close()
       await this.platform.close()
@@ -215,7 +204,7 @@ class LocalSandbox implements Sandbox {
     // In a DM or C2C chat only its owner can click.
     const user = this.user(conversation.owner ?? message.user)
     const event = interactionEvent(conversation, user, button, entry.messageId)
-    this.remember(this.interactions, event.id!, conversation.id)
+    this.bot.clicked(event.id!, conversation.id)
     this.addEntry(conversation, {
       kind: 'notice',
       conversation: conversation.id,
@@ -249,52 +238,6 @@ class LocalSandbox implements Sandbox {
     return user
   }
 
-  // ---------------------------------------------------------------- from the platform
-
-  private onSent(message: SentMessage): void {
-    const id = conversationIdOfSent(message.scene, message.target)
-    const conversation = this.conversations.info(id) ??
-      this.knownConversation(id) ?? { id, scene: message.scene, title: id }
-    const view = toReplyView(message.body, (fileInfo) => this.uploads.get(fileInfo))
-    this.addEntry(conversation, { kind: 'bot', conversation: id, messageId: message.id, view })
-  }
-
-  private onCall(call: RecordedCall): void {
-    this.publishLog('rest', describeCall(call))
-    if (call.method === 'POST' && UPLOAD_PATH.test(call.path) && call.status === 200) {
-      const response = call.response as { file_info?: unknown } | undefined
-      const body = call.body as { file_type?: unknown; url?: unknown } | undefined
-      if (typeof response?.file_info === 'string') {
-        const upload: UploadedMedia = { fileType: typeof body?.file_type === 'number' ? body.file_type : 0 }
-        if (typeof body?.url === 'string') upload.url = body.url
-        this.remember(this.uploads, response.file_info, upload)
-      }
-    }
-    const ack = call.method === 'PUT' ? INTERACTION_ACK_PATH.exec(call.path) : null
-    const conversation = ack
-      ? this.conversations.info(this.interactions.get(decodeURIComponent(ack[1]!)) ?? '')
-      : undefined
-    if (conversation) {
-      const code = (call.body as { code?: unknown } | undefined)?.code
-      this.addEntry(conversation, {
-        kind: 'notice',
-        conversation: conversation.id,
-        text: `The bot acknowledged the click (code ${typeof code === 'number' ? code : '?'})`,
-      })
-    }
-  }
-
-  /** A DM or C2C chat of a user who has not written yet (the bot wrote first). */
-  private knownConversation(id: string): ConversationInfo | undefined {
-    for (const user of this.users.list()) {
-      for (const scene of SCENES) {
-        const conversation = conversationFor(scene, user)
-        if (conversation.id === id) return conversation
-      }
-    }
-    return undefined
-  }
-
   // ---------------------------------------------------------------- to the page
 
   private welcome(): unknown {
@@ -305,7 +248,7 @@ class LocalSandbox implements Sandbox {
       users: this.usersView(),
       conversations: this.conversations.all(),
       log: this.traffic.recent(),
-      metrics: this.metricsView(),
+      metrics: this.metrics.view(),
     }
   }
 
@@ -327,25 +270,5 @@ class LocalSandbox implements Sandbox {
 
   private publishLog(kind: 'gateway' | 'rest', text: string): void {
     this.page.broadcast({ type: 'log', entry: this.traffic.add(kind, text) })
-  }
-
-  private metricsView(): { name: string; snapshot: MetricsSnapshot }[] {
-    return this.watched.map((client, index) => ({
-      name: this.watched.length === 1 ? 'bot' : `bot ${index + 1}`,
-      snapshot: client.metrics(),
-    }))
-  }
-
-  private publishMetrics(): void {
-    if (this.page.pages === 0 || this.watched.length === 0) return
-    const text = JSON.stringify({ type: 'metrics', metrics: this.metricsView() })
-    if (text === this.lastMetrics) return
-    this.lastMetrics = text
-    this.page.broadcastText(text)
-  }
-
-  private remember<V>(map: Map<string, V>, key: string, value: V): void {
-    map.set(key, value)
-    if (map.size > MAX_TRACKED) map.delete(map.keys().next().value!)
   }
 }

@@ -26,3 +26,8 @@ export class TokenError extends QQBotError {
     this.transient = details.transient
   }
 }
+
+/** The token endpoint refused the AppID/AppSecret: retrying cannot help, the user must fix the configuration. */
+export function isRejectedCredential(error: unknown): boolean {
+  return error instanceof TokenError && !error.transient
+}

@@ -41,3 +41,13 @@ export class ShardRevokedError extends QQBotError {
     this.shardId = shardId
   }
 }
+
+/** Why a shard gave up starting: the platform stayed unreachable (the detail of its GatewayFatalError). */
+export function unreachableWhileStarting(cause: unknown, failingForMs: number): string {
+  const reason = cause instanceof Error ? cause.message.replace(/\.$/, '') : String(cause)
+  return (
+    `could not reach the QQ platform for ${Math.round(failingForMs / 1000)} s while starting (${reason}); ` +
+    'check the hosts option, the network or proxy between this machine and the platform, and the AppID; ' +
+    'once started, a bot reconnects on its own'
+  )
+}

@@ -6,7 +6,7 @@ import type { EventSink, EventSource } from '../pipeline/event-envelope.js'
 import type { OpenApi } from '../rest/open-api.js'
 import type { SessionStore, ShardSession } from '../session/session-store.js'
 import { ConfigError } from '../errors/qqbot-error.js'
-import { TokenError } from '../auth/token-errors.js'
+import { isRejectedCredential } from '../auth/token-errors.js'
 import { SessionLimitError } from './gateway-errors.js'
 import { LocalIdentifyLimiter, type IdentifyLimiter } from './identify-limiter.js'
 import { ShardConnection, type ShardConnectionOptions } from './shard-connection.js'
@@ -162,7 +162,7 @@ export class Gateway extends EventEmitter<GatewayEvents> implements EventSource 
     try {
       await this.options.tokens.getToken()
     } catch (error) {
-      if (error instanceof TokenError && !error.transient) throw error
+      if (isRejectedCredential(error)) throw error
     }
   }
 

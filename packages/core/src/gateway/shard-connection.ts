@@ -1,14 +1,14 @@
 import { EventEmitter } from 'node:events'
 import type { Logger } from 'pino'
 import type { TokenProvider } from '../auth/access-token-manager.js'
-import { TokenError } from '../auth/token-errors.js'
+import { isRejectedCredential } from '../auth/token-errors.js'
 import { RepeatedFailureLog } from '../logging/repeated-failure-log.js'
 import type { Metrics } from '../metrics/metrics.js'
 import type { EventSink } from '../pipeline/event-envelope.js'
 import type { SessionStore } from '../session/session-store.js'
 import { Backpressure } from './backpressure.js'
 import type { CloseAction } from './close-codes.js'
-import { GatewayFatalError, ShardRevokedError } from './gateway-errors.js'
+import { GatewayFatalError, ShardRevokedError, unreachableWhileStarting } from './gateway-errors.js'
 import { GatewaySocket } from './gateway-socket.js'
 import { Handshake, type HandshakeOptions } from './handshake.js'
 import { Heartbeat } from './heartbeat.js'
@@ -160,9 +160,9 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     try {
       url = await this.options.gatewayUrl(refreshUrl)
     } catch (error) {
-      if (isRejectedCredential(error)) return this.fail(this.fatalError(undefined, (error as Error).message))
+      if (isRejectedCredential(error)) return this.fail(undefined, (error as Error).message)
       const failingForMs = this.startWaiter ? this.reconnect.unreachableWhileStarting() : undefined
-      if (failingForMs !== undefined) return this.fail(this.unreachableError(error, failingForMs))
+      if (failingForMs !== undefined) return this.fail(undefined, unreachableWhileStarting(error, failingForMs))
       this.lookupFailures.failed(
         'lookup',
         'warn',
@@ -239,7 +239,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
 
   private onHandshakeError(error: unknown): void {
     if (this.stopping) return
-    if (isRejectedCredential(error)) return this.fail(this.fatalError(undefined, (error as Error).message))
+    if (isRejectedCredential(error)) return this.fail(undefined, (error as Error).message)
     this.options.logger.warn(
       { err: error, shard: this.options.shardId },
       'could not send identify/resume; reconnecting',
@@ -261,7 +261,7 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
       'gateway connection closed',
     )
     if (verdict.action === 'refresh-token') this.handshake.rejectToken()
-    if (verdict.kind === 'fail') return this.fail(this.fatalError(code, verdict.detail))
+    if (verdict.kind === 'fail') return this.fail(code, verdict.detail)
     if (verdict.gaveUpResuming)
       this.options.logger.warn({ shard: this.options.shardId }, 'resume failed repeatedly; identifying anew')
     if (verdict.newSession) this.persister.clear()
@@ -275,7 +275,9 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     this.reconnect.schedule(when, () => void this.connect(when.backoff))
   }
 
-  private fail(error: GatewayFatalError): void {
+  /** Stops the shard for good: a close code or an error that retrying cannot fix. */
+  private fail(closeCode: number | undefined, detail: string | undefined): void {
+    const error = new GatewayFatalError(this.options.shardId, closeCode, detail)
     this.stopping = true
     this.clearConnectionTimers()
     this.socket?.terminate()
@@ -284,20 +286,6 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     this.options.logger.error({ err: error, shard: this.options.shardId }, 'gateway shard stopped')
     if (this.startWaiter) this.settleStart(error)
     else this.emit('error', error)
-  }
-
-  private fatalError(closeCode: number | undefined, detail: string | undefined): GatewayFatalError {
-    return new GatewayFatalError(this.options.shardId, closeCode, detail)
-  }
-
-  private unreachableError(cause: unknown, failingForMs: number): GatewayFatalError {
-    const reason = cause instanceof Error ? cause.message.replace(/\.$/, '') : String(cause)
-    const seconds = Math.round(failingForMs / 1000)
-    return this.fatalError(
-      undefined,
-      `could not reach the QQ platform for ${seconds} s while starting (${reason}); check the hosts option, ` +
-        'the network or proxy between this machine and the platform, and the AppID; once started, a bot reconnects on its own',
-    )
   }
 
   /** Asks `admit()` whether this process still runs the shard; if not, stops here and emits `revoked`. */
@@ -346,9 +334,4 @@ export class ShardConnection extends EventEmitter<ShardEvents> {
     if (error) waiter.reject(error)
     else waiter.resolve()
   }
-}
-
-/** The token endpoint refused the AppID/AppSecret: retrying cannot help, the user must fix the configuration. */
-function isRejectedCredential(error: unknown): boolean {
-  return error instanceof TokenError && !error.transient
 }
