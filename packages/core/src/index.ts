@@ -54,7 +54,7 @@ export type * from './rest/api-types.js'
 
 // ── Errors: every one is a QQBotError with a stable `code` ──────────────────────────────────────────────────
 export { QQBotError, ConfigError } from './errors/qqbot-error.js'
-export { TokenError } from './auth/token-errors.js'
+export { TokenError, isRejectedCredential } from './auth/token-errors.js'
 export { ApiError, NetworkError, ProactiveMessageError } from './rest/api-error.js'
 export { GatewayFatalError, SessionLimitError, ShardRevokedError } from './gateway/gateway-errors.js'
 export { UnfinishedEventError } from './pipeline/event-pipeline.js'

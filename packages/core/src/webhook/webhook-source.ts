@@ -49,8 +49,13 @@ export class WebhookSource implements EventSource {
   readonly handler: WebhookHandler
   private server: Server | undefined
 
+  private readonly port: number
+  private readonly host: string
+
   constructor(private readonly options: WebhookSourceOptions) {
     this.handler = new WebhookHandler(options)
+    this.port = options.port ?? 8080
+    this.host = options.host ?? '0.0.0.0'
   }
 
   /** Where the standalone server listens, once started. */
@@ -84,7 +89,7 @@ export class WebhookSource implements EventSource {
     const server = this.server
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(this.options.port ?? 8080, this.options.host ?? '0.0.0.0', () => {
+      server.listen(this.port, this.host, () => {
         server.off('error', reject)
         resolve()
       })

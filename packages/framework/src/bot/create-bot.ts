@@ -4,7 +4,7 @@ import {
   ConfigError,
   createClient,
   sceneOf,
-  TokenError,
+  isRejectedCredential,
   type DispatchedEvent,
   type QQBotClient,
   type Scene,
@@ -95,7 +95,7 @@ export class Bot {
     try {
       return (await this.client.api.getMe()).id
     } catch (error) {
-      if (options.rethrowRejectedCredentials && error instanceof TokenError && !error.transient) throw error
+      if (options.rethrowRejectedCredentials && isRejectedCredential(error)) throw error
       if (!options.rethrowRejectedCredentials) this.client.logger.debug({ err: error }, 'GET /users/@me failed')
       return undefined
     }
