@@ -1,74 +1,18 @@
-import type { Directory } from './directory.js'
 import { errorBody, isRecord } from './http-util.js'
 import { randomHex, uniqueId } from './ids.js'
-import type { MessageStore } from './message-store.js'
-import type { BotUser, ReplyBudget, SessionStartLimit } from './options.js'
 import type { Scene } from './records.js'
-import type { Recorder } from './recorder.js'
-import type { ReplyReferences } from './reply-references.js'
+import {
+  fail,
+  route,
+  type Handler,
+  type RestContext,
+  type Route,
+  type RouteRequest,
+  type RouteResult,
+} from './route-kit.js'
 import { rfc3339 } from './time.js'
 
-/** What the route handlers need from the platform. */
-export interface RestContext {
-  /** `ws://…/websocket` URL handed out by `GET /gateway[/bot]`. */
-  readonly gatewayUrl: string
-  /** The bot account. */
-  readonly botUser: BotUser
-  /** `shards` in `GET /gateway/bot`. */
-  readonly recommendedShards: number
-  /** Live session start limit (the gateway decrements `remaining`). */
-  readonly sessionStartLimit: SessionStartLimit
-  /** Seeded guild directory. */
-  readonly directory: Directory
-  /** Accepted messages and v2 dedupe. */
-  readonly messages: MessageStore
-  /** Where accepted messages are recorded. */
-  readonly recorder: Recorder
-  /** Passive replies accepted per inbound group/C2C message or event; past it a send gets 22009. */
-  readonly replyBudget: Readonly<ReplyBudget>
-  /** The inbound events a passive reply may name (kind, chat, window). */
-  readonly references: ReplyReferences
-}
-
-/** An authenticated REST request after parsing. */
-export interface RouteRequest {
-  /** HTTP method, upper case. */
-  method: string
-  /** URL path. */
-  path: string
-  /** Query parameters. */
-  query: Record<string, string>
-  /** Parsed body. */
-  body: unknown
-  /** Trace id of this request, for error bodies. */
-  traceId: string
-}
-
-/** A route's answer; `body: undefined` means an empty body. */
-export interface RouteResult {
-  /** HTTP status. */
-  status: number
-  /** JSON body, or `undefined` for none. */
-  body?: unknown
-}
-
-type Handler = (req: RouteRequest, params: string[], ctx: RestContext) => RouteResult
-
-interface Route {
-  method: string
-  pattern: RegExp
-  handler: Handler
-}
-
-const SEG = '([^/]+)'
-
-function route(method: string, path: string, handler: Handler): Route {
-  return { method, pattern: new RegExp(`^${path.replaceAll(':p', SEG)}/?$`), handler }
-}
-
-function fail(req: RouteRequest, status: number, code: number, message: string): RouteResult {
-  return { status, body: errorBody(req.traceId, code, message) }
-}
+export type { RestContext, RouteRequest, RouteResult } from './route-kit.js'
 
 /** The platform's answer to a group/C2C send that is not a passive reply (proactive messages ended 2025-04-21). */
 const PROACTIVE_REFUSED =
