@@ -70,6 +70,7 @@ export {
 // ── Seams: interfaces to plug in your own parts (and the in-memory defaults) ────────────────────────────────
 export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pipeline/event-envelope.js'
 export { MemorySessionStore, type SessionStore, type ShardSession } from './session/session-store.js'
+export type { StateStorage, StoredState, StateWriteOptions } from './state/state-storage.js'
 export type { IdentifyLimiter } from './gateway/identify-limiter.js'
 export type { ShardCoordinator, ShardControl, ShardGuard } from './gateway/shard-coordinator.js'
 export type { ShardStopOptions } from './gateway/shard-types.js'
