@@ -71,6 +71,7 @@ export {
 export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pipeline/event-envelope.js'
 export { MemorySessionStore, type SessionStore, type ShardSession } from './session/session-store.js'
 export type { StateStorage, StoredState, StateWriteOptions } from './state/state-storage.js'
+export { MemoryStateStorage } from './state/memory-state-storage.js'
 export type { IdentifyLimiter } from './gateway/identify-limiter.js'
 export type { ShardCoordinator, ShardControl, ShardGuard } from './gateway/shard-coordinator.js'
 export type { ShardStopOptions } from './gateway/shard-types.js'
