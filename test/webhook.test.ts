@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import { randomBytes } from 'node:crypto'
-import { Writable } from 'node:stream'
+import { captureLogs } from '../packages/core/src/logging/test-log-capture.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClient, type ClientOptions, type QQBotClient } from '@qqbot/core'
 import {
@@ -59,13 +59,7 @@ describe('webhook delivery', () => {
   })
 
   it('GIVEN 1,000 forged, tampered, truncated and replayed requests THEN every one is rejected with 401, none is dispatched, every one is counted and the log gets a line per reason, not per request', async () => {
-    const lines: { msg: string; reason?: string }[] = []
-    const logDestination = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line))
-        callback()
-      },
-    })
+    const { lines, destination: logDestination } = captureLogs<{ msg: string; reason?: string }>()
     const { platform, handled, url } = await webhookBot({ logLevel: 'warn', logDestination })
     const now = () => String(Math.floor(Date.now() / 1000))
     const kinds = [

@@ -1,11 +1,11 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { createClient, type QQBotClient } from '../client/qqbot-client.js'
 import type { ClientOptions } from '../client/client-options.js'
 import type { HostsOption } from '../config/hosts.js'
+import { captureLogs } from '../logging/test-log-capture.js'
 
 const platforms: FakePlatform[] = []
 let client: QQBotClient | undefined
@@ -31,13 +31,7 @@ async function closedPort(): Promise<string> {
 
 /** A client whose log lines (info and up) are kept as parsed JSON. */
 function clientWith(hosts: HostsOption, answering: FakePlatform, options: Partial<ClientOptions> = {}) {
-  const lines: Record<string, unknown>[] = []
-  const logDestination = new Writable({
-    write(chunk, _encoding, callback) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>)
-      callback()
-    },
-  })
+  const { lines, destination: logDestination } = captureLogs()
   client = createClient({
     appId: answering.appId,
     secret: answering.secret,

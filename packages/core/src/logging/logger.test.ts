@@ -1,31 +1,20 @@
-import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { createClient, type QQBotClient } from '../client/qqbot-client.js'
 import { ApiError } from '../rest/api-error.js'
 import { createLogger } from './logger.js'
 import { SecretScrubber } from './secret-scrubber.js'
-
-function collector() {
-  const lines: string[] = []
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      lines.push(chunk.toString())
-      callback()
-    },
-  })
-  return { lines, stream, text: () => lines.join('') }
-}
+import { captureLogs } from './test-log-capture.js'
 
 const SECRET = 'app-secret-XYZ-123456'
 const TOKEN = 'access-token-ABC-987654'
 
 function setupLogger(known: string[] = [SECRET, TOKEN]) {
-  const out = collector()
+  const out = captureLogs()
   const scrubber = new SecretScrubber()
   scrubber.add(SECRET, { pinned: true })
   for (const value of known) if (value !== SECRET) scrubber.add(value)
-  const logger = createLogger({ destination: out.stream, scrubber, level: 'trace' })
+  const logger = createLogger({ destination: out.destination, scrubber, level: 'trace' })
   return { out, logger }
 }
 
@@ -56,11 +45,11 @@ describe('createLogger redaction', () => {
   ])('GIVEN the secret and a token as fields (%s) THEN neither reaches the output', (_, fields) => {
     const { out, logger } = setupLogger()
     logger.info(fields, 'fields')
-    expect(out.lines).toHaveLength(1)
+    expect(out.raw).toHaveLength(1)
     expect(out.text()).not.toContain(SECRET)
     expect(out.text()).not.toContain(TOKEN)
     expect(out.text()).toContain('[redacted]')
-    expect(JSON.parse(out.lines[0]!)).toMatchObject({ msg: 'fields' }) // still one valid JSON line
+    expect(JSON.parse(out.raw[0]!)).toMatchObject({ msg: 'fields' }) // still one valid JSON line
   })
 
   it('GIVEN secrets inside message strings (plain, printf-style, child bindings) THEN none reaches the output', () => {
@@ -68,7 +57,7 @@ describe('createLogger redaction', () => {
     logger.warn(`a message that mentions ${TOKEN} and ${SECRET}`)
     logger.info('token %s secret %s', TOKEN, SECRET)
     logger.child({ session: `QQBot ${TOKEN}` }).info('child')
-    expect(out.lines).toHaveLength(3)
+    expect(out.raw).toHaveLength(3)
     expect(out.text()).not.toContain(SECRET)
     expect(out.text()).not.toContain(TOKEN)
   })
@@ -90,7 +79,7 @@ describe('createLogger redaction', () => {
       'api error',
     )
     const text = out.text()
-    expect(out.lines).toHaveLength(4)
+    expect(out.raw).toHaveLength(4)
     expect(text).toContain('failed with token [redacted]')
     expect(text).not.toContain(SECRET)
     expect(text).not.toContain(TOKEN)
@@ -108,7 +97,7 @@ describe('createLogger redaction', () => {
       },
       'keys',
     )
-    const line = JSON.parse(out.lines[0]!) as Record<string, unknown>
+    const line = JSON.parse(out.raw[0]!) as Record<string, unknown>
     expect(line).toMatchObject({
       token: '[redacted]',
       secret: '[redacted]',
@@ -167,13 +156,13 @@ describe('the client never logs its secret or tokens', () => {
 
   it('GIVEN trace logging, a gateway session, REST calls and a 401 refresh THEN the log holds no secret and no token', async () => {
     platform = await startFakePlatform({ heartbeatIntervalMs: 50 })
-    const out = collector()
+    const out = captureLogs()
     client = createClient({
       appId: platform.appId,
       secret: platform.secret,
       hosts: { api: platform.url },
       logLevel: 'trace',
-      logDestination: out.stream,
+      logDestination: out.destination,
       gateway: { identifyIntervalMs: 0 },
       rest: { backoff: { baseMs: 5, maxMs: 10 } },
     })
@@ -199,7 +188,7 @@ describe('the client never logs its secret or tokens', () => {
     await client.stop()
 
     const text = out.text()
-    expect(out.lines.length).toBeGreaterThan(5)
+    expect(out.raw.length).toBeGreaterThan(5)
     expect(text).toContain('access token rejected, refreshing')
     expect(text).toContain('request accepted asynchronously')
     expect(text).toContain('[redacted]')
@@ -211,13 +200,13 @@ describe('the client never logs its secret or tokens', () => {
 
   it('GIVEN a long-running bot with many token refreshes THEN the AppSecret is still scrubbed from its logs', async () => {
     platform = await startFakePlatform()
-    const out = collector()
+    const out = captureLogs()
     client = createClient({
       appId: platform.appId,
       secret: platform.secret,
       hosts: { api: platform.url },
       logLevel: 'trace',
-      logDestination: out.stream,
+      logDestination: out.destination,
     })
     for (let i = 0; i < 20; i++) {
       platform.expireAllTokens()
