@@ -52,4 +52,14 @@ describe('RepeatedFailureLog', () => {
     log.recovered('save', 'up again')
     expect(logger.info).not.toHaveBeenCalled()
   })
+
+  it('GIVEN more kinds failing than it follows THEN further kinds are counted by the caller but not logged until one recovers', () => {
+    const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn() }
+    const log = new RepeatedFailureLog(logger as unknown as Logger, { maxKinds: 2, now: () => 0 })
+    for (const kind of ['a', 'b', 'c']) log.failed(kind, 'warn', { kind }, 'odd')
+    expect(logger.warn.mock.calls.map(([fields]) => (fields as { kind: string }).kind)).toEqual(['a', 'b'])
+    log.recovered('a', 'fine again')
+    log.failed('c', 'warn', { kind: 'c' }, 'odd')
+    expect(logger.warn).toHaveBeenCalledTimes(3)
+  })
 })

@@ -3,6 +3,8 @@ import type { Logger } from 'pino'
 export interface RepeatedFailureLogOptions {
   /** Least time between two lines about one kind of failure while it goes on. Default 30 s. */
   intervalMs?: number
+  /** Kinds of failure followed at once; failures of further kinds are not logged until one recovers. Default 1,000. */
+  maxKinds?: number
   now?: () => number
 }
 
@@ -22,6 +24,7 @@ interface Ongoing {
 export class RepeatedFailureLog {
   private readonly ongoing = new Map<string, Ongoing>()
   private readonly intervalMs: number
+  private readonly maxKinds: number
   private readonly now: () => number
 
   constructor(
@@ -29,6 +32,7 @@ export class RepeatedFailureLog {
     options: RepeatedFailureLogOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 30_000
+    this.maxKinds = options.maxKinds ?? 1_000
     this.now = options.now ?? Date.now
   }
 
@@ -37,6 +41,7 @@ export class RepeatedFailureLog {
     const now = this.now()
     const ongoing = this.ongoing.get(key)
     if (!ongoing) {
+      if (this.ongoing.size >= this.maxKinds) return
       this.ongoing.set(key, { since: now, loggedAt: now, unlogged: 0, total: 1 })
       this.logger[level](fields, message)
       return
