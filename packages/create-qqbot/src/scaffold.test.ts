@@ -101,7 +101,7 @@ describe('scaffold', () => {
     })
     expect(manifest.scripts).toEqual({
       build: 'tsc',
-      dev: 'tsc && node dist/index.js',
+      dev: 'qqbot-dev',
       start: 'node dist/index.js',
       test: 'vitest run',
     })
@@ -126,7 +126,7 @@ describe('scaffold', () => {
     })
     expect(manifest.scripts).toEqual({
       build: 'tsc',
-      dev: 'tsc && node dist/index.js',
+      dev: 'qqbot-dev',
       start: 'node dist/index.js',
       ingress: 'node dist/ingress.js',
       worker: 'node dist/worker.js',
