@@ -58,7 +58,12 @@ describe('createClient options', () => {
   it.each([
     ['no appId', { secret: 's' }, /appId is missing.*AppID/],
     ['a blank appId', { appId: ' ', secret: 's' }, /appId is missing/],
-    ['a numeric appId', { appId: 102000001, secret: 's' }, /appId is missing.*as a string/],
+    [
+      'a numeric appId',
+      { appId: 102000001, secret: 's' },
+      /appId must be a string, not a number: write appId: '102000001'/,
+    ],
+    ['a numeric secret', { appId: '1', secret: 987654321 }, /^(?!.*987654321).*secret must be a string, not a number/],
     ['no secret', { appId: '1' }, /secret is missing.*AppSecret/],
     ['an empty secret', { appId: '1', secret: '' }, /secret is missing/],
     ['no options at all', null, /options object.*appId.*secret/],

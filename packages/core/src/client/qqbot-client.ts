@@ -281,10 +281,19 @@ function validateOptions(options: ClientOptions): void {
       'The legacy `Bot appid.token` authentication was disabled by the QQ platform (error 11245). Pass the AppSecret instead: createClient({ appId, secret }).',
     )
   }
-  if (typeof options.appId !== 'string' || options.appId.trim() === '')
-    throw new ConfigError("appId is missing: pass the bot's AppID (机器人ID) from the console as a string.")
-  if (typeof options.secret !== 'string' || options.secret.trim() === '')
-    throw new ConfigError("secret is missing: pass the bot's AppSecret (机器人密钥) from the console.")
+  for (const [name, label] of [
+    ['appId', 'AppID (机器人ID)'],
+    ['secret', 'AppSecret (机器人密钥)'],
+  ] as const) {
+    const value: unknown = options[name]
+    // The secret's value is never echoed: error messages end up in logs.
+    if (typeof value === 'number' || typeof value === 'bigint') {
+      const fix = name === 'appId' ? `write appId: '${value}'` : 'pass it as a string'
+      throw new ConfigError(`${name} must be a string, not a number: ${fix}.`)
+    }
+    if (typeof value !== 'string' || value.trim() === '')
+      throw new ConfigError(`${name} is missing: pass the bot's ${label} from the console as a string.`)
+  }
   if ('delivery' in options && options.delivery !== undefined) {
     const wanted = JSON.stringify(options.delivery)
     throw new ConfigError(
