@@ -52,6 +52,13 @@ export {
 export { MessageType } from './rest/api-types.js'
 export type * from './rest/api-types.js'
 
+// Command panels (`client.api.panels`, and syncPanel that keeps one panel per scope up to date).
+export { syncPanel, type DesiredPanel, type PanelSyncOutcome } from './panels/panel-sync.js'
+export { checkPanel, panelErrorCode, panelNameColumns, PANEL_LIMITS, PanelInvalidError } from './panels/panel-rules.js'
+export { PANEL_SCOPES } from './panels/panel-types.js'
+export type * from './panels/panel-types.js'
+export type { PanelsApi } from './panels/panels-api.js'
+
 // ── Errors: every one is a QQBotError with a stable `code` ──────────────────────────────────────────────────
 export { QQBotError, ConfigError } from './errors/qqbot-error.js'
 export { TokenError, isRejectedCredential } from './auth/token-errors.js'

@@ -27,6 +27,7 @@ import type { RecordedCall, RequestListener, SentListener, SentMessage } from '.
 import type { Recorder } from './recorder.js'
 import type { TokenGrant, TokenService } from './token-service.js'
 import type { WebhookDeliverer } from './webhook-delivery.js'
+import type { PanelBoard } from './panel-board.js'
 
 /**
  * A running fake QQ Open Platform: token endpoint, REST API and WebSocket gateway on one
@@ -43,6 +44,8 @@ export class FakePlatform {
   readonly directory: Directory
   /** HTTP-callback delivery: signed events, callback validation (op 13), forged requests. */
   readonly webhook: WebhookDeliverer
+  /** The app's command panels (`/v2/panels`) and the writes made to them. */
+  readonly panels: PanelBoard
   private readonly options: ResolvedOptions
   private readonly server: Server
   private readonly tokens: TokenService
@@ -65,6 +68,7 @@ export class FakePlatform {
     const parts = wirePlatform(o, { gatewayUrl: () => this.gatewayUrl, latencyMs: () => this.latencyMs })
     this.directory = parts.directory
     this.webhook = parts.webhook
+    this.panels = parts.panels
     this.server = parts.server
     this.tokens = parts.tokens
     this.recorder = parts.recorder

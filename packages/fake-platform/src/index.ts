@@ -16,6 +16,7 @@ export {
 export type { Scene, RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
 export type { FaultEpisode, FaultEpisodeOptions, FaultMatch, FaultResponse } from './faults.js'
 export type { HttpConnectionStats } from './connection-tracker.js'
+export { PanelBoard, PANEL_WRITES_PER_MINUTE, type StoredPanel, type PanelScopeName } from './panel-board.js'
 export type { TokenGrant } from './token-service.js'
 export { TOKEN_REFRESH_WINDOW_SECONDS } from './token-service.js'
 export { TOKEN_PATH } from './rest-server.js'

@@ -58,6 +58,11 @@ export interface FakePlatformOptions {
   logRetention?: number
   /** Passive replies accepted per inbound group/C2C message; default `{ c2c: 4, group: 5 }`. Past it a send gets 400/22009. */
   replyBudget?: Partial<ReplyBudget>
+  /**
+   * How panel error codes are written; sources disagree: `prefixed` (`40030021`, default) or `short`
+   * (`30021`). A client must understand both.
+   */
+  panelErrorCodes?: 'prefixed' | 'short'
 }
 
 /** {@link FakePlatformOptions} with every default filled in. */
@@ -90,5 +95,6 @@ export function resolveOptions(options: FakePlatformOptions = {}): ResolvedOptio
     reconnectCloseDelayMs: options.reconnectCloseDelayMs ?? 1000,
     logRetention: options.logRetention ?? 200_000,
     replyBudget: { c2c: options.replyBudget?.c2c ?? 4, group: options.replyBudget?.group ?? 5 },
+    panelErrorCodes: options.panelErrorCodes ?? 'prefixed',
   }
 }

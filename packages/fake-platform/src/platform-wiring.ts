@@ -4,6 +4,7 @@ import { Directory } from './directory.js'
 import { RestFaults } from './faults.js'
 import { GatewayServer } from './gateway-server.js'
 import { MessageStore } from './message-store.js'
+import { PanelBoard } from './panel-board.js'
 import type { ResolvedOptions } from './options.js'
 import { Recorder } from './recorder.js'
 import { ReplyReferences } from './reply-references.js'
@@ -22,6 +23,7 @@ export interface PlatformParts {
   readonly messages: MessageStore
   readonly tracker: ConnectionTracker
   readonly gateway: GatewayServer
+  readonly panels: PanelBoard
 }
 
 /** Values the wiring reads from the platform at request time. */
@@ -43,6 +45,7 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
   const faults = new RestFaults(o.now)
   const directory = new Directory(o.botUser)
   const references = new ReplyReferences(o.now)
+  const panels = new PanelBoard(o.now)
   const remember = (t: string, id: string, d: unknown) => references.record(t, id, d)
   const webhook = new WebhookDeliverer(o.appId, o.secret, o.now, remember)
   const tokens = new TokenService(o.appId, o.secret, o.tokenTtlSeconds, o.now)
@@ -70,11 +73,13 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
     faults,
     replyBudget: o.replyBudget,
     references,
+    panels,
+    panelErrorCodes: o.panelErrorCodes,
     latencyMs: () => hooks.latencyMs(),
   })
   const server = createServer(handler)
   tracker.attach(server)
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head))
   server.on('clientError', (_error, socket) => socket.destroy())
-  return { directory, webhook, server, tokens, recorder, faults, messages, tracker, gateway }
+  return { directory, webhook, server, tokens, recorder, faults, messages, tracker, gateway, panels }
 }

@@ -11,6 +11,7 @@ import {
   type RouteResult,
 } from './route-kit.js'
 import { rfc3339 } from './time.js'
+import { PANEL_ROUTES } from './panel-routes.js'
 
 export type { RestContext, RouteRequest, RouteResult } from './route-kit.js'
 
@@ -134,6 +135,7 @@ const ROUTES: Route[] = [
   route('DELETE', '/v2/users/:p/messages/:p', recall('c2c')),
   route('DELETE', '/dms/:p/messages/:p', recall('dm')),
   route('PUT', '/interactions/:p', () => ({ status: 204 })),
+  ...PANEL_ROUTES,
 ]
 
 /** Runs the matching route, or answers 404 with a JSON error for unknown routes. */

@@ -1,6 +1,7 @@
 import type { Directory } from './directory.js'
 import { errorBody } from './http-util.js'
 import type { MessageStore } from './message-store.js'
+import type { PanelBoard } from './panel-board.js'
 import type { BotUser, ReplyBudget, SessionStartLimit } from './options.js'
 import type { Recorder } from './recorder.js'
 import type { ReplyReferences } from './reply-references.js'
@@ -25,6 +26,10 @@ export interface RestContext {
   readonly replyBudget: Readonly<ReplyBudget>
   /** The inbound events a passive reply may name (kind, chat, window). */
   readonly references: ReplyReferences
+  /** The app's command panels. */
+  readonly panels: PanelBoard
+  /** How panel error codes are written: `prefixed` (`40030021`, one SDK's reading) or `short` (`30021`). */
+  readonly panelErrorCodes: 'prefixed' | 'short'
 }
 
 /** An authenticated REST request after parsing. */

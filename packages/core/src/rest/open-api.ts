@@ -1,4 +1,5 @@
 import { ProactiveMessageError } from './api-error.js'
+import { PanelsApi } from '../panels/panels-api.js'
 import type { RestClient, RestRequest } from './rest-client.js'
 import { toSendResult } from './send-result.js'
 import type {
@@ -30,7 +31,12 @@ export type CallOptions = Pick<RestRequest, 'timeoutMs' | 'retries' | 'retryWith
  * ({@link ProactiveMessageError}).
  */
 export class OpenApi {
-  constructor(readonly rest: RestClient) {}
+  /** The command panel endpoints (`/v2/panels`). */
+  readonly panels: PanelsApi
+
+  constructor(readonly rest: RestClient) {
+    this.panels = new PanelsApi(rest)
+  }
 
   /** Any endpoint, typed by the caller. */
   request<T = unknown>(request: RestRequest): Promise<T> {

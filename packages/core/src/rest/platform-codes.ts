@@ -75,6 +75,7 @@ export const PLATFORM_CODE_HINTS: ReadonlyMap<number, string> = new Map([
   [850019, 'The media format is not supported.'],
   [40034002, 'The media format is not supported.'],
   [40011000, 'The request body is malformed (for example a wrong media shape).'],
+  ...panelHints(),
 ])
 
 /** Codes that mean "slow down": retried with backoff like HTTP 429. */
@@ -83,3 +84,22 @@ export const RATE_LIMIT_CODES: ReadonlySet<number> = new Set([20028, 22009])
 export const TRANSIENT_CODES: ReadonlySet<number> = new Set([304082, 304083])
 /** Codes that mean the access token is no longer good. */
 export const TOKEN_EXPIRED_CODES: ReadonlySet<number> = new Set([11244])
+
+/** Panel codes come as `300xx` or `4003xxxx` (sources disagree): both carry the same hint. */
+function panelHints(): [number, string][] {
+  const hints: [number, string][] = [
+    [30009, 'Another panel operation is running: retry shortly.'],
+    [30011, "The panel scope is invalid: use 'c2c', 'group', 'channel' or 'dm'."],
+    [30012, "target_type is invalid: channel and dm panels take 'all' only."],
+    [30013, 'A panel limit was reached: at most 20 items per panel and 20 panels per bot.'],
+    [30015, "A panel item type is invalid: use 'command' or 'link'."],
+    [30016, 'The panel request lacks its scope or panel.'],
+    [30018, 'Panels are not supported in this scene.'],
+    [30020, 'The panel content was refused by the content check.'],
+    [30021, "Targets cannot be added to a panel shown to everyone (target_type 'all')."],
+  ]
+  return hints.flatMap(([code, hint]) => [
+    [code, hint],
+    [40_000_000 + code, hint],
+  ])
+}
