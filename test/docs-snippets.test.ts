@@ -122,5 +122,5 @@ describe('docs snippets', () => {
         return `${snippet.doc}:${snippet.line + line}:${character + 1}: ${text}`
       })
     expect(problems).toEqual([])
-  })
+  }, 180_000)
 })

@@ -5,6 +5,7 @@ import type { Constructor, Provider } from '../di/bot-container.js'
 import { MESSAGES, SCENE_NAMES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
 import type { Scene, ClientOptions, DispatchedEvent, MessageBody } from '@qqbot/core'
 import { systemClock, type Clock } from '../util/clock.js'
+import type { PanelSyncOptions } from '../panels/command-panels.js'
 
 /** Chooses the prefixes for one message: by guild, group or user (from `event.data`). */
 export type PrefixResolver = (event: DispatchedEvent, scene: Scene) => string[] | Promise<string[]>
@@ -45,6 +46,11 @@ export interface CommandLayerOptions {
   onCommandError?: CommandErrorHook
   /** The built-in help command's names (default `['help', '帮助']`); `false` turns it off. A command of yours with the same name wins. */
   help?: string[] | false
+  /**
+   * Keep a command panel per scope in step with the commands (`'sync'`, or options): at start the bot finds its
+   * own panel by remark, updates it only when the commands changed, creates it only when missing. Default `'off'`.
+   */
+  panels?: 'off' | 'sync' | PanelSyncOptions
 }
 
 /**
@@ -81,6 +87,8 @@ export interface ResolvedBotOptions {
   onCommandError: CommandErrorHook | undefined
   middleware: readonly Middleware[]
   clock: Clock
+  /** Panel sync options, or `undefined` when panels are off. */
+  panels: PanelSyncOptions | undefined
 }
 
 const DEFAULT_PREFIXES: readonly string[] = ['/']
@@ -106,5 +114,13 @@ export function resolveBotOptions(options: BotOptions): ResolvedBotOptions {
     onCommandError: options.onCommandError,
     middleware: options.middleware ?? [],
     clock: options.clock ?? systemClock,
+    panels: resolvePanels(options.panels),
   }
+}
+
+function resolvePanels(panels: BotOptions['panels']): PanelSyncOptions | undefined {
+  if (panels === undefined || panels === 'off') return undefined
+  if (panels === 'sync') return {}
+  if (typeof panels === 'object' && panels !== null) return panels
+  throw new ConfigError(`panels must be 'off', 'sync' or { remark?, scopes? }; got ${JSON.stringify(panels)}.`)
 }

@@ -19,6 +19,7 @@ import { helpController } from '../help/help-controller.js'
 import { definitionOf } from '../metadata/controller-metadata.js'
 import { CLOCK_KEY } from '../util/clock.js'
 import { compose } from '../util/compose.js'
+import { syncCommandPanels } from '../panels/sync-command-panels.js'
 import { resolveBotOptions, type BotOptions, type Middleware, type ResolvedBotOptions } from './bot-options.js'
 
 /**
@@ -73,6 +74,7 @@ export class Bot {
     if (botId) this.router.recognizeMention(botId)
     else this.client.logger.warn('could not read the bot user; @mentions of the bot will not count as a prefix')
     await this.di.runStartHooks()
+    if (this.options.panels) await syncCommandPanels(this.client, this.registry.all(), this.options)
   }
 
   /** Runs the `onStop` hooks, cancels open conversations, lets running handlers finish, and disconnects. */

@@ -1,3 +1,4 @@
+import { markAdminOnly } from './admin-mark.js'
 import { chatOf } from '@qqbot/core'
 import type { Guard, GuardContext } from '../metadata/controller-metadata.js'
 import { UseGuards } from '../decorators/decorators.js'
@@ -43,11 +44,11 @@ export const GUILD_ADMIN_ROLES: readonly string[] = ['2', '4', '5']
 
 /** Only guild owners and administrators; outside guilds (groups, C2C) the platform gives no roles, so it refuses. */
 export function guildAdminOnly(roles: readonly string[] = GUILD_ADMIN_ROLES): Guard {
-  return async (ctx, next) => {
+  return markAdminOnly(async (ctx, next) => {
     const memberRoles = (ctx.event.data as { member?: { roles?: unknown } }).member?.roles
     if (Array.isArray(memberRoles) && memberRoles.some((role) => roles.includes(String(role)))) return next()
     await ctx.say('NOT_ALLOWED')
-  }
+  })
 }
 
 /** `@GuildAdminOnly()` on a command or controller. */
