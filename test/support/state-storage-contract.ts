@@ -86,6 +86,16 @@ export function describeStateStorageContract(
         expect(await storage.read(key)).toEqual({ json: '2', version: 2 })
       })
 
+      it('refuses a write or delete with a version no key can have (negative, fractional), like a stale one', async () => {
+        const key = freshKey('odd-version')
+        await storage.write(key, '1', 0)
+        for (const version of [-1, 0.5, 1.5, Number.NaN]) {
+          expect(await storage.write(key, '"odd"', version)).toBeUndefined()
+          expect(await storage.delete(key, version)).toBe(false)
+        }
+        expect(await storage.read(key)).toEqual({ json: '1', version: 1 })
+      })
+
       it('refuses a write with a version other than 0 to an absent key', async () => {
         const key = freshKey('absent-write')
         expect(await storage.write(key, '1', 1)).toBeUndefined()

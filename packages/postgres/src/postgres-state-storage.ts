@@ -61,6 +61,7 @@ export class PostgresStateStorage implements StateStorage {
     options?: StateWriteOptions,
   ): Promise<number | undefined> {
     const ttlMs = stateTtlMs(options) ?? null
+    if (!isVersion(expectedVersion)) return undefined // no row has it (and bigint would refuse it)
     await this.ensureTable()
     const written =
       expectedVersion === 0
@@ -71,6 +72,7 @@ export class PostgresStateStorage implements StateStorage {
   }
 
   async delete(key: string, expectedVersion: number): Promise<boolean> {
+    if (!isVersion(expectedVersion)) return false
     await this.ensureTable()
     return (await this.pool.query(this.sql.delete, [key, expectedVersion])).rowCount === 1
   }
@@ -129,4 +131,8 @@ export class PostgresStateStorage implements StateStorage {
         this.purging = undefined
       })
   }
+}
+
+function isVersion(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0
 }

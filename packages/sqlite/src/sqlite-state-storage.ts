@@ -52,10 +52,9 @@ export class SqliteStateStorage implements StateStorage {
       )
     this.now = options.now ?? Date.now
     this.purgeIntervalMs = options.purgeIntervalMs ?? 60_000
-    this.db = new Database(options.path ?? 'qqbot-state.sqlite')
+    // The busy timeout applies from the start: switching to WAL and creating the table wait for other processes too.
+    this.db = new Database(options.path ?? 'qqbot-state.sqlite', { timeout: options.busyTimeoutMs ?? 5_000 })
     try {
-      // The busy timeout first: switching to WAL and creating the table wait for other processes too.
-      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`)
       this.db.pragma('journal_mode = WAL')
       // In WAL mode NORMAL never corrupts the file; a power cut may lose the last writes, a crash loses none.
       this.db.pragma('synchronous = NORMAL')
