@@ -49,7 +49,7 @@ export class PostgresStateStorage implements StateStorage {
 
   async read(key: string): Promise<StoredState | undefined> {
     await this.ensureTable()
-    const { rows } = await this.pool.query<{ json: string; version: string }>(this.sql.read, [key])
+    const { rows } = await this.pool.query<{ json: string; version: string }>({ ...this.sql.read, values: [key] })
     const row = rows[0]
     return row && { json: row.json, version: Number(row.version) }
   }
@@ -65,8 +65,8 @@ export class PostgresStateStorage implements StateStorage {
     await this.ensureTable()
     const written =
       expectedVersion === 0
-        ? (await this.pool.query(this.sql.insert, [key, json, ttlMs])).rowCount === 1
-        : (await this.pool.query(this.sql.update, [key, json, ttlMs, expectedVersion])).rowCount === 1
+        ? (await this.pool.query({ ...this.sql.insert, values: [key, json, ttlMs] })).rowCount === 1
+        : (await this.pool.query({ ...this.sql.update, values: [key, json, ttlMs, expectedVersion] })).rowCount === 1
     this.purgeWhenDue()
     return written ? expectedVersion + 1 : undefined
   }
@@ -74,7 +74,7 @@ export class PostgresStateStorage implements StateStorage {
   async delete(key: string, expectedVersion: number): Promise<boolean> {
     if (!isVersion(expectedVersion)) return false
     await this.ensureTable()
-    return (await this.pool.query(this.sql.delete, [key, expectedVersion])).rowCount === 1
+    return (await this.pool.query({ ...this.sql.delete, values: [key, expectedVersion] })).rowCount === 1
   }
 
   /** Ends the pool if the storage opened it (from a connection string); a pool you passed in stays open. */
