@@ -52,3 +52,6 @@ export {
   type CounterDefinition,
   type GaugeDefinition,
 } from './metrics/metrics.js'
+
+// State storages: the TTL check every storage applies alike.
+export { stateTtlMs } from './state/state-ttl.js'

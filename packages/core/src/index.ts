@@ -65,6 +65,7 @@ export { TokenError, isRejectedCredential } from './auth/token-errors.js'
 export { ApiError, NetworkError, ProactiveMessageError } from './rest/api-error.js'
 export { GatewayFatalError, SessionLimitError, ShardRevokedError } from './gateway/gateway-errors.js'
 export { UnfinishedEventError } from './pipeline/event-pipeline.js'
+export { StateConflictError, StateJsonError, StateTtlError } from './state/state-errors.js'
 export {
   ReplyWindowClosedError,
   ReplyLimitError,
@@ -79,6 +80,7 @@ export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pip
 export { MemorySessionStore, type SessionStore, type ShardSession } from './session/session-store.js'
 export type { StateStorage, StoredState, StateWriteOptions } from './state/state-storage.js'
 export { MemoryStateStorage } from './state/memory-state-storage.js'
+export { updateState, type UpdateStateOptions } from './state/update-state.js'
 export type { IdentifyLimiter } from './gateway/identify-limiter.js'
 export type { ShardCoordinator, ShardControl, ShardGuard } from './gateway/shard-coordinator.js'
 export type { ShardStopOptions } from './gateway/shard-types.js'

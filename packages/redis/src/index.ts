@@ -2,6 +2,7 @@ export { redisScaleOut, type RedisScaleOut, type RedisScaleOutOptions } from './
 export { RedisShardCoordinator, type RedisShardCoordinatorOptions } from './redis-shard-coordinator.js'
 export { RedisSessionStore, FencedSessionStore, type RedisSessionStoreOptions } from './redis-session-store.js'
 export { RedisIdentifyLimiter, type RedisIdentifyLimiterOptions } from './redis-identify-limiter.js'
+export { RedisStateStorage, type RedisStateStorageOptions } from './redis-state-storage.js'
 /** Moved to `@qqbot/core/adapter`; re-exported here for existing imports. */
 export { FencedSink, type LeaseCheck } from '@qqbot/core/adapter'
 export { RedisKeys } from './keys.js'

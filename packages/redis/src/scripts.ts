@@ -95,6 +95,31 @@ local slot = math.max(now, nextFree)
 redis.call('SET', KEYS[1], slot + interval, 'PX', slot + interval - now + 1000)
 return slot - now`,
   },
+  /**
+   * KEYS: state. ARGV: json, expectedVersion, ttlMs (0: none). The key is a hash of `v` (version) and `j`
+   * (JSON). Writes only if the stored version (0 when absent) is the expected one; returns the new version, or
+   * nil when another write came first.
+   */
+  qqbotStateWrite: {
+    numberOfKeys: 1,
+    lua: `
+local version = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if version ~= tonumber(ARGV[2]) then return false end
+redis.call('HSET', KEYS[1], 'v', version + 1, 'j', ARGV[1])
+if ARGV[3] == '0' then redis.call('PERSIST', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return version + 1`,
+  },
+  /** KEYS: state. ARGV: expectedVersion. Deletes the key if it holds that version: 1 deleted, 0 refused. */
+  qqbotStateDelete: {
+    numberOfKeys: 1,
+    lua: `
+local version = redis.call('HGET', KEYS[1], 'v')
+if version and tonumber(version) == tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0`,
+  },
 } as const
 
 type ScriptName = keyof typeof SCRIPTS
@@ -113,6 +138,8 @@ export interface ScriptedRedis {
   qqbotFencedSet(lease: string, target: string, value: string, payload: string, ttlMs: number): Promise<number>
   qqbotHeartbeat(members: string, member: string, ttlMs: number): Promise<[present: number, live: string[]]>
   qqbotIdentifySlot(bucket: string, intervalMs: number): Promise<number>
+  qqbotStateWrite(key: string, json: string, expectedVersion: number, ttlMs: number): Promise<number | null>
+  qqbotStateDelete(key: string, expectedVersion: number): Promise<number>
 }
 
 const defined = new WeakSet<Redis>()

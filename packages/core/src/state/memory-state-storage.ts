@@ -1,4 +1,5 @@
 import type { StateStorage, StateWriteOptions, StoredState } from './state-storage.js'
+import { stateTtlMs } from './state-ttl.js'
 
 interface Entry extends StoredState {
   expiresAt: number | undefined
@@ -15,12 +16,19 @@ export class MemoryStateStorage implements StateStorage {
     return Promise.resolve(entry && { json: entry.json, version: entry.version })
   }
 
-  write(key: string, json: string, expectedVersion: number, options?: StateWriteOptions): Promise<number | undefined> {
+  // async: an invalid TTL rejects the promise, as in every other storage, rather than throwing on the call.
+  async write(
+    key: string,
+    json: string,
+    expectedVersion: number,
+    options?: StateWriteOptions,
+  ): Promise<number | undefined> {
+    const ttlMs = stateTtlMs(options)
     const version = this.live(key)?.version ?? 0
-    if (version !== expectedVersion) return Promise.resolve(undefined)
-    const expiresAt = options?.ttlMs === undefined ? undefined : this.now() + options.ttlMs
+    if (version !== expectedVersion) return undefined
+    const expiresAt = ttlMs === undefined ? undefined : this.now() + ttlMs
     this.entries.set(key, { json, version: version + 1, expiresAt })
-    return Promise.resolve(version + 1)
+    return version + 1
   }
 
   delete(key: string, expectedVersion: number): Promise<boolean> {

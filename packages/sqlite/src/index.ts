@@ -1,0 +1,1 @@
+export { SqliteStateStorage, type SqliteStateStorageOptions } from './sqlite-state-storage.js'
