@@ -5,6 +5,7 @@ import type { Constructor, Provider } from '../di/bot-container.js'
 import { MESSAGES, SCENE_NAMES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
 import type { Scene, ClientOptions, DispatchedEvent, MessageBody } from '@qqbot/core'
 import { systemClock, type Clock } from '../util/clock.js'
+import { resolveStateOptions, type ResolvedStateOptions, type StateOptions } from '../state/state-options.js'
 
 /** Chooses the prefixes for one message: by guild, group or user (from `event.data`). */
 export type PrefixResolver = (event: DispatchedEvent, scene: Scene) => string[] | Promise<string[]>
@@ -61,6 +62,8 @@ export interface BotOptions extends ClientOptions, CommandLayerOptions {
    * the system clock; `@qqbot/testing` passes a manual one.
    */
   clock?: Clock
+  /** Where `ctx.state` is stored (default in memory, lost on restart); see {@link StateOptions}. */
+  state?: StateOptions
 }
 
 /** The command layer's options with their defaults applied, once, when the bot is built. */
@@ -81,6 +84,7 @@ export interface ResolvedBotOptions {
   onCommandError: CommandErrorHook | undefined
   middleware: readonly Middleware[]
   clock: Clock
+  state: ResolvedStateOptions
 }
 
 const DEFAULT_PREFIXES: readonly string[] = ['/']
@@ -89,6 +93,7 @@ const DEFAULT_HELP_NAMES: readonly string[] = ['help', '帮助']
 export function resolveBotOptions(options: BotOptions): ResolvedBotOptions {
   const locale = options.locale ?? 'zh-CN'
   const { prefixes = [...DEFAULT_PREFIXES] } = options
+  const clock = options.clock ?? systemClock
   const helpNames = options.help === false ? [] : (options.help ?? DEFAULT_HELP_NAMES)
   for (const name of helpNames) {
     if (typeof name !== 'string' || name.trim() === '' || /\s/.test(name))
@@ -105,6 +110,7 @@ export function resolveBotOptions(options: BotOptions): ResolvedBotOptions {
     helpNames,
     onCommandError: options.onCommandError,
     middleware: options.middleware ?? [],
-    clock: options.clock ?? systemClock,
+    clock,
+    state: resolveStateOptions(options.state, clock),
   }
 }
