@@ -29,6 +29,9 @@ const Counter = defineState('counter', {
 // Same field name, its own namespace: the two counts never meet.
 const Visits = defineState('visits', { user: z.object({ count: z.number() }).default({ count: 0 }) })
 
+/** Runs in the middle of /rename: lets a test write the same key meanwhile, as another worker would. */
+let raceHook: (() => Promise<unknown>) | undefined
+
 const countVisit: Guard = async (ctx, next) => {
   await ctx.stateOf(Visits).user.update((visits) => ({ count: visits.count + 1 }))
   await next()
@@ -70,6 +73,23 @@ class Counting {
   async fail(ctx: CommandContext<typeof Counter>) {
     ;(await ctx.state.user.get()).count = 1_000
     throw new Error('handler bug')
+  }
+
+  @Command('rename')
+  async rename(@Rest('topic', z.string()) topic: string, ctx: CommandContext<typeof Counter>) {
+    const chat = await ctx.state.chat.get()
+    await raceHook?.()
+    chat.topic = topic
+    return `renamed to ${topic}`
+  }
+
+  @Command('locked')
+  @UseGuards(async (ctx) => {
+    ;(await ctx.stateOf(Visits).user.get()).count = 99 // a guard that stops the command still saves its change
+    await ctx.reply('locked')
+  })
+  locked() {
+    return 'never'
   }
 
   @OnEvent('GROUP_ADD_ROBOT')
@@ -156,6 +176,31 @@ describe('ctx.state in a bot', () => {
     ])
     await bot.user('erin').inGroup('g3').send('/show')
     expect(bot.replies.at(-1)!.text).toBe('count 0, topic -, greeted true, visits 1')
+  })
+})
+
+describe('saving after the handler', () => {
+  it('GIVEN another write to the value while a handler changed it in place THEN the save fails, the user gets the error reply instead of the handler’s, and the other write stays', async () => {
+    const storage = new MemoryStateStorage()
+    const bot = await testBot({ controllers: [Counting], state: { storage } })
+    const chat = bot.user('gina').inGroup('g4')
+    await chat.send('/topic first')
+    raceHook = () => storage.write('counter:chat:group:g4', '{"v":1,"value":{"topic":"other","greeted":false}}', 1)
+    try {
+      expect((await chat.send('/rename mine')).map((reply) => reply.text)).toEqual(['处理命令时出错了，请稍后再试。'])
+    } finally {
+      raceHook = undefined
+    }
+    await chat.send('/show')
+    expect(chat.lastReply()).toBe('count 0, topic other, greeted false, visits 1')
+  })
+
+  it('GIVEN a guard that stops the command after changing state THEN its change is saved', async () => {
+    const bot = await testBot({ controllers: [Counting] })
+    const chat = bot.user('hal').inC2C()
+    expect((await chat.send('/locked')).map((reply) => reply.text)).toEqual(['locked'])
+    await chat.send('/show')
+    expect(chat.lastReply()).toBe('count 0, topic -, greeted false, visits 100')
   })
 })
 

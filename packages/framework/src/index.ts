@@ -48,6 +48,7 @@ export { PromptTimeoutError, PromptCancelledError, type PromptOptions } from './
 // ── State per user, chat and guild (docs/state.md) ──────────────────────────────────────────────────────────
 export {
   defineState,
+  type NoState,
   type StateDefinition,
   type StateScope,
   type StateScopeInput,
@@ -80,3 +81,5 @@ export { MESSAGES, type MessageId, type MessageTable, type Locale, type MessageP
 export { systemClock, clockOf, CLOCK_KEY, type Clock } from './util/clock.js'
 export { type CommandContextInit } from './context/contexts.js'
 export { PromptRegistry } from './conversation/prompt-registry.js'
+export { detachedEventState } from './state/bot-state.js'
+export { type EventState } from './state/event-state.js'

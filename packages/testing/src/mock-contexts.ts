@@ -10,10 +10,15 @@ import { eventDedupeKey } from '@qqbot/core/adapter'
 import {
   CLOCK_KEY,
   CommandContext,
+  detachedEventState,
   EventContext,
   MESSAGES,
   PromptRegistry,
   type CommandContextInit,
+  type EventState,
+  type NoState,
+  type StateDefinition,
+  type StateStorage,
   type Locale,
   type MessageTable,
   type PromptOptions,
@@ -22,7 +27,7 @@ import { FakeApi, type SentReply } from './fake-api.js'
 import { ManualClock } from './manual-clock.js'
 import { messageEvent } from './message-events.js'
 
-export interface MockCommandContextOptions {
+export interface MockCommandContextOptions<D extends StateDefinition = NoState> {
   /** Default `group`. */
   scene?: Scene
   /** The sender (member openid, user openid or guild user id). Default `test-user`. */
@@ -45,21 +50,31 @@ export interface MockCommandContextOptions {
   messages?: Partial<MessageTable>
   /** The context's time (cooldown guards and prompt timeouts read it). Default a fresh {@link ManualClock}. */
   clock?: ManualClock
+  /** The state the controller declares (`@Controller({ state })`): types and fills `ctx.state`. Default none. */
+  state?: D
+  /**
+   * Where `ctx.state` is read and saved (share one between contexts to carry state from one call to the next).
+   * Default: memory of this context's own, on its clock.
+   */
+  stateStorage?: StateStorage
 }
 
 /**
  * A real `CommandContext` for calling one handler method (or guard) directly. Replies go through the real
  * reply routing into a {@link FakeApi} and are readable as {@link MockCommandContext.replies}.
  */
-export class MockCommandContext extends CommandContext {
+export class MockCommandContext<D extends StateDefinition = NoState> extends CommandContext<D> {
+  private readonly pendingState: EventState
+
   constructor(
-    init: CommandContextInit,
+    init: CommandContextInit & { state: EventState },
     /** The in-memory API the replies went to (and `ctx.client.api` calls go to). */
     readonly api: FakeApi,
     readonly clock: ManualClock,
     private readonly script: string[],
   ) {
     super(init)
+    this.pendingState = init.state
   }
 
   /** Every reply sent through this context (`reply`, `say`, prompt questions). */
@@ -79,6 +94,11 @@ export class MockCommandContext extends CommandContext {
   /** The text of the last reply, or `undefined`. */
   lastReply(): string | undefined {
     return this.api.sent.at(-1)?.text
+  }
+
+  /** Saves what the handler changed in `ctx.state`, as the bot does after a handler returns. */
+  saveState(): Promise<void> {
+    return this.pendingState.save()
   }
 }
 
@@ -106,7 +126,9 @@ export class MockEventContext<N extends KnownEventName | string = string> extend
 }
 
 /** Builds a command context as the bot would for `content` sent by `userId` in `scene`. */
-export function mockCommandContext(options: MockCommandContextOptions = {}): MockCommandContext {
+export function mockCommandContext<D extends StateDefinition = NoState>(
+  options: MockCommandContextOptions<D> = {},
+): MockCommandContext<D> {
   const scene = options.scene ?? 'group'
   const userId = options.userId ?? 'test-user'
   const api = new FakeApi()
@@ -131,8 +153,9 @@ export function mockCommandContext(options: MockCommandContextOptions = {}): Moc
   }
   const script = [...(options.answers ?? [])]
   const store = new Map<unknown, unknown>([[CLOCK_KEY, clock]])
-  const init: CommandContextInit = {
-    event: message(content),
+  const event = message(content)
+  const init: CommandContextInit & { state: EventState } = {
+    event,
     client: recordingClient(api),
     scene,
     command,
@@ -140,8 +163,10 @@ export function mockCommandContext(options: MockCommandContextOptions = {}): Moc
     store,
     messages: { ...MESSAGES[options.locale ?? 'zh-CN'], ...options.messages },
     conversations: new ScriptedPrompts(clock, script, message),
+    state: detachedEventState(event, { storage: options.stateStorage }, clock),
+    declaredState: options.state,
   }
-  return new MockCommandContext(init, api, clock, script)
+  return new MockCommandContext<D>(init, api, clock, script)
 }
 
 /** The data of an event, as loose as a test needs: known events take a partial payload. */

@@ -3,8 +3,8 @@ import { KeyLock } from './key-lock.js'
 import type { CellRuntime } from './state-cell.js'
 import type { StateDefinition } from './state-definition.js'
 import { EventState, type EventStateHost } from './event-state.js'
-import { resolveStateOptions, type ResolvedStateOptions } from './state-options.js'
-import { systemClock } from '../util/clock.js'
+import { resolveStateOptions, type ResolvedStateOptions, type StateOptions } from './state-options.js'
+import { systemClock, type Clock } from '../util/clock.js'
 
 /** A bot's state: its storage, its per-key write queue, and which declaration owns each namespace. */
 export class BotState implements EventStateHost {
@@ -31,7 +31,14 @@ export class BotState implements EventStateHost {
   }
 }
 
-/** State for a context built outside a bot (a unit test's): in memory, its own, gone with the context. */
-export function detachedEventState(event: SceneEvent): EventState {
-  return new BotState(resolveStateOptions({}, systemClock)).forEvent(event)
+/**
+ * State for a context built outside a bot (a unit test's mock context): in `options.storage`, or in memory of
+ * its own (on `clock`). Nothing saves it unless its owner calls `save()`.
+ */
+export function detachedEventState(
+  event: SceneEvent,
+  options: StateOptions = {},
+  clock: Clock = systemClock,
+): EventState {
+  return new BotState(resolveStateOptions(options, clock)).forEvent(event)
 }
