@@ -87,8 +87,9 @@ export class TrackedStateCell<T> implements StateCell<T> {
     return this.runtime.lock.run(location.key, async () => {
       if (this.current && this.changed(this.current)) {
         const json = this.codec.encode(change(this.current.value as T))
-        await this.write(location, json, this.current.version, 'update() ran on a value this handler had changed')
-        return this.current.value as T
+        const what = 'update() ran on a value this handler had changed'
+        const written = await this.write(location, json, this.current.version, what)
+        return this.replace({ value: parseValue(json), version: written, saved: json }) as T
       }
       return this.updateStored(location, change)
     })
@@ -119,7 +120,12 @@ export class TrackedStateCell<T> implements StateCell<T> {
       throw new StateConflictError(location, 'this handler changed a value it had read before update() or delete()')
     if (!current || !this.changed(current)) return
     const json = this.codec.encode(current.value)
-    await this.runtime.lock.run(location.key, () => this.write(location, json, current.version, 'this handler ran'))
+    const written = await this.runtime.lock.run(location.key, () =>
+      this.write(location, json, current.version, 'this handler ran'),
+    )
+    // The handler's object stays the value: a context used after a save (a mock's) keeps working with it.
+    current.version = written
+    current.saved = json
   }
 
   private async load(key: string): Promise<void> {
@@ -155,12 +161,18 @@ export class TrackedStateCell<T> implements StateCell<T> {
   /**
    * Stores `json` at `version` (compare-and-set: a conflict is an error, the change was made to an older
    * value), or, for a value set without reading (`version` undefined), over whatever is stored (retried).
+   * Resolves to the new version.
    */
-  private async write(location: StateLocation, json: string, version: number | undefined, what: string): Promise<void> {
+  private async write(
+    location: StateLocation,
+    json: string,
+    version: number | undefined,
+    what: string,
+  ): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       const expected = version ?? (await this.runtime.storage.read(location.key))?.version ?? 0
       const written = await this.runtime.storage.write(location.key, json, expected, this.options())
-      if (written !== undefined) return void this.replace({ value: parseValue(json), version: written, saved: json })
+      if (written !== undefined) return written
       if (version !== undefined) throw new StateConflictError(location, what)
       if (attempt >= this.runtime.maxAttempts) throw new StateConflictError(location, `saving tried ${attempt} times`)
       await backOff(attempt)

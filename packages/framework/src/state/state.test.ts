@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
 import {
   ConfigError,
@@ -8,6 +8,8 @@ import {
   type StoredState,
 } from '@qqbot/core'
 import { BotState } from './bot-state.js'
+import type { StateCell } from './state-cell.js'
+import type { StateView } from './event-state.js'
 import { defineState } from './state-definition.js'
 import { StateConflictError, StateScopeUnavailableError, StateValidationError } from './state-errors.js'
 
@@ -52,6 +54,14 @@ function setup(storage: StateStorage = new CountingStorage(), maxAttempts = 10) 
   return { bot, storage, event: (user?: string, group?: string) => bot.forEvent(message(user, group)) }
 }
 
+describe('typing', () => {
+  it('GIVEN a declaration THEN its view has exactly the declared scopes, typed by their schemas', () => {
+    expectTypeOf<keyof StateView<typeof Counter>>().toEqualTypeOf<'user' | 'chat'>()
+    expectTypeOf<StateView<typeof Counter>['user']>().toEqualTypeOf<StateCell<{ count: number }>>()
+    expectTypeOf<StateView<typeof Counter>['chat']>().toEqualTypeOf<StateCell<{ topic: string } | undefined>>()
+  })
+})
+
 describe('lazy read, write once', () => {
   it('GIVEN a handler that never touches its state THEN nothing is read or written', async () => {
     const { event, storage } = setup()
@@ -77,6 +87,20 @@ describe('lazy read, write once', () => {
     expect(counting.reads).toBe(1)
     expect(counting.writes.map((write) => [write.key, JSON.parse(write.json)])).toEqual([
       ['counter:user:u1', { v: 1, value: { count: 2 } }],
+    ])
+  })
+
+  it('GIVEN a context saved, changed again and saved again (as a mock context may be) THEN each save writes its change', async () => {
+    const { event, storage } = setup()
+    const state = event()
+    const user = await state.view(Counter).user.get()
+    user.count = 1
+    await state.save()
+    user.count = 2
+    await state.save()
+    expect((storage as CountingStorage).writes.map((write) => JSON.parse(write.json).value)).toEqual([
+      { count: 1 },
+      { count: 2 },
     ])
   })
 
