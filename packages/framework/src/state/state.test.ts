@@ -11,6 +11,7 @@ import { BotState } from './bot-state.js'
 import type { StateCell } from './state-cell.js'
 import type { StateView } from './event-state.js'
 import { defineState } from './state-definition.js'
+import { scopeIdsOf } from './state-scope-ids.js'
 import { StateConflictError, StateScopeUnavailableError, StateValidationError } from './state-errors.js'
 
 /** A memory storage that counts what the state layer asks of it. */
@@ -218,6 +219,19 @@ describe('no lost updates', () => {
     expect((storage as CountingStorage).writes).toHaveLength(1)
   })
 
+  it('GIVEN update() after an in-place change, when another event wrote meanwhile THEN StateConflictError at once, and the other write stays', async () => {
+    const { event, storage } = setup()
+    const cell = event().view(Counter).user
+    ;(await cell.get()).count = 5
+    await event()
+      .view(Counter)
+      .user.update(() => ({ count: 10 }))
+    await expect(cell.update((s) => ({ count: s.count + 1 }))).rejects.toThrow(
+      /update\(\) ran on a value this handler had changed/,
+    )
+    expect(JSON.parse((await storage.read('counter:user:u1'))!.json).value).toEqual({ count: 10 })
+  })
+
   it('GIVEN a handler that changes an object it read before update() THEN the save refuses instead of losing it', async () => {
     const { event } = setup()
     const state = event()
@@ -366,6 +380,17 @@ describe('scopes, TTL and namespaces', () => {
       .view(WithGuild).guild
     expect(inChannel.available).toBe(true)
     expect(await inChannel.get()).toEqual({ open: true })
+  })
+
+  it('GIVEN the scenes and a guild-wide event THEN each scope gets its id, and a guild DM has no guild', () => {
+    expect(scopeIdsOf({ name: 'C2C_MESSAGE_CREATE', data: { author: { user_openid: 'U' } } })).toEqual({
+      user: 'U',
+      chat: 'c2c:U',
+    })
+    expect(
+      scopeIdsOf({ name: 'DIRECT_MESSAGE_CREATE', data: { guild_id: 'DM1', src_guild_id: 'G', author: { id: '7' } } }),
+    ).toEqual({ user: '7', chat: 'dm:DM1' })
+    expect(scopeIdsOf({ name: 'GUILD_MEMBER_ADD', data: { guild_id: 'G', user: { id: '7' } } })).toEqual({ guild: 'G' })
   })
 
   it('GIVEN bad declarations THEN defineState says what to fix', () => {
