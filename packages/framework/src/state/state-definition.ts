@@ -27,7 +27,7 @@ export interface StateScopeOptions<S extends z.ZodType = z.ZodType> {
    * was stored at. Called when that version is older than `version`, or when the value no longer validates.
    * The result is validated, and written back after the handler. Default: none (such a value is an error).
    */
-  migrate?: (value: unknown, storedVersion: number) => unknown
+  migrate?: (value: unknown, storedVersion: number) => z.input<S>
 }
 
 /** A scope as declared: a schema, or a schema with options. */
@@ -56,6 +56,15 @@ export interface StateDefinition<Scopes extends StateScopesInput = StateScopesIn
   readonly resolved: { readonly [K in StateScope]?: ResolvedStateScope }
 }
 
+/** Checks each declared scope against its own schema (so `migrate` must return that schema's shape). */
+export type CheckedScopes<Scopes> = {
+  readonly [K in keyof Scopes]: Scopes[K] extends z.ZodType
+    ? Scopes[K]
+    : Scopes[K] extends { schema: infer S extends z.ZodType }
+      ? StateScopeOptions<S>
+      : Scopes[K]
+}
+
 /** What a context without declared state is typed with: `ctx.state` has no scopes. */
 export type NoState = StateDefinition<Record<never, never>>
 
@@ -75,7 +84,7 @@ const NAMESPACE = /^[A-Za-z0-9_.-]+$/
  */
 export function defineState<const Scopes extends StateScopesInput>(
   namespace: string,
-  scopes: Scopes,
+  scopes: Scopes & CheckedScopes<Scopes>,
 ): StateDefinition<Scopes> {
   if (typeof namespace !== 'string' || !NAMESPACE.test(namespace))
     throw new ConfigError(

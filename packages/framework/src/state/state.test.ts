@@ -61,6 +61,16 @@ describe('typing', () => {
     expectTypeOf<StateView<typeof Counter>['user']>().toEqualTypeOf<StateCell<{ count: number }>>()
     expectTypeOf<StateView<typeof Counter>['chat']>().toEqualTypeOf<StateCell<{ topic: string } | undefined>>()
   })
+
+  it('GIVEN a migrate hook THEN its result is checked against the scope’s own schema', () => {
+    defineState('typed-migrate', {
+      user: {
+        schema: z.object({ name: z.string() }).default({ name: '?' }),
+        // @ts-expect-error `nom` is not the schema's `name`
+        migrate: () => ({ nom: 1 }),
+      },
+    })
+  })
 })
 
 describe('lazy read, write once', () => {
