@@ -48,6 +48,7 @@ export { PromptTimeoutError, PromptCancelledError, type PromptOptions } from './
 // ── State per user, chat and guild (docs/state.md) ──────────────────────────────────────────────────────────
 export {
   defineState,
+  type CheckedScopes,
   type NoState,
   type StateDefinition,
   type StateScope,

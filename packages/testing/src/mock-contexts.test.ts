@@ -168,6 +168,18 @@ describe('mockCommandContext with state', () => {
     await new Tallies().tally(unsaved)
     expect(await check.stateOf(Tally).user.update((value) => value)).toEqual({ n: 2 }) // not saved: still 2
   })
+
+  it('GIVEN an @OnEvent handler with state THEN mockEventContext types and saves it too', async () => {
+    const Groups = defineState('groups', { chat: z.object({ joined: z.number() }).default({ joined: 0 }) })
+    const stateStorage = new MemoryStateStorage()
+    const joined = async (ctx: EventContext<'GROUP_ADD_ROBOT', typeof Groups>) => {
+      ;(await ctx.state.chat.get()).joined++
+    }
+    const ctx = mockEventContext('GROUP_ADD_ROBOT', { group_openid: 'g1' }, { state: Groups, stateStorage })
+    await joined(ctx)
+    await ctx.saveState()
+    expect(JSON.parse((await stateStorage.read('groups:chat:group:g1'))!.json).value).toEqual({ joined: 1 })
+  })
 })
 
 describe('mockEventContext', () => {

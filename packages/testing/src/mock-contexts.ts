@@ -103,13 +103,20 @@ export class MockCommandContext<D extends StateDefinition = NoState> extends Com
 }
 
 /** An `EventContext` for calling one `@OnEvent` handler directly; replies are recorded like {@link MockCommandContext}'s. */
-export class MockEventContext<N extends KnownEventName | string = string> extends EventContext<N> {
+export class MockEventContext<
+  N extends KnownEventName | string = string,
+  D extends StateDefinition = NoState,
+> extends EventContext<N, D> {
+  private readonly pendingState: EventState
+
   constructor(
     event: DispatchedEvent<N>,
     client: QQBotClient,
     readonly api: FakeApi,
+    state: { state: EventState; declaredState?: D },
   ) {
-    super(event, client)
+    super(event, client, state)
+    this.pendingState = state.state
   }
 
   get replies(): readonly SentReply[] {
@@ -122,6 +129,11 @@ export class MockEventContext<N extends KnownEventName | string = string> extend
 
   lastReply(): string | undefined {
     return this.api.sent.at(-1)?.text
+  }
+
+  /** Saves what the handler changed in `ctx.state`, as the bot does after a handler returns. */
+  saveState(): Promise<void> {
+    return this.pendingState.save()
   }
 }
 
@@ -174,15 +186,26 @@ export type MockEventData<N extends string> = N extends KnownEventName
   ? Partial<EventPayloadMap[N]> & Record<string, unknown>
   : unknown
 
+/** What {@link mockEventContext} takes besides the event. */
+export interface MockEventContextOptions<D extends StateDefinition = NoState> {
+  /** The event id. Default `<name>:mock`. */
+  id?: string
+  /** The state the controller declares: types and fills `ctx.state`. Default none. */
+  state?: D
+  /** Where `ctx.state` is read and saved. Default: memory of this context's own. */
+  stateStorage?: StateStorage
+}
+
 /** Builds an event context for `name` with `data` (e.g. `mockEventContext('GROUP_ADD_ROBOT', { group_openid: 'g1' })`). */
-export function mockEventContext<N extends KnownEventName | string>(
+export function mockEventContext<N extends KnownEventName | string, D extends StateDefinition = NoState>(
   name: N,
   data: MockEventData<N>,
-  options: { id?: string } = {},
-): MockEventContext<N> {
+  options: MockEventContextOptions<D> = {},
+): MockEventContext<N, D> {
   const api = new FakeApi()
   const event = dispatched(name, data, options.id ?? `${name}:mock`) as DispatchedEvent<N>
-  return new MockEventContext(event, recordingClient(api), api)
+  const state = detachedEventState(event, { storage: options.stateStorage })
+  return new MockEventContext<N, D>(event, recordingClient(api), api, { state, declaredState: options.state })
 }
 
 /** Answers each prompt from the script (after the question is asked), or lets it time out on the clock. */
