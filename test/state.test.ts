@@ -75,6 +75,13 @@ class Counting {
     throw new Error('handler bug')
   }
 
+  @Command('quiz')
+  async quiz(ctx: CommandContext<typeof Counter>) {
+    ;(await ctx.state.user.get()).count = 50
+    await ctx.prompt('Sure?')
+    return 'done'
+  }
+
   @Command('rename')
   async rename(@Rest('topic', z.string()) topic: string, ctx: CommandContext<typeof Counter>) {
     const chat = await ctx.state.chat.get()
@@ -153,6 +160,16 @@ describe('ctx.state in a bot', () => {
     const bot = await testBot({ controllers: [Counting] })
     const chat = bot.user('carol').inC2C()
     await chat.send('/fail')
+    await chat.send('/show')
+    expect(chat.lastReply()).toBe('count 0, topic -, greeted false, visits 1')
+  })
+
+  it('GIVEN a handler that changed state and then timed out in ctx.prompt() THEN the change is not saved', async () => {
+    const bot = await testBot({ controllers: [Counting] })
+    const chat = bot.user('ivy').inC2C()
+    expect((await chat.send('/quiz')).map((reply) => reply.text)).toEqual(['Sure?'])
+    await bot.clock.advance(60_000)
+    expect(chat.lastReply()).toBe('等待回复超时，已取消。')
     await chat.send('/show')
     expect(chat.lastReply()).toBe('count 0, topic -, greeted false, visits 1')
   })

@@ -67,6 +67,7 @@ export class Invoker {
     try {
       result = await method.apply(target, args)
     } catch (error) {
+      state?.discard()
       await this.answerFailure(error, context)
       if (error instanceof PromptTimeoutError || error instanceof PromptCancelledError) return
       throw error

@@ -22,6 +22,7 @@ export interface EventStateHost {
 export class EventState {
   private readonly ids: { [K in StateScope]?: string }
   private readonly views = new Map<StateDefinition, { view: StateView; cells: TrackedStateCell<unknown>[] }>()
+  private discarded = false
 
   constructor(
     private readonly host: EventStateHost,
@@ -42,10 +43,16 @@ export class EventState {
 
   /** Saves every changed cell; all are tried, and the first failure is thrown after. */
   async save(): Promise<void> {
+    if (this.discarded) return
     const cells = [...this.views.values()].flatMap((entry) => entry.cells)
     const results = await Promise.allSettled(cells.map((cell) => cell.save()))
     const failure = results.find((result) => result.status === 'rejected')
     if (failure) throw failure.reason
+  }
+
+  /** The handler failed: what it changed in place is never saved (`update()` and `delete()` already were). */
+  discard(): void {
+    this.discarded = true
   }
 
   private build(definition: StateDefinition): { view: StateView; cells: TrackedStateCell<unknown>[] } {
