@@ -45,6 +45,25 @@ export { CommandContext, EventContext } from './context/contexts.js'
 export { sceneOf, type Scene } from '@qqbot/core'
 export { PromptTimeoutError, PromptCancelledError, type PromptOptions } from './conversation/prompt-registry.js'
 
+// ── State per user, chat and guild (docs/state.md) ──────────────────────────────────────────────────────────
+export {
+  defineState,
+  type CheckedScopes,
+  type NoState,
+  type StateDefinition,
+  type StateScope,
+  type StateScopeInput,
+  type StateScopeOptions,
+  type StateScopesInput,
+  type StateValue,
+} from './state/state-definition.js'
+export { type StateCell } from './state/state-cell.js'
+export { type StateView } from './state/event-state.js'
+export { type StateOptions } from './state/state-options.js'
+export { StateValidationError, StateConflictError, StateScopeUnavailableError } from './state/state-errors.js'
+// The storage seam is the core's, re-exported for bots that import only the framework.
+export { MemoryStateStorage, type StateStorage } from '@qqbot/core'
+
 // ── Dependency injection and lifetimes ──────────────────────────────────────────────────────────────────────
 export { type Provider } from './di/bot-container.js'
 export {
@@ -63,3 +82,5 @@ export { MESSAGES, type MessageId, type MessageTable, type Locale, type MessageP
 export { systemClock, clockOf, CLOCK_KEY, type Clock } from './util/clock.js'
 export { type CommandContextInit } from './context/contexts.js'
 export { PromptRegistry } from './conversation/prompt-registry.js'
+export { detachedEventState } from './state/bot-state.js'
+export { type EventState } from './state/event-state.js'

@@ -15,6 +15,7 @@ export {
   MockCommandContext,
   MockEventContext,
   type MockCommandContextOptions,
+  type MockEventContextOptions,
   type MockEventData,
 } from './mock-contexts.js'
 export { createIntegrationBot, IntegrationBot, type IntegrationBotOptions } from './integration-bot.js'

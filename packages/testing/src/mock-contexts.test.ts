@@ -6,7 +6,9 @@ import {
   CommandContext,
   Controller,
   cooldown,
+  defineState,
   EventContext,
+  MemoryStateStorage,
   Injectable,
   OnEvent,
   PromptCancelledError,
@@ -138,6 +140,45 @@ describe('mockCommandContext', () => {
     await new Dice(fakeRng).roles(ctx)
     expect(ctx.lastReply()).toBe('owner')
     expect(ctx.api.calls.map((call) => call.route)).toContain('GET /guilds/{guild_id}/roles')
+  })
+})
+
+describe('mockCommandContext with state', () => {
+  const Tally = defineState('tally', { user: z.object({ n: z.number() }).default({ n: 0 }) })
+
+  @Controller({ state: Tally })
+  class Tallies {
+    @Command('tally')
+    async tally(ctx: CommandContext<typeof Tally>) {
+      ;(await ctx.state.user.get()).n++
+      return 'ok'
+    }
+  }
+
+  it('GIVEN a stateful handler called with mock contexts on one storage THEN saveState carries its state to the next call', async () => {
+    const stateStorage = new MemoryStateStorage()
+    for (let call = 0; call < 2; call++) {
+      const ctx = mockCommandContext({ content: '/tally', userId: 'alice', state: Tally, stateStorage })
+      await new Tallies().tally(ctx)
+      await ctx.saveState()
+    }
+    const check = mockCommandContext({ content: '/tally', userId: 'alice', state: Tally, stateStorage })
+    expect(await check.state.user.get()).toEqual({ n: 2 })
+    const unsaved = mockCommandContext({ content: '/tally', userId: 'alice', state: Tally, stateStorage })
+    await new Tallies().tally(unsaved)
+    expect(await check.stateOf(Tally).user.update((value) => value)).toEqual({ n: 2 }) // not saved: still 2
+  })
+
+  it('GIVEN an @OnEvent handler with state THEN mockEventContext types and saves it too', async () => {
+    const Groups = defineState('groups', { chat: z.object({ joined: z.number() }).default({ joined: 0 }) })
+    const stateStorage = new MemoryStateStorage()
+    const joined = async (ctx: EventContext<'GROUP_ADD_ROBOT', typeof Groups>) => {
+      ;(await ctx.state.chat.get()).joined++
+    }
+    const ctx = mockEventContext('GROUP_ADD_ROBOT', { group_openid: 'g1' }, { state: Groups, stateStorage })
+    await joined(ctx)
+    await ctx.saveState()
+    expect(JSON.parse((await stateStorage.read('groups:chat:group:g1'))!.json).value).toEqual({ joined: 1 })
   })
 })
 

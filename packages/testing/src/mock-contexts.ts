@@ -10,10 +10,15 @@ import { eventDedupeKey } from '@qqbot/core/adapter'
 import {
   CLOCK_KEY,
   CommandContext,
+  detachedEventState,
   EventContext,
   MESSAGES,
   PromptRegistry,
   type CommandContextInit,
+  type EventState,
+  type NoState,
+  type StateDefinition,
+  type StateStorage,
   type Locale,
   type MessageTable,
   type PromptOptions,
@@ -22,7 +27,7 @@ import { FakeApi, type SentReply } from './fake-api.js'
 import { ManualClock } from './manual-clock.js'
 import { messageEvent } from './message-events.js'
 
-export interface MockCommandContextOptions {
+export interface MockCommandContextOptions<D extends StateDefinition = NoState> {
   /** Default `group`. */
   scene?: Scene
   /** The sender (member openid, user openid or guild user id). Default `test-user`. */
@@ -45,21 +50,31 @@ export interface MockCommandContextOptions {
   messages?: Partial<MessageTable>
   /** The context's time (cooldown guards and prompt timeouts read it). Default a fresh {@link ManualClock}. */
   clock?: ManualClock
+  /** The state the controller declares (`@Controller({ state })`): types and fills `ctx.state`. Default none. */
+  state?: D
+  /**
+   * Where `ctx.state` is read and saved (share one between contexts to carry state from one call to the next).
+   * Default: memory of this context's own, on its clock.
+   */
+  stateStorage?: StateStorage
 }
 
 /**
  * A real `CommandContext` for calling one handler method (or guard) directly. Replies go through the real
  * reply routing into a {@link FakeApi} and are readable as {@link MockCommandContext.replies}.
  */
-export class MockCommandContext extends CommandContext {
+export class MockCommandContext<D extends StateDefinition = NoState> extends CommandContext<D> {
+  private readonly pendingState: EventState
+
   constructor(
-    init: CommandContextInit,
+    init: CommandContextInit & { state: EventState },
     /** The in-memory API the replies went to (and `ctx.client.api` calls go to). */
     readonly api: FakeApi,
     readonly clock: ManualClock,
     private readonly script: string[],
   ) {
     super(init)
+    this.pendingState = init.state
   }
 
   /** Every reply sent through this context (`reply`, `say`, prompt questions). */
@@ -80,16 +95,28 @@ export class MockCommandContext extends CommandContext {
   lastReply(): string | undefined {
     return this.api.sent.at(-1)?.text
   }
+
+  /** Saves what the handler changed in `ctx.state`, as the bot does after a handler returns. */
+  saveState(): Promise<void> {
+    return this.pendingState.save()
+  }
 }
 
 /** An `EventContext` for calling one `@OnEvent` handler directly; replies are recorded like {@link MockCommandContext}'s. */
-export class MockEventContext<N extends KnownEventName | string = string> extends EventContext<N> {
+export class MockEventContext<
+  N extends KnownEventName | string = string,
+  D extends StateDefinition = NoState,
+> extends EventContext<N, D> {
+  private readonly pendingState: EventState
+
   constructor(
     event: DispatchedEvent<N>,
     client: QQBotClient,
     readonly api: FakeApi,
+    state: { state: EventState; declaredState?: D },
   ) {
-    super(event, client)
+    super(event, client, state)
+    this.pendingState = state.state
   }
 
   get replies(): readonly SentReply[] {
@@ -103,10 +130,17 @@ export class MockEventContext<N extends KnownEventName | string = string> extend
   lastReply(): string | undefined {
     return this.api.sent.at(-1)?.text
   }
+
+  /** Saves what the handler changed in `ctx.state`, as the bot does after a handler returns. */
+  saveState(): Promise<void> {
+    return this.pendingState.save()
+  }
 }
 
 /** Builds a command context as the bot would for `content` sent by `userId` in `scene`. */
-export function mockCommandContext(options: MockCommandContextOptions = {}): MockCommandContext {
+export function mockCommandContext<D extends StateDefinition = NoState>(
+  options: MockCommandContextOptions<D> = {},
+): MockCommandContext<D> {
   const scene = options.scene ?? 'group'
   const userId = options.userId ?? 'test-user'
   const api = new FakeApi()
@@ -131,8 +165,9 @@ export function mockCommandContext(options: MockCommandContextOptions = {}): Moc
   }
   const script = [...(options.answers ?? [])]
   const store = new Map<unknown, unknown>([[CLOCK_KEY, clock]])
-  const init: CommandContextInit = {
-    event: message(content),
+  const event = message(content)
+  const init: CommandContextInit & { state: EventState } = {
+    event,
     client: recordingClient(api),
     scene,
     command,
@@ -140,8 +175,10 @@ export function mockCommandContext(options: MockCommandContextOptions = {}): Moc
     store,
     messages: { ...MESSAGES[options.locale ?? 'zh-CN'], ...options.messages },
     conversations: new ScriptedPrompts(clock, script, message),
+    state: detachedEventState(event, { storage: options.stateStorage }, clock),
+    declaredState: options.state,
   }
-  return new MockCommandContext(init, api, clock, script)
+  return new MockCommandContext<D>(init, api, clock, script)
 }
 
 /** The data of an event, as loose as a test needs: known events take a partial payload. */
@@ -149,15 +186,26 @@ export type MockEventData<N extends string> = N extends KnownEventName
   ? Partial<EventPayloadMap[N]> & Record<string, unknown>
   : unknown
 
+/** What {@link mockEventContext} takes besides the event. */
+export interface MockEventContextOptions<D extends StateDefinition = NoState> {
+  /** The event id. Default `<name>:mock`. */
+  id?: string
+  /** The state the controller declares: types and fills `ctx.state`. Default none. */
+  state?: D
+  /** Where `ctx.state` is read and saved. Default: memory of this context's own. */
+  stateStorage?: StateStorage
+}
+
 /** Builds an event context for `name` with `data` (e.g. `mockEventContext('GROUP_ADD_ROBOT', { group_openid: 'g1' })`). */
-export function mockEventContext<N extends KnownEventName | string>(
+export function mockEventContext<N extends KnownEventName | string, D extends StateDefinition = NoState>(
   name: N,
   data: MockEventData<N>,
-  options: { id?: string } = {},
-): MockEventContext<N> {
+  options: MockEventContextOptions<D> = {},
+): MockEventContext<N, D> {
   const api = new FakeApi()
   const event = dispatched(name, data, options.id ?? `${name}:mock`) as DispatchedEvent<N>
-  return new MockEventContext(event, recordingClient(api), api)
+  const state = detachedEventState(event, { storage: options.stateStorage })
+  return new MockEventContext<N, D>(event, recordingClient(api), api, { state, declaredState: options.state })
 }
 
 /** Answers each prompt from the script (after the question is asked), or lets it time out on the clock. */

@@ -6,6 +6,7 @@ import { MESSAGES, SCENE_NAMES, ZOD_LOCALES, type Locale, type MessageTable } fr
 import type { Scene, ClientOptions, DispatchedEvent, MessageBody } from '@qqbot/core'
 import { systemClock, type Clock } from '../util/clock.js'
 import type { PanelSyncOptions } from '../panels/command-panels.js'
+import { resolveStateOptions, type ResolvedStateOptions, type StateOptions } from '../state/state-options.js'
 
 /** Chooses the prefixes for one message: by guild, group or user (from `event.data`). */
 export type PrefixResolver = (event: DispatchedEvent, scene: Scene) => string[] | Promise<string[]>
@@ -67,6 +68,8 @@ export interface BotOptions extends ClientOptions, CommandLayerOptions {
    * the system clock; `@qqbot/testing` passes a manual one.
    */
   clock?: Clock
+  /** Where `ctx.state` is stored (default in memory, lost on restart); see {@link StateOptions}. */
+  state?: StateOptions
 }
 
 /** The command layer's options with their defaults applied, once, when the bot is built. */
@@ -89,6 +92,7 @@ export interface ResolvedBotOptions {
   clock: Clock
   /** Panel sync options, or `undefined` when panels are off. */
   panels: PanelSyncOptions | undefined
+  state: ResolvedStateOptions
 }
 
 const DEFAULT_PREFIXES: readonly string[] = ['/']
@@ -97,6 +101,7 @@ const DEFAULT_HELP_NAMES: readonly string[] = ['help', '帮助']
 export function resolveBotOptions(options: BotOptions): ResolvedBotOptions {
   const locale = options.locale ?? 'zh-CN'
   const { prefixes = [...DEFAULT_PREFIXES] } = options
+  const clock = options.clock ?? systemClock
   const helpNames = options.help === false ? [] : (options.help ?? DEFAULT_HELP_NAMES)
   for (const name of helpNames) {
     if (typeof name !== 'string' || name.trim() === '' || /\s/.test(name))
@@ -113,7 +118,8 @@ export function resolveBotOptions(options: BotOptions): ResolvedBotOptions {
     helpNames,
     onCommandError: options.onCommandError,
     middleware: options.middleware ?? [],
-    clock: options.clock ?? systemClock,
+    clock,
+    state: resolveStateOptions(options.state, clock),
     panels: resolvePanels(options.panels),
   }
 }

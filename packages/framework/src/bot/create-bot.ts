@@ -17,6 +17,9 @@ import { PromptRegistry } from '../conversation/prompt-registry.js'
 import { BotContainer, type Constructor } from '../di/bot-container.js'
 import { helpController } from '../help/help-controller.js'
 import { definitionOf } from '../metadata/controller-metadata.js'
+import { BotState } from '../state/bot-state.js'
+import type { EventState } from '../state/event-state.js'
+import type { StateDefinition } from '../state/state-definition.js'
 import { CLOCK_KEY } from '../util/clock.js'
 import { compose } from '../util/compose.js'
 import { syncCommandPanels } from '../panels/sync-command-panels.js'
@@ -39,6 +42,7 @@ export class Bot {
   /** State that belongs to this bot alone (cooldown clocks and other guard state). */
   private readonly store = new Map<unknown, unknown>()
   private readonly conversations: PromptRegistry
+  private readonly state: BotState
   private readonly middleware: Middleware[]
   private stopping: Promise<void> | undefined
 
@@ -47,6 +51,7 @@ export class Bot {
     this.client = createClient(options)
     this.store.set(CLOCK_KEY, this.options.clock)
     this.conversations = new PromptRegistry(this.options.clock)
+    this.state = new BotState(this.options.state)
     this.client.intercept((event) => this.conversations.offer(event))
     this.middleware = [...this.options.middleware]
     this.di = new BotContainer(options.providers ?? [])
@@ -111,15 +116,18 @@ export class Bot {
         `${(controller as { name?: string })?.name ?? String(controller)} is not a controller: decorate the class with @Controller().`,
       )
     }
-    const { scenes, group, lifetime = 'singleton' } = definition.options
+    const { scenes, group, lifetime = 'singleton', state } = definition.options
+    if (state) this.state.claim(state)
     this.di.addController(controller, lifetime)
     for (const command of definition.commands)
       this.registry.add(controller.prototype, command, scenes, definition.guards, group)
     for (const handler of definition.events) {
       this.client.on(handler.event, (event) =>
         this.throughMiddleware(event, async () => {
-          const context = new EventContext(event, this.client)
+          const eventState = this.state.forEvent(event)
+          const context = new EventContext(event, this.client, { state: eventState, declaredState: state })
           await this.di.instanceFor(controller.prototype, EventContext, context)[handler.method]!(context)
+          await eventState.save()
         }),
       )
     }
@@ -144,10 +152,20 @@ export class Bot {
     const prefixes = Array.isArray(chosen) ? chosen : await chosen
     const route = this.router.route({ content, scene, prefixes, mentionedByPlatform: mentionsBot(event) })
     if (!route) return
-    await this.invoker.invoke(route.command, this.contextFor(event, scene, route.command.definition.name, route.rest))
+    const state = this.state.forEvent(event)
+    const declared = definitionOf(route.command.controller.constructor)?.options.state
+    const context = this.contextFor(event, scene, route.command.definition.name, route.rest, state, declared)
+    await this.invoker.invoke(route.command, context, state)
   }
 
-  private contextFor(event: DispatchedEvent, scene: Scene, command: string, argsText: string): CommandContext {
+  private contextFor(
+    event: DispatchedEvent,
+    scene: Scene,
+    command: string,
+    argsText: string,
+    state: EventState,
+    declaredState: StateDefinition | undefined,
+  ): CommandContext {
     return new CommandContext({
       event,
       client: this.client,
@@ -157,6 +175,8 @@ export class Bot {
       store: this.store,
       messages: this.options.messages,
       conversations: this.conversations,
+      state,
+      declaredState,
     })
   }
 

@@ -4,6 +4,7 @@ import type { ResolvedBotOptions } from '../bot/bot-options.js'
 import { CommandContext } from '../context/contexts.js'
 import { PromptCancelledError, PromptTimeoutError } from '../conversation/prompt-registry.js'
 import type { ControllerInstance } from '../di/bot-container.js'
+import type { EventState } from '../state/event-state.js'
 import { compose } from '../util/compose.js'
 import { parseArguments } from './argument-parser.js'
 import type { RegisteredCommand } from './command-registry.js'
@@ -31,9 +32,12 @@ export class Invoker {
     private readonly options: InvokerOptions,
   ) {}
 
-  invoke(command: RegisteredCommand, context: CommandContext): Promise<void> {
+  /** `state`, when given, is saved after the handler returns (before its reply) or after a guard stopped it. */
+  async invoke(command: RegisteredCommand, context: CommandContext, state?: EventState): Promise<void> {
     if (command.scenes && !command.scenes.includes(context.scene)) return this.refuseScene(command.scenes, context)
-    return compose(command.guards, context, () => this.parseAndCall(command, context), `a guard of /${context.command}`)
+    const call = () => this.parseAndCall(command, context, state)
+    await compose(command.guards, context, call, `a guard of /${context.command}`)
+    await this.saveState(state, context)
   }
 
   /** The command exists, but not here: say where it works (an override returning '' keeps the bot silent). */
@@ -46,7 +50,7 @@ export class Invoker {
     if (text) await context.reply(text)
   }
 
-  private async parseAndCall(command: RegisteredCommand, context: CommandContext): Promise<void> {
+  private async parseAndCall(command: RegisteredCommand, context: CommandContext, state?: EventState): Promise<void> {
     const { definition } = command
     const parsed = parseArguments(context.argsText, definition.params, command.syntax, this.options.zodLocale)
     if (!parsed.ok) {
@@ -63,11 +67,23 @@ export class Invoker {
     try {
       result = await method.apply(target, args)
     } catch (error) {
+      state?.discard()
       await this.answerFailure(error, context)
       if (error instanceof PromptTimeoutError || error instanceof PromptCancelledError) return
       throw error
     }
+    await this.saveState(state, context)
     if (!context.replied && isReply(result)) await context.reply(result)
+  }
+
+  /** Saves what the command changed; a failed save is answered and thrown on like a handler error. */
+  private async saveState(state: EventState | undefined, context: CommandContext): Promise<void> {
+    try {
+      await state?.save()
+    } catch (error) {
+      await this.answerFailure(error, context)
+      throw error
+    }
   }
 
   /** What the user hears when the handler threw; a reply that cannot be sent changes nothing. */

@@ -13,8 +13,10 @@ import {
 import type { GuardContext } from '../metadata/controller-metadata.js'
 import type { MessageId, MessageParams, MessageTable } from '../i18n/messages.js'
 import type { PromptOptions, PromptRegistry } from '../conversation/prompt-registry.js'
+import type { NoState, StateDefinition } from '../state/state-definition.js'
+import type { EventState, StateView } from '../state/event-state.js'
+import { detachedEventState } from '../state/bot-state.js'
 
-/** What a command handler gets: the message, where it came from, who sent it, and `reply()`. */
 /** What the bot gives each command context. */
 export interface CommandContextInit {
   event: DispatchedEvent
@@ -25,9 +27,17 @@ export interface CommandContextInit {
   store: Map<unknown, unknown>
   messages: MessageTable
   conversations: PromptRegistry
+  /** This event's state; default: state of its own, in memory (for contexts built outside a bot). */
+  state?: EventState
+  /** The state the controller declared, seen as `ctx.state`. */
+  declaredState?: StateDefinition
 }
 
-export class CommandContext implements GuardContext {
+/**
+ * What a command handler gets: the message, where it came from, who sent it, `reply()`, and the controller's
+ * state, typed by naming its declaration: `ctx: CommandContext<typeof MyState>`.
+ */
+export class CommandContext<D extends StateDefinition = NoState> implements GuardContext {
   readonly event: DispatchedEvent
   readonly client: QQBotClient
   readonly scene: Scene
@@ -37,7 +47,10 @@ export class CommandContext implements GuardContext {
   readonly argsText: string
   /** Storage that belongs to this bot (guards keep state here). */
   readonly store: Map<unknown, unknown>
+  /** The controller's state (`@Controller({ state })`) for this user, chat and guild; see docs/state.md. */
+  readonly state: StateView<D>
   private readonly messages: MessageTable
+  private readonly eventState: EventState
   private readonly conversations: PromptRegistry
   /** The message replies go to: the command, or the latest answer to `prompt()`. */
   private current: DispatchedEvent
@@ -53,6 +66,8 @@ export class CommandContext implements GuardContext {
     this.messages = init.messages
     this.conversations = init.conversations
     this.current = init.event
+    this.eventState = init.state ?? detachedEventState(init.event)
+    this.state = (init.declaredState ? this.eventState.view(init.declaredState) : {}) as StateView<D>
   }
 
   /** The sender: guild user id, group member openid, or C2C user openid. */
@@ -68,6 +83,11 @@ export class CommandContext implements GuardContext {
   /** True once `reply()` was called since the user's latest message (the return value is then not sent). */
   get replied(): boolean {
     return this.repliesSinceAnswer > 0
+  }
+
+  /** The state of any declaration (a plugin's, or one a guard shares) for this event; saved like `state`. */
+  stateOf<S extends StateDefinition>(definition: S): StateView<S> {
+    return this.eventState.view(definition)
   }
 
   /**
@@ -106,15 +126,28 @@ export class CommandContext implements GuardContext {
   }
 }
 
-/** What an `@OnEvent` handler gets: the typed event and `reply()` where the event allows one. */
-export class EventContext<N extends KnownEventName | string = string> {
+/** What an `@OnEvent` handler gets: the typed event, the controller's state, and `reply()` where the event allows one. */
+export class EventContext<N extends KnownEventName | string = string, D extends StateDefinition = NoState> {
+  /** The controller's state for the event's user, chat and guild (where the event has them). */
+  readonly state: StateView<D>
+  private readonly eventState: EventState
+
   constructor(
     readonly event: DispatchedEvent<N>,
     readonly client: QQBotClient,
-  ) {}
+    state: { state?: EventState; declaredState?: StateDefinition } = {},
+  ) {
+    this.eventState = state.state ?? detachedEventState(event)
+    this.state = (state.declaredState ? this.eventState.view(state.declaredState) : {}) as StateView<D>
+  }
 
   get data(): N extends KnownEventName ? EventPayloadMap[N] : unknown {
     return this.event.data as N extends KnownEventName ? EventPayloadMap[N] : unknown
+  }
+
+  /** The state of any declaration for this event; saved like `state`. */
+  stateOf<S extends StateDefinition>(definition: S): StateView<S> {
+    return this.eventState.view(definition)
   }
 
   reply(content: ReplyContent): Promise<SendResult> {

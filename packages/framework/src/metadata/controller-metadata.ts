@@ -1,6 +1,8 @@
 import type { KnownEventName, MessageBody, Scene } from '@qqbot/core'
 import type { z } from 'zod'
 import type { ControllerLifetime } from '../di/lifetime.js'
+import type { StateView } from '../state/event-state.js'
+import type { StateDefinition } from '../state/state-definition.js'
 
 // The scenes a command can be used in are the core's; re-exported for the framework's own modules and entry.
 
@@ -15,6 +17,11 @@ export interface ControllerOptions {
   lifetime?: ControllerLifetime
   /** Makes every command a subcommand: with `group: 'admin'`, `@Command('ban')` answers `/admin ban`. Class guards guard the group. */
   group?: string
+  /**
+   * The state its handlers get as `ctx.state` (declared with `defineState`); type the context
+   * `CommandContext<typeof MyState>` to see its fields. Default: none.
+   */
+  state?: StateDefinition
 }
 
 export interface CommandOptions {
@@ -53,6 +60,8 @@ export interface GuardContext {
   readonly event: { readonly name: string; readonly data: unknown }
   /** Storage that belongs to this bot (cooldowns keep their clocks here, so two bots never share them). */
   readonly store: Map<unknown, unknown>
+  /** The state of `definition` for this event's user, chat and guild (read lazily, saved after the command). */
+  stateOf<D extends StateDefinition>(definition: D): StateView<D>
   /** Replies in the bot's language by message id. */
   say(id: string, params?: Record<string, string | number | undefined>): Promise<unknown>
   /** Replies with any text or message body (a passive reply to the command's message). */
