@@ -10,6 +10,7 @@ export {
   type ScaffoldResult,
   type PlannedFile,
 } from './scaffold.js'
+export { LOCALES, LOCALE_NAMES, DEFAULT_LOCALE, type Locale, type LocaleDefinition } from './locales.js'
 export { TEMPLATES, TEMPLATE_NAMES, DEFAULT_TEMPLATE, type TemplateName, type TemplateDefinition } from './templates.js'
 export {
   PACKAGE_MANAGERS,
