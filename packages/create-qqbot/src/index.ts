@@ -7,6 +7,7 @@ export {
   planFiles,
   assertTargetUsable,
   type ScaffoldOptions,
+  type PlanFilesOptions,
   type ScaffoldResult,
   type PlannedFile,
 } from './scaffold.js'

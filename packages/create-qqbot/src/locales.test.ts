@@ -179,9 +179,12 @@ describe('languages', () => {
 
   it('GIVEN a project in each language THEN only the language files and the locale line differ', async () => {
     const read = (locale: Locale, path: string) => readFile(join(projects.basic[locale], path), 'utf8')
-    for (const path of ['src/index.ts', 'src/services/random.ts', 'package.json', 'README.md']) {
+    for (const path of ['src/index.ts', 'src/services/random.ts', 'package.json', 'tsconfig.test.json']) {
       expect(await read('en', path)).toBe(await read('zh-CN', path))
     }
     expect((await read('en', 'src/bot.ts')).replace("'en'", "'zh-CN'")).toBe(await read('zh-CN', 'src/bot.ts'))
+    expect((await read('en', 'README.md')).replace('`locale` (en)', '`locale` (zh-CN)')).toBe(
+      await read('zh-CN', 'README.md'),
+    )
   })
 })

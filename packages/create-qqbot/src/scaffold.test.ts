@@ -90,7 +90,7 @@ describe('planFiles', () => {
 
   it('GIVEN a language THEN the commands and their test come from its folder, everything else is the same', async () => {
     const zh = await planFiles('basic')
-    const en = await planFiles('basic', undefined, 'en')
+    const en = await planFiles('basic', { locale: 'en' })
     expect(en.map((file) => file.target)).toEqual(zh.map((file) => file.target))
     const changed = en.filter((file, index) => file.source !== zh[index]!.source)
     expect(changed.map((file) => file.target)).toEqual([
