@@ -23,7 +23,8 @@ const CLI = join(ROOT, 'packages/create-qqbot/dist/cli.js')
 const WORKSPACE_PACKAGES = ['core', 'framework', 'testing', 'sandbox', 'fake-platform', 'redis']
 /** The nested npm installs from the cache only: a package missing there fails with ENOTCACHED instead of a download. */
 const OFFLINE = { npm_config_offline: 'true' }
-const E2E_TIMEOUT = 240_000
+// Per project: create, install, build, type-check and test, run the entry points; minutes on a loaded machine.
+const E2E_TIMEOUT = 300_000
 
 interface Run {
   code: number | null
@@ -120,6 +121,37 @@ async function expectPortClashInOneLine(projectDir: string): Promise<void> {
   }
 }
 
+/**
+ * `npm test` type-checks the tests before running them: a misspelt option (`controlers`), which vitest alone
+ * would only find at run time, fails with tsc's error and no test runs.
+ */
+async function expectTestTypoToFailTypeCheck(projectDir: string): Promise<void> {
+  const typo = join(projectDir, 'test/typo.test.ts')
+  await writeFile(
+    typo,
+    [
+      "import { it } from 'vitest'",
+      "import { createTestBot } from '@qqbot/testing'",
+      "import { controllers } from '../src/bot.js'",
+      '',
+      "it('starts', async () => {",
+      '  await (await createTestBot({ controlers: controllers })).stop()',
+      '})',
+      '',
+    ].join('\n'),
+  )
+  try {
+    const tested = await run('npm', ['test'], projectDir)
+    expect(tested.code, explain('npm test with a typo', tested)).not.toBe(0)
+    expect(tested.stdout).toMatch(
+      /test\/typo\.test\.ts\(6,\d+\): error TS2561: Object literal may only specify known properties, but 'controlers' does not exist in type 'TestBotOptions'/,
+    )
+    expect(tested.stdout).not.toContain('Test Files')
+  } finally {
+    await rm(typo)
+  }
+}
+
 /** A generated role started with `node dist/<role>.js`, its output collected. */
 interface RoleProcess {
   output: () => string
@@ -196,6 +228,7 @@ describe('create-qqbot CLI', () => {
     for (const text of [
       'Usage: create-qqbot [folder] [options]',
       '--template <name>',
+      '--lang <locale>',
       '--pm <manager>',
       '--no-install',
       '--yes',
@@ -232,20 +265,24 @@ describe('create-qqbot CLI', () => {
     expect(await readFile(join(taken, 'notes.txt'), 'utf8')).toBe('mine')
   })
 
-  /** What each template's build and tests must produce. */
+  /**
+   * What each template's build and tests must produce, and its language: each language once at least (basic
+   * takes the default, zh-CN), so the generated tests prove the replies in both.
+   */
   const TEMPLATE_CASES = [
-    { template: 'basic', entryPoints: ['index'], testFiles: 1, tests: 2 },
-    { template: 'webhook', entryPoints: ['index'], testFiles: 1, tests: 2 },
-    { template: 'distributed', entryPoints: ['index', 'ingress', 'worker'], testFiles: 2, tests: 6 },
+    { template: 'basic', lang: undefined, entryPoints: ['index'], testFiles: 1, tests: 3 },
+    { template: 'webhook', lang: 'en', entryPoints: ['index'], testFiles: 1, tests: 3 },
+    { template: 'distributed', lang: 'zh-CN', entryPoints: ['index', 'ingress', 'worker'], testFiles: 2, tests: 7 },
   ] as const
 
-  for (const { template, entryPoints, testFiles, tests } of TEMPLATE_CASES) {
+  for (const { template, lang, entryPoints, testFiles, tests } of TEMPLATE_CASES) {
+    const locale = lang ?? 'zh-CN'
     it(
-      `GIVEN --template ${template} --from this repo THEN the project installs offline against this repo's packages, builds, and its tests pass`,
+      `GIVEN --template ${template} ${lang ? `--lang ${lang}` : '(default language)'} --from this repo THEN the project installs offline against this repo's packages, builds, and its tests pass in ${locale}`,
       async () => {
         const name = `my-${template}-bot`
         const projectDir = join(work, name)
-        const flags = [name, '--yes', '--template', template]
+        const flags = [name, '--yes', '--template', template, ...(lang ? ['--lang', lang] : [])]
         // The basic project comes from the documented command, run in another folder (the target is relative to it).
         const created =
           template === 'basic'
@@ -255,7 +292,7 @@ describe('create-qqbot CLI', () => {
           created.code,
           `${explain('create-qqbot --from', created)}${created.stderr.includes('ENOTCACHED') ? '\nA package is missing from the npm cache (see the URL above).' : ''}`,
         ).toBe(0)
-        expect(created.stdout).toContain(`Created ${name} (${template} template)`)
+        expect(created.stdout).toContain(`Created ${name} (${template} template, replies in ${locale})`)
         expect(created.stdout).toContain('Installing the dependencies: npm install')
         expect(created.stdout).toContain('npm run dev')
         const manifest = JSON.parse(await readFile(join(projectDir, 'package.json'), 'utf8')) as {
@@ -273,6 +310,10 @@ describe('create-qqbot CLI', () => {
         const tested = await expectSuccess('npm test', run('npm', ['test'], projectDir))
         expect(tested.stdout).toMatch(new RegExp(`Test Files\\s+${testFiles} passed \\(${testFiles}\\)`))
         expect(tested.stdout).toMatch(new RegExp(`Tests\\s+${tests} passed \\(${tests}\\)`))
+        expect(await readFile(join(projectDir, 'src/commands/ping.ts'), 'utf8')).toContain(
+          locale === 'en' ? "description: 'Check that the bot is alive'" : "description: '检查机器人是否在线'",
+        )
+        if (template === 'basic') await expectTestTypoToFailTypeCheck(projectDir)
         await expectPortClashInOneLine(projectDir)
         const halfConfigured = await run('npm', ['start'], projectDir, 30_000, { QQBOT_APP_ID: '102000001' })
         expect(halfConfigured.code, explain('npm start with QQBOT_APP_ID only', halfConfigured)).toBe(1)

@@ -1,3 +1,4 @@
+import { DEFAULT_LOCALE, LOCALE_NAMES } from './locales.js'
 import { PACKAGE_MANAGER_NAMES } from './package-managers.js'
 import { DEFAULT_TEMPLATE, TEMPLATES } from './templates.js'
 
@@ -12,6 +13,8 @@ Usage: create-qqbot [folder] [options]
 Options:
   -n, --name <name>        the package name (default: the folder's name)
   -t, --template <name>    ${TEMPLATES.map((template) => template.name).join(' | ')} (default: ${DEFAULT_TEMPLATE})
+      --lang <locale>      ${LOCALE_NAMES.join(' | ')}: the language of the bot's replies, command descriptions
+                           and tests (default: ${DEFAULT_LOCALE})
       --pm <manager>       ${PACKAGE_MANAGER_NAMES.join(' | ')}: for the install step and the commands shown
                            (default: the one that runs create-qqbot, else npm)
       --from <clone>       install the qqbot packages from a clone of the qqbot repository (built with

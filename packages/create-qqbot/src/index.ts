@@ -7,9 +7,11 @@ export {
   planFiles,
   assertTargetUsable,
   type ScaffoldOptions,
+  type PlanFilesOptions,
   type ScaffoldResult,
   type PlannedFile,
 } from './scaffold.js'
+export { LOCALES, LOCALE_NAMES, DEFAULT_LOCALE, type Locale, type LocaleDefinition } from './locales.js'
 export { TEMPLATES, TEMPLATE_NAMES, DEFAULT_TEMPLATE, type TemplateName, type TemplateDefinition } from './templates.js'
 export {
   PACKAGE_MANAGERS,

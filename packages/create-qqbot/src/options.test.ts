@@ -72,7 +72,7 @@ describe('parseFlags', () => {
     const error = parseError(['--tempalte', 'basic'])
     expect(error.code).toBe('UNKNOWN_FLAG')
     expect(error.message).toMatch(
-      /^Unknown option --tempalte\. Valid options: --name \(-n\), --template \(-t\), --pm, --from, --install, --no-install, --yes \(-y\), --help \(-h\), --version \(-v\)\./,
+      /^Unknown option --tempalte\. Valid options: --name \(-n\), --template \(-t\), --lang, --pm, --from, --install, --no-install, --yes \(-y\), --help \(-h\), --version \(-v\)\./,
     )
   })
 
@@ -95,6 +95,31 @@ describe('parseFlags', () => {
       '--name "My Bot" is not a valid npm package name: it has upper-case letters. Example: --name my-bot',
     )
     expect(parseError(['--name', '_bot']).message).toMatch(/may not start with \. or _/)
+  })
+})
+
+describe('--lang', () => {
+  it('GIVEN --lang zh-CN or en THEN it lands in locale, with or without =', () => {
+    expect(parseFlags(['bot', '--lang', 'en']).locale).toBe('en')
+    expect(parseFlags(['bot', '--lang=zh-CN']).locale).toBe('zh-CN')
+  })
+
+  it('GIVEN an unknown language THEN the error names the value and lists zh-CN and en', () => {
+    const error = parseError(['--lang', 'zh'])
+    expect(error.code).toBe('INVALID_VALUE')
+    expect(error.message).toBe('Unknown language "zh" for --lang. Valid values: zh-CN, en.')
+    expect(parseError(['--lang', 'EN']).message).toContain('Valid values: zh-CN, en.')
+  })
+
+  it('GIVEN --lang without a value THEN the error says so and shows the choices', () => {
+    const error = parseError(['--lang'])
+    expect(error.code).toBe('MISSING_VALUE')
+    expect(error.message).toMatch(/^--lang needs a value: one of zh-CN, en\./)
+  })
+
+  it('GIVEN no --lang THEN the plan is zh-CN (the framework default); GIVEN --lang en THEN en', () => {
+    expect(planFromFlags(parseFlags(['bot']), { cwd: '/work' }).locale).toBe('zh-CN')
+    expect(planFromFlags(parseFlags(['bot', '--yes', '--lang', 'en']), { cwd: '/work' }).locale).toBe('en')
   })
 })
 
@@ -147,6 +172,7 @@ describe('planFromFlags (non-interactive)', () => {
       name: 'cool-bot',
       targetDir: '/work/Cool Bot',
       template: 'basic',
+      locale: 'zh-CN',
       packageManager: 'npm',
       install: true,
     })

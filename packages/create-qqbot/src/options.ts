@@ -1,6 +1,7 @@
 import { basename, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { CreateQqbotError } from './errors.js'
+import { DEFAULT_LOCALE, LOCALE_NAMES, type Locale } from './locales.js'
 import { detectPackageManager, PACKAGE_MANAGER_NAMES, type PackageManagerName } from './package-managers.js'
 import type { Answers } from './render.js'
 import { DEFAULT_TEMPLATE, TEMPLATE_NAMES, type TemplateName } from './templates.js'
@@ -11,6 +12,8 @@ export interface Flags {
   folder?: string
   name?: string
   template?: TemplateName
+  /** `--lang`: the language of the bot's replies. */
+  locale?: Locale
   packageManager?: PackageManagerName
   install?: boolean
   /** `--from`: a qqbot clone whose packages the project installs from, instead of the registry. */
@@ -24,6 +27,7 @@ export interface Flags {
 export interface Plan extends Answers {
   /** Absolute path of the project folder. */
   targetDir: string
+  locale: Locale
   install: boolean
 }
 
@@ -35,6 +39,7 @@ export const DEFAULT_NAME = 'my-qqbot'
 const OPTIONS = {
   name: { type: 'string', short: 'n' },
   template: { type: 'string', short: 't' },
+  lang: { type: 'string' },
   pm: { type: 'string' },
   from: { type: 'string' },
   install: { type: 'boolean' },
@@ -68,6 +73,7 @@ export function parseFlags(argv: readonly string[]): Flags {
   if (positionals[0] !== undefined) flags.folder = checkFolder(positionals[0])
   if (values.name !== undefined) flags.name = checkName(values.name, '--name')
   if (values.template !== undefined) flags.template = oneOf(values.template, TEMPLATE_NAMES, '--template', 'template')
+  if (values.lang !== undefined) flags.locale = oneOf(values.lang, LOCALE_NAMES, '--lang', 'language')
   if (values.pm !== undefined) flags.packageManager = oneOf(values.pm, PACKAGE_MANAGER_NAMES, '--pm', 'package manager')
   if (values.install) flags.install = true
   if (values['no-install']) flags.install = false
@@ -124,6 +130,7 @@ export function planFromFlags(flags: Flags, env: Environment): Plan {
     name,
     targetDir: targetDirFor(flags, name, env.cwd),
     template: flags.template ?? DEFAULT_TEMPLATE,
+    locale: flags.locale ?? DEFAULT_LOCALE,
     packageManager: flags.packageManager ?? detectPackageManager(env.userAgent),
     install: flags.install ?? true,
   }
@@ -197,6 +204,7 @@ function describeParseError(error: unknown): Error {
 
 function choicesOf(flag: string): string {
   if (flag === '--template') return `: one of ${TEMPLATE_NAMES.join(', ')}`
+  if (flag === '--lang') return `: one of ${LOCALE_NAMES.join(', ')}`
   if (flag === '--pm') return `: one of ${PACKAGE_MANAGER_NAMES.join(', ')}`
   if (flag === '--name') return ', e.g. --name my-bot'
   if (flag === '--from') return ': the folder of a qqbot clone, e.g. --from ../qqbot'

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream'
 import { cancel, confirm, isCancel, select, text } from '@clack/prompts'
 import { CancelledError } from './errors.js'
+import { DEFAULT_LOCALE, LOCALES, type Locale } from './locales.js'
 import {
   DEFAULT_NAME,
   nameFromFlags,
@@ -55,6 +56,16 @@ export async function askMissing(flags: Flags, context: AskContext): Promise<Pla
         initialValue: DEFAULT_TEMPLATE,
       }),
     )
+  const locale =
+    flags.locale ??
+    answered(
+      await select<Locale>({
+        ...io,
+        message: "Language of the bot's replies",
+        options: LOCALES.map((entry) => ({ value: entry.name, label: entry.label })),
+        initialValue: DEFAULT_LOCALE,
+      }),
+    )
   const packageManager =
     flags.packageManager ??
     answered(
@@ -74,7 +85,7 @@ export async function askMissing(flags: Flags, context: AskContext): Promise<Pla
         initialValue: true,
       }),
     )
-  return { name, targetDir, template, packageManager, install }
+  return { name, targetDir, template, locale, packageManager, install }
 }
 
 function answeredOrCancel<T>(value: T, io: { output?: Writable }): Exclude<T, symbol> {

@@ -17,6 +17,11 @@ describe('renderTemplate', () => {
 })
 
 describe('placeholderValues', () => {
+  it('GIVEN a language THEN {{locale}} is it; GIVEN none THEN zh-CN, the framework default', () => {
+    expect(placeholderValues({ name: 'b', template: 'basic', packageManager: 'npm', locale: 'en' }).locale).toBe('en')
+    expect(placeholderValues({ name: 'b', template: 'basic', packageManager: 'npm' }).locale).toBe('zh-CN')
+  })
+
   it('GIVEN npm THEN the commands are npm ones and the image prunes dev dependencies', () => {
     expect(placeholderValues({ name: 'b', template: 'basic', packageManager: 'npm' })).toMatchObject({
       install: 'npm install',

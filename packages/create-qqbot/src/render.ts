@@ -1,4 +1,5 @@
 import { CreateQqbotError } from './errors.js'
+import { DEFAULT_LOCALE, type Locale } from './locales.js'
 import { PACKAGE_MANAGERS, type PackageManagerName } from './package-managers.js'
 import { templateByName, type TemplateName } from './templates.js'
 
@@ -7,6 +8,8 @@ export interface Answers {
   /** The npm package name of the generated project. */
   name: string
   template: TemplateName
+  /** The language of the bot's replies, command descriptions and tests. Default `zh-CN` ({@link DEFAULT_LOCALE}). */
+  locale?: Locale
   packageManager: PackageManagerName
   /**
    * The folder, relative to the project, of the packed qqbot packages it installs from (`--from`); the
@@ -22,6 +25,7 @@ export function placeholderValues(answers: Answers): Record<string, string> {
     name: answers.name,
     description: templateByName(answers.template).description,
     template: answers.template,
+    locale: answers.locale ?? DEFAULT_LOCALE,
     install: pm.install,
     run: pm.run,
     lockfile: pm.lockfile,

@@ -54,7 +54,7 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
 
     const result = await scaffold({ ...plan, ...(clone && { localPackages: PACKAGES_FOLDER }) })
     log.success(
-      `Created ${plan.name} (${plan.template} template) in ${result.targetDir}: ${result.files.length} files.`,
+      `Created ${plan.name} (${plan.template} template, replies in ${plan.locale}) in ${result.targetDir}: ${result.files.length} files.`,
       { output },
     )
     if (clone) {

@@ -21,6 +21,7 @@ const SHARED_FILES = [
   'src/services/random.ts',
   'test/commands.test.ts',
   'tsconfig.json',
+  'tsconfig.test.json',
   'vitest.config.ts',
 ]
 
@@ -82,8 +83,22 @@ describe('planFiles', () => {
     ]) {
       expect(sources[target]).toMatch(/templates[/\\]distributed[/\\]/)
     }
-    for (const target of ['src/bot.ts', 'src/commands/ping.ts', 'src/commands/dice.ts', 'test/commands.test.ts'])
-      expect(sources[target]).toMatch(/templates[/\\]shared[/\\]/)
+    expect(sources['src/bot.ts']).toMatch(/templates[/\\]shared[/\\]/)
+    for (const target of ['src/commands/ping.ts', 'src/commands/dice.ts', 'test/commands.test.ts'])
+      expect(sources[target]).toMatch(/templates[/\\]locales[/\\]zh-CN[/\\]/)
+  })
+
+  it('GIVEN a language THEN the commands and their test come from its folder, everything else is the same', async () => {
+    const zh = await planFiles('basic')
+    const en = await planFiles('basic', { locale: 'en' })
+    expect(en.map((file) => file.target)).toEqual(zh.map((file) => file.target))
+    const changed = en.filter((file, index) => file.source !== zh[index]!.source)
+    expect(changed.map((file) => file.target)).toEqual([
+      'src/commands/dice.ts',
+      'src/commands/ping.ts',
+      'test/commands.test.ts',
+    ])
+    for (const file of changed) expect(file.source).toMatch(/templates[/\\]locales[/\\]en[/\\]/)
   })
 })
 
@@ -103,7 +118,7 @@ describe('scaffold', () => {
       build: 'tsc',
       dev: 'qqbot-dev',
       start: 'node dist/index.js',
-      test: 'vitest run',
+      test: 'tsc -p tsconfig.test.json && vitest run',
     })
     const dockerfile = await readFile(join(targetDir, 'Dockerfile'), 'utf8')
     expect(dockerfile).toContain('COPY package.json pnpm-lock.yaml ./\nRUN corepack enable')
@@ -130,7 +145,7 @@ describe('scaffold', () => {
       start: 'node dist/index.js',
       ingress: 'node dist/ingress.js',
       worker: 'node dist/worker.js',
-      test: 'vitest run',
+      test: 'tsc -p tsconfig.test.json && vitest run',
     })
     expect(manifest.dependencies).toMatchObject({ '@qqbot/redis': '0.1.0', ioredis: '^5.9.2' })
     const index = await readFile(join(targetDir, 'src/index.ts'), 'utf8')
@@ -191,6 +206,7 @@ describe('scaffold', () => {
       'src',
       'test',
       'tsconfig.json',
+      'tsconfig.test.json',
       'vitest.config.ts',
     ])
     expect(result.files).toHaveLength(SHARED_FILES.length)
@@ -218,8 +234,8 @@ describe('scaffold', () => {
 
   it('GIVEN a template with an unknown placeholder THEN nothing is overwritten and the error names the file', async () => {
     const templatesRoot = join(dir, 'templates')
-    await mkdir(join(templatesRoot, 'shared'), { recursive: true })
-    await mkdir(join(templatesRoot, 'basic'), { recursive: true })
+    for (const layer of ['shared', 'locales/zh-CN', 'basic'])
+      await mkdir(join(templatesRoot, layer), { recursive: true })
     await writeFile(join(templatesRoot, 'shared', 'README.md'), '{{oops}}')
     const error = await scaffold({
       targetDir: join(dir, 'out'),

@@ -1,8 +1,9 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { CreateQqbotError } from './errors.js'
+import { DEFAULT_LOCALE } from './locales.js'
 import { placeholderValues, renderTemplate, type Answers } from './render.js'
-import { TEMPLATES_ROOT, targetName, templateByName, type TemplateName } from './templates.js'
+import { TEMPLATES_ROOT, layersOf, targetName, type TemplateName } from './templates.js'
 
 /** One file to write: where it comes from and where it goes (relative to the project, `/`-separated). */
 export interface PlannedFile {
@@ -10,11 +11,9 @@ export interface PlannedFile {
   target: string
 }
 
-export interface ScaffoldOptions extends Answers {
+export interface ScaffoldOptions extends Answers, Pick<PlanFilesOptions, 'templatesRoot'> {
   /** The project folder: created if missing, refused if it has anything in it. */
   targetDir: string
-  /** Where the templates are; default the package's own `templates/`. */
-  templatesRoot?: string
 }
 
 export interface ScaffoldResult {
@@ -23,10 +22,17 @@ export interface ScaffoldResult {
   files: string[]
 }
 
-/** The files of a template: its layers merged, a later layer's file replacing an earlier one's. */
-export async function planFiles(template: TemplateName, templatesRoot = TEMPLATES_ROOT): Promise<PlannedFile[]> {
+/** The language (its folder supplies the commands and their test) and where the templates are. */
+export interface PlanFilesOptions extends Pick<Answers, 'locale'> {
+  /** Where the templates are; default the package's own `templates/`. */
+  templatesRoot?: string
+}
+
+/** The files of a template in a language: its layers merged, a later layer's file replacing an earlier one's. */
+export async function planFiles(template: TemplateName, options: PlanFilesOptions = {}): Promise<PlannedFile[]> {
+  const { locale = DEFAULT_LOCALE, templatesRoot = TEMPLATES_ROOT } = options
   const byTarget = new Map<string, PlannedFile>()
-  for (const layer of templateByName(template).layers) {
+  for (const layer of layersOf(template, locale)) {
     const layerRoot = join(templatesRoot, layer)
     for (const source of await listFiles(layerRoot)) {
       const target = relative(layerRoot, source).split(sep).map(targetName).join('/')
@@ -44,7 +50,7 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
   const targetDir = resolve(options.targetDir)
   await assertTargetUsable(targetDir)
   const values = placeholderValues(options)
-  const plan = await planFiles(options.template, options.templatesRoot)
+  const plan = await planFiles(options.template, { locale: options.locale, templatesRoot: options.templatesRoot })
   await mkdir(targetDir, { recursive: true })
   for (const file of plan) {
     const destination = join(targetDir, ...file.target.split('/'))

@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url'
+import type { Locale } from './locales.js'
 
 /**
  * The project templates. A template is a stack of folders under `templates/`, copied in order; a file in a
- * later folder replaces the file with the same path in an earlier one. A new template is a folder plus an
- * entry here.
+ * later folder replaces the file with the same path in an earlier one. The language's folder
+ * (`locales/<locale>`: the commands and their tests, whose texts the user sees) comes right after `shared`.
+ * A new template is a folder plus an entry here.
  */
 export const TEMPLATES = [
   {
@@ -46,6 +48,16 @@ export const DEFAULT_TEMPLATE: TemplateName = 'basic'
 export function templateByName(name: TemplateName): TemplateDefinition {
   return TEMPLATES.find((template) => template.name === name)!
 }
+
+/** The folders a project in that language is copied from, in order: `shared`, the language's, the template's. */
+export function layersOf(template: TemplateName, locale: Locale): string[] {
+  return templateByName(template).layers.flatMap((layer) =>
+    layer === SHARED_LAYER ? [layer, `${LOCALES_FOLDER}/${locale}`] : [layer],
+  )
+}
+
+const SHARED_LAYER = 'shared'
+const LOCALES_FOLDER = 'locales'
 
 /** The package's `templates/` folder (next to `src/` and `dist/`). */
 export const TEMPLATES_ROOT = fileURLToPath(new URL('../templates/', import.meta.url))

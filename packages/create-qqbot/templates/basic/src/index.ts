@@ -1,6 +1,6 @@
 import { createBot, type Bot } from '@qqbot/framework'
 import { startLocalSandbox } from './local-sandbox.js'
-import { controllers, providers } from './bot.js'
+import { controllers, locale, providers } from './bot.js'
 import { credentialsFromEnv } from './credentials.js'
 
 const credentials = credentialsFromEnv()
@@ -13,6 +13,7 @@ if (credentials) {
     hosts: process.env.QQBOT_SANDBOX === 'true' ? 'sandbox' : 'production',
     controllers,
     providers,
+    locale,
   })
   await bot.start()
   console.log('Bot connected to the QQ platform.')
@@ -20,7 +21,7 @@ if (credentials) {
 } else {
   // No credentials: a local chat page with a fake QQ platform behind it. Nothing leaves this machine.
   const sandbox = await startLocalSandbox()
-  const bot = createBot({ ...sandbox.connection, controllers, providers })
+  const bot = createBot({ ...sandbox.connection, controllers, providers, locale })
   await bot.start()
   sandbox.watch(bot.client)
   console.log(`Chat with your bot at ${sandbox.url}`)

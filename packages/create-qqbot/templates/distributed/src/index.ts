@@ -5,7 +5,7 @@
  */
 import { createBot } from '@qqbot/framework'
 import { startLocalSandbox } from './local-sandbox.js'
-import { controllers, providers } from './bot.js'
+import { controllers, locale, providers } from './bot.js'
 import { credentialsFromEnv } from './credentials.js'
 
 if (credentialsFromEnv()) {
@@ -23,7 +23,7 @@ if (credentialsFromEnv()) {
 } else {
   // No credentials: a local chat page with a fake QQ platform behind it. Nothing leaves this machine.
   const sandbox = await startLocalSandbox()
-  const bot = createBot({ ...sandbox.connection, controllers, providers })
+  const bot = createBot({ ...sandbox.connection, controllers, providers, locale })
   await bot.start()
   sandbox.watch(bot.client)
   console.log(`Chat with your bot at ${sandbox.url}`)

@@ -5,7 +5,7 @@
 import { startHealthServer } from '@qqbot/core'
 import { createBot } from '@qqbot/framework'
 import { RedisStreamSource } from '@qqbot/redis'
-import { controllers, providers } from './bot.js'
+import { controllers, locale, providers } from './bot.js'
 import { connectRedis } from './redis.js'
 import { readSettings } from './settings.js'
 import { onShutdown } from './shutdown.js'
@@ -18,6 +18,7 @@ const bot = createBot({
   hosts: settings.hosts,
   controllers,
   providers,
+  locale,
   source: new RedisStreamSource({ redis, namespace: settings.appId, workerName: settings.processName }),
 })
 const health = await startHealthServer(bot.client, {

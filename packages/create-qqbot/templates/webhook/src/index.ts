@@ -1,6 +1,6 @@
 import { createBot, type Bot } from '@qqbot/framework'
 import { startLocalSandbox } from './local-sandbox.js'
-import { controllers, providers } from './bot.js'
+import { controllers, locale, providers } from './bot.js'
 import { credentialsFromEnv } from './credentials.js'
 
 const credentials = credentialsFromEnv()
@@ -18,6 +18,7 @@ if (credentials) {
     },
     controllers,
     providers,
+    locale,
   })
   await bot.start()
   console.log(`Listening for QQ callbacks at ${bot.client.webhook.url}`)
@@ -25,7 +26,7 @@ if (credentials) {
 } else {
   // No credentials: a local chat page with a fake QQ platform behind it. Nothing leaves this machine.
   const sandbox = await startLocalSandbox()
-  const bot = createBot({ ...sandbox.connection, controllers, providers })
+  const bot = createBot({ ...sandbox.connection, controllers, providers, locale })
   await bot.start()
   sandbox.watch(bot.client)
   console.log(`Chat with your bot at ${sandbox.url}`)
