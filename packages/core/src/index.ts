@@ -51,11 +51,26 @@ export {
 // ── Messages: what a bot sends and what the platform answers ────────────────────────────────────────────────
 export { MessageType } from './rest/api-types.js'
 export type * from './rest/api-types.js'
+export { markdown, type TemplateParams } from './messages/markdown-builder.js'
+export {
+  keyboard,
+  button,
+  KeyboardBuilder,
+  KEYBOARD_LIMITS,
+  type ButtonSpec,
+  type ButtonOptions,
+  type CommandButtonOptions,
+  type ButtonStyle,
+  type ButtonPermission,
+} from './messages/keyboard-builder.js'
+export type * from './messages/keyboard-types.js'
+export { markdownToText } from './messages/markdown-text.js'
 
 // ── Errors: every one is a QQBotError with a stable `code` ──────────────────────────────────────────────────
 export { QQBotError, ConfigError } from './errors/qqbot-error.js'
 export { TokenError, isRejectedCredential } from './auth/token-errors.js'
 export { ApiError, NetworkError, ProactiveMessageError } from './rest/api-error.js'
+export { KeyboardInvalidError, MarkdownInvalidError } from './messages/message-errors.js'
 export { GatewayFatalError, SessionLimitError, ShardRevokedError } from './gateway/gateway-errors.js'
 export { UnfinishedEventError } from './pipeline/event-pipeline.js'
 export {
