@@ -14,6 +14,8 @@ import type {
   SocketBacklog,
 } from './gateway-types.js'
 import { randomHex } from './ids.js'
+import type { InteractionLedger } from './interaction-ledger.js'
+import type { MarkdownRules } from './markdown-rules.js'
 import {
   resolveOptions,
   type BotUser,
@@ -43,6 +45,10 @@ export class FakePlatform {
   readonly directory: Directory
   /** HTTP-callback delivery: signed events, callback validation (op 13), forged requests. */
   readonly webhook: WebhookDeliverer
+  /** Delivered interactions and the acknowledgements accepted (`acks`), enforced on `PUT /interactions/{id}`. */
+  readonly interactions: InteractionLedger
+  /** Markdown and keyboard rules; `markdown.refuse(scene)` makes the platform refuse them in a scene. */
+  readonly markdown: MarkdownRules
   private readonly options: ResolvedOptions
   private readonly server: Server
   private readonly tokens: TokenService
@@ -65,6 +71,8 @@ export class FakePlatform {
     const parts = wirePlatform(o, { gatewayUrl: () => this.gatewayUrl, latencyMs: () => this.latencyMs })
     this.directory = parts.directory
     this.webhook = parts.webhook
+    this.interactions = parts.interactions
+    this.markdown = parts.markdown
     this.server = parts.server
     this.tokens = parts.tokens
     this.recorder = parts.recorder

@@ -3,6 +3,8 @@ import { ConnectionTracker } from './connection-tracker.js'
 import { Directory } from './directory.js'
 import { RestFaults } from './faults.js'
 import { GatewayServer } from './gateway-server.js'
+import { InteractionLedger } from './interaction-ledger.js'
+import { MarkdownRules } from './markdown-rules.js'
 import { MessageStore } from './message-store.js'
 import type { ResolvedOptions } from './options.js'
 import { Recorder } from './recorder.js'
@@ -22,6 +24,8 @@ export interface PlatformParts {
   readonly messages: MessageStore
   readonly tracker: ConnectionTracker
   readonly gateway: GatewayServer
+  readonly interactions: InteractionLedger
+  readonly markdown: MarkdownRules
 }
 
 /** Values the wiring reads from the platform at request time. */
@@ -43,7 +47,12 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
   const faults = new RestFaults(o.now)
   const directory = new Directory(o.botUser)
   const references = new ReplyReferences(o.now)
-  const remember = (t: string, id: string, d: unknown) => references.record(t, id, d)
+  const interactions = new InteractionLedger(o.now)
+  const markdown = new MarkdownRules()
+  const remember = (t: string, id: string, d: unknown) => {
+    references.record(t, id, d)
+    interactions.record(t, id, d)
+  }
   const webhook = new WebhookDeliverer(o.appId, o.secret, o.now, remember)
   const tokens = new TokenService(o.appId, o.secret, o.tokenTtlSeconds, o.now)
   const gateway = new GatewayServer({
@@ -70,11 +79,13 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
     faults,
     replyBudget: o.replyBudget,
     references,
+    interactions,
+    markdown,
     latencyMs: () => hooks.latencyMs(),
   })
   const server = createServer(handler)
   tracker.attach(server)
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head))
   server.on('clientError', (_error, socket) => socket.destroy())
-  return { directory, webhook, server, tokens, recorder, faults, messages, tracker, gateway }
+  return { directory, webhook, server, tokens, recorder, faults, messages, tracker, gateway, interactions, markdown }
 }

@@ -1,4 +1,6 @@
 import type { Directory } from './directory.js'
+import type { InteractionLedger } from './interaction-ledger.js'
+import type { MarkdownRules } from './markdown-rules.js'
 import { errorBody } from './http-util.js'
 import type { MessageStore } from './message-store.js'
 import type { BotUser, ReplyBudget, SessionStartLimit } from './options.js'
@@ -25,6 +27,10 @@ export interface RestContext {
   readonly replyBudget: Readonly<ReplyBudget>
   /** The inbound events a passive reply may name (kind, chat, window). */
   readonly references: ReplyReferences
+  /** Delivered interactions and their acknowledgements. */
+  readonly interactions: InteractionLedger
+  /** Keyboard shape, and the per-scene refusal of markdown and keyboards. */
+  readonly markdown: MarkdownRules
 }
 
 /** An authenticated REST request after parsing. */
