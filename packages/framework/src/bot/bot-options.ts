@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { ConfigError } from '@qqbot/core'
+import { resolveAckAfterMs, type ButtonHandlingOptions } from '../buttons/button-options.js'
 import type { CommandContext } from '../context/contexts.js'
 import type { Constructor, Provider } from '../di/bot-container.js'
 import { MESSAGES, SCENE_NAMES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
@@ -56,6 +57,8 @@ export interface BotOptions extends ClientOptions, CommandLayerOptions {
   controllers: Constructor[]
   /** What controllers inject; see {@link Provider} and the lifetimes (`Lifetime`). */
   providers?: Provider[]
+  /** How `@OnButton` clicks are acknowledged (see {@link ButtonHandlingOptions}). */
+  buttons?: ButtonHandlingOptions
   /**
    * Advanced, for tests: where cooldowns and `ctx.prompt()` timeouts read the time and set timers. Default
    * the system clock; `@qqbot/testing` passes a manual one.
@@ -81,6 +84,8 @@ export interface ResolvedBotOptions {
   onCommandError: CommandErrorHook | undefined
   middleware: readonly Middleware[]
   clock: Clock
+  /** When a still-running button handler's click is acknowledged with 0. */
+  buttonAckAfterMs: number
 }
 
 const DEFAULT_PREFIXES: readonly string[] = ['/']
@@ -106,5 +111,6 @@ export function resolveBotOptions(options: BotOptions): ResolvedBotOptions {
     onCommandError: options.onCommandError,
     middleware: options.middleware ?? [],
     clock: options.clock ?? systemClock,
+    buttonAckAfterMs: resolveAckAfterMs(options.buttons),
   }
 }
