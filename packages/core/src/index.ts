@@ -18,6 +18,7 @@ export type { RestTuning, RestClient, RestRequest, RestResponse, RestHook, RestN
 export type { OpenApi, CallOptions } from './rest/open-api.js'
 export type { AdaptiveLimiterOptions } from './rest/adaptive-limiter.js'
 export type { ReplyOptions, ReplyContent } from './reply/reply-sender.js'
+export type { MarkdownFallbackOptions } from './reply/markdown-fallback.js'
 export type { BackoffOptions } from './util/backoff.js'
 export type { ShardInfo, ShardStatus } from './gateway/shard-types.js'
 
@@ -65,6 +66,7 @@ export {
 } from './messages/keyboard-builder.js'
 export type * from './messages/keyboard-types.js'
 export { markdownToText } from './messages/markdown-text.js'
+export { MARKDOWN_REFUSAL_CODES } from './reply/markdown-fallback.js'
 
 // ── Errors: every one is a QQBotError with a stable `code` ──────────────────────────────────────────────────
 export { QQBotError, ConfigError } from './errors/qqbot-error.js'

@@ -1,6 +1,5 @@
 import type {
   ButtonActionType,
-  ButtonPermissionType,
   ButtonStyleCode,
   CustomKeyboard,
   KeyboardButton,
@@ -196,7 +195,7 @@ function permissionOf(
   permission: ButtonPermission,
   fail: (rule: string) => KeyboardInvalidError,
 ): KeyboardButtonPermission {
-  if (permission === 'everyone') return { type: 2 satisfies ButtonPermissionType }
+  if (permission === 'everyone') return { type: 2 }
   if (permission === 'admins') return { type: 1 }
   if ('users' in permission) {
     if (permission.users.length === 0) throw fail('permission.users is empty: nobody could click the button.')

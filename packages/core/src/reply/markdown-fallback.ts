@@ -45,11 +45,6 @@ export class MarkdownFallback {
     this.rememberPerScene = options.rememberPerScene ?? true
   }
 
-  /** Scenes remembered as refusing markdown and keyboards. */
-  get scenesWithoutMarkdown(): ReadonlySet<Scene> {
-    return this.textOnly
-  }
-
   /**
    * Sends `body` in `scene` with `attempt`. A body without markdown or keyboard goes unchanged. `freshSeq`
    * gives the resend its own `msg_seq` (`undefined` where the scene has none).
