@@ -19,6 +19,12 @@ export interface ButtonClickInit {
   timestamp?: number
 }
 
+/**
+ * A message the bot sent: a {@link SentMessage} of the platform, or any record with its scene, target and body
+ * (a test kit's sent reply); without an `id` the click names a fresh message id.
+ */
+export type ClickableMessage = Pick<SentMessage, 'scene' | 'target' | 'body'> & { id?: string }
+
 interface WireButton {
   id?: unknown
   render_data?: { label?: unknown }
@@ -26,13 +32,13 @@ interface WireButton {
 }
 
 /**
- * The INTERACTION_CREATE a user's click on a callback button of `message` (one the bot sent, from
- * `platform.sent`) makes: in the message's group, C2C chat or guild channel, with the button's data and id
+ * The INTERACTION_CREATE a user's click on a callback button of `message` (one the bot sent: from
+ * `platform.sent`, or a test kit's replies) makes: in the message's group, C2C chat or guild channel, with the button's data and id
  * and the message id. Deliver it like any built event (`platform.dispatchEvent`, a webhook, a test kit's
  * `deliver`). Throws when the message has no such button, or the button is not a callback button (a link or
  * command button sends no interaction).
  */
-export function clickButton(message: SentMessage, which: ButtonSelector, init: ButtonClickInit = {}): BuiltEvent {
+export function clickButton(message: ClickableMessage, which: ButtonSelector, init: ButtonClickInit = {}): BuiltEvent {
   const found = findButton(message, which)
   const type = found.action?.type
   const label = String(found.render_data?.label)
@@ -61,7 +67,7 @@ export function clickButton(message: SentMessage, which: ButtonSelector, init: B
   }
 }
 
-function findButton(message: SentMessage, which: ButtonSelector): WireButton {
+function findButton(message: ClickableMessage, which: ButtonSelector): WireButton {
   const rows = (message.body as { keyboard?: { content?: { rows?: { buttons?: WireButton[] }[] } } } | undefined)
     ?.keyboard?.content?.rows
   const buttons = (rows ?? []).flatMap((row) => row.buttons ?? [])
@@ -75,7 +81,7 @@ function findButton(message: SentMessage, which: ButtonSelector): WireButton {
   if (!found) {
     const labels = buttons.map((candidate) => JSON.stringify(candidate.render_data?.label)).join(', ')
     throw new Error(
-      `message ${message.id} has no button ${JSON.stringify(wanted)}; ${buttons.length ? `its buttons: ${labels}` : 'it has no custom keyboard'}`,
+      `the message${message.id ? ` ${message.id}` : ''} has no button ${JSON.stringify(wanted)}; ${buttons.length ? `its buttons: ${labels}` : 'it has no custom keyboard'}`,
     )
   }
   return found
