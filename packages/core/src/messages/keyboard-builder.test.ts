@@ -155,6 +155,7 @@ describe('markdown', () => {
       '# Poll\n\n**Tea** or _coffee_? ~~none~~\n\n* one\n* two\n\n[Docs](https://example.com) ![cat](https://x/c.png) `code`\n> quoted',
     )
     expect(text).toBe('Poll\n\nTea or coffee? none\n\n- one\n- two\n\nDocs (https://example.com) cat code\nquoted')
+    expect(markdownToText('<b>hi</b> <@!123> in <#456>')).toBe('hi <@!123> in <#456>')
   })
 
   it('GIVEN a body with markdown and keyboard THEN the plain body drops both, prefers the author text, and keeps the reference', () => {

@@ -12,7 +12,7 @@ export function markdownToText(markdown: string): string {
     .replace(/\[([^\]]+)\]\(([^)\s]+)[^)]*\)/g, (_match, text: string, url: string) =>
       text === url ? url : `${text} (${url})`,
     )
-    .replace(/<(?!@)[^>\n]+>/g, '')
+    .replace(/<(?![@#])[^>\n]+>/g, '')
     .replace(/^\s{0,3}#{1,6}\s+/gm, '')
     .replace(/^\s{0,3}>\s?/gm, '')
     .replace(/^\s{0,3}([-*_])(\s*\1){2,}\s*$/gm, '')
