@@ -126,6 +126,22 @@ async function ackOf(platform: FakePlatform, id: string): Promise<number> {
   throw new Error(`interaction ${id} was not acknowledged`)
 }
 
+const SCENES = ['group', 'c2c', 'guild'] as const
+
+/**
+ * The `/table` keyboard as `user` sees it in `scene`, and who clicks: in C2C the chat's own user (so the chat is
+ * the user's), in a group or channel the member `user`.
+ */
+async function tableAs(harness: BotHarness, scene: (typeof SCENES)[number], user: string) {
+  const event =
+    scene === 'group'
+      ? groupAtMessage({ content: '/table', groupOpenid: 'g1', memberOpenid: user })
+      : scene === 'c2c'
+        ? c2cMessage({ content: '/table', userOpenid: user })
+        : guildAtMessage({ content: '/table', authorId: user })
+  return { message: await table(harness, event), by: scene === 'c2c' ? undefined : user }
+}
+
 const putsOf = (platform: FakePlatform, id: string) =>
   platform.calls.filter((call) => call.method === 'PUT' && call.path === `/interactions/${id}`)
 
@@ -170,29 +186,38 @@ describe('@OnButton outcomes and acknowledgements', () => {
     expect(counters.interactions_acked).toEqual({ 'by="framework",code="1"': 3 })
   })
 
-  it('GIVEN a handler that acks itself THEN its code is sent, a second ack is refused before any request, and the framework does not ack again', async () => {
-    const harness = await start()
-    const c2c = await table(harness, c2cMessage({ content: '/table', userOpenid: 'u1' }))
-    expect(await harness.say(clickButton(c2c, 'Self', { id: 'itx-self' }))).toEqual([
-      'acked 3; again: INTERACTION_ALREADY_ACKED',
-    ])
-    expect(putsOf(harness.platform, 'itx-self').map((call) => [call.status, call.body])).toEqual([[204, { code: 3 }]])
-  })
+  it.each(SCENES)(
+    'GIVEN a handler that acks itself in %s THEN its code is sent, a second ack is refused before any request, and the framework does not ack again',
+    async (scene) => {
+      const harness = await start()
+      const { message, by } = await tableAs(harness, scene, 'alice')
+      expect(await harness.say(clickButton(message, 'Self', { by, id: `itx-self-${scene}` }))).toEqual([
+        'acked 3; again: INTERACTION_ALREADY_ACKED',
+      ])
+      const puts = putsOf(harness.platform, `itx-self-${scene}`)
+      expect(puts.map((call) => [call.status, call.body])).toEqual([[204, { code: 3 }]])
+    },
+  )
 
-  it('GIVEN a guard that refuses, or a cooldown THEN the click is acked 4, or 2 with the cooldown message; the allowed user runs', async () => {
-    const harness = await start()
-    const { platform, say } = harness
-    const group = await table(harness, groupAtMessage({ content: '/table', groupOpenid: 'g1' }))
-    expect(await say(clickButton(group, 'Admin', { by: 'mallory', id: 'itx-a1' }), 0)).toEqual([])
-    expect(await say(clickButton(group, 'Admin', { by: 'alice', id: 'itx-a2' }))).toEqual(['admin ran'])
-    expect(await say(clickButton(group, 'Cool', { by: 'bob', id: 'itx-c1' }))).toEqual(['cool'])
-    const [refusal] = await say(clickButton(group, 'Cool', { by: 'bob', id: 'itx-c2' }))
-    expect(refusal).toMatch(/^操作太频繁了/)
-    expect(await Promise.all(['itx-a1', 'itx-a2', 'itx-c1', 'itx-c2'].map((id) => ackOf(platform, id)))).toEqual([
-      4, 0, 0, 2,
-    ])
-    expect(platform.calls.filter((call) => call.method === 'PUT' && call.status !== 204)).toEqual([])
-  })
+  it.each(SCENES)(
+    'GIVEN a guard that refuses, or a cooldown, in %s THEN the click is acked 4, or 2 with the cooldown message; the allowed user runs',
+    async (scene) => {
+      const harness = await start()
+      const { platform, say } = harness
+      const mallory = await tableAs(harness, scene, 'mallory')
+      const alice = await tableAs(harness, scene, 'alice')
+      const click = (table: { message: SentMessage; by: string | undefined }, label: string, id: string) =>
+        clickButton(table.message, label, { by: table.by, id: `${id}-${scene}` })
+      expect(await say(click(mallory, 'Admin', 'itx-a1'), 0)).toEqual([])
+      expect(await say(click(alice, 'Admin', 'itx-a2'))).toEqual(['admin ran'])
+      expect(await say(click(alice, 'Cool', 'itx-c1'))).toEqual(['cool'])
+      const [refusal] = await say(click(alice, 'Cool', 'itx-c2'))
+      expect(refusal).toMatch(/^操作太频繁了/)
+      const ids = ['itx-a1', 'itx-a2', 'itx-c1', 'itx-c2'].map((id) => `${id}-${scene}`)
+      expect(await Promise.all(ids.map((id) => ackOf(platform, id)))).toEqual([4, 0, 0, 2])
+      expect(platform.calls.filter((call) => call.method === 'PUT' && call.status !== 204)).toEqual([])
+    },
+  )
 
   it('GIVEN a handler still running at ackAfterMs THEN the click is acked 0 then, and its later failure sends no second ack', async () => {
     releaseSlow = undefined
