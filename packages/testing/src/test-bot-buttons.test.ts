@@ -23,6 +23,23 @@ afterEach(async () => {
 })
 
 describe('buttons in the test bot', () => {
+  it.each([
+    ['group', (bot: TestBot) => bot.user('alice').inGroup('g1')],
+    ['c2c', (bot: TestBot) => bot.user('alice').inC2C()],
+    ['guild', (bot: TestBot) => bot.user('alice').inChannel('c1')],
+  ] as const)(
+    "GIVEN a keyboard reply in %s WHEN the user clicks it with chat.click THEN the answer is one of the chat's replies",
+    async (_scene, chatOf) => {
+      test = await createTestBot({ controllers: [Dice] })
+      const chat = chatOf(test)
+      const [menu] = await chat.send('/dice')
+      const answers = await chat.click(menu!, 'd20')
+      expect(answers.map((reply) => reply.text)).toEqual(['alice rolled a d20'])
+      expect(chat.lastReply()).toBe('alice rolled a d20')
+      expect(answers[0]!.body.event_id).toMatch(/^itx-/)
+    },
+  )
+
   it('GIVEN a keyboard reply WHEN the user clicks it (clickButton on the reply) THEN @OnButton answers and the click is acknowledged with 0', async () => {
     test = await createTestBot({ controllers: [Dice] })
     const [menu] = await test.user('alice').inGroup('g1').send('/dice')
