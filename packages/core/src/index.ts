@@ -18,6 +18,7 @@ export type { RestTuning, RestClient, RestRequest, RestResponse, RestHook, RestN
 export type { OpenApi, CallOptions } from './rest/open-api.js'
 export type { AdaptiveLimiterOptions } from './rest/adaptive-limiter.js'
 export type { ReplyOptions, ReplyContent } from './reply/reply-sender.js'
+export type { MarkdownFallbackOptions } from './reply/markdown-fallback.js'
 export type { BackoffOptions } from './util/backoff.js'
 export type { ShardInfo, ShardStatus } from './gateway/shard-types.js'
 
@@ -51,6 +52,21 @@ export {
 // ── Messages: what a bot sends and what the platform answers ────────────────────────────────────────────────
 export { MessageType } from './rest/api-types.js'
 export type * from './rest/api-types.js'
+export { markdown, type TemplateParams } from './messages/markdown-builder.js'
+export {
+  keyboard,
+  button,
+  KeyboardBuilder,
+  KEYBOARD_LIMITS,
+  type ButtonSpec,
+  type ButtonOptions,
+  type CommandButtonOptions,
+  type ButtonStyle,
+  type ButtonPermission,
+} from './messages/keyboard-builder.js'
+export type * from './messages/keyboard-types.js'
+export { markdownToText } from './messages/markdown-text.js'
+export { MARKDOWN_REFUSAL_CODES } from './reply/markdown-fallback.js'
 
 // Command panels (`client.api.panels`, and syncPanel that keeps one panel per scope up to date).
 export { syncPanel, type DesiredPanel, type PanelSyncOutcome } from './panels/panel-sync.js'
@@ -63,6 +79,7 @@ export type { PanelsApi } from './panels/panels-api.js'
 export { QQBotError, ConfigError } from './errors/qqbot-error.js'
 export { TokenError, isRejectedCredential } from './auth/token-errors.js'
 export { ApiError, NetworkError, ProactiveMessageError } from './rest/api-error.js'
+export { KeyboardInvalidError, MarkdownInvalidError } from './messages/message-errors.js'
 export { GatewayFatalError, SessionLimitError, ShardRevokedError } from './gateway/gateway-errors.js'
 export { UnfinishedEventError } from './pipeline/event-pipeline.js'
 export { StateConflictError, StateJsonError, StateTtlError } from './state/state-errors.js'

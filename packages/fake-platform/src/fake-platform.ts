@@ -14,6 +14,8 @@ import type {
   SocketBacklog,
 } from './gateway-types.js'
 import { randomHex } from './ids.js'
+import type { InteractionLedger } from './interaction-ledger.js'
+import type { MarkdownRules } from './markdown-rules.js'
 import {
   resolveOptions,
   type BotUser,
@@ -46,6 +48,10 @@ export class FakePlatform {
   readonly webhook: WebhookDeliverer
   /** The app's command panels (`/v2/panels`) and the writes made to them. */
   readonly panels: PanelBoard
+  /** Delivered interactions and the acknowledgements accepted (`acks`), enforced on `PUT /interactions/{id}`. */
+  readonly interactions: InteractionLedger
+  /** Markdown and keyboard rules; `markdown.refuse(scene)` makes the platform refuse them in a scene. */
+  readonly markdown: MarkdownRules
   private readonly options: ResolvedOptions
   private readonly server: Server
   private readonly tokens: TokenService
@@ -69,6 +75,8 @@ export class FakePlatform {
     this.directory = parts.directory
     this.webhook = parts.webhook
     this.panels = parts.panels
+    this.interactions = parts.interactions
+    this.markdown = parts.markdown
     this.server = parts.server
     this.tokens = parts.tokens
     this.recorder = parts.recorder

@@ -4,6 +4,9 @@
  */
 export { FakePlatform, startFakePlatform } from './fake-platform.js'
 export { WebhookDeliverer, type WebhookReply, type DeliverOptions } from './webhook-delivery.js'
+export { clickButton, type ButtonSelector, type ButtonClickInit, type ClickableMessage } from './button-clicks.js'
+export { InteractionLedger, INTERACTION_ACK_WINDOW_MS, type InteractionAck } from './interaction-ledger.js'
+export { MarkdownRules, type MarkdownRefusalOptions } from './markdown-rules.js'
 export {
   DEFAULT_APP_ID,
   DEFAULT_BOT_USER,

@@ -3,6 +3,8 @@ import { ConnectionTracker } from './connection-tracker.js'
 import { Directory } from './directory.js'
 import { RestFaults } from './faults.js'
 import { GatewayServer } from './gateway-server.js'
+import { InteractionLedger } from './interaction-ledger.js'
+import { MarkdownRules } from './markdown-rules.js'
 import { MessageStore } from './message-store.js'
 import { PanelBoard } from './panel-board.js'
 import type { ResolvedOptions } from './options.js'
@@ -24,6 +26,8 @@ export interface PlatformParts {
   readonly tracker: ConnectionTracker
   readonly gateway: GatewayServer
   readonly panels: PanelBoard
+  readonly interactions: InteractionLedger
+  readonly markdown: MarkdownRules
 }
 
 /** Values the wiring reads from the platform at request time. */
@@ -46,7 +50,12 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
   const directory = new Directory(o.botUser)
   const references = new ReplyReferences(o.now)
   const panels = new PanelBoard(o.now)
-  const remember = (t: string, id: string, d: unknown) => references.record(t, id, d)
+  const interactions = new InteractionLedger(o.now)
+  const markdown = new MarkdownRules()
+  const remember = (t: string, id: string, d: unknown) => {
+    references.record(t, id, d)
+    interactions.record(t, id, d)
+  }
   const webhook = new WebhookDeliverer(o.appId, o.secret, o.now, remember)
   const tokens = new TokenService(o.appId, o.secret, o.tokenTtlSeconds, o.now)
   const gateway = new GatewayServer({
@@ -75,11 +84,26 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
     references,
     panels,
     panelErrorCodes: o.panelErrorCodes,
+    interactions,
+    markdown,
     latencyMs: () => hooks.latencyMs(),
   })
   const server = createServer(handler)
   tracker.attach(server)
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head))
   server.on('clientError', (_error, socket) => socket.destroy())
-  return { directory, webhook, server, tokens, recorder, faults, messages, tracker, gateway, panels }
+  return {
+    directory,
+    webhook,
+    server,
+    tokens,
+    recorder,
+    faults,
+    messages,
+    tracker,
+    gateway,
+    panels,
+    interactions,
+    markdown,
+  }
 }

@@ -258,6 +258,7 @@ describe('REST routes', () => {
     expect(recalled).toMatchObject({ status: 200, text: '' })
     expect((await api('GET', `/channels/channel-1/messages/${sent.id}`)).status).toBe(404)
 
+    p.dispatch('INTERACTION_CREATE', { id: 'INTERACTION_1', type: 11, chat_type: 2, user_openid: 'u1' })
     const ack = await api('PUT', '/interactions/INTERACTION_1', { code: 0 })
     expect(ack).toMatchObject({ status: 204, text: '' })
     expect(p.sent.map((m) => m.scene)).toEqual(['dm', 'guild'])

@@ -1,5 +1,6 @@
 import { errorBody, isRecord } from './http-util.js'
 import { randomHex, uniqueId } from './ids.js'
+import { INTERACTION_ROUTES } from './interaction-routes.js'
 import type { Scene } from './records.js'
 import {
   fail,
@@ -22,6 +23,8 @@ const PROACTIVE_REFUSED =
 const guildNotFound = (req: RouteRequest): RouteResult => fail(req, 404, 11281, 'guild not found')
 
 function sendMessage(scene: Scene, target: string, req: RouteRequest, ctx: RestContext): RouteResult {
+  const rich = ctx.markdown.check(scene, req.body)
+  if (rich) return fail(req, rich.status, rich.code, rich.message)
   if (scene === 'group' || scene === 'c2c') {
     const body = isRecord(req.body) ? req.body : {}
     if (!body.msg_id && !body.event_id) return fail(req, 400, 40034102, PROACTIVE_REFUSED)
@@ -134,7 +137,7 @@ const ROUTES: Route[] = [
   route('DELETE', '/v2/groups/:p/messages/:p', recall('group')),
   route('DELETE', '/v2/users/:p/messages/:p', recall('c2c')),
   route('DELETE', '/dms/:p/messages/:p', recall('dm')),
-  route('PUT', '/interactions/:p', () => ({ status: 204 })),
+  ...INTERACTION_ROUTES,
   ...PANEL_ROUTES,
 ]
 

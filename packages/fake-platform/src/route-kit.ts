@@ -1,4 +1,6 @@
 import type { Directory } from './directory.js'
+import type { InteractionLedger } from './interaction-ledger.js'
+import type { MarkdownRules } from './markdown-rules.js'
 import { errorBody } from './http-util.js'
 import type { MessageStore } from './message-store.js'
 import type { PanelBoard } from './panel-board.js'
@@ -30,6 +32,10 @@ export interface RestContext {
   readonly panels: PanelBoard
   /** How panel error codes are written: `prefixed` (`40030021`, one SDK's reading) or `short` (`30021`). */
   readonly panelErrorCodes: 'prefixed' | 'short'
+  /** Delivered interactions and their acknowledgements. */
+  readonly interactions: InteractionLedger
+  /** Keyboard shape, and the per-scene refusal of markdown and keyboards. */
+  readonly markdown: MarkdownRules
 }
 
 /** An authenticated REST request after parsing. */

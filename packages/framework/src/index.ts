@@ -28,6 +28,11 @@ export {
   Inject,
   UseGuards,
 } from './decorators/decorators.js'
+export { OnButton } from './decorators/on-button.js'
+export type { ButtonHandlerOptions } from './metadata/controller-metadata.js'
+export type { ButtonHandlingOptions } from './buttons/button-options.js'
+export { AUTO_ACK_CODES } from './buttons/button-invoker.js'
+export { InteractionAlreadyAckedError } from './buttons/interaction-ack.js'
 export type { ControllerOptions, CommandOptions, Guard, GuardContext } from './metadata/controller-metadata.js'
 export { mentionedUser, mentionedChannel } from './arguments/resolvers.js'
 export {
@@ -41,8 +46,11 @@ export {
 
 // ── What a handler receives ─────────────────────────────────────────────────────────────────────────────────
 export { CommandContext, EventContext } from './context/contexts.js'
+export { ButtonContext } from './buttons/button-context.js'
 // The scene vocabulary is the core's, re-exported for bots that import only the framework.
 export { sceneOf, type Scene } from '@qqbot/core'
+// The message builders are the core's too: a bot that sends keyboards needs nothing else.
+export { markdown, keyboard, button } from '@qqbot/core'
 export { PromptTimeoutError, PromptCancelledError, type PromptOptions } from './conversation/prompt-registry.js'
 
 // ── State per user, chat and guild (docs/state.md) ──────────────────────────────────────────────────────────

@@ -54,10 +54,14 @@ export class BotActivity {
       : undefined
     if (conversation) {
       const code = (call.body as { code?: unknown } | undefined)?.code
+      const refusal = (call.response as { message?: unknown } | undefined)?.message
       this.addEntry(conversation, {
         kind: 'notice',
         conversation: conversation.id,
-        text: `The bot acknowledged the click (code ${typeof code === 'number' ? code : '?'})`,
+        text:
+          call.status < 300
+            ? `The bot acknowledged the click (code ${typeof code === 'number' ? code : '?'})`
+            : `The platform refused the bot's acknowledgement (HTTP ${call.status}${typeof refusal === 'string' ? `: ${refusal}` : ''})`,
       })
     }
   }

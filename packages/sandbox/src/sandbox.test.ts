@@ -167,6 +167,28 @@ describe('the sandbox server', () => {
     )
   })
 
+  it('GIVEN a bot that acknowledges a click twice WHEN the page clicks THEN the platform refuses the second and the chat says so', async () => {
+    sandbox = await startSandbox({ port: 0 })
+    const bot = createClient({ ...sandbox.connection, logLevel: 'silent', gateway: { identifyIntervalMs: 0 } })
+    bot.on('C2C_MESSAGE_CREATE', (event) => bot.reply(event, MENU))
+    bot.on('INTERACTION_CREATE', async (event) => {
+      await bot.api.ackInteraction(event.data.id)
+      await bot.api.ackInteraction(event.data.id, 1).catch(() => undefined)
+    })
+    client = bot
+    await bot.start()
+    sandbox.watch(bot)
+    const page = await openPage(sandbox.url)
+    page.send({ type: 'send', scene: 'c2c', user: 'alice', text: 'menu please' })
+    const menu = await page.next(entryOf('bot', 'c2c:USER_OPENID_alice'))
+    const { messageId } = menu.entry as { messageId: string }
+    page.send({ type: 'click', conversation: 'c2c:USER_OPENID_alice', messageId, buttonId: 'b1', user: 'alice' })
+    const refused = await page.next(
+      (m) => entryOf('notice')(m) && (m.entry as { text: string }).text.startsWith('The platform refused'),
+    )
+    expect((refused.entry as { text: string }).text).toMatch(/HTTP 409: interaction .* was already acknowledged/)
+  })
+
   it('GIVEN bad input from a page THEN each gets a clear error and the server keeps working', async () => {
     const { url } = await sandboxWithBot()
     const page = await openPage(url)

@@ -1,4 +1,5 @@
 import type { Scene } from '@qqbot/core'
+import { clickButton, type BuiltEvent, type ButtonSelector } from '@qqbot/fake-platform'
 import type { SentReply } from './fake-api.js'
 import { messageEvent, type MessageInit } from './message-events.js'
 
@@ -45,8 +46,14 @@ export class TestUser {
   }
 
   private chat(scene: Scene, label: string, where: Pick<MessageInit, 'chat' | 'guildId' | 'roles'>): TestChat {
-    return new TestChat(this.driver, scene, label, (id, content) =>
-      messageEvent({ scene, id, userId: this.id, content, botId: this.driver.botId, ...where }),
+    return new TestChat(
+      this.driver,
+      scene,
+      label,
+      (id, content) => messageEvent({ scene, id, userId: this.id, content, botId: this.driver.botId, ...where }),
+      (reply, which, id) =>
+        // In C2C the clicker is the chat's own user; elsewhere this user (a member openid or guild user id).
+        clickButton(reply, which, { id, by: scene === 'c2c' ? undefined : this.id, guildId: where.guildId }),
     )
   }
 }
@@ -62,11 +69,12 @@ export class TestChat {
     /** Who and where, e.g. `alice in group g1` (matchers print it). */
     readonly label: string,
     private readonly message: (id: string, content: string) => { name: string; data: Record<string, unknown> },
+    private readonly buttonClick?: (reply: SentReply, which: ButtonSelector, id: string) => BuiltEvent,
   ) {}
 
   /** Every reply to a message sent from this chat, including later ones (e.g. a prompt's timeout notice). */
   get replies(): readonly SentReply[] {
-    return this.driver.replies.filter((reply) => this.sentIds.has(reply.body.msg_id as string))
+    return this.driver.replies.filter((reply) => this.sentIds.has((reply.body.msg_id ?? reply.body.event_id) as string))
   }
   /** Sends a message and resolves with the bot's replies to it (and anything else it sent meanwhile). */
   send(content: string, options?: SendOptions): Promise<SentReply[]> {
@@ -74,6 +82,18 @@ export class TestChat {
     const { name, data } = this.message(id, content)
     this.sentIds.add(id)
     return this.driver.emit(name, data, options)
+  }
+
+  /**
+   * Clicks a callback button (by label, or `{ label?, data?, id? }`) of one of the bot's messages, as this user
+   * in this chat, and resolves with the bot's replies to the click (they answer it with `event_id`).
+   */
+  click(reply: SentReply, which: ButtonSelector, options?: SendOptions): Promise<SentReply[]> {
+    if (!this.buttonClick) return Promise.reject(new Error(`${this.label} cannot click buttons.`))
+    const id = `itx-${this.driver.nextMessageId()}`
+    const event = this.buttonClick(reply, which, id)
+    this.sentIds.add(id)
+    return this.driver.emit(event.t, event.d, options)
   }
 
   /** The text of the last reply in this chat, or `undefined`. */

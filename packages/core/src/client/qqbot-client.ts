@@ -98,7 +98,11 @@ export class QQBotClient {
     })
     for (const hook of options.rest?.hooks ?? []) this.rest.use(hook)
     this.api = new OpenApi(this.rest)
-    this.replies = new ReplySender(this.api, { ...options.replies, metrics: this.metricsRegistry })
+    this.replies = new ReplySender(this.api, {
+      ...options.replies,
+      metrics: this.metricsRegistry,
+      logger: this.logger,
+    })
     this.pipeline = new EventPipeline({
       logger: this.logger,
       metrics: this.metricsRegistry,

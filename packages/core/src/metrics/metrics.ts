@@ -18,6 +18,7 @@ export type CounterName =
   | 'token_refreshes'
   | 'replies_sent'
   | 'replies_already_sent'
+  | 'replies_markdown_fallback'
   | 'webhook_requests'
   | 'webhook_rejected'
   | 'broker_published'
@@ -92,6 +93,8 @@ const HELP: Record<CounterName | GaugeName, string> = {
   replies_sent: 'Replies sent, by scene',
   replies_already_sent:
     'Replies the platform already had (same msg_id and msg_seq: an earlier delivery of the event sent them), by scene',
+  replies_markdown_fallback:
+    'Replies sent as plain text because the platform refused their markdown or keyboard, by scene and code (`remembered`: the scene refused before)',
   webhook_requests: 'Verified webhook callbacks, by opcode',
   webhook_rejected: 'Webhook requests refused, by reason',
   pipeline_queued: 'Events waiting for a handler slot',

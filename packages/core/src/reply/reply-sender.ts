@@ -1,8 +1,10 @@
+import type { Logger } from 'pino'
 import type { Metrics } from '../metrics/metrics.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import { ApiError } from '../rest/api-error.js'
 import { MessageType, type MessageBody, type SendResult } from '../rest/api-types.js'
 import type { CallOptions, OpenApi } from '../rest/open-api.js'
+import { MarkdownFallback, type MarkdownFallbackOptions } from './markdown-fallback.js'
 import { MsgSeqAllocator, type ReplyWindow } from './msg-seq-allocator.js'
 import {
   MediaNotSupportedError,
@@ -41,6 +43,11 @@ export interface ReplyOptions {
    * less this margin, so the last attempt still reaches the platform inside the window. Default 5 s.
    */
   deadlineMarginMs?: number
+  /**
+   * When the platform refuses a reply's markdown or keyboard, resend it once as plain text (and remember the
+   * scene; see {@link MarkdownFallbackOptions}). Default on; `false` lets the refusal reject the reply.
+   */
+  markdownFallback?: MarkdownFallbackOptions | false
 }
 
 const UPLOADS = [
@@ -60,12 +67,15 @@ export class ReplySender {
   private readonly deadlineMarginMs: number
   private readonly metrics: Metrics | undefined
   private readonly now: () => number
+  private readonly markdown: MarkdownFallback | undefined
 
   constructor(
     private readonly api: OpenApi,
-    options: ReplyOptions & { metrics?: Metrics; now?: () => number } = {},
+    options: ReplyOptions & { metrics?: Metrics; logger?: Logger; now?: () => number } = {},
   ) {
     this.metrics = options.metrics
+    if (options.markdownFallback !== false)
+      this.markdown = new MarkdownFallback(options.markdownFallback ?? {}, options)
     this.now = options.now ?? Date.now
     this.seqs = new MsgSeqAllocator(this.now)
     this.windows = replyWindows(options.limits)
@@ -86,7 +96,8 @@ export class ReplySender {
     const target = route.target
     const body: MessageBody = typeof content === 'string' ? { content } : { ...content }
     body[target.reference.kind] = target.reference.id
-    const seq = this.seqs.next(`${target.reference.kind}:${target.reference.id}`, event.receivedAt, target.window)
+    const key = `${target.reference.kind}:${target.reference.id}`
+    const seq = this.seqs.next(key, event.receivedAt, target.window)
     const deadline = this.retryDeadline(target, event.receivedAt, seq)
     if (target.scene === 'group' || target.scene === 'c2c') {
       await this.uploadMedia(target, body, this.callOptions(deadline))
@@ -97,6 +108,12 @@ export class ReplySender {
       for (const kind of ['video', 'voice'] as const)
         if (body[kind] !== undefined) throw new MediaNotSupportedError(kind)
     }
+    const attempt = (sent: MessageBody) => this.sendReply(target, sent, deadline)
+    if (!this.markdown) return attempt(body)
+    return this.markdown.send(target.scene, body, attempt, () => this.seqs.next(key, event.receivedAt, target.window))
+  }
+
+  private async sendReply(target: ReplyTarget, body: MessageBody, deadline: number | undefined): Promise<SendResult> {
     try {
       const result = await this.send(target, body, this.callOptions(deadline))
       this.metrics?.inc('replies_sent', { scene: target.scene })

@@ -467,6 +467,7 @@ describe('OpenApi typed methods', () => {
     expect(await api.request({ method: 'GET', path: '/users/@me', route: 'GET /users/@me' })).toMatchObject({
       id: platform.botUser.id,
     })
+    platform.dispatch('INTERACTION_CREATE', { id: 'i/1', type: 11, chat_type: 2, user_openid: 'u1' })
     await expect(api.ackInteraction('i/1')).resolves.toBeUndefined()
 
     const seen = platform.calls

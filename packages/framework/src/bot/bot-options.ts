@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { ConfigError } from '@qqbot/core'
+import { resolveAckAfterMs, type ButtonHandlingOptions } from '../buttons/button-options.js'
 import type { CommandContext } from '../context/contexts.js'
 import type { Constructor, Provider } from '../di/bot-container.js'
 import { MESSAGES, SCENE_NAMES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
@@ -63,6 +64,8 @@ export interface BotOptions extends ClientOptions, CommandLayerOptions {
   controllers: Constructor[]
   /** What controllers inject; see {@link Provider} and the lifetimes (`Lifetime`). */
   providers?: Provider[]
+  /** How `@OnButton` clicks are acknowledged (see {@link ButtonHandlingOptions}). */
+  buttons?: ButtonHandlingOptions
   /**
    * Advanced, for tests: where cooldowns and `ctx.prompt()` timeouts read the time and set timers. Default
    * the system clock; `@qqbot/testing` passes a manual one.
@@ -93,6 +96,8 @@ export interface ResolvedBotOptions {
   /** Panel sync options, or `undefined` when panels are off. */
   panels: PanelSyncOptions | undefined
   state: ResolvedStateOptions
+  /** When a still-running button handler's click is acknowledged with 0. */
+  buttonAckAfterMs: number
 }
 
 const DEFAULT_PREFIXES: readonly string[] = ['/']
@@ -121,6 +126,7 @@ export function resolveBotOptions(options: BotOptions): ResolvedBotOptions {
     clock,
     state: resolveStateOptions(options.state, clock),
     panels: resolvePanels(options.panels),
+    buttonAckAfterMs: resolveAckAfterMs(options.buttons),
   }
 }
 

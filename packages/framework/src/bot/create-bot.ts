@@ -9,6 +9,8 @@ import {
   type QQBotClient,
   type Scene,
 } from '@qqbot/core'
+import { ButtonInvoker } from '../buttons/button-invoker.js'
+import { ButtonRegistry } from '../buttons/button-registry.js'
 import { CommandRegistry } from '../commands/command-registry.js'
 import { CommandRouter } from '../commands/command-router.js'
 import { Invoker } from '../commands/invoker.js'
@@ -39,6 +41,7 @@ export class Bot {
   private readonly registry: CommandRegistry
   private readonly router: CommandRouter
   private readonly invoker: Invoker
+  private readonly buttons = new ButtonRegistry()
   /** State that belongs to this bot alone (cooldown clocks and other guard state). */
   private readonly store = new Map<unknown, unknown>()
   private readonly conversations: PromptRegistry
@@ -63,6 +66,7 @@ export class Bot {
     const help = helpController(this.registry, this.options)
     if (help) this.addController(help)
     this.subscribeToCommands()
+    this.subscribeToButtons()
   }
 
   /**
@@ -121,6 +125,7 @@ export class Bot {
     this.di.addController(controller, lifetime)
     for (const command of definition.commands)
       this.registry.add(controller.prototype, command, scenes, definition.guards, group)
+    for (const handler of definition.buttons) this.buttons.add(controller.prototype, handler, scenes, definition.guards)
     for (const handler of definition.events) {
       this.client.on(handler.event, (event) =>
         this.throughMiddleware(event, async () => {
@@ -142,6 +147,23 @@ export class Bot {
         )
       }
     }
+  }
+
+  /** Button clicks go to the `@OnButton` handlers, when there are any. */
+  private subscribeToButtons(): void {
+    if (this.buttons.size === 0) return
+    const invoker = new ButtonInvoker({
+      client: this.client,
+      registry: this.buttons,
+      instances: this.di,
+      store: this.store,
+      state: this.state,
+      messages: this.options.messages,
+      zodLocale: this.options.zodLocale,
+      clock: this.options.clock,
+      ackAfterMs: this.options.buttonAckAfterMs,
+    })
+    this.client.on('INTERACTION_CREATE', (event) => this.throughMiddleware(event, () => invoker.handle(event)))
   }
 
   private async onMessage(event: DispatchedEvent): Promise<void> {

@@ -105,7 +105,7 @@ export class Invoker {
 }
 
 /** A handler's return value that is sent as the reply: a non-empty string or a message body. */
-function isReply(value: unknown): value is string | MessageBody {
+export function isReply(value: unknown): value is string | MessageBody {
   if (typeof value === 'string') return value !== ''
   if (typeof value !== 'object' || value === null) return false
   return ['content', 'markdown', 'ark', 'embed', 'media', 'image', 'keyboard'].some((key) => key in value)

@@ -25,6 +25,7 @@ export function cooldown(options: CooldownOptions): Guard {
     const now = clockOf(ctx.store).now()
     const readyAt = clocks.get(key) ?? 0
     if (now < readyAt) {
+      await ctx.ack?.(2) // a button click: "too frequent"
       await ctx.say('COOLDOWN', { seconds: Math.ceil((readyAt - now) / 1000) })
       return
     }
@@ -47,6 +48,7 @@ export function guildAdminOnly(roles: readonly string[] = GUILD_ADMIN_ROLES): Gu
   return markAdminOnly(async (ctx, next) => {
     const memberRoles = (ctx.event.data as { member?: { roles?: unknown } }).member?.roles
     if (Array.isArray(memberRoles) && memberRoles.some((role) => roles.includes(String(role)))) return next()
+    await ctx.ack?.(5) // a button click: "admins only"
     await ctx.say('NOT_ALLOWED')
   })
 }

@@ -1,5 +1,6 @@
-import type { KnownEventName, MessageBody, Scene } from '@qqbot/core'
+import type { InteractionAckCode, KnownEventName, MessageBody, Scene } from '@qqbot/core'
 import type { z } from 'zod'
+import type { ButtonPattern } from '../buttons/button-pattern.js'
 import type { ControllerLifetime } from '../di/lifetime.js'
 import type { StateView } from '../state/event-state.js'
 import type { StateDefinition } from '../state/state-definition.js'
@@ -66,6 +67,26 @@ export interface GuardContext {
   say(id: string, params?: Record<string, string | number | undefined>): Promise<unknown>
   /** Replies with any text or message body (a passive reply to the command's message). */
   reply(content: string | MessageBody): Promise<unknown>
+  /**
+   * Button clicks only: acknowledges the interaction with this code (2 too frequent, 4 no permission, 5 admins
+   * only, …). A guard that refuses without it leaves the code to the framework: 4.
+   */
+  ack?(code: InteractionAckCode): Promise<void>
+}
+
+export interface ButtonHandlerOptions {
+  /** Narrows the controller's scenes for this handler; a click elsewhere is answered as unmatched. */
+  scenes?: Scene[]
+}
+
+/** An `@OnButton` method: the pattern its clicks' `button_data` must match, and its `@Arg` parameters by name. */
+export interface ButtonHandlerDefinition {
+  method: string | symbol
+  pattern: ButtonPattern
+  options: ButtonHandlerOptions
+  params: ParamDefinition[]
+  /** Guards on this method, outermost first. */
+  guards: Guard[]
 }
 
 export interface EventHandlerDefinition {
@@ -80,6 +101,7 @@ export interface ControllerDefinition {
   guards: Guard[]
   commands: CommandDefinition[]
   events: EventHandlerDefinition[]
+  buttons: ButtonHandlerDefinition[]
   decorated: boolean
 }
 
@@ -93,7 +115,10 @@ const pendingParams = new WeakMap<object, Map<string | symbol, ParamDefinition[]
 export function definitionOf(controller: object, create = false): ControllerDefinition | undefined {
   let definition = definitions.get(controller)
   if (!definition && create)
-    definitions.set(controller, (definition = { options: {}, guards: [], commands: [], events: [], decorated: false }))
+    definitions.set(
+      controller,
+      (definition = { options: {}, guards: [], commands: [], events: [], buttons: [], decorated: false }),
+    )
   return definition
 }
 
@@ -120,9 +145,11 @@ const pendingGuards = new WeakMap<object, Map<string | symbol, Guard[]>>()
  */
 export function addMethodGuards(prototype: object, method: string | symbol, guards: Guard[]): void {
   const definition = definitionOf(prototype.constructor)
-  const command = definition?.commands.find((candidate) => candidate.method === method)
-  if (command) {
-    command.guards.unshift(...guards)
+  const handler =
+    definition?.commands.find((candidate) => candidate.method === method) ??
+    definition?.buttons.find((candidate) => candidate.method === method)
+  if (handler) {
+    handler.guards.unshift(...guards)
     return
   }
   let byMethod = pendingGuards.get(prototype)
