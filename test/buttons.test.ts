@@ -19,6 +19,7 @@ import {
   Controller,
   Cooldown,
   createBot,
+  defineState,
   Injectable,
   InteractionAlreadyAckedError,
   keyboard,
@@ -279,5 +280,33 @@ describe('@OnButton registration', () => {
     expect(() =>
       createBot({ appId: '1', secret: 's', controllers: [Table], providers: [Dice], buttons: { ackAfterMs: 5_000 } }),
     ).toThrow(/buttons.ackAfterMs must be between 1 and 4500 ms/)
+  })
+})
+
+const Votes = defineState('votes', { chat: z.object({ yes: z.number() }).default({ yes: 0 }) })
+
+@Controller({ state: Votes })
+class Poll {
+  @Command('poll')
+  poll() {
+    return { markdown: markdown.text('Agree?'), keyboard: keyboard().row(button.callback('Yes', 'vote:yes')).build() }
+  }
+
+  @OnButton('vote:yes')
+  async vote(ctx: ButtonContext<typeof Votes>) {
+    const { yes } = await ctx.state.chat.update((votes) => ({ yes: votes.yes + 1 }))
+    return `${yes} yes`
+  }
+}
+
+describe('@OnButton and ctx.state', () => {
+  it('GIVEN clicks by three members of one group THEN the chat state counts all three and is saved, like a command', async () => {
+    const harness = await start({ controllers: [Poll] })
+    const poll = await table(harness, groupAtMessage({ content: '/poll', groupOpenid: 'g1' }))
+    const replies: string[] = []
+    for (const [index, by] of ['alice', 'bob', 'carol'].entries())
+      replies.push(...(await harness.say(clickButton(poll, 'Yes', { by, id: `itx-vote-${index}` }))))
+    expect(replies).toEqual(['1 yes', '2 yes', '3 yes'])
+    for (let index = 0; index < 3; index++) expect(await ackOf(harness.platform, `itx-vote-${index}`)).toBe(0)
   })
 })
