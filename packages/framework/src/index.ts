@@ -68,7 +68,8 @@ export {
 export { type StateCell } from './state/state-cell.js'
 export { type StateView } from './state/event-state.js'
 export { type StateOptions } from './state/state-options.js'
-export { StateValidationError, StateConflictError, StateScopeUnavailableError } from './state/state-errors.js'
+export { StateValidationError, StateScopeUnavailableError } from './state/state-errors.js'
+export { StateConflictError } from '@qqbot/core'
 // The storage seam is the core's, re-exported for bots that import only the framework.
 export { MemoryStateStorage, type StateStorage } from '@qqbot/core'
 

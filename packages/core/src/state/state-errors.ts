@@ -2,14 +2,13 @@ import { QQBotError } from '../errors/qqbot-error.js'
 
 /** {@link updateState} lost the compare-and-set race on every attempt: other writers kept changing the key. */
 export class StateConflictError extends QQBotError {
+  /** `message` replaces the default text (the framework names the namespace and scope, and its own advice). */
   constructor(
     readonly key: string,
     readonly attempts: number,
+    message = `State "${key}" changed under every one of ${attempts} update attempt(s); the update was not applied. Raise maxAttempts, or spread hot counters over several keys.`,
   ) {
-    super(
-      'STATE_CONFLICT',
-      `State "${key}" changed under every one of ${attempts} update attempt(s); the update was not applied. Raise maxAttempts, or spread hot counters over several keys.`,
-    )
+    super('STATE_CONFLICT', message)
   }
 }
 

@@ -1,7 +1,7 @@
 import type { StateStorage } from '@qqbot/core'
 import type { KeyLock } from './key-lock.js'
 import type { StateCodec } from './state-codec.js'
-import { StateConflictError, StateScopeUnavailableError, type StateLocation } from './state-errors.js'
+import { stateConflict, StateScopeUnavailableError, type StateLocation } from './state-errors.js'
 
 /**
  * One scope of state for the current event (`ctx.state.user`, `ctx.state.chat`, `ctx.state.guild`). Nothing
@@ -103,7 +103,7 @@ export class TrackedStateCell<T> implements StateCell<T> {
         const stored = await this.runtime.storage.read(location.key)
         if (!stored || (await this.runtime.storage.delete(location.key, stored.version))) break
         if (attempt >= this.runtime.maxAttempts)
-          throw new StateConflictError(location, `delete() tried ${attempt} times`)
+          throw stateConflict(location, `delete() tried ${attempt} times`, attempt)
         await backOff(attempt)
       }
       const initial = this.codec.initial()
@@ -117,7 +117,7 @@ export class TrackedStateCell<T> implements StateCell<T> {
     if (!this.location) return
     const location = this.location
     if (this.replaced.some(({ value, json }) => this.codec.serialize(value) !== json))
-      throw new StateConflictError(location, 'this handler changed a value it had read before update() or delete()')
+      throw stateConflict(location, 'this handler changed a value it had read before update() or delete()', 1)
     if (!current || !this.changed(current)) return
     const json = this.codec.encode(current.value)
     const written = await this.runtime.lock.run(location.key, () =>
@@ -153,7 +153,7 @@ export class TrackedStateCell<T> implements StateCell<T> {
         ? version
         : await this.runtime.storage.write(location.key, json, version, this.options())
       if (written !== undefined) return this.replace({ value: parseValue(json), version: written, saved: json }) as T
-      if (attempt >= this.runtime.maxAttempts) throw new StateConflictError(location, `update() tried ${attempt} times`)
+      if (attempt >= this.runtime.maxAttempts) throw stateConflict(location, `update() tried ${attempt} times`, attempt)
       await backOff(attempt)
     }
   }
@@ -173,8 +173,8 @@ export class TrackedStateCell<T> implements StateCell<T> {
       const expected = version ?? (await this.runtime.storage.read(location.key))?.version ?? 0
       const written = await this.runtime.storage.write(location.key, json, expected, this.options())
       if (written !== undefined) return written
-      if (version !== undefined) throw new StateConflictError(location, what)
-      if (attempt >= this.runtime.maxAttempts) throw new StateConflictError(location, `saving tried ${attempt} times`)
+      if (version !== undefined) throw stateConflict(location, what, attempt)
+      if (attempt >= this.runtime.maxAttempts) throw stateConflict(location, `saving tried ${attempt} times`, attempt)
       await backOff(attempt)
     }
   }

@@ -1,4 +1,4 @@
-import { QQBotError } from '@qqbot/core'
+import { QQBotError, StateConflictError } from '@qqbot/core'
 import type { StateScope } from './state-definition.js'
 
 /** Names one stored value in error texts: its namespace, scope and storage key. */
@@ -30,23 +30,16 @@ export class StateValidationError extends QQBotError implements StateLocation {
 
 /**
  * Another write to the same state came first and this one could not be retried safely: the changes a handler
- * made to the value it read were not saved (`update()` gave up only after its retries).
+ * made to the value it read were not saved (`update()` gave up only after its retries). The core's
+ * `StateConflictError`, with a text that names the namespace and scope and says what to write instead.
  */
-export class StateConflictError extends QQBotError implements StateLocation {
-  readonly namespace: string
-  readonly scope: StateScope
-  readonly key: string
-
-  constructor(location: StateLocation, what: string) {
-    super(
-      'STATE_CONFLICT',
-      `State ${describe(location)} was changed by another event while ${what}, so this change was not saved. ` +
-        `Make changes that depend on the current value with \`ctx.state.${location.scope}.update(value => next)\`, which re-reads and retries.`,
-    )
-    this.namespace = location.namespace
-    this.scope = location.scope
-    this.key = location.key
-  }
+export function stateConflict(location: StateLocation, what: string, attempts: number): StateConflictError {
+  return new StateConflictError(
+    location.key,
+    attempts,
+    `State ${describe(location)} was changed by another event while ${what}, so this change was not saved. ` +
+      `Make changes that depend on the current value with \`ctx.state.${location.scope}.update(value => next)\`, which re-reads and retries.`,
+  )
 }
 
 /** The event has no id for the scope asked: no guild outside guild channels, no user in some platform events. */

@@ -12,7 +12,8 @@ import type { StateCell } from './state-cell.js'
 import type { StateView } from './event-state.js'
 import { defineState } from './state-definition.js'
 import { scopeIdsOf } from './state-scope-ids.js'
-import { StateConflictError, StateScopeUnavailableError, StateValidationError } from './state-errors.js'
+import { StateConflictError } from '@qqbot/core'
+import { StateScopeUnavailableError, StateValidationError } from './state-errors.js'
 
 /** A memory storage that counts what the state layer asks of it. */
 class CountingStorage implements StateStorage {
