@@ -30,6 +30,8 @@ export { EventForwarder, type EventPublisher, type EventForwarderOptions } from 
 
 // Pulling sources: dedupe keys, what is held until acknowledged, and flow control.
 export { eventDedupeKey } from './pipeline/event-pipeline.js'
+// Ordering: the key function a bot's `pipeline.order` resolves to (partitioning by key reuses it).
+export { orderKeyFunction } from './pipeline/order-key.js'
 export { HeldEvents } from './pipeline/held-events.js'
 export { PullGate } from './pipeline/pull-gate.js'
 export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pipeline/event-envelope.js'
