@@ -1,11 +1,11 @@
 import { parseEventPayload } from '../events/schemas.js'
-import { isMessageEvent } from '../events/event-names.js'
 import { ConfigError, QQBotError } from '../errors/qqbot-error.js'
 import type { NonconformingField } from '../events/normalize.js'
 import { DedupeCache } from './dedupe-cache.js'
 import { NonconformingReport } from './nonconforming-report.js'
 import { OrderedLanes, type LaneTicket } from './ordered-lanes.js'
 import { orderKeyFunction, type OrderKeyFunction } from './order-key.js'
+import { eventDedupeKey, eventIdOf } from './event-keys.js'
 import type { EventEnvelope, EventSink } from './event-envelope.js'
 import type { DispatchedEvent } from './dispatched-event.js'
 import type { EventInterceptor, EventPipelineOptions } from './pipeline-options.js'
@@ -91,7 +91,9 @@ export class EventPipeline implements EventSink {
     }
     const id = eventIdOf(envelope.id)
     const wanted = this.options.wants?.(envelope.name) ?? true
-    const key = wanted ? eventDedupeKey(envelope.name, id, data) : undefined
+    const deliveryId = eventDedupeKey(envelope.name, id, data)
+    const { dedupeKey } = this.options
+    const key = !wanted ? undefined : dedupeKey ? dedupeKey(envelope.name, id, data) : deliveryId
     // A running event is a repeat however long ago it arrived (the dedupe cache may have evicted its key).
     if (key !== undefined && (this.unfinished.has(key) || !this.dedupe.add(key))) {
       metrics.inc('events_duplicate', { event: envelope.name })
@@ -109,7 +111,7 @@ export class EventPipeline implements EventSink {
       source: envelope.source,
       shard: envelope.shard,
       receivedAt: envelope.receivedAt,
-      deliveryId: key ?? eventDedupeKey(envelope.name, id, data),
+      deliveryId,
       attempt: envelope.attempt ?? 1,
     } as DispatchedEvent
     if (nonconforming) (event as { nonconforming?: readonly NonconformingField[] }).nonconforming = nonconforming
@@ -269,18 +271,6 @@ interface QueuedEvent {
   admit: EventEnvelope['admit']
 }
 
-/**
- * What makes two deliveries the same event: messages are keyed by message id (pushed twice sometimes), other
- * events by their event id. Shared with brokers, which dedupe across processes with the same key.
- */
-export function eventDedupeKey(name: string, eventId: string | undefined, data: unknown): string | undefined {
-  if (isMessageEvent(name)) {
-    const messageId = (data as { id?: unknown } | null)?.id
-    if (typeof messageId === 'string') return `m:${messageId}`
-  }
-  return eventId === undefined ? undefined : `e:${eventId}`
-}
-
 /** `orderHoldMs` as a timer takes it: positive, and either finite within a timer's range or Infinity. */
 function checkedHoldMs(holdMs: number): number {
   if (holdMs === Infinity || (Number.isFinite(holdMs) && holdMs > 0 && holdMs <= MAX_TIMER_MS)) return holdMs
@@ -290,9 +280,3 @@ function checkedHoldMs(holdMs: number): number {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1
-
-/** The top-level event id as a string: a number (seen on the wire) becomes its decimal text, anything else is ignored. */
-function eventIdOf(id: unknown): string | undefined {
-  if (typeof id === 'string') return id
-  return typeof id === 'number' && Number.isFinite(id) ? String(id) : undefined
-}

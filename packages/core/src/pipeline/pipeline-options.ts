@@ -59,6 +59,11 @@ export interface EventPipelineOptions {
    * GROUP_AT_MESSAGE_CREATE) still reaches the handlers of that name. Default: every event is wanted.
    */
   wants?: (name: string) => boolean
+  /**
+   * What makes two deliveries one event, to drop the repeat. Default `eventDedupeKey`: a message pushed under
+   * two names is one event. An ingress passes `namedDedupeKey`, so each named copy reaches its broker.
+   */
+  dedupeKey?: (name: string, eventId: string | undefined, data: unknown) => string | undefined
 }
 
 /** The pipeline options a bot author tunes (`ClientOptions.pipeline`); the rest are wired by the client. */
