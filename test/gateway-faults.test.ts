@@ -344,7 +344,8 @@ describe('stored session position', () => {
     await first.start()
     const ids: string[] = []
     for (let i = 0; i < 10; i++) {
-      const event = groupAtMessage({ content: `/ping ${i}` })
+      // ten members: one member's events would wait for each other (pipeline.order), these all start at once
+      const event = groupAtMessage({ content: `/ping ${i}`, memberOpenid: `member-${i}` })
       ids.push((event.d as { id: string }).id)
       platform.dispatch(event.t, event.d)
     }

@@ -37,6 +37,8 @@ async function runStorm(limiter: boolean, storm: FaultEpisodeOptions): Promise<S
     client: {
       rest: { backoff: { baseMs: 50, maxMs: 500 }, limiter: limiter ? {} : false },
       gateway: { identifyIntervalMs: 0 },
+      // Every reply at once, so they pile up per (route, target): one user's messages would otherwise run in turn.
+      pipeline: { order: 'none' },
     },
   })
   const bot = client

@@ -68,10 +68,13 @@ function counts(ids: Iterable<string>): Map<string, number> {
   return map
 }
 
+/** One of 64 members: one member's events run one at a time (pipeline.order), a burst from many uses every slot. */
+const memberFor = (n: number) => `member-${n % 64}`
+
 /** Dispatches `count` group messages over the shards, 100 at a time with a short pause between; returns their ids. */
 async function dispatchPaced(p: FakePlatform, count: number, ids: string[] = []): Promise<string[]> {
   for (let i = 0; i < count; i++) {
-    const event = groupAtMessage({ content: `/ping ${ids.length}` })
+    const event = groupAtMessage({ content: `/ping ${ids.length}`, memberOpenid: memberFor(ids.length) })
     p.dispatch(event.t, event.d, { shard: ids.length % SHARDS, shardCount: SHARDS })
     ids.push((event.d as { id: string }).id)
     if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 20))
@@ -235,7 +238,7 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
 
     const send = (count: number, ids: string[]) => {
       for (let i = 0; i < count; i++) {
-        const event = groupAtMessage({ content: `/ping ${ids.length}` })
+        const event = groupAtMessage({ content: `/ping ${ids.length}`, memberOpenid: memberFor(ids.length) })
         p.dispatch(event.t, event.d)
         ids.push((event.d as { id: string }).id)
       }

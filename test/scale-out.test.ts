@@ -68,8 +68,11 @@ async function resumedElsewhere(p: FakePlatform, shards: number[], shardCount: n
   await p.waitForReady(shardCount, 20_000)
 }
 
+let dispatched = 0
+
+/** A group @-message from one of 64 members: one member's events run one at a time (pipeline.order). */
 function dispatchGroupMessage(p: FakePlatform, shard: number, shardCount: number, text: string): string {
-  const event = groupAtMessage({ content: text })
+  const event = groupAtMessage({ content: text, memberOpenid: `member-${dispatched++ % 64}` })
   p.dispatch(event.t, event.d, { shard, shardCount })
   return (event.d as { id: string }).id
 }

@@ -134,7 +134,8 @@ describe('webhook delivery', () => {
     )
     const ids: string[] = []
     const replies = await platform.webhook.deliverBurst(url, 5_000, (i) => {
-      const event = groupAtMessage({ content: `/ping ${i}` })
+      // 64 members: one member's events run one at a time (pipeline.order), a burst from many uses every slot
+      const event = groupAtMessage({ content: `/ping ${i}`, memberOpenid: `member-${i % 64}` })
       ids.push((event.d as { id: string }).id)
       return event
     })

@@ -54,7 +54,8 @@ export async function startGatewayHarness(
     const ids: string[] = []
     for (let i = 0; i < count; i++) {
       if (i === faultAfter) await fault?.()
-      const event = groupAtMessage({ content: `/ping ${i}` })
+      // From 64 members: one member's events run one at a time (pipeline.order), a burst uses every slot.
+      const event = groupAtMessage({ content: `/ping ${i}`, memberOpenid: `burst-member-${i % 64}` })
       ids.push((event.d as { id: string }).id)
       platform.dispatch(event.t, event.d, { shard, shardCount })
       // Yield now and then so the fault lands mid-stream rather than after everything was written.

@@ -29,7 +29,9 @@ export { BrokerIngress, type BrokerIngressOptions, type IngressPublisher } from 
 export { EventForwarder, type EventPublisher, type EventForwarderOptions } from './forwarding/event-forwarder.js'
 
 // Pulling sources: dedupe keys, what is held until acknowledged, and flow control.
-export { eventDedupeKey } from './pipeline/event-pipeline.js'
+export { eventDedupeKey, namedDedupeKey } from './pipeline/event-keys.js'
+// Ordering: the key function a bot's `pipeline.order` resolves to (partitioning by key reuses it).
+export { orderKeyFunction } from './pipeline/order-key.js'
 export { HeldEvents } from './pipeline/held-events.js'
 export { PullGate } from './pipeline/pull-gate.js'
 export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pipeline/event-envelope.js'

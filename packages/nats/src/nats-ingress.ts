@@ -1,7 +1,7 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { DispatchedEvent } from '@qqbot/core'
-import { BrokerIngress, eventDedupeKey, type BrokerIngressOptions, type IngressPublisher } from '@qqbot/core/adapter'
+import { BrokerIngress, namedDedupeKey, type BrokerIngressOptions, type IngressPublisher } from '@qqbot/core/adapter'
 import { encodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
 import { ensureStream, type RetentionOptions } from './stream-setup.js'
@@ -12,7 +12,7 @@ export interface NatsIngressOptions extends BrokerIngressOptions, RetentionOptio
 }
 
 /**
- * Publishes each event to the stream's subject, its dedupe key as `Nats-Msg-Id`: an event published twice
+ * Publishes each event to the stream's subject, its named dedupe key as `Nats-Msg-Id`: an event published twice
  * (a retry, a replay after a takeover) is stored once within the stream's duplicate window.
  */
 class SubjectPublisher implements IngressPublisher {
@@ -31,7 +31,8 @@ class SubjectPublisher implements IngressPublisher {
   }
 
   async publish(event: DispatchedEvent): Promise<void> {
-    const msgID = eventDedupeKey(event.name, event.id, event.data)
+    // Named: the copies of a message under two names are both stored (a worker may handle only one of them).
+    const msgID = namedDedupeKey(event.name, event.id, event.data)
     try {
       await this.js.publish(this.names.subject, encodeEvent(event), msgID === undefined ? undefined : { msgID })
     } catch (error) {

@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { createClient, type DispatchedEvent, type QQBotClient } from '@qqbot/core'
-import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import { groupAtMessage, groupMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { decodeEvent, encodeEvent } from './event-codec.js'
 import { createNatsIngress, type NatsIngress } from './nats-ingress.js'
 import { NatsStreamSource } from './nats-stream-source.js'
@@ -185,6 +185,44 @@ describe('ingress and workers over NATS JetStream', () => {
       'the later copy to be skipped',
     )
     expect(handled).toHaveLength(1)
+    expect(p.sent).toHaveLength(1)
+  })
+
+  it('GIVEN a message pushed as GROUP_AT_MESSAGE_CREATE and GROUP_MESSAGE_CREATE, and workers handling only the second THEN JetStream keeps both copies and it is answered once', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    await startIngress(p, ns)
+    const handled: string[] = []
+    const workers = [0, 1].map(() => {
+      const source = new NatsStreamSource({ nats: nc, namespace: ns, claimIdleMs: 1_000, blockMs: 1_000 })
+      const worker = createClient({
+        appId: p.appId,
+        secret: p.secret,
+        hosts: { api: p.url },
+        source,
+        logLevel: 'silent',
+      })
+      worker.on('GROUP_MESSAGE_CREATE', async (event) => {
+        handled.push(event.data.id)
+        await worker.reply(event, `seen ${event.data.id}`)
+      })
+      running.push(worker)
+      return worker
+    })
+    for (const worker of workers) await worker.start()
+    const at = groupAtMessage({ content: '/ping both' })
+    const all = groupMessage({ content: '/ping both', mentionsBot: true })
+    const id = (at.d as { id: string }).id
+    ;(all.d as { id: string }).id = id
+    p.dispatch(at.t, at.d)
+    p.dispatch(all.t, all.d)
+    await until(() => p.sent.length === 1, 5_000, 'the answer to the GROUP_MESSAGE_CREATE copy')
+    await until(
+      () => workers.reduce((acked, worker) => acked + (worker.metrics().counters.broker_acked?.[''] ?? 0), 0) === 1,
+      5_000,
+      'the handled copy to be acknowledged',
+    )
+    expect(handled).toEqual([id])
     expect(p.sent).toHaveLength(1)
   })
 

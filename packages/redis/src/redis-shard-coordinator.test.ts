@@ -278,9 +278,9 @@ describe('RedisShardCoordinator', () => {
     const owner = member(p, namespace, 1, REDIS_URL, () => held)
     await owner.client.start()
     await p.waitForReady(1, 5_000)
-    // 64 handlers run and wait; the rest wait in the queue.
+    // 64 handlers run and wait; the rest wait in the queue (from 100 members: one member's events run one at a time).
     const ids = Array.from({ length: 100 }, (_, i) => {
-      const event = groupAtMessage({ content: `/ping ${i}` })
+      const event = groupAtMessage({ content: `/ping ${i}`, memberOpenid: `member-${i}` })
       p.dispatch(event.t, event.d)
       return (event.d as { id: string }).id
     })

@@ -173,6 +173,31 @@ describe('BrokerWorker', () => {
     await worker.stop()
   })
 
+  it('GIVEN a message published under two names and a client that handles only one THEN the other copy is discarded unclaimed, and the wanted copy is handled', async () => {
+    // claims as a broker keeps them: the first claim of a key wins, later ones see it done once completed
+    const claimed = new Set<string>()
+    const broker = new FakeBroker(async (key) => (claimed.has(key) ? 'done' : (claimed.add(key), { claim: key })))
+    const copy = (id: string, name: string): Delivery => ({
+      id,
+      attempt: 1,
+      decoded: { envelope: { name, data: { id: 'msg-a' }, source: 'fake:gateway', receivedAt: 1 } },
+      message: id,
+    })
+    broker.batches.push([copy('1', 'GROUP_AT_MESSAGE_CREATE'), copy('2', 'GROUP_MESSAGE_CREATE')])
+    const sink = new RecordingSink()
+    const worker = new BrokerWorker('fake', broker, resolveBrokerWorkerOptions({ claimIdleMs: 300, stopDrainMs: 50 }))
+    worker.bind({
+      logger: createLogger({ level: 'silent' }),
+      metrics: new Metrics(),
+      wants: (name) => name === 'GROUP_MESSAGE_CREATE',
+    })
+    await worker.start(sink)
+    await until(() => sink.pushed.length === 1, 'the wanted copy')
+    expect(sink.pushed.map((envelope) => envelope.name)).toEqual(['GROUP_MESSAGE_CREATE'])
+    expect(broker.discarded).toEqual(['1'])
+    await worker.stop()
+  })
+
   it('GIVEN a claim that fails THEN the message is given back and the batch goes on', async () => {
     const broker = new FakeBroker(async (key) => {
       if (key === 'm:msg-a') throw new Error('store unreachable')

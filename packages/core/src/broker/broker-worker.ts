@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import type { Metrics } from '../metrics/metrics.js'
 import type { EventEnvelope, EventSink, EventSource, SourceRuntime } from '../pipeline/event-envelope.js'
-import { eventDedupeKey } from '../pipeline/event-pipeline.js'
+import { eventDedupeKey } from '../pipeline/event-keys.js'
 import { HeldEvents } from '../pipeline/held-events.js'
 import { PullGate } from '../pipeline/pull-gate.js'
 import { sleep } from '../util/sleep.js'
@@ -46,6 +46,8 @@ export class BrokerWorker<M, C> implements EventSource {
   private readonly stopped = new AbortController()
   private logger: Logger | undefined
   private metrics: Metrics | undefined
+  /** The client's answer to whether it handles events of a name (see `SourceRuntime.wants`); unset: every name. */
+  private wants: ((name: string) => boolean) | undefined
 
   constructor(
     readonly kind: string,
@@ -63,6 +65,7 @@ export class BrokerWorker<M, C> implements EventSource {
   bind(runtime: SourceRuntime): void {
     this.logger = runtime.logger.child({ component: this.kind, worker: this.workerName })
     this.metrics = runtime.metrics
+    this.wants = runtime.wants
     runtime.metrics.gauge('broker_pending', () => this.holding.size)
     runtime.metrics.gauge('broker_lag', () => this.lag)
     runtime.metrics.gauge('broker_group_pending', () => this.groupPending)
@@ -180,6 +183,11 @@ export class BrokerWorker<M, C> implements EventSource {
       return undefined
     }
     const { envelope } = decoded
+    if (this.wants?.(envelope.name) === false) {
+      // Its copy under a name this worker handles carries the same claim key: this one must not take it.
+      await this.broker.discard(delivery)
+      return undefined
+    }
     if (delivery.attempt > 1) this.metrics?.inc('broker_reclaimed')
     const key = eventDedupeKey(envelope.name, envelope.id, envelope.data)
     if (key === undefined) return { delivery, envelope, claim: undefined }

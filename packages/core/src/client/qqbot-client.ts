@@ -11,7 +11,7 @@ import { SecretScrubber } from '../logging/secret-scrubber.js'
 import { Metrics, type MetricsSnapshot } from '../metrics/metrics.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import type { EventSource } from '../pipeline/event-envelope.js'
-import { EventPipeline, type EventInterceptor } from '../pipeline/event-pipeline.js'
+import { EventPipeline, type EventInterceptor, type EventPipelineOptions } from '../pipeline/event-pipeline.js'
 import type { SendResult } from '../rest/api-types.js'
 import { HttpTransport } from '../http/http-transport.js'
 import { OpenApi } from '../rest/open-api.js'
@@ -25,6 +25,9 @@ import { WebhookSource } from '../webhook/webhook-source.js'
 export type EventHandler<N extends string> = (event: DispatchedEvent<N>) => unknown
 /** A handler for every event (the command layer plugs in here). */
 export type AnyEventHandler = (event: DispatchedEvent) => unknown
+
+/** What an adapter (an ingress) wires into the client's pipeline beyond the public options. */
+export type ClientWiring = Pick<EventPipelineOptions, 'dedupeKey'>
 
 /** Lifecycle listeners: a handler failed, a shard stopped for good, a shard became ready. */
 interface LifecycleListeners {
@@ -59,7 +62,10 @@ export class QQBotClient {
 
   private isRunning = false
 
-  constructor(private readonly options: ClientOptions) {
+  constructor(
+    private readonly options: ClientOptions,
+    wiring: ClientWiring = {},
+  ) {
     validateOptions(options)
     const scrubber = new SecretScrubber()
     scrubber.add(options.secret, { pinned: true })
@@ -108,8 +114,9 @@ export class QQBotClient {
       metrics: this.metricsRegistry,
       handler: (event) => this.handle(event),
       onError: (error, event) => this.listeners.handlerError.forEach((listener) => listener(error, event)),
-      wants: (name) => this.anyHandlers.length > 0 || this.handlers.has(name),
+      wants: (name) => this.wants(name),
       ...options.pipeline,
+      ...wiring,
     })
     this.gatewayUrl = hosts.gateway
   }
@@ -200,7 +207,7 @@ export class QQBotClient {
     this.started = true
     const { source = 'gateway' } = this.options
     this.source = source === 'webhook' ? this.webhook : source === 'gateway' ? this.createGateway() : source
-    this.source.bind?.({ logger: this.logger, metrics: this.metricsRegistry })
+    this.source.bind?.({ logger: this.logger, metrics: this.metricsRegistry, wants: (name) => this.wants(name) })
     await this.source.start(this.pipeline)
     this.isRunning = true
   }
@@ -250,6 +257,11 @@ export class QQBotClient {
     gateway.on('ready', (shardId) => this.listeners.ready.forEach((listener) => listener(shardId)))
     gateway.on('error', (error) => this.listeners.fatal.forEach((listener) => listener(error)))
     return gateway
+  }
+
+  /** Whether any handler takes events of this name. */
+  private wants(name: string): boolean {
+    return this.anyHandlers.length > 0 || this.handlers.has(name)
   }
 
   private handle(event: DispatchedEvent): unknown {

@@ -1,4 +1,5 @@
-import { createClient, type QQBotClient } from '../client/qqbot-client.js'
+import { QQBotClient } from '../client/qqbot-client.js'
+import { namedDedupeKey } from '../pipeline/event-keys.js'
 import type { ClientOptions } from '../client/client-options.js'
 import { EventForwarder, type EventPublisher } from './event-forwarder.js'
 
@@ -31,7 +32,8 @@ export class BrokerIngress {
     options: BrokerIngressOptions,
     private readonly publisher: IngressPublisher,
   ) {
-    this.client = createClient(options)
+    // Every named copy of a message is published: the ingress cannot know which of the names the workers handle.
+    this.client = new QQBotClient(options, { dedupeKey: namedDedupeKey })
     this.forwarder = new EventForwarder(this.client, publisher)
   }
 

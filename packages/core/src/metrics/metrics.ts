@@ -6,6 +6,7 @@ export type CounterName =
   | 'events_nonconforming'
   | 'events_duplicate'
   | 'events_revoked'
+  | 'events_order_released'
   | 'frames_malformed'
   | 'gateway_reconnects'
   | 'gateway_resumes'
@@ -29,6 +30,7 @@ export type CounterName =
 export type GaugeName =
   | 'pipeline_queued'
   | 'pipeline_running'
+  | 'pipeline_order_waiting'
   | 'rest_in_flight'
   | 'broker_pending'
   | 'broker_lag'
@@ -80,6 +82,8 @@ const HELP: Record<CounterName | GaugeName, string> = {
   events_duplicate: 'Events dropped because the same id was already handled',
   events_revoked:
     'Queued events dropped because their source no longer owned them when their turn came (a shard that moved to another process)',
+  events_order_released:
+    'Events that held their order key past pipeline.orderHoldMs: the next events of the key ran without waiting for them',
   frames_malformed: 'Gateway frames that were not valid JSON payloads',
   gateway_reconnects: 'Gateway reconnect attempts',
   gateway_resumes: 'Gateway sessions resumed',
@@ -97,8 +101,9 @@ const HELP: Record<CounterName | GaugeName, string> = {
     'Replies sent as plain text because the platform refused their markdown or keyboard, by scene and code (`remembered`: the scene refused before)',
   webhook_requests: 'Verified webhook callbacks, by opcode',
   webhook_rejected: 'Webhook requests refused, by reason',
-  pipeline_queued: 'Events waiting for a handler slot',
+  pipeline_queued: 'Events not running yet: waiting for a handler slot or behind an earlier event of their order key',
   pipeline_running: 'Events being handled now',
+  pipeline_order_waiting: 'Events waiting behind an earlier event of their order key (one user in one chat by default)',
   rest_in_flight: 'REST requests in flight',
   broker_published: 'Events an ingress published to the broker',
   broker_acked: 'Broker entries a worker finished and acknowledged',

@@ -45,6 +45,12 @@ export interface EventSink {
 export interface SourceRuntime {
   logger: Logger
   metrics: Metrics
+  /**
+   * Whether the client handles events of this name. A source that claims events across processes (a broker
+   * worker) acknowledges the others without claiming them, so a copy of a message under a name this client does
+   * not handle never takes the claim from the copy it does handle.
+   */
+  wants?: (name: string) => boolean
 }
 
 /** Anything that delivers platform events: the gateway, a webhook server, a broker consumer. */

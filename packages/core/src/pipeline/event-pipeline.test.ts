@@ -52,7 +52,7 @@ describe('EventPipeline', () => {
     const seen: DispatchedEvent[] = []
     const { pipeline: p } = pipeline({ handler: (event) => void seen.push(event) })
     p.push(groupMessage('a'))
-    p.push({ ...groupMessage('b'), attempt: 3 })
+    p.push({ ...groupMessage('b', { author: { member_openid: 'm2' } }), attempt: 3 })
     p.push({
       name: 'GROUP_ADD_ROBOT',
       id: 'GROUP_ADD_ROBOT:e1',
@@ -186,7 +186,8 @@ describe('EventPipeline', () => {
         running--
       },
     })
-    for (let i = 0; i < 30; i++) p.push(groupMessage(`c${i}`))
+    // one sender each: events of one sender in one chat would run one at a time
+    for (let i = 0; i < 30; i++) p.push(groupMessage(`c${i}`, { author: { member_openid: `m${i}` } }))
     await p.idle()
     expect(peak).toBe(3)
   })
@@ -301,7 +302,7 @@ describe('FifoQueue', () => {
       handler: (event) => (seen.push(event.id!), event.id === 'GROUP_AT_MESSAGE_CREATE:slow' ? gate : undefined),
     })
     p.push({ ...groupMessage('slow'), done: () => done.push('slow') })
-    p.push({ ...groupMessage('other'), done: () => done.push('other') })
+    p.push({ ...groupMessage('other', { author: { member_openid: 'm2' } }), done: () => done.push('other') })
     p.push({ ...groupMessage('slow'), done: () => done.push('slow copy') })
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(seen).toEqual(['GROUP_AT_MESSAGE_CREATE:slow', 'GROUP_AT_MESSAGE_CREATE:other'])

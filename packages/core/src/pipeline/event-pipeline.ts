@@ -1,16 +1,21 @@
-import type { Logger } from 'pino'
-import type { Metrics } from '../metrics/metrics.js'
 import { parseEventPayload } from '../events/schemas.js'
-import { isMessageEvent } from '../events/event-names.js'
-import { QQBotError } from '../errors/qqbot-error.js'
+import { ConfigError, QQBotError } from '../errors/qqbot-error.js'
 import type { NonconformingField } from '../events/normalize.js'
 import { DedupeCache } from './dedupe-cache.js'
-import { NonconformingReport, type NonconformingReportOptions } from './nonconforming-report.js'
-import { FifoQueue } from './fifo-queue.js'
+import { NonconformingReport } from './nonconforming-report.js'
+import { OrderedLanes, type LaneTicket } from './ordered-lanes.js'
+import { orderKeyFunction, type OrderKeyFunction } from './order-key.js'
+import { eventDedupeKey, eventIdOf } from './event-keys.js'
 import type { EventEnvelope, EventSink } from './event-envelope.js'
 import type { DispatchedEvent } from './dispatched-event.js'
+import type { EventInterceptor, EventPipelineOptions } from './pipeline-options.js'
 
-export type PipelineHandler = (event: DispatchedEvent) => unknown
+export type {
+  EventInterceptor,
+  EventPipelineOptions,
+  EventPipelineTuning,
+  PipelineHandler,
+} from './pipeline-options.js'
 
 /**
  * Thrown by a handler that could not take charge of an event at all (an ingress that could not hand it to
@@ -24,58 +29,14 @@ export class UnfinishedEventError extends QQBotError {
 }
 
 /**
- * Sees each validated, deduplicated event before it is queued; returning true consumes it. For answers
- * that a running handler is waiting for (a conversation): they must not wait for a handler slot
- * themselves, or enough waiting handlers would block the queue for good.
- */
-export type EventInterceptor = (event: DispatchedEvent) => boolean
-
-export interface EventPipelineOptions {
-  logger: Logger
-  metrics: Metrics
-  /** Called for every accepted event; its promise holds a concurrency slot until it settles. */
-  handler: PipelineHandler
-  /** Called when the handler throws or rejects (after logging). */
-  onError?: (error: unknown, event: DispatchedEvent) => void
-  /** Events handled at once. Default 64. */
-  concurrency?: number
-  /** Queued events above which `push` returns false (sources pause). Default 1024. */
-  highWaterMark?: number
-  /** Queued events below which paused sources resume. Default half the high-water mark. */
-  lowWaterMark?: number
-  /** How long a handled id is remembered to drop repeats. Default 10 min. */
-  dedupeTtlMs?: number
-  /** Most handled ids remembered at once; the oldest are forgotten first. Default 100,000. */
-  dedupeMaxEntries?: number
-  /**
-   * Check payloads of known events against their schema. Default true. An event that does not conform is
-   * delivered all the same (known variants rewritten to the documented shape), counted and logged.
-   */
-  validate?: boolean
-  /** How often a nonconforming field is logged. */
-  nonconforming?: NonconformingReportOptions
-  /**
-   * Whether anything handles events of this name. An event nobody wants is finished at once and does not take
-   * its dedupe key, so a copy of it under another name (a group message sent as both GROUP_MESSAGE_CREATE and
-   * GROUP_AT_MESSAGE_CREATE) still reaches the handlers of that name. Default: every event is wanted.
-   */
-  wants?: (name: string) => boolean
-}
-
-/** The pipeline options a bot author tunes (`ClientOptions.pipeline`); the rest are wired by the client. */
-export type EventPipelineTuning = Pick<
-  EventPipelineOptions,
-  'concurrency' | 'highWaterMark' | 'lowWaterMark' | 'dedupeTtlMs' | 'dedupeMaxEntries' | 'validate' | 'nonconforming'
->
-
-/**
  * The one road every event takes, whatever delivered it: check the payload at the edge (never dropping it),
- * drop repeated ids, queue, and run the handler with bounded concurrency. Under a burst the queue grows to the
- * high-water mark, then `push` tells the source to pause (the gateway stops reading its socket), so
- * nothing is dropped and memory stays bounded.
+ * drop repeated ids, queue in line behind earlier events of the same order key, and run the handler with
+ * bounded concurrency. Under a burst the queue grows to the high-water mark, then `push` tells the source to
+ * pause (the gateway stops reading its socket), so nothing is dropped and memory stays bounded.
  */
 export class EventPipeline implements EventSink {
-  private readonly queue = new FifoQueue<QueuedEvent>()
+  private readonly queue: OrderedLanes<QueuedEvent>
+  private readonly orderKey: OrderKeyFunction | undefined
   private readonly dedupe: DedupeCache
   private readonly drainListeners = new Set<() => void>()
   private readonly idleWaiters: (() => void)[] = []
@@ -95,13 +56,19 @@ export class EventPipeline implements EventSink {
     this.lowWaterMark = options.lowWaterMark ?? Math.floor(this.highWaterMark / 2)
     this.dedupe = new DedupeCache(options.dedupeTtlMs, options.dedupeMaxEntries)
     this.report = new NonconformingReport(options.logger, options.metrics, options.nonconforming)
-    options.metrics.gauge('pipeline_queued', () => this.queue.length)
+    this.orderKey = orderKeyFunction(options.order)
+    this.queue = new OrderedLanes({
+      holdMs: checkedHoldMs(options.orderHoldMs ?? 30_000),
+      onHoldExpired: (key, queued, first) => this.holdExpired(key, queued.event, first),
+    })
+    options.metrics.gauge('pipeline_queued', () => this.queue.size)
+    options.metrics.gauge('pipeline_order_waiting', () => this.queue.waiting)
     options.metrics.gauge('pipeline_running', () => this.running)
   }
 
-  /** Events waiting for a handler slot. */
+  /** Events not running yet: waiting for a handler slot or behind an earlier event of their order key. */
   get queued(): number {
-    return this.queue.length
+    return this.queue.size
   }
 
   /** Events being handled now. */
@@ -124,7 +91,9 @@ export class EventPipeline implements EventSink {
     }
     const id = eventIdOf(envelope.id)
     const wanted = this.options.wants?.(envelope.name) ?? true
-    const key = wanted ? eventDedupeKey(envelope.name, id, data) : undefined
+    const deliveryId = eventDedupeKey(envelope.name, id, data)
+    const { dedupeKey } = this.options
+    const key = !wanted ? undefined : dedupeKey ? dedupeKey(envelope.name, id, data) : deliveryId
     // A running event is a repeat however long ago it arrived (the dedupe cache may have evicted its key).
     if (key !== undefined && (this.unfinished.has(key) || !this.dedupe.add(key))) {
       metrics.inc('events_duplicate', { event: envelope.name })
@@ -142,7 +111,7 @@ export class EventPipeline implements EventSink {
       source: envelope.source,
       shard: envelope.shard,
       receivedAt: envelope.receivedAt,
-      deliveryId: key ?? eventDedupeKey(envelope.name, id, data),
+      deliveryId,
       attempt: envelope.attempt ?? 1,
     } as DispatchedEvent
     if (nonconforming) (event as { nonconforming?: readonly NonconformingField[] }).nonconforming = nonconforming
@@ -151,9 +120,9 @@ export class EventPipeline implements EventSink {
       return !this.saturated
     }
     if (key !== undefined) this.unfinished.set(key, null)
-    this.queue.push({ event, done: envelope.done, key, admit: envelope.admit })
+    this.queue.add({ event, done: envelope.done, key, admit: envelope.admit }, this.orderKeyOf(event))
     this.pump()
-    if (this.queue.length >= this.highWaterMark) this.saturated = true
+    if (this.queue.size >= this.highWaterMark) this.saturated = true
     return !this.saturated
   }
 
@@ -173,7 +142,7 @@ export class EventPipeline implements EventSink {
 
   /** Resolves when nothing is queued or running (for graceful shutdown and tests). */
   idle(): Promise<void> {
-    if (this.running === 0 && this.queue.length === 0) return Promise.resolve()
+    if (this.running === 0 && this.queue.size === 0) return Promise.resolve()
     return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
@@ -191,18 +160,42 @@ export class EventPipeline implements EventSink {
     return false
   }
 
+  /** The event's order key; a key function that throws leaves the event unordered (and is logged). */
+  private orderKeyOf(event: DispatchedEvent): string | undefined {
+    try {
+      return this.orderKey?.(event)
+    } catch (error) {
+      this.options.logger.error(
+        { err: error, event: event.name, eventId: event.id },
+        'the pipeline.order key function threw; the event runs unordered',
+      )
+      return undefined
+    }
+  }
+
+  private holdExpired(key: string, event: DispatchedEvent, first: boolean): void {
+    this.options.metrics.inc('events_order_released', { event: event.name })
+    if (first) {
+      this.options.logger.warn(
+        { event: event.name, eventId: event.id, orderKey: key },
+        'a handler held its order key past pipeline.orderHoldMs; the next events of the key run without waiting for it',
+      )
+    }
+    this.pump()
+  }
+
   private pump(): void {
     while (this.running < this.concurrency) {
-      const queued = this.queue.shift()
-      if (!queued) break
+      const ticket = this.queue.take()
+      if (!ticket) break
       this.running++
-      void this.run(queued)
+      void this.run(ticket)
     }
-    if (this.saturated && this.queue.length <= this.lowWaterMark) {
+    if (this.saturated && this.queue.size <= this.lowWaterMark) {
       this.saturated = false
       for (const listener of [...this.drainListeners]) listener()
     }
-    if (this.running === 0 && this.queue.length === 0 && this.idleWaiters.length > 0) {
+    if (this.running === 0 && this.queue.size === 0 && this.idleWaiters.length > 0) {
       for (const resolve of this.idleWaiters.splice(0)) resolve()
     }
   }
@@ -237,7 +230,8 @@ export class EventPipeline implements EventSink {
     }
   }
 
-  private async run({ event, done, key, admit }: QueuedEvent): Promise<void> {
+  private async run(ticket: LaneTicket<QueuedEvent>): Promise<void> {
+    const { event, done, key, admit } = ticket.item
     let unfinished = false
     try {
       if (admit && !(await this.admitted(admit, event))) {
@@ -257,6 +251,7 @@ export class EventPipeline implements EventSink {
       }
     } finally {
       this.running--
+      this.queue.finish(ticket)
       if (!unfinished) this.finish(done)
       if (key !== undefined) {
         // Copies of an unfinished event stay unfinished with it, and a later delivery of it must run.
@@ -276,20 +271,12 @@ interface QueuedEvent {
   admit: EventEnvelope['admit']
 }
 
-/**
- * What makes two deliveries the same event: messages are keyed by message id (pushed twice sometimes), other
- * events by their event id. Shared with brokers, which dedupe across processes with the same key.
- */
-export function eventDedupeKey(name: string, eventId: string | undefined, data: unknown): string | undefined {
-  if (isMessageEvent(name)) {
-    const messageId = (data as { id?: unknown } | null)?.id
-    if (typeof messageId === 'string') return `m:${messageId}`
-  }
-  return eventId === undefined ? undefined : `e:${eventId}`
+/** `orderHoldMs` as a timer takes it: positive, and either finite within a timer's range or Infinity. */
+function checkedHoldMs(holdMs: number): number {
+  if (holdMs === Infinity || (Number.isFinite(holdMs) && holdMs > 0 && holdMs <= MAX_TIMER_MS)) return holdMs
+  throw new ConfigError(
+    `pipeline.orderHoldMs must be a positive number of milliseconds up to ${MAX_TIMER_MS}, or Infinity; got ${String(holdMs)}.`,
+  )
 }
 
-/** The top-level event id as a string: a number (seen on the wire) becomes its decimal text, anything else is ignored. */
-function eventIdOf(id: unknown): string | undefined {
-  if (typeof id === 'string') return id
-  return typeof id === 'number' && Number.isFinite(id) ? String(id) : undefined
-}
+const MAX_TIMER_MS = 2 ** 31 - 1

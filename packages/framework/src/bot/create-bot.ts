@@ -11,6 +11,7 @@ import {
 } from '@qqbot/core'
 import { ButtonInvoker } from '../buttons/button-invoker.js'
 import { ButtonRegistry } from '../buttons/button-registry.js'
+import { commandAwareOrder } from '../commands/command-order.js'
 import { CommandRegistry } from '../commands/command-registry.js'
 import { CommandRouter } from '../commands/command-router.js'
 import { Invoker } from '../commands/invoker.js'
@@ -51,7 +52,10 @@ export class Bot {
 
   constructor(options: BotOptions) {
     this.options = resolveBotOptions(options)
-    this.client = createClient(options)
+    this.registry = new CommandRegistry(this.options.caseInsensitive, this.options.displayPrefix)
+    this.router = new CommandRouter(this.registry, this.options)
+    const order = commandAwareOrder(options.pipeline?.order, this.registry, this.router, this.options)
+    this.client = createClient({ ...options, pipeline: { ...options.pipeline, order } })
     this.store.set(CLOCK_KEY, this.options.clock)
     this.conversations = new PromptRegistry(this.options.clock)
     this.state = new BotState(this.options.state)
@@ -59,8 +63,6 @@ export class Bot {
     this.middleware = [...this.options.middleware]
     this.di = new BotContainer(options.providers ?? [])
     this.container = this.di.container
-    this.registry = new CommandRegistry(this.options.caseInsensitive, this.options.displayPrefix)
-    this.router = new CommandRouter(this.registry, this.options)
     this.invoker = new Invoker(this.di, this.options)
     for (const controller of options.controllers) this.addController(controller)
     const help = helpController(this.registry, this.options)

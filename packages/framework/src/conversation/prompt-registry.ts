@@ -1,4 +1,4 @@
-import { chatOf, isMessageEvent, QQBotError, sceneOf, senderOf, textOf, type DispatchedEvent } from '@qqbot/core'
+import { isMessageEvent, orderKeyOf, QQBotError, textOf, type DispatchedEvent } from '@qqbot/core'
 import { systemClock, type Clock } from '../util/clock.js'
 
 /** Nobody answered a `ctx.prompt()` in time. The bot tells the user (`PROMPT_TIMEOUT`). */
@@ -109,11 +109,10 @@ export class PromptRegistry {
   }
 }
 
-/** `scene:chat:user` for message events; `undefined` for anything else (a button click answers no question). */
+/**
+ * `scene:chat:user` for message events, the key the pipeline keeps one user's events in line with by default;
+ * `undefined` for anything else (a button click answers no question).
+ */
 function conversationKey(event: DispatchedEvent): string | undefined {
-  if (!isMessageEvent(event.name)) return undefined
-  const scene = sceneOf(event)
-  const chat = chatOf(event)
-  const user = senderOf(event)
-  return scene && chat && user ? `${scene}:${chat}:${user}` : undefined
+  return isMessageEvent(event.name) ? orderKeyOf(event, 'user-in-chat') : undefined
 }

@@ -30,6 +30,13 @@ export interface CommandOptions {
   description?: string
   /** Narrows the controller's scenes for this command. */
   scenes?: Scene[]
+  /**
+   * Whether the command keeps its place in line with the user's other events in the chat (the bot's
+   * `pipeline.order`): it waits for the ones before it, and the ones after it wait for it. Default true. `false`
+   * runs it as soon as a handler slot is free, alongside them: for commands that read and change nothing a
+   * conversation depends on (`/status`, `/ping`).
+   */
+  ordered?: boolean
 }
 
 /** How one handler parameter is filled. Undecorated parameters get the context. */

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createClient, type QQBotClient } from '@qqbot/core'
-import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
+import { groupAtMessage, groupMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { RedisUnavailableError } from '../errors.js'
 import { RedisKeys } from '../keys.js'
 import { connectRedis, freshNamespace, startCuttableProxy } from '../test-redis.js'
@@ -158,6 +158,44 @@ describe('ingress and workers over a Redis stream', () => {
     await until(() => fresh.metrics().counters.broker_duplicates !== undefined, 5_000, 'the duplicate to be skipped')
     expect(other).toEqual([])
     expect(handled).toEqual([(event.d as { id: string }).id])
+    expect(p.sent).toHaveLength(1)
+  })
+
+  it('GIVEN a message pushed as GROUP_AT_MESSAGE_CREATE and GROUP_MESSAGE_CREATE, and workers handling only the second THEN it is answered once', async () => {
+    const p = (platform = await startFakePlatform())
+    const namespace = freshNamespace()
+    await startIngress(p, namespace)
+    const handled: string[] = []
+    const workers = [0, 1].map(() => {
+      const source = new RedisStreamSource({ redis, namespace, claimIdleMs: 1_000, blockMs: 200 })
+      const worker = createClient({
+        appId: p.appId,
+        secret: p.secret,
+        hosts: { api: p.url },
+        source,
+        logLevel: 'silent',
+      })
+      worker.on('GROUP_MESSAGE_CREATE', async (event) => {
+        handled.push(event.data.id)
+        await worker.reply(event, `seen ${event.data.id}`)
+      })
+      running.push(worker)
+      return worker
+    })
+    for (const worker of workers) await worker.start()
+    const at = groupAtMessage({ content: '/ping both' })
+    const all = groupMessage({ content: '/ping both', mentionsBot: true })
+    const id = (at.d as { id: string }).id
+    ;(all.d as { id: string }).id = id
+    p.dispatch(at.t, at.d)
+    p.dispatch(all.t, all.d)
+    await until(() => p.sent.length === 1, 5_000, 'the answer to the GROUP_MESSAGE_CREATE copy')
+    await until(
+      () => workers.reduce((acked, worker) => acked + (worker.metrics().counters.broker_acked?.[''] ?? 0), 0) === 1,
+      5_000,
+      'the handled copy to be acknowledged',
+    )
+    expect(handled).toEqual([id])
     expect(p.sent).toHaveLength(1)
   })
 
