@@ -25,6 +25,7 @@ import { closeHttp, listenHttp } from './platform-server.js'
 import { wirePlatform } from './platform-wiring.js'
 import type { RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
 import type { Recorder } from './recorder.js'
+import type { StreamLog } from './stream-log.js'
 import type { TokenGrant, TokenService } from './token-service.js'
 import type { WebhookDeliverer } from './webhook-delivery.js'
 
@@ -43,6 +44,8 @@ export class FakePlatform {
   readonly directory: Directory
   /** HTTP-callback delivery: signed events, callback validation (op 13), forged requests. */
   readonly webhook: WebhookDeliverer
+  /** Streamed messages (`stream_messages`) and typing indicators accepted: each stream's frames and final text. */
+  readonly streams: StreamLog
   private readonly options: ResolvedOptions
   private readonly server: Server
   private readonly tokens: TokenService
@@ -65,6 +68,7 @@ export class FakePlatform {
     const parts = wirePlatform(o, { gatewayUrl: () => this.gatewayUrl, latencyMs: () => this.latencyMs })
     this.directory = parts.directory
     this.webhook = parts.webhook
+    this.streams = parts.streams
     this.server = parts.server
     this.tokens = parts.tokens
     this.recorder = parts.recorder
@@ -152,9 +156,10 @@ export class FakePlatform {
     return this.recorder.waitForSent(count, timeoutMs)
   }
 
-  /** Empties {@link calls} and {@link sent} in place. */
+  /** Empties {@link calls}, {@link sent} and {@link streams} in place. */
   clearRecords(): void {
     this.recorder.clear()
+    this.streams.clear()
   }
 
   /** Restarts `httpConnections.peak` at the current count and `total` at 0. */
@@ -299,6 +304,7 @@ export class FakePlatform {
     this.closing ??= (async () => {
       this.gateway.shutdown()
       this.recorder.close()
+      this.streams.close()
       this.faults.clear()
       await closeHttp(this.server, this.tracker)
     })()

@@ -58,6 +58,8 @@ export interface FakePlatformOptions {
   logRetention?: number
   /** Passive replies accepted per inbound group/C2C message; default `{ c2c: 4, group: 5 }`. Past it a send gets 400/22009. */
   replyBudget?: Partial<ReplyBudget>
+  /** The `index` the first frame of a stream must carry: sources disagree between 0 and 1. Default `0`. */
+  streamIndexBase?: 0 | 1
 }
 
 /** {@link FakePlatformOptions} with every default filled in. */
@@ -90,5 +92,6 @@ export function resolveOptions(options: FakePlatformOptions = {}): ResolvedOptio
     reconnectCloseDelayMs: options.reconnectCloseDelayMs ?? 1000,
     logRetention: options.logRetention ?? 200_000,
     replyBudget: { c2c: options.replyBudget?.c2c ?? 4, group: options.replyBudget?.group ?? 5 },
+    streamIndexBase: options.streamIndexBase ?? 0,
   }
 }
