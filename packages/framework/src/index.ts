@@ -44,6 +44,9 @@ export { CommandContext, EventContext } from './context/contexts.js'
 // The scene vocabulary is the core's, re-exported for bots that import only the framework.
 export { sceneOf, type Scene } from '@qqbot/core'
 export { PromptTimeoutError, PromptCancelledError, type PromptOptions } from './conversation/prompt-registry.js'
+// Streamed replies: ctx.stream(source), or return the source from a command.
+export { StreamSourceError } from './streaming/stream-text.js'
+export { isTextSource, type TextSource } from './streaming/text-source.js'
 
 // ── Dependency injection and lifetimes ──────────────────────────────────────────────────────────────────────
 export { type Provider } from './di/bot-container.js'

@@ -226,8 +226,11 @@ export class QQBotClient {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.isRunning = false
+      // Finished while the source stops, since a source may wait for running handlers (the gateway drains them)
+      // and a handler reading a model's answer into a stream returns only once its stream has ended.
+      const streamsFinished = this.streams.finishAll()
       await this.source?.stop()
-      await this.streams.finishAll()
+      await streamsFinished
       await this.pipeline.idle()
       // Handlers that were still queued may have opened streams of their own.
       await this.streams.finishAll()

@@ -37,12 +37,24 @@ export interface StreamDeliveries {
  * then call {@link done} once.
  */
 export class ReplyStream {
+  /**
+   * Settles when the stream has ended (by {@link done}, {@link cancel}, or the client stopping), like the
+   * promise `done()` returns. A text source feeding the stream can race it to stop reading.
+   */
+  readonly finished: Promise<StreamResult>
   private current = ''
   private ending: Promise<StreamResult> | undefined
+  private settleFinished!: (ending: Promise<StreamResult>) => void
   private endedBy: 'done' | 'cancelled' | undefined
   private degradedBecause: string | undefined
 
-  constructor(private readonly deliveries: StreamDeliveries) {}
+  constructor(private readonly deliveries: StreamDeliveries) {
+    this.finished = new Promise((resolve) => {
+      this.settleFinished = resolve
+    })
+    // Whoever ends the stream sees its failure; this promise only reports it again.
+    this.finished.catch(() => undefined)
+  }
 
   /** The whole text given so far. */
   get text(): string {
@@ -111,6 +123,7 @@ export class ReplyStream {
     this.ending = ending
     const closed = () => this.deliveries.onClosed()
     ending.then(closed, closed)
+    this.settleFinished(ending)
     return ending
   }
 

@@ -9,10 +9,14 @@ import {
   type ReplyContent,
   type Scene,
   type SendResult,
+  type StreamCallOptions,
+  type StreamResult,
 } from '@qqbot/core'
 import type { GuardContext } from '../metadata/controller-metadata.js'
 import type { MessageId, MessageParams, MessageTable } from '../i18n/messages.js'
 import type { PromptOptions, PromptRegistry } from '../conversation/prompt-registry.js'
+import { pipeText } from '../streaming/stream-text.js'
+import type { TextSource } from '../streaming/text-source.js'
 
 /** What a command handler gets: the message, where it came from, who sent it, and `reply()`. */
 /** What the bot gives each command context. */
@@ -103,6 +107,16 @@ export class CommandContext implements GuardContext {
   reply(content: ReplyContent): Promise<SendResult> {
     this.repliesSinceAnswer++
     return this.client.reply(this.current, content)
+  }
+
+  /**
+   * Replies with text that arrives in pieces (an LLM's answer): one message that grows in C2C, the whole
+   * text as ordinary replies elsewhere. A command may also just return the source. When the source throws,
+   * the reply ends with what arrived and the `STREAM_FAILED` line, and this rejects with `StreamSourceError`.
+   */
+  stream(source: TextSource, options?: StreamCallOptions): Promise<StreamResult> {
+    this.repliesSinceAnswer++
+    return pipeText(this.client.stream(this.current, options), source, this.messages.STREAM_FAILED({}))
   }
 }
 
