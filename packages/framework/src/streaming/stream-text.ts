@@ -31,7 +31,10 @@ export async function pipeText(stream: ReplyStream, source: TextSource, errorLin
   )
   try {
     for (;;) {
-      const next = await Promise.race([chunks.next(), closed])
+      const pending = chunks.next()
+      // Once the stream has ended the chunk is not awaited: a later failure of the source must not go unhandled.
+      pending.catch(() => undefined)
+      const next = await Promise.race([pending, closed])
       if (next === CLOSED) {
         void Promise.resolve(chunks.return?.()).catch(() => undefined)
         return await stream.finished
