@@ -55,7 +55,8 @@ export class ReplyStreams {
     stream = new ReplyStream({
       live,
       sendReplies: (text) => this.sendReplies(event, target, text, options),
-      reportDegraded: (reason) => log.info({ reason }, `Streamed reply sent as ordinary replies: ${reason}.`),
+      reportDegraded: (reason) =>
+        log.info({ reason }, `This streamed reply goes as ordinary replies when done: ${reason}.`),
       onClosed: () => this.open.delete(stream!),
     })
     if (refusal !== undefined) stream.degrade(refusal)
