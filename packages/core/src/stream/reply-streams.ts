@@ -30,6 +30,8 @@ export class ReplyStreams {
   private readonly defaults: StreamOptions
   private readonly options: ResolvedStreamOptions
   private readonly open = new Set<ReplyStream>()
+  /** Set by the first {@link finishAll}. */
+  private finishing = false
 
   constructor(private readonly init: ReplyStreamsInit) {
     this.defaults = init.options ?? {}
@@ -69,8 +71,10 @@ export class ReplyStreams {
    * `streaming.stopTimeoutMs`; a stream still unfinished then is logged and left.
    */
   async finishAll(): Promise<void> {
-    if (this.open.size === 0) return
-    const streams = [...this.open]
+    // A second call (for streams opened while handlers drained) does not wait again for those already ending.
+    const streams = this.finishing ? [...this.open].filter((stream) => stream.open) : [...this.open]
+    this.finishing = true
+    if (streams.length === 0) return
     const finished = Promise.allSettled(streams.map((stream) => stream.done()))
     const { clock, stopTimeoutMs } = this.options
     let timer: unknown
@@ -80,9 +84,10 @@ export class ReplyStreams {
     const outcome = await Promise.race([finished, timedOut])
     clock.clearTimeout(timer)
     if (outcome === 'timeout') {
+      const unfinished = streams.filter((stream) => this.open.has(stream)).length
       this.init.logger.warn(
-        { streams: this.open.size, stopTimeoutMs },
-        `Stopped with ${this.open.size} streamed replies unfinished after ${stopTimeoutMs} ms (streaming.stopTimeoutMs).`,
+        { streams: unfinished, stopTimeoutMs },
+        `Stopped with ${unfinished} streamed replies unfinished after ${stopTimeoutMs} ms (streaming.stopTimeoutMs).`,
       )
       return
     }

@@ -206,6 +206,25 @@ describe('client.stream() in C2C', () => {
   })
 })
 
+describe('client.stop() with open streams', () => {
+  it('GIVEN a stream that cannot finish within stopTimeoutMs THEN stop() gives up on it after that time and says so', async () => {
+    const { platform, client, log } = await setup({ typing: false, stopTimeoutMs: 100 })
+    const stream = client.stream(delivered(platform, c2c()))
+    stream.update('first')
+    await framesOf(platform, 1)
+    stream.update('first and more')
+    const stopping = client.stop()
+    // The final frame waits 500 ms for its turn; the 100 ms bound comes first.
+    await clock.advanceWhenDue(100)
+    await stopping
+    expect(
+      log.some((line) => line.level === 40 && /1 streamed replies unfinished after 100 ms/.test(String(line.msg))),
+    ).toBe(true)
+    expect(platform.streams.finished).toHaveLength(0)
+    expect(stream.open).toBe(false)
+  })
+})
+
 describe('client.stream() where the platform cannot stream', () => {
   it('GIVEN a group message THEN no frame or typing goes out, and done sends the whole text as one ordinary reply', async () => {
     const { platform, client, log } = await setup()
