@@ -20,6 +20,9 @@ export type { OpenApi, CallOptions } from './rest/open-api.js'
 export type { AdaptiveLimiterOptions } from './rest/adaptive-limiter.js'
 export type { ReplyOptions, ReplyContent } from './reply/reply-sender.js'
 export type { MarkdownFallbackOptions } from './reply/markdown-fallback.js'
+export type { StreamOptions, StreamClock, StreamWireForm } from './stream/stream-options.js'
+export type { ReplyStream, StreamResult } from './stream/reply-stream.js'
+export type { StreamCallOptions } from './stream/reply-streams.js'
 export type { BackoffOptions } from './util/backoff.js'
 export type { ShardInfo, ShardStatus } from './gateway/shard-types.js'
 
@@ -92,6 +95,7 @@ export {
   ReplyTargetMissingError,
   MediaNotSupportedError,
 } from './reply/reply-errors.js'
+export { StreamClosedError, StreamStartError } from './stream/stream-errors.js'
 
 // ── Seams: interfaces to plug in your own parts (and the in-memory defaults) ────────────────────────────────
 export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pipeline/event-envelope.js'

@@ -27,6 +27,7 @@ import { closeHttp, listenHttp } from './platform-server.js'
 import { wirePlatform } from './platform-wiring.js'
 import type { RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
 import type { Recorder } from './recorder.js'
+import type { StreamLog } from './stream-log.js'
 import type { TokenGrant, TokenService } from './token-service.js'
 import type { WebhookDeliverer } from './webhook-delivery.js'
 import type { PanelBoard } from './panel-board.js'
@@ -52,6 +53,8 @@ export class FakePlatform {
   readonly interactions: InteractionLedger
   /** Markdown and keyboard rules; `markdown.refuse(scene)` makes the platform refuse them in a scene. */
   readonly markdown: MarkdownRules
+  /** Streamed messages (`stream_messages`) and typing indicators accepted: each stream's frames and final text. */
+  readonly streams: StreamLog
   private readonly options: ResolvedOptions
   private readonly server: Server
   private readonly tokens: TokenService
@@ -77,6 +80,7 @@ export class FakePlatform {
     this.panels = parts.panels
     this.interactions = parts.interactions
     this.markdown = parts.markdown
+    this.streams = parts.streams
     this.server = parts.server
     this.tokens = parts.tokens
     this.recorder = parts.recorder
@@ -164,9 +168,10 @@ export class FakePlatform {
     return this.recorder.waitForSent(count, timeoutMs)
   }
 
-  /** Empties {@link calls} and {@link sent} in place. */
+  /** Empties {@link calls}, {@link sent} and {@link streams} in place. */
   clearRecords(): void {
     this.recorder.clear()
+    this.streams.clear()
   }
 
   /** Restarts `httpConnections.peak` at the current count and `total` at 0. */
@@ -311,6 +316,7 @@ export class FakePlatform {
     this.closing ??= (async () => {
       this.gateway.shutdown()
       this.recorder.close()
+      this.streams.close()
       this.faults.clear()
       await closeHttp(this.server, this.tracker)
     })()

@@ -63,6 +63,8 @@ export interface FakePlatformOptions {
    * (`30021`). A client must understand both.
    */
   panelErrorCodes?: 'prefixed' | 'short'
+  /** The `index` the first frame of a stream must carry: sources disagree between 0 and 1. Default `0`. */
+  streamIndexBase?: 0 | 1
 }
 
 /** {@link FakePlatformOptions} with every default filled in. */
@@ -96,5 +98,6 @@ export function resolveOptions(options: FakePlatformOptions = {}): ResolvedOptio
     logRetention: options.logRetention ?? 200_000,
     replyBudget: { c2c: options.replyBudget?.c2c ?? 4, group: options.replyBudget?.group ?? 5 },
     panelErrorCodes: options.panelErrorCodes ?? 'prefixed',
+    streamIndexBase: options.streamIndexBase ?? 0,
   }
 }

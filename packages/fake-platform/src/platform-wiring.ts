@@ -11,6 +11,7 @@ import type { ResolvedOptions } from './options.js'
 import { Recorder } from './recorder.js'
 import { ReplyReferences } from './reply-references.js'
 import { createRestHandler } from './rest-server.js'
+import { StreamLog } from './stream-log.js'
 import { TokenService } from './token-service.js'
 import { WebhookDeliverer } from './webhook-delivery.js'
 
@@ -28,6 +29,7 @@ export interface PlatformParts {
   readonly panels: PanelBoard
   readonly interactions: InteractionLedger
   readonly markdown: MarkdownRules
+  readonly streams: StreamLog
 }
 
 /** Values the wiring reads from the platform at request time. */
@@ -56,6 +58,7 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
     references.record(t, id, d)
     interactions.record(t, id, d)
   }
+  const streams = new StreamLog()
   const webhook = new WebhookDeliverer(o.appId, o.secret, o.now, remember)
   const tokens = new TokenService(o.appId, o.secret, o.tokenTtlSeconds, o.now)
   const gateway = new GatewayServer({
@@ -86,6 +89,9 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
     panelErrorCodes: o.panelErrorCodes,
     interactions,
     markdown,
+    streams,
+    streamIndexBase: o.streamIndexBase,
+    now: o.now,
     latencyMs: () => hooks.latencyMs(),
   })
   const server = createServer(handler)
@@ -105,5 +111,6 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
     panels,
     interactions,
     markdown,
+    streams,
   }
 }

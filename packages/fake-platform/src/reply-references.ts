@@ -86,8 +86,16 @@ export class ReplyReferences {
     }
   }
 
-  /** Why the platform refuses this passive send, or `undefined` when it accepts it. */
-  check(scene: V2Scene, target: string, body: Record<string, unknown>): ReferenceRefusal | undefined {
+  /**
+   * Why the platform refuses this passive send, or `undefined` when it accepts it. `window` replaces the
+   * scene's reply window for sends with a stricter one (streams: 5 min even in C2C).
+   */
+  check(
+    scene: V2Scene,
+    target: string,
+    body: Record<string, unknown>,
+    window: { ms: number; what: string } = { ms: WINDOW_MS[scene], what: 'passive replies' },
+  ): ReferenceRefusal | undefined {
     for (const kind of ['msg_id', 'event_id'] as const) {
       const id = text(body[kind])
       if (!id) continue
@@ -109,10 +117,10 @@ export class ReplyReferences {
           `${kind} ${id} belongs to another chat (${inbound.scene} ${inbound.target}), not ${scene} ${target}`,
         )
       }
-      if (this.now() - inbound.at > WINDOW_MS[scene])
+      if (this.now() - inbound.at > window.ms)
         return refuse(
           REFERENCE_EXPIRED,
-          `${kind} ${id} has expired: passive replies in ${scene} must come within ${WINDOW_MS[scene] / 60_000} min`,
+          `${kind} ${id} has expired: ${window.what} in ${scene} must come within ${window.ms / 60_000} min`,
         )
       return undefined
     }

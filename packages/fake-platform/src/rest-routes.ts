@@ -11,6 +11,7 @@ import {
   type RouteRequest,
   type RouteResult,
 } from './route-kit.js'
+import { isInputNotify, sendInputNotify, STREAM_ROUTES } from './stream-routes.js'
 import { rfc3339 } from './time.js'
 import { PANEL_ROUTES } from './panel-routes.js'
 
@@ -30,6 +31,7 @@ function sendMessage(scene: Scene, target: string, req: RouteRequest, ctx: RestC
     if (!body.msg_id && !body.event_id) return fail(req, 400, 40034102, PROACTIVE_REFUSED)
     const refused = ctx.references.check(scene, target, body)
     if (refused) return fail(req, refused.status, refused.code, refused.message)
+    if (scene === 'c2c' && isInputNotify(body)) return sendInputNotify(target, req, ctx)
     const claim = ctx.messages.claimV2(scene, target, body, ctx.replyBudget[scene])
     if (claim === 'duplicate')
       return { status: 400, body: errorBody(req.traceId, 40054005, '消息被去重，请检查请求msgseq', 40054005) }
@@ -139,6 +141,7 @@ const ROUTES: Route[] = [
   route('DELETE', '/dms/:p/messages/:p', recall('dm')),
   ...INTERACTION_ROUTES,
   ...PANEL_ROUTES,
+  ...STREAM_ROUTES,
 ]
 
 /** Runs the matching route, or answers 404 with a JSON error for unknown routes. */

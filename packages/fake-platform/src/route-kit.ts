@@ -7,6 +7,7 @@ import type { PanelBoard } from './panel-board.js'
 import type { BotUser, ReplyBudget, SessionStartLimit } from './options.js'
 import type { Recorder } from './recorder.js'
 import type { ReplyReferences } from './reply-references.js'
+import type { StreamLog } from './stream-log.js'
 
 /** What the route handlers need from the platform. */
 export interface RestContext {
@@ -36,6 +37,12 @@ export interface RestContext {
   readonly interactions: InteractionLedger
   /** Keyboard shape, and the per-scene refusal of markdown and keyboards. */
   readonly markdown: MarkdownRules
+  /** Streams and typing indicators accepted. */
+  readonly streams: StreamLog
+  /** The `index` a stream's first frame must carry (0 or 1). */
+  readonly streamIndexBase: 0 | 1
+  /** The platform's clock (ms), for stream windows and frame spacing. */
+  readonly now: () => number
 }
 
 /** An authenticated REST request after parsing. */

@@ -8,6 +8,17 @@ describe('toReplyView', () => {
     })
   })
 
+  it('GIVEN the final frame of a stream THEN its content_raw is shown as markdown, like the stream the user saw', () => {
+    const frame = {
+      input_mode: 'replace',
+      input_state: 10,
+      content_type: 'markdown',
+      content_raw: '**42**',
+      msg_seq: 1,
+    }
+    expect(toReplyView(frame)).toEqual({ markdown: '**42**' })
+  })
+
   it('GIVEN markdown and a keyboard THEN buttons become callback, command and link actions; malformed buttons are dropped', () => {
     const view = toReplyView({
       msg_type: 2,

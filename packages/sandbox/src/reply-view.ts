@@ -78,6 +78,9 @@ export function toReplyView(
     else if (markdown.custom_template_id !== undefined)
       view.markdownTemplate = { id: String(markdown.custom_template_id), params: templateParams(markdown.params) }
   }
+  // A finished stream (stream_messages) is recorded as its final frame: markdown text in `content_raw`.
+  const streamed = text(b.content_raw)
+  if (streamed !== undefined && view.markdown === undefined && view.text === undefined) view.markdown = streamed
   const keyboard = record(b.keyboard)
   if (keyboard) {
     const rows = record(keyboard.content)?.rows

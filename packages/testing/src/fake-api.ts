@@ -60,6 +60,8 @@ export class FakeApi {
       const match = request.method === 'POST' ? pattern.exec(request.path) : null
       if (!match) continue
       const body = (request.body ?? {}) as Record<string, unknown>
+      // A typing indicator (msg_type 6) is not a message: it stays in `calls` only.
+      if (body.msg_type === 6) return { timestamp: new Date().toISOString() }
       this.sent.push({ scene, target: decodeURIComponent(match[1]!), body, text: bodyText(body) })
       return { id: `msg-${++this.messageCounter}`, timestamp: new Date().toISOString() }
     }

@@ -70,8 +70,10 @@ export function messageEvent(init: MessageInit): MessageEvent {
   }
 }
 
-/** The text of a message body the bot sent, for assertions: `content`, or the markdown's content. */
+/** The text of a message body the bot sent, for assertions: `content`, the markdown's content, or a stream's final text. */
 export function bodyText(body: Record<string, unknown>): string | undefined {
   const markdown = body.markdown as { content?: string } | undefined
-  return (body.content as string | undefined) ?? markdown?.content
+  // A finished stream is recorded as its final frame, whose text is `content_raw`.
+  const streamed = typeof body.content_raw === 'string' ? body.content_raw : undefined
+  return (body.content as string | undefined) ?? markdown?.content ?? streamed
 }

@@ -9,6 +9,7 @@ import type { EventSource } from '../pipeline/event-envelope.js'
 import type { EventPipelineTuning } from '../pipeline/event-pipeline.js'
 import type { ReplyOptions } from '../reply/reply-sender.js'
 import type { RestTuning } from '../rest/rest-client.js'
+import type { StreamOptions } from '../stream/stream-options.js'
 import type { SessionStore } from '../session/session-store.js'
 import type { WebhookServerOptions } from '../webhook/webhook-source.js'
 
@@ -57,6 +58,8 @@ export interface ClientOptions {
   rest?: RestTuning
   /** Passive replies: the per-message budget (`limits`, default C2C 4, group 5) and the retry deadline margin. */
   replies?: ReplyOptions
+  /** Streamed replies (`client.stream()`): frame interval (default 500 ms), typing indicator, stream window, fallback. */
+  streaming?: StreamOptions
   /** Gateway tuning (tests shorten these). */
   gateway?: Pick<
     GatewayOptions,

@@ -18,6 +18,8 @@ import { OpenApi } from '../rest/open-api.js'
 import { RestClient } from '../rest/rest-client.js'
 import { ReplySender, type ReplyContent } from '../reply/reply-sender.js'
 import { MemorySessionStore } from '../session/session-store.js'
+import type { ReplyStream } from '../stream/reply-stream.js'
+import { ReplyStreams, type StreamCallOptions } from '../stream/reply-streams.js'
 import type { ClientOptions } from './client-options.js'
 import { WebhookSource } from '../webhook/webhook-source.js'
 
@@ -52,6 +54,7 @@ export class QQBotClient {
   private readonly transport: HttpTransport
   private readonly pipeline: EventPipeline
   private readonly replies: ReplySender
+  private readonly streams: ReplyStreams
   private source: EventSource | undefined
   private webhookSource: WebhookSource | undefined
   private started = false
@@ -108,6 +111,12 @@ export class QQBotClient {
       ...options.replies,
       metrics: this.metricsRegistry,
       logger: this.logger,
+    })
+    this.streams = new ReplyStreams({
+      api: this.api,
+      replies: this.replies,
+      logger: this.logger,
+      options: options.streaming,
     })
     this.pipeline = new EventPipeline({
       logger: this.logger,
@@ -201,6 +210,15 @@ export class QQBotClient {
     return this.replies.reply(event as DispatchedEvent, content)
   }
 
+  /**
+   * A reply that grows as its text arrives (an LLM answer): `update(fullText)` or `append(delta)`, then
+   * `done()`. In C2C the user sees one message grow; where the platform cannot stream (groups, guilds, a
+   * message older than the stream window, a refused first frame) the text goes as ordinary replies on done.
+   */
+  stream<N extends string>(event: DispatchedEvent<N>, options?: StreamCallOptions): ReplyStream {
+    return this.streams.start(event as DispatchedEvent, options)
+  }
+
   /** Connects the event source; resolves when every shard is ready. */
   async start(): Promise<void> {
     if (this.started) throw new Error('The client is already started.')
@@ -212,12 +230,21 @@ export class QQBotClient {
     this.isRunning = true
   }
 
-  /** Stops receiving, lets running handlers finish, then closes sockets. Calling it again returns the same promise. */
+  /**
+   * Stops receiving, finishes open streamed replies (within `streaming.stopTimeoutMs`), lets running handlers
+   * finish, then closes sockets. Calling it again returns the same promise.
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.isRunning = false
+      // Finished while the source stops, since a source may wait for running handlers (the gateway drains them)
+      // and a handler reading a model's answer into a stream returns only once its stream has ended.
+      const streamsFinished = this.streams.finishAll()
       await this.source?.stop()
+      await streamsFinished
       await this.pipeline.idle()
+      // Handlers that were still queued may have opened streams of their own.
+      await this.streams.finishAll()
       this.tokens.stop()
       await this.transport.close()
     })()

@@ -35,6 +35,13 @@ export class MsgSeqAllocator {
     return entry.next++
   }
 
+  /** Replies `replyToId` may still get under `window`'s limit; `undefined` when the scene has none. */
+  remaining(replyToId: string, window: ReplyWindow): number | undefined {
+    if (window.maxReplies === undefined) return undefined
+    const used = (this.entries.get(replyToId)?.next ?? 1) - 1
+    return Math.max(0, window.maxReplies - used)
+  }
+
   private sweep(now: number): void {
     if (now - this.lastSweep < 10_000) return
     this.lastSweep = now

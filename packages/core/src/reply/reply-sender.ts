@@ -90,14 +90,10 @@ export class ReplySender {
    * after that it rejects with {@link ReplyRateLimitedError}.
    */
   async reply(event: DispatchedEvent, content: ReplyContent): Promise<SendResult> {
-    const route = replyRouteOf(event, this.windows)
-    if (!route) throw new ReplyNotSupportedError(event.name)
-    if (!route.target) throw new ReplyTargetMissingError(event.name, event.id, route.missing)
-    const target = route.target
+    const target = this.targetOf(event)
     const body: MessageBody = typeof content === 'string' ? { content } : { ...content }
     body[target.reference.kind] = target.reference.id
-    const key = `${target.reference.kind}:${target.reference.id}`
-    const seq = this.seqs.next(key, event.receivedAt, target.window)
+    const seq = this.reserveSeq(event, target)
     const deadline = this.retryDeadline(target, event.receivedAt, seq)
     if (target.scene === 'group' || target.scene === 'c2c') {
       await this.uploadMedia(target, body, this.callOptions(deadline))
@@ -110,7 +106,25 @@ export class ReplySender {
     }
     const attempt = (sent: MessageBody) => this.sendReply(target, sent, deadline)
     if (!this.markdown) return attempt(body)
-    return this.markdown.send(target.scene, body, attempt, () => this.seqs.next(key, event.receivedAt, target.window))
+    return this.markdown.send(target.scene, body, attempt, () => this.reserveSeq(event, target))
+  }
+
+  /** Where a reply to `event` goes; throws like {@link reply} when it has no reply target. */
+  targetOf(event: DispatchedEvent): ReplyTarget {
+    const route = replyRouteOf(event, this.windows)
+    if (!route) throw new ReplyNotSupportedError(event.name)
+    if (!route.target) throw new ReplyTargetMissingError(event.name, event.id, route.missing)
+    return route.target
+  }
+
+  /** Takes the next `msg_seq` of `event`'s reply budget without sending (a stream's frames share one). */
+  reserveSeq(event: DispatchedEvent, target: ReplyTarget): number {
+    return this.seqs.next(seqKey(target), event.receivedAt, target.window)
+  }
+
+  /** Replies left in `event`'s budget; `undefined` when its scene has no per-message limit. */
+  repliesLeft(target: ReplyTarget): number | undefined {
+    return this.seqs.remaining(seqKey(target), target.window)
   }
 
   private async sendReply(target: ReplyTarget, body: MessageBody, deadline: number | undefined): Promise<SendResult> {
@@ -190,6 +204,10 @@ export class ReplySender {
       return
     }
   }
+}
+
+function seqKey(target: ReplyTarget): string {
+  return `${target.reference.kind}:${target.reference.id}`
 }
 
 function messageTypeOf(body: MessageBody): number {

@@ -330,10 +330,13 @@ describe('ReplySender through the fake platform', () => {
     const { platform, client } = await setup()
     const inbound = fromBuilder(c2cMessage({ content: 'x', id: 'in-c', userOpenid: 'u9' }))
     await client.reply(inbound, { media: { file_info: 'f' }, content: 'caption' })
-    await client.reply(inbound, { content: 'typing', msg_type: 6 }) // a type the body alone would not give (input notify)
+    // A type the body alone would not give: a typing indicator (the platform records it apart from messages).
+    await client.reply(inbound, { msg_type: 6, input_notify: { input_type: 1, input_second: 5 } })
     expect(platform.sent.map((message) => message.body)).toEqual([
       { media: { file_info: 'f' }, content: 'caption', msg_id: 'in-c', msg_seq: 1, msg_type: 7 },
-      { content: 'typing', msg_type: 6, msg_id: 'in-c', msg_seq: 2 },
+    ])
+    expect(platform.streams.typing).toMatchObject([
+      { target: 'u9', msgId: 'in-c', msgSeq: 2, inputType: 1, seconds: 5 },
     ])
   })
 

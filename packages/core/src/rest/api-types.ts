@@ -45,6 +45,8 @@ export const MessageType = {
   MARKDOWN: 2,
   ARK: 3,
   EMBED: 4,
+  /** A typing indicator (C2C): `input_notify` instead of content. */
+  INPUT_NOTIFY: 6,
   MEDIA: 7,
 } as const
 
@@ -83,6 +85,32 @@ export interface MessageBody {
   event_id?: string
   /** Distinct per reply to one `msg_id` (group/C2C). */
   msg_seq?: number
+  [key: string]: unknown
+}
+
+/** One frame of a C2C stream, `POST /v2/users/{openid}/stream_messages` (docs/protocol.md, streamed messages). */
+export interface StreamMessageBody {
+  /** `'replace'`: every frame carries the whole text so far. */
+  input_mode: 'replace'
+  /** 1 generating, 10 finished. */
+  input_state: 1 | 10
+  content_type: 'markdown'
+  content_raw: string
+  /** The inbound message the stream answers (required). */
+  msg_id: string
+  /** One value for every frame of a stream, a new one per stream. */
+  msg_seq: number
+  /** Frame counter, up by one per frame from the stream's base (0 or 1). */
+  index: number
+  /** The `id` the first frame was answered with; absent on the first frame. */
+  stream_msg_id?: string
+  [key: string]: unknown
+}
+
+/** The answer to a stream frame: the first frame's `id` names the stream. */
+export interface StreamMessageResult {
+  id?: string
+  timestamp?: string | number
   [key: string]: unknown
 }
 

@@ -16,6 +16,8 @@ import type {
   MediaUpload,
   MessageBody,
   SendResult,
+  StreamMessageBody,
+  StreamMessageResult,
 } from './api-types.js'
 
 const id = encodeURIComponent
@@ -185,6 +187,18 @@ export class OpenApi {
       method: 'POST',
       path: `/v2/users/${id(openid)}/messages`,
       route: 'POST /v2/users/{openid}/messages',
+      body,
+    })
+  }
+
+  /** One frame of a C2C stream (a passive reply: `msg_id` is required); `client.stream()` sends these for you. */
+  sendC2CStreamMessage(openid: string, body: StreamMessageBody, options?: CallOptions): Promise<StreamMessageResult> {
+    if (!body.msg_id) return Promise.reject(new ProactiveMessageError('C2C'))
+    return this.rest.request({
+      ...options,
+      method: 'POST',
+      path: `/v2/users/${id(openid)}/stream_messages`,
+      route: 'POST /v2/users/{openid}/stream_messages',
       body,
     })
   }

@@ -5,6 +5,8 @@ import { CommandContext } from '../context/contexts.js'
 import { PromptCancelledError, PromptTimeoutError } from '../conversation/prompt-registry.js'
 import type { ControllerInstance } from '../di/bot-container.js'
 import type { EventState } from '../state/event-state.js'
+import { StreamSourceError } from '../streaming/stream-text.js'
+import { isTextSource } from '../streaming/text-source.js'
 import { compose } from '../util/compose.js'
 import { parseArguments } from './argument-parser.js'
 import type { RegisteredCommand } from './command-registry.js'
@@ -24,7 +26,8 @@ export type InvokerOptions = Pick<
  * scene says where it works; guards run (Koa-style) before the arguments are parsed, so a refused user gets no
  * usage hints; bad arguments are answered with the reason and the usage; the handler gets its values (an
  * undecorated parameter gets the context) on the instance the container gives; its return value becomes the
- * reply; its error becomes a short message and is thrown on, to be logged and counted by the pipeline.
+ * reply (a returned text source is streamed); its error becomes a short message and is thrown on, to be
+ * logged and counted by the pipeline.
  */
 export class Invoker {
   constructor(
@@ -68,11 +71,14 @@ export class Invoker {
       result = await method.apply(target, args)
     } catch (error) {
       state?.discard()
+      if (error instanceof StreamSourceError) throw error
       await this.answerFailure(error, context)
       if (error instanceof PromptTimeoutError || error instanceof PromptCancelledError) return
       throw error
     }
     await this.saveState(state, context)
+    // A returned text source (an LLM's chunks) is streamed; its failure is answered by the stream itself.
+    if (!context.replied && isTextSource(result)) return void (await context.stream(result))
     if (!context.replied && isReply(result)) await context.reply(result)
   }
 

@@ -9,6 +9,8 @@ import {
   type ReplyContent,
   type Scene,
   type SendResult,
+  type StreamCallOptions,
+  type StreamResult,
 } from '@qqbot/core'
 import type { GuardContext } from '../metadata/controller-metadata.js'
 import type { MessageId, MessageParams, MessageTable } from '../i18n/messages.js'
@@ -16,6 +18,8 @@ import type { PromptOptions, PromptRegistry } from '../conversation/prompt-regis
 import type { NoState, StateDefinition } from '../state/state-definition.js'
 import type { EventState, StateView } from '../state/event-state.js'
 import { detachedEventState } from '../state/bot-state.js'
+import { pipeText } from '../streaming/stream-text.js'
+import type { TextSource } from '../streaming/text-source.js'
 
 /** What the bot gives each command context. */
 export interface CommandContextInit {
@@ -123,6 +127,16 @@ export class CommandContext<D extends StateDefinition = NoState> implements Guar
   reply(content: ReplyContent): Promise<SendResult> {
     this.repliesSinceAnswer++
     return this.client.reply(this.current, content)
+  }
+
+  /**
+   * Replies with text that arrives in pieces (an LLM's answer): one message that grows in C2C, the whole
+   * text as ordinary replies elsewhere. A command may also just return the source. When the source throws,
+   * the reply ends with what arrived and the `STREAM_FAILED` line, and this rejects with `StreamSourceError`.
+   */
+  stream(source: TextSource, options?: StreamCallOptions): Promise<StreamResult> {
+    this.repliesSinceAnswer++
+    return pipeText(this.client.stream(this.current, options), source, this.messages.STREAM_FAILED({}))
   }
 }
 

@@ -21,6 +21,7 @@ export type MessageId =
   | 'HELP_DEFAULT'
   | 'PROMPT_TIMEOUT'
   | 'PROMPT_CANCELLED'
+  | 'STREAM_FAILED'
 
 export interface MessageParams {
   name?: string
@@ -55,6 +56,7 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     HELP_DEFAULT: (p) => `默认 ${p.name}`,
     PROMPT_TIMEOUT: () => '等待回复超时，已取消。',
     PROMPT_CANCELLED: () => '已取消。',
+    STREAM_FAILED: () => '（回答中断了，请稍后再试。）',
   },
   en: {
     ARGUMENT_INVALID: (p) => `Invalid argument ${p.name}: ${p.reason}${usage(p, 'Usage: ')}`,
@@ -76,6 +78,7 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     HELP_DEFAULT: (p) => `default ${p.name}`,
     PROMPT_TIMEOUT: () => 'No answer in time; cancelled.',
     PROMPT_CANCELLED: () => 'Cancelled.',
+    STREAM_FAILED: () => '(The answer was cut short by an error. Please try again.)',
   },
 }
 
