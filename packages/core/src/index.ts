@@ -18,6 +18,9 @@ export type { RestTuning, RestClient, RestRequest, RestResponse, RestHook, RestN
 export type { OpenApi, CallOptions } from './rest/open-api.js'
 export type { AdaptiveLimiterOptions } from './rest/adaptive-limiter.js'
 export type { ReplyOptions, ReplyContent } from './reply/reply-sender.js'
+export type { MediaOptions, MediaKind } from './media/media-options.js'
+export type { MediaSource, MediaPath, MediaData } from './media/media-source.js'
+export type { ReplyMedia, ReplyMessage } from './media/reply-media.js'
 export type { BackoffOptions } from './util/backoff.js'
 export type { ShardInfo, ShardStatus } from './gateway/shard-types.js'
 
@@ -66,6 +69,13 @@ export {
   ReplyTargetMissingError,
   MediaNotSupportedError,
 } from './reply/reply-errors.js'
+export {
+  MediaSourceError,
+  MediaTooLargeError,
+  UploadQuotaExceededError,
+  PartUploadError,
+  UploadPrepareError,
+} from './media/media-errors.js'
 
 // ── Seams: interfaces to plug in your own parts (and the in-memory defaults) ────────────────────────────────
 export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pipeline/event-envelope.js'
