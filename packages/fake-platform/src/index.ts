@@ -16,6 +16,8 @@ export {
 export type { Scene, RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
 export type { FaultEpisode, FaultEpisodeOptions, FaultMatch, FaultResponse } from './faults.js'
 export type { HttpConnectionStats } from './connection-tracker.js'
+export type { FakeMediaKind, FakeMediaOptions } from './media-options.js'
+export type { MediaStats } from './media-store.js'
 export type { TokenGrant } from './token-service.js'
 export { TOKEN_REFRESH_WINDOW_SECONDS } from './token-service.js'
 export { TOKEN_PATH } from './rest-server.js'

@@ -1,3 +1,5 @@
+import { resolveMediaOptions, type FakeMediaOptions, type ResolvedMediaOptions } from './media-options.js'
+
 /** `session_start_limit` as returned by `GET /gateway/bot`. */
 export interface SessionStartLimit {
   /** Sessions allowed per reset period. */
@@ -58,10 +60,15 @@ export interface FakePlatformOptions {
   logRetention?: number
   /** Passive replies accepted per inbound group/C2C message; default `{ c2c: 4, group: 5 }`. Past it a send gets 400/22009. */
   replyBudget?: Partial<ReplyBudget>
+  /** Media uploads: part size, concurrency, 40093001 and quota faults, size caps (see {@link FakeMediaOptions}). */
+  media?: FakeMediaOptions
 }
 
 /** {@link FakePlatformOptions} with every default filled in. */
-export type ResolvedOptions = Required<Omit<FakePlatformOptions, 'replyBudget'>> & { replyBudget: ReplyBudget }
+export type ResolvedOptions = Required<Omit<FakePlatformOptions, 'replyBudget' | 'media'>> & {
+  replyBudget: ReplyBudget
+  media: ResolvedMediaOptions
+}
 
 /** Default application id. */
 export const DEFAULT_APP_ID = '102000001'
@@ -90,5 +97,6 @@ export function resolveOptions(options: FakePlatformOptions = {}): ResolvedOptio
     reconnectCloseDelayMs: options.reconnectCloseDelayMs ?? 1000,
     logRetention: options.logRetention ?? 200_000,
     replyBudget: { c2c: options.replyBudget?.c2c ?? 4, group: options.replyBudget?.group ?? 5 },
+    media: resolveMediaOptions(options.media),
   }
 }

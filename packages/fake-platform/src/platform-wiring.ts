@@ -3,7 +3,9 @@ import { ConnectionTracker } from './connection-tracker.js'
 import { Directory } from './directory.js'
 import { RestFaults } from './faults.js'
 import { GatewayServer } from './gateway-server.js'
+import { MediaStore } from './media-store.js'
 import { MessageStore } from './message-store.js'
+import { createPartHandler, isPartRequest } from './part-server.js'
 import type { ResolvedOptions } from './options.js'
 import { Recorder } from './recorder.js'
 import { ReplyReferences } from './reply-references.js'
@@ -22,12 +24,15 @@ export interface PlatformParts {
   readonly messages: MessageStore
   readonly tracker: ConnectionTracker
   readonly gateway: GatewayServer
+  readonly media: MediaStore
 }
 
 /** Values the wiring reads from the platform at request time. */
 export interface PlatformHooks {
   /** The current `ws://…` gateway URL (empty host until the server listens). */
   gatewayUrl(): string
+  /** The current `http://…` base URL (presigned part URLs point at it). */
+  baseUrl(): string
   /** The current artificial REST latency. */
   latencyMs(): number
 }
@@ -43,6 +48,7 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
   const faults = new RestFaults(o.now)
   const directory = new Directory(o.botUser)
   const references = new ReplyReferences(o.now)
+  const media = new MediaStore(o.media, () => hooks.baseUrl(), o.now)
   const remember = (t: string, id: string, d: unknown) => references.record(t, id, d)
   const webhook = new WebhookDeliverer(o.appId, o.secret, o.now, remember)
   const tokens = new TokenService(o.appId, o.secret, o.tokenTtlSeconds, o.now)
@@ -70,11 +76,13 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
     faults,
     replyBudget: o.replyBudget,
     references,
+    media,
     latencyMs: () => hooks.latencyMs(),
   })
-  const server = createServer(handler)
+  const parts = createPartHandler(media)
+  const server = createServer((req, res) => (isPartRequest(req) ? parts(req, res) : handler(req, res)))
   tracker.attach(server)
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head))
   server.on('clientError', (_error, socket) => socket.destroy())
-  return { directory, webhook, server, tokens, recorder, faults, messages, tracker, gateway }
+  return { directory, webhook, server, tokens, recorder, faults, messages, tracker, gateway, media }
 }

@@ -1,5 +1,6 @@
 import type { Directory } from './directory.js'
 import { errorBody } from './http-util.js'
+import type { MediaStore } from './media-store.js'
 import type { MessageStore } from './message-store.js'
 import type { BotUser, ReplyBudget, SessionStartLimit } from './options.js'
 import type { Recorder } from './recorder.js'
@@ -25,6 +26,8 @@ export interface RestContext {
   readonly replyBudget: Readonly<ReplyBudget>
   /** The inbound events a passive reply may name (kind, chat, window). */
   readonly references: ReplyReferences
+  /** Media upload sessions, known files, quota and caps. */
+  readonly media: MediaStore
 }
 
 /** An authenticated REST request after parsing. */
