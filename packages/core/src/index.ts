@@ -76,6 +76,7 @@ export {
   PartUploadError,
   UploadPrepareError,
 } from './media/media-errors.js'
+export { OptionalDependencyError, VoiceFormatError } from './media/silk-voice.js'
 
 // ── Seams: interfaces to plug in your own parts (and the in-memory defaults) ────────────────────────────────
 export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pipeline/event-envelope.js'

@@ -54,6 +54,12 @@ export interface MediaOptions {
   partRetries?: number
   /** Where a stream too large for one request is spilled before the chunked upload (and deleted after). Default the OS temp dir. */
   tempDir?: string
+  /**
+   * How a `voice` from a file, bytes or a stream is sent: `'as-is'` (default; SILK is the documented format,
+   * and newer reports say mp3, wav and ogg are taken as they are) or `'silk'` (WAV is encoded to SILK with the
+   * optional package `silk-wasm`, SILK goes as is, anything else is refused). A voice URL always goes as is.
+   */
+  voiceFormat?: 'as-is' | 'silk'
   /** Uploads remembered by (content hash, scene, target, kind) until their `ttl`, so a repeat sends no bytes. Default 500; 0 turns the cache off. */
   cacheEntries?: number
 }
@@ -78,6 +84,7 @@ export function resolveMediaOptions(options: MediaOptions = {}): ResolvedMediaOp
     partTimeoutMs: options.partTimeoutMs ?? 120_000,
     partRetries: options.partRetries ?? 2,
     tempDir: options.tempDir,
+    voiceFormat: options.voiceFormat ?? 'as-is',
     cacheEntries: options.cacheEntries ?? 500,
   }
 }

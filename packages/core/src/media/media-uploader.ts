@@ -17,6 +17,7 @@ import {
 import { classifySource, type ClassifiedSource, type MediaSource } from './media-source.js'
 import { PartMeter } from './part-meter.js'
 import { readStream } from './readable-spill.js'
+import { loadSilkCodec, toSilk, type SilkCodec } from './silk-voice.js'
 import { UploadEndpoints, type UploadScene } from './upload-endpoints.js'
 
 /** Uploads by how they went: `url`, `one-shot` (base64 bytes), `chunked`, or `cached` (no request). */
@@ -35,6 +36,8 @@ export interface MediaUploaderDeps {
   metrics?: Metrics
   /** The clock of the `file_info` cache and the part-finish retry deadline; default `Date.now`. */
   now?: () => number
+  /** Loads the SILK encoder for `voiceFormat: 'silk'`; default a dynamic import of `silk-wasm`. */
+  loadSilk?: () => Promise<SilkCodec>
 }
 
 /**
@@ -52,6 +55,8 @@ export class MediaUploader {
   private readonly metrics: Metrics | undefined
   private transport: HttpTransport | undefined
   private readonly ownsTransport: boolean
+  private readonly loadSilk: () => Promise<SilkCodec>
+  private silk: Promise<SilkCodec> | undefined
 
   constructor(deps: MediaUploaderDeps, options: MediaOptions = {}) {
     this.options = resolveMediaOptions(options)
@@ -61,6 +66,7 @@ export class MediaUploader {
     this.metrics = deps.metrics
     this.transport = deps.transport
     this.ownsTransport = deps.transport === undefined
+    this.loadSilk = deps.loadSilk ?? loadSilkCodec
     deps.metrics?.gauge(MEDIA_PART_BYTES_PEAK, () => this.meter.peak)
   }
 
@@ -86,9 +92,14 @@ export class MediaUploader {
       this.metrics?.inc(MEDIA_UPLOADS, { mode: 'url' })
       return this.endpoints.oneShot(scene, targetId, this.oneShotBody(kind, { url: classified.url }, undefined), call)
     }
-    const bytes = await this.open(classified, kind)
+    let bytes = await this.open(classified, kind)
     try {
       if (bytes.size === 0) throw new MediaSourceError(`The ${kind} is empty (0 bytes): nothing to upload.`)
+      if (kind === 'voice' && this.options.voiceFormat === 'silk') {
+        const silk = await toSilk(bytes, await this.silkCodec())
+        if (silk !== bytes) await bytes.close()
+        bytes = silk
+      }
       return await this.uploadBytes(scene, targetId, kind, bytes, call)
     } finally {
       await bytes.close()
@@ -137,6 +148,15 @@ export class MediaUploader {
     this.metrics?.inc(MEDIA_UPLOADS, { mode: 'chunked' })
     this.cache.set(key, info)
     return info
+  }
+
+  /** Loaded once; a failed load is not remembered, so installing the package later works without a restart. */
+  private silkCodec(): Promise<SilkCodec> {
+    this.silk ??= this.loadSilk().catch((error: unknown) => {
+      this.silk = undefined
+      throw error
+    })
+    return this.silk
   }
 
   private cached(key: FileInfoKey): MediaInfo | undefined {
