@@ -35,6 +35,8 @@ export interface FakeMediaOptions {
   maxBytes?: Partial<Record<FakeMediaKind, number>>
   /** The largest `file_data` (decoded) a one-shot `/files` takes before HTTP 413; default 10 MiB. */
   oneShotMaxBytes?: number
+  /** The first N part PUTs answer HTTP 503 (object storage failing for a moment); default 0. */
+  partPutFailures?: number
   /** Delay before the part server answers each PUT, in ms (lets overlapping parts be observed); default 0. */
   partLatencyMs?: number
 }
@@ -57,6 +59,7 @@ export function resolveMediaOptions(options: FakeMediaOptions = {}): ResolvedMed
     md5PrefixBytes: options.md5PrefixBytes ?? 10_002_432,
     maxBytes: { image: 20 * MB, video: 30 * MB, voice: 20 * MB, file: 100 * MB, ...options.maxBytes },
     oneShotMaxBytes: options.oneShotMaxBytes ?? 10 * MB,
+    partPutFailures: options.partPutFailures ?? 0,
     partLatencyMs: options.partLatencyMs ?? 0,
   }
 }

@@ -92,6 +92,7 @@ export class MediaStore {
   private readonly sessions = new Map<string, UploadSession>()
   private readonly known = new Set<string>()
   private busyLeft: number
+  private putFailuresLeft: number
   private quotaDay = ''
   private quotaUsed = 0
 
@@ -101,6 +102,7 @@ export class MediaStore {
     private readonly now: () => number,
   ) {
     this.busyLeft = options.partFinishBusyCount
+    this.putFailuresLeft = options.partPutFailures
   }
 
   /** The size cap of a `file_type`, or a refusal for an unknown one. */
@@ -161,6 +163,13 @@ export class MediaStore {
     if (!part) return refusal(404, 404, 'NoSuchUpload: no such upload or part')
     if (sign !== part.sign) return refusal(403, 403, 'SignatureDoesNotMatch: the presigned URL was altered')
     return { size: part.size }
+  }
+
+  /** True for the first `partPutFailures` PUTs: the part server answers 503 instead of storing them. */
+  takePutFailure(): boolean {
+    if (this.putFailuresLeft <= 0) return false
+    this.putFailuresLeft--
+    return true
   }
 
   storePart(uploadId: string, position: number, bytes: Buffer): void {

@@ -31,6 +31,7 @@ async function handle(media: MediaStore, req: IncomingMessage, res: ServerRespon
   const [uploadId = '', position = ''] = url.pathname.slice(PART_PATH_PREFIX.length).split('/')
   const part = media.partFor(decodeURIComponent(uploadId), Number(position), url.searchParams.get('sign'))
   if (isRefusal(part)) return answer(res, part.status, part.message)
+  if (media.takePutFailure()) return answer(res, 503, 'ServiceUnavailable: please retry')
   if (bytes.length !== part.size)
     return answer(res, 400, `EntityLengthMismatch: part is ${part.size} bytes, got ${bytes.length}`)
   media.storePart(decodeURIComponent(uploadId), Number(position), bytes)

@@ -1,9 +1,10 @@
+import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { c2cMessage, groupAtMessage, guildAtMessage, type BuiltEvent } from '@qqbot/fake-platform'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import { useClientOnPlatform } from '../test-client.js'
 import { hex, patternBytes, patternStream, useTempDir } from '../test-media-data.js'
-import { MediaSourceError, MediaTooLargeError, UploadQuotaExceededError } from './media-errors.js'
+import { MediaSourceError, MediaTooLargeError, PartUploadError, UploadQuotaExceededError } from './media-errors.js'
 import { MediaUploader } from './media-uploader.js'
 
 const MiB = 1024 * 1024
@@ -224,6 +225,36 @@ describe('chunked media uploads', () => {
     })
     expect(platform.mediaStats.completed).toBe(0)
     expect(platform.sent).toHaveLength(0)
+  })
+
+  it('GIVEN object storage answers 503 THEN the part PUT is retried; past partRetries the reply fails with MEDIA_PART_UPLOAD_FAILED', async () => {
+    const flaky = await setup({ platform: { media: { partPutFailures: 2 } } })
+    await flaky.client.reply(groupEvent(), { video: patternBytes(6 * MiB) })
+    expect(flaky.platform.mediaStats).toMatchObject({ partsStored: 6, completed: 1 })
+
+    const down = await setup({
+      client: { media: { partRetries: 1 } },
+      platform: { media: { partPutFailures: 1_000, concurrency: 1 } },
+    })
+    const error = await down.client.reply(groupEvent(), { video: patternBytes(6 * MiB) }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(PartUploadError)
+    expect((error as Error).message).toContain('HTTP 503')
+    expect(down.platform.mediaStats.completed).toBe(0)
+    expect(down.platform.sent).toHaveLength(0)
+  })
+
+  it('GIVEN a stream that fails after spilling THEN the reply rejects with its error and the temp file is gone', async () => {
+    const temp = await useTemp()
+    const { platform, client } = await setup({ client: { media: { tempDir: temp.dir } } })
+    const broken = Readable.from(
+      (function* () {
+        for (let i = 0; i < 100; i++) yield patternBytes(64 * 1024, i * 64 * 1024)
+        throw new Error('disk on fire')
+      })(),
+    )
+    await expect(client.reply(groupEvent(), { video: broken })).rejects.toThrow('disk on fire')
+    expect(await temp.files()).toEqual([])
+    expect(platform.calls.filter((call) => call.path.includes('/v2/'))).toHaveLength(0)
   })
 
   it('GIVEN the daily upload quota is used up THEN UPLOAD_QUOTA_EXCEEDED with advice, and no part is sent', async () => {
