@@ -166,6 +166,16 @@ describe('media uploads on the fake platform', () => {
     expect(p.mediaStats.partFinishBusy).toBe(1)
   })
 
+  it('refuses a message whose file_info was uploaded for another chat', async () => {
+    const { api } = await start()
+    const upload = await api('/v2/groups/G/files', { file_type: 1, url: 'https://x.invalid/a.png' })
+    const media = { file_info: upload.body.file_info }
+    const send = (path: string, msgId: string) => api(path, { msg_type: 7, content: ' ', media, msg_id: msgId })
+    expect(await send('/v2/groups/H/messages', 'm1')).toMatchObject({ status: 400, body: { code: 40011000 } })
+    expect(await send('/v2/users/G/messages', 'm2')).toMatchObject({ status: 400, body: { code: 40011000 } })
+    expect((await send('/v2/groups/G/messages', 'm3')).status).toBe(200)
+  })
+
   it('one-shot: takes a url or base64 file_data (not both), wants file_name for files, and answers 413 past its limit', async () => {
     const { api } = await start({ oneShotMaxBytes: 2000 })
     const path = '/v2/groups/G/files'

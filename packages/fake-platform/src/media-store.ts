@@ -91,6 +91,8 @@ export class MediaStore {
 
   private readonly sessions = new Map<string, UploadSession>()
   private readonly known = new Set<string>()
+  /** Every `file_info` handed out, with the chat it was uploaded for. */
+  private readonly issued = new Map<string, { scene: UploadScene; target: string }>()
   private busyLeft: number
   private putFailuresLeft: number
   private quotaDay = ''
@@ -248,12 +250,28 @@ export class MediaStore {
     return session
   }
 
+  /**
+   * A refusal when a message's `media.file_info` was uploaded for another chat: a group upload is usable only
+   * in that group, a user upload only in that C2C chat. A `file_info` this platform never issued is let
+   * through, as tests send made-up ones.
+   */
+  foreignFileInfo(scene: UploadScene, target: string, body: Record<string, unknown>): MediaRefusal | undefined {
+    const media = body.media
+    const fileInfo =
+      typeof media === 'object' && media !== null ? (media as { file_info?: unknown }).file_info : undefined
+    const owner = typeof fileInfo === 'string' ? this.issued.get(fileInfo) : undefined
+    if (!owner || (owner.scene === scene && owner.target === target)) return undefined
+    return refusal(
+      400,
+      40011000,
+      `this file_info was uploaded for ${owner.scene} ${owner.target}, not ${scene} ${target}`,
+    )
+  }
+
   private fileAnswer(scene: UploadScene, target: string, fileType: number): FileAnswer {
-    return {
-      file_uuid: randomHex(16),
-      file_info: Buffer.from(`fake-file:${scene}:${target}:${fileType}:${uniqueId()}`).toString('base64'),
-      ttl: this.options.fileInfoTtlSeconds,
-    }
+    const fileInfo = Buffer.from(`fake-file:${scene}:${target}:${fileType}:${uniqueId()}`).toString('base64')
+    this.issued.set(fileInfo, { scene, target })
+    return { file_uuid: randomHex(16), file_info: fileInfo, ttl: this.options.fileInfoTtlSeconds }
   }
 }
 

@@ -24,7 +24,7 @@ function sendMessage(scene: Scene, target: string, req: RouteRequest, ctx: RestC
   if (scene === 'group' || scene === 'c2c') {
     const body = isRecord(req.body) ? req.body : {}
     if (!body.msg_id && !body.event_id) return fail(req, 400, 40034102, PROACTIVE_REFUSED)
-    const refused = ctx.references.check(scene, target, body)
+    const refused = ctx.references.check(scene, target, body) ?? ctx.media.foreignFileInfo(scene, target, body)
     if (refused) return fail(req, refused.status, refused.code, refused.message)
     const claim = ctx.messages.claimV2(scene, target, body, ctx.replyBudget[scene])
     if (claim === 'duplicate')

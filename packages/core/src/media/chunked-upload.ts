@@ -90,23 +90,23 @@ async function uploadParts(
     prepared.retryTimeoutMs ?? deps.options.partFinishTimeoutMs,
     MAX_PART_FINISH_TIMEOUT_MS,
   )
+  // The first failure stops the other workers: no new parts, and their retry waits end at once.
+  const failure = new AbortController()
   let next = 0
-  let failed = false
   const worker = async (): Promise<void> => {
-    while (!failed && next < plan.length) {
+    while (!failure.signal.aborted && next < plan.length) {
       const planned = plan[next++]!
       try {
-        const md5 = await putPart(deps, upload.source, planned)
-        await finishPart(deps, upload, prepared.uploadId, planned, md5, finishTimeoutMs, call)
+        const md5 = await putPart(deps, upload.source, planned, failure.signal)
+        await finishPart(deps, upload, prepared.uploadId, planned, md5, finishTimeoutMs, call, failure.signal)
       } catch (error) {
-        failed = true
-        throw error
+        if (!failure.signal.aborted) failure.abort(error)
+        return
       }
     }
   }
-  const results = await Promise.allSettled(Array.from({ length: concurrency }, worker))
-  const rejected = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
-  if (rejected) throw rejected.reason
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  if (failure.signal.aborted) throw failure.signal.reason
 }
 
 /** Byte ranges by array order: each part starts where the previous ended, whatever its `index` says. */
@@ -122,7 +122,12 @@ function planParts(prepared: PreparedUpload, fileSize: number): PlannedPart[] {
 }
 
 /** Reads one part, PUTs it (retrying network errors and 5xx), and returns its md5; its bytes are released before it returns. */
-async function putPart(deps: ChunkedUploadDeps, source: ByteSource, planned: PlannedPart): Promise<string> {
+async function putPart(
+  deps: ChunkedUploadDeps,
+  source: ByteSource,
+  planned: PlannedPart,
+  stop: AbortSignal,
+): Promise<string> {
   deps.meter.acquire(planned.size)
   try {
     const bytes = await source.read(planned.offset, planned.size)
@@ -150,7 +155,7 @@ async function putPart(deps: ChunkedUploadDeps, source: ByteSource, planned: Pla
         cause = error
       }
       if (attempt >= deps.options.partRetries) throw new PartUploadError(planned.part.index, reason, { cause })
-      await sleep(250 * 2 ** attempt)
+      await sleep(250 * 2 ** attempt, stop)
     }
   } finally {
     deps.meter.release(planned.size)
@@ -166,6 +171,7 @@ async function finishPart(
   md5: string,
   timeoutMs: number,
   call: CallOptions,
+  stop: AbortSignal,
 ): Promise<void> {
   const giveUpAt = deps.now() + timeoutMs
   const body = { upload_id: uploadId, part_index: planned.part.index, block_size: planned.size, md5 }
@@ -176,7 +182,7 @@ async function finishPart(
     } catch (error) {
       const stillProcessing = error instanceof ApiError && error.is(PART_STILL_PROCESSING)
       if (!stillProcessing || deps.now() + deps.options.partFinishRetryDelayMs > giveUpAt) throw error
-      await sleep(deps.options.partFinishRetryDelayMs)
+      await sleep(deps.options.partFinishRetryDelayMs, stop)
     }
   }
 }
