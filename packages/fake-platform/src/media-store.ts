@@ -243,13 +243,6 @@ export class MediaStore {
     this.stats.partsInFlight--
   }
 
-  private sessionFor(scene: UploadScene, target: string, uploadId: unknown): UploadSession | MediaRefusal {
-    const session = typeof uploadId === 'string' ? this.sessions.get(uploadId) : undefined
-    if (!session || session.scene !== scene || session.target !== target)
-      return refusal(400, 40011000, `upload_id ${String(uploadId)} is not an open upload of this chat`)
-    return session
-  }
-
   /**
    * A refusal when a message's `media.file_info` was uploaded for another chat: a group upload is usable only
    * in that group, a user upload only in that C2C chat. A `file_info` this platform never issued is let
@@ -266,6 +259,13 @@ export class MediaStore {
       40011000,
       `this file_info was uploaded for ${owner.scene} ${owner.target}, not ${scene} ${target}`,
     )
+  }
+
+  private sessionFor(scene: UploadScene, target: string, uploadId: unknown): UploadSession | MediaRefusal {
+    const session = typeof uploadId === 'string' ? this.sessions.get(uploadId) : undefined
+    if (!session || session.scene !== scene || session.target !== target)
+      return refusal(400, 40011000, `upload_id ${String(uploadId)} is not an open upload of this chat`)
+    return session
   }
 
   private fileAnswer(scene: UploadScene, target: string, fileType: number): FileAnswer {
