@@ -1,5 +1,6 @@
 import { isRecord } from './http-util.js'
-import { declaredFile, isRefusal, type MediaRefusal, type UploadScene } from './media-store.js'
+import type { UploadScene } from './media-store.js'
+import { declaredFile, isRefusal, type MediaRefusal } from './media-validation.js'
 import { fail, route, type RestContext, type Route, type RouteRequest, type RouteResult } from './route-kit.js'
 import { rfc3339 } from './time.js'
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { isRefusal, PART_PATH_PREFIX, type MediaStore } from './media-store.js'
+import { PART_PATH_PREFIX, type MediaStore } from './media-store.js'
+import { isRefusal } from './media-validation.js'
 import { delay } from './time.js'
 
 /** Whether a request goes to the part server (object storage) rather than the QQ API. */
