@@ -74,7 +74,7 @@ export {
   MediaTooLargeError,
   UploadQuotaExceededError,
   PartUploadError,
-  UploadPrepareError,
+  UploadAnswerError,
 } from './media/media-errors.js'
 export { OptionalDependencyError, VoiceFormatError } from './media/silk-voice.js'
 

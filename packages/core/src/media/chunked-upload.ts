@@ -4,7 +4,7 @@ import type { MediaFileType, MediaInfo } from '../rest/api-types.js'
 import type { CallOptions } from '../rest/open-api.js'
 import { sleep } from '../util/sleep.js'
 import type { ByteSource } from './byte-source.js'
-import { PartUploadError, UploadPrepareError } from './media-errors.js'
+import { PartUploadError, UploadAnswerError } from './media-errors.js'
 import { md5Hex, type FileHashes } from './media-hasher.js'
 import type { ResolvedMediaOptions } from './media-options.js'
 import type { PartMeter } from './part-meter.js'
@@ -114,7 +114,7 @@ function planParts(prepared: PreparedUpload, fileSize: number): PlannedPart[] {
   let offset = 0
   return prepared.parts.map((part) => {
     const blockSize = part.blockSize ?? prepared.blockSize
-    if (blockSize === undefined) throw new UploadPrepareError('a block_size')
+    if (blockSize === undefined) throw new UploadAnswerError('upload_prepare', 'a block_size')
     const planned = { part, offset, size: Math.max(0, Math.min(blockSize, fileSize - offset)) }
     offset += planned.size
     return planned

@@ -50,13 +50,13 @@ export class PartUploadError extends QQBotError {
   }
 }
 
-/** The platform answered `upload_prepare` with something a chunked upload cannot go on from. */
-export class UploadPrepareError extends QQBotError {
-  constructor(what: string) {
+/** The platform answered an upload step with something the upload cannot go on from (no `upload_id`, no `file_info`). */
+export class UploadAnswerError extends QQBotError {
+  constructor(step: string, what: string) {
     super(
-      'MEDIA_PREPARE_INVALID',
-      `upload_prepare answered without ${what}, so the chunked upload cannot continue. ` +
-        'The platform may have changed its answer; report it with the trace id of the call.',
+      'MEDIA_ANSWER_INVALID',
+      `${step} answered without ${what}, so the upload cannot continue. ` +
+        'The platform may have changed its answer; report it with the trace id of the call (debug log of the REST call).',
     )
   }
 }

@@ -1,7 +1,7 @@
 import { ApiError } from '../rest/api-error.js'
 import type { MediaFileType, MediaInfo, MediaUpload } from '../rest/api-types.js'
 import type { CallOptions, OpenApi } from '../rest/open-api.js'
-import { UploadPrepareError, UploadQuotaExceededError } from './media-errors.js'
+import { UploadAnswerError, UploadQuotaExceededError } from './media-errors.js'
 
 /** The scenes whose messages carry uploaded media (`file_info`); guild channels and DMs take image URLs. */
 export type UploadScene = 'group' | 'c2c'
@@ -51,7 +51,7 @@ export class UploadEndpoints {
       scene === 'group'
         ? this.api.uploadGroupMedia(targetId, upload, call)
         : this.api.uploadC2CMedia(targetId, upload, call)
-    return request.catch(mapQuota)
+    return request.then((answer) => readMediaInfo('/files', answer), mapQuota)
   }
 
   async prepare(
@@ -75,7 +75,10 @@ export class UploadEndpoints {
 
   /** `POST …/files {upload_id}`: turns the uploaded parts (or an instant upload) into a `file_info`. */
   complete(scene: UploadScene, targetId: string, uploadId: string, call: CallOptions): Promise<MediaInfo> {
-    return this.post(scene, targetId, 'files', { upload_id: uploadId }, call).catch(mapQuota) as Promise<MediaInfo>
+    return this.post(scene, targetId, 'files', { upload_id: uploadId }, call).then(
+      (answer) => readMediaInfo('/files {upload_id}', answer),
+      mapQuota,
+    )
   }
 
   private post(scene: UploadScene, targetId: string, step: string, body: unknown, call: CallOptions): Promise<unknown> {
@@ -96,17 +99,24 @@ function mapQuota(error: unknown): never {
   throw error
 }
 
+/** `{file_uuid, file_info, ttl}`: without a `file_info` string there is nothing to send. */
+function readMediaInfo(step: string, answer: unknown): MediaInfo {
+  if (!isRecord(answer) || typeof answer.file_info !== 'string' || answer.file_info === '')
+    throw new UploadAnswerError(step, 'a file_info')
+  return answer as unknown as MediaInfo
+}
+
 function readPrepared(answer: unknown): PreparedUpload {
   const body = isRecord(answer) ? answer : {}
   const uploadId =
     typeof body.upload_id === 'string' || typeof body.upload_id === 'number' ? String(body.upload_id) : ''
-  if (uploadId === '') throw new UploadPrepareError('an upload_id')
+  if (uploadId === '') throw new UploadAnswerError('upload_prepare', 'an upload_id')
   const config = isRecord(body.upload_config) ? body.upload_config : {}
   const rawParts = Array.isArray(body.parts) ? body.parts : []
   const parts = rawParts.map((part: unknown): UploadPart => {
     const entry = isRecord(part) ? part : {}
     if (typeof entry.presigned_url !== 'string' || entry.presigned_url === '')
-      throw new UploadPrepareError('a presigned_url for every part')
+      throw new UploadAnswerError('upload_prepare', 'a presigned_url for every part')
     return { index: entry.index, presignedUrl: entry.presigned_url, blockSize: positiveNumber(entry.block_size) }
   })
   const retryTimeoutS = positiveNumber(config.retry_timeout) ?? positiveNumber(body.retry_timeout)
