@@ -7,6 +7,8 @@ export interface FileInfoKey {
   scene: UploadScene
   targetId: string
   fileType: MediaFileType
+  /** A `file` is shown with its name, so the same bytes under another name are another upload. */
+  fileName?: string
 }
 
 interface Entry {
@@ -50,5 +52,5 @@ export class FileInfoCache {
 }
 
 function keyOf(key: FileInfoKey): string {
-  return `${key.md5}\u0000${key.scene}\u0000${key.targetId}\u0000${key.fileType}`
+  return [key.md5, key.scene, key.targetId, key.fileType, key.fileName ?? ''].join('\u0000')
 }

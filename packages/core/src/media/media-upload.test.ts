@@ -280,7 +280,7 @@ describe('chunked media uploads', () => {
 describe('the file_info cache', () => {
   const setup = useClientOnPlatform()
 
-  it('GIVEN the same bytes to the same chat within ttl THEN no upload; after ttl, or to another chat or kind, an upload', async () => {
+  it('GIVEN the same bytes to the same chat within ttl THEN no upload; after ttl, or to another chat, kind or file name, an upload', async () => {
     const { platform, client } = await setup({ platform: { media: { fileInfoTtlSeconds: 60 } } })
     let now = 1_000_000
     const uploader = new MediaUploader({ api: client.api, now: () => now })
@@ -292,10 +292,12 @@ describe('the file_info cache', () => {
     expect(uploads()).toBe(1)
     await uploader.upload('group', 'g2', 'image', bytes)
     await uploader.upload('group', 'g1', 'file', { data: bytes, name: 'x.bin' })
-    expect(uploads()).toBe(3)
+    await uploader.upload('group', 'g1', 'file', { data: bytes, name: 'x.bin' })
+    await uploader.upload('group', 'g1', 'file', { data: bytes, name: 'y.bin' })
+    expect(uploads()).toBe(4)
     now += 2_000
     expect((await uploader.upload('group', 'g1', 'image', bytes)).file_info).not.toBe(first.file_info)
-    expect(uploads()).toBe(4)
+    expect(uploads()).toBe(5)
     await uploader.close()
   })
 })

@@ -121,7 +121,7 @@ export class MediaUploader {
     const fileType = FILE_TYPES[kind]
     if (source.size < this.options.chunkedFromBytes) {
       const bytes = await source.readAll()
-      const key: FileInfoKey = { md5: md5Hex(bytes), scene, targetId, fileType }
+      const key = this.cacheKey(md5Hex(bytes), scene, targetId, kind, source)
       const cached = this.cached(key)
       if (cached) return cached
       const fileData = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
@@ -136,7 +136,7 @@ export class MediaUploader {
       return info
     }
     const hashes = await source.hashes(this.options.md5PrefixBytes)
-    const key: FileInfoKey = { md5: hashes.md5, scene, targetId, fileType }
+    const key = this.cacheKey(hashes.md5, scene, targetId, kind, source)
     const cached = this.cached(key)
     if (cached) return cached
     this.transport ??= new HttpTransport()
@@ -157,6 +157,18 @@ export class MediaUploader {
       throw error
     })
     return this.silk
+  }
+
+  private cacheKey(
+    md5: string,
+    scene: UploadScene,
+    targetId: string,
+    kind: MediaKind,
+    source: ByteSource,
+  ): FileInfoKey {
+    const key: FileInfoKey = { md5, scene, targetId, fileType: FILE_TYPES[kind] }
+    if (kind === 'file') key.fileName = source.name ?? 'file'
+    return key
   }
 
   private cached(key: FileInfoKey): MediaInfo | undefined {
