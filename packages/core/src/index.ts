@@ -23,6 +23,9 @@ export type { MarkdownFallbackOptions } from './reply/markdown-fallback.js'
 export type { StreamOptions, StreamClock, StreamWireForm } from './stream/stream-options.js'
 export type { ReplyStream, StreamResult } from './stream/reply-stream.js'
 export type { StreamCallOptions } from './stream/reply-streams.js'
+export type { MediaOptions, MediaKind } from './media/media-options.js'
+export type { MediaSource, MediaPath, MediaData } from './media/media-source.js'
+export type { ReplyMedia, ReplyMessage } from './media/reply-media.js'
 export type { BackoffOptions } from './util/backoff.js'
 export type { ShardInfo, ShardStatus } from './gateway/shard-types.js'
 
@@ -96,6 +99,14 @@ export {
   MediaNotSupportedError,
 } from './reply/reply-errors.js'
 export { StreamClosedError, StreamStartError } from './stream/stream-errors.js'
+export {
+  MediaSourceError,
+  MediaTooLargeError,
+  UploadQuotaExceededError,
+  PartUploadError,
+  UploadAnswerError,
+} from './media/media-errors.js'
+export { OptionalDependencyError, VoiceFormatError } from './media/silk-voice.js'
 
 // ── Seams: interfaces to plug in your own parts (and the in-memory defaults) ────────────────────────────────
 export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pipeline/event-envelope.js'

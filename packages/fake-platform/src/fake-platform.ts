@@ -23,6 +23,7 @@ import {
   type ResolvedOptions,
   type SessionStartLimit,
 } from './options.js'
+import type { MediaStats, MediaStore } from './media-store.js'
 import { closeHttp, listenHttp } from './platform-server.js'
 import { wirePlatform } from './platform-wiring.js'
 import type { RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
@@ -62,6 +63,7 @@ export class FakePlatform {
   private readonly faults: RestFaults
   private readonly tracker: ConnectionTracker
   private readonly gateway: GatewayServer
+  private readonly media: MediaStore
   private latencyMs: number
   private baseUrl = ''
   private closing: Promise<void> | undefined
@@ -74,7 +76,11 @@ export class FakePlatform {
     this.secret = o.secret
     this.botUser = o.botUser
     this.latencyMs = o.restLatencyMs
-    const parts = wirePlatform(o, { gatewayUrl: () => this.gatewayUrl, latencyMs: () => this.latencyMs })
+    const parts = wirePlatform(o, {
+      gatewayUrl: () => this.gatewayUrl,
+      baseUrl: () => this.baseUrl,
+      latencyMs: () => this.latencyMs,
+    })
     this.directory = parts.directory
     this.webhook = parts.webhook
     this.panels = parts.panels
@@ -87,6 +93,7 @@ export class FakePlatform {
     this.faults = parts.faults
     this.tracker = parts.tracker
     this.gateway = parts.gateway
+    this.media = parts.media
   }
 
   /** `http://127.0.0.1:PORT`: serves REST and the token endpoint `/app/getAppAccessToken`. */
@@ -127,6 +134,11 @@ export class FakePlatform {
   /** The live `session_start_limit` (identifies decrement `remaining`). */
   get sessionStartLimit(): SessionStartLimit {
     return this.options.sessionStartLimit
+  }
+
+  /** Media upload counters (prepares, instant uploads, parts stored, most part PUTs in flight at once), live object. */
+  get mediaStats(): MediaStats {
+    return this.media.stats
   }
 
   /** Gateway counters, live object. */

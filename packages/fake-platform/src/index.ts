@@ -22,6 +22,8 @@ export { MIN_STREAM_FRAME_INTERVAL_MS, STREAM_WINDOW_MS } from './stream-routes.
 export type { FaultEpisode, FaultEpisodeOptions, FaultMatch, FaultResponse } from './faults.js'
 export type { HttpConnectionStats } from './connection-tracker.js'
 export { PanelBoard, PANEL_WRITES_PER_MINUTE, type StoredPanel, type PanelScopeName } from './panel-board.js'
+export type { FakeMediaKind, FakeMediaOptions } from './media-options.js'
+export type { MediaStats } from './media-store.js'
 export type { TokenGrant } from './token-service.js'
 export { TOKEN_REFRESH_WINDOW_SECONDS } from './token-service.js'
 export { TOKEN_PATH } from './rest-server.js'

@@ -1,3 +1,5 @@
+import { resolveMediaOptions, type FakeMediaOptions, type ResolvedMediaOptions } from './media-options.js'
+
 /** `session_start_limit` as returned by `GET /gateway/bot`. */
 export interface SessionStartLimit {
   /** Sessions allowed per reset period. */
@@ -65,10 +67,15 @@ export interface FakePlatformOptions {
   panelErrorCodes?: 'prefixed' | 'short'
   /** The `index` the first frame of a stream must carry: sources disagree between 0 and 1. Default `0`. */
   streamIndexBase?: 0 | 1
+  /** Media uploads: part size, concurrency, 40093001 and quota faults, size caps (see {@link FakeMediaOptions}). */
+  media?: FakeMediaOptions
 }
 
 /** {@link FakePlatformOptions} with every default filled in. */
-export type ResolvedOptions = Required<Omit<FakePlatformOptions, 'replyBudget'>> & { replyBudget: ReplyBudget }
+export type ResolvedOptions = Required<Omit<FakePlatformOptions, 'replyBudget' | 'media'>> & {
+  replyBudget: ReplyBudget
+  media: ResolvedMediaOptions
+}
 
 /** Default application id. */
 export const DEFAULT_APP_ID = '102000001'
@@ -99,5 +106,6 @@ export function resolveOptions(options: FakePlatformOptions = {}): ResolvedOptio
     replyBudget: { c2c: options.replyBudget?.c2c ?? 4, group: options.replyBudget?.group ?? 5 },
     panelErrorCodes: options.panelErrorCodes ?? 'prefixed',
     streamIndexBase: options.streamIndexBase ?? 0,
+    media: resolveMediaOptions(options.media),
   }
 }

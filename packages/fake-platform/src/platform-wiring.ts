@@ -7,6 +7,8 @@ import { InteractionLedger } from './interaction-ledger.js'
 import { MarkdownRules } from './markdown-rules.js'
 import { MessageStore } from './message-store.js'
 import { PanelBoard } from './panel-board.js'
+import { MediaStore } from './media-store.js'
+import { createPartHandler, isPartRequest } from './part-server.js'
 import type { ResolvedOptions } from './options.js'
 import { Recorder } from './recorder.js'
 import { ReplyReferences } from './reply-references.js'
@@ -30,12 +32,15 @@ export interface PlatformParts {
   readonly interactions: InteractionLedger
   readonly markdown: MarkdownRules
   readonly streams: StreamLog
+  readonly media: MediaStore
 }
 
 /** Values the wiring reads from the platform at request time. */
 export interface PlatformHooks {
   /** The current `ws://…` gateway URL (empty host until the server listens). */
   gatewayUrl(): string
+  /** The current `http://…` base URL (presigned part URLs point at it). */
+  baseUrl(): string
   /** The current artificial REST latency. */
   latencyMs(): number
 }
@@ -59,6 +64,7 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
     interactions.record(t, id, d)
   }
   const streams = new StreamLog()
+  const media = new MediaStore(o.media, () => hooks.baseUrl(), o.now)
   const webhook = new WebhookDeliverer(o.appId, o.secret, o.now, remember)
   const tokens = new TokenService(o.appId, o.secret, o.tokenTtlSeconds, o.now)
   const gateway = new GatewayServer({
@@ -92,9 +98,11 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
     streams,
     streamIndexBase: o.streamIndexBase,
     now: o.now,
+    media,
     latencyMs: () => hooks.latencyMs(),
   })
-  const server = createServer(handler)
+  const parts = createPartHandler(media)
+  const server = createServer((req, res) => (isPartRequest(req) ? parts(req, res) : handler(req, res)))
   tracker.attach(server)
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head))
   server.on('clientError', (_error, socket) => socket.destroy())
@@ -112,5 +120,6 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
     interactions,
     markdown,
     streams,
+    media,
   }
 }

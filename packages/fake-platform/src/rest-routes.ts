@@ -1,6 +1,6 @@
 import { errorBody, isRecord } from './http-util.js'
-import { randomHex, uniqueId } from './ids.js'
 import { INTERACTION_ROUTES } from './interaction-routes.js'
+import { MEDIA_ROUTES } from './media-routes.js'
 import type { Scene } from './records.js'
 import {
   fail,
@@ -29,7 +29,7 @@ function sendMessage(scene: Scene, target: string, req: RouteRequest, ctx: RestC
   if (scene === 'group' || scene === 'c2c') {
     const body = isRecord(req.body) ? req.body : {}
     if (!body.msg_id && !body.event_id) return fail(req, 400, 40034102, PROACTIVE_REFUSED)
-    const refused = ctx.references.check(scene, target, body)
+    const refused = ctx.references.check(scene, target, body) ?? ctx.media.foreignFileInfo(scene, target, body)
     if (refused) return fail(req, refused.status, refused.code, refused.message)
     if (scene === 'c2c' && isInputNotify(body)) return sendInputNotify(target, req, ctx)
     const claim = ctx.messages.claimV2(scene, target, body, ctx.replyBudget[scene])
@@ -42,22 +42,6 @@ function sendMessage(scene: Scene, target: string, req: RouteRequest, ctx: RestC
   ctx.messages.store({ scene, target, id, timestamp, body: req.body })
   ctx.recorder.recordSent({ scene, target, body: req.body, id })
   return { status: 200, body: { id, timestamp } }
-}
-
-function uploadFile(scene: 'group' | 'c2c', target: string, req: RouteRequest, ctx: RestContext): RouteResult {
-  if (!isRecord(req.body)) return fail(req, 400, 40011000, 'invalid request body')
-  const result: Record<string, unknown> = {
-    file_uuid: randomHex(16),
-    file_info: Buffer.from(`fake-file:${scene}:${target}:${uniqueId()}`).toString('base64'),
-    ttl: 0,
-  }
-  if (req.body.srv_send_msg === true) {
-    const id = ctx.messages.newId(scene)
-    ctx.messages.store({ scene, target, id, timestamp: rfc3339(), body: req.body })
-    ctx.recorder.recordSent({ scene, target, body: req.body, id })
-    result.id = id
-  }
-  return { status: 200, body: result }
 }
 
 function recall(scene: Scene): Handler {
@@ -133,8 +117,7 @@ const ROUTES: Route[] = [
   route('POST', '/dms/:p/messages', (req, [gid = ''], ctx) => sendMessage('dm', gid, req, ctx)),
   route('POST', '/v2/groups/:p/messages', (req, [g = ''], ctx) => sendMessage('group', g, req, ctx)),
   route('POST', '/v2/users/:p/messages', (req, [u = ''], ctx) => sendMessage('c2c', u, req, ctx)),
-  route('POST', '/v2/groups/:p/files', (req, [g = ''], ctx) => uploadFile('group', g, req, ctx)),
-  route('POST', '/v2/users/:p/files', (req, [u = ''], ctx) => uploadFile('c2c', u, req, ctx)),
+  ...MEDIA_ROUTES,
   route('DELETE', '/channels/:p/messages/:p', recall('guild')),
   route('DELETE', '/v2/groups/:p/messages/:p', recall('group')),
   route('DELETE', '/v2/users/:p/messages/:p', recall('c2c')),

@@ -2,6 +2,7 @@ import type { Directory } from './directory.js'
 import type { InteractionLedger } from './interaction-ledger.js'
 import type { MarkdownRules } from './markdown-rules.js'
 import { errorBody } from './http-util.js'
+import type { MediaStore } from './media-store.js'
 import type { MessageStore } from './message-store.js'
 import type { PanelBoard } from './panel-board.js'
 import type { BotUser, ReplyBudget, SessionStartLimit } from './options.js'
@@ -43,6 +44,8 @@ export interface RestContext {
   readonly streamIndexBase: 0 | 1
   /** The platform's clock (ms), for stream windows and frame spacing. */
   readonly now: () => number
+  /** Media upload sessions, known files, quota and caps. */
+  readonly media: MediaStore
 }
 
 /** An authenticated REST request after parsing. */

@@ -28,8 +28,9 @@ const SEND_ROUTES: [RegExp, Scene][] = [
 
 /**
  * A fake OpenAPI as a REST hook: every call is recorded and answered in memory, so a test bot never opens a
- * socket (and never asks for a token). Sends answer `{ id, timestamp }`; uploads a `file_info`; `GET /users/@me`
- * the bot user; anything else `{}`. `respond()` overrides an answer for one route.
+ * socket (and never asks for a token). Sends answer `{ id, timestamp }`; uploads a `file_info` (a chunked one
+ * completes at once, as an instant upload); `GET /users/@me` the bot user; anything else `{}`. `respond()`
+ * overrides an answer for one route.
  */
 export class FakeApi {
   readonly calls: RecordedApiCall[] = []
@@ -56,6 +57,9 @@ export class FakeApi {
     if (request.method === 'GET' && request.path === '/users/@me') return this.botUser
     if (request.method === 'POST' && request.path.endsWith('/files'))
       return { file_uuid: `file-${++this.messageCounter}`, file_info: `info-${this.messageCounter}`, ttl: 0 }
+    // A chunked upload (media of 5 MiB or more) completes at once, as an instant upload: no parts to send.
+    if (request.method === 'POST' && request.path.endsWith('/upload_prepare'))
+      return { upload_id: `upload-${++this.messageCounter}`, block_size: 1024 * 1024, parts: [] }
     for (const [pattern, scene] of SEND_ROUTES) {
       const match = request.method === 'POST' ? pattern.exec(request.path) : null
       if (!match) continue

@@ -98,6 +98,36 @@ describe('createTestBot', () => {
     expect(bot.api.calls.filter((call) => call.route === 'POST /v2/users/{openid}/messages')).toHaveLength(4)
   })
 
+  it('GIVEN media replies THEN a small one is uploaded in one call and a large one completes as an instant upload', async () => {
+    @Controller()
+    class Media {
+      @Command('pic')
+      pic() {
+        return { image: Buffer.alloc(100, 1) }
+      }
+
+      @Command('clip')
+      clip() {
+        return { video: Buffer.alloc(6 * 1024 * 1024, 2) }
+      }
+    }
+    bot = await createTestBot({ controllers: [Media] })
+    const user = bot.user('u1').inGroup('g1')
+    const [pic] = await user.send('/pic')
+    const [clip] = await user.send('/clip')
+    expect([pic!.body, clip!.body]).toMatchObject([
+      { msg_type: 7, media: { file_info: expect.any(String) } },
+      { msg_type: 7, media: { file_info: expect.any(String) } },
+    ])
+    expect(
+      bot.api.calls.map((call) => call.route).filter((route) => route.includes('/v2/') && !route.endsWith('/messages')),
+    ).toEqual([
+      'POST /v2/groups/{group_openid}/files',
+      'POST /v2/groups/{group_openid}/upload_prepare',
+      'POST /v2/groups/{group_openid}/files',
+    ])
+  })
+
   it('GIVEN respond() THEN an API answer can be replaced for a test', async () => {
     @Controller()
     class Roles {

@@ -7,6 +7,7 @@ import type { ShardCoordinator } from '../gateway/shard-coordinator.js'
 import type { IntentName } from '../intents/intents.js'
 import type { EventSource } from '../pipeline/event-envelope.js'
 import type { EventPipelineTuning } from '../pipeline/event-pipeline.js'
+import type { MediaOptions } from '../media/media-options.js'
 import type { ReplyOptions } from '../reply/reply-sender.js'
 import type { RestTuning } from '../rest/rest-client.js'
 import type { StreamOptions } from '../stream/stream-options.js'
@@ -56,6 +57,8 @@ export interface ClientOptions {
   pipeline?: EventPipelineTuning
   /** REST tuning; `limiter` slows down a target the platform rate-limited (`false` turns it off). */
   rest?: RestTuning
+  /** Media uploads for group and C2C replies: when to chunk, size caps, hashing choices (defaults in `MediaOptions`). */
+  media?: MediaOptions
   /** Passive replies: the per-message budget (`limits`, default C2C 4, group 5) and the retry deadline margin. */
   replies?: ReplyOptions
   /** Streamed replies (`client.stream()`): frame interval (default 500 ms), typing indicator, stream window, fallback. */

@@ -17,6 +17,7 @@ import { HttpTransport } from '../http/http-transport.js'
 import { OpenApi } from '../rest/open-api.js'
 import { RestClient } from '../rest/rest-client.js'
 import { ReplySender, type ReplyContent } from '../reply/reply-sender.js'
+import { MediaUploader } from '../media/media-uploader.js'
 import { MemorySessionStore } from '../session/session-store.js'
 import type { ReplyStream } from '../stream/reply-stream.js'
 import { ReplyStreams, type StreamCallOptions } from '../stream/reply-streams.js'
@@ -107,10 +108,15 @@ export class QQBotClient {
     })
     for (const hook of options.rest?.hooks ?? []) this.rest.use(hook)
     this.api = new OpenApi(this.rest)
+    const media = new MediaUploader(
+      { api: this.api, transport: this.transport, metrics: this.metricsRegistry },
+      options.media,
+    )
     this.replies = new ReplySender(this.api, {
       ...options.replies,
       metrics: this.metricsRegistry,
       logger: this.logger,
+      media,
     })
     this.streams = new ReplyStreams({
       api: this.api,

@@ -73,12 +73,12 @@ export class ReplyTargetMissingError extends QQBotError {
   }
 }
 
-/** Guild channels and DMs take images only. */
+/** Guild channels and DMs take image URLs only. */
 export class MediaNotSupportedError extends QQBotError {
-  constructor(kind: string) {
-    super(
-      'MEDIA_NOT_SUPPORTED',
-      `Guild channels and DMs cannot receive ${kind}: send an image, or a link in the text. Video and voice work in groups and C2C.`,
-    )
+  constructor(
+    kind: string,
+    instead = 'send an image URL, or a link in the text. Video, voice and files work in groups and C2C',
+  ) {
+    super('MEDIA_NOT_SUPPORTED', `Guild channels and DMs cannot receive ${kind}: ${instead}.`)
   }
 }

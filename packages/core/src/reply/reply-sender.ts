@@ -5,9 +5,10 @@ import { ApiError } from '../rest/api-error.js'
 import { MessageType, type MessageBody, type SendResult } from '../rest/api-types.js'
 import type { CallOptions, OpenApi } from '../rest/open-api.js'
 import { MarkdownFallback, type MarkdownFallbackOptions } from './markdown-fallback.js'
+import { MediaUploader } from '../media/media-uploader.js'
+import { attachMedia, splitReply, type ReplyMessage } from '../media/reply-media.js'
 import { MsgSeqAllocator, type ReplyWindow } from './msg-seq-allocator.js'
 import {
-  MediaNotSupportedError,
   ReplyLimitError,
   ReplyNotSupportedError,
   ReplyRateLimitedError,
@@ -23,11 +24,11 @@ import {
 } from './reply-target.js'
 
 /**
- * A reply: plain text, or a message body (markdown, keyboard, ark, embed, media). Media by URL works in
- * every scene: `image` goes as is to guild channels and DMs, and is uploaded first in groups and C2C, where
- * `video` and `voice` (silk) URLs work too.
+ * A reply: plain text, or a message body (markdown, keyboard, ark, embed) with at most one media: `image`,
+ * `video`, `voice` or `file`, each a URL, `{ path }`, bytes or a stream (see `MediaSource`). Groups and C2C
+ * upload it first; guild channels and DMs take an image URL only.
  */
-export type ReplyContent = string | (MessageBody & { image?: string; video?: string; voice?: string })
+export type ReplyContent = string | ReplyMessage
 
 /** The platform's answer to a second message with the same `msg_id` and `msg_seq`. */
 const MSG_SEQ_DUPLICATE = 40054005
@@ -50,12 +51,6 @@ export interface ReplyOptions {
   markdownFallback?: MarkdownFallbackOptions | false
 }
 
-const UPLOADS = [
-  ['image', 1],
-  ['video', 2],
-  ['voice', 3],
-] as const
-
 /**
  * Sends passive replies: routes to the channel, DM, group or C2C endpoint the event came from, adds
  * `msg_id`/`event_id`, allocates `msg_seq` for group/C2C, uploads media where the scene needs it, and picks
@@ -68,15 +63,17 @@ export class ReplySender {
   private readonly metrics: Metrics | undefined
   private readonly now: () => number
   private readonly markdown: MarkdownFallback | undefined
+  private readonly media: MediaUploader
 
   constructor(
     private readonly api: OpenApi,
-    options: ReplyOptions & { metrics?: Metrics; logger?: Logger; now?: () => number } = {},
+    options: ReplyOptions & { metrics?: Metrics; logger?: Logger; now?: () => number; media?: MediaUploader } = {},
   ) {
     this.metrics = options.metrics
     if (options.markdownFallback !== false)
       this.markdown = new MarkdownFallback(options.markdownFallback ?? {}, options)
     this.now = options.now ?? Date.now
+    this.media = options.media ?? new MediaUploader({ api, metrics: options.metrics, now: this.now })
     this.seqs = new MsgSeqAllocator(this.now)
     this.windows = replyWindows(options.limits)
     this.deadlineMarginMs = options.deadlineMarginMs ?? 5_000
@@ -91,18 +88,15 @@ export class ReplySender {
    */
   async reply(event: DispatchedEvent, content: ReplyContent): Promise<SendResult> {
     const target = this.targetOf(event)
-    const body: MessageBody = typeof content === 'string' ? { content } : { ...content }
+    const { body, media } = splitReply(content)
     body[target.reference.kind] = target.reference.id
     const seq = this.reserveSeq(event, target)
     const deadline = this.retryDeadline(target, event.receivedAt, seq)
+    await attachMedia(this.media, target, body, media, this.callOptions(deadline))
     if (target.scene === 'group' || target.scene === 'c2c') {
-      await this.uploadMedia(target, body, this.callOptions(deadline))
       body.msg_seq = seq
       body.msg_type ??= messageTypeOf(body)
       if (body.msg_type === MessageType.MEDIA && !body.content) body.content = ' '
-    } else {
-      for (const kind of ['video', 'voice'] as const)
-        if (body[kind] !== undefined) throw new MediaNotSupportedError(kind)
     }
     const attempt = (sent: MessageBody) => this.sendReply(target, sent, deadline)
     if (!this.markdown) return attempt(body)
@@ -186,22 +180,6 @@ export class ReplySender {
         return this.api.sendGroupMessage(target.targetId, body, call)
       case 'c2c':
         return this.api.sendC2CMessage(target.targetId, body, call)
-    }
-  }
-
-  /** Group and C2C messages carry media as an uploaded `file_info`: upload the URL (without sending), then attach it. */
-  private async uploadMedia(target: ReplyTarget, body: MessageBody, call: CallOptions): Promise<void> {
-    for (const [kind, fileType] of UPLOADS) {
-      const url = body[kind]
-      if (typeof url !== 'string') continue
-      const upload = { file_type: fileType, url, srv_send_msg: false }
-      const info =
-        target.scene === 'group'
-          ? await this.api.uploadGroupMedia(target.targetId, upload, call)
-          : await this.api.uploadC2CMedia(target.targetId, upload, call)
-      delete body[kind]
-      body.media = { file_info: info.file_info }
-      return
     }
   }
 }

@@ -146,6 +146,8 @@ export interface MediaUpload {
   url?: string
   /** Base64 file content, instead of `url`. */
   file_data?: string
+  /** The name a `file_type: 4` upload is shown with. */
+  file_name?: string
   /** `true` sends the media at once and uses the proactive quota; keep it `false` and send `msg_type: 7`. */
   srv_send_msg?: boolean
 }

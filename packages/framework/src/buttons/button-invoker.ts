@@ -3,7 +3,7 @@ import {
   type DispatchedEvent,
   type InteractionAckCode,
   type InteractionPayload,
-  type MessageBody,
+  type ReplyContent,
   type QQBotClient,
 } from '@qqbot/core'
 import { defineCounter } from '@qqbot/core/adapter'
@@ -47,7 +47,7 @@ export interface ButtonInvokerDeps {
 }
 
 /** What a handler run came to, when it did not throw. */
-type Outcome = { code: InteractionAckCode; reply?: string | MessageBody }
+type Outcome = { code: InteractionAckCode; reply?: ReplyContent }
 
 /**
  * Runs button clicks (INTERACTION_CREATE type 11): routes the data to its handler, runs guards, validates the

@@ -1,5 +1,5 @@
 import type { InjectionToken } from 'tsyringe'
-import type { MessageBody, Scene } from '@qqbot/core'
+import type { ReplyContent, Scene } from '@qqbot/core'
 import type { ResolvedBotOptions } from '../bot/bot-options.js'
 import { CommandContext } from '../context/contexts.js'
 import { PromptCancelledError, PromptTimeoutError } from '../conversation/prompt-registry.js'
@@ -110,9 +110,11 @@ export class Invoker {
   }
 }
 
-/** A handler's return value that is sent as the reply: a non-empty string or a message body. */
-export function isReply(value: unknown): value is string | MessageBody {
+/** A handler's return value that is sent as the reply: a non-empty string, or a message body or media. */
+export function isReply(value: unknown): value is ReplyContent {
   if (typeof value === 'string') return value !== ''
   if (typeof value !== 'object' || value === null) return false
-  return ['content', 'markdown', 'ark', 'embed', 'media', 'image', 'keyboard'].some((key) => key in value)
+  return ['content', 'markdown', 'ark', 'embed', 'media', 'image', 'video', 'voice', 'file', 'keyboard'].some(
+    (key) => key in value,
+  )
 }
