@@ -1,4 +1,5 @@
 import swc from 'unplugin-swc'
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -26,5 +27,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most test time is spent waiting (sockets, child processes, Redis): one file per core keeps both cores of
+    // a 2-core machine busy, where vitest's default (cores - 1) leaves one idle.
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 })

@@ -2,8 +2,10 @@
 import { createClient } from '../packages/core/dist/index.js'
 import { serveStats } from './ipc.mjs'
 
-const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret } = process.env
-const client = createClient({ appId, secret, hosts: { api: url }, logLevel: 'warn' })
+const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret, BENCH_ORDER: order } = process.env
+// BENCH_ORDER=none measures what per-sender ordering costs.
+const pipeline = order ? { order } : {}
+const client = createClient({ appId, secret, hosts: { api: url }, logLevel: 'warn', pipeline })
 const onMessage = (event) => {
   const match = /\/ping (\d+)/.exec(event.data.content)
   return match ? client.reply(event, `pong ${match[1]}`) : undefined

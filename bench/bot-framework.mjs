@@ -24,6 +24,8 @@ const bot = createBot({
   secret,
   hosts: { api: url },
   logLevel: 'warn',
+  // BENCH_ORDER=none measures what per-sender ordering costs.
+  ...(process.env.BENCH_ORDER && { pipeline: { order: process.env.BENCH_ORDER } }),
   controllers: [Ping],
   providers: [{ token: 'formatter', useValue: { format: (n) => `pong ${n}` } }],
 })

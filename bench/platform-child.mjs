@@ -17,6 +17,9 @@ platform.onRequest((call) => {
   onReply()
 })
 
+/** Distinct senders the burst comes from. */
+const SENDERS = 1_000
+
 process.on('message', async (message) => {
   if (message.type !== 'burst') return
   await platform.waitForReady(1, 30_000)
@@ -27,7 +30,9 @@ process.on('message', async (message) => {
   })
   const startedAt = Date.now()
   await platform.dispatchBurst(message.count, (i) => {
-    const event = make({ content: `/ping ${i}` })
+    // Spread over many senders, as real traffic is: one sender's events are handled in order, one at a time.
+    const sender = `member-${i % SENDERS}`
+    const event = make({ content: `/ping ${i}`, memberOpenid: sender, authorId: sender })
     dispatchedAt.set(event.d.id, Date.now())
     return event
   })
