@@ -300,6 +300,8 @@ describe('create-qqbot CLI', () => {
         }
         expect(manifest.dependencies['@qqbot/core']).toBe('file:.qqbot/packages/qqbot-core-0.1.0.tgz')
         expect(existsSync(join(projectDir, 'node_modules/@qqbot/framework/dist/index.js'))).toBe(true)
+        // npm run dev runs qqbot-dev: the lockfile must name the command for npm to link it.
+        expect(existsSync(join(projectDir, 'node_modules/.bin/qqbot-dev'))).toBe(true)
         expect(await readFile(join(projectDir, 'Dockerfile'), 'utf8')).toContain(
           'COPY .qqbot/packages ./.qqbot/packages',
         )

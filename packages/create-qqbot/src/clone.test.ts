@@ -56,7 +56,9 @@ async function failure(action: () => unknown): Promise<CreateQqbotError> {
 describe('readClone', () => {
   it('GIVEN this repository THEN its packages and lockfile are read', async () => {
     const clone = await readClone(REPO)
-    expect(clone.packages.get('@qqbot/core')).toMatchObject({ folder: 'packages/core', version: '0.1.0' })
+    expect(clone.packages.get('@qqbot/core')).toMatchObject({ folder: 'packages/core', version: '0.1.0', bin: {} })
+    expect(clone.packages.get('@qqbot/sandbox')?.bin).toEqual({ 'qqbot-dev': 'bin/qqbot-dev.js' })
+    expect(clone.packages.get('create-qqbot')?.bin).toEqual({ 'create-qqbot': 'bin/create-qqbot.js' })
     expect(clone.lock['node_modules/zod']?.version).toMatch(/^4\./)
   })
 

@@ -17,6 +17,8 @@ export interface WorkspacePackage {
   dependencies: Record<string, string>
   /** The file its package.json names as `main`, relative to the package folder. */
   main: string | undefined
+  /** Its commands (`bin` of its package.json), name → file relative to the package folder. */
+  bin: Record<string, string>
 }
 
 /** A checked qqbot clone. */
@@ -48,6 +50,7 @@ export async function readClone(root: string): Promise<Clone> {
       version?: string
       main?: string
       dependencies?: Record<string, string>
+      bin?: string | Record<string, string>
     }>(join(root, folder, 'package.json'))
     if (manifest?.name === undefined || manifest.version === undefined) continue
     packages.set(manifest.name, {
@@ -56,6 +59,7 @@ export async function readClone(root: string): Promise<Clone> {
       folder,
       dependencies: manifest.dependencies ?? {},
       main: manifest.main,
+      bin: binOf(manifest.name, manifest.bin),
     })
   }
   if (!packages.has('@qqbot/core')) throw notAClone('packages/ has no @qqbot/core package')
@@ -108,4 +112,10 @@ async function readJson<T>(path: string): Promise<T | undefined> {
   } catch {
     return undefined
   }
+}
+
+/** `bin` as npm writes it in a lockfile: an object, paths without a leading `./` (a string names the package's own command). */
+function binOf(name: string, bin: string | Record<string, string> | undefined): Record<string, string> {
+  const entries = typeof bin === 'string' ? [[name.replace(/^@[^/]+\//, ''), bin]] : Object.entries(bin ?? {})
+  return Object.fromEntries(entries.map(([command, file]) => [command, file!.replace(/^\.\//, '')]))
 }

@@ -99,6 +99,7 @@ async function packWorkspace(
         spec: `file:${PACKAGES_FOLDER}/${entry.filename}`,
         integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`,
         dependencies: own.dependencies,
+        bin: own.bin,
       }
     }),
   )

@@ -60,6 +60,13 @@ describe('lockfileFor', () => {
     expect(Object.keys(result.packages).sort()).toEqual(['', 'node_modules/@qqbot/core', 'node_modules/ws'])
   })
 
+  it('GIVEN a packed package with a command THEN its entry names it, so npm ci links it into node_modules/.bin', () => {
+    const sandbox: PackedPackage = { ...CORE, name: '@qqbot/sandbox', bin: { 'qqbot-dev': 'bin/qqbot-dev.js' } }
+    const result = lock({ '@qqbot/sandbox': sandbox.spec }, [sandbox])
+    expect(result.packages['node_modules/@qqbot/sandbox']?.bin).toEqual({ 'qqbot-dev': 'bin/qqbot-dev.js' })
+    expect(lock({ '@qqbot/core': CORE.spec }).packages['node_modules/@qqbot/core']).not.toHaveProperty('bin')
+  })
+
   it('GIVEN a packed package that needs another THEN both are in, the workspace link never is', () => {
     const result = lock({ '@qqbot/redis': REDIS.spec })
     expect(result.packages['node_modules/@qqbot/core']?.resolved).toBe(CORE.spec)

@@ -21,6 +21,8 @@ export interface LockEntry {
   optionalDependencies?: Record<string, string>
   peerDependencies?: Record<string, string>
   peerDependenciesMeta?: Record<string, { optional?: boolean }>
+  /** The commands npm links into `node_modules/.bin` (an install from a lockfile reads them here). */
+  bin?: Record<string, string>
 }
 
 /** A workspace package packed into the project. */
@@ -32,6 +34,8 @@ export interface PackedPackage {
   /** `sha512-…` of the tarball. */
   integrity: string
   dependencies: Record<string, string>
+  /** Its commands, as a lockfile writes them (`{ "qqbot-dev": "bin/qqbot-dev.js" }`). */
+  bin?: Record<string, string>
 }
 
 export interface LockfileInput {
@@ -74,6 +78,7 @@ export function lockfileFor({ manifest, cloneLock, packed }: LockfileInput): obj
         resolved: own.spec,
         integrity: own.integrity,
         dependencies: own.dependencies,
+        ...(own.bin && Object.keys(own.bin).length > 0 && { bin: own.bin }),
       }
       wanted.push(...Object.keys(own.dependencies).map((dependency): [string, string] => ['', dependency]))
       continue
