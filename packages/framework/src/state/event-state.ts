@@ -20,16 +20,15 @@ export interface EventStateHost {
  * changed cell once the handler returned. A view that is never read costs no storage call.
  */
 export class EventState {
-  private readonly ids: { [K in StateScope]?: string }
+  /** The event's user, chat and guild ids, worked out on the first view (most events touch no state). */
+  private ids: { [K in StateScope]?: string } | undefined
   private readonly views = new Map<StateDefinition, { view: StateView; cells: TrackedStateCell<unknown>[] }>()
   private discarded = false
 
   constructor(
     private readonly host: EventStateHost,
     private readonly event: SceneEvent,
-  ) {
-    this.ids = scopeIdsOf(event)
-  }
+  ) {}
 
   view<D extends StateDefinition>(definition: D): StateView<D> {
     let entry = this.views.get(definition)
@@ -43,7 +42,7 @@ export class EventState {
 
   /** Saves every changed cell; all are tried, and the first failure is thrown after. */
   async save(): Promise<void> {
-    if (this.discarded) return
+    if (this.discarded || this.views.size === 0) return
     const cells = [...this.views.values()].flatMap((entry) => entry.cells)
     const results = await Promise.allSettled(cells.map((cell) => cell.save()))
     const failure = results.find((result) => result.status === 'rejected')
@@ -61,7 +60,7 @@ export class EventState {
       const resolved = definition.resolved[scope]
       if (!resolved) continue
       const { namespace } = definition
-      const id = this.ids[scope]
+      const id = (this.ids ??= scopeIdsOf(this.event))[scope]
       const location = id === undefined ? undefined : { namespace, scope, key: `${namespace}:${scope}:${id}` }
       const codec = new StateCodec(resolved, location ?? { namespace, scope, key: '(none)' })
       const unavailable = { namespace, scope, eventName: this.event.name }
