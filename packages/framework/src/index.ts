@@ -16,6 +16,17 @@ export {
   type CommandErrorHook,
 } from './bot/bot-options.js'
 
+// ── Plugins: controllers and services packaged with their config and lifetime ───────────────────────────────
+export {
+  definePlugin,
+  isPlugin,
+  isPluginFactory,
+  type Plugin,
+  type PluginFactory,
+  type PluginDeclaration,
+  type PluginSetupContext,
+} from './plugins/define-plugin.js'
+
 // ── Declaring commands and event handlers ───────────────────────────────────────────────────────────────────
 export {
   Controller,
