@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 const SCRIPTS = {
   shards: fileURLToPath(new URL('./scale-out-process.mjs', import.meta.url)),
   worker: fileURLToPath(new URL('./stream-worker-process.mjs', import.meta.url)),
+  prompts: fileURLToPath(new URL('./prompt-worker-process.mjs', import.meta.url)),
 }
 
 /** A bot process started from scale-out-process.mjs, with what it reported on stdout. */

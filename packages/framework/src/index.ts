@@ -63,6 +63,7 @@ export { sceneOf, type Scene } from '@qqbot/core'
 // The message builders are the core's too: a bot that sends keyboards needs nothing else.
 export { markdown, keyboard, button } from '@qqbot/core'
 export { PromptTimeoutError, PromptCancelledError, type PromptOptions } from './conversation/prompt-registry.js'
+export { type ConversationOptions } from './conversation/interrupted-conversations.js'
 // Streamed replies: ctx.stream(source), or return the source from a command.
 export { StreamSourceError } from './streaming/stream-text.js'
 export { isTextSource, type TextSource } from './streaming/text-source.js'

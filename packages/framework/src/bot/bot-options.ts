@@ -7,6 +7,7 @@ import { MESSAGES, SCENE_NAMES, ZOD_LOCALES, type Locale, type MessageTable } fr
 import type { Scene, ClientOptions, DispatchedEvent, MessageBody } from '@qqbot/core'
 import { systemClock, type Clock } from '../util/clock.js'
 import type { PanelSyncOptions } from '../panels/command-panels.js'
+import type { ConversationOptions } from '../conversation/interrupted-conversations.js'
 import { resolveStateOptions, type ResolvedStateOptions, type StateOptions } from '../state/state-options.js'
 
 /** Chooses the prefixes for one message: by guild, group or user (from `event.data`). */
@@ -73,6 +74,8 @@ export interface BotOptions extends ClientOptions, CommandLayerOptions {
   clock?: Clock
   /** Where `ctx.state` is stored (default in memory, lost on restart); see {@link StateOptions}. */
   state?: StateOptions
+  /** What becomes of a `ctx.prompt()` question whose process is gone; see {@link ConversationOptions}. */
+  conversations?: ConversationOptions
 }
 
 /** The command layer's options with their defaults applied, once, when the bot is built. */
@@ -96,6 +99,8 @@ export interface ResolvedBotOptions {
   /** Panel sync options, or `undefined` when panels are off. */
   panels: PanelSyncOptions | undefined
   state: ResolvedStateOptions
+  /** Whether questions are recorded in state storage and an answer to a gone asker is told so. */
+  interruptedNotice: boolean
   /** When a still-running button handler's click is acknowledged with 0. */
   buttonAckAfterMs: number
 }
@@ -125,6 +130,7 @@ export function resolveBotOptions(options: BotOptions): ResolvedBotOptions {
     middleware: options.middleware ?? [],
     clock,
     state: resolveStateOptions(options.state, clock),
+    interruptedNotice: options.conversations?.interruptedNotice ?? true,
     panels: resolvePanels(options.panels),
     buttonAckAfterMs: resolveAckAfterMs(options.buttons),
   }

@@ -17,6 +17,7 @@ import { CommandRouter } from '../commands/command-router.js'
 import { Invoker } from '../commands/invoker.js'
 import { COMMAND_EVENTS, CommandContext, EventContext, mentionsBot } from '../context/contexts.js'
 import { PromptRegistry } from '../conversation/prompt-registry.js'
+import { InterruptedConversations } from '../conversation/interrupted-conversations.js'
 import { BotContainer, type Constructor } from '../di/bot-container.js'
 import { helpController } from '../help/help-controller.js'
 import { definitionOf } from '../metadata/controller-metadata.js'
@@ -46,6 +47,7 @@ export class Bot {
   /** State that belongs to this bot alone (cooldown clocks and other guard state). */
   private readonly store = new Map<unknown, unknown>()
   private readonly conversations: PromptRegistry
+  private readonly interrupted: InterruptedConversations | undefined
   private readonly state: BotState
   private readonly middleware: Middleware[]
   private stopping: Promise<void> | undefined
@@ -57,7 +59,11 @@ export class Bot {
     const order = commandAwareOrder(options.pipeline?.order, this.registry, this.router, this.options)
     this.client = createClient({ ...options, pipeline: { ...options.pipeline, order } })
     this.store.set(CLOCK_KEY, this.options.clock)
-    this.conversations = new PromptRegistry(this.options.clock)
+    const { state, clock, messages, displayPrefix } = this.options
+    this.interrupted = this.options.interruptedNotice
+      ? new InterruptedConversations({ storage: state.storage, clock, client: this.client, messages, displayPrefix })
+      : undefined
+    this.conversations = new PromptRegistry(this.options.clock, this.interrupted?.records)
     this.state = new BotState(this.options.state)
     this.client.intercept((event) => this.conversations.offer(event))
     this.middleware = [...this.options.middleware]
@@ -80,6 +86,7 @@ export class Bot {
     // Known before the first message when the platform answers; a rejected secret fails start() here, with
     // its own error. Anything else (the platform unreachable) is client.start()'s to report: asked again after.
     let botId = await this.botUserId({ rethrowRejectedCredentials: true })
+    await this.interrupted?.start()
     await this.client.start()
     botId ??= await this.botUserId({ rethrowRejectedCredentials: false })
     if (botId) this.router.recognizeMention(botId)
@@ -92,6 +99,7 @@ export class Bot {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.di.runStopHooks((error, hook) => this.client.logger.error({ err: error }, `${hook} hook failed`))
+      await this.interrupted?.stop()
       this.conversations.cancelAll()
       await this.client.stop()
     })()
@@ -175,6 +183,7 @@ export class Bot {
     const chosen = this.options.prefixesFor(event, scene)
     const prefixes = Array.isArray(chosen) ? chosen : await chosen
     const route = this.router.route({ content, scene, prefixes, mentionedByPlatform: mentionsBot(event) })
+    if (this.interrupted && (await this.interrupted.answer(event, route !== undefined))) return
     if (!route) return
     const state = this.state.forEvent(event)
     const declared = definitionOf(route.command.controller.constructor)?.options.state

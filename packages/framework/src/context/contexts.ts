@@ -101,9 +101,11 @@ export class CommandContext<D extends StateDefinition = NoState> implements Guar
    */
   async prompt(question: ReplyContent, options: PromptOptions = {}): Promise<string> {
     // Listen before asking: a quick answer (or a stop) must not slip in between.
-    const waiting = this.conversations.wait(this.current, options)
+    const waiting = this.conversations.wait(this.current, options, this.command)
     // Cancellation may land while the question is still being sent; `await waiting` below still sees it.
     waiting.catch(() => undefined)
+    // Asked only once recorded: an answer to a question sent always finds its record if this process is gone.
+    await this.conversations.recorded(this.current)
     try {
       await this.reply(question)
     } catch (error) {

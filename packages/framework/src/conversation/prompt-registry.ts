@@ -1,5 +1,6 @@
 import { isMessageEvent, orderKeyOf, QQBotError, textOf, type DispatchedEvent } from '@qqbot/core'
 import { systemClock, type Clock } from '../util/clock.js'
+import type { PromptRecords } from './prompt-records.js'
 
 /** Nobody answered a `ctx.prompt()` in time. The bot tells the user (`PROMPT_TIMEOUT`). */
 export class PromptTimeoutError extends QQBotError {
@@ -34,6 +35,8 @@ interface Waiter {
   reject: (error: Error) => void
   timer: unknown
   cancelWords: string[]
+  /** Settles once the question is recorded in state storage (at once without records). */
+  recorded: Promise<void>
 }
 
 /**
@@ -43,14 +46,18 @@ interface Waiter {
 export class PromptRegistry {
   private readonly waiting = new Map<string, Waiter>()
 
-  constructor(private readonly clock: Clock = systemClock) {}
+  /** `records`: where questions are recorded for other processes (docs/conversations.md); none by default. */
+  constructor(
+    private readonly clock: Clock = systemClock,
+    private readonly records?: PromptRecords,
+  ) {}
 
   get size(): number {
     return this.waiting.size
   }
 
-  /** Waits for the next message of the sender of `event` in the same chat. */
-  wait(event: DispatchedEvent, options: PromptOptions = {}): Promise<DispatchedEvent> {
+  /** Waits for the next message of the sender of `event` in the same chat; `command` names the asker in its record. */
+  wait(event: DispatchedEvent, options: PromptOptions = {}, command = ''): Promise<DispatchedEvent> {
     const key = conversationKey(event)
     if (!key)
       return Promise.reject(
@@ -67,6 +74,7 @@ export class PromptRegistry {
           this.release(key, waiter)
           reject(new PromptTimeoutError(timeoutMs))
         }, timeoutMs),
+        recorded: Promise.resolve(),
       }
       const settle =
         <T>(fn: (value: T) => void) =>
@@ -77,7 +85,14 @@ export class PromptRegistry {
       waiter.resolve = settle(resolve)
       waiter.reject = settle(reject)
       this.waiting.set(key, waiter)
+      if (this.records) waiter.recorded = this.records.asked(key, command, timeoutMs)
     })
+  }
+
+  /** Settles once the question waiting for the sender of `event` is recorded (ask after it: see `ctx.prompt()`). */
+  recorded(event: DispatchedEvent): Promise<void> {
+    const key = conversationKey(event)
+    return (key && this.waiting.get(key)?.recorded) || Promise.resolve()
   }
 
   /** Takes `event` if someone is waiting for it; returns whether it did. */
@@ -105,7 +120,9 @@ export class PromptRegistry {
 
   private release(key: string, waiter: Waiter): void {
     this.clock.clearTimeout(waiter.timer)
-    if (this.waiting.get(key) === waiter) this.waiting.delete(key)
+    if (this.waiting.get(key) !== waiter) return
+    this.waiting.delete(key)
+    this.records?.ended(key)
   }
 }
 
@@ -113,6 +130,6 @@ export class PromptRegistry {
  * `scene:chat:user` for message events, the key the pipeline keeps one user's events in line with by default;
  * `undefined` for anything else (a button click answers no question).
  */
-function conversationKey(event: DispatchedEvent): string | undefined {
+export function conversationKey(event: DispatchedEvent): string | undefined {
   return isMessageEvent(event.name) ? orderKeyOf(event, 'user-in-chat') : undefined
 }

@@ -21,6 +21,7 @@ export type MessageId =
   | 'HELP_DEFAULT'
   | 'PROMPT_TIMEOUT'
   | 'PROMPT_CANCELLED'
+  | 'PROMPT_INTERRUPTED'
   | 'STREAM_FAILED'
 
 export interface MessageParams {
@@ -56,6 +57,7 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     HELP_DEFAULT: (p) => `默认 ${p.name}`,
     PROMPT_TIMEOUT: () => '等待回复超时，已取消。',
     PROMPT_CANCELLED: () => '已取消。',
+    PROMPT_INTERRUPTED: (p) => `之前的对话中断了，请重新发送 ${p.name} 开始。`,
     STREAM_FAILED: () => '（回答中断了，请稍后再试。）',
   },
   en: {
@@ -78,6 +80,7 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     HELP_DEFAULT: (p) => `default ${p.name}`,
     PROMPT_TIMEOUT: () => 'No answer in time; cancelled.',
     PROMPT_CANCELLED: () => 'Cancelled.',
+    PROMPT_INTERRUPTED: (p) => `That conversation was interrupted. Please start again with ${p.name}.`,
     STREAM_FAILED: () => '(The answer was cut short by an error. Please try again.)',
   },
 }
