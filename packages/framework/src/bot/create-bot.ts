@@ -183,7 +183,7 @@ export class Bot {
     const chosen = this.options.prefixesFor(event, scene)
     const prefixes = Array.isArray(chosen) ? chosen : await chosen
     const route = this.router.route({ content, scene, prefixes, mentionedByPlatform: mentionsBot(event) })
-    if (this.interrupted && (await this.interrupted.answer(event, route !== undefined))) return
+    if (this.interrupted?.watches() && (await this.interrupted.answer(event, route !== undefined))) return
     if (!route) return
     const state = this.state.forEvent(event)
     const declared = definitionOf(route.command.controller.constructor)?.options.state

@@ -56,13 +56,18 @@ export class InterruptedConversations {
     return this.records.stop()
   }
 
+  /** Whether messages are looked up at all: only once this process knows the bot asks questions (no cost before). */
+  watches(): boolean {
+    return this.records.watches()
+  }
+
   /**
    * For a message no question of this process took: when it answers a question whose asker is gone, the record
    * is removed and, unless the message is a command (the user moved on: it runs as usual), the user is told to
-   * start again. Resolves to whether the user was told (the message is then done with).
+   * start again. Resolves to whether the user was told (the message is then done with). Call it when
+   * {@link watches}.
    */
   async answer(event: DispatchedEvent, isCommand: boolean): Promise<boolean> {
-    if (!this.records.watches()) return false
     const key = conversationKey(event)
     const record = key === undefined ? undefined : await this.records.takeInterrupted(key)
     if (!record) return false
