@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
+import pg from 'pg'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { Arg, Command, CommandContext, Controller, type StateStorage } from '@qqbot/framework'
+import { PostgresStateStorage } from '@qqbot/postgres'
 import { createRedisIngress, RedisStateStorage } from '@qqbot/redis'
 import { SqliteStateStorage } from '@qqbot/sqlite'
 import { createIntegrationBot, type IntegrationBot } from '@qqbot/testing'
@@ -19,6 +21,7 @@ import { startBotProcess, stopBotProcess, type BotProcess } from './support/proc
  */
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const QUESTION = 'Which size? (S/M/L)'
 const NOTICE = 'That conversation was interrupted. Please start again with /order.'
 /** Where the question to alice in group g1 is recorded (docs/state.md). */
@@ -69,7 +72,6 @@ function interruptions(bot: IntegrationBot): Record<string, number> {
 }
 
 interface PersistentStorage {
-  name: string
   /** A storage over the same data each call: one per bot process. */
   open(): StateStorage
 }
@@ -78,7 +80,6 @@ function sqliteFile(): PersistentStorage {
   const dir = mkdtempSync(join(tmpdir(), 'qqbot-prompts-'))
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
   return {
-    name: 'SQLite',
     open: () => {
       const storage = new SqliteStateStorage({ path: join(dir, 'state.sqlite') })
       cleanups.push(() => storage.close())
@@ -96,9 +97,24 @@ function redisPrefix(): PersistentStorage {
     await redis.quit()
   })
   return {
-    name: 'Redis',
     open: () => {
       const storage = new RedisStateStorage({ redis: REDIS_URL, prefix })
+      cleanups.push(() => storage.close())
+      return storage
+    },
+  }
+}
+
+function postgresTable(): PersistentStorage {
+  const table = `qqbot_prompts_test_${randomBytes(4).toString('hex')}`
+  cleanups.push(async () => {
+    const pool = new pg.Pool({ connectionString: POSTGRES_URL })
+    await pool.query(`DROP TABLE IF EXISTS "${table}"`)
+    await pool.end()
+  })
+  return {
+    open: () => {
+      const storage = new PostgresStateStorage({ connection: POSTGRES_URL, table })
       cleanups.push(() => storage.close())
       return storage
     },
@@ -108,6 +124,7 @@ function redisPrefix(): PersistentStorage {
 describe.each([
   ['an SQLite file', sqliteFile],
   ['Redis', redisPrefix],
+  ['PostgreSQL', postgresTable],
 ])('a bot restarted mid-conversation, its state in %s', (_name, persistent) => {
   it('GIVEN a question waiting when the bot restarts THEN the answer gets the notice, exactly once, and /order works again', async () => {
     const platform = await sharedPlatform()
