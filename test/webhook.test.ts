@@ -1,11 +1,12 @@
 import { createServer } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { captureLogs } from '../packages/core/src/logging/test-log-capture.js'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createClient, type ClientOptions, type QQBotClient } from '@qqbot/core'
 import {
   c2cMessage,
   directMessage,
+  isAcknowledgement,
   groupAtMessage,
   guildAtMessage,
   startFakePlatform,
@@ -143,6 +144,54 @@ describe('webhook delivery', () => {
     await client!.idle()
     expect(handled.size).toBe(5_000)
     expect(ids.every((id) => handled.get(id) === 1)).toBe(true)
+  })
+
+  it('GIVEN handlers far behind and a small maxPendingEvents THEN the platform gets 503 at once, delivers those events again, and every event is handled exactly once', async () => {
+    const { lines, destination: logDestination } = captureLogs<{ msg: string; reason?: string }>()
+    let release: () => void = () => undefined
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const { platform, handled, url } = await webhookBot(
+      {
+        logLevel: 'info',
+        logDestination,
+        pipeline: { concurrency: 4 },
+        webhook: { port: 0, host: '127.0.0.1', path: '/qq/callback', maxPendingEvents: 8 },
+      },
+      () => released,
+    )
+    const events = Array.from({ length: 100 }, (_, i) =>
+      groupAtMessage({ content: `/ping ${i}`, memberOpenid: `member-${i % 10}` }),
+    )
+    let next = 0
+    const answers: Awaited<ReturnType<typeof platform.webhook.deliverUntilAcknowledged>>[] = []
+    const sender = async () => {
+      for (let i = next++; i < events.length; i = next++) {
+        const event = events[i]!
+        answers[i] = await platform.webhook.deliverUntilAcknowledged(url, event.t, event.d, {
+          id: `evt-${i}`,
+          delayMs: 10,
+          maxAttempts: 10_000,
+        })
+      }
+    }
+    const delivered = Promise.all(Array.from({ length: 32 }, sender))
+    // Handlers hold every slot until the endpoint has refused something, so the cap is reached for sure.
+    await vi.waitFor(() => expect(client!.metrics().counters.webhook_refused).toBeDefined(), { timeout: 10_000 })
+    release()
+    await delivered
+    await client!.idle()
+
+    const statuses = answers.flat().map((answer) => answer.status)
+    expect(new Set(statuses)).toEqual(new Set([200, 503]))
+    expect(answers.every((list) => isAcknowledgement(list.at(-1)!))).toBe(true)
+    const refused = statuses.filter((status) => status === 503).length
+    expect(client!.metrics().counters.webhook_refused).toEqual({ 'reason="at_cap"': refused })
+    // Each refused event reached the handler on a later delivery: nothing was taken for a repeat, nothing ran twice.
+    expect(handled.size).toBe(100)
+    expect([...handled.values()].every((count) => count === 1)).toBe(true)
+    const refusalLines = lines.filter((line) => line.msg.startsWith('refused a webhook event'))
+    expect(refusalLines).toHaveLength(1)
+    expect(lines.some((line) => line.msg === 'the webhook takes events again')).toBe(true)
   })
 
   it('GIVEN the platform retries the same event THEN it is handled once', async () => {
