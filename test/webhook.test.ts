@@ -129,18 +129,26 @@ describe('webhook delivery', () => {
   })
 
   it('GIVEN a 5,000-event burst and a slow handler THEN every event is handled exactly once and ACKs do not wait for handlers', async () => {
+    // The platform delivers again what it got no ACK for: on a loaded machine handlers may fall behind by
+    // webhook.maxPendingEvents, and the 503s then are redelivered like the platform's.
     const { platform, handled, url } = await webhookBot(
       { pipeline: { concurrency: 16, highWaterMark: 256 } },
       () => new Promise((resolve) => setTimeout(resolve, 5)),
     )
     const ids: string[] = []
-    const replies = await platform.webhook.deliverBurst(url, 5_000, (i) => {
-      // 64 members: one member's events run one at a time (pipeline.order), a burst from many uses every slot
-      const event = groupAtMessage({ content: `/ping ${i}`, memberOpenid: `member-${i % 64}` })
-      ids.push((event.d as { id: string }).id)
-      return event
-    })
-    expect(replies.every((reply) => reply.status === 200)).toBe(true)
+    const replies = await platform.webhook.deliverBurst(
+      url,
+      5_000,
+      (i) => {
+        // 64 members: one member's events run one at a time (pipeline.order), a burst from many uses every slot
+        const event = groupAtMessage({ content: `/ping ${i}`, memberOpenid: `member-${i % 64}` })
+        ids.push((event.d as { id: string }).id)
+        return event
+      },
+      32,
+      { delayMs: 20, maxAttempts: 1_000 },
+    )
+    expect(replies.every(isAcknowledgement)).toBe(true)
     await client!.idle()
     expect(handled.size).toBe(5_000)
     expect(ids.every((id) => handled.get(id) === 1)).toBe(true)

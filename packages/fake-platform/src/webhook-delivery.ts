@@ -89,12 +89,17 @@ export class WebhookDeliverer {
     return replies
   }
 
-  /** Delivers `count` events with at most `concurrency` requests in flight; resolves with every reply in order. */
+  /**
+   * Delivers `count` events with at most `concurrency` requests in flight; resolves with every reply in order.
+   * With `redelivery`, an event that was not acknowledged is delivered again as {@link deliverUntilAcknowledged}
+   * does, and its last reply is the one returned.
+   */
   async deliverBurst(
     url: string,
     count: number,
     make: (i: number) => { t: string; d: unknown },
     concurrency = 32,
+    redelivery?: RedeliveryOptions,
   ): Promise<WebhookReply[]> {
     const replies: WebhookReply[] = new Array(count)
     let next = 0
@@ -102,7 +107,9 @@ export class WebhookDeliverer {
       while (next < count) {
         const i = next++
         const event = make(i)
-        replies[i] = await this.deliver(url, event.t, event.d)
+        replies[i] = redelivery
+          ? (await this.deliverUntilAcknowledged(url, event.t, event.d, redelivery)).at(-1)!
+          : await this.deliver(url, event.t, event.d)
       }
     }
     await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker))
