@@ -65,4 +65,4 @@ const server = createServer((request, response) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
 process.send({ type: 'ready', url: `http://127.0.0.1:${server.address().port}/webhook` })
 
-serveStats(() => ({ forged, logLines: 0 }))
+serveStats(() => ({ forged, logLines: 0, held: 0, overBudget: 0 }))

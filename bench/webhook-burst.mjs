@@ -85,6 +85,7 @@ for (const scene of scenes) {
       'peak RSS MB': Math.round(of(impl.name, 'maxRssMb')),
       'RSS vs floor': ratio(impl.name, 'maxRssMb'),
       'forged / log lines': `${Math.max(...r.map((x) => x.forged))} / ${Math.max(...r.map((x) => x.logLines))}`,
+      'ACKs held / over budget': `${Math.max(...r.map((x) => x.held))} / ${Math.max(...r.map((x) => x.overBudget))}`,
       '503s': Math.max(...r.map((x) => x.refused)),
       lost: Math.max(...r.map((x) => x.lost)),
     })

