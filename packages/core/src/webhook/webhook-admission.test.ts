@@ -99,6 +99,20 @@ describe('WebhookAdmission', () => {
     expect(metrics.snapshot().gauges.webhook_pending).toBe(0)
   })
 
+  it('GIVEN a push that throws THEN the event is not counted as pending', async () => {
+    const metrics = new Metrics()
+    const admission = new WebhookAdmission({ maxPendingEvents: 1 }, metrics)
+    const broken: EventSink = {
+      push: () => {
+        throw new Error('broken sink')
+      },
+      onDrain: () => () => undefined,
+    }
+    await expect(admission.admit(broken, envelope('a'), performance.now())).rejects.toThrow('broken sink')
+    expect(metrics.snapshot().gauges.webhook_pending).toBe(0)
+    expect(await admission.admit(fakeSink(true).sink, envelope('b'), performance.now())).toBe('queued')
+  })
+
   it.each([
     [{ ackBudgetMs: -1 }, /ackBudgetMs/],
     [{ ackBudgetMs: Infinity }, /ackBudgetMs/],

@@ -52,9 +52,12 @@ export class WebhookAdmission {
    */
   async admit(sink: EventSink, envelope: EventEnvelope, arrivedAt: number): Promise<Admission> {
     if (this.pending >= this.maxPendingEvents) return 'at_cap'
-    this.pending++
     envelope.done = this.finished
-    if (!sink.push(envelope)) {
+    const accepted = sink.push(envelope)
+    // Counted after the push: a push that throws leaves no count behind; one that finishes the event at once
+    // (a repeat) has already taken it off.
+    this.pending++
+    if (!accepted) {
       const left = this.ackBudgetMs - HOLD_SLACK_MS - (performance.now() - arrivedAt)
       if (left > 0) {
         this.metrics.inc('webhook_acks_held')
