@@ -9,6 +9,8 @@ const COUNT = Number(process.env.BENCH_EVENTS ?? 20_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 64)
 const FORGED = Number(process.env.BENCH_FORGED ?? 0.05)
+// BENCH_RATE=<requests/s>: send on a schedule (say, the floor's acks/s) to read the ACK latency at that rate.
+const RATE = Number(process.env.BENCH_RATE ?? 0) || undefined
 const here = (file) => fileURLToPath(new URL(file, import.meta.url))
 const impls = [
   { name: 'webhook floor', file: 'bot-webhook-raw.mjs' },
@@ -29,7 +31,7 @@ async function runOnce(impl, scene) {
     const replied = nextMessage(platform, 'replies')
     platform.send({ type: 'await-replies', count: COUNT })
     const sent = nextMessage(sender, 'sent')
-    sender.send({ type: 'send', url, count: COUNT, scene, forged: FORGED, inFlight: IN_FLIGHT })
+    sender.send({ type: 'send', url, count: COUNT, scene, forged: FORGED, inFlight: IN_FLIGHT, rate: RATE })
     const [acks, replies] = await Promise.all([sent, replied])
     bot.send({ type: 'stats' })
     const stats = await nextMessage(bot, 'stats')
@@ -53,7 +55,7 @@ console.log(`# qqbot webhook burst benchmark`)
 console.log(machineLine())
 console.log(
   `${COUNT} events per run (plus ${Math.round(FORGED * 100)}% forged requests), ${IN_FLIGHT} callbacks in flight, ` +
-    `median of ${RUNS} runs; sender, platform and bot in separate processes\n`,
+    `${RATE ? `sent at ${RATE} requests/s, ` : ''}median of ${RUNS} runs; sender, platform and bot in separate processes\n`,
 )
 const rows = []
 for (const scene of scenes) {

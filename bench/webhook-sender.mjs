@@ -1,6 +1,7 @@
 // The platform's callback sender, in its own process, driven over IPC by webhook-burst.mjs: signs every callback
 // before the clock starts, then POSTs them with a fixed number in flight, as the platform does. A 503 is sent
 // again after a pause (the platform redelivers what it got no ACK for); forged requests carry a random signature.
+// With a rate (requests per second), requests leave on a schedule instead of as fast as the bot answers.
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { Pool } from 'undici'
@@ -39,7 +40,7 @@ function headers(timestamp, signature) {
   }
 }
 
-async function send({ url, count, scene, forged, inFlight }) {
+async function send({ url, count, scene, forged, inFlight, rate }) {
   const target = new URL(url)
   const requests = prepare(count, scene, forged)
   const pool = new Pool(target.origin, { connections: inFlight })
@@ -65,11 +66,16 @@ async function send({ url, count, scene, forged, inFlight }) {
   }
   const worker = async () => {
     while (next < requests.length) {
-      const request = requests[next++]
+      const i = next++
+      const request = requests[i]
+      // With a rate, request i leaves at its time (open loop) unless all slots are busy; without, at once.
+      const due = rate ? startedAtPerf + (i / rate) * 1000 - performance.now() : 0
+      if (due > 0) await new Promise((resolve) => setTimeout(resolve, due))
       while ((await post(request)) === 503) await new Promise((resolve) => setTimeout(resolve, REDELIVERY_DELAY_MS))
     }
   }
   const startedAt = Date.now()
+  const startedAtPerf = performance.now()
   await Promise.all(Array.from({ length: inFlight }, worker))
   await pool.close()
   ackLatencies.sort((a, b) => a - b)
