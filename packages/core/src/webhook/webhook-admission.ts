@@ -7,7 +7,8 @@ import type { EventEnvelope, EventSink } from '../pipeline/event-envelope.js'
 export interface WebhookAdmissionOptions {
   /**
    * Longest time from a callback's arrival to its op 12 ACK, in ms. While handlers are behind (the pipeline is
-   * over its high-water mark) the ACK is held for the queue to drain, never past this. `0` never holds.
+   * over its high-water mark) the ACK is held for the queue to drain, ending 5 ms before this (timer slack), so
+   * it goes out within it unless the event loop itself lags. `0` (or up to 5) never holds.
    * Default 50: half the platform's expectation of an answer within about 100 ms, leaving the other half for
    * the network, TLS and a proxy in front of the bot.
    */
