@@ -1,4 +1,4 @@
-// The fake platform in its own process, driven over IPC by gateway-burst.mjs.
+// The fake platform in its own process, driven over IPC by gateway-burst.mjs and webhook-burst.mjs.
 import { startFakePlatform, groupAtMessage, guildAtMessage } from '../packages/fake-platform/dist/index.js'
 
 const platform = await startFakePlatform({ heartbeatIntervalMs: 30_000, logRetention: 50_000 })
@@ -51,6 +51,21 @@ process.on('message', async (message) => {
     p99: pick(0.99),
     peakConnections: platform.httpConnections.peak,
   })
+})
+
+// webhook-burst.mjs: another process sends the callbacks; this one counts the replies until `count` arrived.
+process.on('message', async (message) => {
+  if (message.type !== 'await-replies') return
+  replies = errors = 0
+  let lastReplyAt = 0
+  const done = new Promise((resolve) => {
+    onReply = () => {
+      lastReplyAt = Date.now()
+      if (replies >= message.count) resolve()
+    }
+  })
+  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, message.timeoutMs ?? 120_000))])
+  process.send({ type: 'replies', replies, errors, lastReplyAt, lost: message.count - replies })
 })
 
 process.send({

@@ -1,11 +1,12 @@
 import { createServer } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { captureLogs } from '../packages/core/src/logging/test-log-capture.js'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createClient, type ClientOptions, type QQBotClient } from '@qqbot/core'
 import {
   c2cMessage,
   directMessage,
+  isAcknowledgement,
   groupAtMessage,
   guildAtMessage,
   startFakePlatform,
@@ -128,21 +129,76 @@ describe('webhook delivery', () => {
   })
 
   it('GIVEN a 5,000-event burst and a slow handler THEN every event is handled exactly once and ACKs do not wait for handlers', async () => {
+    // The platform delivers again what it got no ACK for: on a loaded machine handlers may fall behind by
+    // webhook.maxPendingEvents, and the 503s then are redelivered like the platform's.
     const { platform, handled, url } = await webhookBot(
       { pipeline: { concurrency: 16, highWaterMark: 256 } },
       () => new Promise((resolve) => setTimeout(resolve, 5)),
     )
     const ids: string[] = []
-    const replies = await platform.webhook.deliverBurst(url, 5_000, (i) => {
-      // 64 members: one member's events run one at a time (pipeline.order), a burst from many uses every slot
-      const event = groupAtMessage({ content: `/ping ${i}`, memberOpenid: `member-${i % 64}` })
-      ids.push((event.d as { id: string }).id)
-      return event
-    })
-    expect(replies.every((reply) => reply.status === 200)).toBe(true)
+    const replies = await platform.webhook.deliverBurst(
+      url,
+      5_000,
+      (i) => {
+        // 64 members: one member's events run one at a time (pipeline.order), a burst from many uses every slot
+        const event = groupAtMessage({ content: `/ping ${i}`, memberOpenid: `member-${i % 64}` })
+        ids.push((event.d as { id: string }).id)
+        return event
+      },
+      32,
+      { delayMs: 20, maxAttempts: 1_000 },
+    )
+    expect(replies.every(isAcknowledgement)).toBe(true)
     await client!.idle()
     expect(handled.size).toBe(5_000)
     expect(ids.every((id) => handled.get(id) === 1)).toBe(true)
+  })
+
+  it('GIVEN handlers far behind and a small maxPendingEvents THEN the platform gets 503 at once, delivers those events again, and every event is handled exactly once', async () => {
+    const { lines, destination: logDestination } = captureLogs<{ msg: string; reason?: string }>()
+    let release: () => void = () => undefined
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const { platform, handled, url } = await webhookBot(
+      {
+        logLevel: 'warn',
+        logDestination,
+        pipeline: { concurrency: 4 },
+        webhook: { port: 0, host: '127.0.0.1', path: '/qq/callback', maxPendingEvents: 8 },
+      },
+      () => released,
+    )
+    const events = Array.from({ length: 100 }, (_, i) =>
+      groupAtMessage({ content: `/ping ${i}`, memberOpenid: `member-${i % 10}` }),
+    )
+    let next = 0
+    const answers: Awaited<ReturnType<typeof platform.webhook.deliverUntilAcknowledged>>[] = []
+    const sender = async () => {
+      for (let i = next++; i < events.length; i = next++) {
+        const event = events[i]!
+        answers[i] = await platform.webhook.deliverUntilAcknowledged(url, event.t, event.d, {
+          id: `evt-${i}`,
+          delayMs: 10,
+          maxAttempts: 10_000,
+        })
+      }
+    }
+    const delivered = Promise.all(Array.from({ length: 32 }, sender))
+    // Handlers hold every slot until the endpoint has refused something, so the cap is reached for sure.
+    await vi.waitFor(() => expect(client!.metrics().counters.webhook_refused).toBeDefined(), { timeout: 10_000 })
+    release()
+    await delivered
+    await client!.idle()
+
+    const statuses = answers.flat().map((answer) => answer.status)
+    expect(new Set(statuses)).toEqual(new Set([200, 503]))
+    expect(answers.every((list) => isAcknowledgement(list.at(-1)!))).toBe(true)
+    const refused = statuses.filter((status) => status === 503).length
+    expect(client!.metrics().counters.webhook_refused).toEqual({ 'reason="at_cap"': refused })
+    // Each refused event reached the handler on a later delivery: nothing was taken for a repeat, nothing ran twice.
+    expect(handled.size).toBe(100)
+    expect([...handled.values()].every((count) => count === 1)).toBe(true)
+    const refusalLines = lines.filter((line) => line.msg.startsWith('refused a webhook event'))
+    expect(refusalLines).toHaveLength(1)
   })
 
   it('GIVEN the platform retries the same event THEN it is handled once', async () => {

@@ -3,7 +3,13 @@
  * WebSocket gateway) on 127.0.0.1, with recording, inspection and fault injection.
  */
 export { FakePlatform, startFakePlatform } from './fake-platform.js'
-export { WebhookDeliverer, type WebhookReply, type DeliverOptions } from './webhook-delivery.js'
+export {
+  WebhookDeliverer,
+  isAcknowledgement,
+  type WebhookReply,
+  type DeliverOptions,
+  type RedeliveryOptions,
+} from './webhook-delivery.js'
 export { clickButton, type ButtonSelector, type ButtonClickInit, type ClickableMessage } from './button-clicks.js'
 export { InteractionLedger, INTERACTION_ACK_WINDOW_MS, type InteractionAck } from './interaction-ledger.js'
 export { MarkdownRules, type MarkdownRefusalOptions } from './markdown-rules.js'

@@ -15,6 +15,14 @@ export interface DeliverOptions {
   timestamp?: number
 }
 
+/** How the platform delivers again a dispatch it got no acknowledgement for. */
+export interface RedeliveryOptions {
+  /** Deliveries in all, the first one included. Default 10. */
+  maxAttempts?: number
+  /** Wait before each redelivery, in ms. Default 100. */
+  delayMs?: number
+}
+
 /**
  * The platform's side of HTTP-callback delivery: signs payloads with the Ed25519 key derived from the bot's
  * secret and POSTs them with the platform's headers. Deliberately an implementation separate from the
@@ -50,20 +58,48 @@ export class WebhookDeliverer {
   deliver(url: string, t: string, d: unknown, options: DeliverOptions = {}): Promise<WebhookReply> {
     const id = options.id ?? `${t}:${randomBytes(8).toString('hex')}`
     this.onDeliver?.(t, id, d)
-    const body = payloadText({ id, op: 0, t }, d)
-    const timestamp = String(options.timestamp ?? Math.floor(this.now() / 1000))
-    return this.post(url, body, {
-      'x-signature-timestamp': timestamp,
-      'x-signature-ed25519': this.sign(timestamp, body),
-    })
+    return this.postSigned(url, payloadText({ id, op: 0, t }, d), options.timestamp)
   }
 
-  /** Delivers `count` events with at most `concurrency` requests in flight; resolves with every reply in order. */
+  /**
+   * Delivers a dispatch the way the platform treats one it got no acknowledgement for (any answer but a 2xx
+   * op 12, or no answer): again after `delayMs`, same id and body, signed anew, until it is acknowledged or
+   * `maxAttempts` deliveries were made. Resolves with every answer in order (status 0: the request failed).
+   */
+  async deliverUntilAcknowledged(
+    url: string,
+    t: string,
+    d: unknown,
+    options: DeliverOptions & RedeliveryOptions = {},
+  ): Promise<WebhookReply[]> {
+    const id = options.id ?? `${t}:${randomBytes(8).toString('hex')}`
+    this.onDeliver?.(t, id, d)
+    const body = payloadText({ id, op: 0, t }, d)
+    const maxAttempts = options.maxAttempts ?? 10
+    const replies: WebhookReply[] = []
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 100))
+      const reply = await this.postSigned(url, body, options.timestamp).catch((error: unknown): WebhookReply => ({
+        status: 0,
+        body: String(error),
+      }))
+      replies.push(reply)
+      if (isAcknowledgement(reply)) break
+    }
+    return replies
+  }
+
+  /**
+   * Delivers `count` events with at most `concurrency` requests in flight; resolves with every reply in order.
+   * With `redelivery`, an event that was not acknowledged is delivered again as {@link deliverUntilAcknowledged}
+   * does, and its last reply is the one returned.
+   */
   async deliverBurst(
     url: string,
     count: number,
     make: (i: number) => { t: string; d: unknown },
     concurrency = 32,
+    redelivery?: RedeliveryOptions,
   ): Promise<WebhookReply[]> {
     const replies: WebhookReply[] = new Array(count)
     let next = 0
@@ -71,7 +107,9 @@ export class WebhookDeliverer {
       while (next < count) {
         const i = next++
         const event = make(i)
-        replies[i] = await this.deliver(url, event.t, event.d)
+        replies[i] = redelivery
+          ? (await this.deliverUntilAcknowledged(url, event.t, event.d, redelivery)).at(-1)!
+          : await this.deliver(url, event.t, event.d)
       }
     }
     await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker))
@@ -127,4 +165,17 @@ export class WebhookDeliverer {
     }
     return { status: response.status, body: parsed }
   }
+
+  private postSigned(url: string, body: string, timestampSeconds: number | undefined): Promise<WebhookReply> {
+    const timestamp = String(timestampSeconds ?? Math.floor(this.now() / 1000))
+    return this.post(url, body, {
+      'x-signature-timestamp': timestamp,
+      'x-signature-ed25519': this.sign(timestamp, body),
+    })
+  }
+}
+
+/** What the platform takes as "delivered": a 2xx answer whose body is an op 12 HTTP callback ACK. */
+export function isAcknowledgement(reply: WebhookReply): boolean {
+  return reply.status >= 200 && reply.status < 300 && (reply.body as { op?: unknown } | undefined)?.op === 12
 }

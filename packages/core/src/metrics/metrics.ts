@@ -22,6 +22,9 @@ export type CounterName =
   | 'replies_markdown_fallback'
   | 'webhook_requests'
   | 'webhook_rejected'
+  | 'webhook_refused'
+  | 'webhook_acks_held'
+  | 'webhook_acks_over_budget'
   | 'broker_published'
   | 'broker_acked'
   | 'broker_reclaimed'
@@ -31,6 +34,7 @@ export type GaugeName =
   | 'pipeline_queued'
   | 'pipeline_running'
   | 'pipeline_order_waiting'
+  | 'webhook_pending'
   | 'rest_in_flight'
   | 'broker_pending'
   | 'broker_lag'
@@ -100,7 +104,13 @@ const HELP: Record<CounterName | GaugeName, string> = {
   replies_markdown_fallback:
     'Replies sent as plain text because the platform refused their markdown or keyboard, by scene and code (`remembered`: the scene refused before)',
   webhook_requests: 'Verified webhook callbacks, by opcode',
-  webhook_rejected: 'Webhook requests refused, by reason',
+  webhook_rejected: 'Webhook requests rejected as invalid (4xx), by reason',
+  webhook_refused:
+    'Valid webhook events answered 503 so the platform delivers them again, by reason (at_cap: webhook.maxPendingEvents reached; stopping)',
+  webhook_acks_held:
+    'Webhook ACKs held (within webhook.ackBudgetMs) because the pipeline was over its high-water mark: the brake on the platform',
+  webhook_acks_over_budget: 'Webhook ACKs sent later than webhook.ackBudgetMs after their request arrived',
+  webhook_pending: 'Events the webhook accepted that the pipeline has not finished (queued or running)',
   pipeline_queued: 'Events not running yet: waiting for a handler slot or behind an earlier event of their order key',
   pipeline_running: 'Events being handled now',
   pipeline_order_waiting: 'Events waiting behind an earlier event of their order key (one user in one chat by default)',

@@ -1,10 +1,13 @@
+import { performance } from 'node:perf_hooks'
 import type { Logger } from 'pino'
+import { ConfigError } from '../errors/qqbot-error.js'
 import { parseJsonLossless } from '../events/lossless-json.js'
 import type { Metrics } from '../metrics/metrics.js'
 import type { EventSink } from '../pipeline/event-envelope.js'
 import { RepeatedFailureLog } from '../logging/repeated-failure-log.js'
 import { GatewayOp, type GatewayPayload } from '../gateway/opcodes.js'
 import { deriveWebhookKeys, signHex, verifyWebhookSignature, type WebhookKeys } from './webhook-keys.js'
+import { WebhookAdmission, type WebhookAdmissionOptions } from './webhook-admission.js'
 
 /** A callback request, independent of the HTTP framework that received it. */
 export interface WebhookRequest {
@@ -13,6 +16,8 @@ export interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>
   /** The body exactly as received: signatures are over these bytes. */
   body: Buffer
+  /** `performance.now()` when the request arrived (the ACK budget counts from it). Default: when `handle` is called. */
+  arrivedAt?: number
 }
 
 export interface WebhookResponse {
@@ -21,7 +26,7 @@ export interface WebhookResponse {
   body: string
 }
 
-export interface WebhookHandlerOptions {
+export interface WebhookHandlerOptions extends WebhookAdmissionOptions {
   secret: string
   logger: Logger
   metrics: Metrics
@@ -29,13 +34,14 @@ export interface WebhookHandlerOptions {
   maxSkewSeconds?: number
   /** Largest body accepted, default 1 MiB. */
   maxBodyBytes?: number
-  /** When the pipeline is saturated, hold the ACK at most this long for it to drain (backpressure on the platform). Default 5 s. */
-  maxAckDelayMs?: number
   now?: () => number
 }
 
 /** Why a callback was refused, as counted in `webhook_rejected{reason}`. */
 export type WebhookRejection = 'method' | 'content_type' | 'too_large' | 'signature' | 'timestamp' | 'malformed'
+
+/** Why a valid event was not taken (503, the platform delivers it again), as counted in `webhook_refused{reason}`. */
+export type WebhookRefusal = 'at_cap' | 'stopping'
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
 const ACK = JSON.stringify({ op: GatewayOp.HTTP_CALLBACK_ACK, d: 0 })
@@ -43,13 +49,14 @@ const ACK = JSON.stringify({ op: GatewayOp.HTTP_CALLBACK_ACK, d: 0 })
 /**
  * Handles one platform callback: checks method, content type and size, verifies the Ed25519 signature over
  * the raw body before parsing anything, answers callback validation (op 13), and pushes dispatches (op 0)
- * into the same pipeline the gateway feeds, acknowledging with op 12 at once: a slow handler never holds
- * the platform's request, and a failing one never turns into a 5xx.
+ * into the same pipeline the gateway feeds, acknowledging with op 12 within the ACK budget: a slow handler
+ * never holds the platform's request, and a failing one never turns into a 5xx. Past the hard cap of
+ * unfinished events a dispatch is refused with 503 instead, untouched, so the platform's redelivery runs.
  */
 export class WebhookHandler {
   readonly maxBodyBytes: number
   private readonly keys: WebhookKeys
-  private readonly maxAckDelayMs: number
+  private readonly admission: WebhookAdmission
   private readonly maxSkewSeconds: number
   private readonly now: () => number
   private sink: EventSink | undefined
@@ -57,9 +64,14 @@ export class WebhookHandler {
   private readonly rejections: RepeatedFailureLog
 
   constructor(private readonly options: WebhookHandlerOptions) {
+    if ((options as { maxAckDelayMs?: unknown }).maxAckDelayMs !== undefined)
+      throw new ConfigError(
+        'webhook.maxAckDelayMs is gone: an ACK is never held past webhook.ackBudgetMs (default 50 ms), and past ' +
+          'webhook.maxPendingEvents the endpoint answers 503 so the platform redelivers. Use those (docs/webhook.md).',
+      )
     this.keys = deriveWebhookKeys(options.secret)
+    this.admission = new WebhookAdmission(options, options.metrics)
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
-    this.maxAckDelayMs = options.maxAckDelayMs ?? 5_000
     this.maxSkewSeconds = options.maxSkewSeconds ?? 300
     this.now = options.now ?? Date.now
     this.rejections = new RepeatedFailureLog(options.logger, { now: this.now })
@@ -76,6 +88,7 @@ export class WebhookHandler {
   }
 
   async handle(request: WebhookRequest): Promise<WebhookResponse> {
+    const arrivedAt = request.arrivedAt ?? performance.now()
     if (request.method !== 'POST') return this.reject('method', 405, 'Use POST.', { allow: 'POST' })
     const contentType = header(request.headers, 'content-type')
     if (contentType !== undefined && !contentType.toLowerCase().includes('json'))
@@ -101,7 +114,7 @@ export class WebhookHandler {
       case GatewayOp.CALLBACK_VALIDATION:
         return this.validation(payload)
       case GatewayOp.DISPATCH:
-        return this.dispatch(payload)
+        return this.dispatch(payload, arrivedAt)
       case GatewayOp.HEARTBEAT:
         return {
           status: 200,
@@ -125,40 +138,39 @@ export class WebhookHandler {
     return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ plain_token: d.plain_token, signature }) }
   }
 
-  private async dispatch(payload: GatewayPayload): Promise<WebhookResponse> {
+  private async dispatch(payload: GatewayPayload, arrivedAt: number): Promise<WebhookResponse> {
+    // Not started (or stopping): let the platform deliver it again later rather than lose it.
     const sink = this.sink
-    if (!sink) {
-      // Not started (or stopping): let the platform deliver it again later rather than lose it.
-      return {
-        status: 503,
-        headers: JSON_HEADERS,
-        body: JSON.stringify({ message: 'The bot is not accepting events right now.' }),
-      }
-    }
+    if (!sink) return this.refuse('stopping', 'The bot is not accepting events right now.')
     if (typeof payload.t !== 'string') return this.reject('malformed', 400, 'A dispatch needs t.')
-    const accepted = sink.push({
+    const envelope = {
       name: payload.t,
       id: payload.id,
       data: payload.d,
       seq: payload.s,
       source: 'webhook',
       receivedAt: Date.now(),
-    })
-    if (!accepted) await this.drainOrTimeout(sink)
+    }
+    if ((await this.admission.admit(sink, envelope, arrivedAt)) === 'at_cap') {
+      return this.refuse(
+        'at_cap',
+        `The bot has ${this.admission.maxPendingEvents} events unfinished; send it again later.`,
+      )
+    }
     return { status: 200, headers: JSON_HEADERS, body: ACK }
   }
 
-  /** The event is queued either way; holding the ACK slows the platform down while handlers catch up. */
-  private drainOrTimeout(sink: EventSink): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.maxAckDelayMs)
-      const unsubscribe = sink.onDrain(done)
-      function done() {
-        clearTimeout(timer)
-        unsubscribe()
-        resolve()
-      }
-    })
+  /** 503: the event was not taken; the platform delivers what it got no ACK for again. Logged sampled, at the cap only. */
+  private refuse(reason: WebhookRefusal, message: string): WebhookResponse {
+    this.options.metrics.inc('webhook_refused', { reason })
+    if (reason === 'at_cap')
+      this.rejections.failed(
+        'at_cap',
+        'warn',
+        { reason, maxPendingEvents: this.admission.maxPendingEvents },
+        'refused a webhook event with 503: handlers are behind by webhook.maxPendingEvents events; the platform will deliver it again',
+      )
+    return { status: 503, headers: JSON_HEADERS, body: JSON.stringify({ message }) }
   }
 
   private timestampFresh(timestamp: string): boolean {

@@ -5,10 +5,15 @@ import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import type { Metrics } from '../metrics/metrics.js'
 import type { EventSink, EventSource } from '../pipeline/event-envelope.js'
+import { performance } from 'node:perf_hooks'
 import { WebhookHandler, type WebhookRequest, type WebhookResponse } from './webhook-handler.js'
+import type { WebhookAdmissionOptions } from './webhook-admission.js'
 
-/** How the webhook endpoint is served. The platform only calls ports 80, 443, 8080 and 8443, over HTTPS. */
-export interface WebhookServerOptions {
+/**
+ * How the webhook endpoint is served, and how long it may hold an ACK (`ackBudgetMs`) or how many unfinished
+ * events it takes (`maxPendingEvents`). The platform only calls ports 80, 443, 8080 and 8443, over HTTPS.
+ */
+export interface WebhookServerOptions extends WebhookAdmissionOptions {
   /** Default 8080. Use 0 for an ephemeral port (tests). */
   port?: number
   /** Default `0.0.0.0`. */
@@ -23,8 +28,6 @@ export interface WebhookServerOptions {
   maxSkewSeconds?: number
   /** Largest body accepted (413 beyond). Default 1 MiB. */
   maxBodyBytes?: number
-  /** Longest an ACK is held while handlers catch up. Default 5 s. */
-  maxAckDelayMs?: number
 }
 
 export interface WebhookSourceOptions extends WebhookServerOptions {
@@ -115,11 +118,12 @@ export class WebhookSource implements EventSource {
    */
   nodeHandler(): NodeRequestHandler {
     return (request, response) => {
+      const arrivedAt = performance.now()
       readRawBody(request, this.handler.maxBodyBytes)
         .then((body) =>
           body === 'too-large'
             ? this.handler.tooLarge()
-            : this.handler.handle({ method: request.method ?? 'GET', headers: request.headers, body }),
+            : this.handler.handle({ method: request.method ?? 'GET', headers: request.headers, body, arrivedAt }),
         )
         .then((result) => respond(response, result))
         .catch((error: unknown) => {
@@ -136,12 +140,13 @@ export class WebhookSource implements EventSource {
   /** A `(Request) => Promise<Response>` handler for Hono, Bun, Deno, Cloudflare-style runtimes. */
   fetchHandler(): (request: Request) => Promise<Response> {
     return async (request) => {
+      const arrivedAt = performance.now()
       const declared = Number(request.headers.get('content-length') ?? 0)
       if (declared > this.handler.maxBodyBytes) return toResponse(this.handler.tooLarge())
       const body = Buffer.from(await request.arrayBuffer())
       const headers: WebhookRequest['headers'] = {}
       request.headers.forEach((value, name) => (headers[name] = value))
-      return toResponse(await this.handler.handle({ method: request.method, headers, body }))
+      return toResponse(await this.handler.handle({ method: request.method, headers, body, arrivedAt }))
     }
   }
 }

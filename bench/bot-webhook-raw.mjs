@@ -1,0 +1,68 @@
+// The no-framework webhook floor: node:http + one Ed25519 KeyObject verify + JSON.parse, the op 12 ACK at once,
+// then the /ping n reply over an undici Pool of 32 connections. Forged requests get 401 and a counter.
+import { createPrivateKey, createPublicKey, verify } from 'node:crypto'
+import { createServer } from 'node:http'
+import { Pool } from 'undici'
+import { serveStats } from './ipc.mjs'
+
+const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret } = process.env
+const pool = new Pool(url, { connections: 32 })
+
+const tokenResponse = await pool.request({
+  path: '/app/getAppAccessToken',
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ appId, clientSecret: secret }),
+})
+const { access_token: token } = await tokenResponse.body.json()
+const headers = { authorization: `QQBot ${token}`, 'content-type': 'application/json', 'x-union-appid': appId }
+
+let seed = secret
+while (Buffer.byteLength(seed) < 32) seed += secret
+const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(seed).subarray(0, 32)])
+const publicKey = createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }))
+
+const ACK = '{"op":12,"d":0}'
+let forged = 0
+
+function onCallback(request, response, body) {
+  const timestamp = request.headers['x-signature-timestamp']
+  const signature = Buffer.from(request.headers['x-signature-ed25519'] ?? '', 'hex')
+  if (
+    !timestamp ||
+    signature.length !== 64 ||
+    !verify(null, Buffer.concat([Buffer.from(timestamp), body]), publicKey, signature)
+  ) {
+    forged++
+    return void response.writeHead(401).end()
+  }
+  const payload = JSON.parse(body)
+  response.writeHead(200, { 'content-type': 'application/json' }).end(ACK)
+  if (payload.op !== 0) return
+  const d = payload.d
+  const match = /\/ping (\d+)/.exec(d.content)
+  if (!match) return
+  const path =
+    payload.t === 'GROUP_AT_MESSAGE_CREATE'
+      ? `/v2/groups/${d.group_openid}/messages`
+      : `/channels/${d.channel_id}/messages`
+  pool
+    .request({
+      path,
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ content: `pong ${match[1]}`, msg_type: 0, msg_id: d.id, msg_seq: 1 }),
+    })
+    .then((reply) => reply.body.dump())
+    .catch((error) => console.error('raw send failed', error.message))
+}
+
+const server = createServer((request, response) => {
+  const chunks = []
+  request.on('data', (chunk) => chunks.push(chunk))
+  request.on('end', () => onCallback(request, response, Buffer.concat(chunks)))
+})
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+process.send({ type: 'ready', url: `http://127.0.0.1:${server.address().port}/webhook` })
+
+serveStats(() => ({ forged, logLines: 0, held: 0, overBudget: 0 }))
