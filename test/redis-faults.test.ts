@@ -165,9 +165,11 @@ describe('shards shared through a Redis that restarts empty', () => {
     const check = connect(redis.url)
     cleanups.push(() => check.quit())
     const stored = async () => {
-      const leases = await check.mget(Array.from({ length: SHARDS }, (_, shard) => `qqbot:${namespace}:lease:${shard}`))
+      const leases = await check.mget(
+        Array.from({ length: SHARDS }, (_, shard) => `qqbot:{${namespace}}:lease:${shard}`),
+      )
       const sessions = await check.mget(
-        Array.from({ length: SHARDS }, (_, shard) => `qqbot:${namespace}:session:${p.appId}:${shard}/${SHARDS}`),
+        Array.from({ length: SHARDS }, (_, shard) => `qqbot:{${namespace}}:session:${p.appId}:${shard}/${SHARDS}`),
       )
       return {
         leases: leases.map((value) => value?.split(':')[0]),

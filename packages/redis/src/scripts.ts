@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from './connection.js'
 
 /**
  * The Lua scripts behind leases and fencing. Each runs atomically in Redis, so "is it still mine?" and
@@ -142,13 +142,13 @@ export interface ScriptedRedis {
   qqbotStateDelete(key: string, expectedVersion: number): Promise<number>
 }
 
-const defined = new WeakSet<Redis>()
+const defined = new WeakSet<RedisConnection>()
 
 /** Defines the scripts on `redis` once (ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT). */
-export function withScripts(redis: Redis): Redis & ScriptedRedis {
+export function withScripts<Connection extends RedisConnection>(redis: Connection): Connection & ScriptedRedis {
   if (!defined.has(redis)) {
     for (const name of Object.keys(SCRIPTS) as ScriptName[]) redis.defineCommand(name, SCRIPTS[name])
     defined.add(redis)
   }
-  return redis as Redis & ScriptedRedis
+  return redis as Connection & ScriptedRedis
 }

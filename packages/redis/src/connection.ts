@@ -1,0 +1,32 @@
+import type { Cluster, Redis } from 'ioredis'
+
+/**
+ * What every `@qqbot/redis` class takes as `redis`: one Redis server (`new Redis(url)`, or `new Redis({ sentinels,
+ * name })` through Sentinel) or a Redis Cluster (`new Cluster(nodes)`). Every script touches keys of one slot
+ * (see keys.ts), so both work alike.
+ */
+export type RedisConnection = Redis | Cluster
+
+/** The client options a component overrides on the connection it opens for itself. */
+export interface ConnectionOverrides {
+  enableOfflineQueue?: boolean
+  commandTimeout?: number
+  maxRetriesPerRequest?: number | null
+}
+
+/**
+ * A new connection to the same server(s) as `redis`, with `overrides`. A Cluster takes the per-node options
+ * (`commandTimeout`, `maxRetriesPerRequest`) under `redisOptions`, merged with those it was created with.
+ */
+export function duplicateConnection(redis: RedisConnection, overrides: ConnectionOverrides = {}): RedisConnection {
+  if (!isCluster(redis)) return redis.duplicate(overrides)
+  const { enableOfflineQueue, ...perNode } = overrides
+  return redis.duplicate([], {
+    ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+    redisOptions: { ...redis.options.redisOptions, ...perNode },
+  })
+}
+
+export function isCluster(redis: RedisConnection): redis is Cluster {
+  return (redis as Cluster).isCluster === true
+}
