@@ -329,6 +329,28 @@ describe('ingress and workers over a Redis stream', () => {
     expect(worker.metrics().counters.broker_stream_lost).toEqual({ '': 1 })
   })
 
+  it('GIVEN the stream vanishes from Redis while no worker runs THEN the ingress creates it again with the group, says so, and a worker started later answers everything appended since', async () => {
+    const p = (platform = await startFakePlatform())
+    const namespace = freshNamespace()
+    const ingressLogs: string[] = []
+    const ingress = await startIngress(p, namespace, undefined, redis, ingressLogs)
+    await redis.del(ingress.stream)
+    const after = dispatch(p, 10)
+    await until(
+      () => ingress.client.metrics().counters.broker_published?.[''] === 10,
+      5_000,
+      'the events to be appended',
+    )
+    // Without the group, a worker starting now would create it at the stream's end and skip all ten.
+    expect(await redis.xlen(ingress.stream)).toBe(10)
+    const handled: string[] = []
+    await startWorker(p, namespace, handled)
+    await until(() => replyCounts(p).size === 10, 10_000, 'every event appended while no worker ran')
+    expect([...replyCounts(p).keys()].sort()).toEqual([...after].sort())
+    expect(warningsIn(ingressLogs).map((line) => line.msg)).toEqual([expect.stringMatching(LOSS_WARNING)])
+    expect(ingress.client.metrics().counters.broker_stream_lost).toEqual({ '': 1 })
+  })
+
   it('GIVEN a worker stopping while a handler runs THEN it keeps the entry (no other worker runs it) and acknowledges it before stop() returns', async () => {
     const p = (platform = await startFakePlatform())
     const namespace = freshNamespace()
