@@ -30,3 +30,19 @@ export function duplicateConnection(redis: RedisConnection, overrides: Connectio
 export function isCluster(redis: RedisConnection): redis is Cluster {
   return (redis as Cluster).isCluster === true
 }
+
+/**
+ * The connection to the server that holds `key`: `redis` itself, or on a Cluster the master serving the key's
+ * slot. For commands ioredis cannot route by key in a pipeline (XINFO, INFO), which must reach that server.
+ */
+export async function serverOf(redis: RedisConnection, key: string): Promise<Redis> {
+  if (!isCluster(redis)) return redis
+  const slot = (await redis.cluster('KEYSLOT', key)) as number
+  const address = redis.slots[slot]?.[0]
+  const node = redis
+    .nodes('master')
+    .find((candidate) => `${candidate.options.host}:${candidate.options.port}` === address)
+  if (!node)
+    throw new Error(`no connection to the Redis Cluster node serving slot ${slot} (${address ?? 'unknown'}) yet`)
+  return node
+}

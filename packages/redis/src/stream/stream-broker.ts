@@ -1,4 +1,4 @@
-import { duplicateConnection, type RedisConnection } from '../connection.js'
+import { duplicateConnection, serverOf, type RedisConnection } from '../connection.js'
 import {
   defineCounter,
   DONE_MARK,
@@ -167,7 +167,9 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
   }
 
   async readState(): Promise<BrokerState> {
-    const state = await this.answered(readGroupState(this.redis, this.stream, this.group))
+    // Read where the stream is: on a Cluster, its node (its uptime is the one that matters).
+    const server = await this.answered(serverOf(this.redis, this.stream))
+    const state = await this.answered(readGroupState(server, this.stream, this.group))
     const now = Date.now()
     const idle = this.settings.claimIdleMs
     if (this.unanswered || now - this.roundStartedAt > this.settings.renewEveryMs || state.uptimeMs < idle) {
