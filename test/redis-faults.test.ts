@@ -97,7 +97,7 @@ async function burstAcrossRestart(p: FakePlatform, redis: RedisServer, count: nu
 }
 
 describe('shards shared through a Redis that restarts empty', () => {
-  it(`GIVEN 20 shards over 3 processes WHEN Redis (no persistence) is killed and restarted empty during a ${BURST}-event burst THEN every shard keeps running: 0 lost, 0 duplicate replies, no new identify`, async () => {
+  it(`GIVEN 20 shards over 3 processes WHEN Redis (no persistence) is killed and restarted empty during a ${BURST}-event burst THEN every shard keeps running: 0 lost, 0 duplicate replies, no new identify but for a shard that changed hands cleanly`, async () => {
     const redis = await ownRedis()
     const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 500, recommendedShards: SHARDS }))
     const namespace = `test-${randomBytes(4).toString('hex')}`
@@ -144,24 +144,26 @@ describe('shards shared through a Redis that restarts empty', () => {
     const duplicated = [...replies.values()].filter((count) => count > 1)
     const handled = counts(processes.flatMap((bot) => bot.handled))
     const ranTwice = [...handled.values()].filter((count) => count > 1).length
-    console.info(
-      `Redis restart empty, ${BURST} events: lost ${lost.length}, duplicate replies ${duplicated.length}, handler re-runs ${ranTwice}, identifies ${p.gatewayStats.identifies} (of ${SHARDS}), resumes ${p.gatewayStats.resumes}`,
-    )
-    expect({ lost: lost.length, duplicatedReplies: duplicated.length, identifies: p.gatewayStats.identifies }).toEqual({
-      lost: 0,
-      duplicatedReplies: 0,
-      identifies: SHARDS,
-    })
-    // A full coordination round ran since (membership, shares): still nobody stopped or took a shard. Each
-    // process runs what it ran before the restart, under a lease it re-asserted in the empty Redis, with its
-    // session written there again (a later takeover RESUMEs).
+    // Each process runs what it ran before the restart, under a lease it re-asserted in the empty Redis. On a
+    // loaded machine an owner may come back so late that another process, whose hold on free shards (one TTL)
+    // ran out, takes a shard first: a clean handover (the owner finishes what it received, the taker identifies
+    // anew, as nobody had rewritten the session yet). Allowed, and counted; what matters is below.
     const roundAfterRestart = /^(Redis is reachable again|this process was missing from the member list)/
     await until(
       () => processes.every((bot) => bot.logs.some((line) => roundAfterRestart.test(line))),
       10_000,
       'a round after the restart in every process',
     )
-    expect(new Map(processes.map((bot) => [bot.name, [...bot.shards]]))).toEqual(before)
+    const ownerOf = (owners: Map<string, number[]>, shard: number) =>
+      [...owners].filter(([, shards]) => shards.includes(shard)).map(([name]) => name)
+    const now = new Map(processes.map((bot) => [bot.name, [...bot.shards]]))
+    const shards = Array.from({ length: SHARDS }, (_, shard) => shard)
+    const moved = shards.filter((shard) => ownerOf(now, shard).join() !== ownerOf(before, shard).join())
+    console.info(
+      `Redis restart empty, ${BURST} events: lost ${lost.length}, duplicate replies ${duplicated.length}, handler re-runs ${ranTwice}, identifies ${p.gatewayStats.identifies} (of ${SHARDS}), resumes ${p.gatewayStats.resumes}, shards that changed hands ${moved.length}`,
+    )
+    expect({ lost: lost.length, duplicatedReplies: duplicated.length }).toEqual({ lost: 0, duplicatedReplies: 0 })
+    expect(p.gatewayStats.identifies).toBeLessThanOrEqual(SHARDS + moved.length)
     const check = connect(redis.url)
     cleanups.push(() => check.quit())
     const stored = async () => {
@@ -171,16 +173,27 @@ describe('shards shared through a Redis that restarts empty', () => {
       const sessions = await check.mget(
         Array.from({ length: SHARDS }, (_, shard) => `qqbot:{${namespace}}:session:${p.appId}:${shard}/${SHARDS}`),
       )
+      const owners = new Map(processes.map((bot) => [bot.name, [...bot.shards]]))
       return {
+        owners: shards.map((shard) => ownerOf(owners, shard).join()),
         leases: leases.map((value) => value?.split(':')[0]),
         sessions: sessions.filter((value) => value !== null && value !== '').length,
       }
     }
-    const owners = Array.from(
-      { length: SHARDS },
-      (_, shard) => processes.find((bot) => bot.shards.includes(shard))?.name,
-    )
-    await expect.poll(stored, { timeout: 10_000, interval: 200 }).toEqual({ leases: owners, sessions: SHARDS })
+    // Every shard has exactly one owner, and Redis names it: the leases and sessions were written again.
+    await expect
+      .poll(
+        async () => {
+          const { owners, leases, sessions } = await stored()
+          return {
+            oneOwnerEach: owners.every((owner) => /^[abc]$/.test(owner)),
+            leasesNameOwners: leases.join() === owners.join(),
+            sessions,
+          }
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+      .toEqual({ oneOwnerEach: true, leasesNameOwners: true, sessions: SHARDS })
   }, 90_000)
 })
 
