@@ -6,6 +6,7 @@ import { createRedisIngress } from '@qqbot/redis'
 import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 import { startRedisServer, type RedisServer } from './support/redis-server.js'
+import { startCuttableProxy } from '../packages/redis/src/test-redis.js'
 
 // Each test runs a Redis of its own (never the shared one on 6379), kills it and starts it again.
 // BURST: the size the CI run uses; REDIS_FAULT_BURST=20000 runs the issue's full burst by hand.
@@ -195,6 +196,71 @@ describe('shards shared through a Redis that restarts empty', () => {
       )
       .toEqual({ oneOwnerEach: true, leasesNameOwners: true, sessions: SHARDS })
   }, 90_000)
+})
+
+describe('a partition followed by Redis losing its data (a double fault)', () => {
+  it('GIVEN 20 shards over 2 processes WHEN one is cut off from Redis (not from QQ) past its leases, the other takes its shards, then Redis restarts empty and the partition heals THEN events may run twice but none is lost', async () => {
+    const redis = await ownRedis()
+    const proxy = await startCuttableProxy(new URL(redis.url))
+    cleanups.push(() => proxy.close())
+    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 500, recommendedShards: SHARDS }))
+    const env = {
+      REDIS_URL: redis.url,
+      NAMESPACE: `test-${randomBytes(4).toString('hex')}`,
+      APP_ID: p.appId,
+      APP_SECRET: p.secret,
+      API_URL: p.url,
+      SHARDS: String(SHARDS),
+      LEASE_TTL_MS: '3000',
+      REPLY: '1',
+      LOG_LEVEL: 'info',
+    }
+    // `cut` reaches Redis through the proxy the test cuts; `whole` directly.
+    const cut = startBotProcess('cut', { ...env, REDIS_URL: proxy.url })
+    const whole = startBotProcess('whole', env)
+    processes = [cut, whole]
+    onTestFailed(() =>
+      processes.forEach((bot) => console.error(`log of ${bot.name}:\n${bot.logLines.slice(-200).join('\n')}`)),
+    )
+    await p.waitForReady(SHARDS, 30_000)
+    await until(() => cut.shards.length === 10 && whole.shards.length === 10, 20_000, 'the shares to settle at 10 each')
+
+    const ids = await dispatchPaced(p, 500)
+    proxy.cut()
+    await dispatchPaced(p, 500, ids)
+    // The cut-off process runs its shards on unfenced; the other takes them once their leases lapse and RESUMEs.
+    await until(() => whole.shards.length === SHARDS, 20_000, 'the reachable process to take every shard')
+    await dispatchPaced(p, 500, ids)
+    await redis.restart() // empty: the leases, fences and sessions the takeover wrote are gone
+    proxy.restore()
+    await until(
+      () => cut.logs.some((line) => line.startsWith('Redis is reachable again')),
+      20_000,
+      'the cut-off process to reach Redis again',
+    )
+    await dispatchPaced(p, 500, ids)
+    const replied = () => new Set(p.sent.map((message) => message.body.msg_id as string))
+    await untilDoneOrStalled(
+      () => replied().size >= ids.length,
+      () => p.sent.length,
+      10_000,
+    )
+
+    const replies = counts(p.sent.map((message) => message.body.msg_id as string))
+    const handled = counts(processes.flatMap((bot) => bot.handled))
+    const result = {
+      lost: ids.filter((id) => !replies.has(id)).length,
+      duplicateReplies: [...replies.values()].filter((count) => count > 1).length,
+      handlerReruns: [...handled.values()].filter((count) => count > 1).length,
+    }
+    console.info(
+      `partition then empty restart, ${ids.length} events: ${JSON.stringify(result)}, identifies ${p.gatewayStats.identifies} (of ${SHARDS}), resumes ${p.gatewayStats.resumes}, shards now ${cut.shards.length}/${whole.shards.length}`,
+    )
+    expect(result.lost).toBe(0)
+    // Every shard ends with one owner.
+    await until(() => cut.shards.length + whole.shards.length === SHARDS, 15_000, 'one owner per shard')
+    expect([...cut.shards, ...whole.shards].sort((a, b) => a - b)).toEqual(Array.from({ length: SHARDS }, (_, i) => i))
+  }, 120_000)
 })
 
 /** Entries of the stream no worker of the group has read yet (XINFO GROUPS `lag`, Redis 7). */
