@@ -3,10 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } fr
 import { Cluster } from 'ioredis'
 import { ConfigError, createClient } from '@qqbot/core'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
-import { createRedisIngress, RedisKeys, RedisStreamSource } from '@qqbot/redis'
+import { createRedisIngress, RedisKeys, RedisStateStorage, RedisStreamSource } from '@qqbot/redis'
 import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 import { startRedisCluster, type RedisCluster } from './support/redis-cluster.js'
+import { describeStateStorageContract } from './support/state-storage-contract.js'
 
 // A Redis Cluster of the test's own (3 masters on free ports, started here and stopped in afterAll), with the
 // bot processes connected to it through ioredis' Cluster client.
@@ -183,3 +184,8 @@ describe('scale-out on a Redis Cluster (3 masters)', () => {
     await client!.del(`events-of-${ns}`)
   })
 })
+
+// ctx.state on the Cluster: one key per script, so its keys spread over every master (no hash tag needed).
+describeStateStorageContract('RedisStateStorage on a Redis Cluster', () => ({
+  storage: new RedisStateStorage({ redis: client!, prefix: `qqbot:state:${namespace()}:` }),
+}))
