@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis'
+import { RedisUnavailableError } from './errors.js'
 
 /**
  * What every `@qqbot/redis` class takes as `redis`: one Redis server (`new Redis(url)`, or `new Redis({ sentinels,
@@ -37,12 +38,18 @@ export function isCluster(redis: RedisConnection): redis is Cluster {
  */
 export async function serverOf(redis: RedisConnection, key: string): Promise<Redis> {
   if (!isCluster(redis)) return redis
-  const slot = (await redis.cluster('KEYSLOT', key)) as number
+  let slot = slots.get(key)
+  if (slot === undefined) slots.set(key, (slot = (await redis.cluster('KEYSLOT', key)) as number))
   const address = redis.slots[slot]?.[0]
   const node = redis
     .nodes('master')
     .find((candidate) => `${candidate.options.host}:${candidate.options.port}` === address)
   if (!node)
-    throw new Error(`no connection to the Redis Cluster node serving slot ${slot} (${address ?? 'unknown'}) yet`)
+    throw new RedisUnavailableError(
+      `no connection to the Redis Cluster node serving slot ${slot} of ${key} (${address ?? 'not known yet'})`,
+    )
   return node
 }
+
+/** A key's slot never changes: asked once per key (a process reads a handful of streams at most). */
+const slots = new Map<string, number>()
