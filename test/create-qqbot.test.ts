@@ -216,7 +216,7 @@ async function expectRolesAnswerOverRedis(projectDir: string): Promise<void> {
     for (const role of roles) role.kill('SIGKILL')
     await platform.close()
     const redis = new Redis(redisUrl)
-    const keys = await redis.keys(`qqbot:${appId}:*`)
+    const keys = await redis.keys(`qqbot:{${appId}}:*`)
     if (keys.length > 0) await redis.del(...keys)
     await redis.quit()
   }

@@ -6,6 +6,7 @@ import { createRedisIngress } from '@qqbot/redis'
 import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 import { startRedisServer, type RedisServer } from './support/redis-server.js'
+import { startCuttableProxy } from '../packages/redis/src/test-redis.js'
 
 // Each test runs a Redis of its own (never the shared one on 6379), kills it and starts it again.
 // BURST: the size the CI run uses; REDIS_FAULT_BURST=20000 runs the issue's full burst by hand.
@@ -97,7 +98,7 @@ async function burstAcrossRestart(p: FakePlatform, redis: RedisServer, count: nu
 }
 
 describe('shards shared through a Redis that restarts empty', () => {
-  it(`GIVEN 20 shards over 3 processes WHEN Redis (no persistence) is killed and restarted empty during a ${BURST}-event burst THEN every shard keeps running: 0 lost, 0 duplicate replies, no new identify`, async () => {
+  it(`GIVEN 20 shards over 3 processes WHEN Redis (no persistence) is killed and restarted empty during a ${BURST}-event burst THEN every shard keeps running: 0 lost, 0 duplicate replies, no new identify but for a shard that changed hands cleanly`, async () => {
     const redis = await ownRedis()
     const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 500, recommendedShards: SHARDS }))
     const namespace = `test-${randomBytes(4).toString('hex')}`
@@ -144,42 +145,122 @@ describe('shards shared through a Redis that restarts empty', () => {
     const duplicated = [...replies.values()].filter((count) => count > 1)
     const handled = counts(processes.flatMap((bot) => bot.handled))
     const ranTwice = [...handled.values()].filter((count) => count > 1).length
-    console.info(
-      `Redis restart empty, ${BURST} events: lost ${lost.length}, duplicate replies ${duplicated.length}, handler re-runs ${ranTwice}, identifies ${p.gatewayStats.identifies} (of ${SHARDS}), resumes ${p.gatewayStats.resumes}`,
-    )
-    expect({ lost: lost.length, duplicatedReplies: duplicated.length, identifies: p.gatewayStats.identifies }).toEqual({
-      lost: 0,
-      duplicatedReplies: 0,
-      identifies: SHARDS,
-    })
-    // A full coordination round ran since (membership, shares): still nobody stopped or took a shard. Each
-    // process runs what it ran before the restart, under a lease it re-asserted in the empty Redis, with its
-    // session written there again (a later takeover RESUMEs).
+    // Each process runs what it ran before the restart, under a lease it re-asserted in the empty Redis. On a
+    // loaded machine an owner may come back so late that another process, whose hold on free shards (one TTL)
+    // ran out, takes a shard first: a clean handover (the owner finishes what it received, the taker identifies
+    // anew, as nobody had rewritten the session yet). Allowed, and counted; what matters is below.
     const roundAfterRestart = /^(Redis is reachable again|this process was missing from the member list)/
     await until(
       () => processes.every((bot) => bot.logs.some((line) => roundAfterRestart.test(line))),
       10_000,
       'a round after the restart in every process',
     )
-    expect(new Map(processes.map((bot) => [bot.name, [...bot.shards]]))).toEqual(before)
+    const ownerOf = (owners: Map<string, number[]>, shard: number) =>
+      [...owners].filter(([, shards]) => shards.includes(shard)).map(([name]) => name)
+    const now = new Map(processes.map((bot) => [bot.name, [...bot.shards]]))
+    const shards = Array.from({ length: SHARDS }, (_, shard) => shard)
+    const moved = shards.filter((shard) => ownerOf(now, shard).join() !== ownerOf(before, shard).join())
+    console.info(
+      `Redis restart empty, ${BURST} events: lost ${lost.length}, duplicate replies ${duplicated.length}, handler re-runs ${ranTwice}, identifies ${p.gatewayStats.identifies} (of ${SHARDS}), resumes ${p.gatewayStats.resumes}, shards that changed hands ${moved.length}`,
+    )
+    expect({ lost: lost.length, duplicatedReplies: duplicated.length }).toEqual({ lost: 0, duplicatedReplies: 0 })
+    expect(p.gatewayStats.identifies).toBeLessThanOrEqual(SHARDS + moved.length)
     const check = connect(redis.url)
     cleanups.push(() => check.quit())
     const stored = async () => {
-      const leases = await check.mget(Array.from({ length: SHARDS }, (_, shard) => `qqbot:${namespace}:lease:${shard}`))
-      const sessions = await check.mget(
-        Array.from({ length: SHARDS }, (_, shard) => `qqbot:${namespace}:session:${p.appId}:${shard}/${SHARDS}`),
+      const leases = await check.mget(
+        Array.from({ length: SHARDS }, (_, shard) => `qqbot:{${namespace}}:lease:${shard}`),
       )
+      const sessions = await check.mget(
+        Array.from({ length: SHARDS }, (_, shard) => `qqbot:{${namespace}}:session:${p.appId}:${shard}/${SHARDS}`),
+      )
+      const owners = new Map(processes.map((bot) => [bot.name, [...bot.shards]]))
       return {
+        owners: shards.map((shard) => ownerOf(owners, shard).join()),
         leases: leases.map((value) => value?.split(':')[0]),
         sessions: sessions.filter((value) => value !== null && value !== '').length,
       }
     }
-    const owners = Array.from(
-      { length: SHARDS },
-      (_, shard) => processes.find((bot) => bot.shards.includes(shard))?.name,
-    )
-    await expect.poll(stored, { timeout: 10_000, interval: 200 }).toEqual({ leases: owners, sessions: SHARDS })
+    // Every shard has exactly one owner, and Redis names it: the leases and sessions were written again.
+    await expect
+      .poll(
+        async () => {
+          const { owners, leases, sessions } = await stored()
+          return {
+            oneOwnerEach: owners.every((owner) => /^[abc]$/.test(owner)),
+            leasesNameOwners: leases.join() === owners.join(),
+            sessions,
+          }
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+      .toEqual({ oneOwnerEach: true, leasesNameOwners: true, sessions: SHARDS })
   }, 90_000)
+})
+
+describe('a partition followed by Redis losing its data (a double fault)', () => {
+  it('GIVEN 20 shards over 2 processes WHEN one is cut off from Redis (not from QQ) past its leases, the other takes its shards, then Redis restarts empty and the partition heals THEN events may run twice but none is lost', async () => {
+    const redis = await ownRedis()
+    const proxy = await startCuttableProxy(new URL(redis.url))
+    cleanups.push(() => proxy.close())
+    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 500, recommendedShards: SHARDS }))
+    const env = {
+      REDIS_URL: redis.url,
+      NAMESPACE: `test-${randomBytes(4).toString('hex')}`,
+      APP_ID: p.appId,
+      APP_SECRET: p.secret,
+      API_URL: p.url,
+      SHARDS: String(SHARDS),
+      LEASE_TTL_MS: '3000',
+      REPLY: '1',
+      LOG_LEVEL: 'info',
+    }
+    // `cut` reaches Redis through the proxy the test cuts; `whole` directly.
+    const cut = startBotProcess('cut', { ...env, REDIS_URL: proxy.url })
+    const whole = startBotProcess('whole', env)
+    processes = [cut, whole]
+    onTestFailed(() =>
+      processes.forEach((bot) => console.error(`log of ${bot.name}:\n${bot.logLines.slice(-200).join('\n')}`)),
+    )
+    await p.waitForReady(SHARDS, 30_000)
+    await until(() => cut.shards.length === 10 && whole.shards.length === 10, 20_000, 'the shares to settle at 10 each')
+
+    const ids = await dispatchPaced(p, 500)
+    proxy.cut()
+    await dispatchPaced(p, 500, ids)
+    // The cut-off process runs its shards on unfenced; the other takes them once their leases lapse and RESUMEs.
+    await until(() => whole.shards.length === SHARDS, 20_000, 'the reachable process to take every shard')
+    await dispatchPaced(p, 500, ids)
+    await redis.restart() // empty: the leases, fences and sessions the takeover wrote are gone
+    proxy.restore()
+    await until(
+      () => cut.logs.some((line) => line.startsWith('Redis is reachable again')),
+      20_000,
+      'the cut-off process to reach Redis again',
+    )
+    await dispatchPaced(p, 500, ids)
+    const replied = () => new Set(p.sent.map((message) => message.body.msg_id as string))
+    await untilDoneOrStalled(
+      () => replied().size >= ids.length,
+      () => p.sent.length,
+      10_000,
+    )
+
+    const replies = counts(p.sent.map((message) => message.body.msg_id as string))
+    const handled = counts(processes.flatMap((bot) => bot.handled))
+    const result = {
+      lost: ids.filter((id) => !replies.has(id)).length,
+      duplicateReplies: [...replies.values()].filter((count) => count > 1).length,
+      handlerReruns: [...handled.values()].filter((count) => count > 1).length,
+    }
+    console.info(
+      `partition then empty restart, ${ids.length} events: ${JSON.stringify(result)}, identifies ${p.gatewayStats.identifies} (of ${SHARDS}), resumes ${p.gatewayStats.resumes}, shards now ${cut.shards.length}/${whole.shards.length}`,
+    )
+    expect(result.lost).toBe(0)
+    // Every shard ends with one owner.
+    await until(() => cut.shards.length + whole.shards.length === SHARDS, 15_000, 'one owner per shard')
+    expect([...cut.shards, ...whole.shards].sort((a, b) => a - b)).toEqual(Array.from({ length: SHARDS }, (_, i) => i))
+  }, 120_000)
 })
 
 /** Entries of the stream no worker of the group has read yet (XINFO GROUPS `lag`, Redis 7). */
@@ -282,6 +363,8 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
       duplicateReplies: [...replies.values()].filter((count) => count > 1).length,
       handlerReruns: [...handled.values()].filter((count) => count > 1).length,
       warnings: processes.flatMap((bot) => bot.logs.filter((line) => line.includes('vanished from Redis'))),
+      // Whoever reaches the empty Redis first notices: a worker reading (NOGROUP), or the ingress appending.
+      ingressSawLoss: ingress.client.metrics().counters.broker_stream_lost?.[''] ?? 0,
     }
     console.info(
       `stream, Redis ${appendOnly ? 'with AOF' : 'without persistence'} restarted during a ${ids.length}-event burst: ${JSON.stringify({ ...result, warnings: result.warnings.length })}`,
@@ -300,18 +383,21 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
       duplicateReplies: result.duplicateReplies,
       handlerReruns: result.handlerReruns,
       warnings: result.warnings,
+      ingressSawLoss: result.ingressSawLoss,
     }).toEqual({
       lost: 0,
       duplicateReplies: 0,
       handlerReruns: 0,
       warnings: [],
+      ingressSawLoss: 0,
     })
   }, 90_000)
 
-  it(`GIVEN Redis without persistence WHEN it restarts empty during a ${STREAM_BURST}-event burst THEN the entries nobody had read are lost, the workers say so, and everything appended after the restart is answered once`, async () => {
+  it(`GIVEN Redis without persistence WHEN it restarts empty during a ${STREAM_BURST}-event burst THEN the entries nobody had read are lost, the workers or the ingress say so, and everything appended after the restart is answered once`, async () => {
     const result = await streamAcrossRestart(false)
-    expect(result.warnings.length).toBeGreaterThan(0)
-    expect(result.warnings[0]).toMatch(/entries no worker had read yet are lost.*appendonly yes/)
+    expect(result.warnings.length + result.ingressSawLoss).toBeGreaterThan(0)
+    for (const warning of result.warnings)
+      expect(warning).toMatch(/entries no worker had read yet are lost.*appendonly yes/)
     // Only what was in the stream when Redis died can be missing, and no more than was unread then.
     expect(result.lost).toBe(result.lostBeforeKill)
     expect(result.lost).toBeLessThanOrEqual(result.unreadAtKill)

@@ -199,7 +199,7 @@ describe('shards shared across processes through Redis', () => {
     await p.waitForReady(SHARDS, 10_000)
     const redis = new Redis(REDIS_URL)
     stoppables.push({ stop: () => redis.quit().then(() => undefined) })
-    const lease = (shard: number) => `qqbot:${namespace}:lease:${shard}`
+    const lease = (shard: number) => `qqbot:{${namespace}}:lease:${shard}`
     const leases = () => redis.mget([0, 1, 2, 3].map(lease))
     const before = await leases()
     const connections = p.gatewayStats.connections

@@ -22,6 +22,67 @@ export interface RedisServerOptions {
 }
 
 const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? 'redis-server'
+const REDIS_CLI = process.env.REDIS_CLI_BIN ?? 'redis-cli'
+
+/**
+ * Starts `redis-server` with `args` and resolves once it accepts connections (a server, or a sentinel with
+ * `--sentinel`). Fails with what to install when the binary is missing.
+ */
+export async function spawnRedis(args: string[]): Promise<ChildProcess> {
+  const started = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const output: string[] = []
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output.push(chunk.toString())
+      if (/Ready to accept connections|Sentinel ID is/.test(output.join(''))) {
+        started.stdout!.off('data', onData)
+        resolve()
+      }
+    }
+    started.stdout!.on('data', onData)
+    started.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()))
+    started.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? missingBinary(REDIS_SERVER, 'REDIS_SERVER_BIN') : error),
+    )
+    started.once('exit', (code) =>
+      reject(new Error(`redis-server exited (code ${code}) before it was ready: ${output.join('')}`)),
+    )
+  })
+  // Drain the pipes from now on, so the server never blocks writing its log.
+  started.stdout!.resume()
+  started.stderr!.resume()
+  return started
+}
+
+/** Runs `redis-cli` with `args`; resolves with its output, rejects when it fails. */
+export function redisCli(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(REDIS_CLI, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? missingBinary(REDIS_CLI, 'REDIS_CLI_BIN') : error),
+    )
+    child.once('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`redis-cli ${args.join(' ')} failed (${code}): ${output}`)),
+    )
+  })
+}
+
+/** Kills a server started by {@link spawnRedis} (SIGKILL by default: a crash) and waits until it has exited. */
+export async function killRedis(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.kill(signal)
+  await exited
+}
+
+function missingBinary(binary: string, variable: string): Error {
+  return new Error(
+    `${binary} was not found: these tests start Redis servers of their own. Install Redis 7 (Debian/Ubuntu: apt-get install redis-server, which brings redis-cli too), or set ${variable} to the binary.`,
+  )
+}
 
 /** Starts `redis-server` on a free port: no RDB snapshots, AOF only if asked. */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
@@ -33,36 +94,13 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   let closed = false
 
   const start = async (): Promise<void> => {
-    const started = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    child = started
-    const output: string[] = []
-    await new Promise<void>((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        output.push(chunk.toString())
-        if (output.join('').includes('Ready to accept connections')) {
-          started.stdout!.off('data', onData)
-          resolve()
-        }
-      }
-      started.stdout!.on('data', onData)
-      started.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()))
-      started.once('error', reject)
-      started.once('exit', (code) =>
-        reject(new Error(`redis-server exited (code ${code}) before it was ready: ${output.join('')}`)),
-      )
-    })
-    // Drain the pipes from now on, so the server never blocks writing its log.
-    started.stdout!.resume()
-    started.stderr!.resume()
+    child = await spawnRedis(args)
   }
 
   const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
     const running = child
     child = undefined
-    if (!running || running.exitCode !== null || running.signalCode !== null) return
-    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()))
-    running.kill(signal)
-    await exited
+    await killRedis(running, signal)
   }
 
   await start()
@@ -85,7 +123,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 }
 
 /** A TCP port nobody listens on now (the OS picks it). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)

@@ -17,9 +17,10 @@ async function brokerSource() {
       close: () => nats.close(),
     }
   }
-  const { Redis } = await import('ioredis')
+  const { redisFromEnv } = await import('./redis-from-env.mjs')
   const { RedisStreamSource } = await import('@qqbot/redis')
-  const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+  const redis = redisFromEnv(env)
+  redis.on('error', () => undefined) // outages and failovers are what some tests are about
   const batchSize = env.BATCH_SIZE ? Number(env.BATCH_SIZE) : undefined
   return {
     source: new RedisStreamSource({

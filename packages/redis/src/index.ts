@@ -6,6 +6,7 @@ export { RedisStateStorage, type RedisStateStorageOptions } from './redis-state-
 /** Moved to `@qqbot/core/adapter`; re-exported here for existing imports. */
 export { FencedSink, type LeaseCheck } from '@qqbot/core/adapter'
 export { RedisKeys } from './keys.js'
+export type { RedisConnection } from './connection.js'
 export { RedisUnavailableError, ShardCountMismatchError } from './errors.js'
 export { RedisIngress, createRedisIngress, type RedisIngressOptions } from './stream/redis-ingress.js'
 export { RedisStreamSource, type RedisStreamSourceOptions } from './stream/stream-source.js'

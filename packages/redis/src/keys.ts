@@ -1,9 +1,14 @@
-/** Where the scale-out state of one bot lives in Redis: everything under `<prefix>:<namespace>:`. */
+/**
+ * Where the scale-out state of one bot lives in Redis: everything under `<prefix>:{<namespace>}:`. The braces
+ * are a Redis Cluster hash tag: every key of a bot hashes to one slot, so each script (a lease with its fence,
+ * a lease with the session it guards), each batch (the renewals of a round, the `MGET` of the leases) and the
+ * stream with its claim keys stay on one node. On a single Redis the braces are just characters.
+ */
 export class RedisKeys {
   private readonly base: string
 
   constructor(namespace: string, prefix = 'qqbot') {
-    this.base = `${prefix}:${namespace}`
+    this.base = keyBase(namespace, prefix)
   }
 
   /** Who runs `shardId` now: `<member>:<fence>`, with a TTL. */
@@ -40,4 +45,9 @@ export class RedisKeys {
   identifyBucket(bucket: number): string {
     return `${this.base}:identify:${bucket}`
   }
+}
+
+/** `<prefix>:{<namespace>}`: the start of every key of a bot, its hash tag included. */
+export function keyBase(namespace: string, prefix = 'qqbot'): string {
+  return `${prefix}:{${namespace}}`
 }

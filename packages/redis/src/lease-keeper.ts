@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from './connection.js'
 import type { Logger } from '@qqbot/core'
 import { continuity, formatFence, parseFence, proposeEpoch, type Fence } from './fence.js'
 import type { RedisKeys } from './keys.js'
@@ -33,7 +33,7 @@ export interface ShardRun {
 }
 
 export interface LeaseKeeperOptions {
-  redis: Redis & ScriptedRedis
+  redis: RedisConnection & ScriptedRedis
   keys: RedisKeys
   memberId: string
   ttlMs: number

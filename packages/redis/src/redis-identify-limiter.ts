@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from './connection.js'
 import type { IdentifyLimiter } from '@qqbot/core'
 import { sleep } from '@qqbot/core/adapter'
 import { RedisKeys } from './keys.js'
 import { withScripts } from './scripts.js'
 
 export interface RedisIdentifyLimiterOptions {
-  redis: Redis
+  redis: RedisConnection
   namespace: string
   prefix?: string
   /** The platform's `session_start_limit.max_concurrency`: identifies allowed at once. Default 1. */

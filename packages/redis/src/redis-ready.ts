@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from './connection.js'
 import { RedisUnavailableError } from './errors.js'
 
 /** Resolves once `redis` is connected; rejects with {@link RedisUnavailableError} after `timeoutMs`. */
-export async function whenReady(redis: Redis, timeoutMs: number): Promise<void> {
+export async function whenReady(redis: RedisConnection, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from './connection.js'
 import type { SessionStore, ShardSession } from '@qqbot/core'
 import { RedisKeys } from './keys.js'
 import { withScripts } from './scripts.js'
 
 export interface RedisSessionStoreOptions {
-  redis: Redis
+  redis: RedisConnection
   /** Usually the AppID: keeps several bots apart in one Redis. */
   namespace: string
   /** Key prefix, default `qqbot`. */
@@ -53,7 +53,7 @@ export class FencedSessionStore implements SessionStore {
   private latest: { key: string; payload: string; sessionId: string | undefined } | undefined
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     namespace: string,
     prefix: string | undefined,
     private readonly shardId: number,

@@ -195,7 +195,7 @@ describe('RedisShardCoordinator', () => {
     const watcher = connectRedis()
     cleanups.push(() => watcher.quit())
     await until(() => owner.logs.join('').includes('fenced by its lease again'), 10_000, 'the lease to be re-asserted')
-    const holder = await watcher.get(`qqbot:${namespace}:lease:0`)
+    const holder = await watcher.get(`qqbot:{${namespace}}:lease:0`)
     expect(holder).toMatch(new RegExp(`^${escape(owner.scaleOut.shardCoordinator.memberId)}:\\d+\\.\\d+$`))
     const after = groupAtMessage({ content: '/ping after' })
     p.dispatch(after.t, after.d)
@@ -214,8 +214,8 @@ describe('RedisShardCoordinator', () => {
     await p.waitForReady(1, 5_000)
     const watcher = connectRedis()
     cleanups.push(() => watcher.quit())
-    const lease = `qqbot:${namespace}:lease:0`
-    const fence = `qqbot:${namespace}:fence:0`
+    const lease = `qqbot:{${namespace}}:lease:0`
+    const fence = `qqbot:{${namespace}}:fence:0`
     const first = fenceOf(await watcher.get(lease))
 
     // Lapsed, nobody else: taken again in place, the connection stays.
@@ -251,8 +251,8 @@ describe('RedisShardCoordinator', () => {
     await p.waitForReady(2, 5_000)
     const watcher = connectRedis()
     cleanups.push(() => watcher.quit())
-    const leases = [0, 1].map((shard) => `qqbot:${namespace}:lease:${shard}`)
-    const sessions = [0, 1].map((shard) => `qqbot:${namespace}:session:${p.appId}:${shard}/2`)
+    const leases = [0, 1].map((shard) => `qqbot:{${namespace}}:lease:${shard}`)
+    const sessions = [0, 1].map((shard) => `qqbot:{${namespace}}:session:${p.appId}:${shard}/2`)
     const before = { leases: (await watcher.mget(leases)).map(fenceOf), sessions: await watcher.mget(sessions) }
     expect(before.sessions.every((session) => session !== null)).toBe(true)
 
@@ -290,7 +290,7 @@ describe('RedisShardCoordinator', () => {
 
     // Redis comes back empty and another process took the shard before this one re-asserted it.
     await deleteNamespace(watcher, namespace)
-    await watcher.set(`qqbot:${namespace}:lease:0`, 'intruder:1.1', 'PX', 60_000)
+    await watcher.set(`qqbot:{${namespace}}:lease:0`, 'intruder:1.1', 'PX', 60_000)
     await until(() => owner.scaleOut.shardCoordinator.shards.length === 0, 5_000, 'the owner to give the shard up')
     release()
     // Each queued event either runs here or is dropped as revoked: wait until all are accounted for.
@@ -382,7 +382,7 @@ function fenceOf(value: string | null): Fence {
 
 /** What Redis restarting empty looks like to one bot: every key of its namespace gone at once. */
 async function deleteNamespace(redis: ReturnType<typeof connectRedis>, namespace: string): Promise<void> {
-  const keys = await redis.keys(`qqbot:${namespace}:*`)
+  const keys = await redis.keys(`qqbot:{${namespace}}:*`)
   if (keys.length > 0) await redis.del(...keys)
 }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import { duplicateConnection, type RedisConnection } from './connection.js'
 import { ShardRevokedError, type Logger } from '@qqbot/core'
 import { sleep } from '@qqbot/core/adapter'
 import { uniqueProcessName, type ShardControl, type ShardCoordinator } from '@qqbot/core/adapter'
@@ -11,8 +11,11 @@ import { guardRun } from './shard-guard.js'
 import { withScripts, type ScriptedRedis } from './scripts.js'
 
 export interface RedisShardCoordinatorOptions {
-  /** A connection to use as a template: the coordinator opens its own (fail-fast, no offline queue) from it. */
-  redis: Redis
+  /**
+   * A connection to use as a template (a Redis, through Sentinel or not, or a Cluster): the coordinator opens
+   * its own (fail-fast, no offline queue) from it.
+   */
+  redis: RedisConnection
   /** Usually the AppID: keeps several bots apart in one Redis. */
   namespace: string
   /** Key prefix, default `qqbot`. */
@@ -60,7 +63,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
   private readonly renewIntervalMs: number
   /** The logger handed over at join (the client's unless the options name one). */
   private logger!: Logger
-  private redis: (Redis & ScriptedRedis) | undefined
+  private redis: (RedisConnection & ScriptedRedis) | undefined
   private leases: LeaseKeeper | undefined
   private control: ShardControl | undefined
   private shardCount = 0
@@ -106,7 +109,7 @@ export class RedisShardCoordinator implements ShardCoordinator {
     })
     control.runtime.metrics.gauge('shards_owned', () => this.leases?.runs.size ?? 0)
     const redis = (this.redis = withScripts(
-      this.options.redis.duplicate({
+      duplicateConnection(this.options.redis, {
         enableOfflineQueue: false,
         commandTimeout: this.renewIntervalMs,
         maxRetriesPerRequest: 0,

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis'
+import type { RedisConnection } from './connection.js'
 import type { StateStorage, StateWriteOptions, StoredState } from '@qqbot/core'
 import { stateTtlMs } from '@qqbot/core/adapter'
 import { withScripts, type ScriptedRedis } from './scripts.js'
@@ -6,10 +7,10 @@ import { withScripts, type ScriptedRedis } from './scripts.js'
 /** Options of {@link RedisStateStorage}. */
 export interface RedisStateStorageOptions {
   /**
-   * A connection you own (it stays open on `close()`), or a URL such as `redis://127.0.0.1:6379` to open one
+   * A connection you own (it stays open on `close()`; a Redis Cluster too, each key is one slot), or a URL such as `redis://127.0.0.1:6379` to open one
    * the storage owns and closes.
    */
-  redis: Redis | string
+  redis: RedisConnection | string
   /**
    * Put before every state key: keeps the state apart from other data and from other bots in one Redis (e.g.
    * `qqbot:<appId>:state:`). Default `qqbot:state:`.
@@ -23,7 +24,7 @@ export interface RedisStateStorageOptions {
  * TTL is Redis's own key expiry (`PEXPIRE`), measured by the Redis server's clock.
  */
 export class RedisStateStorage implements StateStorage {
-  private readonly redis: Redis & ScriptedRedis
+  private readonly redis: RedisConnection & ScriptedRedis
   private readonly owned: boolean
   private readonly prefix: string
 

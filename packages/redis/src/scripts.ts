@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from './connection.js'
 
 /**
  * The Lua scripts behind leases and fencing. Each runs atomically in Redis, so "is it still mine?" and
@@ -109,6 +109,23 @@ redis.call('HSET', KEYS[1], 'v', version + 1, 'j', ARGV[1])
 if ARGV[3] == '0' then redis.call('PERSIST', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return version + 1`,
   },
+  /**
+   * KEYS: stream. ARGV: group, maxLength, then the entry's fields. Appends the entry (XADD MAXLEN ~); when the
+   * stream is missing (Redis lost it, or nobody created it yet) creates it with the workers' group first, at its
+   * end, so the workers read this entry and every one after it even if none of them is running now. Returns
+   * `[entryId, created]` (created: 1 when the stream had to be created).
+   */
+  qqbotStreamAppend: {
+    numberOfKeys: 1,
+    lua: `
+local created = 0
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('XGROUP', 'CREATE', KEYS[1], ARGV[1], '$', 'MKSTREAM')
+  created = 1
+end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
+return {id, created}`,
+  },
   /** KEYS: state. ARGV: expectedVersion. Deletes the key if it holds that version: 1 deleted, 0 refused. */
   qqbotStateDelete: {
     numberOfKeys: 1,
@@ -140,15 +157,21 @@ export interface ScriptedRedis {
   qqbotIdentifySlot(bucket: string, intervalMs: number): Promise<number>
   qqbotStateWrite(key: string, json: string, expectedVersion: number, ttlMs: number): Promise<number | null>
   qqbotStateDelete(key: string, expectedVersion: number): Promise<number>
+  qqbotStreamAppend(
+    stream: string,
+    group: string,
+    maxLength: number,
+    ...fields: string[]
+  ): Promise<[entryId: string, created: number]>
 }
 
-const defined = new WeakSet<Redis>()
+const defined = new WeakSet<RedisConnection>()
 
 /** Defines the scripts on `redis` once (ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT). */
-export function withScripts(redis: Redis): Redis & ScriptedRedis {
+export function withScripts<Connection extends RedisConnection>(redis: Connection): Connection & ScriptedRedis {
   if (!defined.has(redis)) {
     for (const name of Object.keys(SCRIPTS) as ScriptName[]) redis.defineCommand(name, SCRIPTS[name])
     defined.add(redis)
   }
-  return redis as Redis & ScriptedRedis
+  return redis as Connection & ScriptedRedis
 }

@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from './connection.js'
 import type { Logger } from '@qqbot/core'
 import { FencedSink, type ShardGuard } from '@qqbot/core/adapter'
 import type { LeaseKeeper, ShardRun } from './lease-keeper.js'
 import { FencedSessionStore } from './redis-session-store.js'
 
 export interface RunGuardOptions {
-  redis: Redis
+  redis: RedisConnection
   namespace: string
   prefix: string | undefined
   logger: Logger

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from '../connection.js'
 
 /** What a worker reads about its consumer group each round. */
 export interface GroupState {
@@ -11,7 +11,7 @@ export interface GroupState {
 }
 
 /** One round trip: XINFO GROUPS and INFO server. Throws when the stream or group is missing. */
-export async function readGroupState(redis: Redis, stream: string, group: string): Promise<GroupState> {
+export async function readGroupState(redis: RedisConnection, stream: string, group: string): Promise<GroupState> {
   const replies = (await redis.pipeline().xinfo('GROUPS', stream).info('server').exec()) ?? []
   for (const [error] of replies) if (error) throw error
   const state: GroupState = { pending: 0, lag: 0, uptimeMs: Number.POSITIVE_INFINITY }
@@ -34,7 +34,7 @@ export async function readGroupState(redis: Redis, stream: string, group: string
  * `alsoHeld` widens the range for other entries of the consumer that fall between them.
  */
 export async function deliveryCounts(
-  redis: Redis,
+  redis: RedisConnection,
   stream: string,
   group: string,
   consumer: string,

@@ -1,11 +1,13 @@
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from '../connection.js'
 import { BrokerIngress, type BrokerIngressOptions, type IngressPublisher } from '@qqbot/core/adapter'
-import type { DispatchedEvent } from '@qqbot/core'
+import type { DispatchedEvent, QQBotClient } from '@qqbot/core'
+import { withScripts } from '../scripts.js'
+import { STREAM_LOST } from './stream-broker.js'
 import { encodeEvent } from './stream-codec.js'
 import { DEFAULT_GROUP, ensureGroup, streamKey, type StreamOptions } from './stream-options.js'
 
 export interface RedisIngressOptions extends BrokerIngressOptions, StreamOptions {
-  redis: Redis
+  redis: RedisConnection
   /** Keeps several bots apart in one Redis; default the AppID. */
   namespace?: string
   /** Key prefix, default `qqbot`. */
@@ -18,10 +20,16 @@ export interface RedisIngressOptions extends BrokerIngressOptions, StreamOptions
   maxLength?: number
 }
 
-/** Appends each event to the stream (XADD MAXLEN ~), after creating the workers' group. */
+/**
+ * Appends each event to the stream (XADD MAXLEN ~), after creating the workers' group. Should Redis lose the
+ * stream (restarted without persistence, flushed), the append creates it again with the group, so what arrives
+ * from then on waits for the workers even while none is running.
+ */
 class StreamPublisher implements IngressPublisher {
   readonly target = 'the Redis stream'
   readonly stream: string
+  /** Where the publisher logs and counts, once the ingress's client exists. */
+  client: QQBotClient | undefined
   private readonly group: string
   private readonly maxLength: number
 
@@ -37,7 +45,22 @@ class StreamPublisher implements IngressPublisher {
   }
 
   async publish(event: DispatchedEvent): Promise<void> {
-    await this.options.redis.xadd(this.stream, 'MAXLEN', '~', this.maxLength, '*', ...encodeEvent(event))
+    const [, created] = await withScripts(this.options.redis).qqbotStreamAppend(
+      this.stream,
+      this.group,
+      this.maxLength,
+      ...encodeEvent(event),
+    )
+    if (created === 1) this.streamRecreated()
+  }
+
+  private streamRecreated(): void {
+    if (!this.client) return
+    this.client.metricsRegistry.inc(STREAM_LOST)
+    this.client.logger.warn(
+      { stream: this.stream, group: this.group },
+      'the stream vanished from Redis (restarted without persistence, or flushed): created it again with the consumer group, so the workers read every event from now on; entries no worker had read yet are lost with the old stream. Run Redis with appendonly yes (appendfsync everysec) so that a restart keeps the stream',
+    )
   }
 }
 
@@ -53,6 +76,7 @@ export class RedisIngress extends BrokerIngress {
   constructor(options: RedisIngressOptions) {
     const publisher = new StreamPublisher(options)
     super(options, publisher)
+    publisher.client = this.client
     this.stream = publisher.stream
   }
 }

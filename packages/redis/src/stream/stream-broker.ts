@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import { duplicateConnection, serverOf, type RedisConnection } from '../connection.js'
 import {
   defineCounter,
   DONE_MARK,
@@ -15,11 +15,11 @@ import { RedisKeys } from '../keys.js'
 import { withScripts } from '../scripts.js'
 import { deliveryCounts, readGroupState } from './group-state.js'
 import { decodeEvent, type StreamFields } from './stream-codec.js'
-import { DEFAULT_GROUP, ensureGroup, streamKey, type StreamOptions } from './stream-options.js'
+import { checkSameSlot, DEFAULT_GROUP, ensureGroup, streamKey, type StreamOptions } from './stream-options.js'
 
 /** Where a worker reads: the stream of the ingress's namespace, as one consumer of the workers' group. */
 export interface StreamBrokerOptions extends StreamOptions {
-  redis: Redis
+  redis: RedisConnection
   /** The same namespace as the ingress (default there: the AppID). */
   namespace: string
   prefix?: string
@@ -45,8 +45,8 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
   readonly stream: string
   private readonly group: string
   private readonly keys: RedisKeys
-  private readonly redis: Redis
-  private reader: Redis | undefined
+  private readonly redis: RedisConnection
+  private reader: RedisConnection | undefined
   private runtime: BrokerRuntime | undefined
   /** Redis failed a command: no worker could renew its entries meanwhile (see readState). */
   private unanswered = false
@@ -67,8 +67,9 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
   async open(runtime: BrokerRuntime): Promise<void> {
     this.runtime = runtime
     await ensureGroup(this.redis, this.stream, this.group)
+    await checkSameSlot(this.redis, this.stream, this.keys.event('slot-check'))
     // Blocking reads get a connection of their own; acknowledgements use the shared one.
-    this.reader = this.redis.duplicate()
+    this.reader = duplicateConnection(this.redis)
     runtime.logger.info({ stream: this.stream, group: this.group }, 'reading events from the stream')
   }
 
@@ -166,7 +167,9 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
   }
 
   async readState(): Promise<BrokerState> {
-    const state = await this.answered(readGroupState(this.redis, this.stream, this.group))
+    // Read where the stream is: on a Cluster, its node (its uptime is the one that matters).
+    const server = await this.answered(serverOf(this.redis, this.stream))
+    const state = await this.answered(readGroupState(server, this.stream, this.group))
     const now = Date.now()
     const idle = this.settings.claimIdleMs
     if (this.unanswered || now - this.roundStartedAt > this.settings.renewEveryMs || state.uptimeMs < idle) {

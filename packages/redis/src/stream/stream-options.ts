@@ -1,9 +1,14 @@
-import type { Redis } from 'ioredis'
+import { ConfigError } from '@qqbot/core'
+import { isCluster, type RedisConnection } from '../connection.js'
 import { RedisUnavailableError } from '../errors.js'
+import { keyBase } from '../keys.js'
 
 /** Where events travel between ingress and workers. */
 export interface StreamOptions {
-  /** Stream key. Default `qqbot:<namespace>:events`. */
+  /**
+   * Stream key. Default `qqbot:{<namespace>}:events`. On a Redis Cluster a key of your own must carry the same
+   * hash tag (`{<namespace>}`): a worker marks an event done and acknowledges its entry in one transaction.
+   */
   stream?: string
   /** Consumer group of the workers. Default `workers`. */
   group?: string
@@ -12,7 +17,7 @@ export interface StreamOptions {
 export const DEFAULT_GROUP = 'workers'
 
 export function streamKey(namespace: string, options: StreamOptions, prefix = 'qqbot'): string {
-  return options.stream ?? `${prefix}:${namespace}:events`
+  return options.stream ?? `${keyBase(namespace, prefix)}:events`
 }
 
 /**
@@ -20,7 +25,12 @@ export function streamKey(namespace: string, options: StreamOptions, prefix = 'q
  * first Redis command of an ingress or worker: a Redis it cannot reach fails here with a
  * {@link RedisUnavailableError} that names the cause.
  */
-export async function ensureGroup(redis: Redis, stream: string, group: string, from: '$' | '0' = '$'): Promise<void> {
+export async function ensureGroup(
+  redis: RedisConnection,
+  stream: string,
+  group: string,
+  from: '$' | '0' = '$',
+): Promise<void> {
   try {
     await redis.xgroup('CREATE', stream, group, from, 'MKSTREAM')
   } catch (error) {
@@ -33,4 +43,20 @@ export async function ensureGroup(redis: Redis, stream: string, group: string, f
     }
     throw error
   }
+}
+
+/**
+ * On a Redis Cluster, checks that a worker's stream and its claim keys share a slot (a stream key of your own
+ * without the bot's hash tag would not): marking an event done and acknowledging its entry is one transaction.
+ */
+export async function checkSameSlot(redis: RedisConnection, stream: string, claimKey: string): Promise<void> {
+  if (!isCluster(redis)) return
+  const [streamSlot, claimSlot] = await Promise.all([
+    redis.cluster('KEYSLOT', stream) as Promise<number>,
+    redis.cluster('KEYSLOT', claimKey) as Promise<number>,
+  ])
+  if (streamSlot !== claimSlot)
+    throw new ConfigError(
+      `The stream key "${stream}" hashes to another Redis Cluster slot (${streamSlot}) than the bot's other keys (${claimSlot}, e.g. "${claimKey}"). Leave the stream option unset, or put the same hash tag in it (the namespace in braces, like "${claimKey.slice(0, claimKey.indexOf('}') + 1)}:events").`,
+    )
 }

@@ -33,7 +33,11 @@ async function startIngress(
   namespace: string,
   maxLength?: number,
   via = redis,
+  logs?: string[],
 ): Promise<RedisIngress> {
+  const logging = logs
+    ? { logLevel: 'warn' as const, logDestination: { write: (line: string) => void logs.push(line) } }
+    : { logLevel: 'silent' as const }
   const ingress = createRedisIngress({
     appId: p.appId,
     secret: p.secret,
@@ -42,7 +46,7 @@ async function startIngress(
     redis: via,
     namespace,
     maxLength,
-    logLevel: 'silent',
+    ...logging,
     gateway: { identifyIntervalMs: 0 },
   })
   await ingress.start()
@@ -298,7 +302,12 @@ describe('ingress and workers over a Redis stream', () => {
     expect(handledByOther).toEqual([])
   })
 
-  it('GIVEN the stream and its group vanish from Redis (a restart without persistence) THEN the workers create the group again and answer what the ingress appended since', async () => {
+  /** The warnings (level 40) among JSON log lines. */
+  const warningsIn = (logs: string[]) =>
+    logs.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.level === 40)
+  const LOSS_WARNING = /vanished from Redis .*entries no worker had read yet are lost.*appendonly yes/
+
+  it('GIVEN the stream and its group vanish from Redis (a restart without persistence) while nothing is appended THEN the workers create the group again, say so, and answer what the ingress appends after', async () => {
     const p = (platform = await startFakePlatform())
     const namespace = freshNamespace()
     const ingress = await startIngress(p, namespace)
@@ -308,19 +317,38 @@ describe('ingress and workers over a Redis stream', () => {
     const before = dispatch(p, 5)
     await until(() => replyCounts(p).size === 5, 5_000, 'the first events to be answered')
     await redis.del(ingress.stream)
+    // The worker's next read finds no group: one warning says what was lost and what to do about it.
+    await until(() => warningsIn(logs).length > 0, 5_000, 'the worker to notice the loss')
     const after = dispatch(p, 10)
     await until(() => replyCounts(p).size === 15, 10_000, 'the events appended after the loss to be answered')
     expect([...replyCounts(p).keys()].sort()).toEqual([...before, ...after].sort())
     expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
     expect(worker.running).toBe(true)
-    // One warning says what was lost and what to do about it; the counter lets an alert fire on it.
-    const warnings = logs
-      .map((line) => JSON.parse(line) as { level: number; msg: string })
-      .filter((line) => line.level === 40)
-    expect(warnings.map((line) => line.msg)).toEqual([
-      expect.stringMatching(/vanished from Redis .*entries no worker had read yet are lost.*appendonly yes/),
-    ])
+    expect(warningsIn(logs).map((line) => line.msg)).toEqual([expect.stringMatching(LOSS_WARNING)])
+    // The counter lets an alert fire on it.
     expect(worker.metrics().counters.broker_stream_lost).toEqual({ '': 1 })
+  })
+
+  it('GIVEN the stream vanishes from Redis while no worker runs THEN the ingress creates it again with the group, says so, and a worker started later answers everything appended since', async () => {
+    const p = (platform = await startFakePlatform())
+    const namespace = freshNamespace()
+    const ingressLogs: string[] = []
+    const ingress = await startIngress(p, namespace, undefined, redis, ingressLogs)
+    await redis.del(ingress.stream)
+    const after = dispatch(p, 10)
+    await until(
+      () => ingress.client.metrics().counters.broker_published?.[''] === 10,
+      5_000,
+      'the events to be appended',
+    )
+    // Without the group, a worker starting now would create it at the stream's end and skip all ten.
+    expect(await redis.xlen(ingress.stream)).toBe(10)
+    const handled: string[] = []
+    await startWorker(p, namespace, handled)
+    await until(() => replyCounts(p).size === 10, 10_000, 'every event appended while no worker ran')
+    expect([...replyCounts(p).keys()].sort()).toEqual([...after].sort())
+    expect(warningsIn(ingressLogs).map((line) => line.msg)).toEqual([expect.stringMatching(LOSS_WARNING)])
+    expect(ingress.client.metrics().counters.broker_stream_lost).toEqual({ '': 1 })
   })
 
   it('GIVEN a worker stopping while a handler runs THEN it keeps the entry (no other worker runs it) and acknowledges it before stop() returns', async () => {
@@ -415,7 +443,7 @@ describe('ingress and workers over a Redis stream', () => {
       const workerError = await worker.start().catch((error: unknown) => error)
       expect(workerError).toBeInstanceOf(RedisUnavailableError)
       expect((workerError as Error).message).toMatch(
-        /Cannot reach Redis: creating the consumer group "workers" of qqbot:unreachable:events failed .*Check the URL/,
+        /Cannot reach Redis: creating the consumer group "workers" of qqbot:\{unreachable\}:events failed .*Check the URL/,
       )
       await worker.stop()
       const ingressError = await startIngress(p, 'unreachable', undefined, nowhere).catch((error: unknown) => error)
