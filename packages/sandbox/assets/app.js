@@ -1,5 +1,6 @@
 // The sandbox page: plain DOM, no framework. This module routes the sandbox's messages to the page's parts
 // (chat.js, messages.js, metrics.js, traffic.js) and wires the controls.
+import { addSample, drawCharts } from './charts.js'
 import { renderChat, renderControls, select, showEntry } from './chat.js'
 import { $ } from './dom.js'
 import { renderMetrics } from './metrics.js'
@@ -12,6 +13,7 @@ function handle(message) {
   switch (message.type) {
     case 'hello':
       state.bot = message.bot
+      $('bot-name').textContent = `chatting with ${message.bot}`
       state.scenes = message.scenes
       state.users = message.users
       state.conversations = new Map(message.conversations.map((c) => [c.info.id, { info: c.info, entries: c.entries }]))
@@ -20,6 +22,7 @@ function handle(message) {
       clearLog()
       for (const entry of message.log) appendLog(entry)
       renderMetrics(message.metrics)
+      drawCharts()
       renderControls()
       renderChat()
       return
@@ -29,6 +32,7 @@ function handle(message) {
     case 'log':
       return appendLog(message.entry)
     case 'metrics':
+      addSample(message)
       return renderMetrics(message.metrics)
     case 'users':
       state.users = message.users

@@ -6,11 +6,25 @@ const ASSETS_DIR = new URL('../assets/', import.meta.url)
 const HTML = 'text/html; charset=utf-8'
 const SCRIPT = 'text/javascript; charset=utf-8'
 /** The page's ES modules (app.js imports the others). */
-const SCRIPTS = ['app', 'chat', 'dom', 'markdown', 'messages', 'metrics', 'page-state', 'socket', 'status', 'traffic']
+const SCRIPTS = [
+  'app',
+  'charts',
+  'chat',
+  'hints',
+  'dom',
+  'markdown',
+  'messages',
+  'metrics',
+  'page-state',
+  'socket',
+  'status',
+  'traffic',
+]
 const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: HTML },
   '/index.html': { file: 'index.html', type: HTML },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+  '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
   ...Object.fromEntries(SCRIPTS.map((name) => [`/${name}.js`, { file: `${name}.js`, type: SCRIPT }])),
 }
 
