@@ -19,10 +19,10 @@ function handle(message) {
       state.conversations = new Map(message.conversations.map((c) => [c.info.id, { info: c.info, entries: c.entries }]))
       if (!state.scenes.some((s) => s.id === state.scene)) state.scene = state.scenes[0]?.id
       if (!state.users.some((u) => u.name === state.user)) state.user = state.users[0]?.name
+      drawCharts()
       clearLog()
       for (const entry of message.log) appendLog(entry)
       renderMetrics(message.metrics)
-      drawCharts()
       renderControls()
       renderChat()
       return

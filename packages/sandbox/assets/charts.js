@@ -87,3 +87,5 @@ function sum(values) {
 function formatNumber(value) {
   return value >= 10 ? String(Math.round(value)) : value.toFixed(1)
 }
+
+drawCharts()

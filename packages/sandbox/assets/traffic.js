@@ -3,6 +3,8 @@
 import { $, el } from './dom.js'
 
 const MAX_LOG_LINES = 500
+/** The panel keeps the newest line in view until the reader scrolls up, and again once they scroll back down. */
+let following = true
 
 export function clearLog() {
   $('log').replaceChildren()
@@ -10,7 +12,6 @@ export function clearLog() {
 
 export function appendLog(entry) {
   const log = $('log')
-  const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 24
   const summary = el('summary', {}, [el('time', { text: new Date(entry.at).toLocaleTimeString() }), entry.text])
   if (entry.latencyMs !== undefined)
     summary.append(
@@ -30,7 +31,7 @@ export function appendLog(entry) {
   line.hidden = !shown(line)
   log.append(line)
   while (log.childElementCount > MAX_LOG_LINES) log.firstElementChild.remove()
-  if (atEnd) log.scrollTop = log.scrollHeight
+  if (following) log.scrollTop = log.scrollHeight
 }
 
 function shown(line) {
@@ -43,5 +44,9 @@ function applyFilter() {
   for (const line of $('log').children) line.hidden = !shown(line)
 }
 
+$('log').addEventListener('scroll', () => {
+  const log = $('log')
+  following = log.scrollHeight - log.scrollTop - log.clientHeight < 24
+})
 $('log-filter').addEventListener('input', applyFilter)
 $('hide-heartbeats').addEventListener('change', applyFilter)
