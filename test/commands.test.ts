@@ -115,8 +115,20 @@ for (const mode of ['gateway', 'webhook'] as const) {
       it('GIVEN a word that is a prefix or substring of a command THEN only the exact token matches', async () => {
         const { say } = await start()
         expect(await say(groupAtMessage({ content: '/rolling' }))).toEqual(['rolling is not roll'])
-        expect(await say(groupAtMessage({ content: '/rol 3' }), 0)).toEqual([])
+        expect(await say(groupAtMessage({ content: '/xyz 3' }), 0)).toEqual([])
         expect(await say(groupAtMessage({ content: 'please /roll' }), 0)).toEqual([])
+      })
+
+      it('GIVEN a prefixed near miss THEN the closest command is suggested; plain chat and didYouMean: false stay silent', async () => {
+        const { say } = await start()
+        expect(await say(groupAtMessage({ content: '/rol 3' }))).toEqual(['没有 /rol 这个命令。你是想用 /roll 吗？'])
+        expect(await say(c2cMessage({ content: 'rol 3' }), 0)).toEqual([])
+        const english = await start({ locale: 'en' })
+        expect(await english.say(c2cMessage({ content: '/ehco hi' }))).toEqual([
+          'There is no command /ehco. Did you mean /echo?',
+        ])
+        const quiet = await start({ didYouMean: false })
+        expect(await quiet.say(groupAtMessage({ content: '/rol 3' }), 0)).toEqual([])
       })
 
       it('GIVEN __proto__, constructor or toString as a command THEN nothing breaks and nothing answers', async () => {

@@ -2,7 +2,8 @@
  * The sandbox page in a real browser: Debian's chromium driven by playwright-core. Chromium must be installed
  * (`apt-get install -y chromium`); without it this file fails, it never skips.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { z } from 'zod'
@@ -22,6 +23,8 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ]
 const XSS = '<img src=x onerror="window.__xss=1">'
+/** Screenshots of the page at each width, kept for a person to look at (gitignored). */
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url))
 
 /** Always rolls 4 (or the number of sides, if smaller). */
 class FixedRandom extends RandomService {
@@ -173,6 +176,7 @@ describe('the sandbox page in chromium', () => {
   })
 
   it('GIVEN the panels THEN the traffic log shows gateway frames and REST calls, and the metrics show the watched client', async () => {
+    await page.getByText('All metrics').click() // the full table sits under the charts, folded
     await page
       .getByTestId('log-entry')
       .filter({ hasText: 'POST /v2/groups/GROUP_OPENID_0001/messages → 200' })
@@ -201,5 +205,101 @@ describe('the sandbox page in chromium', () => {
     await page.getByTestId('send-button').click()
     expect(await page.getByTestId('error').textContent()).toContain('the message is empty')
     expect(await entryTexts()).toEqual(['carol/roll 6', 'fake-bot🎲 4 (1 rolled so far)'])
+  })
+
+  describe.each([
+    { name: 'desktop', width: 1280, height: 800, scene: 'c2c' },
+    { name: 'phone', width: 390, height: 844, scene: 'dm' },
+  ])('at $width px ($name)', ({ width, height, scene }) => {
+    it('GIVEN a conversation THEN the chat is usable: wide enough, no sideways scroll, the input on screen, no console errors', async () => {
+      const errors: string[] = []
+      const tab = await browser!.newPage({ viewport: { width, height } })
+      tab.setDefaultTimeout(10_000)
+      tab.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text())
+      })
+      tab.on('pageerror', (error) => errors.push(error.message))
+      tab.on('requestfailed', (request) => errors.push(`${request.url()}: ${request.failure()?.errorText}`))
+      try {
+        await tab.goto(sandbox!.url)
+        await tab.getByTestId('connection-status').filter({ hasText: 'connected' }).waitFor()
+        await tab.getByTestId('scene-select').selectOption(scene)
+        await tab.getByTestId('user-select').selectOption('bob')
+        for (const text of ['/roll 20', '/menu']) {
+          await tab.getByTestId('message-input').fill(text)
+          await tab.getByTestId('message-input').press('Enter')
+        }
+        const chat = tab.getByTestId('messages')
+        await chat.getByTestId('keyboard').waitFor()
+        await chat.getByTestId('entry-bot').filter({ hasText: '🎲 4' }).waitFor()
+
+        const boxOf = async (testid: string) => (await tab.getByTestId(testid).boundingBox())!
+        const chatBox = await boxOf('messages')
+        const input = await boxOf('message-input')
+        expect(chatBox.width).toBeGreaterThanOrEqual(300)
+        expect(await tab.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width)
+        expect(input.y).toBeGreaterThanOrEqual(0)
+        expect(input.y + input.height).toBeLessThanOrEqual(height)
+        expect(input.width).toBeGreaterThanOrEqual(150)
+        // bubbles are as wide as their text: the short /roll 20 is far narrower than the chat
+        const bubbles = chat.locator('[data-testid="entry-user"], [data-testid="entry-bot"]')
+        expect((await bubbles.first().boundingBox())!.width).toBeLessThan(chatBox.width / 2)
+        expect([
+          await bubbles.nth(0).getAttribute('data-initials'),
+          await bubbles.nth(1).getAttribute('data-initials'),
+        ]).toEqual(['B', 'FB'])
+        for (const time of await bubbles.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-time'))))
+          expect(time).toMatch(/\d/)
+        expect(await tab.getByTestId('bot-name').textContent()).toBe('chatting with fake-bot')
+
+        mkdirSync(ARTIFACTS, { recursive: true })
+        await tab.screenshot({ path: `${ARTIFACTS}sandbox-${width}.png`, fullPage: true })
+        expect(errors).toEqual([])
+      } finally {
+        await tab.close()
+      }
+    })
+  })
+
+  it('GIVEN a command the bot does not know THEN the page hints at /help after a while without an answer', async () => {
+    await sendAs('group', 'alice', '/nosuchthing')
+    const hint = messages().getByTestId('unknown-command-hint')
+    await hint.waitFor()
+    expect(await hint.textContent()).toContain('No answer to /nosuchthing yet')
+  })
+
+  it('GIVEN the traffic panel THEN heartbeats are hidden, a filter narrows the lines, a line opens to its JSON and replies show their latency', async () => {
+    await sendAs('group', 'alice', '/roll 6')
+    const reply = page
+      .getByTestId('log-entry')
+      .filter({ hasText: 'POST /v2/groups/GROUP_OPENID_0001/messages → 200' })
+      .last()
+    await reply.waitFor()
+    expect(await reply.getByTestId('log-latency').textContent()).toMatch(/^\d+ ms$/)
+    await reply.locator('summary').click()
+    const detail = JSON.parse((await reply.getByTestId('log-detail').textContent())!) as { body: { msg_id: string } }
+    expect(detail).toMatchObject({ request: 'POST /v2/groups/GROUP_OPENID_0001/messages', status: 200 })
+    expect(detail.body.msg_id).toMatch(/\S/)
+
+    const visible = () => page.getByTestId('log-entry').locator('visible=true').allTextContents()
+    await page.getByTestId('log-filter').fill('INTERACTION_CREATE')
+    const lines = await visible()
+    expect(lines.length).toBeGreaterThan(0)
+    expect(lines.every((line) => line.includes('INTERACTION_CREATE'))).toBe(true)
+    await page.getByTestId('log-filter').fill('')
+    const heartbeatsShown = () => page.locator('[data-heartbeat]:not([hidden])').count()
+    expect(await heartbeatsShown()).toBe(0)
+    await page.getByTestId('hide-heartbeats').uncheck()
+    expect(await heartbeatsShown()).toBe(await page.locator('[data-heartbeat]').count())
+    await page.getByTestId('hide-heartbeats').check()
+  })
+
+  it('GIVEN the metrics panel THEN it draws live charts of events/s, reply latency and queue depth', async () => {
+    await expect
+      .poll(async () => page.getByTestId('chart-latency').getByTestId('chart-value').textContent(), { timeout: 5_000 })
+      .toMatch(/^p50 \d+ ms · p99 \d+ ms$/)
+    for (const chart of ['chart-events', 'chart-latency', 'chart-queue'])
+      expect(await page.getByTestId(chart).locator('polyline').count()).toBeGreaterThan(0)
+    expect(await page.getByTestId('chart-queue').getByTestId('chart-value').textContent()).toMatch(/^\d+$/)
   })
 })

@@ -45,6 +45,8 @@ export type { ButtonHandlingOptions } from './buttons/button-options.js'
 export { AUTO_ACK_CODES } from './buttons/button-invoker.js'
 export { InteractionAlreadyAckedError } from './buttons/interaction-ack.js'
 export type { ControllerOptions, CommandOptions, Guard, GuardContext } from './metadata/controller-metadata.js'
+export { ControllerDefinitionError } from './metadata/controller-definition-error.js'
+export { type DidYouMeanOptions } from './commands/did-you-mean.js'
 export { mentionedUser, mentionedChannel } from './arguments/resolvers.js'
 export {
   Cooldown,

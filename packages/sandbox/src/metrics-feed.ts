@@ -1,15 +1,20 @@
 import type { MetricsSnapshot, QQBotClient } from '@qqbot/core'
 import type { PageServer } from './page-server.js'
+import type { ReplyLatency } from './reply-latency.js'
 
 const METRICS_INTERVAL_MS = 1_000
 
-/** The watched clients' `metrics()`, pushed to the open pages every second when they change. */
+/**
+ * The watched clients' `metrics()` and the reply latency the sandbox measured, pushed to the open pages every
+ * second (the page's charts need a sample per second, changed or not).
+ */
 export class MetricsFeed {
   private readonly watched: QQBotClient[] = []
   private readonly timer: NodeJS.Timeout
-  private lastMetrics = ''
-
-  constructor(private readonly page: PageServer) {
+  constructor(
+    private readonly page: PageServer,
+    private readonly latency: ReplyLatency,
+  ) {
     this.timer = setInterval(() => this.publish(), METRICS_INTERVAL_MS)
     this.timer.unref()
   }
@@ -17,6 +22,11 @@ export class MetricsFeed {
   watch(client: QQBotClient): void {
     if (!this.watched.includes(client)) this.watched.push(client)
     this.publish()
+  }
+
+  /** p50/p99 of the recent replies, ms; `undefined` before the first. */
+  latencyView(): { p50: number; p99: number } | undefined {
+    return this.latency.percentiles()
   }
 
   view(): { name: string; snapshot: MetricsSnapshot }[] {
@@ -32,9 +42,6 @@ export class MetricsFeed {
 
   private publish(): void {
     if (this.page.pages === 0 || this.watched.length === 0) return
-    const text = JSON.stringify({ type: 'metrics', metrics: this.view() })
-    if (text === this.lastMetrics) return
-    this.lastMetrics = text
-    this.page.broadcastText(text)
+    this.page.broadcast({ type: 'metrics', at: Date.now(), metrics: this.view(), latency: this.latencyView() })
   }
 }

@@ -14,7 +14,9 @@ import {
 import { findButton } from './reply-view.js'
 import { resolvePort, type SandboxOptions } from './sandbox-options.js'
 import { SCENE_LABELS, conversationFor, interactionEvent, messageEvent, type ConversationInfo } from './scenes.js'
-import { TrafficLog, describeCall, describeFrame } from './traffic-log.js'
+import { ReplyLatency } from './reply-latency.js'
+import { callDetail, frameDetail, isHeartbeat } from './traffic-detail.js'
+import { TrafficLog, describeCall, describeFrame, type LogDetails } from './traffic-log.js'
 import { UserDirectory, MAX_USERS, type SandboxUser } from './users.js'
 
 /** What a bot needs to connect to the sandbox's platform: spread it into `createBot`/`createClient` options. */
@@ -80,6 +82,7 @@ class LocalSandbox implements Sandbox {
   private readonly users: UserDirectory
   private readonly conversations = new ConversationStore()
   private readonly traffic = new TrafficLog()
+  private readonly latency = new ReplyLatency()
   private readonly bot: BotActivity
   private readonly metrics: MetricsFeed
   private readonly unsubscribe: (() => void)[]
@@ -98,12 +101,15 @@ class LocalSandbox implements Sandbox {
     this.unsubscribe = [
       platform.onSent((message) => this.bot.onSent(message)),
       platform.onRequest((call) => {
-        this.publishLog('rest', describeCall(call))
+        const latencyMs = this.latency.replied((call.body as { msg_id?: unknown } | undefined)?.msg_id, call.at)
+        this.publishLog('rest', describeCall(call), { detail: callDetail(call), latencyMs })
         this.bot.onCall(call)
       }),
-      platform.onGatewayFrame((frame) => this.publishLog('gateway', describeFrame(frame))),
+      platform.onGatewayFrame((frame) =>
+        this.publishLog('gateway', describeFrame(frame), { detail: frameDetail(frame), heartbeat: isHeartbeat(frame) }),
+      ),
     ]
-    this.metrics = new MetricsFeed(this.page)
+    this.metrics = new MetricsFeed(this.page, this.latency)
   }
 
   get url(): string {
@@ -141,6 +147,7 @@ class LocalSandbox implements Sandbox {
       text: input.text,
       event: event.t,
     })
+    if (typeof event.d.id === 'string') this.latency.dispatched(event.d.id)
     this.platform.dispatchEvent(event)
     return { conversation, entry }
   }
@@ -268,7 +275,7 @@ class LocalSandbox implements Sandbox {
     return added
   }
 
-  private publishLog(kind: 'gateway' | 'rest', text: string): void {
-    this.page.broadcast({ type: 'log', entry: this.traffic.add(kind, text) })
+  private publishLog(kind: 'gateway' | 'rest', text: string, details: LogDetails): void {
+    this.page.broadcast({ type: 'log', entry: this.traffic.add(kind, text, details) })
   }
 }

@@ -3,12 +3,29 @@ import type { ServerResponse } from 'node:http'
 
 /** The page's files (next to `src/` and `dist/` in the package). Only these paths are served: no file system browsing. */
 const ASSETS_DIR = new URL('../assets/', import.meta.url)
+const HTML = 'text/html; charset=utf-8'
+const SCRIPT = 'text/javascript; charset=utf-8'
+/** The page's ES modules (app.js imports the others). */
+const SCRIPTS = [
+  'app',
+  'charts',
+  'chat',
+  'hints',
+  'dom',
+  'markdown',
+  'messages',
+  'metrics',
+  'page-state',
+  'socket',
+  'status',
+  'traffic',
+]
 const FILES: Record<string, { file: string; type: string }> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/markdown.js': { file: 'markdown.js', type: 'text/javascript; charset=utf-8' },
+  '/': { file: 'index.html', type: HTML },
+  '/index.html': { file: 'index.html', type: HTML },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+  '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
+  ...Object.fromEntries(SCRIPTS.map((name) => [`/${name}.js`, { file: `${name}.js`, type: SCRIPT }])),
 }
 
 /**

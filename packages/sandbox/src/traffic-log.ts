@@ -6,7 +6,15 @@ export interface LogEntry {
   at: number
   kind: 'gateway' | 'rest'
   text: string
+  /** The frame or call as JSON, secrets redacted (the line expands to it). */
+  detail?: string
+  /** A heartbeat or its ACK (the panel can hide them). */
+  heartbeat?: boolean
+  /** For a call that replies to a user's message: ms since the sandbox dispatched that message. */
+  latencyMs?: number
 }
+
+export type LogDetails = Pick<LogEntry, 'detail' | 'heartbeat' | 'latencyMs'>
 
 const MAX_LOG_ENTRIES = 1_000
 
@@ -62,8 +70,8 @@ export class TrafficLog {
   private readonly entries: LogEntry[] = []
   private seq = 0
 
-  add(kind: LogEntry['kind'], text: string): LogEntry {
-    const entry = { seq: ++this.seq, at: Date.now(), kind, text }
+  add(kind: LogEntry['kind'], text: string, details: LogDetails = {}): LogEntry {
+    const entry = { seq: ++this.seq, at: Date.now(), kind, text, ...details }
     this.entries.push(entry)
     if (this.entries.length > MAX_LOG_ENTRIES) this.entries.shift()
     return entry

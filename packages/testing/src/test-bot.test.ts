@@ -98,6 +98,19 @@ describe('createTestBot', () => {
     expect(bot.api.calls.filter((call) => call.route === 'POST /v2/users/{openid}/messages')).toHaveLength(4)
   })
 
+  it('GIVEN a cooldown THEN wrong arguments are answered instead of "slow down", and do not start the clock', async () => {
+    bot = await createTestBot({ controllers: [Dice], providers: [fixed(4)], locale: 'en' })
+    const dave = bot.user('dave').inGroup('g1')
+    const usage = '\nUsage: /roll [sides]'
+    expect((await dave.send('/roll abc'))[0]!.text).toBe(`Invalid argument sides: "abc" is not a number.${usage}`)
+    expect((await dave.send('/roll 1'))[0]!.text).toBe(
+      `Invalid argument sides: "1" is not a number of at least 2.${usage}`,
+    )
+    expect((await dave.send('/roll 6'))[0]!.text).toBe('🎲 4')
+    expect((await dave.send('/roll 6 extra'))[0]!.text).toMatch(/^Extra words at the end: "extra"/)
+    expect((await dave.send('/roll 6'))[0]!.text).toMatch(/^Slow down/)
+  })
+
   it('GIVEN media replies THEN a small one is uploaded in one call and a large one completes as an instant upload', async () => {
     @Controller()
     class Media {

@@ -4,6 +4,9 @@ import { resolveAckAfterMs, type ButtonHandlingOptions } from '../buttons/button
 import type { CommandContext } from '../context/contexts.js'
 import type { Constructor, Provider } from '../di/bot-container.js'
 import { MESSAGES, SCENE_NAMES, ZOD_LOCALES, type Locale, type MessageTable } from '../i18n/messages.js'
+import { EXPECTATIONS, type ExpectationWords } from '../i18n/expectations.js'
+import type { ExtraArguments } from '../commands/argument-parser.js'
+import { resolveDidYouMean, type DidYouMeanOptions, type ResolvedDidYouMean } from '../commands/did-you-mean.js'
 import type { Scene, ClientOptions, DispatchedEvent, MessageBody } from '@qqbot/core'
 import { systemClock, type Clock } from '../util/clock.js'
 import type { PanelSyncOptions } from '../panels/command-panels.js'
@@ -43,6 +46,19 @@ export interface CommandLayerOptions {
   locale?: Locale
   /** Override any reply text by its identifier. */
   messages?: Partial<MessageTable>
+  /**
+   * Words typed after a command's last argument: `'refuse'` answers `ARGUMENT_EXTRA` and does not run the
+   * command, `'ignore'` drops them. Default: a command that takes arguments refuses (`/roll 20 extra words`),
+   * one that takes none ignores (`/ping 42`). A command may choose for itself (`@Command(name, {
+   * extraArguments })`). A command with `@Rest` takes every word, so it never has extras.
+   */
+  extraArguments?: ExtraArguments
+  /**
+   * A prefixed word that names no command but is close to one (`/rol`) gets "did you mean /roll?"
+   * (`COMMAND_UNKNOWN`): default on, in every scene; `false` keeps the bot silent. Never for text without a
+   * prefix. See {@link DidYouMeanOptions}.
+   */
+  didYouMean?: boolean | DidYouMeanOptions
   /** Middleware around every event, outermost first (more with `bot.use()`). */
   middleware?: Middleware[]
   /** Decides what the user sees when a command throws. */
@@ -89,6 +105,12 @@ export interface ResolvedBotOptions {
   messages: MessageTable
   /** zod's issue texts in the bot's language. */
   zodLocale: z.core.$ZodErrorMap
+  /** How argument errors say what was expected, in the bot's language. */
+  expectations: ExpectationWords
+  /** `undefined`: by command, see {@link CommandLayerOptions.extraArguments}. */
+  extraArguments: ExtraArguments | undefined
+  /** `undefined` when unknown commands get no answer. */
+  didYouMean: ResolvedDidYouMean | undefined
   /** How `WRONG_SCENE` names scenes in the bot's language. */
   sceneNames: (typeof SCENE_NAMES)[Locale]
   /** The built-in help command's names; empty when it is off. */
@@ -124,6 +146,9 @@ export function resolveBotOptions(options: BotOptions): ResolvedBotOptions {
     prefixOptionalInDirect: options.prefixOptionalInDirect ?? true,
     messages: { ...MESSAGES[locale], ...options.messages },
     zodLocale: ZOD_LOCALES[locale],
+    expectations: EXPECTATIONS[locale],
+    extraArguments: resolveExtraArguments(options.extraArguments),
+    didYouMean: resolveDidYouMean(options.didYouMean),
     sceneNames: SCENE_NAMES[locale],
     helpNames,
     onCommandError: options.onCommandError,
@@ -141,4 +166,9 @@ function resolvePanels(panels: BotOptions['panels']): PanelSyncOptions | undefin
   if (panels === 'sync') return {}
   if (typeof panels === 'object' && panels !== null) return panels
   throw new ConfigError(`panels must be 'off', 'sync' or { remark?, scopes? }; got ${JSON.stringify(panels)}.`)
+}
+
+function resolveExtraArguments(value: unknown): ExtraArguments | undefined {
+  if (value === undefined || value === 'refuse' || value === 'ignore') return value
+  throw new ConfigError(`extraArguments must be 'refuse' or 'ignore'; got ${JSON.stringify(value)}.`)
 }

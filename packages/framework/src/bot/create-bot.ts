@@ -20,6 +20,7 @@ import { PromptRegistry } from '../conversation/prompt-registry.js'
 import { InterruptedConversations } from '../conversation/interrupted-conversations.js'
 import { BotContainer, type Constructor } from '../di/bot-container.js'
 import { helpController } from '../help/help-controller.js'
+import { checkController } from '../metadata/check-controller.js'
 import { definitionOf } from '../metadata/controller-metadata.js'
 import { BotState } from '../state/bot-state.js'
 import type { EventState } from '../state/event-state.js'
@@ -126,10 +127,12 @@ export class Bot {
   private addController(controller: Constructor): void {
     const definition = typeof controller === 'function' ? definitionOf(controller) : undefined
     if (!definition?.decorated) {
+      const handlers = definition?.commands.map((command) => `@Command('${command.name}')`) ?? []
       throw new ConfigError(
-        `${(controller as { name?: string })?.name ?? String(controller)} is not a controller: decorate the class with @Controller().`,
+        `${(controller as { name?: string })?.name ?? String(controller)} is not a controller: decorate the class with @Controller()${handlers.length > 0 ? `, or its ${handlers.join(', ')} never answer` : ''}.`,
       )
     }
+    checkController(controller, definition, ['/', this.options.displayPrefix])
     const { scenes, group, lifetime = 'singleton', state } = definition.options
     if (state) this.state.claim(state)
     this.di.addController(controller, lifetime)
@@ -186,6 +189,11 @@ export class Bot {
     if (this.interrupted?.watches() && (await this.interrupted.answer(event, route !== undefined))) return
     if (!route) return
     const state = this.state.forEvent(event)
+    if (!route.command) {
+      const text = this.options.messages.COMMAND_UNKNOWN({ name: route.typed, suggestion: route.suggestion })
+      if (text) await this.contextFor(event, scene, route.typed, '', state, undefined).reply(text)
+      return
+    }
     const declared = definitionOf(route.command.controller.constructor)?.options.state
     const context = this.contextFor(event, scene, route.command.definition.name, route.rest, state, declared)
     await this.invoker.invoke(route.command, context, state)

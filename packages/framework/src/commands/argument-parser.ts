@@ -1,13 +1,34 @@
 import type { z } from 'zod'
 import type { ParamDefinition } from '../metadata/controller-metadata.js'
 import type { MessageId } from '../i18n/messages.js'
+import type { ExpectationWords } from '../i18n/expectations.js'
+import { expectedValue, quoteGiven } from '../arguments/expected-value.js'
 import { tokenize, TokenizeError } from './tokenizer.js'
 
-/** A user-facing parse failure: which message, about which argument or flag, and why. */
+/**
+ * A user-facing parse failure: which message, about which argument or flag, what the user typed, what was
+ * expected in the user's words (when the schema's issue says), and zod's own text (always, as the fallback).
+ */
 export interface ArgumentFailure {
   id: MessageId
   name?: string
+  given?: string
+  expected?: string
   reason?: string
+}
+
+/**
+ * What words after the last argument get: an `ARGUMENT_EXTRA` answer (`refuse`), or nothing (`ignore`).
+ * Unset: a command with positional arguments refuses them (`/roll 20 extra`), one without ignores them
+ * (`/ping 42`: a note or tag after a bare command is common and harmless).
+ */
+export type ExtraArguments = 'refuse' | 'ignore'
+
+/** How one command's arguments are read and explained, in the bot's language. */
+export interface ArgumentParsing {
+  zodLocale: z.core.$ZodErrorMap
+  expectations: ExpectationWords
+  extraArguments: ExtraArguments | undefined
 }
 
 export type ParsedArguments = { ok: true; values: Map<number, unknown> } | { ok: false; failure: ArgumentFailure }
@@ -50,7 +71,7 @@ export function parseArguments(
   text: string,
   params: ParamDefinition[],
   syntax: CommandSyntax,
-  zodLocale: z.core.$ZodErrorMap,
+  parsing: ArgumentParsing,
 ): ParsedArguments {
   let tokens
   try {
@@ -70,32 +91,55 @@ export function parseArguments(
           : undefined
         : tokens.positionals[position]?.value
     position = param.kind === 'rest' ? tokens.positionals.length : position + 1
-    const result = param.schema.safeParse(raw, { error: zodLocale })
-    if (!result.success) {
-      return {
-        ok: false,
-        failure: {
-          id: raw === undefined ? 'ARGUMENT_MISSING' : 'ARGUMENT_INVALID',
-          name: param.name,
-          reason: firstIssue(result.error),
-        },
-      }
-    }
+    const result = param.schema.safeParse(raw, { error: parsing.zodLocale })
+    if (!result.success)
+      return failure(
+        raw === undefined ? 'ARGUMENT_MISSING' : 'ARGUMENT_INVALID',
+        param.name,
+        raw,
+        result.error,
+        parsing,
+      )
     values.set(param.index, result.data)
   }
+  const positional = params.some((param) => param.kind !== 'flag')
+  const extras = parsing.extraArguments ?? (positional ? 'refuse' : 'ignore')
+  if (position < tokens.positionals.length && extras === 'refuse')
+    return {
+      ok: false,
+      failure: {
+        id: 'ARGUMENT_EXTRA',
+        given: quoteGiven(
+          tokens.positionals
+            .slice(position)
+            .map((token) => token.value)
+            .join(' '),
+        ),
+      },
+    }
   for (const flag of tokens.flagList) {
     if (!syntax.flags.has(flag.name)) return { ok: false, failure: { id: 'FLAG_UNKNOWN', name: flag.name } }
   }
   for (const param of syntax.flags.values()) {
     const given = tokens.flags.get(param.name)?.value
-    const result = param.schema.safeParse(given, { error: zodLocale })
-    if (!result.success)
-      return { ok: false, failure: { id: 'FLAG_INVALID', name: param.name, reason: firstIssue(result.error) } }
+    const result = param.schema.safeParse(given, { error: parsing.zodLocale })
+    if (!result.success) return failure('FLAG_INVALID', param.name, given, result.error, parsing)
     values.set(param.index, result.data)
   }
   return { ok: true, values }
 }
 
-function firstIssue(error: z.ZodError): string {
-  return error.issues[0]?.message ?? 'invalid'
+function failure(
+  id: MessageId,
+  name: string,
+  raw: unknown,
+  error: z.ZodError,
+  parsing: ArgumentParsing,
+): { ok: false; failure: ArgumentFailure } {
+  const issue = error.issues[0]
+  const found: ArgumentFailure = { id, name, reason: issue?.message ?? 'invalid' }
+  const expected = expectedValue(issue, parsing.expectations)
+  if (expected !== undefined) found.expected = expected
+  if (typeof raw === 'string') found.given = quoteGiven(raw)
+  return { ok: false, failure: found }
 }

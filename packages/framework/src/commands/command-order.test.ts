@@ -17,7 +17,11 @@ function orderFor(order: EventOrder | undefined, prefixesFor: PrefixResolver = (
   const registry = new CommandRegistry(true, '/')
   registry.add(Commands.prototype, command('status', { ordered: !optOut, aliases: ['st'] }), undefined)
   registry.add(Commands.prototype, command('seq'), undefined)
-  const router = new CommandRouter(registry, { prefixOptionalInDirect: true })
+  const router = new CommandRouter(registry, {
+    prefixOptionalInDirect: true,
+    caseInsensitive: true,
+    didYouMean: undefined,
+  })
   return commandAwareOrder(order, registry, router, { prefixesFor })
 }
 

@@ -47,5 +47,5 @@ function opensUnorderedCommand(
     return false
   }
   const route = router.route({ content, scene, prefixes, mentionedByPlatform: mentionsBot(event) })
-  return route?.command.definition.options.ordered === false
+  return route?.command?.definition.options.ordered === false
 }

@@ -81,6 +81,18 @@ export class CommandRegistry {
     return scenes
   }
 
+  /** The words (names and aliases, `group sub` for subcommands) of the commands that run in `scene`. */
+  wordsIn(scene: Scene): string[] {
+    const words: string[] = []
+    for (const command of this.all()) {
+      if (command.scenes && !command.scenes.includes(scene)) continue
+      const group = command.path.slice(0, command.path.length - command.definition.name.length)
+      for (const name of [command.definition.name, ...(command.definition.options.aliases ?? [])])
+        words.push(`${group}${name}`)
+    }
+    return words
+  }
+
   /** Every command once (not once per alias), in registration order. */
   all(): RegisteredCommand[] {
     return [...new Set(this.byName.values())]

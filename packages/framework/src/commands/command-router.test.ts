@@ -3,6 +3,7 @@ import type { Scene } from '@qqbot/core'
 import type { CommandDefinition } from '../metadata/controller-metadata.js'
 import { CommandRegistry } from './command-registry.js'
 import { CommandRouter, type RoutedMessage } from './command-router.js'
+import { resolveDidYouMean, type ResolvedDidYouMean } from './did-you-mean.js'
 
 class Commands {}
 
@@ -11,14 +12,20 @@ function command(name: string, aliases: string[] = []): CommandDefinition {
 }
 
 /** A router over `roll` (aliases `r`, `掷`), `rolling`, `admin` (also a group: `admin ban`, `admin unban`/`pardon`). */
-function router(options: { caseInsensitive?: boolean; prefixOptionalInDirect?: boolean } = {}) {
+function router(
+  options: { caseInsensitive?: boolean; prefixOptionalInDirect?: boolean; didYouMean?: ResolvedDidYouMean } = {},
+) {
   const registry = new CommandRegistry(options.caseInsensitive ?? true, '/')
   registry.add(Commands.prototype, command('roll', ['r', '掷']), undefined)
   registry.add(Commands.prototype, command('rolling'), undefined)
   registry.add(Commands.prototype, command('admin'), undefined)
   registry.add(Commands.prototype, command('ban'), undefined, [], 'admin')
   registry.add(Commands.prototype, command('unban', ['pardon']), undefined, [], 'admin')
-  return new CommandRouter(registry, { prefixOptionalInDirect: options.prefixOptionalInDirect ?? true })
+  return new CommandRouter(registry, {
+    prefixOptionalInDirect: options.prefixOptionalInDirect ?? true,
+    caseInsensitive: options.caseInsensitive ?? true,
+    didYouMean: options.didYouMean,
+  })
 }
 
 function message(content: string, scene: Scene = 'guild', more: Partial<RoutedMessage> = {}): RoutedMessage {
@@ -28,7 +35,8 @@ function message(content: string, scene: Scene = 'guild', more: Partial<RoutedMe
 /** `path | rest`, or `none`: what a message routes to. */
 function routeOf(target: CommandRouter, routed: RoutedMessage): string {
   const route = target.route(routed)
-  return route ? `${route.command.path} | ${route.rest}` : 'none'
+  if (!route) return 'none'
+  return route.command ? `${route.command.path} | ${route.rest}` : `unknown ${route.typed}, suggest ${route.suggestion}`
 }
 
 describe('CommandRouter', () => {
@@ -79,7 +87,11 @@ describe('CommandRouter', () => {
   it('GIVEN a group with no top-level command of its name THEN an unknown subcommand routes nowhere', () => {
     const registry = new CommandRegistry(true, '/')
     registry.add(Commands.prototype, command('ban'), undefined, [], 'mod')
-    const target = new CommandRouter(registry, { prefixOptionalInDirect: true })
+    const target = new CommandRouter(registry, {
+      prefixOptionalInDirect: true,
+      caseInsensitive: true,
+      didYouMean: undefined,
+    })
     expect(routeOf(target, message('/mod ban x'))).toBe('mod ban | x')
     expect(routeOf(target, message('/mod kick x'))).toBe('none')
     expect(routeOf(target, message('/mod'))).toBe('none')
@@ -113,5 +125,64 @@ describe('CommandRouter', () => {
     expect(routeOf(router(), message('/'))).toBe('none')
     expect(routeOf(router(), message('/   '))).toBe('none')
     expect(routeOf(router(), message('', 'c2c'))).toBe('none')
+  })
+
+  describe('did you mean', () => {
+    const suggesting = () => router({ didYouMean: resolveDidYouMean(true) })
+
+    it('GIVEN a prefixed word one or two mistakes from a name or alias THEN the closest command is suggested with the typed prefix', () => {
+      const target = suggesting()
+      expect(routeOf(target, message('/rol 3'))).toBe('unknown /rol, suggest /roll')
+      expect(routeOf(target, message('/rlol'))).toBe('unknown /rlol, suggest /roll') // two letters swapped
+      expect(routeOf(target, message('/RLOL'))).toBe('unknown /RLOL, suggest /roll')
+      expect(routeOf(target, message('!rolingg', 'guild', { prefixes: ['/', '!'] }))).toBe(
+        'unknown !rolingg, suggest !rolling',
+      )
+      expect(routeOf(target, message('/pardno', 'guild'))).toBe('none') // `pardon` is only a subcommand
+      // `admin` is a command too: it takes the word that is no subcommand as its argument
+      expect(routeOf(target, message('/admin pardno'))).toBe('admin | pardno')
+    })
+
+    it('GIVEN a group with no command of its own name THEN a mistyped subcommand gets the closest one', () => {
+      const registry = new CommandRegistry(true, '/')
+      registry.add(Commands.prototype, command('unban', ['pardon']), undefined, [], 'mod')
+      const target = new CommandRouter(registry, {
+        prefixOptionalInDirect: true,
+        caseInsensitive: true,
+        didYouMean: resolveDidYouMean(true),
+      })
+      expect(routeOf(target, message('/mod pardno x'))).toBe('unknown /mod pardno, suggest /mod pardon')
+      expect(routeOf(target, message('/mdo unban'))).toBe('none')
+    })
+
+    it('GIVEN a word too far from every command, or a short one THEN nothing is suggested', () => {
+      const target = suggesting()
+      expect(routeOf(target, message('/weather'))).toBe('none')
+      expect(routeOf(target, message('/x'))).toBe('none') // one letter from the alias `r`, but one letter is no evidence
+      expect(routeOf(target, message('/rl'))).toBe('none')
+    })
+
+    it('GIVEN text without a prefix (plain chat in a direct chat, or an @-message) THEN nothing is suggested', () => {
+      const target = suggesting()
+      expect(routeOf(target, message('rol 3', 'c2c'))).toBe('none')
+      expect(routeOf(target, message('rol 3', 'group', { mentionedByPlatform: true }))).toBe('none')
+      expect(routeOf(target, message('/rol 3', 'c2c'))).toBe('unknown /rol, suggest /roll')
+    })
+
+    it('GIVEN didYouMean off, or on in other scenes only THEN a near miss routes nowhere', () => {
+      expect(routeOf(router(), message('/rol'))).toBe('none')
+      const c2cOnly = router({ didYouMean: resolveDidYouMean({ scenes: ['c2c'] }) })
+      expect(routeOf(c2cOnly, message('/rol', 'group'))).toBe('none')
+      expect(routeOf(c2cOnly, message('/rol', 'c2c'))).toBe('unknown /rol, suggest /roll')
+      const strict = router({ didYouMean: resolveDidYouMean({ maxDistance: 1 }) })
+      expect(routeOf(strict, message('/rlol'))).toBe('unknown /rlol, suggest /roll')
+      expect(routeOf(strict, message('/rolilng'))).toBe('unknown /rolilng, suggest /rolling')
+      expect(routeOf(strict, message('/rxllinx'))).toBe('none')
+    })
+
+    it('GIVEN bad didYouMean options THEN they are refused with what is allowed', () => {
+      expect(() => resolveDidYouMean({ maxDistance: 0 })).toThrow(/maxDistance must be a whole number of at least 1/)
+      expect(() => resolveDidYouMean({ scenes: ['chat' as Scene] })).toThrow(/unknown scenes \["chat"\]/)
+    })
   })
 })

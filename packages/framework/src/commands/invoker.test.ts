@@ -6,6 +6,7 @@ import { PromptCancelledError, PromptRegistry, PromptTimeoutError } from '../con
 import { Arg, Command, Controller, Flag, UseGuards } from '../decorators/decorators.js'
 import type { ControllerInstance } from '../di/bot-container.js'
 import { MESSAGES, SCENE_NAMES, ZOD_LOCALES, type MessageTable } from '../i18n/messages.js'
+import { EXPECTATIONS } from '../i18n/expectations.js'
 import { definitionOf, type Guard } from '../metadata/controller-metadata.js'
 import { CommandRegistry } from './command-registry.js'
 import { Invoker, type InvokerOptions } from './invoker.js'
@@ -28,6 +29,11 @@ class Sample {
   add(@Arg('a', z.coerce.number()) a: number, ctx: CommandContext, @Flag('b', z.coerce.number().default(1)) b: number) {
     trail.push(`add ${a} ${b} ${ctx.command}`)
     return `${a + b}`
+  }
+
+  @Command('lenient', { extraArguments: 'ignore' })
+  lenient(@Arg('n', z.coerce.number()) n: number) {
+    return String(n)
   }
 
   @Command('silent')
@@ -102,6 +108,8 @@ function setup(options: Partial<InvokerOptions> = {}): Setup {
     {
       messages: MESSAGES.en,
       zodLocale: ZOD_LOCALES.en,
+      expectations: EXPECTATIONS.en,
+      extraArguments: undefined,
       sceneNames: SCENE_NAMES.en,
       displayPrefix: '/',
       onCommandError: undefined,
@@ -157,11 +165,26 @@ describe('Invoker', () => {
 
   it('GIVEN a bad or missing argument or an unknown flag THEN the user gets the reason and the usage and the handler does not run', async () => {
     const target = setup()
-    const [invalid] = (await run(target, 'add x')) as string[]
-    expect(invalid).toMatch(/^Invalid argument a: .+\nUsage: \/add <a> \[--b <b>\]$/)
-    expect(await run(target, 'add')).toEqual(['Missing argument a\nUsage: /add <a> [--b <b>]'])
+    expect(await run(target, 'add x')).toEqual(['Invalid argument a: "x" is not a number.\nUsage: /add <a> [--b <b>]'])
+    expect(await run(target, 'add')).toEqual(['Missing argument a (a number)\nUsage: /add <a> [--b <b>]'])
+    expect(await run(target, 'add 1 --b 2.5.1')).toEqual([
+      'Invalid option --b: "2.5.1" is not a number.\nUsage: /add <a> [--b <b>]',
+    ])
     expect(await run(target, 'add 1 --c 2')).toEqual(['Unknown option --c\nUsage: /add <a> [--b <b>]'])
     expect(trail).toEqual([])
+  })
+
+  it('GIVEN words after the last argument THEN they are refused by default and ignored where the command or bot says so', async () => {
+    const target = setup()
+    expect(await run(target, 'add 1 2 3 --b 4')).toEqual([
+      'Extra words at the end: "2 3". Put quotes around an argument that has spaces.\nUsage: /add <a> [--b <b>]',
+    ])
+    expect(trail).toEqual([])
+    expect(await run(setup({ extraArguments: 'ignore' }), 'add 1 2 3 --b 4')).toEqual(['5'])
+    expect(await run(target, 'lenient 1 2 3')).toEqual(['1'])
+    // a command without arguments ignores words after it by default (`/ping 42`), unless the bot is strict
+    expect(await run(target, 'body 42')).toEqual([{ markdown: { content: '**hi**' } }])
+    expect((await run(setup({ extraArguments: 'refuse' }), 'body 42'))[0]).toMatch(/^Extra words at the end: "42"/)
   })
 
   it('GIVEN return values THEN a non-empty string or a message body is the reply; empty, other values, or an explicit reply send nothing more', async () => {

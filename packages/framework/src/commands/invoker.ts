@@ -8,7 +8,8 @@ import type { EventState } from '../state/event-state.js'
 import { StreamSourceError } from '../streaming/stream-text.js'
 import { isTextSource } from '../streaming/text-source.js'
 import { compose } from '../util/compose.js'
-import { parseArguments } from './argument-parser.js'
+import { isRateLimitGuard } from '../guards/rate-limit-mark.js'
+import { parseArguments, type ArgumentFailure, type ParsedArguments } from './argument-parser.js'
 import type { RegisteredCommand } from './command-registry.js'
 
 /** Where the invoker gets the controller instance that runs a command (the bot's container). */
@@ -18,13 +19,14 @@ export interface ControllerInstances {
 
 export type InvokerOptions = Pick<
   ResolvedBotOptions,
-  'messages' | 'zodLocale' | 'sceneNames' | 'displayPrefix' | 'onCommandError'
+  'messages' | 'zodLocale' | 'expectations' | 'extraArguments' | 'sceneNames' | 'displayPrefix' | 'onCommandError'
 >
 
 /**
  * Runs a routed command in its context and turns every outcome into what the user sees: a command of another
- * scene says where it works; guards run (Koa-style) before the arguments are parsed, so a refused user gets no
- * usage hints; bad arguments are answered with the reason and the usage; the handler gets its values (an
+ * scene says where it works; guards run (Koa-style) before the handler, and before bad arguments are answered
+ * (so a refused user gets no usage hints); bad arguments are answered with what was typed, what is expected and
+ * the usage; the handler gets its values (an
  * undecorated parameter gets the context) on the instance the container gives; its return value becomes the
  * reply (a returned text source is streamed); its error becomes a short message and is thrown on, to be
  * logged and counted by the pipeline.
@@ -35,11 +37,19 @@ export class Invoker {
     private readonly options: InvokerOptions,
   ) {}
 
-  /** `state`, when given, is saved after the handler returns (before its reply) or after a guard stopped it. */
+  /**
+   * `state`, when given, is saved after the handler returns (before its reply) or after a guard stopped it.
+   * Arguments are parsed first; when they are wrong, the guards still run (a refused user gets no usage hint)
+   * except rate limits (a cooldown neither hides the mistake nor starts on it), and then the user hears it.
+   */
   async invoke(command: RegisteredCommand, context: CommandContext, state?: EventState): Promise<void> {
     if (command.scenes && !command.scenes.includes(context.scene)) return this.refuseScene(command.scenes, context)
-    const call = () => this.parseAndCall(command, context, state)
-    await compose(command.guards, context, call, `a guard of /${context.command}`)
+    const parsed = this.parse(command, context)
+    const guards = parsed.ok ? command.guards : command.guards.filter((guard) => !isRateLimitGuard(guard))
+    const next = parsed.ok
+      ? () => this.call(command, parsed.values, context, state)
+      : () => this.refuseArguments(command, parsed.failure, context)
+    await compose(guards, context, next, `a guard of /${context.command}`)
     await this.saveState(state, context)
   }
 
@@ -53,19 +63,34 @@ export class Invoker {
     if (text) await context.reply(text)
   }
 
-  private async parseAndCall(command: RegisteredCommand, context: CommandContext, state?: EventState): Promise<void> {
+  private parse(command: RegisteredCommand, context: CommandContext): ParsedArguments {
+    const { zodLocale, expectations, extraArguments } = this.options
+    return parseArguments(context.argsText, command.definition.params, command.syntax, {
+      zodLocale,
+      expectations,
+      extraArguments: command.definition.options.extraArguments ?? extraArguments,
+    })
+  }
+
+  private async refuseArguments(
+    command: RegisteredCommand,
+    { id, ...params }: ArgumentFailure,
+    context: CommandContext,
+  ): Promise<void> {
+    await context.reply(this.options.messages[id]({ ...params, usage: command.usage }))
+  }
+
+  private async call(
+    command: RegisteredCommand,
+    values: ReadonlyMap<number, unknown>,
+    context: CommandContext,
+    state?: EventState,
+  ): Promise<void> {
     const { definition } = command
-    const parsed = parseArguments(context.argsText, definition.params, command.syntax, this.options.zodLocale)
-    if (!parsed.ok) {
-      const { id, name, reason } = parsed.failure
-      return void (await context.reply(this.options.messages[id]({ name, reason, usage: command.usage })))
-    }
     const target = this.instances.instanceFor(command.controller, CommandContext, context)
     const method = target[definition.method]!
     const arity = Math.max(method.length, ...definition.params.map((param) => param.index + 1))
-    const args = Array.from({ length: arity }, (_, index) =>
-      parsed.values.has(index) ? parsed.values.get(index) : context,
-    )
+    const args = Array.from({ length: arity }, (_, index) => (values.has(index) ? values.get(index) : context))
     let result: unknown
     try {
       result = await method.apply(target, args)

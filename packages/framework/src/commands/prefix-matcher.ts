@@ -11,6 +11,12 @@ export interface PrefixOptions {
 
 const WHITESPACE = /^[\s\u3000]+/u
 
+/** The text after the command prefix, and the prefix typed (`undefined` when none was: a mention, a direct chat). */
+export interface Stripped {
+  text: string
+  prefix: string | undefined
+}
+
 /**
  * Returns the text after the command prefix, or `undefined` when the message is not addressed to the bot as
  * a command. A leading @mention of the bot counts as a prefix (`@bot roll 20`), and so does a mention the
@@ -22,7 +28,7 @@ export function stripPrefix(
   scene: Scene,
   options: PrefixOptions,
   mentionedByPlatform = false,
-): string | undefined {
+): Stripped | undefined {
   let text = content
   let mentioned = mentionedByPlatform
   if (options.mention) {
@@ -34,10 +40,10 @@ export function stripPrefix(
   }
   text = text.replace(WHITESPACE, '')
   for (const prefix of options.prefixes) {
-    if (prefix !== '' && text.startsWith(prefix)) return text.slice(prefix.length)
+    if (prefix !== '' && text.startsWith(prefix)) return { text: text.slice(prefix.length), prefix }
   }
   const direct = scene === 'c2c' || scene === 'dm'
-  if (mentioned || (direct && options.prefixOptionalInDirect)) return text
+  if (mentioned || (direct && options.prefixOptionalInDirect)) return { text, prefix: undefined }
   return undefined
 }
 

@@ -1,4 +1,5 @@
 import { markAdminOnly } from './admin-mark.js'
+import { markRateLimit } from './rate-limit-mark.js'
 import { chatOf } from '@qqbot/core'
 import type { Guard, GuardContext } from '../metadata/controller-metadata.js'
 import { UseGuards } from '../decorators/decorators.js'
@@ -18,7 +19,7 @@ export function cooldown(options: CooldownOptions): Guard {
   if (!Number.isFinite(options.ms) || options.ms <= 0)
     throw new TypeError(`cooldown ms must be a positive number of milliseconds; got ${options.ms}.`)
   const clockKey = Symbol('cooldown')
-  return async (ctx, next) => {
+  return markRateLimit(async (ctx, next) => {
     let clocks = ctx.store.get(clockKey) as Map<string, number> | undefined
     if (!clocks) ctx.store.set(clockKey, (clocks = new Map()))
     const key = `${ctx.command}:${keyOf(ctx, options.per)}`
@@ -32,7 +33,7 @@ export function cooldown(options: CooldownOptions): Guard {
     clocks.set(key, now + options.ms)
     sweep(clocks, now)
     await next()
-  }
+  })
 }
 
 /** `@Cooldown({ per: 'user', ms: 3000 })` on a command or controller. */

@@ -6,6 +6,7 @@ import { CommandContext } from '../context/contexts.js'
 import { PromptRegistry } from '../conversation/prompt-registry.js'
 import type { ControllerInstance } from '../di/bot-container.js'
 import { MESSAGES, SCENE_NAMES, ZOD_LOCALES } from '../i18n/messages.js'
+import { EXPECTATIONS } from '../i18n/expectations.js'
 import { definitionOf, type CommandDefinition } from '../metadata/controller-metadata.js'
 import { helpController, type HelpOptions } from './help-controller.js'
 
@@ -31,7 +32,14 @@ async function ask(registry: CommandRegistry, content: string, scene: Scene = 'g
   const help = new Help() as unknown as ControllerInstance
   const invoker = new Invoker(
     { instanceFor: () => help },
-    { ...options, zodLocale: ZOD_LOCALES.en, sceneNames: SCENE_NAMES.en, onCommandError: undefined },
+    {
+      ...options,
+      zodLocale: ZOD_LOCALES.en,
+      expectations: EXPECTATIONS.en,
+      extraArguments: undefined,
+      sceneNames: SCENE_NAMES.en,
+      onCommandError: undefined,
+    },
   )
   const sent: ReplyContent[] = []
   const client = { reply: async (_: unknown, reply: ReplyContent) => void sent.push(reply) } as unknown as QQBotClient

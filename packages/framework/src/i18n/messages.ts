@@ -23,9 +23,17 @@ export type MessageId =
   | 'PROMPT_CANCELLED'
   | 'PROMPT_INTERRUPTED'
   | 'STREAM_FAILED'
+  // Mistakes in a command: extra words, an unknown command that looks like a known one.
+  | 'ARGUMENT_EXTRA'
+  | 'COMMAND_UNKNOWN'
 
 export interface MessageParams {
   name?: string
+  /** What the user typed for the argument (one line, shortened). */
+  given?: string
+  /** What the schema expects, in the user's words ("a whole number of at least 2"); absent for custom checks. */
+  expected?: string
+  /** zod's own text of the problem, in the bot's language (or a `.refine()` message): the fallback for `expected`. */
   reason?: string
   usage?: string
   seconds?: number
@@ -36,13 +44,19 @@ export type Locale = 'zh-CN' | 'en'
 export type MessageTable = Record<MessageId, (params: MessageParams) => string>
 
 const usage = (params: MessageParams, label: string) => (params.usage ? `\n${label}${params.usage}` : '')
+const zhProblem = (p: MessageParams) =>
+  `${p.given === undefined ? '' : `“${p.given}”`}${p.expected === undefined ? `（${p.reason}）` : `不是${p.expected}`}`
+const enProblem = (p: MessageParams) =>
+  p.expected === undefined
+    ? `${p.given === undefined ? '' : `"${p.given}": `}${p.reason}`
+    : `${p.given === undefined ? 'the value' : `"${p.given}"`} is not ${p.expected}`
 
 export const MESSAGES: Record<Locale, MessageTable> = {
   'zh-CN': {
-    ARGUMENT_INVALID: (p) => `参数 ${p.name} 无效：${p.reason}${usage(p, '用法：')}`,
-    ARGUMENT_MISSING: (p) => `缺少参数 ${p.name}${usage(p, '用法：')}`,
+    ARGUMENT_INVALID: (p) => `参数 ${p.name} 无效：${zhProblem(p)}。${usage(p, '用法：')}`,
+    ARGUMENT_MISSING: (p) => `缺少参数 ${p.name}${p.expected ? `（${p.expected}）` : ''}${usage(p, '用法：')}`,
     FLAG_UNKNOWN: (p) => `未知选项 --${p.name}${usage(p, '用法：')}`,
-    FLAG_INVALID: (p) => `选项 --${p.name} 无效：${p.reason}${usage(p, '用法：')}`,
+    FLAG_INVALID: (p) => `选项 --${p.name} 无效：${zhProblem(p)}。${usage(p, '用法：')}`,
     UNCLOSED_QUOTE: (p) => `引号没有闭合，请补上结尾的引号或用 \\ 转义。${usage(p, '用法：')}`,
     DANGLING_ESCAPE: (p) => `命令以单独的 \\ 结尾，请删除它或在后面加上要转义的字符。${usage(p, '用法：')}`,
     HANDLER_FAILED: () => '处理命令时出错了，请稍后再试。',
@@ -59,12 +73,14 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     PROMPT_CANCELLED: () => '已取消。',
     PROMPT_INTERRUPTED: (p) => `之前的对话中断了，请重新发送 ${p.name} 开始。`,
     STREAM_FAILED: () => '（回答中断了，请稍后再试。）',
+    ARGUMENT_EXTRA: (p) => `多余的内容：“${p.given}”。含空格的参数请加引号。${usage(p, '用法：')}`,
+    COMMAND_UNKNOWN: (p) => `没有 ${p.name} 这个命令。你是想用 ${p.suggestion} 吗？`,
   },
   en: {
-    ARGUMENT_INVALID: (p) => `Invalid argument ${p.name}: ${p.reason}${usage(p, 'Usage: ')}`,
-    ARGUMENT_MISSING: (p) => `Missing argument ${p.name}${usage(p, 'Usage: ')}`,
+    ARGUMENT_INVALID: (p) => `Invalid argument ${p.name}: ${enProblem(p)}.${usage(p, 'Usage: ')}`,
+    ARGUMENT_MISSING: (p) => `Missing argument ${p.name}${p.expected ? ` (${p.expected})` : ''}${usage(p, 'Usage: ')}`,
     FLAG_UNKNOWN: (p) => `Unknown option --${p.name}${usage(p, 'Usage: ')}`,
-    FLAG_INVALID: (p) => `Invalid option --${p.name}: ${p.reason}${usage(p, 'Usage: ')}`,
+    FLAG_INVALID: (p) => `Invalid option --${p.name}: ${enProblem(p)}.${usage(p, 'Usage: ')}`,
     UNCLOSED_QUOTE: (p) => `A quote is not closed: add the closing quote or escape it with \\.${usage(p, 'Usage: ')}`,
     DANGLING_ESCAPE: (p) =>
       `The command ends with a lone \\: remove it or add the character to escape.${usage(p, 'Usage: ')}`,
@@ -82,6 +98,9 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     PROMPT_CANCELLED: () => 'Cancelled.',
     PROMPT_INTERRUPTED: (p) => `That conversation was interrupted. Please start again with ${p.name}.`,
     STREAM_FAILED: () => '(The answer was cut short by an error. Please try again.)',
+    ARGUMENT_EXTRA: (p) =>
+      `Extra words at the end: "${p.given}". Put quotes around an argument that has spaces.${usage(p, 'Usage: ')}`,
+    COMMAND_UNKNOWN: (p) => `There is no command ${p.name}. Did you mean ${p.suggestion}?`,
   },
 }
 

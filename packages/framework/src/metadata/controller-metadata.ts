@@ -37,6 +37,8 @@ export interface CommandOptions {
    * conversation depends on (`/status`, `/ping`).
    */
   ordered?: boolean
+  /** Words typed after the last argument: `'refuse'` or `'ignore'` them. Default: the bot's `extraArguments`. */
+  extraArguments?: 'refuse' | 'ignore'
 }
 
 /** How one handler parameter is filled. Undecorated parameters get the context. */
@@ -168,4 +170,21 @@ export function takeMethodGuards(prototype: object, method: string | symbol): Gu
   const guards = pendingGuards.get(prototype)?.get(method) ?? []
   pendingGuards.get(prototype)?.delete(method)
   return guards
+}
+
+/** The decorator behind each kind of parameter, as error texts name it. */
+export const PARAM_DECORATORS: Record<ParamDefinition['kind'], string> = { arg: 'Arg', rest: 'Rest', flag: 'Flag' }
+
+/**
+ * Parameter decorators and method guards no `@Command` or `@OnButton` collected: decorations on a method that
+ * is no handler (a mistake `createBot` reports). Empty when every decorated method is a handler.
+ */
+export function uncollectedDecorations(prototype: object): { method: string | symbol; decorators: string[] }[] {
+  const methods = new Map<string | symbol, string[]>()
+  for (const [method, params] of pendingParams.get(prototype) ?? [])
+    for (const param of [...params].sort((a, b) => a.index - b.index))
+      methods.set(method, [...(methods.get(method) ?? []), `@${PARAM_DECORATORS[param.kind]}('${param.name}')`])
+  for (const [method, guards] of pendingGuards.get(prototype) ?? [])
+    if (guards.length > 0) methods.set(method, [...(methods.get(method) ?? []), '@UseGuards(…)'])
+  return [...methods].map(([method, decorators]) => ({ method, decorators }))
 }
