@@ -74,6 +74,7 @@ export {
 export type * from './messages/keyboard-types.js'
 export { markdownToText } from './messages/markdown-text.js'
 export { MARKDOWN_REFUSAL_CODES } from './reply/markdown-fallback.js'
+export { RECALL_WINDOW_MS } from './recall/message-recaller.js'
 
 // Command panels (`client.api.panels`, and syncPanel that keeps one panel per scope up to date).
 export { syncPanel, type DesiredPanel, type PanelSyncOutcome } from './panels/panel-sync.js'
@@ -99,6 +100,7 @@ export {
   MediaNotSupportedError,
 } from './reply/reply-errors.js'
 export { StreamClosedError, StreamStartError } from './stream/stream-errors.js'
+export { RecallWindowClosedError, RecallNotOwnMessageError, RecallTargetMissingError } from './recall/recall-errors.js'
 export {
   MediaSourceError,
   MediaTooLargeError,

@@ -19,6 +19,7 @@ export {
 export type { Scene, RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
 export { StreamLog, type RecordedStream, type RecordedTyping, type StreamFrameRecord } from './stream-log.js'
 export { MIN_STREAM_FRAME_INTERVAL_MS, STREAM_WINDOW_MS } from './stream-routes.js'
+export { RECALL_REFUSAL_CODES, RECALL_WINDOW_MS } from './recall-routes.js'
 export type { FaultEpisode, FaultEpisodeOptions, FaultMatch, FaultResponse } from './faults.js'
 export type { HttpConnectionStats } from './connection-tracker.js'
 export { PanelBoard, PANEL_WRITES_PER_MINUTE, type StoredPanel, type PanelScopeName } from './panel-board.js'

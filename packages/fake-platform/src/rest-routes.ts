@@ -2,18 +2,11 @@ import { errorBody, isRecord } from './http-util.js'
 import { INTERACTION_ROUTES } from './interaction-routes.js'
 import { MEDIA_ROUTES } from './media-routes.js'
 import type { Scene } from './records.js'
-import {
-  fail,
-  route,
-  type Handler,
-  type RestContext,
-  type Route,
-  type RouteRequest,
-  type RouteResult,
-} from './route-kit.js'
+import { fail, route, type RestContext, type Route, type RouteRequest, type RouteResult } from './route-kit.js'
 import { isInputNotify, sendInputNotify, STREAM_ROUTES } from './stream-routes.js'
 import { rfc3339 } from './time.js'
 import { PANEL_ROUTES } from './panel-routes.js'
+import { recall } from './recall-routes.js'
 
 export type { RestContext, RouteRequest, RouteResult } from './route-kit.js'
 
@@ -39,16 +32,9 @@ function sendMessage(scene: Scene, target: string, req: RouteRequest, ctx: RestC
   }
   const id = ctx.messages.newId(scene)
   const timestamp = rfc3339()
-  ctx.messages.store({ scene, target, id, timestamp, body: req.body })
+  ctx.messages.store({ scene, target, id, timestamp, sentAt: ctx.now(), body: req.body })
   ctx.recorder.recordSent({ scene, target, body: req.body, id })
   return { status: 200, body: { id, timestamp } }
-}
-
-function recall(scene: Scene): Handler {
-  return (_req, [target = '', id = ''], ctx) => {
-    ctx.messages.delete(scene, target, id)
-    return { status: 200 }
-  }
 }
 
 /** The REST route table (everything except the token endpoint). */

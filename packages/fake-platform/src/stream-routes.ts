@@ -111,7 +111,14 @@ function continuationProblem(stream: RecordedStream, body: Record<string, unknow
 
 /** A finished stream is a message the user received: stored and recorded like any sent message. */
 function recordFinal(stream: RecordedStream, body: Record<string, unknown>, ctx: RestContext): void {
-  ctx.messages.store({ scene: 'c2c', target: stream.target, id: stream.id, timestamp: rfc3339(), body })
+  ctx.messages.store({
+    scene: 'c2c',
+    target: stream.target,
+    id: stream.id,
+    timestamp: rfc3339(),
+    sentAt: ctx.now(),
+    body,
+  })
   ctx.recorder.recordSent({ scene: 'c2c', target: stream.target, body, id: stream.id })
 }
 
