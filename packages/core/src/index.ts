@@ -83,6 +83,10 @@ export { PANEL_SCOPES } from './panels/panel-types.js'
 export type * from './panels/panel-types.js'
 export type { PanelsApi } from './panels/panels-api.js'
 
+// Group management (`client.api.groups`): members, join requests, batch remove; mostly invite-only.
+export { GROUP_LIMITS, type GroupsApi } from './groups/groups-api.js'
+export type * from './groups/group-types.js'
+
 // ── Errors: every one is a QQBotError with a stable `code` ──────────────────────────────────────────────────
 export { QQBotError, ConfigError } from './errors/qqbot-error.js'
 export { TokenError, isRejectedCredential } from './auth/token-errors.js'
@@ -100,6 +104,7 @@ export {
   MediaNotSupportedError,
 } from './reply/reply-errors.js'
 export { StreamClosedError, StreamStartError } from './stream/stream-errors.js'
+export { GroupApiNotGrantedError, GroupAdminRequiredError, GroupRequestInvalidError } from './groups/group-errors.js'
 export { RecallWindowClosedError, RecallNotOwnMessageError, RecallTargetMissingError } from './recall/recall-errors.js'
 export {
   MediaSourceError,

@@ -7,6 +7,7 @@ import { isInputNotify, sendInputNotify, STREAM_ROUTES } from './stream-routes.j
 import { rfc3339 } from './time.js'
 import { PANEL_ROUTES } from './panel-routes.js'
 import { recall } from './recall-routes.js'
+import { GROUP_ROUTES } from './group-routes.js'
 
 export type { RestContext, RouteRequest, RouteResult } from './route-kit.js'
 
@@ -111,6 +112,7 @@ const ROUTES: Route[] = [
   ...INTERACTION_ROUTES,
   ...PANEL_ROUTES,
   ...STREAM_ROUTES,
+  ...GROUP_ROUTES,
 ]
 
 /** Runs the matching route, or answers 404 with a JSON error for unknown routes. */

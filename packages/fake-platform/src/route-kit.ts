@@ -1,4 +1,5 @@
 import type { Directory } from './directory.js'
+import type { GroupRoster } from './group-roster.js'
 import type { InteractionLedger } from './interaction-ledger.js'
 import type { MarkdownRules } from './markdown-rules.js'
 import { errorBody } from './http-util.js'
@@ -46,6 +47,8 @@ export interface RestContext {
   readonly now: () => number
   /** Media upload sessions, known files, quota and caps. */
   readonly media: MediaStore
+  /** The groups the bot is in, for the group-management endpoints. */
+  readonly groups: GroupRoster
 }
 
 /** An authenticated REST request after parsing. */
