@@ -73,6 +73,8 @@ function handle(message) {
       renderConversationList()
       return
     }
+    case 'entry-update':
+      return updateEntry(message)
     case 'log':
       return appendLog(message.entry)
     case 'metrics':
@@ -104,6 +106,17 @@ function ensureConversation(info) {
   let conversation = state.conversations.get(info.id)
   if (!conversation) state.conversations.set(info.id, (conversation = { info, entries: [] }))
   return conversation
+}
+
+/** A bot message shown again (a stream that grew): its bubble is redrawn in place. */
+function updateEntry({ conversation, entry }) {
+  const entries = ensureConversation(conversation).entries
+  const index = entries.findIndex((e) => e.kind === 'bot' && e.messageId === entry.messageId)
+  if (index >= 0) entries[index] = entry
+  if (conversation.id !== currentConversation()?.id) return
+  const shown = [...$('messages').children].find((node) => node.dataset.messageId === entry.messageId)
+  shown?.replaceWith(renderEntry(entry, conversation))
+  scrollToEnd()
 }
 
 function select(scene, user) {
@@ -178,10 +191,14 @@ function renderEntry(entry, info) {
     ])
   }
   if (entry.kind === 'notice') return el('li', { testid: 'entry-notice', className: 'entry-notice', text: entry.text })
+  const view = entry.view
   const item = el('li', { testid: 'entry-bot', className: 'entry-bot', 'data-message-id': entry.messageId }, [
     el('span', { className: 'who', text: state.bot }),
   ])
-  const view = entry.view
+  if (view.streaming) {
+    item.classList.add('streaming')
+    item.dataset.streaming = 'true'
+  }
   if (view.text !== undefined)
     item.append(el('div', { testid: 'reply-text', className: 'reply-text', text: view.text }))
   if (view.markdown !== undefined) {
@@ -214,7 +231,7 @@ function renderEntry(entry, info) {
       el('div', {
         testid: 'reply-media',
         className: 'reply-media',
-        text: `[${view.media.kind}] ${view.media.url ?? '(uploaded file, URL unknown)'}`,
+        text: mediaLabel(view.media),
       }),
     )
   for (const block of view.structured ?? [])
@@ -231,6 +248,20 @@ function renderEntry(entry, info) {
     )
   if (view.keyboard && view.keyboard.length > 0) item.append(renderKeyboard(view.keyboard, entry, info))
   return item
+}
+
+/** `[image] cat.png, 12.0 KB: https://…`: the kind, and the name, size and URL where the upload showed them. */
+function mediaLabel(media) {
+  const size = media.bytes === undefined ? undefined : formatBytes(media.bytes)
+  const about = [media.name, size].filter((part) => part !== undefined).join(', ')
+  const where = media.url ?? (about ? '' : '(uploaded file, URL unknown)')
+  return `[${media.kind}]${about ? ` ${about}` : ''}${where ? `${about ? ':' : ''} ${where}` : ''}`
+}
+
+function formatBytes(bytes) {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
 }
 
 function renderKeyboard(rows, entry, info) {
