@@ -125,6 +125,7 @@ export class QQBotClient {
       api: this.api,
       replies: this.replies,
       logger: this.logger,
+      metrics: this.metricsRegistry,
       options: options.streaming,
     })
     this.recaller = new MessageRecaller(this.api)

@@ -20,6 +20,7 @@ export type CounterName =
   | 'replies_sent'
   | 'replies_already_sent'
   | 'replies_markdown_fallback'
+  | 'stream_typing'
   | 'webhook_requests'
   | 'webhook_rejected'
   | 'broker_published'
@@ -99,6 +100,8 @@ const HELP: Record<CounterName | GaugeName, string> = {
     'Replies the platform already had (same msg_id and msg_seq: an earlier delivery of the event sent them), by scene',
   replies_markdown_fallback:
     'Replies sent as plain text because the platform refused their markdown or keyboard, by scene and code (`remembered`: the scene refused before)',
+  stream_typing:
+    'Typing indicators sent for streams, by kind (`start`, `renew` while the first frame is late, `cancel` when a stream ended showing nothing)',
   webhook_requests: 'Verified webhook callbacks, by opcode',
   webhook_rejected: 'Webhook requests refused, by reason',
   pipeline_queued: 'Events not running yet: waiting for a handler slot or behind an earlier event of their order key',

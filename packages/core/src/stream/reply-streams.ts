@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import type { Metrics } from '../metrics/metrics.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import { ReplyLimitError } from '../reply/reply-errors.js'
 import type { ReplySender } from '../reply/reply-sender.js'
@@ -10,14 +11,16 @@ import { ReplyStream } from './reply-stream.js'
 import { splitForReplies } from './split-text.js'
 import { resolveStreamOptions, type ResolvedStreamOptions, type StreamOptions } from './stream-options.js'
 import { sendTyping, streamWire } from './stream-wire.js'
+import { TypingIndicator } from './typing-indicator.js'
 
 /** What may be chosen per stream, on top of the client's `streaming` options. */
-export type StreamCallOptions = Pick<StreamOptions, 'intervalMs' | 'typing' | 'typingSeconds'>
+export type StreamCallOptions = Pick<StreamOptions, 'intervalMs' | 'typing' | 'typingSeconds' | 'typingRenewals'>
 
 export interface ReplyStreamsInit {
   api: OpenApi
   replies: ReplySender
   logger: Logger
+  metrics?: Metrics
   options?: StreamOptions
 }
 
@@ -122,13 +125,13 @@ export class ReplyStreams {
     const { api, replies } = this.init
     const msgSeq = replies.reserveSeq(event, target)
     const address = { openid: target.targetId, msgId: target.reference.id, msgSeq }
-    const typing = options.typing ? this.typing(event, target, options, log) : Promise.resolve()
+    const typing = options.typing ? this.typing(event, target, options, log) : undefined
     return new FramedStream({
       wire: streamWire(options.wire, api, address),
       clock: options.clock,
       intervalMs: options.intervalMs,
       indexBase: options.indexBase,
-      before: typing,
+      typing,
       onStartFailed: (error) =>
         stream()?.degrade(`the platform refused the stream's first frame (${describeError(error)})`),
       onFrameFailed: (error) =>
@@ -136,23 +139,32 @@ export class ReplyStreams {
     })
   }
 
-  /** Sends the typing indicator with a `msg_seq` of its own, when the budget has one to spare after the stream's. */
+  /** The stream's typing indicator: each one sent takes a `msg_seq` of its own, when the budget has one to spare. */
   private typing(
     event: DispatchedEvent,
     target: ReplyTarget,
     options: ResolvedStreamOptions,
     log: Logger,
-  ): Promise<unknown> {
-    let msgSeq: number
-    try {
-      msgSeq = this.init.replies.reserveSeq(event, target)
-    } catch (error) {
-      if (error instanceof ReplyLimitError) return Promise.resolve()
-      throw error
-    }
-    const address = { openid: target.targetId, msgId: target.reference.id, msgSeq }
-    return sendTyping(this.init.api, address, options.typingSeconds).catch((error: unknown) => {
-      log.debug({ err: error }, 'The typing indicator was refused; the stream goes on without it.')
+  ): TypingIndicator {
+    const { api, replies, metrics } = this.init
+    return new TypingIndicator({
+      send: async (inputType, seconds) => {
+        let msgSeq: number
+        try {
+          msgSeq = replies.reserveSeq(event, target)
+        } catch (error) {
+          if (error instanceof ReplyLimitError) return false
+          throw error
+        }
+        await sendTyping(api, { openid: target.targetId, msgId: target.reference.id, msgSeq }, inputType, seconds)
+        return true
+      },
+      repliesLeft: () => replies.repliesLeft(target),
+      clock: options.clock,
+      seconds: options.typingSeconds,
+      maxRenewals: options.typingRenewals,
+      log,
+      metrics,
     })
   }
 

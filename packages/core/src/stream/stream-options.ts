@@ -33,11 +33,17 @@ export interface StreamOptions {
   wire?: StreamWireForm
   /**
    * Send a typing indicator (`msg_type: 6`) when a C2C stream opens, before its first frame. Default true.
-   * It is sent once and never renewed: each indicator takes a `msg_seq` and, by one report, a passive reply.
+   * Each indicator takes a `msg_seq` and, by one report, a passive reply of the message's budget.
    */
   typing?: boolean
-  /** How long the typing indicator shows, in seconds (1–60). Default 60; the first frame replaces it anyway. */
+  /** How long one typing indicator shows, in seconds (1–60). Default 60; the first frame replaces it anyway. */
   typingSeconds?: number
+  /**
+   * While the first frame is late, the indicator is sent again just before it lapses (5 s before
+   * `typingSeconds` runs out), at most this many times, and never with the last reply of the budget.
+   * Default 1; `0` sends one indicator per stream, the safest reading of the quota reports.
+   */
+  typingRenewals?: number
   /**
    * A stream must answer a message younger than this, in ms; an older one is answered with one ordinary
    * reply instead. Default 5 min (the platform's stream window, stricter than the 60 min C2C reply window).
@@ -61,6 +67,7 @@ export interface ResolvedStreamOptions {
   wire: StreamWireForm
   typing: boolean
   typingSeconds: number
+  typingRenewals: number
   windowMs: number
   maxReplyChars: number
   stopTimeoutMs: number
@@ -103,11 +110,18 @@ export function resolveStreamOptions(options: StreamOptions = {}, logger?: Logge
     wire,
     typing: options.typing ?? true,
     typingSeconds,
+    typingRenewals: whole('typingRenewals', options.typingRenewals ?? 1),
     windowMs: positive('windowMs', options.windowMs ?? 5 * 60_000),
     maxReplyChars: positive('maxReplyChars', options.maxReplyChars ?? 2000),
     stopTimeoutMs: positive('stopTimeoutMs', options.stopTimeoutMs ?? 5000),
     clock: options.clock ?? SYSTEM_STREAM_CLOCK,
   }
+}
+
+function whole(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0)
+    throw new ConfigError(`streaming.${name} must be a whole number ≥ 0; got ${String(value)}.`)
+  return value
 }
 
 function positive(name: string, value: number): number {

@@ -72,13 +72,21 @@ export function streamFieldBody(to: StreamAddress, frame: StreamFrame): Record<s
   }
 }
 
-/** The typing indicator, `msg_type: 6`: "typing…" for `seconds` (1–60). It takes a `msg_seq` of its own. */
-export function sendTyping(api: OpenApi, to: StreamAddress, seconds: number): Promise<unknown> {
+/**
+ * A typing indicator, `msg_type: 6`: `input_type` 1 shows "typing…" for `seconds` (1–60), 2 takes it down. It
+ * takes a `msg_seq` of its own.
+ */
+export function sendTyping(
+  api: OpenApi,
+  to: StreamAddress,
+  inputType: number,
+  seconds: number | undefined,
+): Promise<unknown> {
   return api.sendC2CMessage(
     to.openid,
     {
       msg_type: MessageType.INPUT_NOTIFY,
-      input_notify: { input_type: 1, input_second: seconds },
+      input_notify: { input_type: inputType, ...(seconds === undefined ? {} : { input_second: seconds }) },
       msg_id: to.msgId,
       msg_seq: to.msgSeq,
     },

@@ -253,3 +253,83 @@ describe('client.stream() where the platform cannot stream', () => {
     expect(result.ids).toHaveLength(5)
   })
 })
+
+describe('the typing indicator of a C2C stream', () => {
+  const typingKinds = (platform: FakePlatform) => platform.streams.typing.map((typing) => typing.inputType)
+
+  it('GIVEN a first frame later than the indicator lasts THEN it is renewed 5 s before it lapses, once by default, and counted', async () => {
+    const { platform, client } = await setup({ typingSeconds: 10 })
+    const stream = client.stream(delivered(platform, c2c()))
+    await vi.waitFor(() => expect(platform.streams.typing).toHaveLength(1))
+
+    await clock.advanceWhenDue(5_000)
+    await vi.waitFor(() => expect(platform.streams.typing).toHaveLength(2))
+    const [first, renewal] = platform.streams.typing
+    expect(renewal!.at - first!.at).toBe(5_000)
+    expect(renewal!.msgSeq).not.toBe(first!.msgSeq)
+    // The default is one renewal: no timer is left for another.
+    expect(clock.pending).toBe(0)
+
+    stream.update('at last')
+    await framesOf(platform, 1)
+    const done = stream.done()
+    await clock.advanceWhenDue(500)
+    await done
+    expect(typingKinds(platform)).toEqual([1, 1])
+    expect(client.metrics().counters.stream_typing).toEqual({ 'kind="start"': 1, 'kind="renew"': 1 })
+  })
+
+  it('GIVEN a first frame in time THEN it stops the renewals', async () => {
+    const { platform, client } = await setup({ typingSeconds: 10, typingRenewals: 3 })
+    const stream = client.stream(delivered(platform, c2c()))
+    stream.update('quick')
+    await framesOf(platform, 1)
+
+    expect(clock.pending).toBe(0)
+    expect(platform.streams.typing).toHaveLength(1)
+    const done = stream.done('quick!')
+    await clock.advanceWhenDue(500)
+    await done
+  })
+
+  it('GIVEN renewals allowed beyond the budget THEN the last reply of the budget is kept: the stream, two indicators, one reply left', async () => {
+    const { platform, client } = await setup({ typingSeconds: 10, typingRenewals: 5 })
+    const event = delivered(platform, c2c())
+    const stream = client.stream(event)
+    await clock.advanceWhenDue(5_000)
+    await vi.waitFor(() => expect(platform.streams.typing).toHaveLength(2))
+    await clock.advanceWhenDue(5_000)
+    await vi.waitFor(() => expect(clock.pending).toBe(0))
+
+    expect(platform.streams.typing).toHaveLength(2)
+    // The fourth reply of the C2C budget is still there for the answer.
+    stream.update('the answer')
+    await framesOf(platform, 1)
+    const done = stream.done()
+    await clock.advanceWhenDue(500)
+    await done
+    expect((await client.reply(event, 'and one more')).id).toBeDefined()
+  })
+
+  it('GIVEN cancel() before any frame THEN the indicator is taken down (input_type 2) and nothing else is sent', async () => {
+    const { platform, client } = await setup()
+    const stream = client.stream(delivered(platform, c2c()))
+    await vi.waitFor(() => expect(platform.streams.typing).toHaveLength(1))
+
+    const result = await stream.cancel()
+
+    expect(result).toMatchObject({ cancelled: true, text: '', ids: [] })
+    expect(typingKinds(platform)).toEqual([1, 2])
+    expect(platform.streams.typing[1]!.seconds).toBeUndefined()
+    expect(platform.streams.streams).toHaveLength(0)
+    expect(clock.pending).toBe(0)
+    expect(client.metrics().counters.stream_typing).toEqual({ 'kind="start"': 1, 'kind="cancel"': 1 })
+  })
+
+  it('GIVEN done() with no text THEN the indicator is taken down too', async () => {
+    const { platform, client } = await setup()
+    const stream = client.stream(delivered(platform, c2c()))
+    await stream.done()
+    expect(typingKinds(platform)).toEqual([1, 2])
+  })
+})
