@@ -100,6 +100,7 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
     markdown,
     streams,
     streamIndexBase: o.streamIndexBase,
+    streamField: o.streamField,
     now: o.now,
     media,
     groups,

@@ -7,6 +7,7 @@ import { isInputNotify, sendInputNotify, STREAM_ROUTES } from './stream-routes.j
 import { rfc3339 } from './time.js'
 import { PANEL_ROUTES } from './panel-routes.js'
 import { recall } from './recall-routes.js'
+import { isStreamField, sendStreamField } from './stream-field-routes.js'
 import { GROUP_ROUTES } from './group-routes.js'
 
 export type { RestContext, RouteRequest, RouteResult } from './route-kit.js'
@@ -26,6 +27,7 @@ function sendMessage(scene: Scene, target: string, req: RouteRequest, ctx: RestC
     const refused = ctx.references.check(scene, target, body) ?? ctx.media.foreignFileInfo(scene, target, body)
     if (refused) return fail(req, refused.status, refused.code, refused.message)
     if (scene === 'c2c' && isInputNotify(body)) return sendInputNotify(target, req, ctx)
+    if (scene === 'c2c' && isStreamField(body)) return sendStreamField(target, req, ctx)
     const claim = ctx.messages.claimV2(scene, target, body, ctx.replyBudget[scene])
     if (claim === 'duplicate')
       return { status: 400, body: errorBody(req.traceId, 40054005, '消息被去重，请检查请求msgseq', 40054005) }

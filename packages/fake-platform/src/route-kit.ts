@@ -10,6 +10,7 @@ import type { BotUser, ReplyBudget, SessionStartLimit } from './options.js'
 import type { Recorder } from './recorder.js'
 import type { ReplyReferences } from './reply-references.js'
 import type { StreamLog } from './stream-log.js'
+import type { ResolvedStreamFieldOptions } from './stream-field-routes.js'
 
 /** What the route handlers need from the platform. */
 export interface RestContext {
@@ -43,6 +44,8 @@ export interface RestContext {
   readonly streams: StreamLog
   /** The `index` a stream's first frame must carry (0 or 1). */
   readonly streamIndexBase: 0 | 1
+  /** How the older `stream` field of a C2C message is read. */
+  readonly streamField: ResolvedStreamFieldOptions
   /** The platform's clock (ms), for stream windows and frame spacing. */
   readonly now: () => number
   /** Media upload sessions, known files, quota and caps. */

@@ -41,7 +41,7 @@ function streamMessage(req: RouteRequest, [target = '']: string[], ctx: RestCont
   const frame = { index: body.index as number, state: body.input_state as number, text, at: ctx.now() }
   if (body.stream_msg_id === undefined) return openStream(req, target, body, frame, ctx)
   const stream = typeof body.stream_msg_id === 'string' ? ctx.streams.get(body.stream_msg_id) : undefined
-  if (!stream || stream.target !== target)
+  if (!stream || stream.target !== target || stream.form === 'stream-field')
     return invalid(req, `stream_msg_id ${JSON.stringify(body.stream_msg_id)} names no stream of user ${target}`)
   const problem = continuationProblem(stream, body, frame.at)
   if (problem) return invalid(req, problem)

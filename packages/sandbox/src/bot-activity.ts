@@ -9,6 +9,8 @@ import type { UserDirectory } from './users.js'
 const MAX_TRACKED = 1_000
 const INTERACTION_ACK_PATH = /^\/interactions\/([^/]+)$/
 const STREAM_PATH = /^\/v2\/users\/([^/]+)\/stream_messages$/
+/** The older stream form: frames are C2C messages carrying a `stream` object. */
+const MESSAGE_PATH = /^\/v2\/users\/([^/]+)\/messages$/
 
 /** Where BotActivity puts what it sees: new entries, and new views of a bot message (a growing stream). */
 export interface EntrySink {
@@ -46,6 +48,9 @@ export class BotActivity {
     this.uploads.onCall(call)
     const stream = call.method === 'POST' && call.status === 200 ? STREAM_PATH.exec(call.path) : null
     if (stream) this.onStreamFrame(decodeURIComponent(stream[1]!), call)
+    const message = call.method === 'POST' && call.status === 200 ? MESSAGE_PATH.exec(call.path) : null
+    if (message && (call.body as { stream?: unknown } | undefined)?.stream !== undefined)
+      this.onStreamFieldFrame(decodeURIComponent(message[1]!), call)
     const ack = call.method === 'PUT' ? INTERACTION_ACK_PATH.exec(call.path) : null
     const conversation = ack
       ? this.conversations.info(this.interactions.get(decodeURIComponent(ack[1]!)) ?? '')
@@ -71,6 +76,15 @@ export class BotActivity {
     if (typeof id !== 'string' || typeof body?.content_raw !== 'string') return
     const view: ReplyView = { markdown: body.content_raw, ...(body.input_state === 10 ? {} : { streaming: true }) }
     this.show(this.conversationOf('c2c', openid), id, view)
+  }
+
+  /** A frame of the older form: its `content` is the text so far (the replace reading) and `stream.state` 10 ends it. */
+  private onStreamFieldFrame(openid: string, call: RecordedCall): void {
+    const id = (call.response as { id?: unknown } | undefined)?.id
+    const body = call.body as { content?: unknown; stream?: { state?: unknown } } | undefined
+    if (typeof id !== 'string' || typeof body?.content !== 'string') return
+    const finished = body.stream?.state === 10 || body.stream?.state === 20
+    this.show(this.conversationOf('c2c', openid), id, { text: body.content, ...(finished ? {} : { streaming: true }) })
   }
 
   /** Updates the entry of bot message `messageId` when it has one (a stream's earlier frames), else adds one. */

@@ -23,7 +23,10 @@ export interface StreamOptions {
    * a smaller value is raised to 300 (and logged once at warn).
    */
   intervalMs?: number
-  /** The `index` of a stream's first frame: sources disagree between 0 and 1. Default 0. */
+  /**
+   * The `index` of a stream's first frame: sources disagree between 0 and 1. Default 0 for `stream_messages`
+   * (the SDK that shows it starts at 0), 1 for `stream-field` (both SDKs that send it start at 1).
+   */
   indexBase?: 0 | 1
   /**
    * `'stream_messages'` (default): `POST /v2/users/{openid}/stream_messages`, the form the 2026 SDKs use.
@@ -95,12 +98,12 @@ export function resolveStreamOptions(options: StreamOptions = {}, logger?: Logge
       `streaming.intervalMs ${requested} is under the platform's ${MIN_FRAME_INTERVAL_MS} ms minimum between frames; using ${MIN_FRAME_INTERVAL_MS}.`,
     )
   }
-  const indexBase = options.indexBase ?? 0
-  if (indexBase !== 0 && indexBase !== 1)
-    throw new ConfigError(`streaming.indexBase must be 0 or 1; got ${String(indexBase)}.`)
   const wire = options.wire ?? 'stream_messages'
   if (wire !== 'stream_messages' && wire !== 'stream-field')
     throw new ConfigError(`streaming.wire must be 'stream_messages' or 'stream-field'; got ${String(wire)}.`)
+  const indexBase = options.indexBase ?? (wire === 'stream-field' ? 1 : 0)
+  if (indexBase !== 0 && indexBase !== 1)
+    throw new ConfigError(`streaming.indexBase must be 0 or 1; got ${String(indexBase)}.`)
   const typingSeconds = options.typingSeconds ?? 60
   if (!Number.isInteger(typingSeconds) || typingSeconds < 1 || typingSeconds > 60)
     throw new ConfigError(`streaming.typingSeconds must be a whole number from 1 to 60; got ${String(typingSeconds)}.`)

@@ -1,6 +1,12 @@
 import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { c2cMessage, groupAtMessage, type BuiltEvent, type FakePlatform } from '@qqbot/fake-platform'
+import {
+  c2cMessage,
+  groupAtMessage,
+  type BuiltEvent,
+  type FakePlatform,
+  type FakePlatformOptions,
+} from '@qqbot/fake-platform'
 import type { ClientOptions } from '../client/client-options.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import { ReplyLimitError } from '../reply/reply-errors.js'
@@ -29,12 +35,12 @@ function logSink(): { lines: Record<string, unknown>[]; destination: Writable } 
 /** A client and a platform on one manual clock; `streaming` options on top of the clock. */
 async function setup(
   streaming: StreamOptions = {},
-  extra: { client?: Partial<ClientOptions>; indexBase?: 0 | 1 } = {},
+  extra: { client?: Partial<ClientOptions>; indexBase?: 0 | 1; platformOptions?: FakePlatformOptions } = {},
 ) {
   clock = new TestStreamClock()
   const log = logSink()
   const { platform, client } = await onPlatform({
-    platform: { now: () => clock.now(), streamIndexBase: extra.indexBase },
+    platform: { now: () => clock.now(), streamIndexBase: extra.indexBase, ...extra.platformOptions },
     client: {
       streaming: { clock, ...streaming },
       logLevel: 'info',
@@ -203,6 +209,45 @@ describe('client.stream() in C2C', () => {
     await stopping
     expect(platform.streams.finished.map((s) => s.finalText)).toEqual(['partial answer'])
     expect(stream.open).toBe(false)
+  })
+})
+
+describe("client.stream() over the older stream field (streaming.wire: 'stream-field')", () => {
+  it.each([1, 0] as const)(
+    'GIVEN a platform whose first stream.index is %i THEN one stream: index up by one, the same msg_seq, a final frame',
+    async (base) => {
+      const { platform, client } = await setup(
+        { wire: 'stream-field', typing: false, indexBase: base },
+        { platformOptions: { streamField: { indexBase: base } } },
+      )
+      const stream = client.stream(delivered(platform, c2c()))
+      stream.update('Hel')
+      await framesOf(platform, 1)
+      stream.update('Hello')
+      await clock.advanceWhenDue(500)
+      await framesOf(platform, 2)
+      const done = stream.done('Hello world')
+      await clock.advanceWhenDue(500)
+
+      const result = await done
+      const [recorded] = platform.streams.streams
+      expect(recorded).toMatchObject({ form: 'stream-field', finished: true, finalText: 'Hello world' })
+      expect(recorded!.frames.map((f) => [f.index, f.state])).toEqual([
+        [base, 1],
+        [base + 1, 1],
+        [base + 2, 10],
+      ])
+      expect(result).toEqual({ delivery: 'stream', text: 'Hello world', ids: [recorded!.id] })
+      expect(platform.sent.map((m) => m.body.content)).toEqual(['Hello world'])
+    },
+  )
+
+  it('GIVEN the default index base THEN the first frame carries stream.index 1, as the platform expects by default', async () => {
+    const { platform, client } = await setup({ wire: 'stream-field', typing: false })
+    const stream = client.stream(delivered(platform, c2c()))
+    const done = stream.done('one frame')
+    expect(await done).toMatchObject({ delivery: 'stream' })
+    expect(platform.streams.streams[0]!.frames.map((f) => f.index)).toEqual([1])
   })
 })
 
