@@ -21,6 +21,8 @@ export type CounterName =
   | 'replies_already_sent'
   | 'replies_markdown_fallback'
   | 'stream_typing'
+  | 'stream_frames_sent'
+  | 'streams_degraded'
   | 'webhook_requests'
   | 'webhook_rejected'
   | 'broker_published'
@@ -102,6 +104,9 @@ const HELP: Record<CounterName | GaugeName, string> = {
     'Replies sent as plain text because the platform refused their markdown or keyboard, by scene and code (`remembered`: the scene refused before)',
   stream_typing:
     'Typing indicators sent for streams, by kind (`start`, `renew` while the first frame is late, `cancel` when a stream ended showing nothing)',
+  stream_frames_sent: 'Stream frames the platform took, by wire form',
+  streams_degraded:
+    'Streams sent as ordinary replies instead, by reason (scene, not-a-message, too-old, first-frame-refused)',
   webhook_requests: 'Verified webhook callbacks, by opcode',
   webhook_rejected: 'Webhook requests refused, by reason',
   pipeline_queued: 'Events not running yet: waiting for a handler slot or behind an earlier event of their order key',

@@ -378,3 +378,25 @@ describe('the typing indicator of a C2C stream', () => {
     expect(typingKinds(platform)).toEqual([1, 2])
   })
 })
+
+describe('stream metrics', () => {
+  it('GIVEN a streamed C2C answer, a group stream and a refused first frame THEN frames sent and degraded streams are counted by reason', async () => {
+    const { platform, client } = await setup({ typing: false })
+    const streamed = client.stream(delivered(platform, c2c('M1')))
+    streamed.update('one')
+    await framesOf(platform, 1)
+    const done = streamed.done('one two')
+    await clock.advanceWhenDue(500)
+    await done
+    await client.stream(delivered(platform, groupAtMessage({ content: 'hi', groupOpenid: 'G1' }))).done('in a group')
+    platform.failNext({ path: /stream_messages$/ }, { status: 500, body: { code: 500, message: 'stream down' } })
+    const refused = client.stream(delivered(platform, c2c('M2')))
+    refused.update('x')
+    await vi.waitFor(() => expect(refused.degraded).toBeDefined())
+    await refused.done()
+
+    const { counters } = client.metrics()
+    expect(counters.stream_frames_sent).toEqual({ 'wire="stream_messages"': 2 })
+    expect(counters.streams_degraded).toEqual({ 'reason="scene"': 1, 'reason="first-frame-refused"': 1 })
+  })
+})
