@@ -136,7 +136,7 @@ export class ReplyStreams {
     const address = { openid: target.targetId, msgId: target.reference.id, msgSeq }
     const typing = options.typing ? this.typing(event, target, options, log) : undefined
     return new FramedStream({
-      wire: countedWire(streamWire(options.wire, api, address), () =>
+      wire: countedWire(streamWire(options.wire, api, address, options.streamFieldMode), () =>
         this.init.metrics?.inc('stream_frames_sent', { wire: options.wire }),
       ),
       clock: options.clock,

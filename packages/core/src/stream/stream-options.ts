@@ -16,6 +16,9 @@ export interface StreamClock {
 /** Which wire form carries a C2C stream (docs/protocol.md, streamed messages). */
 export type StreamWireForm = 'stream_messages' | 'stream-field'
 
+/** What a frame of the older `stream` field carries: the whole text so far, or what was added (sources disagree). */
+export type StreamFieldMode = 'replace' | 'append'
+
 /** How streamed replies behave; the client option `streaming`. */
 export interface StreamOptions {
   /**
@@ -34,6 +37,12 @@ export interface StreamOptions {
    * its rules, so prefer the default unless the platform refuses it for your bot.
    */
   wire?: StreamWireForm
+  /**
+   * With `wire: 'stream-field'`: `'replace'` (default) sends the whole text so far in every frame; `'append'`
+   * sends only what was added (one report says the platform appends there), with `reset` when the text changed
+   * otherwise.
+   */
+  streamFieldMode?: StreamFieldMode
   /**
    * Send a typing indicator (`msg_type: 6`) when a C2C stream opens, before its first frame. Default true.
    * Each indicator takes a `msg_seq` and, by one report, a passive reply of the message's budget.
@@ -68,6 +77,7 @@ export interface ResolvedStreamOptions {
   intervalMs: number
   indexBase: 0 | 1
   wire: StreamWireForm
+  streamFieldMode: StreamFieldMode
   typing: boolean
   typingSeconds: number
   typingRenewals: number
@@ -102,6 +112,9 @@ export function resolveStreamOptions(options: StreamOptions = {}, logger?: Logge
   if (wire !== 'stream_messages' && wire !== 'stream-field')
     throw new ConfigError(`streaming.wire must be 'stream_messages' or 'stream-field'; got ${String(wire)}.`)
   const indexBase = options.indexBase ?? (wire === 'stream-field' ? 1 : 0)
+  const streamFieldMode = options.streamFieldMode ?? 'replace'
+  if (streamFieldMode !== 'replace' && streamFieldMode !== 'append')
+    throw new ConfigError(`streaming.streamFieldMode must be 'replace' or 'append'; got ${String(streamFieldMode)}.`)
   if (indexBase !== 0 && indexBase !== 1)
     throw new ConfigError(`streaming.indexBase must be 0 or 1; got ${String(indexBase)}.`)
   const typingSeconds = options.typingSeconds ?? 60
@@ -111,6 +124,7 @@ export function resolveStreamOptions(options: StreamOptions = {}, logger?: Logge
     intervalMs: Math.max(MIN_FRAME_INTERVAL_MS, requested),
     indexBase,
     wire,
+    streamFieldMode,
     typing: options.typing ?? true,
     typingSeconds,
     typingRenewals: whole('typingRenewals', options.typingRenewals ?? 1),

@@ -1,6 +1,6 @@
 import { MessageType, type StreamMessageResult } from '../rest/api-types.js'
 import type { CallOptions, OpenApi } from '../rest/open-api.js'
-import type { StreamWireForm } from './stream-options.js'
+import type { StreamFieldMode, StreamWireForm } from './stream-options.js'
 
 /** One frame as the stream sees it; the wire turns it into the body of its form. */
 export interface StreamFrame {
@@ -31,12 +31,19 @@ export interface StreamAddress {
  */
 const FRAME_CALL: CallOptions = { retries: 0 }
 
-/** The wire for `form`: the `stream_messages` endpoint, or the older `stream` field of the message endpoint. */
-export function streamWire(form: StreamWireForm, api: OpenApi, to: StreamAddress): StreamWire {
+/**
+ * The wire for `form`: the `stream_messages` endpoint, or the older `stream` field of the message endpoint, whose
+ * frames carry the whole text (`fieldMode: 'replace'`) or only what was added (`'append'`).
+ */
+export function streamWire(
+  form: StreamWireForm,
+  api: OpenApi,
+  to: StreamAddress,
+  fieldMode: StreamFieldMode = 'replace',
+): StreamWire {
   if (form === 'stream-field') {
-    return {
-      send: (frame) => api.sendC2CMessage(to.openid, streamFieldBody(to, frame), FRAME_CALL),
-    }
+    const toBody = fieldMode === 'append' ? appendingBodies(to) : (frame: StreamFrame) => streamFieldBody(to, frame)
+    return { send: (frame) => api.sendC2CMessage(to.openid, toBody(frame), FRAME_CALL) }
   }
   return {
     send: (frame) =>
@@ -69,6 +76,30 @@ export function streamFieldBody(to: StreamAddress, frame: StreamFrame): Record<s
       index: frame.index,
       ...(frame.streamMsgId === undefined ? {} : { id: frame.streamMsgId }),
     },
+  }
+}
+
+/**
+ * Bodies for a platform that appends each frame's `content` to the text: a frame sends what was added since the
+ * last frame the platform took. When the text changed otherwise, the frame sets `reset` (the platform then
+ * replaces the text) and its `index` restarts at 0, the later ones counting on from there.
+ */
+function appendingBodies(to: StreamAddress): (frame: StreamFrame) => Record<string, unknown> {
+  let shown = ''
+  let offset = 0
+  return (frame) => {
+    const first = frame.streamMsgId === undefined
+    const extends_ = first || frame.text.startsWith(shown)
+    if (!extends_) offset = frame.index
+    const body = streamFieldBody(to, {
+      ...frame,
+      text: extends_ && !first ? frame.text.slice(shown.length) : frame.text,
+      index: frame.index - offset,
+    })
+    if (!extends_) (body.stream as Record<string, unknown>).reset = true
+    // The frame counts as shown once built: a refused frame is not retried, and the next carries the rest.
+    shown = frame.text
+    return body
   }
 }
 

@@ -242,6 +242,37 @@ describe("client.stream() over the older stream field (streaming.wire: 'stream-f
     },
   )
 
+  it('GIVEN a platform that appends (streamFieldMode append) THEN frames carry what was added, a rewrite resets, and the text ends whole', async () => {
+    const { platform, client } = await setup(
+      { wire: 'stream-field', typing: false, streamFieldMode: 'append' },
+      { platformOptions: { streamField: { mode: 'append' } } },
+    )
+    const stream = client.stream(delivered(platform, c2c()))
+    stream.update('Hel')
+    await framesOf(platform, 1)
+    stream.update('Hello')
+    await clock.advanceWhenDue(500)
+    await framesOf(platform, 2)
+    stream.update('Help')
+    await clock.advanceWhenDue(500)
+    await framesOf(platform, 3)
+    const done = stream.done('Help me')
+    await clock.advanceWhenDue(500)
+    await done
+
+    const sent = platform.calls
+      .filter((call) => call.path === '/v2/users/U1/messages')
+      .map((call) => call.body as { content: string; stream: Record<string, unknown> })
+    expect(sent.map((body) => [body.content, body.stream.index, body.stream.reset])).toEqual([
+      ['Hel', 1, undefined],
+      ['lo', 2, undefined],
+      ['Help', 0, true],
+      [' me', 1, undefined],
+    ])
+    expect(platform.streams.streams[0]!.frames.map((f) => f.text)).toEqual(['Hel', 'Hello', 'Help', 'Help me'])
+    expect(platform.sent.map((m) => m.body.content)).toEqual(['Help me'])
+  })
+
   it('GIVEN the default index base THEN the first frame carries stream.index 1, as the platform expects by default', async () => {
     const { platform, client } = await setup({ wire: 'stream-field', typing: false })
     const stream = client.stream(delivered(platform, c2c()))
