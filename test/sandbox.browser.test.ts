@@ -35,6 +35,28 @@ class FixedRandom extends RandomService {
 
 const clicks: { data: string | undefined; member: string | undefined }[] = []
 
+/** A model's answer the test hands out piece by piece, so the page can be seen between frames. */
+class ChunkFeed implements AsyncIterable<string> {
+  private readonly queue: (string | null)[] = []
+  private wake: (() => void) | undefined
+
+  push(chunk: string | null): void {
+    this.queue.push(chunk)
+    this.wake?.()
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<string> {
+    for (;;) {
+      while (this.queue.length === 0) await new Promise<void>((resolve) => (this.wake = resolve))
+      const chunk = this.queue.shift()!
+      if (chunk === null) return
+      yield chunk
+    }
+  }
+}
+
+const feed = new ChunkFeed()
+
 @Controller({ scenes: ['group', 'guild', 'c2c', 'dm'] })
 class Playground {
   @Command('echo')
@@ -62,6 +84,12 @@ class Playground {
         },
       },
     }
+  }
+
+  /** Streams the feed: in C2C, one message that grows. */
+  @Command('tell')
+  tell() {
+    return feed
   }
 
   @OnEvent('INTERACTION_CREATE')
@@ -301,5 +329,26 @@ describe('the sandbox page in chromium', () => {
     for (const chart of ['chart-events', 'chart-latency', 'chart-queue'])
       expect(await page.getByTestId(chart).locator('polyline').count()).toBeGreaterThan(0)
     expect(await page.getByTestId('chart-queue').getByTestId('chart-value').textContent()).toMatch(/^\d+$/)
+  })
+
+  it('GIVEN a streamed C2C answer THEN it grows in one bubble, marked as streaming until its last frame', async () => {
+    await sendAs('c2c', 'alice', '/tell')
+    const streaming = messages().locator('[data-testid="entry-bot"][data-streaming="true"]')
+    feed.push('Hel')
+    await streaming.filter({ hasText: 'Hel' }).waitFor()
+    const messageId = await streaming.getAttribute('data-message-id')
+    const bubble = messages().locator(`[data-testid="entry-bot"][data-message-id="${messageId}"]`)
+
+    feed.push('lo')
+    await bubble
+      .getByTestId('reply-markdown')
+      .filter({ hasText: /^Hello$/ })
+      .waitFor()
+    feed.push(', world')
+    feed.push(null)
+    await bubble.and(page.locator(':not([data-streaming])')).filter({ hasText: 'Hello, world' }).waitFor()
+
+    expect(await messages().getByTestId('entry-bot').filter({ hasText: 'Hel' }).count()).toBe(1)
+    expect(await bubble.getByTestId('reply-markdown').textContent()).toBe('Hello, world')
   })
 })

@@ -74,6 +74,7 @@ export {
 export type * from './messages/keyboard-types.js'
 export { markdownToText } from './messages/markdown-text.js'
 export { MARKDOWN_REFUSAL_CODES } from './reply/markdown-fallback.js'
+export { RECALL_WINDOW_MS } from './recall/message-recaller.js'
 
 // Command panels (`client.api.panels`, and syncPanel that keeps one panel per scope up to date).
 export { syncPanel, type DesiredPanel, type PanelSyncOutcome } from './panels/panel-sync.js'
@@ -81,6 +82,10 @@ export { checkPanel, panelErrorCode, panelNameColumns, PANEL_LIMITS, PanelInvali
 export { PANEL_SCOPES } from './panels/panel-types.js'
 export type * from './panels/panel-types.js'
 export type { PanelsApi } from './panels/panels-api.js'
+
+// Group management (`client.api.groups`): members, join requests, batch remove; mostly invite-only.
+export { GROUP_LIMITS, type GroupsApi } from './groups/groups-api.js'
+export type * from './groups/group-types.js'
 
 // ── Errors: every one is a QQBotError with a stable `code` ──────────────────────────────────────────────────
 export { QQBotError, ConfigError } from './errors/qqbot-error.js'
@@ -99,6 +104,8 @@ export {
   MediaNotSupportedError,
 } from './reply/reply-errors.js'
 export { StreamClosedError, StreamStartError } from './stream/stream-errors.js'
+export { GroupApiNotGrantedError, GroupAdminRequiredError, GroupRequestInvalidError } from './groups/group-errors.js'
+export { RecallWindowClosedError, RecallNotOwnMessageError, RecallTargetMissingError } from './recall/recall-errors.js'
 export {
   MediaSourceError,
   MediaTooLargeError,

@@ -32,6 +32,7 @@ import type { StreamLog } from './stream-log.js'
 import type { TokenGrant, TokenService } from './token-service.js'
 import type { WebhookDeliverer } from './webhook-delivery.js'
 import type { PanelBoard } from './panel-board.js'
+import type { GroupRoster } from './group-roster.js'
 
 /**
  * A running fake QQ Open Platform: token endpoint, REST API and WebSocket gateway on one
@@ -56,6 +57,8 @@ export class FakePlatform {
   readonly markdown: MarkdownRules
   /** Streamed messages (`stream_messages`) and typing indicators accepted: each stream's frames and final text. */
   readonly streams: StreamLog
+  /** The groups the bot is in, for group management: seed them, read members and requests, revoke the grant. */
+  readonly groups: GroupRoster
   private readonly options: ResolvedOptions
   private readonly server: Server
   private readonly tokens: TokenService
@@ -87,6 +90,7 @@ export class FakePlatform {
     this.interactions = parts.interactions
     this.markdown = parts.markdown
     this.streams = parts.streams
+    this.groups = parts.groups
     this.server = parts.server
     this.tokens = parts.tokens
     this.recorder = parts.recorder

@@ -25,6 +25,16 @@ export {
 export type { Scene, RecordedCall, RequestListener, SentListener, SentMessage } from './records.js'
 export { StreamLog, type RecordedStream, type RecordedTyping, type StreamFrameRecord } from './stream-log.js'
 export { MIN_STREAM_FRAME_INTERVAL_MS, STREAM_WINDOW_MS } from './stream-routes.js'
+export type { StreamFieldOptions } from './stream-field-routes.js'
+export { RECALL_REFUSAL_CODES, RECALL_WINDOW_MS } from './recall-routes.js'
+export { GROUP_REFUSAL_CODES, GROUP_MEMBERS_PER_PAGE } from './group-routes.js'
+export {
+  GroupRoster,
+  type GroupSeed,
+  type GroupState,
+  type GroupBotRole,
+  type PendingJoinRequest,
+} from './group-roster.js'
 export type { FaultEpisode, FaultEpisodeOptions, FaultMatch, FaultResponse } from './faults.js'
 export type { HttpConnectionStats } from './connection-tracker.js'
 export { PanelBoard, PANEL_WRITES_PER_MINUTE, type StoredPanel, type PanelScopeName } from './panel-board.js'

@@ -38,7 +38,7 @@ function files(scene: UploadScene, target: string, req: RouteRequest, ctx: RestC
   const answer: Record<string, unknown> = { ...ctx.media.acceptOneShot(scene, target, body.file_type as number, bytes) }
   if (body.srv_send_msg === true) {
     const id = ctx.messages.newId(scene)
-    ctx.messages.store({ scene, target, id, timestamp: rfc3339(), body })
+    ctx.messages.store({ scene, target, id, timestamp: rfc3339(), sentAt: ctx.now(), body })
     ctx.recorder.recordSent({ scene, target, body, id })
     answer.id = id
   }

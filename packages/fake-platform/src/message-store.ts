@@ -11,6 +11,8 @@ export interface StoredMessage {
   id: string
   /** RFC3339 send time. */
   timestamp: string
+  /** Send time on the platform's clock (ms): recalls are checked against it. */
+  sentAt: number
   /** The request body. */
   body: unknown
 }

@@ -1,4 +1,9 @@
 import { resolveMediaOptions, type FakeMediaOptions, type ResolvedMediaOptions } from './media-options.js'
+import {
+  resolveStreamFieldOptions,
+  type ResolvedStreamFieldOptions,
+  type StreamFieldOptions,
+} from './stream-field-routes.js'
 
 /** `session_start_limit` as returned by `GET /gateway/bot`. */
 export interface SessionStartLimit {
@@ -67,14 +72,17 @@ export interface FakePlatformOptions {
   panelErrorCodes?: 'prefixed' | 'short'
   /** The `index` the first frame of a stream must carry: sources disagree between 0 and 1. Default `0`. */
   streamIndexBase?: 0 | 1
+  /** The older `stream` field of C2C messages: its first `index` and whether frames replace or append (see {@link StreamFieldOptions}). */
+  streamField?: StreamFieldOptions
   /** Media uploads: part size, concurrency, 40093001 and quota faults, size caps (see {@link FakeMediaOptions}). */
   media?: FakeMediaOptions
 }
 
 /** {@link FakePlatformOptions} with every default filled in. */
-export type ResolvedOptions = Required<Omit<FakePlatformOptions, 'replyBudget' | 'media'>> & {
+export type ResolvedOptions = Required<Omit<FakePlatformOptions, 'replyBudget' | 'media' | 'streamField'>> & {
   replyBudget: ReplyBudget
   media: ResolvedMediaOptions
+  streamField: ResolvedStreamFieldOptions
 }
 
 /** Default application id. */
@@ -106,6 +114,7 @@ export function resolveOptions(options: FakePlatformOptions = {}): ResolvedOptio
     replyBudget: { c2c: options.replyBudget?.c2c ?? 4, group: options.replyBudget?.group ?? 5 },
     panelErrorCodes: options.panelErrorCodes ?? 'prefixed',
     streamIndexBase: options.streamIndexBase ?? 0,
+    streamField: resolveStreamFieldOptions(options.streamField),
     media: resolveMediaOptions(options.media),
   }
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import { ConnectionTracker } from './connection-tracker.js'
 import { Directory } from './directory.js'
+import { GroupRoster } from './group-roster.js'
 import { RestFaults } from './faults.js'
 import { GatewayServer } from './gateway-server.js'
 import { InteractionLedger } from './interaction-ledger.js'
@@ -33,6 +34,7 @@ export interface PlatformParts {
   readonly markdown: MarkdownRules
   readonly streams: StreamLog
   readonly media: MediaStore
+  readonly groups: GroupRoster
 }
 
 /** Values the wiring reads from the platform at request time. */
@@ -64,6 +66,7 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
     interactions.record(t, id, d)
   }
   const streams = new StreamLog()
+  const groups = new GroupRoster(o.now)
   const media = new MediaStore(o.media, () => hooks.baseUrl(), o.now)
   const webhook = new WebhookDeliverer(o.appId, o.secret, o.now, remember)
   const tokens = new TokenService(o.appId, o.secret, o.tokenTtlSeconds, o.now)
@@ -97,8 +100,10 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
     markdown,
     streams,
     streamIndexBase: o.streamIndexBase,
+    streamField: o.streamField,
     now: o.now,
     media,
+    groups,
     latencyMs: () => hooks.latencyMs(),
   })
   const parts = createPartHandler(media)
@@ -121,5 +126,6 @@ export function wirePlatform(o: ResolvedOptions, hooks: PlatformHooks): Platform
     markdown,
     streams,
     media,
+    groups,
   }
 }

@@ -2,18 +2,13 @@ import { errorBody, isRecord } from './http-util.js'
 import { INTERACTION_ROUTES } from './interaction-routes.js'
 import { MEDIA_ROUTES } from './media-routes.js'
 import type { Scene } from './records.js'
-import {
-  fail,
-  route,
-  type Handler,
-  type RestContext,
-  type Route,
-  type RouteRequest,
-  type RouteResult,
-} from './route-kit.js'
+import { fail, route, type RestContext, type Route, type RouteRequest, type RouteResult } from './route-kit.js'
 import { isInputNotify, sendInputNotify, STREAM_ROUTES } from './stream-routes.js'
 import { rfc3339 } from './time.js'
 import { PANEL_ROUTES } from './panel-routes.js'
+import { recall } from './recall-routes.js'
+import { isStreamField, sendStreamField } from './stream-field-routes.js'
+import { GROUP_ROUTES } from './group-routes.js'
 
 export type { RestContext, RouteRequest, RouteResult } from './route-kit.js'
 
@@ -32,6 +27,7 @@ function sendMessage(scene: Scene, target: string, req: RouteRequest, ctx: RestC
     const refused = ctx.references.check(scene, target, body) ?? ctx.media.foreignFileInfo(scene, target, body)
     if (refused) return fail(req, refused.status, refused.code, refused.message)
     if (scene === 'c2c' && isInputNotify(body)) return sendInputNotify(target, req, ctx)
+    if (scene === 'c2c' && isStreamField(body)) return sendStreamField(target, req, ctx)
     const claim = ctx.messages.claimV2(scene, target, body, ctx.replyBudget[scene])
     if (claim === 'duplicate')
       return { status: 400, body: errorBody(req.traceId, 40054005, '消息被去重，请检查请求msgseq', 40054005) }
@@ -39,16 +35,9 @@ function sendMessage(scene: Scene, target: string, req: RouteRequest, ctx: RestC
   }
   const id = ctx.messages.newId(scene)
   const timestamp = rfc3339()
-  ctx.messages.store({ scene, target, id, timestamp, body: req.body })
+  ctx.messages.store({ scene, target, id, timestamp, sentAt: ctx.now(), body: req.body })
   ctx.recorder.recordSent({ scene, target, body: req.body, id })
   return { status: 200, body: { id, timestamp } }
-}
-
-function recall(scene: Scene): Handler {
-  return (_req, [target = '', id = ''], ctx) => {
-    ctx.messages.delete(scene, target, id)
-    return { status: 200 }
-  }
 }
 
 /** The REST route table (everything except the token endpoint). */
@@ -125,6 +114,7 @@ const ROUTES: Route[] = [
   ...INTERACTION_ROUTES,
   ...PANEL_ROUTES,
   ...STREAM_ROUTES,
+  ...GROUP_ROUTES,
 ]
 
 /** Runs the matching route, or answers 404 with a JSON error for unknown routes. */

@@ -1,4 +1,5 @@
 import type { Directory } from './directory.js'
+import type { GroupRoster } from './group-roster.js'
 import type { InteractionLedger } from './interaction-ledger.js'
 import type { MarkdownRules } from './markdown-rules.js'
 import { errorBody } from './http-util.js'
@@ -9,6 +10,7 @@ import type { BotUser, ReplyBudget, SessionStartLimit } from './options.js'
 import type { Recorder } from './recorder.js'
 import type { ReplyReferences } from './reply-references.js'
 import type { StreamLog } from './stream-log.js'
+import type { ResolvedStreamFieldOptions } from './stream-field-routes.js'
 
 /** What the route handlers need from the platform. */
 export interface RestContext {
@@ -42,10 +44,14 @@ export interface RestContext {
   readonly streams: StreamLog
   /** The `index` a stream's first frame must carry (0 or 1). */
   readonly streamIndexBase: 0 | 1
+  /** How the older `stream` field of a C2C message is read. */
+  readonly streamField: ResolvedStreamFieldOptions
   /** The platform's clock (ms), for stream windows and frame spacing. */
   readonly now: () => number
   /** Media upload sessions, known files, quota and caps. */
   readonly media: MediaStore
+  /** The groups the bot is in, for the group-management endpoints. */
+  readonly groups: GroupRoster
 }
 
 /** An authenticated REST request after parsing. */

@@ -12,6 +12,8 @@ export interface StreamFrameRecord {
 
 /** A stream (`POST /v2/users/{openid}/stream_messages`) as the platform saw it. */
 export interface RecordedStream {
+  /** The wire form: `stream_messages` (default when absent) or the older `stream` field of a message. */
+  form?: 'stream_messages' | 'stream-field'
   /** The user openid. */
   target: string
   /** The `stream_msg_id` the first frame was answered with. */

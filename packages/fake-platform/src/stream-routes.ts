@@ -41,7 +41,7 @@ function streamMessage(req: RouteRequest, [target = '']: string[], ctx: RestCont
   const frame = { index: body.index as number, state: body.input_state as number, text, at: ctx.now() }
   if (body.stream_msg_id === undefined) return openStream(req, target, body, frame, ctx)
   const stream = typeof body.stream_msg_id === 'string' ? ctx.streams.get(body.stream_msg_id) : undefined
-  if (!stream || stream.target !== target)
+  if (!stream || stream.target !== target || stream.form === 'stream-field')
     return invalid(req, `stream_msg_id ${JSON.stringify(body.stream_msg_id)} names no stream of user ${target}`)
   const problem = continuationProblem(stream, body, frame.at)
   if (problem) return invalid(req, problem)
@@ -111,7 +111,14 @@ function continuationProblem(stream: RecordedStream, body: Record<string, unknow
 
 /** A finished stream is a message the user received: stored and recorded like any sent message. */
 function recordFinal(stream: RecordedStream, body: Record<string, unknown>, ctx: RestContext): void {
-  ctx.messages.store({ scene: 'c2c', target: stream.target, id: stream.id, timestamp: rfc3339(), body })
+  ctx.messages.store({
+    scene: 'c2c',
+    target: stream.target,
+    id: stream.id,
+    timestamp: rfc3339(),
+    sentAt: ctx.now(),
+    body,
+  })
   ctx.recorder.recordSent({ scene: 'c2c', target: stream.target, body, id: stream.id })
 }
 

@@ -59,6 +59,7 @@ export {
 
 // ── What a handler receives ─────────────────────────────────────────────────────────────────────────────────
 export { CommandContext, EventContext } from './context/contexts.js'
+export type { RecallTarget } from './context/recall-in-chat.js'
 export { ButtonContext } from './buttons/button-context.js'
 // The scene vocabulary is the core's, re-exported for bots that import only the framework.
 export { sceneOf, type Scene } from '@qqbot/core'

@@ -1,7 +1,7 @@
 // The sandbox page: plain DOM, no framework. This module routes the sandbox's messages to the page's parts
 // (chat.js, messages.js, metrics.js, traffic.js) and wires the controls.
 import { addSample, drawCharts } from './charts.js'
-import { renderChat, renderControls, select, showEntry } from './chat.js'
+import { renderChat, renderControls, select, showEntry, updateEntry } from './chat.js'
 import { $ } from './dom.js'
 import { renderMetrics } from './metrics.js'
 import { ensureConversation, state } from './page-state.js'
@@ -29,6 +29,8 @@ function handle(message) {
     case 'entry':
       ensureConversation(message.conversation).entries.push(message.entry)
       return showEntry(message.entry, message.conversation)
+    case 'entry-update':
+      return updateEntry(message)
     case 'log':
       return appendLog(message.entry)
     case 'metrics':

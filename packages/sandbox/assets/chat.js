@@ -2,7 +2,7 @@
 import { $, el, option } from './dom.js'
 import { watchForAnswer } from './hints.js'
 import { renderEntry } from './messages.js'
-import { currentConversation, state } from './page-state.js'
+import { currentConversation, ensureConversation, state } from './page-state.js'
 
 export function select(scene, user) {
   state.scene = scene
@@ -59,6 +59,17 @@ export function showEntry(entry, info) {
     state.unread.set(info.id, (state.unread.get(info.id) ?? 0) + 1)
   }
   renderConversationList()
+}
+
+/** A bot message shown again (a stream that grew): its bubble is redrawn in place. */
+export function updateEntry({ conversation, entry }) {
+  const entries = ensureConversation(conversation).entries
+  const index = entries.findIndex((e) => e.kind === 'bot' && e.messageId === entry.messageId)
+  if (index >= 0) entries[index] = entry
+  if (conversation.id !== currentConversation()?.id) return
+  const shown = [...$('messages').children].find((node) => node.dataset.messageId === entry.messageId)
+  shown?.replaceWith(decorate(renderEntry(entry, conversation), entry))
+  scrollToEnd()
 }
 
 /**

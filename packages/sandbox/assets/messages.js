@@ -14,10 +14,14 @@ export function renderEntry(entry, info) {
     ])
   }
   if (entry.kind === 'notice') return el('li', { testid: 'entry-notice', className: 'entry-notice', text: entry.text })
+  const view = entry.view
   const item = el('li', { testid: 'entry-bot', className: 'entry-bot', 'data-message-id': entry.messageId }, [
     el('span', { className: 'who', text: state.bot }),
   ])
-  const view = entry.view
+  if (view.streaming) {
+    item.classList.add('streaming')
+    item.dataset.streaming = 'true'
+  }
   if (view.text !== undefined)
     item.append(el('div', { testid: 'reply-text', className: 'reply-text', text: view.text }))
   if (view.markdown !== undefined) {
@@ -50,7 +54,7 @@ export function renderEntry(entry, info) {
       el('div', {
         testid: 'reply-media',
         className: 'reply-media',
-        text: `[${view.media.kind}] ${view.media.url ?? '(uploaded file, URL unknown)'}`,
+        text: mediaLabel(view.media),
       }),
     )
   for (const block of view.structured ?? [])
@@ -67,6 +71,20 @@ export function renderEntry(entry, info) {
     )
   if (view.keyboard && view.keyboard.length > 0) item.append(renderKeyboard(view.keyboard, entry, info))
   return item
+}
+
+/** `[image] cat.png, 12.0 KB: https://…`: the kind, and the name, size and URL where the upload showed them. */
+function mediaLabel(media) {
+  const size = media.bytes === undefined ? undefined : formatBytes(media.bytes)
+  const about = [media.name, size].filter((part) => part !== undefined).join(', ')
+  const where = media.url ?? (about ? '' : '(uploaded file, URL unknown)')
+  return `[${media.kind}]${about ? ` ${about}` : ''}${where ? `${about ? ':' : ''} ${where}` : ''}`
+}
+
+function formatBytes(bytes) {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
 }
 
 function renderKeyboard(rows, entry, info) {

@@ -76,6 +76,13 @@ export class ConversationStore {
       ?.entries.find((entry): entry is BotEntry => entry.kind === 'bot' && entry.messageId === messageId)
   }
 
+  /** Replaces the view of bot message `messageId` (a stream that grew); returns the entry, or `undefined` when unknown. */
+  updateBotMessage(id: string, messageId: string, view: ReplyView): BotEntry | undefined {
+    const entry = this.botMessage(id, messageId)
+    if (entry) entry.view = view
+    return entry
+  }
+
   all(): { info: ConversationInfo; entries: Entry[] }[] {
     return [...this.conversations.values()].map(({ info, entries }) => ({ info, entries: [...entries] }))
   }

@@ -22,6 +22,10 @@ export interface MediaView {
   kind: 'image' | 'video' | 'voice' | 'file'
   /** The URL the bot uploaded, when the sandbox saw the upload. */
   url?: string
+  /** The file's name, when the upload gave one (`file_name`, or the last part of its URL). */
+  name?: string
+  /** The file's size in bytes, when the upload showed it (`file_data`, or `file_size` of a chunked upload). */
+  bytes?: number
 }
 
 export interface ReplyView {
@@ -35,12 +39,16 @@ export interface ReplyView {
   media?: MediaView
   /** Ark and embed bodies, shown as JSON text. */
   structured?: { kind: 'ark' | 'embed'; json: string }[]
+  /** A stream still growing: more frames are coming (the page marks the bubble). */
+  streaming?: true
 }
 
 /** What an upload of `file_info` carried, as recorded from `POST /v2/{groups|users}/{id}/files`. */
 export interface UploadedMedia {
   fileType: number
   url?: string
+  name?: string
+  bytes?: number
 }
 
 const MEDIA_KINDS: Record<number, MediaView['kind']> = { 1: 'image', 2: 'video', 3: 'voice', 4: 'file' }
@@ -100,6 +108,8 @@ export function toReplyView(
     view.media = {
       kind: MEDIA_KINDS[upload?.fileType ?? 0] ?? 'file',
       ...(upload?.url !== undefined ? { url: upload.url } : {}),
+      ...(upload?.name !== undefined ? { name: upload.name } : {}),
+      ...(upload?.bytes !== undefined ? { bytes: upload.bytes } : {}),
     }
   } else if (typeof b.file_type === 'number' && text(b.url) !== undefined) {
     // An upload with srv_send_msg: true is a message by itself.

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { createClient, type QQBotClient } from '@qqbot/core'
+import { createClient, type QQBotClient, type StreamWireForm } from '@qqbot/core'
 import { startSandbox, SandboxInputError, type Sandbox } from './sandbox.js'
 import { SandboxPortInUseError, SandboxPortInvalidError } from './sandbox-errors.js'
 import { resolvePort } from './sandbox-options.js'
@@ -101,6 +101,46 @@ const entryOf = (kind: string, conversation?: string) => (message: Received) => 
     entry?.kind === kind &&
     (conversation === undefined || entry.conversation === conversation)
   )
+}
+
+/** A sandbox whose bot streams its C2C answer in three steps and answers group messages with an uploaded file. */
+async function sandboxWithStreamingBot(wire: StreamWireForm = 'stream_messages'): Promise<Sandbox> {
+  sandbox = await startSandbox({ port: 0 })
+  const bot = createClient({
+    ...sandbox.connection,
+    logLevel: 'silent',
+    gateway: { identifyIntervalMs: 0 },
+    streaming: { intervalMs: 300, typing: false, wire },
+  })
+  bot.on('C2C_MESSAGE_CREATE', async (event) => {
+    const stream = bot.stream(event)
+    for (const piece of ['Hel', 'lo, ', 'world']) {
+      stream.append(piece)
+      // Waits for the frame with this text to be accepted, so each step is its own frame.
+      await untilShown(stream.text)
+    }
+    await stream.done()
+  })
+  bot.on('GROUP_AT_MESSAGE_CREATE', (event) =>
+    bot.reply(event, { file: { data: Buffer.alloc(2048, 1), name: 'report.pdf' } }),
+  )
+  client = bot
+  await bot.start()
+  sandbox.watch(bot)
+  return sandbox
+}
+
+/** Resolves once the fake platform accepted a stream frame carrying `text`. */
+function untilShown(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => sandbox!.platform.streams.streams.some((s) => s.frames.some((f) => f.text === text))
+    if (check()) return resolve()
+    const off = sandbox!.platform.onRequest(() => {
+      if (!check()) return
+      off()
+      resolve()
+    })
+  })
 }
 
 describe('the sandbox server', () => {
@@ -291,5 +331,44 @@ describe('the sandbox port', () => {
   it('GIVEN no host option THEN the page listens on 127.0.0.1 only', async () => {
     sandbox = await startSandbox({ port: 0 })
     expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+  })
+
+  it.each([
+    ['stream_messages', 'markdown'],
+    ['stream-field', 'text'],
+  ] as const)(
+    'GIVEN a bot streaming a C2C answer over %s THEN the page gets one bot entry, then updates of it as it grows, the last one finished',
+    async (wire, field) => {
+      const { url } = await sandboxWithStreamingBot(wire)
+      const page = await openPage(url)
+      page.send({ type: 'send', scene: 'c2c', user: 'alice', text: 'tell me' })
+
+      const first = await page.next(entryOf('bot', 'c2c:USER_OPENID_alice'))
+      const finished = await page.next(
+        (m) => m.type === 'entry-update' && !(m.entry as { view: { streaming?: true } }).view.streaming,
+      )
+
+      const messageId = (first.entry as { messageId: string }).messageId
+      const updates = page.received.filter((m) => m.type === 'entry-update')
+      expect(updates.every((m) => (m.entry as { messageId: string }).messageId === messageId)).toBe(true)
+      const texts = [first, ...updates].map((m) => (m.entry as { view: Record<string, string> }).view[field])
+      expect(texts).toEqual(expect.arrayContaining(['Hel', 'Hello, ', 'Hello, world']))
+      expect((first.entry as { view: { streaming?: true } }).view.streaming).toBe(true)
+      expect((finished.entry as { view: object }).view).toEqual({ [field]: 'Hello, world' })
+      expect(page.received.filter(entryOf('bot'))).toHaveLength(1)
+      expect(sandbox!.transcript('c2c:USER_OPENID_alice').map((e) => e.kind)).toEqual(['user', 'bot'])
+    },
+  )
+
+  it('GIVEN a bot replying with a file THEN its entry names the kind, the file name and the size', async () => {
+    const { url } = await sandboxWithStreamingBot()
+    const page = await openPage(url)
+    page.send({ type: 'send', scene: 'group', user: 'bob', text: 'the report?' })
+    const reply = await page.next(entryOf('bot', 'group:GROUP_OPENID_0001'))
+    expect((reply.entry as { view: { media: object } }).view.media).toEqual({
+      kind: 'file',
+      name: 'report.pdf',
+      bytes: 2048,
+    })
   })
 })

@@ -1,7 +1,7 @@
 import { isScene, QQBotError, SCENES, type QQBotClient, type Scene } from '@qqbot/core'
 import { startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { BotActivity } from './bot-activity.js'
-import { ConversationStore, type Entry, type NewEntry } from './conversation-store.js'
+import { ConversationStore, type BotEntry, type Entry, type NewEntry } from './conversation-store.js'
 import { MetricsFeed } from './metrics-feed.js'
 import { PageServer } from './page-server.js'
 import {
@@ -11,7 +11,7 @@ import {
   type ClickMessage,
   type ErrorCode,
 } from './page-protocol.js'
-import { findButton } from './reply-view.js'
+import { findButton, type ReplyView } from './reply-view.js'
 import { resolvePort, type SandboxOptions } from './sandbox-options.js'
 import { SCENE_LABELS, conversationFor, interactionEvent, messageEvent, type ConversationInfo } from './scenes.js'
 import { ReplyLatency } from './reply-latency.js'
@@ -95,9 +95,10 @@ class LocalSandbox implements Sandbox {
       welcome: () => this.welcome(),
       message: (raw, reply) => this.onPageMessage(raw, reply),
     })
-    this.bot = new BotActivity(this.conversations, this.users, (conversation, entry) =>
-      this.addEntry(conversation, entry),
-    )
+    this.bot = new BotActivity(this.conversations, this.users, {
+      add: (conversation, entry) => this.addEntry(conversation, entry),
+      update: (conversation, messageId, view) => this.updateBotEntry(conversation, messageId, view),
+    })
     this.unsubscribe = [
       platform.onSent((message) => this.bot.onSent(message)),
       platform.onRequest((call) => {
@@ -273,6 +274,13 @@ class LocalSandbox implements Sandbox {
     const added = this.conversations.add(conversation, entry)
     this.page.broadcast({ type: 'entry', conversation, entry: added })
     return added
+  }
+
+  /** A bot message shown again with a new view (a stream that grew): the page redraws that bubble in place. */
+  private updateBotEntry(conversation: ConversationInfo, messageId: string, view: ReplyView): BotEntry | undefined {
+    const updated = this.conversations.updateBotMessage(conversation.id, messageId, view)
+    if (updated) this.page.broadcast({ type: 'entry-update', conversation, entry: updated })
+    return updated
   }
 
   private publishLog(kind: 'gateway' | 'rest', text: string, details: LogDetails): void {

@@ -12,12 +12,13 @@ import { Metrics, type MetricsSnapshot } from '../metrics/metrics.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import type { EventSource } from '../pipeline/event-envelope.js'
 import { EventPipeline, type EventInterceptor, type EventPipelineOptions } from '../pipeline/event-pipeline.js'
-import type { SendResult } from '../rest/api-types.js'
+import type { SendResult, SentMessage } from '../rest/api-types.js'
 import { HttpTransport } from '../http/http-transport.js'
 import { OpenApi } from '../rest/open-api.js'
 import { RestClient } from '../rest/rest-client.js'
 import { ReplySender, type ReplyContent } from '../reply/reply-sender.js'
 import { MediaUploader } from '../media/media-uploader.js'
+import { MessageRecaller } from '../recall/message-recaller.js'
 import { MemorySessionStore } from '../session/session-store.js'
 import type { ReplyStream } from '../stream/reply-stream.js'
 import { ReplyStreams, type StreamCallOptions } from '../stream/reply-streams.js'
@@ -57,6 +58,7 @@ export class QQBotClient {
   private readonly pipeline: EventPipeline
   private readonly replies: ReplySender
   private readonly streams: ReplyStreams
+  private readonly recaller: MessageRecaller
   private source: EventSource | undefined
   private webhookSource: WebhookSource | undefined
   private started = false
@@ -123,8 +125,10 @@ export class QQBotClient {
       api: this.api,
       replies: this.replies,
       logger: this.logger,
+      metrics: this.metricsRegistry,
       options: options.streaming,
     })
+    this.recaller = new MessageRecaller(this.api)
     this.pipeline = new EventPipeline({
       logger: this.logger,
       metrics: this.metricsRegistry,
@@ -224,6 +228,16 @@ export class QQBotClient {
    */
   stream<N extends string>(event: DispatchedEvent<N>, options?: StreamCallOptions): ReplyStream {
     return this.streams.start(event as DispatchedEvent, options)
+  }
+
+  /**
+   * Recalls a message the bot sent: what a reply resolved with, or `{ scene, targetId, id }`. In groups and
+   * C2C the platform allows only the bot's own messages, within 2 minutes of sending: a reply's result carries
+   * its send time, so a late recall rejects with `RecallWindowClosedError` before any call; the platform's
+   * refusals reject with `RecallWindowClosedError` or `RecallNotOwnMessageError`.
+   */
+  recall(message: SentMessage | SendResult): Promise<void> {
+    return this.recaller.recall(message)
   }
 
   /** Connects the event source; resolves when every shard is ready. */

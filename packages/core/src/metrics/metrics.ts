@@ -20,6 +20,9 @@ export type CounterName =
   | 'replies_sent'
   | 'replies_already_sent'
   | 'replies_markdown_fallback'
+  | 'stream_typing'
+  | 'stream_frames_sent'
+  | 'streams_degraded'
   | 'webhook_requests'
   | 'webhook_rejected'
   | 'webhook_refused'
@@ -103,6 +106,11 @@ const HELP: Record<CounterName | GaugeName, string> = {
     'Replies the platform already had (same msg_id and msg_seq: an earlier delivery of the event sent them), by scene',
   replies_markdown_fallback:
     'Replies sent as plain text because the platform refused their markdown or keyboard, by scene and code (`remembered`: the scene refused before)',
+  stream_typing:
+    'Typing indicators sent for streams, by kind (`start`, `renew` while the first frame is late, `cancel` when a stream ended showing nothing)',
+  stream_frames_sent: 'Stream frames the platform took, by wire form',
+  streams_degraded:
+    'Streams sent as ordinary replies instead, by reason (scene, not-a-message, too-old, first-frame-refused)',
   webhook_requests: 'Verified webhook callbacks, by opcode',
   webhook_rejected: 'Webhook requests rejected as invalid (4xx), by reason',
   webhook_refused:

@@ -125,7 +125,8 @@ export class ReplySender {
     try {
       const result = await this.send(target, body, this.callOptions(deadline))
       this.metrics?.inc('replies_sent', { scene: target.scene })
-      return result
+      if (typeof result.id !== 'string' || result.id === '') return result
+      return { ...result, sent: { scene: target.scene, targetId: target.targetId, id: result.id, sentAt: this.now() } }
     } catch (error) {
       // The seq is the n-th reply to this message, so the platform holding it means this very reply went out
       // before: the event was delivered again (another worker, a restart) or a lost answer was retried.

@@ -1,5 +1,6 @@
 /** Shapes of REST requests and responses (docs/protocol.md, sends). Unknown extra fields are kept by the platform's JSON. */
 import type { Channel, Guild, Member, User } from '../events/payloads.js'
+import type { Scene } from '../events/scene.js'
 
 export interface GatewayInfo {
   url: string
@@ -129,7 +130,23 @@ export interface SendResult {
    * of the same event sent it (a redelivered event, a retry whose answer was lost). Nothing new was sent.
    */
   alreadySent?: true
+  /**
+   * Set by replies (never by the platform) when the message went out: where it is and when it was sent, what
+   * `client.recall()` needs. Absent when nothing was sent (held for review, {@link alreadySent}).
+   */
+  sent?: SentMessage
   [key: string]: unknown
+}
+
+/** A message the bot sent, as `client.recall()` takes it: where it went, its id and, when known, its send time. */
+export interface SentMessage {
+  scene: Scene
+  /** channel id, DM guild id, group openid or user openid (as in a reply target). */
+  targetId: string
+  /** The message id the platform gave. */
+  id: string
+  /** When the platform answered the send (ms since the epoch, this process's clock); lets a recall check the window first. */
+  sentAt?: number
 }
 
 export interface DirectSession {

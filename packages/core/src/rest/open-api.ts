@@ -1,4 +1,5 @@
 import { ProactiveMessageError } from './api-error.js'
+import { GroupsApi } from '../groups/groups-api.js'
 import { PanelsApi } from '../panels/panels-api.js'
 import type { RestClient, RestRequest } from './rest-client.js'
 import { toSendResult } from './send-result.js'
@@ -35,9 +36,12 @@ export type CallOptions = Pick<RestRequest, 'timeoutMs' | 'retries' | 'retryWith
 export class OpenApi {
   /** The command panel endpoints (`/v2/panels`). */
   readonly panels: PanelsApi
+  /** The v2 group-management endpoints (members, join requests, batch remove); mostly invite-only. */
+  readonly groups: GroupsApi
 
   constructor(readonly rest: RestClient) {
     this.panels = new PanelsApi(rest)
+    this.groups = new GroupsApi(rest)
   }
 
   /** Any endpoint, typed by the caller. */

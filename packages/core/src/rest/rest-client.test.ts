@@ -454,10 +454,10 @@ describe('OpenApi typed methods', () => {
     const dm = await api.createDirectSession('user-1', SEEDED_GUILD_ID)
     await api.sendDirectMessage(dm.guild_id, { content: 'b', msg_id: 'y' })
     await api.recallDirectMessage(dm.guild_id, 'mid')
-    await api.sendGroupMessage('group/1', { content: 'c', msg_type: 0, msg_id: 'z', msg_seq: 1 })
-    await api.recallGroupMessage('group/1', 'mid/2')
-    await api.sendC2CMessage('user 2', { content: 'd', msg_type: 0, msg_id: 'w', msg_seq: 1 })
-    await api.recallC2CMessage('user 2', 'mid')
+    const inGroup = await api.sendGroupMessage('group/1', { content: 'c', msg_type: 0, msg_id: 'z', msg_seq: 1 })
+    await api.recallGroupMessage('group/1', inGroup.id!)
+    const inC2C = await api.sendC2CMessage('user 2', { content: 'd', msg_type: 0, msg_id: 'w', msg_seq: 1 })
+    await api.recallC2CMessage('user 2', inC2C.id!)
     expect(
       (await api.uploadGroupMedia('group/1', { file_type: 1, url: 'https://example.invalid/a.png' })).file_info,
     ).toBeDefined()
@@ -491,9 +491,9 @@ describe('OpenApi typed methods', () => {
       `POST /dms/${dm.guild_id}/messages 200`,
       `DELETE /dms/${dm.guild_id}/messages/mid 200`,
       'POST /v2/groups/group%2F1/messages 200',
-      'DELETE /v2/groups/group%2F1/messages/mid%2F2 200',
+      `DELETE /v2/groups/group%2F1/messages/${inGroup.id} 200`,
       'POST /v2/users/user%202/messages 200',
-      'DELETE /v2/users/user%202/messages/mid 200',
+      `DELETE /v2/users/user%202/messages/${inC2C.id} 200`,
       'POST /v2/groups/group%2F1/files 200',
       'POST /v2/users/user%202/files 200',
       'GET /users/@me 200',

@@ -2,6 +2,16 @@ import type { StreamClock } from './stream-options.js'
 import { StreamStartError } from './stream-errors.js'
 import type { StreamWire } from './stream-wire.js'
 
+/** What the frames tell a stream's typing indicator (see `TypingIndicator`). */
+export interface FrameTyping {
+  /** Settles when the first frame may go (the indicator was sent, or failed). */
+  readonly ready: Promise<unknown>
+  /** The first frame went out, or the stream degraded: no more renewals. */
+  stop(): void
+  /** The stream ended showing nothing: take the indicator down. */
+  withdraw(): Promise<void>
+}
+
 /** How a framed stream ended: its final frame went out (with the stream's id), or the platform never took it. */
 export type FramedOutcome = { sent: true; streamMsgId: string | undefined } | { sent: false; error: unknown }
 
@@ -12,8 +22,8 @@ export interface FramedStreamInit {
   intervalMs: number
   /** The first frame's `index`. */
   indexBase: number
-  /** Settles when the first frame may go (the typing indicator was sent, or failed). */
-  before: Promise<unknown>
+  /** The stream's typing indicator, if it has one: the first frame waits for it and stops it. */
+  typing: FrameTyping | undefined
   /** Called once when the first frame fails: the platform did not take this stream. */
   onStartFailed: (error: unknown) => void
   /** Called when a later frame fails; the next frame carries the whole text, so the stream goes on. */
@@ -64,8 +74,11 @@ export class FramedStream {
     await this.inFlight
     if (this.startFailed) return { sent: false, error: this.startError }
     const finalText = text !== '' ? text : (this.shownText ?? '')
-    if (finalText === '') return { sent: true, streamMsgId: undefined }
-    await this.init.before
+    if (finalText === '') {
+      await this.init.typing?.withdraw()
+      return { sent: true, streamMsgId: undefined }
+    }
+    await this.init.typing?.ready
     await this.spacing()
     try {
       await this.sendFrame(finalText, true)
@@ -81,7 +94,10 @@ export class FramedStream {
     this.closing = true
     this.cancelTimer()
     await this.inFlight
-    if (this.streamMsgId === undefined || this.shownText === undefined) return { sent: true, streamMsgId: undefined }
+    if (this.streamMsgId === undefined || this.shownText === undefined) {
+      await this.init.typing?.withdraw()
+      return { sent: true, streamMsgId: undefined }
+    }
     await this.spacing()
     await this.sendFrame(this.shownText, true)
     return { sent: true, streamMsgId: this.streamMsgId }
@@ -106,7 +122,7 @@ export class FramedStream {
   }
 
   private async sendLatest(): Promise<void> {
-    await this.init.before
+    await this.init.typing?.ready
     if (this.closing) return
     const first = this.streamMsgId === undefined
     try {
@@ -115,6 +131,7 @@ export class FramedStream {
       if (!first) return this.init.onFrameFailed(error)
       this.startFailed = true
       this.startError = error
+      this.init.typing?.stop()
       this.init.onStartFailed(error)
     }
   }
@@ -126,6 +143,7 @@ export class FramedStream {
       if (this.streamMsgId === undefined) {
         if (typeof result.id !== 'string' || result.id === '') throw new StreamStartError(result)
         this.streamMsgId = result.id
+        this.init.typing?.stop()
       }
       this.nextIndex = index + 1
       this.shownText = text

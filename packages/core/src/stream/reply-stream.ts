@@ -1,6 +1,12 @@
 import type { FramedStream } from './framed-stream.js'
 import { describeError, StreamClosedError } from './stream-errors.js'
 
+/**
+ * Why a stream went as ordinary replies, as a stable code (the `reason` label of `streams_degraded`): not a C2C
+ * chat, not an answer to a message, a message older than the stream window, the first frame refused.
+ */
+export type DegradeCode = 'scene' | 'not-a-message' | 'too-old' | 'first-frame-refused'
+
 /** How a streamed answer reached the user. */
 export interface StreamResult {
   /**
@@ -25,7 +31,7 @@ export interface StreamDeliveries {
   /** Sends the whole text as ordinary replies; resolves with their ids. */
   sendReplies(text: string): Promise<string[]>
   /** Logs, once, why this stream went as ordinary replies. */
-  reportDegraded(reason: string): void
+  reportDegraded(code: DegradeCode, reason: string): void
   /** The stream is over (done, cancelled or failed). */
   onClosed(): void
 }
@@ -113,10 +119,10 @@ export class ReplyStream {
   /**
    * @internal Records (and logs once) that the text goes as ordinary replies: called by the live stream's first failure too.
    */
-  degrade(reason: string): void {
+  degrade(code: DegradeCode, reason: string): void {
     if (this.degradedBecause !== undefined) return
     this.degradedBecause = reason
-    this.deliveries.reportDegraded(reason)
+    this.deliveries.reportDegraded(code, reason)
   }
 
   private settle(ending: Promise<StreamResult>): Promise<StreamResult> {
@@ -132,7 +138,10 @@ export class ReplyStream {
     if (live && !live.failed) {
       const outcome = await live.finish(this.current)
       if (outcome.sent) return { delivery: 'stream', text: this.current, ids: idsOf(outcome.streamMsgId) }
-      this.degrade(`the platform refused the stream's first frame (${describeError(outcome.error)})`)
+      this.degrade(
+        'first-frame-refused',
+        `the platform refused the stream's first frame (${describeError(outcome.error)})`,
+      )
     }
     const ids = await this.deliveries.sendReplies(this.current)
     return { delivery: 'replies', degradedBecause: this.degradedBecause, text: this.current, ids }

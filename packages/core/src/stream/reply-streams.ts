@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import type { Metrics } from '../metrics/metrics.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import { ReplyLimitError } from '../reply/reply-errors.js'
 import type { ReplySender } from '../reply/reply-sender.js'
@@ -6,18 +7,20 @@ import type { ReplyTarget } from '../reply/reply-target.js'
 import type { OpenApi } from '../rest/open-api.js'
 import { FramedStream } from './framed-stream.js'
 import { describeError } from './stream-errors.js'
-import { ReplyStream } from './reply-stream.js'
+import { ReplyStream, type DegradeCode } from './reply-stream.js'
 import { splitForReplies } from './split-text.js'
 import { resolveStreamOptions, type ResolvedStreamOptions, type StreamOptions } from './stream-options.js'
-import { sendTyping, streamWire } from './stream-wire.js'
+import { sendTyping, streamWire, type StreamWire } from './stream-wire.js'
+import { TypingIndicator } from './typing-indicator.js'
 
 /** What may be chosen per stream, on top of the client's `streaming` options. */
-export type StreamCallOptions = Pick<StreamOptions, 'intervalMs' | 'typing' | 'typingSeconds'>
+export type StreamCallOptions = Pick<StreamOptions, 'intervalMs' | 'typing' | 'typingSeconds' | 'typingRenewals'>
 
 export interface ReplyStreamsInit {
   api: OpenApi
   replies: ReplySender
   logger: Logger
+  metrics?: Metrics
   options?: StreamOptions
 }
 
@@ -57,11 +60,13 @@ export class ReplyStreams {
     stream = new ReplyStream({
       live,
       sendReplies: (text) => this.sendReplies(event, target, text, options),
-      reportDegraded: (reason) =>
-        log.info({ reason }, `This streamed reply goes as ordinary replies when done: ${reason}.`),
+      reportDegraded: (code, reason) => {
+        this.init.metrics?.inc('streams_degraded', { reason: code })
+        log.info({ reason }, `This streamed reply goes as ordinary replies when done: ${reason}.`)
+      },
       onClosed: () => this.open.delete(stream!),
     })
-    if (refusal !== undefined) stream.degrade(refusal)
+    if (refusal !== undefined) stream.degrade(refusal.code, refusal.reason)
     this.open.add(stream)
     return stream
   }
@@ -102,13 +107,20 @@ export class ReplyStreams {
     event: DispatchedEvent,
     target: ReplyTarget,
     options: ResolvedStreamOptions,
-  ): string | undefined {
-    if (target.scene !== 'c2c') return `the platform streams only in C2C chats, and this is a ${target.scene} message`
+  ): { code: DegradeCode; reason: string } | undefined {
+    if (target.scene !== 'c2c')
+      return { code: 'scene', reason: `the platform streams only in C2C chats, and this is a ${target.scene} message` }
     if (target.reference.kind !== 'msg_id')
-      return `${event.name} is not a message, and a stream must answer a message (msg_id)`
+      return {
+        code: 'not-a-message',
+        reason: `${event.name} is not a message, and a stream must answer a message (msg_id)`,
+      }
     const age = options.clock.now() - event.receivedAt
     if (age > options.windowMs)
-      return `the message is ${Math.round(age / 1000)} s old, and a stream must answer one under ${Math.round(options.windowMs / 1000)} s old`
+      return {
+        code: 'too-old',
+        reason: `the message is ${Math.round(age / 1000)} s old, and a stream must answer one under ${Math.round(options.windowMs / 1000)} s old`,
+      }
     return undefined
   }
 
@@ -122,37 +134,51 @@ export class ReplyStreams {
     const { api, replies } = this.init
     const msgSeq = replies.reserveSeq(event, target)
     const address = { openid: target.targetId, msgId: target.reference.id, msgSeq }
-    const typing = options.typing ? this.typing(event, target, options, log) : Promise.resolve()
+    const typing = options.typing ? this.typing(event, target, options, log) : undefined
     return new FramedStream({
-      wire: streamWire(options.wire, api, address),
+      wire: countedWire(streamWire(options.wire, api, address, options.streamFieldMode), () =>
+        this.init.metrics?.inc('stream_frames_sent', { wire: options.wire }),
+      ),
       clock: options.clock,
       intervalMs: options.intervalMs,
       indexBase: options.indexBase,
-      before: typing,
+      typing,
       onStartFailed: (error) =>
-        stream()?.degrade(`the platform refused the stream's first frame (${describeError(error)})`),
+        stream()?.degrade(
+          'first-frame-refused',
+          `the platform refused the stream's first frame (${describeError(error)})`,
+        ),
       onFrameFailed: (error) =>
         log.warn({ err: error }, 'A stream frame was refused; the next frame carries the whole text.'),
     })
   }
 
-  /** Sends the typing indicator with a `msg_seq` of its own, when the budget has one to spare after the stream's. */
+  /** The stream's typing indicator: each one sent takes a `msg_seq` of its own, when the budget has one to spare. */
   private typing(
     event: DispatchedEvent,
     target: ReplyTarget,
     options: ResolvedStreamOptions,
     log: Logger,
-  ): Promise<unknown> {
-    let msgSeq: number
-    try {
-      msgSeq = this.init.replies.reserveSeq(event, target)
-    } catch (error) {
-      if (error instanceof ReplyLimitError) return Promise.resolve()
-      throw error
-    }
-    const address = { openid: target.targetId, msgId: target.reference.id, msgSeq }
-    return sendTyping(this.init.api, address, options.typingSeconds).catch((error: unknown) => {
-      log.debug({ err: error }, 'The typing indicator was refused; the stream goes on without it.')
+  ): TypingIndicator {
+    const { api, replies, metrics } = this.init
+    return new TypingIndicator({
+      send: async (inputType, seconds) => {
+        let msgSeq: number
+        try {
+          msgSeq = replies.reserveSeq(event, target)
+        } catch (error) {
+          if (error instanceof ReplyLimitError) return false
+          throw error
+        }
+        await sendTyping(api, { openid: target.targetId, msgId: target.reference.id, msgSeq }, inputType, seconds)
+        return true
+      },
+      repliesLeft: () => replies.repliesLeft(target),
+      clock: options.clock,
+      seconds: options.typingSeconds,
+      maxRenewals: options.typingRenewals,
+      log,
+      metrics,
     })
   }
 
@@ -170,6 +196,17 @@ export class ReplyStreams {
       if (typeof result.id === 'string') ids.push(result.id)
     }
     return ids
+  }
+}
+
+/** `wire`, calling `counted` for every frame the platform took. */
+function countedWire(wire: StreamWire, counted: () => void): StreamWire {
+  return {
+    send: async (frame) => {
+      const result = await wire.send(frame)
+      counted()
+      return result
+    },
   }
 }
 

@@ -16,6 +16,9 @@ export interface StreamClock {
 /** Which wire form carries a C2C stream (docs/protocol.md, streamed messages). */
 export type StreamWireForm = 'stream_messages' | 'stream-field'
 
+/** What a frame of the older `stream` field carries: the whole text so far, or what was added (sources disagree). */
+export type StreamFieldMode = 'replace' | 'append'
+
 /** How streamed replies behave; the client option `streaming`. */
 export interface StreamOptions {
   /**
@@ -23,7 +26,10 @@ export interface StreamOptions {
    * a smaller value is raised to 300 (and logged once at warn).
    */
   intervalMs?: number
-  /** The `index` of a stream's first frame: sources disagree between 0 and 1. Default 0. */
+  /**
+   * The `index` of a stream's first frame: sources disagree between 0 and 1. Default 0 for `stream_messages`
+   * (the SDK that shows it starts at 0), 1 for `stream-field` (both SDKs that send it start at 1).
+   */
   indexBase?: 0 | 1
   /**
    * `'stream_messages'` (default): `POST /v2/users/{openid}/stream_messages`, the form the 2026 SDKs use.
@@ -32,12 +38,24 @@ export interface StreamOptions {
    */
   wire?: StreamWireForm
   /**
+   * With `wire: 'stream-field'`: `'replace'` (default) sends the whole text so far in every frame; `'append'`
+   * sends only what was added (one report says the platform appends there), with `reset` when the text changed
+   * otherwise.
+   */
+  streamFieldMode?: StreamFieldMode
+  /**
    * Send a typing indicator (`msg_type: 6`) when a C2C stream opens, before its first frame. Default true.
-   * It is sent once and never renewed: each indicator takes a `msg_seq` and, by one report, a passive reply.
+   * Each indicator takes a `msg_seq` and, by one report, a passive reply of the message's budget.
    */
   typing?: boolean
-  /** How long the typing indicator shows, in seconds (1–60). Default 60; the first frame replaces it anyway. */
+  /** How long one typing indicator shows, in seconds (1–60). Default 60; the first frame replaces it anyway. */
   typingSeconds?: number
+  /**
+   * While the first frame is late, the indicator is sent again just before it lapses (5 s before
+   * `typingSeconds` runs out), at most this many times, and never with the last reply of the budget.
+   * Default 1; `0` sends one indicator per stream, the safest reading of the quota reports.
+   */
+  typingRenewals?: number
   /**
    * A stream must answer a message younger than this, in ms; an older one is answered with one ordinary
    * reply instead. Default 5 min (the platform's stream window, stricter than the 60 min C2C reply window).
@@ -59,8 +77,10 @@ export interface ResolvedStreamOptions {
   intervalMs: number
   indexBase: 0 | 1
   wire: StreamWireForm
+  streamFieldMode: StreamFieldMode
   typing: boolean
   typingSeconds: number
+  typingRenewals: number
   windowMs: number
   maxReplyChars: number
   stopTimeoutMs: number
@@ -88,12 +108,15 @@ export function resolveStreamOptions(options: StreamOptions = {}, logger?: Logge
       `streaming.intervalMs ${requested} is under the platform's ${MIN_FRAME_INTERVAL_MS} ms minimum between frames; using ${MIN_FRAME_INTERVAL_MS}.`,
     )
   }
-  const indexBase = options.indexBase ?? 0
-  if (indexBase !== 0 && indexBase !== 1)
-    throw new ConfigError(`streaming.indexBase must be 0 or 1; got ${String(indexBase)}.`)
   const wire = options.wire ?? 'stream_messages'
   if (wire !== 'stream_messages' && wire !== 'stream-field')
     throw new ConfigError(`streaming.wire must be 'stream_messages' or 'stream-field'; got ${String(wire)}.`)
+  const indexBase = options.indexBase ?? (wire === 'stream-field' ? 1 : 0)
+  const streamFieldMode = options.streamFieldMode ?? 'replace'
+  if (streamFieldMode !== 'replace' && streamFieldMode !== 'append')
+    throw new ConfigError(`streaming.streamFieldMode must be 'replace' or 'append'; got ${String(streamFieldMode)}.`)
+  if (indexBase !== 0 && indexBase !== 1)
+    throw new ConfigError(`streaming.indexBase must be 0 or 1; got ${String(indexBase)}.`)
   const typingSeconds = options.typingSeconds ?? 60
   if (!Number.isInteger(typingSeconds) || typingSeconds < 1 || typingSeconds > 60)
     throw new ConfigError(`streaming.typingSeconds must be a whole number from 1 to 60; got ${String(typingSeconds)}.`)
@@ -101,13 +124,21 @@ export function resolveStreamOptions(options: StreamOptions = {}, logger?: Logge
     intervalMs: Math.max(MIN_FRAME_INTERVAL_MS, requested),
     indexBase,
     wire,
+    streamFieldMode,
     typing: options.typing ?? true,
     typingSeconds,
+    typingRenewals: whole('typingRenewals', options.typingRenewals ?? 1),
     windowMs: positive('windowMs', options.windowMs ?? 5 * 60_000),
     maxReplyChars: positive('maxReplyChars', options.maxReplyChars ?? 2000),
     stopTimeoutMs: positive('stopTimeoutMs', options.stopTimeoutMs ?? 5000),
     clock: options.clock ?? SYSTEM_STREAM_CLOCK,
   }
+}
+
+function whole(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0)
+    throw new ConfigError(`streaming.${name} must be a whole number ≥ 0; got ${String(value)}.`)
+  return value
 }
 
 function positive(name: string, value: number): number {

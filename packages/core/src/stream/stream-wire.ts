@@ -1,6 +1,6 @@
 import { MessageType, type StreamMessageResult } from '../rest/api-types.js'
 import type { CallOptions, OpenApi } from '../rest/open-api.js'
-import type { StreamWireForm } from './stream-options.js'
+import type { StreamFieldMode, StreamWireForm } from './stream-options.js'
 
 /** One frame as the stream sees it; the wire turns it into the body of its form. */
 export interface StreamFrame {
@@ -31,12 +31,19 @@ export interface StreamAddress {
  */
 const FRAME_CALL: CallOptions = { retries: 0 }
 
-/** The wire for `form`: the `stream_messages` endpoint, or the older `stream` field of the message endpoint. */
-export function streamWire(form: StreamWireForm, api: OpenApi, to: StreamAddress): StreamWire {
+/**
+ * The wire for `form`: the `stream_messages` endpoint, or the older `stream` field of the message endpoint, whose
+ * frames carry the whole text (`fieldMode: 'replace'`) or only what was added (`'append'`).
+ */
+export function streamWire(
+  form: StreamWireForm,
+  api: OpenApi,
+  to: StreamAddress,
+  fieldMode: StreamFieldMode = 'replace',
+): StreamWire {
   if (form === 'stream-field') {
-    return {
-      send: (frame) => api.sendC2CMessage(to.openid, streamFieldBody(to, frame), FRAME_CALL),
-    }
+    const toBody = fieldMode === 'append' ? appendingBodies(to) : (frame: StreamFrame) => streamFieldBody(to, frame)
+    return { send: (frame) => api.sendC2CMessage(to.openid, toBody(frame), FRAME_CALL) }
   }
   return {
     send: (frame) =>
@@ -72,13 +79,45 @@ export function streamFieldBody(to: StreamAddress, frame: StreamFrame): Record<s
   }
 }
 
-/** The typing indicator, `msg_type: 6`: "typing…" for `seconds` (1–60). It takes a `msg_seq` of its own. */
-export function sendTyping(api: OpenApi, to: StreamAddress, seconds: number): Promise<unknown> {
+/**
+ * Bodies for a platform that appends each frame's `content` to the text: a frame sends what was added since the
+ * last frame the platform took. When the text changed otherwise, the frame sets `reset` (the platform then
+ * replaces the text) and its `index` restarts at 0, the later ones counting on from there.
+ */
+function appendingBodies(to: StreamAddress): (frame: StreamFrame) => Record<string, unknown> {
+  let shown = ''
+  let offset = 0
+  return (frame) => {
+    const first = frame.streamMsgId === undefined
+    const extends_ = first || frame.text.startsWith(shown)
+    if (!extends_) offset = frame.index
+    const body = streamFieldBody(to, {
+      ...frame,
+      text: extends_ && !first ? frame.text.slice(shown.length) : frame.text,
+      index: frame.index - offset,
+    })
+    if (!extends_) (body.stream as Record<string, unknown>).reset = true
+    // The frame counts as shown once built: a refused frame is not retried, and the next carries the rest.
+    shown = frame.text
+    return body
+  }
+}
+
+/**
+ * A typing indicator, `msg_type: 6`: `input_type` 1 shows "typing…" for `seconds` (1–60), 2 takes it down. It
+ * takes a `msg_seq` of its own.
+ */
+export function sendTyping(
+  api: OpenApi,
+  to: StreamAddress,
+  inputType: number,
+  seconds: number | undefined,
+): Promise<unknown> {
   return api.sendC2CMessage(
     to.openid,
     {
       msg_type: MessageType.INPUT_NOTIFY,
-      input_notify: { input_type: 1, input_second: seconds },
+      input_notify: { input_type: inputType, ...(seconds === undefined ? {} : { input_second: seconds }) },
       msg_id: to.msgId,
       msg_seq: to.msgSeq,
     },

@@ -1,6 +1,12 @@
 import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { c2cMessage, groupAtMessage, type BuiltEvent, type FakePlatform } from '@qqbot/fake-platform'
+import {
+  c2cMessage,
+  groupAtMessage,
+  type BuiltEvent,
+  type FakePlatform,
+  type FakePlatformOptions,
+} from '@qqbot/fake-platform'
 import type { ClientOptions } from '../client/client-options.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import { ReplyLimitError } from '../reply/reply-errors.js'
@@ -29,12 +35,12 @@ function logSink(): { lines: Record<string, unknown>[]; destination: Writable } 
 /** A client and a platform on one manual clock; `streaming` options on top of the clock. */
 async function setup(
   streaming: StreamOptions = {},
-  extra: { client?: Partial<ClientOptions>; indexBase?: 0 | 1 } = {},
+  extra: { client?: Partial<ClientOptions>; indexBase?: 0 | 1; platformOptions?: FakePlatformOptions } = {},
 ) {
   clock = new TestStreamClock()
   const log = logSink()
   const { platform, client } = await onPlatform({
-    platform: { now: () => clock.now(), streamIndexBase: extra.indexBase },
+    platform: { now: () => clock.now(), streamIndexBase: extra.indexBase, ...extra.platformOptions },
     client: {
       streaming: { clock, ...streaming },
       logLevel: 'info',
@@ -206,6 +212,76 @@ describe('client.stream() in C2C', () => {
   })
 })
 
+describe("client.stream() over the older stream field (streaming.wire: 'stream-field')", () => {
+  it.each([1, 0] as const)(
+    'GIVEN a platform whose first stream.index is %i THEN one stream: index up by one, the same msg_seq, a final frame',
+    async (base) => {
+      const { platform, client } = await setup(
+        { wire: 'stream-field', typing: false, indexBase: base },
+        { platformOptions: { streamField: { indexBase: base } } },
+      )
+      const stream = client.stream(delivered(platform, c2c()))
+      stream.update('Hel')
+      await framesOf(platform, 1)
+      stream.update('Hello')
+      await clock.advanceWhenDue(500)
+      await framesOf(platform, 2)
+      const done = stream.done('Hello world')
+      await clock.advanceWhenDue(500)
+
+      const result = await done
+      const [recorded] = platform.streams.streams
+      expect(recorded).toMatchObject({ form: 'stream-field', finished: true, finalText: 'Hello world' })
+      expect(recorded!.frames.map((f) => [f.index, f.state])).toEqual([
+        [base, 1],
+        [base + 1, 1],
+        [base + 2, 10],
+      ])
+      expect(result).toEqual({ delivery: 'stream', text: 'Hello world', ids: [recorded!.id] })
+      expect(platform.sent.map((m) => m.body.content)).toEqual(['Hello world'])
+    },
+  )
+
+  it('GIVEN a platform that appends (streamFieldMode append) THEN frames carry what was added, a rewrite resets, and the text ends whole', async () => {
+    const { platform, client } = await setup(
+      { wire: 'stream-field', typing: false, streamFieldMode: 'append' },
+      { platformOptions: { streamField: { mode: 'append' } } },
+    )
+    const stream = client.stream(delivered(platform, c2c()))
+    stream.update('Hel')
+    await framesOf(platform, 1)
+    stream.update('Hello')
+    await clock.advanceWhenDue(500)
+    await framesOf(platform, 2)
+    stream.update('Help')
+    await clock.advanceWhenDue(500)
+    await framesOf(platform, 3)
+    const done = stream.done('Help me')
+    await clock.advanceWhenDue(500)
+    await done
+
+    const sent = platform.calls
+      .filter((call) => call.path === '/v2/users/U1/messages')
+      .map((call) => call.body as { content: string; stream: Record<string, unknown> })
+    expect(sent.map((body) => [body.content, body.stream.index, body.stream.reset])).toEqual([
+      ['Hel', 1, undefined],
+      ['lo', 2, undefined],
+      ['Help', 0, true],
+      [' me', 1, undefined],
+    ])
+    expect(platform.streams.streams[0]!.frames.map((f) => f.text)).toEqual(['Hel', 'Hello', 'Help', 'Help me'])
+    expect(platform.sent.map((m) => m.body.content)).toEqual(['Help me'])
+  })
+
+  it('GIVEN the default index base THEN the first frame carries stream.index 1, as the platform expects by default', async () => {
+    const { platform, client } = await setup({ wire: 'stream-field', typing: false })
+    const stream = client.stream(delivered(platform, c2c()))
+    const done = stream.done('one frame')
+    expect(await done).toMatchObject({ delivery: 'stream' })
+    expect(platform.streams.streams[0]!.frames.map((f) => f.index)).toEqual([1])
+  })
+})
+
 describe('client.stop() with open streams', () => {
   it('GIVEN a stream that cannot finish within stopTimeoutMs THEN stop() gives up on it after that time and says so', async () => {
     const { platform, client, log } = await setup({ typing: false, stopTimeoutMs: 100 })
@@ -251,5 +327,107 @@ describe('client.stream() where the platform cannot stream', () => {
     expect(parts[0]).toBe('w0 w1 w2')
     expect(parts.at(-1)).toMatch(/…$/)
     expect(result.ids).toHaveLength(5)
+  })
+})
+
+describe('the typing indicator of a C2C stream', () => {
+  const typingKinds = (platform: FakePlatform) => platform.streams.typing.map((typing) => typing.inputType)
+
+  it('GIVEN a first frame later than the indicator lasts THEN it is renewed 5 s before it lapses, once by default, and counted', async () => {
+    const { platform, client } = await setup({ typingSeconds: 10 })
+    const stream = client.stream(delivered(platform, c2c()))
+    await vi.waitFor(() => expect(platform.streams.typing).toHaveLength(1))
+
+    await clock.advanceWhenDue(5_000)
+    await vi.waitFor(() => expect(platform.streams.typing).toHaveLength(2))
+    const [first, renewal] = platform.streams.typing
+    expect(renewal!.at - first!.at).toBe(5_000)
+    expect(renewal!.msgSeq).not.toBe(first!.msgSeq)
+    // The default is one renewal: no timer is left for another.
+    expect(clock.pending).toBe(0)
+
+    stream.update('at last')
+    await framesOf(platform, 1)
+    const done = stream.done()
+    await clock.advanceWhenDue(500)
+    await done
+    expect(typingKinds(platform)).toEqual([1, 1])
+    expect(client.metrics().counters.stream_typing).toEqual({ 'kind="start"': 1, 'kind="renew"': 1 })
+  })
+
+  it('GIVEN a first frame in time THEN it stops the renewals', async () => {
+    const { platform, client } = await setup({ typingSeconds: 10, typingRenewals: 3 })
+    const stream = client.stream(delivered(platform, c2c()))
+    stream.update('quick')
+    await framesOf(platform, 1)
+
+    expect(clock.pending).toBe(0)
+    expect(platform.streams.typing).toHaveLength(1)
+    const done = stream.done('quick!')
+    await clock.advanceWhenDue(500)
+    await done
+  })
+
+  it('GIVEN renewals allowed beyond the budget THEN the last reply of the budget is kept: the stream, two indicators, one reply left', async () => {
+    const { platform, client } = await setup({ typingSeconds: 10, typingRenewals: 5 })
+    const event = delivered(platform, c2c())
+    const stream = client.stream(event)
+    await clock.advanceWhenDue(5_000)
+    await vi.waitFor(() => expect(platform.streams.typing).toHaveLength(2))
+    await clock.advanceWhenDue(5_000)
+    await vi.waitFor(() => expect(clock.pending).toBe(0))
+
+    expect(platform.streams.typing).toHaveLength(2)
+    // The fourth reply of the C2C budget is still there for the answer.
+    stream.update('the answer')
+    await framesOf(platform, 1)
+    const done = stream.done()
+    await clock.advanceWhenDue(500)
+    await done
+    expect((await client.reply(event, 'and one more')).id).toBeDefined()
+  })
+
+  it('GIVEN cancel() before any frame THEN the indicator is taken down (input_type 2) and nothing else is sent', async () => {
+    const { platform, client } = await setup()
+    const stream = client.stream(delivered(platform, c2c()))
+    await vi.waitFor(() => expect(platform.streams.typing).toHaveLength(1))
+
+    const result = await stream.cancel()
+
+    expect(result).toMatchObject({ cancelled: true, text: '', ids: [] })
+    expect(typingKinds(platform)).toEqual([1, 2])
+    expect(platform.streams.typing[1]!.seconds).toBeUndefined()
+    expect(platform.streams.streams).toHaveLength(0)
+    expect(clock.pending).toBe(0)
+    expect(client.metrics().counters.stream_typing).toEqual({ 'kind="start"': 1, 'kind="cancel"': 1 })
+  })
+
+  it('GIVEN done() with no text THEN the indicator is taken down too', async () => {
+    const { platform, client } = await setup()
+    const stream = client.stream(delivered(platform, c2c()))
+    await stream.done()
+    expect(typingKinds(platform)).toEqual([1, 2])
+  })
+})
+
+describe('stream metrics', () => {
+  it('GIVEN a streamed C2C answer, a group stream and a refused first frame THEN frames sent and degraded streams are counted by reason', async () => {
+    const { platform, client } = await setup({ typing: false })
+    const streamed = client.stream(delivered(platform, c2c('M1')))
+    streamed.update('one')
+    await framesOf(platform, 1)
+    const done = streamed.done('one two')
+    await clock.advanceWhenDue(500)
+    await done
+    await client.stream(delivered(platform, groupAtMessage({ content: 'hi', groupOpenid: 'G1' }))).done('in a group')
+    platform.failNext({ path: /stream_messages$/ }, { status: 500, body: { code: 500, message: 'stream down' } })
+    const refused = client.stream(delivered(platform, c2c('M2')))
+    refused.update('x')
+    await vi.waitFor(() => expect(refused.degraded).toBeDefined())
+    await refused.done()
+
+    const { counters } = client.metrics()
+    expect(counters.stream_frames_sent).toEqual({ 'wire="stream_messages"': 2 })
+    expect(counters.streams_degraded).toEqual({ 'reason="scene"': 1, 'reason="first-frame-refused"': 1 })
   })
 })

@@ -12,6 +12,7 @@ import type { MessageId, MessageParams, MessageTable } from '../i18n/messages.js
 import type { GuardContext } from '../metadata/controller-metadata.js'
 import type { InteractionAck } from './interaction-ack.js'
 import { detachedEventState } from '../state/bot-state.js'
+import { recallTargetIn, type RecallTarget } from '../context/recall-in-chat.js'
 import type { EventState, StateView } from '../state/event-state.js'
 import type { NoState, StateDefinition } from '../state/state-definition.js'
 
@@ -104,17 +105,17 @@ export class ButtonContext<D extends StateDefinition = NoState> implements Guard
     return this.interaction.code !== undefined
   }
 
+  /** The state of any declaration for this click; saved like `state`. */
+  stateOf<S extends StateDefinition>(definition: S): StateView<S> {
+    return this.eventState.view(definition)
+  }
+
   /**
    * Acknowledges the click with `code` (0 ok, 1 failed, 2 too frequent, 3 duplicate, 4 no permission, 5 admins
    * only) instead of the code the framework would derive from the outcome. Once only: a second call, or one
    * after the framework acknowledged (`buttons.ackAfterMs` into a slow handler), rejects with
    * `InteractionAlreadyAckedError`.
    */
-  /** The state of any declaration for this click; saved like `state`. */
-  stateOf<S extends StateDefinition>(definition: S): StateView<S> {
-    return this.eventState.view(definition)
-  }
-
   ack(code: InteractionAckCode = 0): Promise<void> {
     return this.interaction.send(code)
   }
@@ -123,6 +124,14 @@ export class ButtonContext<D extends StateDefinition = NoState> implements Guard
   reply(content: ReplyContent): Promise<SendResult> {
     this.replies++
     return this.client.reply(this.event, content)
+  }
+
+  /**
+   * Recalls a message the bot sent: what `reply()` resolved with, or a message id in the chat of the click
+   * (`messageId` is the message carrying the button, where the platform gives it).
+   */
+  recall(message: RecallTarget): Promise<void> {
+    return this.client.recall(recallTargetIn(this.event, message))
   }
 
   /** Replies with one of the framework's texts, in the bot's language (and overrides). */

@@ -19,6 +19,7 @@ import type { NoState, StateDefinition } from '../state/state-definition.js'
 import type { EventState, StateView } from '../state/event-state.js'
 import { detachedEventState } from '../state/bot-state.js'
 import { pipeText } from '../streaming/stream-text.js'
+import { recallTargetIn, type RecallTarget } from './recall-in-chat.js'
 import type { TextSource } from '../streaming/text-source.js'
 
 /** What the bot gives each command context. */
@@ -132,6 +133,15 @@ export class CommandContext<D extends StateDefinition = NoState> implements Guar
   }
 
   /**
+   * Recalls a message the bot sent: what `reply()` resolved with, or a message id in this chat. In groups and
+   * C2C only the bot's own messages, within 2 minutes of sending (`RecallWindowClosedError`,
+   * `RecallNotOwnMessageError` from `@qqbot/core`).
+   */
+  recall(message: RecallTarget): Promise<void> {
+    return this.client.recall(recallTargetIn(this.current, message))
+  }
+
+  /**
    * Replies with text that arrives in pieces (an LLM's answer): one message that grows in C2C, the whole
    * text as ordinary replies elsewhere. A command may also just return the source. When the source throws,
    * the reply ends with what arrived and the `STREAM_FAILED` line, and this rejects with `StreamSourceError`.
@@ -168,6 +178,11 @@ export class EventContext<N extends KnownEventName | string = string, D extends 
 
   reply(content: ReplyContent): Promise<SendResult> {
     return this.client.reply(this.event, content)
+  }
+
+  /** Recalls a message the bot sent: what `reply()` resolved with, or a message id in the event's chat. */
+  recall(message: RecallTarget): Promise<void> {
+    return this.client.recall(recallTargetIn(this.event as DispatchedEvent, message))
   }
 }
 
