@@ -21,6 +21,7 @@ export type MessageId =
   | 'HELP_DEFAULT'
   | 'PROMPT_TIMEOUT'
   | 'PROMPT_CANCELLED'
+  | 'COMMAND_CHANGED'
   | 'STREAM_FAILED'
 
 export interface MessageParams {
@@ -56,6 +57,7 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     HELP_DEFAULT: (p) => `默认 ${p.name}`,
     PROMPT_TIMEOUT: () => '等待回复超时，已取消。',
     PROMPT_CANCELLED: () => '已取消。',
+    COMMAND_CHANGED: () => '这个命令刚刚更新了，请重新发送命令。',
     STREAM_FAILED: () => '（回答中断了，请稍后再试。）',
   },
   en: {
@@ -78,6 +80,7 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     HELP_DEFAULT: (p) => `default ${p.name}`,
     PROMPT_TIMEOUT: () => 'No answer in time; cancelled.',
     PROMPT_CANCELLED: () => 'Cancelled.',
+    COMMAND_CHANGED: () => 'This command was just updated; please send it again.',
     STREAM_FAILED: () => '(The answer was cut short by an error. Please try again.)',
   },
 }
