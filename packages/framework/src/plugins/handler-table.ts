@@ -107,8 +107,10 @@ export class HandlerTable {
     }
     this.invoker = new Invoker(instances, options)
     this.buttonUnits = [...buttonUnits]
+    // With no button handler left (their plugin was unloaded), clicks are still acknowledged as unmatched, unless
+    // an @OnEvent('INTERACTION_CREATE') handler answers them itself.
     this.buttonInvoker =
-      this.buttons.size === 0
+      this.buttons.size === 0 && this.events.has('INTERACTION_CREATE')
         ? undefined
         : new ButtonInvoker({
             client: deps.client,
@@ -133,7 +135,7 @@ export class HandlerTable {
   /** Every event name something in this table handles. */
   eventNames(): Set<string> {
     const names = new Set([...this.commandEvents, ...this.events.keys()])
-    if (this.buttonInvoker) names.add('INTERACTION_CREATE')
+    if (this.buttons.size > 0) names.add('INTERACTION_CREATE')
     return names
   }
 }

@@ -13,7 +13,10 @@ const SECRET_FIELD = /secret|token|password|passwd|key|credential|auth/i
 export function parsePluginConfig(plugin: Plugin): unknown {
   const { name, config: schema } = plugin.declaration
   if (!schema) return plugin.input ?? {}
-  const result = (schema as z.ZodType).safeParse(plugin.input, { reportInput: true })
+  // A factory used without calling it (or called with nothing) means "no config": an empty one when needed.
+  const parse = (input: unknown) => (schema as z.ZodType).safeParse(input, { reportInput: true })
+  let result = parse(plugin.input)
+  if (!result.success && plugin.input === undefined) result = parse({})
   if (result.success) return result.data
   const [issue, ...others] = result.error.issues
   const path = issue?.path.map(String).join('.') ?? ''
