@@ -32,7 +32,8 @@ export function renderHelpList(
   const lines = [messages.HELP_LIST({}), ...sections.get(undefined)!]
   for (const [section, commandLines] of sections) {
     if (!section) continue
-    lines.push('', `${section.name}${section.description ? ` — ${section.description}` : ''}`, ...commandLines)
+    if (lines.length > 1) lines.push('')
+    lines.push(`${section.name}${section.description ? ` — ${section.description}` : ''}`, ...commandLines)
   }
   return lines.join('\n')
 }
