@@ -56,6 +56,12 @@ describe('framework types', () => {
     void (() => createBot({ appId: '1', secret: 's', controllers: [] }))
     // @ts-expect-error a plugin's config is typed by its schema
     void dice({ sides: 'twenty' })
+    // Nothing required (no schema, or defaults everywhere): the config may be left out; otherwise not.
+    void definePlugin({ name: 'plain' })()
+    void dice()
+    const keyed = definePlugin({ name: 'keyed', config: z.object({ key: z.string() }) })
+    // @ts-expect-error key is required
+    void keyed()
     // @ts-expect-error a plugin is not a controller
     void (() => createBot({ appId: '1', secret: 's', plugins: [class {}] }))
   })

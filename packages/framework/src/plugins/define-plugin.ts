@@ -59,6 +59,9 @@ export type ConfigOf<Schema> = Schema extends z.ZodType ? z.output<Schema> : Rec
 /** What a plugin's factory accepts (defaults make fields optional). */
 export type ConfigInputOf<Schema> = Schema extends z.ZodType ? z.input<Schema> : Record<string, never>
 
+/** A config may be left out when nothing in it is required (no schema, or every field has a default). */
+type OptionalConfig<Input> = undefined extends Input ? true : Record<never, never> extends Input ? true : false
+
 const PLUGIN = Symbol.for('qqbot.plugin')
 
 /** A plugin with the config it is used with: what `createBot({ plugins })` takes. Build one by calling the factory. */
@@ -72,7 +75,9 @@ export interface Plugin {
 /** Returned by {@link definePlugin}: call it with the plugin's config to use it in a bot. */
 export interface PluginFactory<Schema extends z.ZodType | undefined = undefined> {
   (
-    ...config: undefined extends ConfigInputOf<Schema> ? [config?: ConfigInputOf<Schema>] : [ConfigInputOf<Schema>]
+    ...config: OptionalConfig<ConfigInputOf<Schema>> extends true
+      ? [config?: ConfigInputOf<Schema>]
+      : [ConfigInputOf<Schema>]
   ): Plugin
   readonly declaration: PluginDeclaration<Schema>
 }
