@@ -62,6 +62,21 @@ const extra = definePlugin({ name: 'extra', controllers: [Extra] })
 
 const fresh = (): Version => ({ handled: [], afterDispose: 0, disposed: false })
 
+describe("a reload with panels: 'sync'", () => {
+  it('GIVEN a new version with another command THEN the panels are synced again with it', async () => {
+    const { platform, bot } = await startBotHarness({ plugins: [ping], panels: 'sync', help: false }, cleanups)
+    const names = () =>
+      platform.panels
+        .list('group')
+        .flatMap((panel) => (panel.panel.items ?? []).map((item) => (item as { name: string }).name))
+    expect(names()).toEqual(['/ping'])
+    await bot.plugins.load(extra)
+    expect(names()).toEqual(['/ping', '/extra'])
+    await bot.plugins.unload('extra')
+    expect(names()).toEqual(['/ping'])
+  })
+})
+
 describe('plugins swapped during a live burst', () => {
   it('GIVEN 300 commands from 30 users WHEN the plugin is reloaded twice midway THEN each is answered once, never by a disposed version', async () => {
     const [v1, v2, v3] = [fresh(), fresh(), fresh()]
