@@ -3,14 +3,11 @@ import type { Middleware, ResolvedBotOptions } from '../bot/bot-options.js'
 import type { PromptRegistry } from '../conversation/prompt-registry.js'
 import type { BotState } from '../state/bot-state.js'
 import { syncCommandPanels } from '../panels/sync-command-panels.js'
-import { asPlugin, type Plugin } from './define-plugin.js'
-import { checkCommandClashes, type CommandOwner } from './command-clash.js'
+import type { Plugin } from './define-plugin.js'
 import { HandlerTable } from './handler-table.js'
-import { checkCompat } from './plugin-compat.js'
-import { parsePluginConfig } from './plugin-config.js'
+import { checkJoining, checkPlugin, pluginOf, requires, type JoinScope } from './plugin-checks.js'
 import { PluginError } from './plugin-error.js'
 import { PluginExports } from './plugin-exports.js'
-import { orderByRequirements, type Requiring } from './plugin-order.js'
 import { PluginUnit } from './plugin-unit.js'
 import { RunningCount } from './running-count.js'
 import { within } from './within.js'
@@ -66,6 +63,8 @@ export class PluginHost {
   private readonly drainMs: number
   private queue: Promise<unknown> = Promise.resolve()
   private started = false
+  /** The plugins given to createBot, waiting for {@link PluginHost.setup} (one given to load() is set up at once). */
+  private pending: PluginUnit[]
 
   constructor(
     private readonly deps: PluginHostDeps,
@@ -79,13 +78,10 @@ export class PluginHost {
       if (plugins.findIndex((other) => other.declaration.name === name) !== index)
         throw new PluginError('PLUGIN_NAME_TAKEN', name, `Plugin "${name}" is given twice in createBot({ plugins }).`)
     }
-    const configs = new Map(plugins.map((plugin) => [plugin, this.check(plugin)]))
-    const ordered = orderByRequirements(plugins.map(requiring), {
-      loaded: [],
-      provided: (token) => this.exports.providedByBot(token),
-    }).map((entry) => entry.plugin)
-    checkCommandClashes([unitOwner(deps.root), ...ordered.map(owner)], deps.options.caseInsensitive)
+    const configs = new Map(plugins.map((plugin) => [plugin, checkPlugin(plugin)]))
+    const ordered = checkJoining(plugins, [deps.root], this.joinScope())
     this.units = [deps.root, ...ordered.map((plugin) => this.unitOf(plugin, configs.get(plugin)))]
+    this.pending = this.plugins()
     this.current = this.build(this.units)
   }
 
@@ -162,10 +158,11 @@ export class PluginHost {
     })
   }
 
-  /** At `bot.start()`: sets each plugin up, in order. One that fails is logged and left out, with what requires it. */
+  /** At `bot.start()`: sets each plugin given to createBot up, in order. One that fails is logged and left out, with what requires it. */
   async setup(): Promise<void> {
     const failed: PluginUnit[] = []
-    for (const unit of this.plugins()) {
+    const pending = this.pending.splice(0)
+    for (const unit of pending) {
       const missing = failed.find((other) => requires(unit, other))
       if (missing) {
         unit.logger.error(`plugin not loaded: it requires "${missing.name}", which failed to load`)
@@ -230,13 +227,16 @@ export class PluginHost {
 
   /** Checks a plugin against the units it would join, and builds its unit (not set up yet). */
   private prepare(plugin: Plugin, joining: readonly PluginUnit[]): PluginUnit {
-    const config = this.check(plugin)
-    orderByRequirements([requiring(plugin)], {
-      loaded: joining.flatMap((unit) => (unit.plugin ? [requiring(unit.plugin)] : [])),
-      provided: (token) => this.exports.providedByBot(token),
-    })
-    checkCommandClashes([...joining.map(unitOwner), owner(plugin)], this.deps.options.caseInsensitive)
+    const config = checkPlugin(plugin)
+    checkJoining([plugin], joining, this.joinScope())
     return this.unitOf(plugin, config)
+  }
+
+  private joinScope(): JoinScope {
+    return {
+      caseInsensitive: this.deps.options.caseInsensitive,
+      provided: (token) => this.exports.providedByBot(token),
+    }
   }
 
   /** Sets a new unit up; when the bot runs, its `onStart` hooks too. A failure undoes what it started. */
@@ -284,11 +284,6 @@ export class PluginHost {
     await unit.stop()
   }
 
-  private check(plugin: Plugin): unknown {
-    checkCompat(plugin.declaration)
-    return parsePluginConfig(plugin)
-  }
-
   private unitOf(plugin: Plugin, config: unknown): PluginUnit {
     const { declaration } = plugin
     return new PluginUnit(
@@ -327,40 +322,4 @@ export class PluginHost {
       `No plugin "${name}" is loaded (loaded: ${names.length > 0 ? names.join(', ') : 'none'}).`,
     )
   }
-}
-
-function pluginOf(value: unknown): Plugin {
-  const plugin = asPlugin(value)
-  if (plugin) return plugin
-  throw new PluginError(
-    'PLUGIN_INVALID',
-    '',
-    `${describeValue(value)} is not a plugin: pass what definePlugin() returns, or call it with the plugin's config (e.g. dice({ sides: 20 })).`,
-  )
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'function') return `The function ${value.name || '(anonymous)'}`
-  return `The ${value === null ? 'null' : typeof value} value`
-}
-
-/** What ordering reads of a plugin, keeping the plugin. */
-function requiring(plugin: Plugin): Requiring & { plugin: Plugin } {
-  const { name, requires, exports } = plugin.declaration
-  return { name, requires, exports, plugin }
-}
-
-function owner(plugin: Plugin): CommandOwner {
-  return { name: plugin.declaration.name, controllers: plugin.declaration.controllers ?? [] }
-}
-
-function unitOwner(unit: PluginUnit): CommandOwner {
-  return { name: unit.name, controllers: unit.controllers.map((entry) => entry.controller) }
-}
-
-/** Whether `unit` requires `other`, by name or through a token `other` exports. */
-function requires(unit: PluginUnit, other: PluginUnit): boolean {
-  const wanted = unit.plugin?.declaration.requires ?? []
-  const exported = other.plugin?.declaration.exports ?? []
-  return wanted.some((requirement) => requirement === other.name || exported.includes(requirement))
 }
