@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { z } from 'zod'
 import { Command, Controller, createBot, OnEvent, Rest, type Bot, type EventContext } from '@qqbot/framework'
-import { Dice, RandomService, Tally } from '@qqbot/example-dice'
+import { dice, RandomService } from '@qqbot/example-dice'
 import { startSandbox, type Sandbox } from '@qqbot/sandbox'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -123,8 +123,9 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0 })
   bot = createBot({
     ...sandbox.connection,
-    controllers: [Dice, Playground],
-    providers: [Tally, { token: RandomService, useClass: FixedRandom }],
+    controllers: [Playground],
+    plugins: [dice],
+    providers: [{ token: RandomService, useClass: FixedRandom }],
     logLevel: 'silent',
     locale: 'en',
     gateway: { identifyIntervalMs: 0 },

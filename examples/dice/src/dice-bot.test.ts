@@ -48,6 +48,18 @@ describe('the dice example', () => {
     expect(await say('/pick tea，coffee, water', 'erin', c2cMessage)).toBe('👉 water')
     expect(await say('/pick tea', 'erin', c2cMessage)).toMatch(/^Invalid argument options/)
     expect(await say('/help pick', 'erin', c2cMessage)).toContain('options: comma-separated')
+    expect(await say('/flip', 'erin', c2cMessage)).toBe('🪙 tails')
+    expect(await say('/help', 'erin', c2cMessage)).toBe(
+      [
+        'Commands:',
+        'dice — Dice and random picks',
+        '/roll — Roll dice',
+        '/pick — Pick one of the options',
+        '',
+        'coin — Heads or tails',
+        '/flip — Flip a coin',
+      ].join('\n'),
+    )
     const before = platform.sent.length
     const added = groupAddRobot({ groupOpenid: 'g-new' })
     platform.dispatch(added.t, added.d)

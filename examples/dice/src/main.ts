@@ -5,7 +5,7 @@
  */
 import { Command, Controller, createBot, OnEvent, type EventContext, type Scene } from '@qqbot/framework'
 import { SandboxPortInUseError, SandboxPortInvalidError, startSandbox, type ReplyView } from '@qqbot/sandbox'
-import { Dice, RandomService, Tally } from './dice-bot.js'
+import { coin, dice, RandomService } from './dice-bot.js'
 
 const button = (id: string, label: string, type: 1 | 2, data: string) => ({
   id,
@@ -49,8 +49,9 @@ const sandbox = await startSandbox(once ? { port: 0 } : {}).catch((error: unknow
 })
 const bot = createBot({
   ...sandbox.connection,
-  controllers: [Dice, Menu],
-  providers: [RandomService, Tally],
+  controllers: [Menu],
+  providers: [RandomService],
+  plugins: [dice({ defaultSides: 6 }), coin],
   logLevel: 'warn',
   locale: 'en',
 })

@@ -6,9 +6,10 @@
  */
 import { describe, expectTypeOf, it } from 'vitest'
 import type { GroupRobotEventPayload, SendResult } from '@qqbot/core'
+import { z } from 'zod'
 import {
   createBot,
-  type BotOptions,
+  definePlugin,
   type ControllerLifetime,
   type ControllerOptions,
   type EventContext,
@@ -49,9 +50,19 @@ describe('framework types', () => {
     expectTypeOf<OnStart['onStart']>().toEqualTypeOf<OnReady['onReady']>()
   })
 
-  it('GIVEN createBot THEN controllers are required', () => {
-    expectTypeOf<BotOptions['controllers']>().not.toBeUndefined()
-    // @ts-expect-error controllers missing
-    void (() => createBot({ appId: '1', secret: 's' }))
+  it('GIVEN createBot THEN it takes controllers, plugins (called with their config, or a bare factory), or both', () => {
+    const dice = definePlugin({ name: 'dice', config: z.object({ sides: z.number().default(6) }) })
+    void (() => createBot({ appId: '1', secret: 's', plugins: [dice({ sides: 20 }), dice] }))
+    void (() => createBot({ appId: '1', secret: 's', controllers: [] }))
+    // @ts-expect-error a plugin's config is typed by its schema
+    void dice({ sides: 'twenty' })
+    // Nothing required (no schema, or defaults everywhere): the config may be left out; otherwise not.
+    void definePlugin({ name: 'plain' })()
+    void dice()
+    const keyed = definePlugin({ name: 'keyed', config: z.object({ key: z.string() }) })
+    // @ts-expect-error key is required
+    void keyed()
+    // @ts-expect-error a plugin is not a controller
+    void (() => createBot({ appId: '1', secret: 's', plugins: [class {}] }))
   })
 })

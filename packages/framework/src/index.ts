@@ -25,7 +25,11 @@ export {
   type PluginFactory,
   type PluginDeclaration,
   type PluginSetupContext,
+  type AnyPluginFactory,
 } from './plugins/define-plugin.js'
+export { PluginError, type PluginErrorCode } from './plugins/plugin-error.js'
+export type { PluginHost, LoadedPlugin, PluginSwapOptions } from './plugins/plugin-host.js'
+export { FRAMEWORK_VERSION } from './plugins/framework-version.js'
 
 // ── Declaring commands and event handlers ───────────────────────────────────────────────────────────────────
 export {

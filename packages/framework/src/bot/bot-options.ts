@@ -11,6 +11,8 @@ import type { Scene, ClientOptions, DispatchedEvent, MessageBody } from '@qqbot/
 import { systemClock, type Clock } from '../util/clock.js'
 import type { PanelSyncOptions } from '../panels/command-panels.js'
 import type { ConversationOptions } from '../conversation/interrupted-conversations.js'
+import type { AnyPluginFactory, Plugin } from '../plugins/define-plugin.js'
+import type { PluginSwapOptions } from '../plugins/plugin-host.js'
 import { resolveStateOptions, type ResolvedStateOptions, type StateOptions } from '../state/state-options.js'
 
 /** Chooses the prefixes for one message: by guild, group or user (from `event.data`). */
@@ -78,7 +80,15 @@ export interface CommandLayerOptions {
  */
 export interface BotOptions extends ClientOptions, CommandLayerOptions {
   /** Controller classes (decorated with `@Controller`). Registered explicitly: no file globbing. */
-  controllers: Constructor[]
+  controllers?: Constructor[]
+  /**
+   * Plugins: `dice({ sides: 20 })`, or a factory from `definePlugin` used with no config. Their configs,
+   * `compat` ranges, requirements and command names are checked here; they are set up at `start()`, in an
+   * order that puts each after what it requires. See docs/plugins.md.
+   */
+  plugins?: (Plugin | AnyPluginFactory)[]
+  /** How plugins are swapped at run time (`bot.plugins.reload()`); see {@link PluginSwapOptions}. */
+  pluginSwap?: PluginSwapOptions
   /** What controllers inject; see {@link Provider} and the lifetimes (`Lifetime`). */
   providers?: Provider[]
   /** How `@OnButton` clicks are acknowledged (see {@link ButtonHandlingOptions}). */

@@ -1,7 +1,6 @@
 import 'reflect-metadata'
 import type { DependencyContainer } from 'tsyringe'
 import {
-  ConfigError,
   createClient,
   sceneOf,
   isRejectedCredential,
@@ -9,97 +8,125 @@ import {
   type QQBotClient,
   type Scene,
 } from '@qqbot/core'
-import { ButtonInvoker } from '../buttons/button-invoker.js'
-import { ButtonRegistry } from '../buttons/button-registry.js'
+import { defineCounter } from '@qqbot/core/adapter'
 import { commandAwareOrder } from '../commands/command-order.js'
-import { CommandRegistry } from '../commands/command-registry.js'
-import { CommandRouter } from '../commands/command-router.js'
-import { Invoker } from '../commands/invoker.js'
-import { COMMAND_EVENTS, CommandContext, EventContext, mentionsBot } from '../context/contexts.js'
-import { PromptRegistry } from '../conversation/prompt-registry.js'
+import { CommandContext, EventContext, mentionsBot } from '../context/contexts.js'
 import { InterruptedConversations } from '../conversation/interrupted-conversations.js'
-import { BotContainer, type Constructor } from '../di/bot-container.js'
-import { helpController } from '../help/help-controller.js'
-import { checkController } from '../metadata/check-controller.js'
+import { PromptRegistry } from '../conversation/prompt-registry.js'
 import { definitionOf } from '../metadata/controller-metadata.js'
+import type { HandlerTable, EventRoute } from '../plugins/handler-table.js'
+import { PluginHost } from '../plugins/plugin-host.js'
+import { PluginUnit } from '../plugins/plugin-unit.js'
 import { BotState } from '../state/bot-state.js'
 import type { EventState } from '../state/event-state.js'
 import type { StateDefinition } from '../state/state-definition.js'
-import { CLOCK_KEY } from '../util/clock.js'
 import { compose } from '../util/compose.js'
 import { syncCommandPanels } from '../panels/sync-command-panels.js'
 import { resolveBotOptions, type BotOptions, type Middleware, type ResolvedBotOptions } from './bot-options.js'
 
+/** Commands run, by plugin (absent for the bot's own controllers), command and outcome (`ok`, `failed`). */
+export const COMMANDS_HANDLED = defineCounter(
+  'commands_handled',
+  "Commands run, by plugin (absent for the bot's own controllers), command and outcome (ok, failed)",
+)
+
 /**
- * A bot built from controllers: the core client, plus a command registry and a DI container of its own. It
- * composes the parts (container, router, invoker, the built-in help controller) and owns the lifecycle:
- * `start()`, `stop()`, and middleware around every event.
+ * A bot built from controllers and plugins: the core client, plus a DI container of its own and the plugins'
+ * (`bot.plugins`). Events go to the current handler table (commands, `@OnEvent` and `@OnButton` handlers,
+ * middleware), which is replaced whole when a plugin is loaded, unloaded or reloaded. Owns the lifecycle:
+ * `start()`, `stop()`.
  */
 export class Bot {
   readonly client: QQBotClient
-  /** This bot's container (a child of tsyringe's root): its providers and controllers, nobody else's. */
+  /** This bot's container (a child of tsyringe's root): its providers and controllers; plugins' are its children. */
   readonly container: DependencyContainer
+  /** The bot's plugins: `list()`, and `load()`, `unload()`, `reload()` while it runs. */
+  readonly plugins: PluginHost
   private readonly options: ResolvedBotOptions
-  private readonly di: BotContainer
-  private readonly registry: CommandRegistry
-  private readonly router: CommandRouter
-  private readonly invoker: Invoker
-  private readonly buttons = new ButtonRegistry()
-  /** State that belongs to this bot alone (cooldown clocks and other guard state). */
-  private readonly store = new Map<unknown, unknown>()
+  private readonly root: PluginUnit
   private readonly conversations: PromptRegistry
+  /** Tells a user whose question's asker is gone (a restart, a killed worker); off with `conversations.interruptedNotice: false`. */
   private readonly interrupted: InterruptedConversations | undefined
   private readonly state: BotState
   private readonly middleware: Middleware[]
+  private readonly subscribed = new Set<string>()
+  /** The one handler the bot gives the client per event name. */
+  private readonly dispatch: (event: DispatchedEvent) => Promise<void> | undefined
+  private botId: string | undefined
   private stopping: Promise<void> | undefined
 
   constructor(options: BotOptions) {
+    this.dispatch = (event) => this.onEvent(event)
     this.options = resolveBotOptions(options)
-    this.registry = new CommandRegistry(this.options.caseInsensitive, this.options.displayPrefix)
-    this.router = new CommandRouter(this.registry, this.options)
-    const order = commandAwareOrder(options.pipeline?.order, this.registry, this.router, this.options)
+    const order = commandAwareOrder(
+      options.pipeline?.order,
+      { all: () => this.plugins.table.commands },
+      { route: (message) => this.plugins.table.router.route(message) },
+      this.options,
+    )
     this.client = createClient({ ...options, pipeline: { ...options.pipeline, order } })
-    this.store.set(CLOCK_KEY, this.options.clock)
     const { state, clock, messages, displayPrefix } = this.options
     this.interrupted = this.options.interruptedNotice
       ? new InterruptedConversations({ storage: state.storage, clock, client: this.client, messages, displayPrefix })
       : undefined
-    this.conversations = new PromptRegistry(this.options.clock, this.interrupted?.records)
+    this.conversations = new PromptRegistry(clock, this.interrupted?.records)
     this.state = new BotState(this.options.state)
     this.client.intercept((event) => this.conversations.offer(event))
     this.middleware = [...this.options.middleware]
-    this.di = new BotContainer(options.providers ?? [])
-    this.container = this.di.container
-    this.invoker = new Invoker(this.di, this.options)
-    for (const controller of options.controllers) this.addController(controller)
-    const help = helpController(this.registry, this.options)
-    if (help) this.addController(help)
-    this.subscribeToCommands()
-    this.subscribeToButtons()
+    const host = {
+      client: this.client,
+      clock: this.options.clock,
+      conversations: this.conversations,
+      messages: this.options.messages,
+      displayPrefix: this.options.displayPrefix,
+      state: this.state,
+    }
+    this.root = new PluginUnit(host, undefined, undefined, {
+      controllers: options.controllers ?? [],
+      providers: options.providers ?? [],
+    })
+    this.container = this.root.di.container
+    this.plugins = new PluginHost(
+      {
+        ...host,
+        options: this.options,
+        root: this.root,
+        middleware: this.middleware,
+        botId: () => this.botId,
+        onTable: (table) => this.subscribe(table),
+        swap: options.pluginSwap,
+      },
+      options.plugins ?? [],
+    )
   }
 
   /**
-   * Builds the singleton controllers (so a missing dependency fails here, not at the first message),
-   * connects, then runs the `onStart` hooks.
+   * Builds the singleton controllers (so a missing dependency fails here, not at the first message), sets the
+   * plugins up, connects, then runs the `onStart` hooks.
    */
   async start(): Promise<void> {
-    this.di.buildControllers()
+    this.root.di.buildControllers()
+    await this.plugins.setup()
     // Known before the first message when the platform answers; a rejected secret fails start() here, with
     // its own error. Anything else (the platform unreachable) is client.start()'s to report: asked again after.
     let botId = await this.botUserId({ rethrowRejectedCredentials: true })
     await this.interrupted?.start()
     await this.client.start()
     botId ??= await this.botUserId({ rethrowRejectedCredentials: false })
-    if (botId) this.router.recognizeMention(botId)
-    else this.client.logger.warn('could not read the bot user; @mentions of the bot will not count as a prefix')
-    await this.di.runStartHooks()
-    if (this.options.panels) await syncCommandPanels(this.client, this.registry.all(), this.options)
+    if (botId) {
+      this.botId = botId
+      this.plugins.rebuild()
+    } else this.client.logger.warn('could not read the bot user; @mentions of the bot will not count as a prefix')
+    await this.root.startHooks()
+    await this.plugins.start()
+    if (this.options.panels) await syncCommandPanels(this.client, this.plugins.table.commands, this.options)
   }
 
-  /** Runs the `onStop` hooks, cancels open conversations, lets running handlers finish, and disconnects. */
+  /** Runs the `onStop` hooks (plugins first), cancels open conversations, lets running handlers finish, and disconnects. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      await this.di.runStopHooks((error, hook) => this.client.logger.error({ err: error }, `${hook} hook failed`))
+      await this.plugins.stop()
+      await this.root.stop()
       await this.interrupted?.stop()
       this.conversations.cancelAll()
       await this.client.stop()
@@ -107,9 +134,10 @@ export class Bot {
     return this.stopping
   }
 
-  /** Adds middleware around every event (after those given in the options). */
+  /** Adds middleware around every event (after those given in the options, before the plugins'). */
   use(middleware: Middleware): this {
     this.middleware.push(middleware)
+    this.plugins.rebuild()
     return this
   }
 
@@ -123,112 +151,149 @@ export class Bot {
     }
   }
 
-  /** Registers a controller: its instance in the container, its commands in the registry, its event handlers. */
-  private addController(controller: Constructor): void {
-    const definition = typeof controller === 'function' ? definitionOf(controller) : undefined
-    if (!definition?.decorated) {
-      const handlers = definition?.commands.map((command) => `@Command('${command.name}')`) ?? []
-      throw new ConfigError(
-        `${(controller as { name?: string })?.name ?? String(controller)} is not a controller: decorate the class with @Controller()${handlers.length > 0 ? `, or its ${handlers.join(', ')} never answer` : ''}.`,
-      )
-    }
-    checkController(controller, definition, ['/', this.options.displayPrefix])
-    const { scenes, group, lifetime = 'singleton', state } = definition.options
-    if (state) this.state.claim(state)
-    this.di.addController(controller, lifetime)
-    for (const command of definition.commands)
-      this.registry.add(controller.prototype, command, scenes, definition.guards, group)
-    for (const handler of definition.buttons) this.buttons.add(controller.prototype, handler, scenes, definition.guards)
-    for (const handler of definition.events) {
-      this.client.on(handler.event, (event) =>
-        this.throughMiddleware(event, async () => {
-          const eventState = this.state.forEvent(event)
-          const context = new EventContext(event, this.client, { state: eventState, declaredState: state })
-          await this.di.instanceFor(controller.prototype, EventContext, context)[handler.method]!(context)
-          await eventState.save()
-        }),
-      )
-    }
-  }
-
-  /** Subscribes to the message events of the scenes the commands run in: the intents follow the controllers. */
-  private subscribeToCommands(): void {
-    for (const scene of this.registry.scenes()) {
-      for (const name of COMMAND_EVENTS[scene]) {
-        this.client.on(name, (event) =>
-          this.throughMiddleware(event as DispatchedEvent, () => this.onMessage(event as DispatchedEvent)),
+  /**
+   * Subscribes to the events a new table handles (one dispatcher per name; the intents follow). A name first
+   * needed after the bot connected comes only if the intents it identified with cover it.
+   */
+  private subscribe(table: HandlerTable): void {
+    for (const name of table.eventNames()) {
+      if (this.subscribed.has(name)) continue
+      if (this.client.running)
+        this.client.logger.warn(
+          { event: name },
+          'a plugin loaded at run time handles an event the bot did not subscribe to at start: it arrives only if the intents cover it',
         )
-      }
+      this.subscribed.add(name)
+      this.client.on(name, this.dispatch)
     }
   }
 
-  /** Button clicks go to the `@OnButton` handlers, when there are any. */
-  private subscribeToButtons(): void {
-    if (this.buttons.size === 0) return
-    const invoker = new ButtonInvoker({
-      client: this.client,
-      registry: this.buttons,
-      instances: this.di,
-      store: this.store,
-      state: this.state,
-      messages: this.options.messages,
-      zodLocale: this.options.zodLocale,
-      clock: this.options.clock,
-      ackAfterMs: this.options.buttonAckAfterMs,
-    })
-    this.client.on('INTERACTION_CREATE', (event) => this.throughMiddleware(event, () => invoker.handle(event)))
+  /** Every event goes to the current table; while a plugin is being swapped, it waits for the new one. */
+  private onEvent(event: DispatchedEvent): Promise<void> | undefined {
+    const held = this.plugins.held
+    if (held) return held.then(() => this.onEvent(event))
+    return this.handle(this.plugins.table, event)
   }
 
-  private async onMessage(event: DispatchedEvent): Promise<void> {
+  private handle(table: HandlerTable, event: DispatchedEvent): Promise<void> | undefined {
+    const tasks: (() => Promise<void>)[] = []
+    const units = [...table.middlewareUnits]
+    let leaveRouting: (() => void) | undefined
+    if (table.commandEvents.has(event.name)) {
+      leaveRouting = this.plugins.routing.enterOnce()
+      const routed = leaveRouting
+      tasks.push(() => this.onMessage(table, event, routed))
+    }
+    for (const route of table.events.get(event.name) ?? []) {
+      units.push(route.unit)
+      tasks.push(() => this.onTypedEvent(route, event))
+    }
+    const buttons = event.name === 'INTERACTION_CREATE' ? table.buttonInvoker : undefined
+    if (buttons) {
+      units.push(...table.buttonUnits)
+      tasks.push(() => buttons.handle(event))
+    }
+    if (tasks.length === 0) return undefined
+    for (const unit of units) unit.running.enter()
+    const run = (task: () => Promise<void>) =>
+      table.middleware.length === 0 ? task() : compose(table.middleware, event, task, `middleware for ${event.name}`)
+    const done =
+      tasks.length === 1
+        ? run(tasks[0]!)
+        : settleAll(
+            tasks.map((task) => run(task)),
+            event.name,
+          )
+    return done.finally(() => {
+      leaveRouting?.()
+      for (const unit of units) unit.running.leave()
+    })
+  }
+
+  private async onTypedEvent(route: EventRoute, event: DispatchedEvent): Promise<void> {
+    const { controller, handler, unit } = route
+    const declaredState = controller.definition.options.state
+    const eventState = this.state.forEvent(event)
+    const context = new EventContext(event, this.client, { state: eventState, declaredState })
+    await unit.di.instanceFor(controller.controller.prototype, EventContext, context)[handler.method]!(context)
+    await eventState.save()
+  }
+
+  /** `routed` is called once the command (and so its plugin) is known, or when there is none. */
+  private async onMessage(table: HandlerTable, event: DispatchedEvent, routed: () => void): Promise<void> {
     const scene = sceneOf(event)
     const content = (event.data as { content?: unknown }).content
-    if (!scene || typeof content !== 'string') return
+    if (!scene || typeof content !== 'string') return routed()
     const chosen = this.options.prefixesFor(event, scene)
     const prefixes = Array.isArray(chosen) ? chosen : await chosen
-    const route = this.router.route({ content, scene, prefixes, mentionedByPlatform: mentionsBot(event) })
-    if (this.interrupted?.watches() && (await this.interrupted.answer(event, route !== undefined))) return
-    if (!route) return
-    const state = this.state.forEvent(event)
-    if (!route.command) {
-      const text = this.options.messages.COMMAND_UNKNOWN({ name: route.typed, suggestion: route.suggestion })
-      if (text) await this.contextFor(event, scene, route.typed, '', state, undefined).reply(text)
-      return
+    const route = table.router.route({ content, scene, prefixes, mentionedByPlatform: mentionsBot(event) })
+    const command = route?.command
+    const unit = command && table.unitOf(command)
+    unit?.running.enter()
+    routed()
+    try {
+      if (this.interrupted?.watches() && (await this.interrupted.answer(event, command !== undefined))) return
+      if (!route) return
+      const state = this.state.forEvent(event)
+      if (!command) {
+        const text = this.options.messages.COMMAND_UNKNOWN({ name: route.typed, suggestion: route.suggestion })
+        if (text) await this.contextFor({ event, scene, command: route.typed, argsText: '', state }).reply(text)
+        return
+      }
+      const declaredState = definitionOf(command.controller.constructor)?.options.state
+      const context = this.contextFor({
+        event,
+        scene,
+        command: command.definition.name,
+        argsText: route.rest,
+        state,
+        declaredState,
+        unit,
+      })
+      const labels: Record<string, string> = { command: command.path }
+      if (unit?.name !== undefined) labels.plugin = unit.name
+      try {
+        await table.invoker.invoke(command, context, state)
+        this.client.metricsRegistry.inc(COMMANDS_HANDLED, { ...labels, outcome: 'ok' })
+      } catch (error) {
+        this.client.metricsRegistry.inc(COMMANDS_HANDLED, { ...labels, outcome: 'failed' })
+        throw error
+      }
+    } finally {
+      unit?.running.leave()
     }
-    const declared = definitionOf(route.command.controller.constructor)?.options.state
-    const context = this.contextFor(event, scene, route.command.definition.name, route.rest, state, declared)
-    await this.invoker.invoke(route.command, context, state)
   }
 
-  private contextFor(
-    event: DispatchedEvent,
-    scene: Scene,
-    command: string,
-    argsText: string,
-    state: EventState,
-    declaredState: StateDefinition | undefined,
-  ): CommandContext {
+  private contextFor(parts: {
+    event: DispatchedEvent
+    scene: Scene
+    command: string
+    argsText: string
+    state: EventState
+    declaredState?: StateDefinition | undefined
+    unit?: PluginUnit | undefined
+  }): CommandContext {
+    const { unit, ...rest } = parts
     return new CommandContext({
-      event,
+      ...rest,
       client: this.client,
-      scene,
-      command,
-      argsText,
-      store: this.store,
+      store: unit?.store ?? this.root.store,
       messages: this.options.messages,
       conversations: this.conversations,
-      state,
-      declaredState,
+      owner: unit,
     })
-  }
-
-  private throughMiddleware(event: DispatchedEvent, handler: () => Promise<void>): Promise<void> {
-    return this.middleware.length === 0
-      ? handler()
-      : compose(this.middleware, event, handler, `middleware for ${event.name}`)
   }
 }
 
-/** Creates a bot from controllers and providers. Two bots in one process share nothing. */
+/** Runs every handler of one event; all failures are reported (one as itself, several as an AggregateError). */
+async function settleAll(runs: Promise<void>[], name: string): Promise<void> {
+  const settled = await Promise.allSettled(runs)
+  const errors = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []))
+  if (errors.length === 1) throw errors[0]
+  if (errors.length > 1) throw new AggregateError(errors, `${errors.length} handlers failed for ${name}`)
+}
+
+/** Creates a bot from controllers, providers and plugins. Two bots in one process share nothing. */
 export function createBot(options: BotOptions): Bot {
   return new Bot(options)
 }

@@ -37,7 +37,8 @@ export interface ButtonInvokerDeps {
   client: QQBotClient
   registry: ButtonRegistry
   instances: ControllerInstances
-  store: Map<unknown, unknown>
+  /** Where a handler's guards keep their state (its plugin's store). */
+  storeFor: (handler: RegisteredButton) => Map<unknown, unknown>
   /** The bot's state: each click gets its own view, saved after the handler. */
   state: BotState
   messages: MessageTable
@@ -77,7 +78,7 @@ export class ButtonInvoker {
       scene: scene!,
       pattern: route.handler.definition.pattern.source,
       params: route.params,
-      store: this.deps.store,
+      store: this.deps.storeFor(route.handler),
       messages: this.deps.messages,
       ack,
       state,

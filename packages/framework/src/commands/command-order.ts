@@ -2,7 +2,7 @@ import { isMessageEvent, sceneOf, type DispatchedEvent, type EventOrder } from '
 import { orderKeyFunction } from '@qqbot/core/adapter'
 import type { ResolvedBotOptions } from '../bot/bot-options.js'
 import { mentionsBot } from '../context/contexts.js'
-import type { CommandRegistry } from './command-registry.js'
+import type { RegisteredCommand } from './command-registry.js'
 import type { CommandRouter } from './command-router.js'
 
 /**
@@ -14,23 +14,28 @@ import type { CommandRouter } from './command-router.js'
  */
 export function commandAwareOrder(
   order: EventOrder | undefined,
-  registry: CommandRegistry,
-  router: CommandRouter,
+  registry: { all(): readonly RegisteredCommand[] },
+  router: Pick<CommandRouter, 'route'>,
   options: Pick<ResolvedBotOptions, 'prefixesFor'>,
 ): EventOrder {
   const keyOf = orderKeyFunction(order)
   if (!keyOf) return 'none'
-  // Commands are all registered when the bot is built, before the first event arrives.
-  let someUnordered: boolean | undefined
+  // The commands change only when a plugin is loaded or unloaded: looked at again when the list is a new one.
+  let commands: readonly RegisteredCommand[] | undefined
+  let someUnordered = false
   return (event) => {
-    someUnordered ??= registry.all().some((command) => command.definition.options.ordered === false)
+    const now = registry.all()
+    if (now !== commands) {
+      commands = now
+      someUnordered = now.some((command) => command.definition.options.ordered === false)
+    }
     return someUnordered && opensUnorderedCommand(event, router, options) ? undefined : keyOf(event)
   }
 }
 
 function opensUnorderedCommand(
   event: DispatchedEvent,
-  router: CommandRouter,
+  router: Pick<CommandRouter, 'route'>,
   options: Pick<ResolvedBotOptions, 'prefixesFor'>,
 ): boolean {
   const scene = sceneOf(event)

@@ -121,7 +121,9 @@ export class Invoker {
   private async answerFailure(error: unknown, context: CommandContext): Promise<void> {
     if (error instanceof PromptTimeoutError) return void (await context.say('PROMPT_TIMEOUT').catch(() => undefined))
     if (error instanceof PromptCancelledError) {
-      if (error.reason !== 'stopped') await context.say('PROMPT_CANCELLED').catch(() => undefined)
+      // Stopping says nothing; an unloaded plugin's user was already told the command changed.
+      if (error.reason === 'user' || error.reason === 'superseded')
+        await context.say('PROMPT_CANCELLED').catch(() => undefined)
       return
     }
     // The user gets a short generic answer; the error itself is logged and counted by the pipeline.

@@ -7,6 +7,7 @@ import {
   type MessageEventName,
   type QQBotClient,
   type ReplyContent,
+  type ReplyStream,
   type Scene,
   type SendResult,
   type StreamCallOptions,
@@ -36,6 +37,13 @@ export interface CommandContextInit {
   state?: EventState
   /** The state the controller declared, seen as `ctx.state`. */
   declaredState?: StateDefinition
+  /** The plugin the command belongs to: the questions and streams it opens are cancelled or finished with it. */
+  owner?: ContextOwner
+}
+
+/** What owns a command's questions and streams (its plugin), so that unloading it can end them. */
+export interface ContextOwner {
+  trackStream(stream: ReplyStream): void
 }
 
 /**
@@ -57,6 +65,7 @@ export class CommandContext<D extends StateDefinition = NoState> implements Guar
   private readonly messages: MessageTable
   private readonly eventState: EventState
   private readonly conversations: PromptRegistry
+  private readonly owner: ContextOwner | undefined
   /** The message replies go to: the command, or the latest answer to `prompt()`. */
   private current: DispatchedEvent
   private repliesSinceAnswer = 0
@@ -70,6 +79,7 @@ export class CommandContext<D extends StateDefinition = NoState> implements Guar
     this.store = init.store
     this.messages = init.messages
     this.conversations = init.conversations
+    this.owner = init.owner
     this.current = init.event
     this.eventState = init.state ?? detachedEventState(init.event)
     this.state = (init.declaredState ? this.eventState.view(init.declaredState) : {}) as StateView<D>
@@ -102,7 +112,7 @@ export class CommandContext<D extends StateDefinition = NoState> implements Guar
    */
   async prompt(question: ReplyContent, options: PromptOptions = {}): Promise<string> {
     // Listen before asking: a quick answer (or a stop) must not slip in between.
-    const waiting = this.conversations.wait(this.current, options, this.command)
+    const waiting = this.conversations.wait(this.current, options, this.command, this.owner)
     // Cancellation may land while the question is still being sent; `await waiting` below still sees it.
     waiting.catch(() => undefined)
     // Asked only once recorded: an answer to a question sent always finds its record if this process is gone.
@@ -148,7 +158,9 @@ export class CommandContext<D extends StateDefinition = NoState> implements Guar
    */
   stream(source: TextSource, options?: StreamCallOptions): Promise<StreamResult> {
     this.repliesSinceAnswer++
-    return pipeText(this.client.stream(this.current, options), source, this.messages.STREAM_FAILED({}))
+    const stream = this.client.stream(this.current, options)
+    this.owner?.trackStream(stream)
+    return pipeText(stream, source, this.messages.STREAM_FAILED({}))
   }
 }
 

@@ -11,17 +11,17 @@ export class PromptTimeoutError extends QQBotError {
 
 /** The user cancelled a `ctx.prompt()` (or a newer prompt to the same user replaced it). */
 export class PromptCancelledError extends QQBotError {
-  constructor(readonly reason: 'user' | 'superseded' | 'stopped') {
-    super(
-      'PROMPT_CANCELLED',
-      reason === 'user'
-        ? 'The user cancelled.'
-        : reason === 'superseded'
-          ? 'A newer question to the same user replaced this one.'
-          : 'The bot is stopping.',
-    )
+  constructor(readonly reason: 'user' | 'superseded' | 'stopped' | 'unloaded') {
+    super('PROMPT_CANCELLED', CANCEL_REASONS[reason])
   }
 }
+
+const CANCEL_REASONS = {
+  user: 'The user cancelled.',
+  superseded: 'A newer question to the same user replaced this one.',
+  stopped: 'The bot is stopping.',
+  unloaded: 'The plugin that asked was unloaded or reloaded; the user was told the command changed.',
+} as const
 
 export interface PromptOptions {
   /** How long to wait for the answer. Default 60 s. */
@@ -31,6 +31,9 @@ export interface PromptOptions {
 }
 
 interface Waiter {
+  event: DispatchedEvent
+  /** Whose question it is (a plugin): {@link PromptRegistry.cancelOwnedBy} cancels them together. */
+  owner: object | undefined
   resolve: (event: DispatchedEvent) => void
   reject: (error: Error) => void
   timer: unknown
@@ -56,8 +59,11 @@ export class PromptRegistry {
     return this.waiting.size
   }
 
-  /** Waits for the next message of the sender of `event` in the same chat; `command` names the asker in its record. */
-  wait(event: DispatchedEvent, options: PromptOptions = {}, command = ''): Promise<DispatchedEvent> {
+  /**
+   * Waits for the next message of the sender of `event` in the same chat; `command` names the asker in its record,
+   * `owner` is the plugin whose unloading cancels the wait.
+   */
+  wait(event: DispatchedEvent, options: PromptOptions = {}, command = '', owner?: object): Promise<DispatchedEvent> {
     const key = conversationKey(event)
     if (!key)
       return Promise.reject(
@@ -67,6 +73,8 @@ export class PromptRegistry {
     const timeoutMs = options.timeoutMs ?? 60_000
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
+        event,
+        owner,
         resolve,
         reject,
         cancelWords: (options.cancelWords ?? ['取消', 'cancel']).map((word) => word.toLowerCase()),
@@ -116,6 +124,13 @@ export class PromptRegistry {
   /** Cancels every waiting question (on stop). */
   cancelAll(): void {
     for (const waiter of [...this.waiting.values()]) waiter.reject(new PromptCancelledError('stopped'))
+  }
+
+  /** Cancels the questions `owner` asked (its plugin is going away); returns the messages that asked them. */
+  cancelOwnedBy(owner: object): DispatchedEvent[] {
+    const cancelled = [...this.waiting.values()].filter((waiter) => waiter.owner === owner)
+    for (const waiter of cancelled) waiter.reject(new PromptCancelledError('unloaded'))
+    return cancelled.map((waiter) => waiter.event)
   }
 
   private release(key: string, waiter: Waiter): void {

@@ -42,14 +42,15 @@ interface ControllerEntry {
  * `onStart`/`onStop` hooks the bot runs.
  */
 export class BotContainer {
-  /** This bot's container (a child of tsyringe's root). */
-  readonly container: DependencyContainer = rootContainer.createChildContainer()
+  /** This bot's container (a child of tsyringe's root), or a plugin's (a child of its bot's). */
+  readonly container: DependencyContainer
   /** Singleton providers, in registration order: their hooks run before the controllers'. */
   private readonly singletonTokens: InjectionToken[] = []
   /** By controller prototype (what a registered command points at). */
   private readonly controllers = new Map<object, ControllerEntry>()
 
-  constructor(providers: readonly Provider[]) {
+  constructor(providers: readonly Provider[], parent: DependencyContainer = rootContainer) {
+    this.container = parent.createChildContainer()
     for (const provider of providers) this.addProvider(provider)
   }
 

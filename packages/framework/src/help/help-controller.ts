@@ -1,10 +1,10 @@
 import { z } from 'zod'
 import type { ResolvedBotOptions } from '../bot/bot-options.js'
-import type { CommandRegistry } from '../commands/command-registry.js'
+import type { CommandRegistry, RegisteredCommand } from '../commands/command-registry.js'
 import type { CommandContext } from '../context/contexts.js'
 import { Command, Controller, Rest } from '../decorators/decorators.js'
 import type { Constructor } from '../di/bot-container.js'
-import { renderCommandHelp, renderHelpList } from './help-renderer.js'
+import { renderCommandHelp, renderHelpList, type HelpSection } from './help-renderer.js'
 
 export type HelpOptions = Pick<ResolvedBotOptions, 'helpNames' | 'displayPrefix' | 'messages'>
 
@@ -15,7 +15,11 @@ export type HelpOptions = Pick<ResolvedBotOptions, 'helpNames' | 'displayPrefix'
  * your commands use, so it never widens the intents the bot asks for. `undefined` when there is nothing to
  * register: help is off, every name is taken, or the bot has no commands.
  */
-export function helpController(registry: CommandRegistry, options: HelpOptions): Constructor | undefined {
+export function helpController(
+  registry: CommandRegistry,
+  options: HelpOptions,
+  sectionOf?: (command: RegisteredCommand) => HelpSection | undefined,
+): Constructor | undefined {
   const [name, ...aliases] = options.helpNames.filter((candidate) => !registry.find(candidate))
   const scenes = [...registry.scenes()]
   if (name === undefined || scenes.length === 0) return undefined
@@ -32,7 +36,7 @@ export function helpController(registry: CommandRegistry, options: HelpOptions):
       const wanted = (asked.startsWith(prefix) ? asked.slice(prefix.length) : asked).replace(/\s+/g, ' ')
       if (!wanted) {
         const commands = registry.all().filter((each) => each.controller !== Help.prototype)
-        return void (await ctx.reply(renderHelpList(commands, ctx.scene, prefix, messages)))
+        return void (await ctx.reply(renderHelpList(commands, ctx.scene, prefix, messages, sectionOf)))
       }
       const found = registry.find(wanted)
       if (!found || (found.scenes && !found.scenes.includes(ctx.scene))) {

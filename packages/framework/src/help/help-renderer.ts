@@ -3,18 +3,37 @@ import type { MessageTable } from '../i18n/messages.js'
 import type { Scene } from '@qqbot/core'
 import { isSwitchSchema } from '../commands/argument-parser.js'
 
-/** `/help`: the commands usable in this scene, one per line with its description. */
+/** The plugin a command belongs to, as `/help` shows it above the plugin's commands. */
+export interface HelpSection {
+  name: string
+  description?: string | undefined
+}
+
+/**
+ * `/help`: the commands usable in this scene, one per line with its description; the bot's own commands first,
+ * then each plugin's under a line with its name and description.
+ */
 export function renderHelpList(
   commands: RegisteredCommand[],
   scene: Scene,
   prefix: string,
   messages: MessageTable,
+  sectionOf: (command: RegisteredCommand) => HelpSection | undefined = () => undefined,
 ): string {
-  const lines = [messages.HELP_LIST({})]
+  const sections = new Map<HelpSection | undefined, string[]>([[undefined, []]])
   for (const command of commands) {
     if (command.scenes && !command.scenes.includes(scene)) continue
     const description = command.definition.options.description
+    const section = sectionOf(command)
+    let lines = sections.get(section)
+    if (!lines) sections.set(section, (lines = []))
     lines.push(`${prefix}${command.path}${description ? ` — ${description}` : ''}`)
+  }
+  const lines = [messages.HELP_LIST({}), ...sections.get(undefined)!]
+  for (const [section, commandLines] of sections) {
+    if (!section) continue
+    if (lines.length > 1) lines.push('')
+    lines.push(`${section.name}${section.description ? ` — ${section.description}` : ''}`, ...commandLines)
   }
   return lines.join('\n')
 }

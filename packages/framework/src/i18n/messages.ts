@@ -22,6 +22,7 @@ export type MessageId =
   | 'PROMPT_TIMEOUT'
   | 'PROMPT_CANCELLED'
   | 'PROMPT_INTERRUPTED'
+  | 'COMMAND_CHANGED'
   | 'STREAM_FAILED'
   // Mistakes in a command: extra words, an unknown command that looks like a known one.
   | 'ARGUMENT_EXTRA'
@@ -72,6 +73,7 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     PROMPT_TIMEOUT: () => '等待回复超时，已取消。',
     PROMPT_CANCELLED: () => '已取消。',
     PROMPT_INTERRUPTED: (p) => `之前的对话中断了，请重新发送 ${p.name} 开始。`,
+    COMMAND_CHANGED: () => '这个命令刚刚更新了，请重新发送命令。',
     STREAM_FAILED: () => '（回答中断了，请稍后再试。）',
     ARGUMENT_EXTRA: (p) => `多余的内容：“${p.given}”。含空格的参数请加引号。${usage(p, '用法：')}`,
     COMMAND_UNKNOWN: (p) => `没有 ${p.name} 这个命令。你是想用 ${p.suggestion} 吗？`,
@@ -97,6 +99,7 @@ export const MESSAGES: Record<Locale, MessageTable> = {
     PROMPT_TIMEOUT: () => 'No answer in time; cancelled.',
     PROMPT_CANCELLED: () => 'Cancelled.',
     PROMPT_INTERRUPTED: (p) => `That conversation was interrupted. Please start again with ${p.name}.`,
+    COMMAND_CHANGED: () => 'This command was just updated; please send it again.',
     STREAM_FAILED: () => '(The answer was cut short by an error. Please try again.)',
     ARGUMENT_EXTRA: (p) =>
       `Extra words at the end: "${p.given}". Put quotes around an argument that has spaces.${usage(p, 'Usage: ')}`,

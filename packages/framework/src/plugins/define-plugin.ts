@@ -1,14 +1,33 @@
 import type { z } from 'zod'
-import type { InjectionToken } from 'tsyringe'
-import { ConfigError } from '@qqbot/core'
+import type { DependencyContainer, InjectionToken } from 'tsyringe'
+import { ConfigError, type QQBotClient } from '@qqbot/core'
+import type { Middleware } from '../bot/bot-options.js'
 import type { Constructor, Provider } from '../di/bot-container.js'
 
-/** What a plugin's `setup` receives. Built by the bot for each loaded plugin; see `docs/plugins.md`. */
+/**
+ * What a plugin's `setup` receives. Built by the bot for each loaded plugin; see `docs/plugins.md`. Everything
+ * started through it (middleware, timers, dispose callbacks) belongs to the plugin and is undone when it is
+ * unloaded or reloaded.
+ */
 export interface PluginSetupContext<Config> {
   /** The plugin's name, as declared. */
   readonly name: string
   /** The plugin's config, parsed by its schema (defaults applied). */
   readonly config: Config
+  /** The bot's logger with `plugin: <name>` on every line. */
+  readonly logger: QQBotClient['logger']
+  /** The plugin's own DI container (a child of the bot's): its providers, the bot's, and what required plugins export. */
+  readonly container: DependencyContainer
+  /** The bot's core client (REST API, replies). Its connection outlives the plugin: do not stop it. */
+  readonly client: QQBotClient
+  /** Adds middleware around every event the bot handles, until the plugin is unloaded. */
+  use(middleware: Middleware): void
+  /** Runs `callback` once after `ms` (on the bot's clock) unless the plugin is unloaded first. Returns a cancel function. */
+  setTimeout(callback: () => unknown, ms: number): () => void
+  /** Runs `callback` every `ms` (on the bot's clock) until cancelled or the plugin is unloaded. Returns a cancel function. */
+  setInterval(callback: () => unknown, ms: number): () => void
+  /** Runs `dispose` when the plugin is unloaded (last registered, first run); for anything else it started. */
+  onDispose(dispose: () => unknown): void
 }
 
 /** Everything a plugin declares, given once to {@link definePlugin}. */
@@ -40,6 +59,9 @@ export type ConfigOf<Schema> = Schema extends z.ZodType ? z.output<Schema> : Rec
 /** What a plugin's factory accepts (defaults make fields optional). */
 export type ConfigInputOf<Schema> = Schema extends z.ZodType ? z.input<Schema> : Record<string, never>
 
+/** A config may be left out when nothing in it is required (no schema, or every field has a default). */
+type OptionalConfig<Input> = undefined extends Input ? true : Record<never, never> extends Input ? true : false
+
 const PLUGIN = Symbol.for('qqbot.plugin')
 
 /** A plugin with the config it is used with: what `createBot({ plugins })` takes. Build one by calling the factory. */
@@ -53,10 +75,15 @@ export interface Plugin {
 /** Returned by {@link definePlugin}: call it with the plugin's config to use it in a bot. */
 export interface PluginFactory<Schema extends z.ZodType | undefined = undefined> {
   (
-    ...config: undefined extends ConfigInputOf<Schema> ? [config?: ConfigInputOf<Schema>] : [ConfigInputOf<Schema>]
+    ...config: OptionalConfig<ConfigInputOf<Schema>> extends true
+      ? [config?: ConfigInputOf<Schema>]
+      : [ConfigInputOf<Schema>]
   ): Plugin
   readonly declaration: PluginDeclaration<Schema>
 }
+
+/** Any factory from {@link definePlugin}, whatever its config (what `createBot({ plugins })` accepts uncalled). */
+export type AnyPluginFactory = ((...config: never[]) => Plugin) & { readonly declaration: { readonly name: string } }
 
 const NAME = /^(@[a-z0-9][a-z0-9-]*\/)?[a-z0-9][a-z0-9-]*$/
 

@@ -10,6 +10,8 @@ import { systemClock, type Clock } from '../util/clock.js'
 export class BotState implements EventStateHost {
   readonly runtime: CellRuntime
   private readonly owners = new Map<string, StateDefinition>()
+  /** How many controllers claimed each namespace: a plugin's unload releases its own claims. */
+  private readonly claims = new Map<string, number>()
 
   constructor(options: ResolvedStateOptions) {
     this.runtime = { storage: options.storage, lock: new KeyLock(), maxAttempts: options.maxAttempts }
@@ -23,6 +25,16 @@ export class BotState implements EventStateHost {
       throw new ConfigError(
         `Two different defineState() declarations use the namespace "${definition.namespace}": their values would overwrite each other. Give each its own namespace, or share one declaration.`,
       )
+    this.claims.set(definition.namespace, (this.claims.get(definition.namespace) ?? 0) + 1)
+  }
+
+  /** Gives back one claim of `definition` (its controller was unloaded); the last one frees the namespace. */
+  release(definition: StateDefinition): void {
+    if (this.owners.get(definition.namespace) !== definition) return
+    const left = (this.claims.get(definition.namespace) ?? 1) - 1
+    if (left > 0) return void this.claims.set(definition.namespace, left)
+    this.claims.delete(definition.namespace)
+    this.owners.delete(definition.namespace)
   }
 
   /** The state of one event; nothing is read until a handler asks. */
