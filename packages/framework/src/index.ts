@@ -26,6 +26,7 @@ export {
   type PluginDeclaration,
   type PluginSetupContext,
 } from './plugins/define-plugin.js'
+import './plugins/setup-container.js'
 // Finding plugins in folders and packages listed in package.json or qqbot.config.js (docs/plugin-packages.md)
 export { discoverPlugins, type DiscoverPluginsOptions, type QqbotConfig } from './plugins/discovery/discover-plugins.js'
 export { loadPluginsFrom, type LoadPluginsFromOptions } from './plugins/discovery/plugin-folder.js'

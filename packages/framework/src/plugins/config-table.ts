@@ -25,11 +25,24 @@ export interface ConfigTableOptions {
   locale?: Locale
 }
 
-const TEXTS: Record<Locale, { header: string[]; required: string; none: string }> = {
-  'zh-CN': { header: ['配置项', '类型', '默认值', '说明'], required: '必填', none: '此插件没有配置项。' },
+interface Texts {
+  header: string[]
+  required: string
+  length: string
+  none: string
+}
+
+const TEXTS: Record<Locale, Texts> = {
+  'zh-CN': {
+    header: ['配置项', '类型', '默认值', '说明'],
+    required: '必填',
+    length: '长度',
+    none: '此插件没有配置项。',
+  },
   en: {
     header: ['option', 'type', 'default', 'description'],
     required: 'required',
+    length: 'length',
     none: 'This plugin has no options.',
   },
 }
@@ -43,41 +56,43 @@ const TEXTS: Record<Locale, { header: string[]; required: string; none: string }
 export function configTable(schema: z.ZodType | undefined, options: ConfigTableOptions = {}): string {
   const texts = TEXTS[options.locale ?? 'zh-CN']
   const root = schema && (z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as SchemaNode)
-  const rows = root?.properties ? rowsOf(root, '', texts.required) : []
+  const rows = root?.properties ? rowsOf(root, '', texts) : []
   if (rows.length === 0) return `${texts.none}\n`
   const lines = [texts.header, texts.header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`)
   return `${lines.join('\n')}\n`
 }
 
-function rowsOf(node: SchemaNode, prefix: string, requiredText: string): string[][] {
+function rowsOf(node: SchemaNode, prefix: string, texts: Texts): string[][] {
   return Object.entries(node.properties ?? {}).flatMap(([key, field]) => {
     const name = `${prefix}${key}`
     const fallback =
-      'default' in field ? code(JSON.stringify(field.default)) : node.required?.includes(key) ? requiredText : '–'
-    const row = [code(name), cell(typeOf(field)), fallback, cell(field.description ?? '')]
-    return field.properties ? [row, ...rowsOf(field, `${name}.`, requiredText)] : [row]
+      'default' in field ? code(JSON.stringify(field.default)) : node.required?.includes(key) ? texts.required : '–'
+    const row = [code(name), cell(typeOf(field, texts)), fallback, cell(field.description ?? '')]
+    return field.properties ? [row, ...rowsOf(field, `${name}.`, texts)] : [row]
   })
 }
 
-function typeOf(node: SchemaNode): string {
+function typeOf(node: SchemaNode, texts: Texts): string {
   if (node.enum) return node.enum.map((value) => JSON.stringify(value)).join(' | ')
   if ('const' in node) return JSON.stringify(node.const)
   const variants = node.anyOf ?? node.oneOf
-  if (variants) return variants.map(typeOf).join(' | ')
+  if (variants) return variants.map((variant) => typeOf(variant, texts)).join(' | ')
   const types = Array.isArray(node.type) ? node.type : node.type ? [node.type] : []
   const base =
     types.length === 0
       ? 'any'
-      : types.map((type) => (type === 'array' ? `${node.items ? typeOf(node.items) : 'any'}[]` : type)).join(' | ')
-  return `${base}${node.format ? ` (${node.format})` : ''}${bounds(node)}`
+      : types
+          .map((type) => (type === 'array' ? `${node.items ? typeOf(node.items, texts) : 'any'}[]` : type))
+          .join(' | ')
+  return `${base}${node.format ? ` (${node.format})` : ''}${bounds(node, texts)}`
 }
 
-function bounds(node: SchemaNode): string {
+function bounds(node: SchemaNode, texts: Texts): string {
   const parts = [
     node.minimum !== undefined && `≥ ${node.minimum}`,
     node.maximum !== undefined && `≤ ${node.maximum}`,
-    node.minLength !== undefined && `length ≥ ${node.minLength}`,
-    node.maxLength !== undefined && `length ≤ ${node.maxLength}`,
+    node.minLength !== undefined && `${texts.length} ≥ ${node.minLength}`,
+    node.maxLength !== undefined && `${texts.length} ≤ ${node.maxLength}`,
   ].filter(Boolean)
   return parts.length > 0 ? `, ${parts.join(', ')}` : ''
 }
