@@ -34,7 +34,11 @@ describe('templates', () => {
       'vitest',
       'zod',
     ]
-    const expected = { shared: common, distributed: [...common, '@qqbot/redis', 'ioredis'].sort() }
+    const expected = {
+      shared: common,
+      distributed: [...common, '@qqbot/redis', 'ioredis'].sort(),
+      'plugin/shared': common.filter((name) => !['@qqbot/core', '@qqbot/sandbox'].includes(name)),
+    }
     for (const [folder, names] of Object.entries(expected)) {
       const generated = await json(join(TEMPLATES_ROOT, folder, 'package.json'))
       const ranges = { ...generated.dependencies, ...generated.devDependencies }
