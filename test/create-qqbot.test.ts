@@ -228,6 +228,7 @@ describe('create-qqbot CLI', () => {
     for (const text of [
       'Usage: create-qqbot [folder] [options]',
       '--template <name>',
+      '--plugin <name>',
       '--lang <locale>',
       '--pm <manager>',
       '--no-install',

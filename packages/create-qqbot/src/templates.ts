@@ -81,8 +81,11 @@ export const TEMPLATES_ROOT = fileURLToPath(new URL('../templates/', import.meta
 
 /**
  * npm drops some files from a published package (`.gitignore`, and `.env*` files are easy to lose too), so
- * templates store dot-files with a leading `_` instead: `_gitignore` becomes `.gitignore`.
+ * templates store dot-files with a leading `_` instead: `_gitignore` becomes `.gitignore`. A `.template` suffix
+ * is dropped: the plugin's `package.json.template` has `exports`, which tools reading create-qqbot's own
+ * package (publint, bundlers) would take for a nested package's.
  */
 export function targetName(templateFileName: string): string {
-  return templateFileName.startsWith('_') ? `.${templateFileName.slice(1)}` : templateFileName
+  const name = templateFileName.replace(/\.template$/, '')
+  return name.startsWith('_') ? `.${name.slice(1)}` : name
 }

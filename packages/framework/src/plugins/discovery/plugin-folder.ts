@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import type { Plugin } from '../define-plugin.js'
 import { PluginDiscoveryError } from './discovery-error.js'
 import { assertUniqueNames } from './unique-names.js'
-import { importPlugin, type FoundPlugin } from './plugin-module.js'
+import { configure, importPluginModule, type FoundPlugin } from './plugin-module.js'
 
 export interface LoadPluginsFromOptions {
   /** Config per plugin name (`{ dice: { sides: 20 } }`); a plugin without one is used with no config. */
@@ -47,10 +47,11 @@ export async function findPluginsIn(
   const found: FoundPlugin[] = []
   for (const module of modules) {
     const file = join(folder, module)
-    // The config is chosen by the plugin's name, known only once imported: import with none, then configure.
-    const unconfigured = await importPlugin(file, undefined, `${file} (in ${listedIn})`)
-    const { name } = unconfigured.plugin.declaration
-    found.push(name in configs ? await importPlugin(file, configs[name], unconfigured.origin) : unconfigured)
+    // The config is chosen by the plugin's name, known once the module is imported.
+    const pluginExport = await importPluginModule(file, `${file} (in ${listedIn})`)
+    found.push(
+      configure(pluginExport, Object.hasOwn(configs, pluginExport.name) ? configs[pluginExport.name] : undefined),
+    )
   }
   assertUniqueNames(found)
   const unmatched = Object.keys(configs).filter((name) => !found.some((each) => each.plugin.declaration.name === name))
