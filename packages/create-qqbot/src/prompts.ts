@@ -68,7 +68,8 @@ export async function askMissing(flags: Flags, context: AskContext): Promise<Pla
     answered(
       await select<Locale>({
         ...io,
-        message: "Language of the bot's replies",
+        message:
+          flags.plugin === undefined ? "Language of the bot's replies" : "Language of the plugin's texts and README",
         options: LOCALES.map((entry) => ({ value: entry.name, label: entry.label })),
         initialValue: DEFAULT_LOCALE,
       }),
