@@ -213,6 +213,19 @@ describe('discoverPlugins', () => {
     expect(error.message).toContain('"qqbot-plugin" keyword')
   })
 
+  it('GIVEN a package with its own copy of the framework THEN it is refused with the peer dependency fix', async () => {
+    await writePackage('qqbot-plugin-bundled')
+    await write(
+      'node_modules/qqbot-plugin-bundled/node_modules/@qqbot/framework/package.json',
+      JSON.stringify({ name: '@qqbot/framework', version: '0.0.1' }),
+    )
+    await writePackageJson({ qqbot: { plugins: { 'qqbot-plugin-bundled': {} } } })
+    const error = await failure(discoverPlugins({ root }))
+    expect(error.code).toBe('PLUGIN_FRAMEWORK_DUPLICATE')
+    expect(error.message).toContain('uses its own copy of @qqbot/framework')
+    expect(error.message).toContain('peerDependencies')
+  })
+
   it('GIVEN two places giving one name THEN it fails naming both', async () => {
     await writePackage('qqbot-plugin-echo')
     await write('dist/plugins/echo.js', factoryModule('echo'))

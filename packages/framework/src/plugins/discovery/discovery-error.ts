@@ -12,6 +12,8 @@ export type PluginDiscoveryErrorCode =
   | 'PLUGIN_PACKAGE_NOT_INSTALLED'
   /** A listed npm package does not follow the naming convention and lacks the `qqbot-plugin` keyword. */
   | 'PLUGIN_PACKAGE_NOT_A_PLUGIN'
+  /** A listed npm package resolves another copy of @qqbot/framework than the bot's. */
+  | 'PLUGIN_FRAMEWORK_DUPLICATE'
   /** Two plugins found have one name. */
   | 'PLUGIN_NAME_CLASH'
   /** A config names a plugin that was not found. */

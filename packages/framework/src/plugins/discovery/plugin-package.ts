@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { PluginDiscoveryError } from './discovery-error.js'
 
 /** The keyword that marks a package as a qqbot plugin whatever its name. */
@@ -42,7 +43,26 @@ export async function resolvePluginPackage(name: string, root: string, listedIn:
       `The package ${name}, listed in ${listedIn}, is not a qqbot plugin package: its name does not start with qqbot-plugin- (or @scope/qqbot-plugin-) and its package.json has no "${PLUGIN_KEYWORD}" keyword. If it is a plugin, add the keyword to its package.json; otherwise import its plugin in your code and pass it to createBot({ plugins }).`,
     )
   }
+  assertSharesOurFramework(name, folder)
   return join(folder, entryOf(manifest))
+}
+
+/** This package's folder (`src/` or `dist/` is two folders below `plugins/discovery/`). */
+const OUR_FRAMEWORK = fileURLToPath(new URL('../../../', import.meta.url))
+const FRAMEWORK = '@qqbot/framework'
+
+/**
+ * A plugin package that finds another copy of the framework than the one running would declare its controllers
+ * where the bot never looks (decorator metadata is per copy): refuse it with the fix, rather than let the bot
+ * report its controllers as undecorated.
+ */
+function assertSharesOurFramework(name: string, folder: string): void {
+  const theirs = findPackageFolder(FRAMEWORK, folder)
+  if (theirs === undefined || realpathSync(theirs) === realpathSync(OUR_FRAMEWORK)) return
+  throw new PluginDiscoveryError(
+    'PLUGIN_FRAMEWORK_DUPLICATE',
+    `The plugin package ${name} uses its own copy of ${FRAMEWORK} (${theirs}), not the bot's (${OUR_FRAMEWORK}), so the bot would not see its controllers. A plugin lists ${FRAMEWORK} in peerDependencies, not dependencies: fix the plugin's package.json, or reinstall so that npm dedupes it (npm dedupe).`,
+  )
 }
 
 function findPackageFolder(name: string, from: string): string | undefined {
