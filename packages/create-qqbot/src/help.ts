@@ -8,11 +8,13 @@ export function helpText(version: string): string {
   return `create-qqbot ${version}: create a QQ bot project on qqbot
 
 Usage: create-qqbot [folder] [options]
+       create-qqbot --plugin <name> [folder] [options]
        npm create qqbot@latest my-bot -- --template webhook
 
 Options:
   -n, --name <name>        the package name (default: the folder's name)
   -t, --template <name>    ${TEMPLATES.map((template) => template.name).join(' | ')} (default: ${DEFAULT_TEMPLATE})
+  -p, --plugin <name>      make a plugin package (qqbot-plugin-<name>) to publish on npm, instead of a bot
       --lang <locale>      ${LOCALE_NAMES.join(' | ')}: the language of the bot's replies, command descriptions
                            and tests (default: ${DEFAULT_LOCALE})
       --pm <manager>       ${PACKAGE_MANAGER_NAMES.join(' | ')}: for the install step and the commands shown

@@ -12,7 +12,15 @@ export {
   type PlannedFile,
 } from './scaffold.js'
 export { LOCALES, LOCALE_NAMES, DEFAULT_LOCALE, type Locale, type LocaleDefinition } from './locales.js'
-export { TEMPLATES, TEMPLATE_NAMES, DEFAULT_TEMPLATE, type TemplateName, type TemplateDefinition } from './templates.js'
+export {
+  TEMPLATES,
+  TEMPLATE_NAMES,
+  DEFAULT_TEMPLATE,
+  PLUGIN_TEMPLATE,
+  type TemplateName,
+  type ProjectTemplateName,
+  type TemplateDefinition,
+} from './templates.js'
 export {
   PACKAGE_MANAGERS,
   PACKAGE_MANAGER_NAMES,
@@ -20,7 +28,7 @@ export {
   type PackageManagerName,
   type PackageManagerCommands,
 } from './package-managers.js'
-export { parseFlags, planFromFlags, packageNameProblem, type Flags, type Plan } from './options.js'
+export { parseFlags, planFromFlags, packageNameProblem, pluginPackageName, type Flags, type Plan } from './options.js'
 export { renderTemplate, placeholderValues, type Answers } from './render.js'
 export { runCli, EXIT_OK, EXIT_ERROR, EXIT_CANCELLED, type CliEnvironment } from './run-cli.js'
 export { readClone, packagesNeeded, assertBuilt, type Clone, type WorkspacePackage } from './clone.js'

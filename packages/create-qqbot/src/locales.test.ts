@@ -149,6 +149,16 @@ describe('languages', () => {
     }
   })
 
+  it('GIVEN the plugin template’s language folders THEN its source and test have the same code apart from texts and comments', async () => {
+    const [first, ...others] = LOCALE_NAMES
+    for (const path of ['src/index.ts', 'test/plugin.test.ts']) {
+      const read = (of: Locale) => readFile(join(TEMPLATES_ROOT, 'plugin/locales', of, path), 'utf8')
+      const reference = codeShape(path, await read(first!))
+      for (const locale of others)
+        expect({ path, code: codeShape(path, await read(locale)) }).toEqual({ path, code: reference })
+    }
+  })
+
   for (const template of TEMPLATE_NAMES) {
     it(`GIVEN the ${template} template THEN src/bot.ts exports the language and every createBot and createTestBot passes it`, async () => {
       for (const locale of LOCALE_NAMES) {

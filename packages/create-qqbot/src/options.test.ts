@@ -72,7 +72,7 @@ describe('parseFlags', () => {
     const error = parseError(['--tempalte', 'basic'])
     expect(error.code).toBe('UNKNOWN_FLAG')
     expect(error.message).toMatch(
-      /^Unknown option --tempalte\. Valid options: --name \(-n\), --template \(-t\), --lang, --pm, --from, --install, --no-install, --yes \(-y\), --help \(-h\), --version \(-v\)\./,
+      /^Unknown option --tempalte\. Valid options: --name \(-n\), --template \(-t\), --plugin \(-p\), --lang, --pm, --from, --install, --no-install, --yes \(-y\), --help \(-h\), --version \(-v\)\./,
     )
   })
 

@@ -4,7 +4,7 @@ import { CreateQqbotError } from './errors.js'
 import { DEFAULT_LOCALE, LOCALE_NAMES, type Locale } from './locales.js'
 import { detectPackageManager, PACKAGE_MANAGER_NAMES, type PackageManagerName } from './package-managers.js'
 import type { Answers } from './render.js'
-import { DEFAULT_TEMPLATE, TEMPLATE_NAMES, type TemplateName } from './templates.js'
+import { DEFAULT_TEMPLATE, PLUGIN_TEMPLATE, TEMPLATE_NAMES, type TemplateName } from './templates.js'
 
 /** What the command line said. Anything absent is asked (in a terminal) or takes its default. */
 export interface Flags {
@@ -12,6 +12,8 @@ export interface Flags {
   folder?: string
   name?: string
   template?: TemplateName
+  /** `--plugin`: make a plugin package with this plugin name (`greet`, `@team/greet`) instead of a bot. */
+  plugin?: string
   /** `--lang`: the language of the bot's replies. */
   locale?: Locale
   packageManager?: PackageManagerName
@@ -39,6 +41,7 @@ export const DEFAULT_NAME = 'my-qqbot'
 const OPTIONS = {
   name: { type: 'string', short: 'n' },
   template: { type: 'string', short: 't' },
+  plugin: { type: 'string', short: 'p' },
   lang: { type: 'string' },
   pm: { type: 'string' },
   from: { type: 'string' },
@@ -73,6 +76,14 @@ export function parseFlags(argv: readonly string[]): Flags {
   if (positionals[0] !== undefined) flags.folder = checkFolder(positionals[0])
   if (values.name !== undefined) flags.name = checkName(values.name, '--name')
   if (values.template !== undefined) flags.template = oneOf(values.template, TEMPLATE_NAMES, '--template', 'template')
+  if (values.plugin !== undefined) {
+    if (values.template !== undefined)
+      throw new CreateQqbotError(
+        'INVALID_VALUE',
+        '--plugin makes a plugin package and --template chooses a bot template: give one of them.',
+      )
+    flags.plugin = checkPluginName(values.plugin)
+  }
   if (values.lang !== undefined) flags.locale = oneOf(values.lang, LOCALE_NAMES, '--lang', 'language')
   if (values.pm !== undefined) flags.packageManager = oneOf(values.pm, PACKAGE_MANAGER_NAMES, '--pm', 'package manager')
   if (values.install) flags.install = true
@@ -123,13 +134,27 @@ export interface Environment {
   userAgent?: string | undefined
 }
 
+/** The npm name of a plugin's package, by the convention plugin discovery accepts: `@team/greet` → `@team/qqbot-plugin-greet`. */
+export function pluginPackageName(plugin: string): string {
+  const slash = plugin.indexOf('/')
+  return slash === -1
+    ? `${PLUGIN_PREFIX}${plugin}`
+    : `${plugin.slice(0, slash + 1)}${PLUGIN_PREFIX}${plugin.slice(slash + 1)}`
+}
+
+const PLUGIN_PREFIX = 'qqbot-plugin-'
+
 /** The plan from the flags alone, defaults filling every gap (non-interactive runs, `--yes`). */
 export function planFromFlags(flags: Flags, env: Environment): Plan {
-  const name = flags.name ?? nameFromFlags(flags, env.cwd) ?? DEFAULT_NAME
+  const name =
+    flags.name ??
+    (flags.plugin === undefined ? nameFromFlags(flags, env.cwd) : pluginPackageName(flags.plugin)) ??
+    DEFAULT_NAME
   return {
     name,
+    ...(flags.plugin !== undefined && { plugin: flags.plugin }),
     targetDir: targetDirFor(flags, name, env.cwd),
-    template: flags.template ?? DEFAULT_TEMPLATE,
+    template: flags.plugin === undefined ? (flags.template ?? DEFAULT_TEMPLATE) : PLUGIN_TEMPLATE.name,
     locale: flags.locale ?? DEFAULT_LOCALE,
     packageManager: flags.packageManager ?? detectPackageManager(env.userAgent),
     install: flags.install ?? true,
@@ -149,6 +174,20 @@ function checkName(name: string, flag: string): string {
       `${flag} "${name}" is not a valid npm package name: ${problem}. Example: ${flag} my-bot`,
     )
   return name
+}
+
+/**
+ * A plugin's name as definePlugin accepts it (lowercase words joined by `-`, optionally `@scope/`); a
+ * `qqbot-plugin-` prefix is dropped, as the package name adds it back.
+ */
+function checkPluginName(given: string): string {
+  const plugin = given.replace(/^(@[^/]+\/)?qqbot-plugin-/, '$1')
+  if (!/^(@[a-z0-9][a-z0-9-]*\/)?[a-z0-9][a-z0-9-]*$/.test(plugin))
+    throw new CreateQqbotError(
+      'INVALID_VALUE',
+      `--plugin "${given}" is not a valid plugin name: use lowercase letters, digits and -, optionally after @scope/ (e.g. --plugin greet, or --plugin @team/greet). The package is named qqbot-plugin-<name>.`,
+    )
+  return plugin
 }
 
 function checkFolder(folder: string): string {
@@ -207,6 +246,7 @@ function choicesOf(flag: string): string {
   if (flag === '--lang') return `: one of ${LOCALE_NAMES.join(', ')}`
   if (flag === '--pm') return `: one of ${PACKAGE_MANAGER_NAMES.join(', ')}`
   if (flag === '--name') return ', e.g. --name my-bot'
+  if (flag === '--plugin') return ': the plugin name, e.g. --plugin greet'
   if (flag === '--from') return ': the folder of a qqbot clone, e.g. --from ../qqbot'
   return ''
 }

@@ -46,6 +46,23 @@ describe('askMissing', () => {
     expect(io.screen()).not.toContain('Language')
   })
 
+  it('GIVEN --plugin THEN the package name follows from it and no template is asked', async () => {
+    const io = terminal([DOWN, ENTER, ENTER, ENTER])
+    const plan = await askMissing(parseFlags(['--plugin', 'greet']), context(io))
+    expect(plan).toEqual({
+      name: 'qqbot-plugin-greet',
+      plugin: 'greet',
+      targetDir: '/work/qqbot-plugin-greet',
+      template: 'plugin',
+      locale: 'en',
+      packageManager: 'npm',
+      install: true,
+    })
+    expect(io.screen()).toContain("Language of the plugin's texts and README")
+    expect(io.screen()).not.toContain('Project name')
+    expect(io.screen()).not.toContain('Template')
+  })
+
   it('GIVEN the language question THEN zh-CN is the default and both languages are listed', async () => {
     const io = terminal([ENTER])
     const plan = await askMissing(parseFlags(['bot', '-t', 'basic', '--pm', 'npm', '--no-install']), context(io))

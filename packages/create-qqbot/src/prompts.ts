@@ -6,6 +6,7 @@ import {
   DEFAULT_NAME,
   nameFromFlags,
   packageNameProblem,
+  pluginPackageName,
   targetDirFor,
   type Environment,
   type Flags,
@@ -17,7 +18,13 @@ import {
   PACKAGE_MANAGERS,
   type PackageManagerName,
 } from './package-managers.js'
-import { DEFAULT_TEMPLATE, TEMPLATES, type TemplateName } from './templates.js'
+import {
+  DEFAULT_TEMPLATE,
+  PLUGIN_TEMPLATE,
+  TEMPLATES,
+  type ProjectTemplateName,
+  type TemplateName,
+} from './templates.js'
 
 export interface AskContext extends Environment {
   /** Throws when the folder cannot take a new project, so the user learns it before the other questions. */
@@ -33,7 +40,7 @@ export async function askMissing(flags: Flags, context: AskContext): Promise<Pla
   const answered = <T>(value: T) => answeredOrCancel(value, io)
   const name =
     flags.name ??
-    nameFromFlags(flags, context.cwd) ??
+    (flags.plugin === undefined ? nameFromFlags(flags, context.cwd) : pluginPackageName(flags.plugin)) ??
     answered(
       await text({
         ...io,
@@ -46,8 +53,8 @@ export async function askMissing(flags: Flags, context: AskContext): Promise<Pla
   const targetDir = targetDirFor(flags, name, context.cwd)
   await context.checkTarget(targetDir)
 
-  const template =
-    flags.template ??
+  const template: ProjectTemplateName =
+    (flags.plugin === undefined ? flags.template : PLUGIN_TEMPLATE.name) ??
     answered(
       await select<TemplateName>({
         ...io,
@@ -61,7 +68,8 @@ export async function askMissing(flags: Flags, context: AskContext): Promise<Pla
     answered(
       await select<Locale>({
         ...io,
-        message: "Language of the bot's replies",
+        message:
+          flags.plugin === undefined ? "Language of the bot's replies" : "Language of the plugin's texts and README",
         options: LOCALES.map((entry) => ({ value: entry.name, label: entry.label })),
         initialValue: DEFAULT_LOCALE,
       }),
@@ -85,7 +93,15 @@ export async function askMissing(flags: Flags, context: AskContext): Promise<Pla
         initialValue: true,
       }),
     )
-  return { name, targetDir, template, locale, packageManager, install }
+  return {
+    name,
+    ...(flags.plugin !== undefined && { plugin: flags.plugin }),
+    targetDir,
+    template,
+    locale,
+    packageManager,
+    install,
+  }
 }
 
 function answeredOrCancel<T>(value: T, io: { output?: Writable }): Exclude<T, symbol> {

@@ -1,13 +1,15 @@
 import { CreateQqbotError } from './errors.js'
 import { DEFAULT_LOCALE, type Locale } from './locales.js'
 import { PACKAGE_MANAGERS, type PackageManagerName } from './package-managers.js'
-import { templateByName, type TemplateName } from './templates.js'
+import { templateByName, type ProjectTemplateName } from './templates.js'
 
 /** What the user chose. */
 export interface Answers {
   /** The npm package name of the generated project. */
   name: string
-  template: TemplateName
+  template: ProjectTemplateName
+  /** With the plugin template: the plugin's name (`definePlugin({ name })`), e.g. `greet` in `qqbot-plugin-greet`. */
+  plugin?: string
   /** The language of the bot's replies, command descriptions and tests. Default `zh-CN` ({@link DEFAULT_LOCALE}). */
   locale?: Locale
   packageManager: PackageManagerName
@@ -25,6 +27,7 @@ export function placeholderValues(answers: Answers): Record<string, string> {
     name: answers.name,
     description: templateByName(answers.template).description,
     template: answers.template,
+    pluginName: answers.plugin ?? '',
     locale: answers.locale ?? DEFAULT_LOCALE,
     install: pm.install,
     run: pm.run,

@@ -53,10 +53,11 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
     }
 
     const result = await scaffold({ ...plan, ...(clone && { localPackages: PACKAGES_FOLDER }) })
-    log.success(
-      `Created ${plan.name} (${plan.template} template, replies in ${plan.locale}) in ${result.targetDir}: ${result.files.length} files.`,
-      { output },
-    )
+    const what =
+      plan.plugin === undefined
+        ? `${plan.template} template, replies in ${plan.locale}`
+        : `plugin "${plan.plugin}", texts in ${plan.locale}`
+    log.success(`Created ${plan.name} (${what}) in ${result.targetDir}: ${result.files.length} files.`, { output })
     if (clone) {
       log.step(`Packing the qqbot packages of ${clone.root} into ${PACKAGES_FOLDER}/`, { output })
       const packed = await useClone(clone, result.targetDir, { env: environment.env, errorOutput })
@@ -71,9 +72,12 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
       await installDependencies(plan.packageManager, result.targetDir, { env: environment.env, errorOutput })
     }
     note(nextSteps(plan, environment.cwd), 'Next steps', { output })
-    outro(`Without QQ credentials, ${pm.run} dev opens a local chat page. See README.md for connecting to QQ.`, {
-      output,
-    })
+    outro(
+      plan.plugin === undefined
+        ? `Without QQ credentials, ${pm.run} dev opens a local chat page. See README.md for connecting to QQ.`
+        : `A bot uses it with plugins: [...] or discoverPlugins(); publish it with npm publish. See README.md.`,
+      { output },
+    )
     return EXIT_OK
   } catch (error) {
     if (error instanceof CancelledError) return EXIT_CANCELLED
@@ -98,8 +102,12 @@ function nextSteps(plan: Plan, cwd: string): string {
   const steps = [
     ...(folder === '.' ? [] : [`cd ${/\s/.test(folder) ? JSON.stringify(folder) : folder}`]),
     ...(plan.install ? [] : [pm.install]),
-    `${pm.run} dev      # build and run; a local chat page without credentials`,
-    `${pm.run} test     # the example tests`,
+    ...(plan.plugin === undefined
+      ? [
+          `${pm.run} dev      # build and run; a local chat page without credentials`,
+          `${pm.run} test     # the example tests`,
+        ]
+      : [`${pm.run} test     # the plugin's tests`, `${pm.run} readme   # the README's config table, from the schema`]),
   ]
   return steps.join('\n')
 }

@@ -3,7 +3,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { CreateQqbotError } from './errors.js'
 import { DEFAULT_LOCALE } from './locales.js'
 import { placeholderValues, renderTemplate, type Answers } from './render.js'
-import { TEMPLATES_ROOT, layersOf, targetName, type TemplateName } from './templates.js'
+import { TEMPLATES_ROOT, layersOf, targetName, type ProjectTemplateName } from './templates.js'
 
 /** One file to write: where it comes from and where it goes (relative to the project, `/`-separated). */
 export interface PlannedFile {
@@ -29,7 +29,7 @@ export interface PlanFilesOptions extends Pick<Answers, 'locale'> {
 }
 
 /** The files of a template in a language: its layers merged, a later layer's file replacing an earlier one's. */
-export async function planFiles(template: TemplateName, options: PlanFilesOptions = {}): Promise<PlannedFile[]> {
+export async function planFiles(template: ProjectTemplateName, options: PlanFilesOptions = {}): Promise<PlannedFile[]> {
   const { locale = DEFAULT_LOCALE, templatesRoot = TEMPLATES_ROOT } = options
   const byTarget = new Map<string, PlannedFile>()
   for (const layer of layersOf(template, locale)) {

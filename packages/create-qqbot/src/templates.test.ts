@@ -34,9 +34,15 @@ describe('templates', () => {
       'vitest',
       'zod',
     ]
-    const expected = { shared: common, distributed: [...common, '@qqbot/redis', 'ioredis'].sort() }
+    const expected = {
+      shared: common,
+      distributed: [...common, '@qqbot/redis', 'ioredis'].sort(),
+      'plugin/shared': common.filter((name) => !['@qqbot/core', '@qqbot/sandbox'].includes(name)),
+    }
     for (const [folder, names] of Object.entries(expected)) {
-      const generated = await json(join(TEMPLATES_ROOT, folder, 'package.json'))
+      const generated = await json(
+        join(TEMPLATES_ROOT, folder, folder.startsWith('plugin') ? 'package.json.template' : 'package.json'),
+      )
       const ranges = { ...generated.dependencies, ...generated.devDependencies }
       expect({ folder, names: Object.keys(ranges).sort() }).toEqual({ folder, names })
       for (const [name, range] of Object.entries(ranges))
@@ -66,9 +72,10 @@ describe('templates', () => {
     for (const template of TEMPLATES) expect(template.layers).toEqual(['shared', template.name])
   })
 
-  it('GIVEN stored file names THEN a leading _ becomes a dot and other names stay', () => {
+  it('GIVEN stored file names THEN a leading _ becomes a dot, a .template suffix goes, and other names stay', () => {
     expect(targetName('_gitignore')).toBe('.gitignore')
     expect(targetName('_env.example')).toBe('.env.example')
     expect(targetName('index.ts')).toBe('index.ts')
+    expect(targetName('package.json.template')).toBe('package.json')
   })
 })

@@ -41,18 +41,35 @@ export interface TemplateDefinition {
 
 export type TemplateName = (typeof TEMPLATES)[number]['name']
 
+/**
+ * The plugin package (`create-qqbot --plugin <name>`): not a bot, so not among the `--template` choices. Its
+ * language's folder (`plugin/locales/<locale>`: the plugin, its test, its README) comes after its shared files.
+ */
+export const PLUGIN_TEMPLATE = {
+  name: 'plugin',
+  hint: 'a plugin package to publish on npm (create-qqbot --plugin <name>)',
+  description: 'A qqbot plugin',
+  layers: ['plugin/shared', 'plugin/locales/{locale}'],
+} as const satisfies TemplateDefinition
+
+/** What a project is made from: a bot template, or the plugin package. */
+export type ProjectTemplateName = TemplateName | (typeof PLUGIN_TEMPLATE)['name']
+
 export const TEMPLATE_NAMES: readonly TemplateName[] = TEMPLATES.map((template) => template.name)
 
 export const DEFAULT_TEMPLATE: TemplateName = 'basic'
 
-export function templateByName(name: TemplateName): TemplateDefinition {
-  return TEMPLATES.find((template) => template.name === name)!
+export function templateByName(name: ProjectTemplateName): TemplateDefinition {
+  return name === PLUGIN_TEMPLATE.name ? PLUGIN_TEMPLATE : TEMPLATES.find((template) => template.name === name)!
 }
 
-/** The folders a project in that language is copied from, in order: `shared`, the language's, the template's. */
-export function layersOf(template: TemplateName, locale: Locale): string[] {
+/**
+ * The folders a project in that language is copied from, in order: for a bot `shared`, the language's, the
+ * template's; a layer may name its language's folder itself with `{locale}`.
+ */
+export function layersOf(template: ProjectTemplateName, locale: Locale): string[] {
   return templateByName(template).layers.flatMap((layer) =>
-    layer === SHARED_LAYER ? [layer, `${LOCALES_FOLDER}/${locale}`] : [layer],
+    layer === SHARED_LAYER ? [layer, `${LOCALES_FOLDER}/${locale}`] : [layer.replace('{locale}', locale)],
   )
 }
 
@@ -64,8 +81,11 @@ export const TEMPLATES_ROOT = fileURLToPath(new URL('../templates/', import.meta
 
 /**
  * npm drops some files from a published package (`.gitignore`, and `.env*` files are easy to lose too), so
- * templates store dot-files with a leading `_` instead: `_gitignore` becomes `.gitignore`.
+ * templates store dot-files with a leading `_` instead: `_gitignore` becomes `.gitignore`. A `.template` suffix
+ * is dropped: the plugin's `package.json.template` has `exports`, which tools reading create-qqbot's own
+ * package (publint, bundlers) would take for a nested package's.
  */
 export function targetName(templateFileName: string): string {
-  return templateFileName.startsWith('_') ? `.${templateFileName.slice(1)}` : templateFileName
+  const name = templateFileName.replace(/\.template$/, '')
+  return name.startsWith('_') ? `.${name.slice(1)}` : name
 }

@@ -30,6 +30,12 @@ export {
 export { PluginError, type PluginErrorCode } from './plugins/plugin-error.js'
 export type { PluginHost, LoadedPlugin, PluginSwapOptions } from './plugins/plugin-host.js'
 export { FRAMEWORK_VERSION } from './plugins/framework-version.js'
+// Finding plugins in folders and packages listed in package.json or qqbot.config.js (docs/plugin-packages.md)
+export { discoverPlugins, type DiscoverPluginsOptions, type QqbotConfig } from './plugins/discovery/discover-plugins.js'
+export { loadPluginsFrom, type LoadPluginsFromOptions } from './plugins/discovery/plugin-folder.js'
+export { type PluginList, type PluginListEntry } from './plugins/discovery/plugin-list.js'
+export { PluginDiscoveryError, type PluginDiscoveryErrorCode } from './plugins/discovery/discovery-error.js'
+export { configTable, type ConfigTableOptions } from './plugins/config-table.js'
 
 // ── Declaring commands and event handlers ───────────────────────────────────────────────────────────────────
 export {
