@@ -1,8 +1,14 @@
 import type { Redis } from 'ioredis'
-import { BrokerIngress, type BrokerIngressOptions, type IngressPublisher } from '@qqbot/core/adapter'
+import {
+  BrokerIngress,
+  EventPartitioner,
+  resolvePartitions,
+  type BrokerIngressOptions,
+  type IngressPublisher,
+} from '@qqbot/core/adapter'
 import type { DispatchedEvent } from '@qqbot/core'
 import { encodeEvent } from './stream-codec.js'
-import { DEFAULT_GROUP, ensureGroup, streamKey, type StreamOptions } from './stream-options.js'
+import { DEFAULT_GROUP, ensureGroup, partitionStreamKey, streamKey, type StreamOptions } from './stream-options.js'
 
 export interface RedisIngressOptions extends BrokerIngressOptions, StreamOptions {
   redis: Redis
@@ -18,26 +24,37 @@ export interface RedisIngressOptions extends BrokerIngressOptions, StreamOptions
   maxLength?: number
 }
 
-/** Appends each event to the stream (XADD MAXLEN ~), after creating the workers' group. */
+/**
+ * Appends each event to the stream (XADD MAXLEN ~), after creating the workers' group; with partitions, to the
+ * stream of the partition of the event's order key.
+ */
 class StreamPublisher implements IngressPublisher {
   readonly target = 'the Redis stream'
   readonly stream: string
   private readonly group: string
   private readonly maxLength: number
+  private readonly partitioner: EventPartitioner | undefined
 
   constructor(private readonly options: RedisIngressOptions) {
     this.stream = streamKey(options.namespace ?? options.appId, options, options.prefix)
     this.group = options.group ?? DEFAULT_GROUP
     this.maxLength = options.maxLength ?? 100_000
+    const partitions = resolvePartitions(options.partitions)
+    // The same key function as the pipeline's lines: the ingress's own `pipeline.order`.
+    if (partitions > 0) this.partitioner = new EventPartitioner(partitions, options.pipeline?.order)
   }
 
-  /** Creates the workers' group if needed, so nothing published from now on is missed. */
-  prepare(): Promise<void> {
-    return ensureGroup(this.options.redis, this.stream, this.group)
+  /** Creates the workers' group (of every partition) if needed, so nothing published from now on is missed. */
+  async prepare(): Promise<void> {
+    const partitions = this.partitioner?.partitions ?? 0
+    if (partitions === 0) return ensureGroup(this.options.redis, this.stream, this.group)
+    for (let partition = 0; partition < partitions; partition++)
+      await ensureGroup(this.options.redis, partitionStreamKey(this.stream, partition), this.group)
   }
 
   async publish(event: DispatchedEvent): Promise<void> {
-    await this.options.redis.xadd(this.stream, 'MAXLEN', '~', this.maxLength, '*', ...encodeEvent(event))
+    const stream = this.partitioner ? partitionStreamKey(this.stream, this.partitioner.partitionOf(event)) : this.stream
+    await this.options.redis.xadd(stream, 'MAXLEN', '~', this.maxLength, '*', ...encodeEvent(event))
   }
 }
 
@@ -47,7 +64,7 @@ class StreamPublisher implements IngressPublisher {
  * stored seq moves on only after Redis acknowledged the append, and while Redis is unreachable events wait).
  */
 export class RedisIngress extends BrokerIngress {
-  /** The stream key events are appended to. */
+  /** The stream key events are appended to (with partitions: `<stream>:<partition>`). */
   readonly stream: string
 
   constructor(options: RedisIngressOptions) {
