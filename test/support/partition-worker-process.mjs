@@ -1,5 +1,5 @@
 // One worker process of the partition tests (test/partitions.test.ts): a framework bot reading the partitioned
-// Redis stream, with /seq n (answers "<user> <n>" after a delay drawn from the user and n) and /order (a
+// Redis stream (or, with BROKER=nats, the partitioned JetStream subjects), with /seq n (answers "<user> <n>" after a delay drawn from the user and n) and /order (a
 // three-step ctx.prompt() conversation). Reports {type:'handled', id} when a command starts, and the
 // partitions it holds ({partitions}) whenever they change. Runs from the built packages (dist). Decorators are
 // applied by hand: plain JavaScript has none of TypeScript's.
@@ -40,16 +40,26 @@ Command('seq')(Sequence.prototype, 'seq', method('seq'))
 Command('order')(Sequence.prototype, 'order', method('order'))
 Controller()(Sequence)
 
-const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379')
-const source = new RedisStreamSource({
-  redis,
-  namespace: env.NAMESPACE,
-  workerName: env.MEMBER,
-  partitions: Number(env.PARTITIONS),
-  claimIdleMs: Number(env.CLAIM_IDLE_MS ?? 2_000),
-  leaseTtlMs: Number(env.LEASE_TTL_MS ?? 2_000),
-  blockMs: 200,
-})
+/** The partitioned source of BROKER (redis, the default, or nats), and how to close its connection. */
+async function partitionedSource() {
+  const common = {
+    namespace: env.NAMESPACE,
+    workerName: env.MEMBER,
+    partitions: Number(env.PARTITIONS),
+    claimIdleMs: Number(env.CLAIM_IDLE_MS ?? 2_000),
+    leaseTtlMs: Number(env.LEASE_TTL_MS ?? 2_000),
+  }
+  if (env.BROKER === 'nats') {
+    const { connect } = await import('@nats-io/transport-node')
+    const { NatsStreamSource } = await import('@qqbot/nats')
+    const nats = await connect({ servers: env.NATS_URL ?? 'nats://127.0.0.1:4222' })
+    return { source: new NatsStreamSource({ ...common, nats, blockMs: 1_000 }), close: () => nats.close() }
+  }
+  const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+  return { source: new RedisStreamSource({ ...common, redis, blockMs: 200 }), close: () => redis.quit() }
+}
+
+const { source, close } = await partitionedSource()
 const bot = createBot({
   appId: env.APP_ID,
   secret: env.APP_SECRET,
@@ -71,6 +81,6 @@ reportPartitions()
 report({ type: 'started' })
 process.on('SIGTERM', async () => {
   await bot.stop()
-  await redis.quit()
+  await close()
   process.exit(0)
 })

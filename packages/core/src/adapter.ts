@@ -28,6 +28,7 @@ export {
   resolvePartitions,
   DEFAULT_PARTITIONS,
   MAX_PARTITIONS,
+  type PartitionOwner,
 } from './broker/partitions.js'
 
 // The event as it travels between ingress and worker, whatever the broker's format.

@@ -68,3 +68,14 @@ export class EventPartitioner {
     return this.next
   }
 }
+
+/** What a broker adapter's partition leases tell the worker that reads the partitions. */
+export interface PartitionOwner {
+  /** The lease of `partition` is this worker's now. */
+  gained(partition: number): void
+  /**
+   * Stop reading `partition`. With `drain` (a handoff), resolve once what was read of it is handled and
+   * acknowledged: its lease is released only then, so the next owner reads on where this one stopped.
+   */
+  lost(partition: number, drain: boolean): Promise<void>
+}

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import type { ShardControl, SourceRuntime } from '@qqbot/core/adapter'
+import type { PartitionOwner, ShardControl, SourceRuntime } from '@qqbot/core/adapter'
 import { PartitionCountMismatchError, ShardCountMismatchError } from '../errors.js'
 import { RedisKeys } from '../keys.js'
 import { RedisShardCoordinator } from '../redis-shard-coordinator.js'
@@ -14,17 +14,6 @@ export interface PartitionLeaseOptions {
   leaseTtlMs?: number
   /** How often leases are renewed and partitions rebalanced. Default a quarter of the TTL. */
   renewIntervalMs?: number
-}
-
-/** What the leases tell the worker that reads the partitions. */
-export interface PartitionOwner {
-  /** The lease of `partition` is this worker's now (fenced: see fence.ts). */
-  gained(partition: number): void
-  /**
-   * Stop reading `partition`. With `drain` (a handoff), resolve once what was read of it is handled and
-   * acknowledged: its lease is released only then, so the next owner reads on where this one stopped.
-   */
-  lost(partition: number, drain: boolean): Promise<void>
 }
 
 export interface PartitionLeasesOptions extends PartitionLeaseOptions {
