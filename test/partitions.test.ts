@@ -134,11 +134,11 @@ async function sendSequences(
   p: FakePlatform,
   users: number,
   pauseMs = 20,
-  between?: (round: number) => void,
+  between?: (round: number) => void | Promise<void>,
 ): Promise<Map<string, string>> {
   const sent = new Map<string, string>() // message id → "user n"
   for (let n = 1; n <= COMMANDS_PER_USER; n++) {
-    between?.(n)
+    await between?.(n)
     for (let user = 0; user < users; user++) {
       const event = groupAtMessage({ content: `/seq ${n}`, groupOpenid: `g${user % 10}`, memberOpenid: `u${user}` })
       p.dispatch(event.t, event.d)
@@ -234,7 +234,7 @@ describe.each<[string, Broker]>([
     )
     expect(outOfOrder).toEqual([])
     const survivors = group.slice(1)
-    await partitionsSpread(survivors)
+    await partitionsSpread(survivors, 30_000)
   }, 60_000)
 
   it('GIVEN 2 workers WHEN a third joins mid-run THEN partitions move to it one at a time, after draining: nothing lost, nothing twice, every user’s replies in order', async () => {
@@ -242,8 +242,10 @@ describe.each<[string, Broker]>([
     const first = startWorkers(['w1', 'w2'], env)
     await partitionsSpread(first)
     let joining: BotProcess | undefined
-    const sent = await sendSequences(p, USERS_OF[broker], 500, (round) => {
+    const sent = await sendSequences(p, USERS_OF[broker], 300, async (round) => {
       if (round === 2) [joining] = startWorkers(['w3'], env)
+      // The rest is sent while partitions move (a process starts in seconds on a loaded machine).
+      if (round === 3) await until(() => joining!.partitions.length > 0, 20_000, 'the new worker to take a partition')
     })
     // Each moves after its worker finished what it had read: under a burst on a loaded machine, seconds each.
     await partitionsSpread([...first, joining!], 40_000)
