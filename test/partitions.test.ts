@@ -175,7 +175,7 @@ describe.each<[string, Broker]>([
   ['a Redis stream', 'redis'],
   ['NATS JetStream', 'nats'],
 ])('partitions over %s: 1 ingress, worker processes', (_, broker) => {
-  it('GIVEN 3 workers and 200 users each sending /seq 1 … /seq 10 back to back THEN every user’s replies come in order, each once', async () => {
+  it('GIVEN 3 workers and 200 users (100 over NATS) each sending /seq 1 … /seq 10 back to back THEN every user’s replies come in order, each once', async () => {
     const { p, env } = await startSplit(broker)
     const group = startWorkers(['w1', 'w2', 'w3'], env)
     await partitionsSpread(group)
@@ -186,7 +186,7 @@ describe.each<[string, Broker]>([
     for (const worker of group) expect(worker.handled.length).toBeGreaterThan(0)
   }, 60_000)
 
-  it('GIVEN 3 workers and 200 users each in a three-step ctx.prompt() conversation at once THEN every conversation completes', async () => {
+  it('GIVEN 3 workers and 200 users (100 over NATS) each in a three-step ctx.prompt() conversation at once THEN every conversation completes', async () => {
     const { p, env } = await startSplit(broker)
     const group = startWorkers(['w1', 'w2', 'w3'], env)
     await partitionsSpread(group)
