@@ -23,8 +23,10 @@ async function createBrokerIngress() {
   }
   const { Redis } = await import('ioredis')
   const { createRedisIngress } = await import('../packages/redis/dist/index.js')
+  const partitions = Number(process.env.PARTITIONS ?? 0)
   return createRedisIngress({
     ...common,
+    partitions: partitions > 0 ? partitions : undefined,
     redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true }),
   })
 }

@@ -4,6 +4,8 @@ import { serveStats } from './ipc.mjs'
 import { createClient } from '../packages/core/dist/index.js'
 
 const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret, NAMESPACE: namespace } = process.env
+// PARTITIONS (with WORKERS, how many workers share them): read a partitioned Redis stream.
+const partitions = Number(process.env.PARTITIONS ?? 0)
 
 async function createBrokerSource() {
   if (process.env.BROKER === 'nats') {
@@ -21,14 +23,16 @@ async function createBrokerSource() {
     redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true }),
     namespace,
     batchSize: 128,
+    partitions: partitions > 0 ? partitions : undefined,
   })
 }
 
+const source = await createBrokerSource()
 const client = createClient({
   appId,
   secret,
   hosts: { api: url },
-  source: await createBrokerSource(),
+  source,
   logLevel: 'warn',
 })
 const onMessage = (event) => {
@@ -38,5 +42,10 @@ const onMessage = (event) => {
 client.on('GROUP_AT_MESSAGE_CREATE', onMessage)
 client.on('AT_MESSAGE_CREATE', onMessage)
 await client.start()
+if (partitions > 0) {
+  // Ready once this worker holds its share, so that the burst does not run into the rebalance.
+  const share = Math.floor(partitions / Number(process.env.WORKERS ?? 1))
+  while (source.partitions.length < share) await new Promise((resolve) => setTimeout(resolve, 100))
+}
 process.send({ type: 'ready' })
 serveStats()

@@ -5,6 +5,7 @@ const SCRIPTS = {
   shards: fileURLToPath(new URL('./scale-out-process.mjs', import.meta.url)),
   worker: fileURLToPath(new URL('./stream-worker-process.mjs', import.meta.url)),
   prompts: fileURLToPath(new URL('./prompt-worker-process.mjs', import.meta.url)),
+  partitioned: fileURLToPath(new URL('./partition-worker-process.mjs', import.meta.url)),
 }
 
 /** A bot process started from scale-out-process.mjs, with what it reported on stdout. */
@@ -13,6 +14,8 @@ export interface BotProcess {
   child: ChildProcess
   handled: string[]
   shards: number[]
+  /** The stream partitions a partitioned worker holds, as it last reported. */
+  partitions: number[]
   started: boolean
   /** The messages (`msg`) of the log lines the process wrote, when started with LOG_LEVEL (default silent). */
   logs: string[]
@@ -37,6 +40,7 @@ export function startBotProcess(
     child,
     handled: [],
     shards: [],
+    partitions: [],
     started: false,
     logs: [],
     logLines: [],
@@ -50,13 +54,20 @@ export function startBotProcess(
     while ((newline = buffered.indexOf('\n')) >= 0) {
       const line = buffered.slice(0, newline)
       buffered = buffered.slice(newline + 1)
-      const message = JSON.parse(line) as { type?: string; id?: string; shards?: number[]; msg?: string }
+      const message = JSON.parse(line) as {
+        type?: string
+        id?: string
+        shards?: number[]
+        partitions?: number[]
+        msg?: string
+      }
       if (typeof message.msg === 'string') {
         bot.logs.push(message.msg)
         bot.logLines.push(line)
       }
       if (message.type === 'handled') bot.handled.push(message.id!)
       if (message.shards) bot.shards = message.shards
+      if (message.partitions) bot.partitions = message.partitions
       if (message.type === 'started') bot.started = true
     }
   })

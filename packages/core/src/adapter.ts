@@ -21,6 +21,16 @@ export {
   type BrokerWorkerSettings,
 } from './broker/broker-worker-options.js'
 
+// Partitions: one key's events to one worker at a time (the ingress picks the partition, workers hold leases).
+export {
+  EventPartitioner,
+  partitionOfKey,
+  resolvePartitions,
+  DEFAULT_PARTITIONS,
+  MAX_PARTITIONS,
+  type PartitionOwner,
+} from './broker/partitions.js'
+
 // The event as it travels between ingress and worker, whatever the broker's format.
 export { toWireEvent, fromWireEvent, type WireEvent, type ReceivedWireEvent } from './broker/wire-event.js'
 

@@ -1,14 +1,28 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { DispatchedEvent } from '@qqbot/core'
-import { BrokerIngress, namedDedupeKey, type BrokerIngressOptions, type IngressPublisher } from '@qqbot/core/adapter'
+import {
+  BrokerIngress,
+  EventPartitioner,
+  namedDedupeKey,
+  resolvePartitions,
+  type BrokerIngressOptions,
+  type IngressPublisher,
+} from '@qqbot/core/adapter'
 import { encodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
+import { partitionedNames, type PartitionedNames } from './partitions/partition-names.js'
 import { ensureStream, type RetentionOptions } from './stream-setup.js'
 
 export interface NatsIngressOptions extends BrokerIngressOptions, RetentionOptions, Partial<JetStreamNameOptions> {
   /** A connection from `connect()` of `@nats-io/transport-node`; the ingress does not close it. */
   nats: NatsConnection
+  /**
+   * Publish each event to the subject of its order key's partition (`<subject>.<n>`, in the stream
+   * `<stream>_PARTITIONED`), so one key's events reach one worker at a time, in order. `true` for 16, or a
+   * count; the same on every worker. Default: one subject shared by every worker. See docs/scaling.md.
+   */
+  partitions?: number | boolean
 }
 
 /**
@@ -19,9 +33,18 @@ class SubjectPublisher implements IngressPublisher {
   readonly target = 'JetStream'
   readonly names: JetStreamNames
   private readonly js: JetStreamClient
+  private readonly partitioner: EventPartitioner | undefined
+  private readonly partitioned: PartitionedNames | undefined
 
   constructor(private readonly options: NatsIngressOptions) {
-    this.names = jetStreamNames({ ...options, namespace: options.namespace ?? options.appId })
+    const names = jetStreamNames({ ...options, namespace: options.namespace ?? options.appId })
+    const partitions = resolvePartitions(options.partitions)
+    if (partitions > 0) {
+      // The same key function as the pipeline's lines: the ingress's own `pipeline.order`.
+      this.partitioner = new EventPartitioner(partitions, options.pipeline?.order)
+      const partitioned = (this.partitioned = partitionedNames(names))
+      this.names = { ...names, stream: partitioned.stream, subject: partitioned.subjects }
+    } else this.names = names
     this.js = jetstream(options.nats)
   }
 
@@ -34,12 +57,18 @@ class SubjectPublisher implements IngressPublisher {
     // Named: the copies of a message under two names are both stored (a worker may handle only one of them).
     const msgID = namedDedupeKey(event.name, event.id, event.data)
     try {
-      await this.js.publish(this.names.subject, encodeEvent(event), msgID === undefined ? undefined : { msgID })
+      await this.js.publish(this.subjectOf(event), encodeEvent(event), msgID === undefined ? undefined : { msgID })
     } catch (error) {
       // No stream answers when it was deleted (or the server lost it): create it again before the retry.
       await this.prepare().catch(() => undefined)
       throw error
     }
+  }
+
+  /** With partitions, the subject of the event's order-key partition. */
+  private subjectOf(event: DispatchedEvent): string {
+    if (!this.partitioner || !this.partitioned) return this.names.subject
+    return this.partitioned.subject(this.partitioner.partitionOf(event))
   }
 }
 

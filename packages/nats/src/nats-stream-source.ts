@@ -1,9 +1,23 @@
 import type { JsMsg } from '@nats-io/jetstream'
-import { BrokerWorker, resolveBrokerWorkerOptions, type BrokerWorkerOptions } from '@qqbot/core/adapter'
+import {
+  BrokerWorker,
+  resolveBrokerWorkerOptions,
+  resolvePartitions,
+  type BrokerWorkerOptions,
+  type WorkerBroker,
+} from '@qqbot/core/adapter'
 import { JetStreamBroker, type Claim, type JetStreamBrokerOptions } from './jetstream-broker.js'
-import type { JetStreamNames } from './names.js'
+import { jetStreamNames, type JetStreamNames } from './names.js'
+import type { KvPartitionLeaseOptions } from './partitions/kv-partition-leases.js'
+import { PartitionedJetStreamBroker, type PartitionMessage } from './partitions/partitioned-jetstream-broker.js'
 
-export interface NatsStreamSourceOptions extends JetStreamBrokerOptions, BrokerWorkerOptions {}
+export interface NatsStreamSourceOptions extends JetStreamBrokerOptions, BrokerWorkerOptions, KvPartitionLeaseOptions {
+  /**
+   * Pull only from the partitions this worker holds a lease of (the same count as the ingress's `partitions`):
+   * one key's events reach one worker at a time, in order. `true` for 16. Default: the one shared consumer.
+   */
+  partitions?: number | boolean
+}
 
 /**
  * The worker side of an ingress/worker split over NATS JetStream: pulls events from the stream's durable
@@ -14,13 +28,27 @@ export interface NatsStreamSourceOptions extends JetStreamBrokerOptions, BrokerW
  * const bot = createBot({ appId, secret, controllers, source: new NatsStreamSource({ nats, namespace: appId }) })
  * ```
  */
-export class NatsStreamSource extends BrokerWorker<JsMsg, Claim> {
+export class NatsStreamSource extends BrokerWorker<JsMsg | PartitionMessage, Claim> {
   readonly names: JetStreamNames
+  private readonly partitioned: PartitionedJetStreamBroker | undefined
 
   constructor(options: NatsStreamSourceOptions) {
     const settings = resolveBrokerWorkerOptions(options)
-    const broker = new JetStreamBroker(options, settings)
+    const partitions = resolvePartitions(options.partitions)
+    const partitioned = partitions > 0 ? new PartitionedJetStreamBroker(options, settings, partitions) : undefined
+    const unpartitioned = partitioned ? undefined : new JetStreamBroker(options, settings)
+    const broker: WorkerBroker<JsMsg | PartitionMessage, Claim> = partitioned ?? unpartitioned!
     super('jetstream', broker, settings)
-    this.names = broker.names
+    this.names = unpartitioned?.names ?? {
+      ...jetStreamNames(options),
+      stream: partitioned!.names.stream,
+      subject: partitioned!.names.subjects,
+    }
+    this.partitioned = partitioned
+  }
+
+  /** The partitions this worker holds a lease of now; empty without partitions. */
+  get partitions(): number[] {
+    return this.partitioned?.leases.partitions ?? []
   }
 }

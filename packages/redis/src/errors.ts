@@ -13,10 +13,25 @@ export class RedisUnavailableError extends QQBotError {
 
 /** Processes of one bot disagree on its shard count; leases of different layouts would overlap. */
 export class ShardCountMismatchError extends QQBotError {
-  constructor(namespace: string, stored: number, wanted: number) {
+  constructor(
+    namespace: string,
+    readonly stored: number,
+    readonly wanted: number,
+  ) {
     super(
       'SHARD_COUNT_MISMATCH',
       `Bot "${namespace}" already runs ${stored} shard(s) in Redis, but this process was started with ${wanted}. Start every process with shards: ${stored}, or stop them all before changing the shard count.`,
+    )
+  }
+}
+
+/** Workers of one bot disagree on the partition count; an event's partition would depend on who computed it. */
+export class PartitionCountMismatchError extends QQBotError {
+  constructor(namespace: string, stored: number, wanted: number, options?: { cause?: unknown }) {
+    super(
+      'PARTITION_COUNT_MISMATCH',
+      `Bot "${namespace}" already reads ${stored} partition(s) in Redis, but this worker was started with partitions: ${wanted}. Start the ingress and every worker with partitions: ${stored}, or stop them all (and let the old partitions drain) before changing the count.`,
+      options,
     )
   }
 }

@@ -7,7 +7,7 @@ export { RedisStateStorage, type RedisStateStorageOptions } from './redis-state-
 export { FencedSink, type LeaseCheck } from '@qqbot/core/adapter'
 export { RedisKeys } from './keys.js'
 export type { RedisConnection } from './connection.js'
-export { RedisUnavailableError, ShardCountMismatchError } from './errors.js'
+export { RedisUnavailableError, ShardCountMismatchError, PartitionCountMismatchError } from './errors.js'
 export { RedisIngress, createRedisIngress, type RedisIngressOptions } from './stream/redis-ingress.js'
 export { RedisStreamSource, type RedisStreamSourceOptions } from './stream/stream-source.js'
 export { encodeEvent, decodeEvent } from './stream/stream-codec.js'

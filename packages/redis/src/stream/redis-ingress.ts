@@ -1,10 +1,16 @@
 import type { RedisConnection } from '../connection.js'
-import { BrokerIngress, type BrokerIngressOptions, type IngressPublisher } from '@qqbot/core/adapter'
+import {
+  BrokerIngress,
+  EventPartitioner,
+  resolvePartitions,
+  type BrokerIngressOptions,
+  type IngressPublisher,
+} from '@qqbot/core/adapter'
 import type { DispatchedEvent, QQBotClient } from '@qqbot/core'
 import { withScripts } from '../scripts.js'
 import { STREAM_LOST } from './stream-broker.js'
 import { encodeEvent } from './stream-codec.js'
-import { DEFAULT_GROUP, ensureGroup, streamKey, type StreamOptions } from './stream-options.js'
+import { DEFAULT_GROUP, ensureGroup, partitionStreamKey, streamKey, type StreamOptions } from './stream-options.js'
 
 export interface RedisIngressOptions extends BrokerIngressOptions, StreamOptions {
   redis: RedisConnection
@@ -23,7 +29,8 @@ export interface RedisIngressOptions extends BrokerIngressOptions, StreamOptions
 /**
  * Appends each event to the stream (XADD MAXLEN ~), after creating the workers' group. Should Redis lose the
  * stream (restarted without persistence, flushed), the append creates it again with the group, so what arrives
- * from then on waits for the workers even while none is running.
+ * from then on waits for the workers even while none is running. With partitions, each event goes to the stream
+ * of the partition of its order key.
  */
 class StreamPublisher implements IngressPublisher {
   readonly target = 'the Redis stream'
@@ -32,33 +39,41 @@ class StreamPublisher implements IngressPublisher {
   client: QQBotClient | undefined
   private readonly group: string
   private readonly maxLength: number
+  private readonly partitioner: EventPartitioner | undefined
 
   constructor(private readonly options: RedisIngressOptions) {
     this.stream = streamKey(options.namespace ?? options.appId, options, options.prefix)
     this.group = options.group ?? DEFAULT_GROUP
     this.maxLength = options.maxLength ?? 100_000
+    const partitions = resolvePartitions(options.partitions)
+    // The same key function as the pipeline's lines: the ingress's own `pipeline.order`.
+    if (partitions > 0) this.partitioner = new EventPartitioner(partitions, options.pipeline?.order)
   }
 
-  /** Creates the workers' group if needed, so nothing published from now on is missed. */
-  prepare(): Promise<void> {
-    return ensureGroup(this.options.redis, this.stream, this.group)
+  /** Creates the workers' group (of every partition) if needed, so nothing published from now on is missed. */
+  async prepare(): Promise<void> {
+    const partitions = this.partitioner?.partitions ?? 0
+    if (partitions === 0) return ensureGroup(this.options.redis, this.stream, this.group)
+    for (let partition = 0; partition < partitions; partition++)
+      await ensureGroup(this.options.redis, partitionStreamKey(this.stream, partition), this.group)
   }
 
   async publish(event: DispatchedEvent): Promise<void> {
+    const stream = this.partitioner ? partitionStreamKey(this.stream, this.partitioner.partitionOf(event)) : this.stream
     const [, created] = await withScripts(this.options.redis).qqbotStreamAppend(
-      this.stream,
+      stream,
       this.group,
       this.maxLength,
       ...encodeEvent(event),
     )
-    if (created === 1) this.streamRecreated()
+    if (created === 1) this.streamRecreated(stream)
   }
 
-  private streamRecreated(): void {
+  private streamRecreated(stream: string): void {
     if (!this.client) return
     this.client.metricsRegistry.inc(STREAM_LOST)
     this.client.logger.warn(
-      { stream: this.stream, group: this.group },
+      { stream, group: this.group },
       'the stream vanished from Redis (restarted without persistence, or flushed): created it again with the consumer group, so the workers read every event from now on; entries no worker had read yet are lost with the old stream. Run Redis with appendonly yes (appendfsync everysec) so that a restart keeps the stream',
     )
   }
@@ -70,7 +85,7 @@ class StreamPublisher implements IngressPublisher {
  * stored seq moves on only after Redis acknowledged the append, and while Redis is unreachable events wait).
  */
 export class RedisIngress extends BrokerIngress {
-  /** The stream key events are appended to. */
+  /** The stream key events are appended to (with partitions: `<stream>:<partition>`). */
   readonly stream: string
 
   constructor(options: RedisIngressOptions) {

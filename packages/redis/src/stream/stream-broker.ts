@@ -13,6 +13,7 @@ import {
 } from '@qqbot/core/adapter'
 import { RedisKeys } from '../keys.js'
 import { withScripts } from '../scripts.js'
+import { claimEventKey } from './event-claim.js'
 import { deliveryCounts, readGroupState } from './group-state.js'
 import { decodeEvent, type StreamFields } from './stream-codec.js'
 import { checkSameSlot, DEFAULT_GROUP, ensureGroup, streamKey, type StreamOptions } from './stream-options.js'
@@ -128,14 +129,12 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
   /** Takes the event's key (SET NX PX claimIdleMs); `elsewhere` while another worker holds it. */
   async claim(entry: Delivery, dedupeKey: string): Promise<ClaimResult<string>> {
     const claimKey = this.keys.event(dedupeKey)
-    const taken = await this.answered(
-      this.redis.set(claimKey, this.settings.workerName, 'PX', this.settings.claimIdleMs, 'NX'),
+    const claim = await this.answered(
+      claimEventKey(this.redis, claimKey, this.settings.workerName, this.settings.claimIdleMs),
     )
-    if (taken === 'OK') return { claim: claimKey }
-    const holder = await this.answered(this.redis.get(claimKey))
-    if (holder === DONE_MARK) return 'done'
+    if (claim === 'mine') return { claim: claimKey }
     // Another worker is on it: leave the entry pending; if that worker dies, it comes back by XAUTOCLAIM.
-    return holder === this.settings.workerName ? { claim: claimKey } : 'elsewhere'
+    return claim === 'done' ? 'done' : 'elsewhere'
   }
 
   /**

@@ -12,12 +12,25 @@ export interface StreamOptions {
   stream?: string
   /** Consumer group of the workers. Default `workers`. */
   group?: string
+  /**
+   * Split the stream into partitions, one key's events (the key of `pipeline.order`: one user in one chat by
+   * default) always in the same one, each read by one worker at a time under a lease: a key's events are then
+   * handled one at a time and in order across workers too, and a `ctx.prompt()` answer reaches the worker that
+   * asked. `true` for 16 partitions, or a count; the ingress and every worker must use the same. Default: one
+   * stream shared by every worker, no order across workers. See docs/scaling.md.
+   */
+  partitions?: number | boolean
 }
 
 export const DEFAULT_GROUP = 'workers'
 
 export function streamKey(namespace: string, options: StreamOptions, prefix = 'qqbot'): string {
   return options.stream ?? `${keyBase(namespace, prefix)}:events`
+}
+
+/** The stream of one partition: `<stream>:<partition>` (`qqbot:<namespace>:events:3`). */
+export function partitionStreamKey(stream: string, partition: number): string {
+  return `${stream}:${partition}`
 }
 
 /**

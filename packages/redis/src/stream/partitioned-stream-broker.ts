@@ -1,0 +1,373 @@
+import { duplicateConnection, type RedisConnection } from '../connection.js'
+import {
+  DONE_MARK,
+  type BrokerDelivery,
+  type BrokerRuntime,
+  type BrokerState,
+  type BrokerWorkerSettings,
+  type ClaimResult,
+  type HeldDelivery,
+  type WorkerBroker,
+  sleep,
+} from '@qqbot/core/adapter'
+import { RedisKeys } from '../keys.js'
+import { withScripts } from '../scripts.js'
+import { claimEventKey } from './event-claim.js'
+import { deliveryCounts, readGroupState } from './group-state.js'
+import { PartitionLeases, type PartitionLeaseOptions } from './partition-leases.js'
+import { decodeEvent, type StreamFields } from './stream-codec.js'
+import { DEFAULT_GROUP, ensureGroup, partitionStreamKey, streamKey, type StreamOptions } from './stream-options.js'
+import { STREAM_LOST } from './stream-broker.js'
+
+export interface PartitionedStreamBrokerOptions extends StreamOptions, PartitionLeaseOptions {
+  redis: RedisConnection
+  namespace: string
+  prefix?: string
+}
+
+/** An entry of a partition's stream; `inherited` when it was pending in the group as this worker took the partition. */
+export interface PartitionEntry {
+  readonly partition: number
+  readonly stream: string
+  readonly id: string
+  readonly inherited: boolean
+}
+
+type Delivery = BrokerDelivery<PartitionEntry>
+
+/** A partition this worker holds the lease of. */
+interface HeldPartition {
+  readonly stream: string
+  /** Reading it: false once it is being handed back or was lost. */
+  reading: boolean
+  /** Just taken: the entries pending in the group (a dead owner's) are claimed before new ones are read. */
+  inheriting: boolean
+  inheritCursor: string
+  /** Deliveries handed to the engine and not finished (acknowledged, skipped or given back). */
+  readonly outstanding: Set<Delivery['id']>
+}
+
+/**
+ * A Redis stream split into partitions (`<stream>:<n>`, each with the workers' group), for the broker-worker
+ * engine: this worker reads only the partitions it holds a lease of ({@link PartitionLeases}), all of them in
+ * one blocking XREADGROUP. The ingress puts every event of one order key into one partition, so a key's events
+ * reach one worker, in stream order, and its pipeline lines keep them in order there.
+ *
+ * A partition handed back (a worker joined) stops being read, and its lease is released only after what was
+ * read of it was handled and acknowledged: the next owner reads on from there. A partition taken over from a
+ * dead worker (its lease lapsed) starts with the entries that worker had left pending (XAUTOCLAIM from 0, in
+ * stream order), then new ones; their claims die with the worker (it is no longer a live member), so they keep
+ * their place in line instead of waiting `claimIdleMs`. Claims, done marks and the reclaiming of entries left
+ * pending are the unpartitioned broker's (see stream-broker.ts).
+ */
+export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, string> {
+  readonly target = 'the partitioned stream'
+  /** The base key: partition `n` is `<stream>:<n>`. */
+  readonly stream: string
+  readonly leases: PartitionLeases
+  private readonly group: string
+  private readonly keys: RedisKeys
+  private readonly redis: RedisConnection
+  private readonly held = new Map<number, HeldPartition>()
+  private readonly partitionOfStream = new Map<string, number>()
+  private reader: RedisConnection | undefined
+  private runtime: BrokerRuntime | undefined
+  /** The blocking read under way, awaited by a partition handed back before its drain. */
+  private reading: Promise<unknown> | undefined
+  private unanswered = false
+  private noReclaimUntil = 0
+  private roundStartedAt = 0
+
+  constructor(
+    options: PartitionedStreamBrokerOptions,
+    private readonly settings: BrokerWorkerSettings,
+    readonly partitions: number,
+  ) {
+    this.stream = streamKey(options.namespace, options, options.prefix)
+    this.group = options.group ?? DEFAULT_GROUP
+    this.keys = new RedisKeys(options.namespace, options.prefix)
+    this.redis = options.redis
+    for (let partition = 0; partition < partitions; partition++)
+      this.partitionOfStream.set(partitionStreamKey(this.stream, partition), partition)
+    this.leases = new PartitionLeases({ ...options, workerName: settings.workerName })
+  }
+
+  async open(runtime: BrokerRuntime): Promise<void> {
+    this.runtime = runtime
+    for (const stream of this.partitionOfStream.keys()) await ensureGroup(this.redis, stream, this.group)
+    this.reader = duplicateConnection(this.redis)
+    await this.leases.join(this.partitions, runtime, {
+      gained: (partition) => this.gain(partition),
+      lost: (partition, drain) => this.lose(partition, drain),
+    })
+    runtime.logger.info(
+      { stream: this.stream, group: this.group, partitions: this.leases.partitions, of: this.partitions },
+      'reading events from the partitions this worker holds',
+    )
+  }
+
+  async fetch(): Promise<Delivery[]> {
+    const inherited = await this.inheritPending()
+    if (inherited.length > 0) return inherited
+    const streams = [...this.held.values()].filter((p) => p.reading && !p.inheriting).map((p) => p.stream)
+    if (streams.length === 0) {
+      // No partition yet (more workers than partitions, or a rebalance under way): look again shortly.
+      await sleep(this.settings.blockMs, this.runtime!.readingStopped).catch(() => undefined)
+      return []
+    }
+    let reply: [string, [string, StreamFields][]][] | null
+    try {
+      const read = this.reader!.xreadgroup(
+        'GROUP',
+        this.group,
+        this.settings.workerName,
+        'COUNT',
+        this.settings.batchSize,
+        'BLOCK',
+        this.settings.blockMs,
+        'STREAMS',
+        ...streams,
+        ...streams.map(() => '>'),
+      )
+      this.reading = read.catch(() => undefined)
+      reply = (await read) as typeof reply
+    } catch (error) {
+      if (this.runtime!.readingStopped.aborted || !String((error as Error).message).includes('NOGROUP')) {
+        this.unanswered = true
+        throw error
+      }
+      await this.recreateGroups(streams)
+      return []
+    }
+    const deliveries: Delivery[] = []
+    for (const [stream, entries] of reply ?? []) {
+      const partition = this.partitionOfStream.get(stream)!
+      // Lost meanwhile: its entries stay pending here, and the next owner reclaims them once idle.
+      if (!this.held.has(partition)) continue
+      for (const [id, fields] of entries) deliveries.push(this.hand(partition, id, fields, 1, false))
+    }
+    return deliveries
+  }
+
+  async *reclaim(): AsyncIterable<Delivery[]> {
+    if (Date.now() < this.noReclaimUntil) return
+    for (const [partition, held] of this.held) {
+      if (!held.reading || held.inheriting) continue
+      let cursor = '0-0'
+      do {
+        const [next, entries] = await this.autoclaim(held.stream, this.settings.claimIdleMs, cursor, 100)
+        cursor = next
+        if (entries.length > 0 && this.held.get(partition) === held)
+          yield await this.handAll(partition, held.stream, entries, false)
+      } while (cursor !== '0-0')
+    }
+  }
+
+  async claim(entry: Delivery, dedupeKey: string): Promise<ClaimResult<string>> {
+    const claimKey = this.keys.event(dedupeKey)
+    const { workerName, claimIdleMs } = this.settings
+    const claim = await this.answered(claimEventKey(this.redis, claimKey, workerName, claimIdleMs))
+    if (claim === 'mine') return { claim: claimKey }
+    if (claim === 'done') return 'done'
+    const { holder } = claim
+    if (entry.message.inherited && holder !== null && !(await this.answered(this.leases.isLive(holder)))) {
+      // Left by the partition's previous owner, which is gone: take its claim over at once (if nobody did), so
+      // the event keeps its place in line.
+      const swapped = await this.answered(
+        withScripts(this.redis).qqbotFencedSet(claimKey, claimKey, holder, workerName, claimIdleMs),
+      )
+      if (swapped === 1) return { claim: claimKey }
+    }
+    // Another live worker is on it: the entry stays pending; if that worker dies, it comes back by XAUTOCLAIM.
+    this.finish(entry)
+    return 'elsewhere'
+  }
+
+  /** Resets the idle time of what this worker holds (XCLAIM JUSTID, per partition) and extends the claims. */
+  async renew(held: Iterable<HeldDelivery<PartitionEntry, string>>): Promise<void> {
+    this.roundStartedAt = Date.now()
+    const entries = [...held]
+    if (entries.length === 0) return
+    const byStream = new Map<string, string[]>()
+    for (const { delivery } of entries) {
+      const ids = byStream.get(delivery.message.stream) ?? []
+      ids.push(delivery.message.id)
+      byStream.set(delivery.message.stream, ids)
+    }
+    const redis = withScripts(this.redis)
+    const { workerName, claimIdleMs } = this.settings
+    await this.answered(
+      Promise.all(
+        [...byStream].map(([stream, ids]) => redis.xclaim(stream, this.group, workerName, 0, ...ids, 'JUSTID')),
+      ),
+    )
+    await this.answered(
+      Promise.all(
+        entries.flatMap(({ claim }) => (claim === undefined ? [] : [redis.qqbotRenew(claim, workerName, claimIdleMs)])),
+      ),
+    )
+  }
+
+  /** Lag and pending summed over the partitions this worker holds. */
+  async readState(): Promise<BrokerState> {
+    const streams = [...this.held.values()].map((held) => held.stream)
+    const states = await this.answered(
+      Promise.all(streams.map((stream) => readGroupState(this.redis, stream, this.group))),
+    )
+    const now = Date.now()
+    const idle = this.settings.claimIdleMs
+    const uptimeMs = Math.min(Number.POSITIVE_INFINITY, ...states.map((state) => state.uptimeMs))
+    if (this.unanswered || now - this.roundStartedAt > this.settings.renewEveryMs || uptimeMs < idle) {
+      // As in stream-broker.ts: after an outage nobody could renew, so take nothing over for one claimIdleMs.
+      this.unanswered = false
+      this.noReclaimUntil = now + idle
+    }
+    return {
+      lag: states.reduce((sum, state) => sum + state.lag, 0),
+      groupPending: states.reduce((sum, state) => sum + state.pending, 0),
+    }
+  }
+
+  async complete(held: HeldDelivery<PartitionEntry, string>): Promise<void> {
+    const { delivery, claim } = held
+    try {
+      const multi = this.redis.multi()
+      if (claim !== undefined) multi.set(claim, DONE_MARK, 'PX', this.settings.dedupeTtlMs)
+      multi.xack(delivery.message.stream, this.group, delivery.message.id)
+      await multi.exec()
+    } finally {
+      this.finish(delivery)
+    }
+  }
+
+  async discard(entry: Delivery): Promise<void> {
+    try {
+      await this.answered(this.redis.xack(entry.message.stream, this.group, entry.message.id))
+    } finally {
+      this.finish(entry)
+    }
+  }
+
+  /** The entry stays pending here; it comes back by XAUTOCLAIM (or to the next owner of its partition). */
+  giveBack(entry: Delivery): void {
+    this.finish(entry)
+  }
+
+  async stopReading(): Promise<void> {
+    for (const held of this.held.values()) held.reading = false
+  }
+
+  /** Everything read is acknowledged: release the leases, so the others take the partitions at once. */
+  async close(): Promise<void> {
+    await this.leases.leave()
+    this.reader?.disconnect()
+  }
+
+  private gain(partition: number): void {
+    this.held.set(partition, {
+      stream: partitionStreamKey(this.stream, partition),
+      reading: true,
+      inheriting: true,
+      inheritCursor: '0-0',
+      outstanding: new Set(),
+    })
+  }
+
+  /** Stops reading `partition`; with `drain`, returns once what was read of it is finished (at most stopDrainMs). */
+  private async lose(partition: number, drain: boolean): Promise<void> {
+    const held = this.held.get(partition)
+    if (!held) return
+    held.reading = false
+    if (drain) {
+      // A read under way may still return entries of it: they are this worker's to finish too.
+      await this.reading
+      const deadline = Date.now() + this.settings.stopDrainMs
+      while (held.outstanding.size > 0 && Date.now() < deadline) await sleep(20)
+      if (held.outstanding.size > 0)
+        this.runtime!.logger.warn(
+          { partition, unfinished: held.outstanding.size },
+          'handing a partition back before its events finished (stopDrainMs passed): they may run again on its next owner',
+        )
+    }
+    if (this.held.get(partition) === held) this.held.delete(partition)
+  }
+
+  /** The next page of entries left pending in a partition just taken, before anything new is read from it. */
+  private async inheritPending(): Promise<Delivery[]> {
+    for (const [partition, held] of this.held) {
+      if (!held.inheriting || !held.reading) continue
+      const [next, entries] = await this.autoclaim(held.stream, 0, held.inheritCursor, this.settings.batchSize)
+      held.inheritCursor = next
+      if (next === '0-0') held.inheriting = false
+      if (entries.length > 0) return this.handAll(partition, held.stream, entries, true)
+    }
+    return []
+  }
+
+  private async autoclaim(
+    stream: string,
+    minIdleMs: number,
+    cursor: string,
+    count: number,
+  ): Promise<[string, [string, StreamFields][]]> {
+    const [next, entries] = (await this.answered(
+      this.redis.xautoclaim(stream, this.group, this.settings.workerName, minIdleMs, cursor, 'COUNT', count),
+    )) as [string, ([string, StreamFields] | null)[]]
+    return [next, entries.filter((entry): entry is [string, StreamFields] => entry !== null)]
+  }
+
+  /** Deliveries for entries just taken over, with their delivery counts. */
+  private async handAll(
+    partition: number,
+    stream: string,
+    entries: [string, StreamFields][],
+    inherited: boolean,
+  ): Promise<Delivery[]> {
+    const ids = entries.map(([id]) => id)
+    const counts = await this.answered(
+      deliveryCounts(this.redis, stream, this.group, this.settings.workerName, ids, this.runtime!.held()),
+    )
+    return entries.map(([id, fields]) => this.hand(partition, id, fields, counts.get(id) ?? 2, inherited))
+  }
+
+  private hand(partition: number, id: string, fields: StreamFields, attempt: number, inherited: boolean): Delivery {
+    const delivery: Delivery = {
+      // Entry ids repeat across streams: the partition makes them unique among what this worker holds.
+      id: `${partition}/${id}`,
+      attempt,
+      decoded: decodeEvent(fields),
+      message: { partition, stream: partitionStreamKey(this.stream, partition), id, inherited },
+    }
+    this.held.get(partition)?.outstanding.add(delivery.id)
+    return delivery
+  }
+
+  private finish(delivery: Delivery): void {
+    this.held.get(delivery.message.partition)?.outstanding.delete(delivery.id)
+  }
+
+  /** The partitions' streams or groups vanished (see stream-broker.ts): create the groups again from the start. */
+  private async recreateGroups(streams: string[]): Promise<void> {
+    const { logger, metrics, readingStopped } = this.runtime!
+    metrics.inc(STREAM_LOST)
+    logger.warn(
+      { stream: this.stream, group: this.group },
+      'a partition stream or its consumer group vanished from Redis (restarted without persistence, or flushed): entries no worker had read yet are lost with it; creating the groups again from the first entry. Run Redis with appendonly yes (appendfsync everysec) so that a restart keeps the streams',
+    )
+    try {
+      for (const stream of streams) await ensureGroup(this.redis, stream, this.group, '0')
+    } catch (error) {
+      logger.error({ err: error }, 'could not create the consumer groups again; retrying in 1 s')
+      await sleep(1_000, readingStopped).catch(() => undefined)
+    }
+  }
+
+  private async answered<T>(command: Promise<T>): Promise<T> {
+    try {
+      return await command
+    } catch (error) {
+      this.unanswered = true
+      throw error
+    }
+  }
+}
