@@ -12,11 +12,14 @@ import {
   type HeldDelivery,
   type WorkerBroker,
 } from '@qqbot/core/adapter'
+import { attemptClaim, type Claim } from './claim-key.js'
 import { decodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
-import { ensureConsumer, ensureStream, isApiError, type RetentionOptions } from './stream-setup.js'
+import { ensureConsumer, ensureStream, type RetentionOptions } from './stream-setup.js'
 
 /** Where a worker pulls from: the stream of the ingress's namespace, through the durable consumer every worker shares. */
+export type { Claim } from './claim-key.js'
+
 export interface JetStreamBrokerOptions extends RetentionOptions, Partial<JetStreamNameOptions> {
   /** A connection from `connect()` of `@nats-io/transport-node`; close it after the bot stopped. */
   nats: NatsConnection
@@ -24,16 +27,7 @@ export interface JetStreamBrokerOptions extends RetentionOptions, Partial<JetStr
   namespace: string
 }
 
-/** A claim of an event's key in the bucket, at the revision this worker wrote last. */
-export interface Claim {
-  key: string
-  revision: number
-}
-
 type Delivery = BrokerDelivery<JsMsg>
-
-/** JetStream's answers to a create of a key that exists (wrong last sequence): 2.9/2.10, and newer or clustered servers. */
-const KEY_EXISTS = [10071, 10164]
 
 /**
  * A JetStream durable pull consumer shared by every worker, for the broker-worker engine. JetStream itself
@@ -102,16 +96,9 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
   async claim({ message: msg }: Delivery, dedupeKey: string): Promise<ClaimResult<Claim>> {
     const kv = this.kv!
     const { workerName, claimIdleMs } = this.settings
-    const key = Buffer.from(dedupeKey).toString('base64url')
-    try {
-      return { claim: { key, revision: await kv.create(key, workerName) } }
-    } catch (error) {
-      if (!KEY_EXISTS.some((code) => isApiError(error, code))) throw error
-    }
-    const entry = await kv.get(key)
-    const holder = entry?.operation === 'PUT' ? entry.string() : undefined
-    if (holder === DONE_MARK) return 'done'
-    if (entry && holder === workerName) return { claim: { key, revision: entry.revision } }
+    const attempt = await attemptClaim(kv, dedupeKey, workerName)
+    if (attempt === 'done' || 'claim' in attempt) return attempt
+    const { key, entry } = attempt
     if (entry) {
       // Another worker's claim. Its holder renews it every third of claimIdleMs; only a revision that stayed
       // the same for claimIdleMs, by this worker's own clock, means the holder is gone.

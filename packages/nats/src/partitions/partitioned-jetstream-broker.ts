@@ -20,9 +20,10 @@ import {
   type WorkerBroker,
 } from '@qqbot/core/adapter'
 import { decodeEvent } from '../event-codec.js'
-import type { Claim, JetStreamBrokerOptions } from '../jetstream-broker.js'
+import { attemptClaim, type Claim } from '../claim-key.js'
+import type { JetStreamBrokerOptions } from '../jetstream-broker.js'
 import { jetStreamNames } from '../names.js'
-import { ensureStream, isApiError } from '../stream-setup.js'
+import { ensureStream } from '../stream-setup.js'
 import { KvPartitionLeases, type KvPartitionLeaseOptions } from './kv-partition-leases.js'
 import { partitionedNames, type PartitionedNames } from './partition-names.js'
 
@@ -45,8 +46,6 @@ interface HeldPartition {
 }
 
 const NS_PER_MS = 1_000_000
-/** JetStream's answers to a create of a key that exists (wrong last sequence). */
-const KEY_EXISTS = [10071, 10164]
 
 /**
  * JetStream with one subject and one durable consumer per partition (`qqbot.<ns>.events.<n>`, `workers-<n>`), for
@@ -116,16 +115,9 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
   async claim(delivery: Delivery, dedupeKey: string): Promise<ClaimResult<Claim>> {
     const kv = this.kv!
     const { workerName, claimIdleMs } = this.settings
-    const key = Buffer.from(dedupeKey).toString('base64url')
-    try {
-      return { claim: { key, revision: await kv.create(key, workerName) } }
-    } catch (error) {
-      if (!KEY_EXISTS.some((code) => isApiError(error, code))) throw error
-    }
-    const entry = await kv.get(key)
-    const holder = entry?.operation === 'PUT' ? entry.string() : undefined
-    if (holder === DONE_MARK) return 'done'
-    if (entry && holder === workerName) return { claim: { key, revision: entry.revision } }
+    const attempt = await attemptClaim(kv, dedupeKey, workerName)
+    if (attempt === 'done' || 'claim' in attempt) return attempt
+    const { key, entry, holder } = attempt
     if (!entry || holder === undefined || !(await this.leases.isLive(holder))) {
       // Nobody holds it, or the worker that did is gone (its partition came here): take it, in its place in line.
       try {

@@ -61,7 +61,7 @@ function assertSharesOurFramework(name: string, folder: string): void {
   if (theirs === undefined || realpathSync(theirs) === realpathSync(OUR_FRAMEWORK)) return
   throw new PluginDiscoveryError(
     'PLUGIN_FRAMEWORK_DUPLICATE',
-    `The plugin package ${name} uses its own copy of ${FRAMEWORK} (${theirs}), not the bot's (${OUR_FRAMEWORK}), so the bot would not see its controllers. A plugin lists ${FRAMEWORK} in peerDependencies, not dependencies: fix the plugin's package.json, or reinstall so that npm dedupes it (npm dedupe).`,
+    `The plugin package ${name} uses its own copy of ${FRAMEWORK} (${theirs}), not the bot's (${OUR_FRAMEWORK}), so the bot would not see its controllers. A plugin lists ${FRAMEWORK} in peerDependencies, not dependencies: fix the plugin's package.json, or reinstall so that npm dedupes it (npm dedupe). A plugin installed from its folder (npm install ../my-plugin, npm link) is a symlink that keeps the plugin's own node_modules: install a packed copy instead (npm pack in the plugin, then npm install <the .tgz> in the bot).`,
   )
 }
 
