@@ -62,9 +62,10 @@ describe('WebhookAdmission', () => {
     const metrics = new Metrics()
     const admission = new WebhookAdmission({ ackBudgetMs: 0 }, metrics)
     const { sink, listeners } = fakeSink(false)
-    await expect(admission.admit(sink, envelope('a'), performance.now())).resolves.toBe('queued')
+    await expect(admission.admit(sink, envelope('a'), performance.now() - 1_000)).resolves.toBe('queued')
     expect(listeners.size).toBe(0)
     expect(metrics.count('webhook_acks_held')).toBe(0)
+    expect(metrics.count('webhook_acks_over_budget')).toBe(0)
   })
 
   it('GIVEN an ACK later than the budget after its arrival THEN it is counted, one in time is not', async () => {
