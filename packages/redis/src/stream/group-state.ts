@@ -1,4 +1,5 @@
 import type { RedisConnection } from '../connection.js'
+import type { StreamFields } from './stream-codec.js'
 
 /** What a worker reads about its consumer group each round. */
 export interface GroupState {
@@ -51,4 +52,27 @@ export async function deliveryCounts(
     consumer,
   )) as [string, string, number, number][]
   return new Map(rows.map(([id, , , count]) => [id, Number(count)]))
+}
+
+/**
+ * One page of XAUTOCLAIM: entries of `stream` idle for `minIdleMs` or more, from `cursor`, taken for `consumer`.
+ * Returns the next cursor (`0-0` at the end) and the entries that still exist (trimmed ones come back as null).
+ */
+export async function autoclaimEntries(
+  redis: RedisConnection,
+  stream: string,
+  group: string,
+  consumer: string,
+  page: { minIdleMs: number; cursor: string; count: number },
+): Promise<[next: string, entries: [string, StreamFields][]]> {
+  const [next, entries] = (await redis.xautoclaim(
+    stream,
+    group,
+    consumer,
+    page.minIdleMs,
+    page.cursor,
+    'COUNT',
+    page.count,
+  )) as [string, ([string, StreamFields] | null)[]]
+  return [next, entries.filter((entry): entry is [string, StreamFields] => entry !== null)]
 }

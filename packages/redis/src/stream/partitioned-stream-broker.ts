@@ -13,11 +13,12 @@ import {
 import { RedisKeys } from '../keys.js'
 import { withScripts } from '../scripts.js'
 import { claimEventKey } from './event-claim.js'
-import { deliveryCounts, readGroupState } from './group-state.js'
+import { autoclaimEntries, deliveryCounts, readGroupState } from './group-state.js'
+import { HeldPartitions } from './held-partitions.js'
+import { recreateLostGroups } from './lost-groups.js'
 import { PartitionLeases, type PartitionLeaseOptions } from './partition-leases.js'
 import { decodeEvent, type StreamFields } from './stream-codec.js'
 import { DEFAULT_GROUP, ensureGroup, partitionStreamKey, streamKey, type StreamOptions } from './stream-options.js'
-import { STREAM_LOST } from './stream-broker.js'
 
 export interface PartitionedStreamBrokerOptions extends StreamOptions, PartitionLeaseOptions {
   redis: RedisConnection
@@ -34,18 +35,6 @@ export interface PartitionEntry {
 }
 
 type Delivery = BrokerDelivery<PartitionEntry>
-
-/** A partition this worker holds the lease of. */
-interface HeldPartition {
-  readonly stream: string
-  /** Reading it: false once it is being handed back or was lost. */
-  reading: boolean
-  /** Just taken: the entries pending in the group (a dead owner's) are claimed before new ones are read. */
-  inheriting: boolean
-  inheritCursor: string
-  /** Deliveries handed to the engine and not finished (acknowledged, skipped or given back). */
-  readonly outstanding: Set<Delivery['id']>
-}
 
 /**
  * A Redis stream split into partitions (`<stream>:<n>`, each with the workers' group), for the broker-worker
@@ -68,8 +57,7 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
   private readonly group: string
   private readonly keys: RedisKeys
   private readonly redis: RedisConnection
-  private readonly held = new Map<number, HeldPartition>()
-  private readonly partitionOfStream = new Map<string, number>()
+  private readonly held: HeldPartitions
   private reader: RedisConnection | undefined
   private runtime: BrokerRuntime | undefined
   /** The blocking read under way, awaited by a partition handed back before its drain. */
@@ -87,14 +75,13 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
     this.group = options.group ?? DEFAULT_GROUP
     this.keys = new RedisKeys(options.namespace, options.prefix)
     this.redis = options.redis
-    for (let partition = 0; partition < partitions; partition++)
-      this.partitionOfStream.set(partitionStreamKey(this.stream, partition), partition)
+    this.held = new HeldPartitions(this.stream, partitions)
     this.leases = new PartitionLeases({ ...options, workerName: settings.workerName })
   }
 
   async open(runtime: BrokerRuntime): Promise<void> {
     this.runtime = runtime
-    for (const stream of this.partitionOfStream.keys()) await ensureGroup(this.redis, stream, this.group)
+    for (const stream of this.held.allStreams()) await ensureGroup(this.redis, stream, this.group)
     this.reader = duplicateConnection(this.redis)
     await this.leases.join(this.partitions, runtime, {
       gained: (partition) => this.gain(partition),
@@ -109,7 +96,7 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
   async fetch(): Promise<Delivery[]> {
     const inherited = await this.inheritPending()
     if (inherited.length > 0) return inherited
-    const streams = [...this.held.values()].filter((p) => p.reading && !p.inheriting).map((p) => p.stream)
+    const streams = this.held.readable()
     if (streams.length === 0) {
       // No partition yet (more workers than partitions, or a rebalance under way): look again shortly.
       await sleep(this.settings.blockMs, this.runtime!.readingStopped).catch(() => undefined)
@@ -136,29 +123,29 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
         this.unanswered = true
         throw error
       }
-      await this.recreateGroups(streams)
+      await recreateLostGroups(this.redis, streams, this.group, this.runtime!, { stream: this.stream })
       return []
     }
     const deliveries: Delivery[] = []
     for (const [stream, entries] of reply ?? []) {
-      const partition = this.partitionOfStream.get(stream)!
       // Lost meanwhile: its entries stay pending here, and the next owner reclaims them once idle.
-      if (!this.held.has(partition)) continue
-      for (const [id, fields] of entries) deliveries.push(this.hand(partition, id, fields, 1, false))
+      const held = this.held.byStream(stream)
+      if (!held) continue
+      for (const [id, fields] of entries) deliveries.push(this.hand(held.partition, id, fields, 1, false))
     }
     return deliveries
   }
 
   async *reclaim(): AsyncIterable<Delivery[]> {
     if (Date.now() < this.noReclaimUntil) return
-    for (const [partition, held] of this.held) {
+    for (const held of [...this.held.values()]) {
       if (!held.reading || held.inheriting) continue
       let cursor = '0-0'
       do {
         const [next, entries] = await this.autoclaim(held.stream, this.settings.claimIdleMs, cursor, 100)
         cursor = next
-        if (entries.length > 0 && this.held.get(partition) === held)
-          yield await this.handAll(partition, held.stream, entries, false)
+        if (entries.length > 0 && this.held.get(held.partition) === held)
+          yield await this.handAll(held.partition, held.stream, entries, false)
       } while (cursor !== '0-0')
     }
   }
@@ -254,7 +241,7 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
   }
 
   async stopReading(): Promise<void> {
-    for (const held of this.held.values()) held.reading = false
+    this.held.stopReading()
   }
 
   /** Everything read is acknowledged: release the leases, so the others take the partitions at once. */
@@ -264,13 +251,7 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
   }
 
   private gain(partition: number): void {
-    this.held.set(partition, {
-      stream: partitionStreamKey(this.stream, partition),
-      reading: true,
-      inheriting: true,
-      inheritCursor: '0-0',
-      outstanding: new Set(),
-    })
+    this.held.gain(partition, partitionStreamKey(this.stream, partition))
   }
 
   /** Stops reading `partition`; with `drain`, returns once what was read of it is finished (at most stopDrainMs). */
@@ -289,17 +270,17 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
           'handing a partition back before its events finished (stopDrainMs passed): they may run again on its next owner',
         )
     }
-    if (this.held.get(partition) === held) this.held.delete(partition)
+    this.held.release(held)
   }
 
   /** The next page of entries left pending in a partition just taken, before anything new is read from it. */
   private async inheritPending(): Promise<Delivery[]> {
-    for (const [partition, held] of this.held) {
+    for (const held of [...this.held.values()]) {
       if (!held.inheriting || !held.reading) continue
       const [next, entries] = await this.autoclaim(held.stream, 0, held.inheritCursor, this.settings.batchSize)
       held.inheritCursor = next
       if (next === '0-0') held.inheriting = false
-      if (entries.length > 0) return this.handAll(partition, held.stream, entries, true)
+      if (entries.length > 0) return this.handAll(held.partition, held.stream, entries, true)
     }
     return []
   }
@@ -310,10 +291,9 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
     cursor: string,
     count: number,
   ): Promise<[string, [string, StreamFields][]]> {
-    const [next, entries] = (await this.answered(
-      this.redis.xautoclaim(stream, this.group, this.settings.workerName, minIdleMs, cursor, 'COUNT', count),
-    )) as [string, ([string, StreamFields] | null)[]]
-    return [next, entries.filter((entry): entry is [string, StreamFields] => entry !== null)]
+    return this.answered(
+      autoclaimEntries(this.redis, stream, this.group, this.settings.workerName, { minIdleMs, cursor, count }),
+    )
   }
 
   /** Deliveries for entries just taken over, with their delivery counts. */
@@ -338,28 +318,12 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
       decoded: decodeEvent(fields),
       message: { partition, stream: partitionStreamKey(this.stream, partition), id, inherited },
     }
-    this.held.get(partition)?.outstanding.add(delivery.id)
+    this.held.track(partition, delivery.id)
     return delivery
   }
 
   private finish(delivery: Delivery): void {
-    this.held.get(delivery.message.partition)?.outstanding.delete(delivery.id)
-  }
-
-  /** The partitions' streams or groups vanished (see stream-broker.ts): create the groups again from the start. */
-  private async recreateGroups(streams: string[]): Promise<void> {
-    const { logger, metrics, readingStopped } = this.runtime!
-    metrics.inc(STREAM_LOST)
-    logger.warn(
-      { stream: this.stream, group: this.group },
-      'a partition stream or its consumer group vanished from Redis (restarted without persistence, or flushed): entries no worker had read yet are lost with it; creating the groups again from the first entry. Run Redis with appendonly yes (appendfsync everysec) so that a restart keeps the streams',
-    )
-    try {
-      for (const stream of streams) await ensureGroup(this.redis, stream, this.group, '0')
-    } catch (error) {
-      logger.error({ err: error }, 'could not create the consumer groups again; retrying in 1 s')
-      await sleep(1_000, readingStopped).catch(() => undefined)
-    }
+    this.held.finish(delivery.message.partition, delivery.id)
   }
 
   private async answered<T>(command: Promise<T>): Promise<T> {

@@ -8,7 +8,7 @@ import {
 } from '@qqbot/core/adapter'
 import type { DispatchedEvent, QQBotClient } from '@qqbot/core'
 import { withScripts } from '../scripts.js'
-import { STREAM_LOST } from './stream-broker.js'
+import { STREAM_LOST } from './lost-groups.js'
 import { encodeEvent } from './stream-codec.js'
 import { DEFAULT_GROUP, ensureGroup, partitionStreamKey, streamKey, type StreamOptions } from './stream-options.js'
 

@@ -1,6 +1,5 @@
 import { duplicateConnection, serverOf, type RedisConnection } from '../connection.js'
 import {
-  defineCounter,
   DONE_MARK,
   type BrokerDelivery,
   type BrokerRuntime,
@@ -9,12 +8,12 @@ import {
   type ClaimResult,
   type HeldDelivery,
   type WorkerBroker,
-  sleep,
 } from '@qqbot/core/adapter'
 import { RedisKeys } from '../keys.js'
 import { withScripts } from '../scripts.js'
 import { claimEventKey } from './event-claim.js'
-import { deliveryCounts, readGroupState } from './group-state.js'
+import { autoclaimEntries, deliveryCounts, readGroupState } from './group-state.js'
+import { recreateLostGroups } from './lost-groups.js'
 import { decodeEvent, type StreamFields } from './stream-codec.js'
 import { checkSameSlot, DEFAULT_GROUP, ensureGroup, streamKey, type StreamOptions } from './stream-options.js'
 
@@ -30,10 +29,7 @@ export interface StreamBrokerOptions extends StreamOptions {
 type Delivery = BrokerDelivery<string>
 
 /** Counted each time a worker finds the stream or its group gone (alert on it: unread entries were lost). */
-export const STREAM_LOST = defineCounter(
-  'broker_stream_lost',
-  'Times the stream or its consumer group vanished from Redis (restarted without persistence, flushed): entries no worker had read yet were lost with it',
-)
+export { STREAM_LOST } from './lost-groups.js'
 
 /**
  * A Redis stream read as one consumer of a group (XREADGROUP), for the broker-worker engine. Entries of a
@@ -94,7 +90,10 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
         this.unanswered = true
         throw error
       }
-      await this.recreateGroup()
+      await recreateLostGroups(this.redis, [this.stream], this.group, this.runtime!, {
+        stream: this.stream,
+        unreadAtLastCheck: this.lastLag,
+      })
       return []
     }
     return (reply?.[0]?.[1] ?? []).map(([id, fields]) => delivery(id, fields, 1))
@@ -104,19 +103,14 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
     if (Date.now() < this.noReclaimUntil) return
     let cursor = '0-0'
     do {
-      const [next, entries] = (await this.answered(
-        this.redis.xautoclaim(
-          this.stream,
-          this.group,
-          this.settings.workerName,
-          this.settings.claimIdleMs,
+      const [next, live] = await this.answered(
+        autoclaimEntries(this.redis, this.stream, this.group, this.settings.workerName, {
+          minIdleMs: this.settings.claimIdleMs,
           cursor,
-          'COUNT',
-          100,
-        ),
-      )) as [string, ([string, StreamFields] | null)[]]
+          count: 100,
+        }),
+      )
       cursor = next
-      const live = entries.filter((entry): entry is [string, StreamFields] => entry !== null)
       if (live.length === 0) continue
       const ids = live.map(([id]) => id)
       const counts = await this.answered(
@@ -200,28 +194,6 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
 
   async close(): Promise<void> {
     this.reader?.disconnect()
-  }
-
-  /**
-   * The stream or its group vanished (Redis restarted without persistence, a FLUSH, a deleted key): create
-   * the group again from the stream's first entry, so what the ingress appended since is read, not skipped.
-   * Entries no worker had read are lost with the old stream: that cannot be undone here, only prevented by
-   * Redis' append-only file, so the log says so. Entries this worker holds are still handled (their ACK finds
-   * no group and is dropped); those handled before are recognised by their done keys, if Redis still has them.
-   */
-  private async recreateGroup(): Promise<void> {
-    const { logger, metrics, readingStopped } = this.runtime!
-    metrics.inc(STREAM_LOST)
-    logger.warn(
-      { stream: this.stream, group: this.group, unreadAtLastCheck: this.lastLag },
-      'the stream or its consumer group vanished from Redis (restarted without persistence, or flushed): entries no worker had read yet are lost with it; creating the group again from the first entry. Run Redis with appendonly yes (appendfsync everysec) so that a restart keeps the stream',
-    )
-    try {
-      await ensureGroup(this.redis, this.stream, this.group, '0')
-    } catch (error) {
-      logger.error({ err: error }, 'could not create the consumer group again; retrying in 1 s')
-      await sleep(1_000, readingStopped).catch(() => undefined)
-    }
   }
 
   /** Remembers that Redis failed to answer, for the next readState. */
