@@ -4,7 +4,7 @@ import { serveStats } from './ipc.mjs'
 import { createClient } from '../packages/core/dist/index.js'
 
 const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret, NAMESPACE: namespace } = process.env
-// PARTITIONS (with WORKERS, how many workers share them): read a partitioned Redis stream.
+// PARTITIONS (with WORKERS, how many workers share them): read partitions; unset or 0: the shared stream.
 const partitions = Number(process.env.PARTITIONS ?? 0)
 
 async function createBrokerSource() {
@@ -15,6 +15,7 @@ async function createBrokerSource() {
       nats: await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' }),
       namespace,
       batchSize: 128,
+      partitions: partitions > 0 ? partitions : false,
     })
   }
   const { Redis } = await import('ioredis')
@@ -23,7 +24,7 @@ async function createBrokerSource() {
     redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true }),
     namespace,
     batchSize: 128,
-    partitions: partitions > 0 ? partitions : undefined,
+    partitions: partitions > 0 ? partitions : false,
   })
 }
 
