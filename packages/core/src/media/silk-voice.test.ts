@@ -25,7 +25,8 @@ describe("voiceFormat: 'silk'", () => {
   const setup = useClientOnPlatform()
 
   async function uploaderOnPlatform(voiceFormat: 'as-is' | 'silk', loadSilk = () => Promise.resolve(fakeCodec)) {
-    const { platform, client } = await setup()
+    // 'as-is' sends a WAV voice, which the fake platform (strict by default) would refuse.
+    const { platform, client } = await setup({ platform: { media: { voiceFormat: voiceFormat === 'silk' ? 'silk' : 'any' } } })
     const uploader = new MediaUploader({ api: client.api, loadSilk }, { voiceFormat })
     const fileData = () =>
       platform.calls
