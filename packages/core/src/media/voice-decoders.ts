@@ -33,7 +33,11 @@ export const VOICE_DECODERS: Readonly<
     className: 'OggVorbisDecoder',
     installSpec: '@wasm-audio-decoders/ogg-vorbis@0.1',
   },
-  flac: { packageName: '@wasm-audio-decoders/flac', className: 'FLACDecoder', installSpec: '@wasm-audio-decoders/flac@0.2' },
+  flac: {
+    packageName: '@wasm-audio-decoders/flac',
+    className: 'FLACDecoder',
+    installSpec: '@wasm-audio-decoders/flac@0.2',
+  },
 })
 
 /**

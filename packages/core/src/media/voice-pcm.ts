@@ -20,6 +20,7 @@ export function silkRateFor(sampleRate: number): number {
  * silk-wasm's resampler. A small hand-written resampler avoids another dependency for that corner.
  */
 export class PcmBuilder {
+  readonly outputRate: number
   private samples: Int16Array
   private length = 0
   private readonly step: number
@@ -38,7 +39,10 @@ export class PcmBuilder {
     this.samples = new Int16Array(Math.min(this.maxSamples, this.outputRate * 10))
   }
 
-  readonly outputRate: number
+  /** The length so far. */
+  get seconds(): number {
+    return this.length / this.outputRate
+  }
 
   /** Adds a decoded chunk; throws `tooLong()` once the voice passes the cap. */
   push(channels: readonly Float32Array[], count: number): void {
@@ -64,10 +68,6 @@ export class PcmBuilder {
   /** The PCM so far as little-endian bytes (a view, not a copy). */
   bytes(): Uint8Array {
     return new Uint8Array(this.samples.buffer, 0, this.length * 2)
-  }
-
-  get seconds(): number {
-    return this.length / this.outputRate
   }
 
   private append(sample: number): void {
@@ -117,7 +117,8 @@ export async function decodeToPcm(
   }
   try {
     await decoder.ready
-    for (let at = 0; at < bytes.length; at += CHUNK_BYTES) take(await decoder.decode(bytes.subarray(at, at + CHUNK_BYTES)))
+    for (let at = 0; at < bytes.length; at += CHUNK_BYTES)
+      take(await decoder.decode(bytes.subarray(at, at + CHUNK_BYTES)))
     if (decoder.flush) take(await decoder.flush())
   } catch (error) {
     if (error instanceof VoiceTooLongError) throw error
