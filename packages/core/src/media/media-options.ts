@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors/qqbot-error.js'
 import type { MediaFileType } from '../rest/api-types.js'
 
 /** The media a reply can carry; one per message. */
@@ -75,6 +76,9 @@ export type ResolvedMediaOptions = Required<Omit<MediaOptions, 'maxBytes' | 'tem
 
 /** Fills in the defaults of {@link MediaOptions}. */
 export function resolveMediaOptions(options: MediaOptions = {}): ResolvedMediaOptions {
+  const voiceMaxSeconds = options.voiceMaxSeconds ?? 300
+  if (!(voiceMaxSeconds > 0 && Number.isFinite(voiceMaxSeconds)))
+    throw new ConfigError(`media.voiceMaxSeconds must be a positive number of seconds, not ${voiceMaxSeconds}.`)
   return {
     chunkedFromBytes: options.chunkedFromBytes ?? 5 * MB,
     md5PrefixBytes: options.md5PrefixBytes ?? 10_002_432,
@@ -88,7 +92,7 @@ export function resolveMediaOptions(options: MediaOptions = {}): ResolvedMediaOp
     partRetries: options.partRetries ?? 2,
     tempDir: options.tempDir,
     voiceFormat: options.voiceFormat ?? 'as-is',
-    voiceMaxSeconds: options.voiceMaxSeconds ?? 300,
+    voiceMaxSeconds,
     cacheEntries: options.cacheEntries ?? 500,
   }
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { ConfigError } from '../errors/qqbot-error.js'
+import { resolveMediaOptions } from './media-options.js'
 import type { DecodedAudio, PcmDecoder } from './voice-decoders.js'
 import { VoiceDecodeError, VoiceTooLongError } from './voice-errors.js'
 import { decodeToPcm, PcmBuilder, silkRateFor } from './voice-pcm.js'
@@ -56,6 +58,15 @@ describe('PcmBuilder', () => {
     const builder = new PcmBuilder(8000, 1, tooLong)
     builder.push([new Float32Array(8000)], 8000)
     expect(() => builder.push([new Float32Array(1)], 1)).toThrow(VoiceTooLongError)
+  })
+})
+
+describe('media.voiceMaxSeconds', () => {
+  it('GIVEN media.voiceMaxSeconds THEN 300 by default, and zero, negative or NaN is a ConfigError', () => {
+    expect(resolveMediaOptions().voiceMaxSeconds).toBe(300)
+    expect(resolveMediaOptions({ voiceMaxSeconds: 0.5 }).voiceMaxSeconds).toBe(0.5)
+    for (const bad of [0, -1, Number.NaN, Infinity])
+      expect(() => resolveMediaOptions({ voiceMaxSeconds: bad })).toThrow(ConfigError)
   })
 })
 
