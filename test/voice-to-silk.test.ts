@@ -3,7 +3,7 @@ import { decode, getDuration, isSilk } from 'silk-wasm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { c2cMessage } from '@qqbot/fake-platform'
 import { Command, Controller } from '@qqbot/framework'
-import { startBotHarness } from './support/bot-harness.js'
+import { createIntegrationBot } from '@qqbot/testing'
 
 /**
  * The fixtures are a 440 Hz tone with a 3 Hz tremolo, written as 16-bit WAV by a few lines of Node and
@@ -58,11 +58,16 @@ afterEach(async () => {
 
 describe("voiceFormat: 'silk' with the real decoders and encoder", () => {
   it('GIVEN mp3, Ogg Opus, Ogg Vorbis and FLAC voices THEN each reaches the platform (which checks SILK) as SILK of the same length and pitch', async () => {
-    const { platform, say } = await startBotHarness(
-      { controllers: [VoiceCommands], media: { voiceFormat: 'silk' } },
-      cleanups,
-    )
-    for (const [command] of VOICES) await say(c2cMessage({ content: `/${command}`, userOpenid: 'u-voice' }))
+    // Compiling the wasm codecs and encoding takes a few seconds on a loaded 2-core machine: wait longer than 5 s.
+    const integration = await createIntegrationBot({
+      controllers: [VoiceCommands],
+      media: { voiceFormat: 'silk' },
+      replyTimeoutMs: 30_000,
+    })
+    cleanups.push(() => integration.close())
+    const { platform } = integration
+    for (const [command] of VOICES)
+      await integration.deliver(c2cMessage({ content: `/${command}`, userOpenid: 'u-voice' }), { expected: 1 })
     const uploads = platform.calls.filter((call) => call.path === '/v2/users/u-voice/files')
     expect(uploads.map((call) => call.status)).toEqual([200, 200, 200, 200])
     expect(platform.sent.map((message) => message.body.msg_type)).toEqual([7, 7, 7, 7])
@@ -77,5 +82,5 @@ describe("voiceFormat: 'silk' with the real decoders and encoder", () => {
       expect(zeroCrossingsPerSecond(data, 24000)).toBeGreaterThan(880 * 0.95)
       expect(zeroCrossingsPerSecond(data, 24000)).toBeLessThan(880 * 1.05)
     }
-  })
+  }, 90_000)
 })
