@@ -150,6 +150,18 @@ for i = 1, #KEYS do
 end
 return holders`,
   },
+  /** KEYS: events' claim keys. ARGV: worker, ttlMs. Extends each key the worker still holds (qqbotRenew of many). */
+  qqbotRenewEvents: {
+    lua: `
+local renewed = 0
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[i], ARGV[2])
+    renewed = renewed + 1
+  end
+end
+return renewed`,
+  },
   /**
    * KEYS: streams, then claim keys. ARGV: group, done mark, dedupeTtlMs, the stream count, then for each stream
    * its entry count and entry ids. Marks each event done (SET PX), then acknowledges the entries (XACK), in one
@@ -206,6 +218,7 @@ export interface ScriptedRedis {
   /** `numKeys` streams, then ARGV as the script says. */
   qqbotStreamAppendBatch(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number[]>
   qqbotClaimEvents(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<string[]>
+  qqbotRenewEvents(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>
   qqbotCompleteEvents(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>
 }
 

@@ -1,7 +1,10 @@
 import type { RedisConnection } from '../connection.js'
 import { DONE_MARK, type BrokerWorkerSettings } from '@qqbot/core/adapter'
-import { withScripts } from '../scripts.js'
+import { withScripts, type ScriptedRedis } from '../scripts.js'
 import { CommandBatch } from './command-batch.js'
+
+/** Claims renewed per script call: a round of a worker holding thousands of events blocks Redis only briefly. */
+const RENEW_PAGE = 500
 
 /** Who has an event's key: this worker now, nobody any more (handled), or another worker. */
 export type EventClaim = 'mine' | 'done' | { holder: string }
@@ -22,13 +25,14 @@ export interface FinishedEntry {
 export class EventKeys {
   private readonly claims: CommandBatch<string, string>
   private readonly completions: CommandBatch<FinishedEntry, void>
+  private readonly scripted: ScriptedRedis
 
   constructor(
     redis: RedisConnection,
     group: string,
     private readonly settings: Pick<BrokerWorkerSettings, 'workerName' | 'claimIdleMs' | 'dedupeTtlMs'>,
   ) {
-    const scripted = withScripts(redis)
+    const scripted = (this.scripted = withScripts(redis))
     this.claims = new CommandBatch((keys) =>
       scripted.qqbotClaimEvents(keys.length, ...keys, settings.workerName, settings.claimIdleMs),
     )
@@ -43,6 +47,15 @@ export class EventKeys {
     const holder = await this.claims.add(claimKey)
     if (holder === this.settings.workerName) return 'mine'
     return holder === DONE_MARK ? 'done' : { holder }
+  }
+
+  /** Extends the claims this worker holds, in pages of a script call each. */
+  async renew(claims: string[]): Promise<void> {
+    const { workerName, claimIdleMs } = this.settings
+    for (let at = 0; at < claims.length; at += RENEW_PAGE) {
+      const page = claims.slice(at, at + RENEW_PAGE)
+      await this.scripted.qqbotRenewEvents(page.length, ...page, workerName, claimIdleMs)
+    }
   }
 
   /** Marks the event done (when it has a claim) and acknowledges its entry. */

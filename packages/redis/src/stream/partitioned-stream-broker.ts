@@ -182,18 +182,13 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
       ids.push(delivery.message.id)
       byStream.set(delivery.message.stream, ids)
     }
-    const redis = withScripts(this.redis)
-    const { workerName, claimIdleMs } = this.settings
+    const { workerName } = this.settings
     await this.answered(
       Promise.all(
-        [...byStream].map(([stream, ids]) => redis.xclaim(stream, this.group, workerName, 0, ...ids, 'JUSTID')),
+        [...byStream].map(([stream, ids]) => this.redis.xclaim(stream, this.group, workerName, 0, ...ids, 'JUSTID')),
       ),
     )
-    await this.answered(
-      Promise.all(
-        entries.flatMap(({ claim }) => (claim === undefined ? [] : [redis.qqbotRenew(claim, workerName, claimIdleMs)])),
-      ),
-    )
+    await this.answered(this.eventKeys.renew(entries.flatMap(({ claim }) => (claim === undefined ? [] : [claim]))))
   }
 
   /** Lag and pending summed over the partitions this worker holds. */

@@ -9,7 +9,6 @@ import {
   type WorkerBroker,
 } from '@qqbot/core/adapter'
 import { RedisKeys } from '../keys.js'
-import { withScripts } from '../scripts.js'
 import { EventKeys } from './event-claim.js'
 import { autoclaimEntries, deliveryCounts, readGroupState } from './group-state.js'
 import { recreateLostGroups } from './lost-groups.js'
@@ -139,10 +138,9 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
     this.roundStartedAt = Date.now()
     const entries = [...held]
     if (entries.length === 0) return
-    const redis = withScripts(this.redis)
-    const { workerName, claimIdleMs } = this.settings
+    const { workerName } = this.settings
     await this.answered(
-      redis.xclaim(
+      this.redis.xclaim(
         this.stream,
         this.group,
         workerName,
@@ -151,11 +149,7 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
         'JUSTID',
       ),
     )
-    await this.answered(
-      Promise.all(
-        entries.flatMap(({ claim }) => (claim === undefined ? [] : [redis.qqbotRenew(claim, workerName, claimIdleMs)])),
-      ),
-    )
+    await this.answered(this.eventKeys.renew(entries.flatMap(({ claim }) => (claim === undefined ? [] : [claim]))))
   }
 
   async readState(): Promise<BrokerState> {
