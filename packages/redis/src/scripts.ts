@@ -119,17 +119,17 @@ return version + 1`,
   qqbotStreamAppendBatch: {
     lua: `
 local created = {}
-for i = 1, #KEYS do
-  created[i] = 0
-  if redis.call('EXISTS', KEYS[i]) == 0 then
-    redis.call('XGROUP', 'CREATE', KEYS[i], ARGV[1], '$', 'MKSTREAM')
-    created[i] = 1
-  end
-end
+for i = 1, #KEYS do created[i] = 0 end
 local at = 3
 while at <= #ARGV do
+  local i = tonumber(ARGV[at])
   local n = tonumber(ARGV[at + 1])
-  redis.call('XADD', KEYS[tonumber(ARGV[at])], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, at + 2, at + 1 + n))
+  local add = {'XADD', KEYS[i], 'NOMKSTREAM', 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, at + 2, at + 1 + n)}
+  if not redis.call(unpack(add)) then
+    redis.call('XGROUP', 'CREATE', KEYS[i], ARGV[1], '$', 'MKSTREAM')
+    created[i] = 1
+    redis.call(unpack(add))
+  end
   at = at + 2 + n
 end
 return created`,
