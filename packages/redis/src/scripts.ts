@@ -110,21 +110,79 @@ if ARGV[3] == '0' then redis.call('PERSIST', KEYS[1]) else redis.call('PEXPIRE',
 return version + 1`,
   },
   /**
-   * KEYS: stream. ARGV: group, maxLength, then the entry's fields. Appends the entry (XADD MAXLEN ~); when the
-   * stream is missing (Redis lost it, or nobody created it yet) creates it with the workers' group first, at its
-   * end, so the workers read this entry and every one after it even if none of them is running now. Returns
-   * `[entryId, created]` (created: 1 when the stream had to be created).
+   * KEYS: the streams of a batch. ARGV: group, maxLength, then each entry as the index of its stream in KEYS
+   * (from 1), its field count and its fields. Appends the entries in the order given (XADD MAXLEN ~); a stream
+   * that is missing (Redis lost it, or nobody created it yet) is created with the workers' group first, at its
+   * end, so the workers read these entries and every later one even if none of them is running now. Returns
+   * each stream's `created` flag (1 when it had to be created).
    */
-  qqbotStreamAppend: {
-    numberOfKeys: 1,
+  qqbotStreamAppendBatch: {
     lua: `
-local created = 0
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('XGROUP', 'CREATE', KEYS[1], ARGV[1], '$', 'MKSTREAM')
-  created = 1
+local created = {}
+for i = 1, #KEYS do created[i] = 0 end
+local at = 3
+while at <= #ARGV do
+  local i = tonumber(ARGV[at])
+  local n = tonumber(ARGV[at + 1])
+  local add = {'XADD', KEYS[i], 'NOMKSTREAM', 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, at + 2, at + 1 + n)}
+  if not redis.call(unpack(add)) then
+    redis.call('XGROUP', 'CREATE', KEYS[i], ARGV[1], '$', 'MKSTREAM')
+    created[i] = 1
+    redis.call(unpack(add))
+  end
+  at = at + 2 + n
 end
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
-return {id, created}`,
+return created`,
+  },
+  /**
+   * KEYS: events' claim keys. ARGV: worker, ttlMs. Claims each key the worker does not find taken (SET NX PX);
+   * returns who holds each key now: the worker, another worker, or the done mark.
+   */
+  qqbotClaimEvents: {
+    lua: `
+local holders = {}
+for i = 1, #KEYS do
+  if redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2], 'NX') then
+    holders[i] = ARGV[1]
+  else
+    holders[i] = redis.call('GET', KEYS[i])
+  end
+end
+return holders`,
+  },
+  /** KEYS: events' claim keys. ARGV: worker, ttlMs. Extends each key the worker still holds (qqbotRenew of many). */
+  qqbotRenewEvents: {
+    lua: `
+local renewed = 0
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[i], ARGV[2])
+    renewed = renewed + 1
+  end
+end
+return renewed`,
+  },
+  /**
+   * KEYS: streams, then claim keys. ARGV: group, done mark, dedupeTtlMs, the stream count, then for each stream
+   * its entry count and entry ids. Marks each event done (SET PX), then acknowledges the entries (XACK), in one
+   * atomic step. A stream whose group vanished is skipped (its entries are gone with it); returns how many
+   * entries were acknowledged.
+   */
+  qqbotCompleteEvents: {
+    lua: `
+local streams = tonumber(ARGV[4])
+for i = streams + 1, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[2], 'PX', ARGV[3])
+end
+local acked = 0
+local at = 5
+for i = 1, streams do
+  local n = tonumber(ARGV[at])
+  local reply = redis.pcall('XACK', KEYS[i], ARGV[1], unpack(ARGV, at + 1, at + n))
+  if type(reply) == 'number' then acked = acked + reply end
+  at = at + 1 + n
+end
+return acked`,
   },
   /** KEYS: state. ARGV: expectedVersion. Deletes the key if it holds that version: 1 deleted, 0 refused. */
   qqbotStateDelete: {
@@ -157,12 +215,11 @@ export interface ScriptedRedis {
   qqbotIdentifySlot(bucket: string, intervalMs: number): Promise<number>
   qqbotStateWrite(key: string, json: string, expectedVersion: number, ttlMs: number): Promise<number | null>
   qqbotStateDelete(key: string, expectedVersion: number): Promise<number>
-  qqbotStreamAppend(
-    stream: string,
-    group: string,
-    maxLength: number,
-    ...fields: string[]
-  ): Promise<[entryId: string, created: number]>
+  /** `numKeys` streams, then ARGV as the script says. */
+  qqbotStreamAppendBatch(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number[]>
+  qqbotClaimEvents(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<string[]>
+  qqbotRenewEvents(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>
+  qqbotCompleteEvents(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>
 }
 
 const defined = new WeakSet<RedisConnection>()

@@ -1,6 +1,5 @@
 import { duplicateConnection, serverOf, type RedisConnection } from '../connection.js'
 import {
-  DONE_MARK,
   type BrokerDelivery,
   type BrokerRuntime,
   type BrokerState,
@@ -12,7 +11,7 @@ import {
 } from '@qqbot/core/adapter'
 import { RedisKeys } from '../keys.js'
 import { withScripts } from '../scripts.js'
-import { claimEventKey } from './event-claim.js'
+import { EventKeys } from './event-claim.js'
 import { autoclaimEntries, deliveryCounts, readGroupState } from './group-state.js'
 import { HeldPartitions } from './held-partitions.js'
 import { recreateLostGroups } from './lost-groups.js'
@@ -65,6 +64,7 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
   private readonly keys: RedisKeys
   private readonly redis: RedisConnection
   private readonly held: HeldPartitions
+  private readonly eventKeys: EventKeys
   private reader: RedisConnection | undefined
   private runtime: BrokerRuntime | undefined
   /** The blocking read under way, awaited by a partition handed back before its drain. */
@@ -83,6 +83,7 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
     this.keys = new RedisKeys(options.namespace, options.prefix)
     this.redis = options.redis
     this.held = new HeldPartitions(this.stream, partitions)
+    this.eventKeys = new EventKeys(this.redis, this.group, settings)
     this.leases = new PartitionLeases({ ...options, workerName: settings.workerName })
   }
 
@@ -161,11 +162,11 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
   async claim(entry: Delivery, dedupeKey: string): Promise<ClaimResult<string>> {
     const claimKey = this.keys.event(dedupeKey)
     const { workerName, claimIdleMs } = this.settings
-    const claim = await this.answered(claimEventKey(this.redis, claimKey, workerName, claimIdleMs))
+    const claim = await this.answered(this.eventKeys.claim(claimKey))
     if (claim === 'mine') return { claim: claimKey }
     if (claim === 'done') return 'done'
     const { holder } = claim
-    if (entry.message.inherited && holder !== null && !(await this.answered(this.leases.isLive(holder)))) {
+    if (entry.message.inherited && !(await this.answered(this.leases.isLive(holder)))) {
       // Left by the partition's previous owner, which is gone: take its claim over at once (if nobody did), so
       // the event keeps its place in line.
       const swapped = await this.answered(
@@ -189,18 +190,13 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
       ids.push(delivery.message.id)
       byStream.set(delivery.message.stream, ids)
     }
-    const redis = withScripts(this.redis)
-    const { workerName, claimIdleMs } = this.settings
+    const { workerName } = this.settings
     await this.answered(
       Promise.all(
-        [...byStream].map(([stream, ids]) => redis.xclaim(stream, this.group, workerName, 0, ...ids, 'JUSTID')),
+        [...byStream].map(([stream, ids]) => this.redis.xclaim(stream, this.group, workerName, 0, ...ids, 'JUSTID')),
       ),
     )
-    await this.answered(
-      Promise.all(
-        entries.flatMap(({ claim }) => (claim === undefined ? [] : [redis.qqbotRenew(claim, workerName, claimIdleMs)])),
-      ),
-    )
+    await this.answered(this.eventKeys.renew(entries.flatMap(({ claim }) => (claim === undefined ? [] : [claim]))))
   }
 
   /** Lag and pending summed over the partitions this worker holds. */
@@ -226,10 +222,7 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
   async complete(held: HeldDelivery<PartitionEntry, string>): Promise<void> {
     const { delivery, claim } = held
     try {
-      const multi = this.redis.multi()
-      if (claim !== undefined) multi.set(claim, DONE_MARK, 'PX', this.settings.dedupeTtlMs)
-      multi.xack(delivery.message.stream, this.group, delivery.message.id)
-      await multi.exec()
+      await this.eventKeys.complete({ stream: delivery.message.stream, id: delivery.message.id, claim })
     } finally {
       this.finish(delivery)
     }

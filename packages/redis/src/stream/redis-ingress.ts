@@ -10,6 +10,7 @@ import type { DispatchedEvent, QQBotClient } from '@qqbot/core'
 import { withScripts } from '../scripts.js'
 import { checkStreamLayout } from './layout-check.js'
 import { STREAM_LOST } from './lost-groups.js'
+import { CommandBatch } from './command-batch.js'
 import { encodeEvent } from './stream-codec.js'
 import { DEFAULT_GROUP, ensureGroup, partitionStreamKey, streamKey, type StreamOptions } from './stream-options.js'
 
@@ -27,8 +28,14 @@ export interface RedisIngressOptions extends BrokerIngressOptions, StreamOptions
   maxLength?: number
 }
 
+/** An event on its way to its stream. */
+interface PendingEntry {
+  stream: string
+  fields: string[]
+}
+
 /**
- * Appends each event to the stream (XADD MAXLEN ~), after creating the workers' group. Should Redis lose the
+ * Appends each event to the stream (XADD MAXLEN ~), the events published meanwhile in one script call, after creating the workers' group. Should Redis lose the
  * stream (restarted without persistence, flushed), the append creates it again with the group, so what arrives
  * from then on waits for the workers even while none is running. With partitions, each event goes to the stream
  * of the partition of its order key.
@@ -41,6 +48,7 @@ class StreamPublisher implements IngressPublisher {
   private readonly group: string
   private readonly maxLength: number
   private readonly partitioner: EventPartitioner | undefined
+  private readonly appends = new CommandBatch<PendingEntry, void>((entries) => this.append(entries))
 
   constructor(private readonly options: RedisIngressOptions) {
     this.stream = streamKey(options.namespace ?? options.appId, options, options.prefix)
@@ -70,13 +78,23 @@ class StreamPublisher implements IngressPublisher {
 
   async publish(event: DispatchedEvent): Promise<void> {
     const stream = this.partitioner ? partitionStreamKey(this.stream, this.partitioner.partitionOf(event)) : this.stream
-    const [, created] = await withScripts(this.options.redis).qqbotStreamAppend(
-      stream,
+    await this.appends.add({ stream, fields: encodeEvent(event) })
+  }
+
+  /** One script call for the events published meanwhile (see {@link CommandBatch}), in the order published. */
+  private async append(entries: PendingEntry[]): Promise<void[]> {
+    const streams = [...new Set(entries.map(({ stream }) => stream))]
+    const index = new Map(streams.map((stream, i) => [stream, i + 1]))
+    const args = entries.flatMap(({ stream, fields }) => [index.get(stream)!, fields.length, ...fields])
+    const created = await withScripts(this.options.redis).qqbotStreamAppendBatch(
+      streams.length,
+      ...streams,
       this.group,
       this.maxLength,
-      ...encodeEvent(event),
+      ...args,
     )
-    if (created === 1) this.streamRecreated(stream)
+    streams.forEach((stream, i) => created[i] === 1 && this.streamRecreated(stream))
+    return entries.map(() => undefined)
   }
 
   private streamRecreated(stream: string): void {

@@ -1,6 +1,5 @@
 import { duplicateConnection, serverOf, type RedisConnection } from '../connection.js'
 import {
-  DONE_MARK,
   type BrokerDelivery,
   type BrokerRuntime,
   type BrokerState,
@@ -10,8 +9,7 @@ import {
   type WorkerBroker,
 } from '@qqbot/core/adapter'
 import { RedisKeys } from '../keys.js'
-import { withScripts } from '../scripts.js'
-import { claimEventKey } from './event-claim.js'
+import { EventKeys } from './event-claim.js'
 import { autoclaimEntries, deliveryCounts, readGroupState } from './group-state.js'
 import { recreateLostGroups } from './lost-groups.js'
 import { decodeEvent, type StreamFields } from './stream-codec.js'
@@ -35,7 +33,7 @@ export { STREAM_LOST } from './lost-groups.js'
  * A Redis stream read as one consumer of a group (XREADGROUP), for the broker-worker engine. Entries of a
  * worker that died are taken over after `claimIdleMs` (XAUTOCLAIM); a live worker's are renewed with XCLAIM
  * JUSTID, which resets their idle time without counting a delivery. An event's claim and done mark is a key
- * (SET NX PX, then `done` in one MULTI with the XACK).
+ * (SET NX PX, then `done` in one atomic step with the XACK), written for many events at once (see event-claim.ts).
  */
 export class RedisStreamBroker implements WorkerBroker<string, string> {
   readonly target = 'the stream'
@@ -43,6 +41,7 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
   private readonly group: string
   private readonly keys: RedisKeys
   private readonly redis: RedisConnection
+  private readonly eventKeys: EventKeys
   private reader: RedisConnection | undefined
   private runtime: BrokerRuntime | undefined
   /** Redis failed a command: no worker could renew its entries meanwhile (see readState). */
@@ -59,6 +58,7 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
     this.group = options.group ?? DEFAULT_GROUP
     this.keys = new RedisKeys(options.namespace, options.prefix)
     this.redis = options.redis
+    this.eventKeys = new EventKeys(this.redis, this.group, settings)
   }
 
   async open(runtime: BrokerRuntime): Promise<void> {
@@ -123,9 +123,7 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
   /** Takes the event's key (SET NX PX claimIdleMs); `elsewhere` while another worker holds it. */
   async claim(entry: Delivery, dedupeKey: string): Promise<ClaimResult<string>> {
     const claimKey = this.keys.event(dedupeKey)
-    const claim = await this.answered(
-      claimEventKey(this.redis, claimKey, this.settings.workerName, this.settings.claimIdleMs),
-    )
+    const claim = await this.answered(this.eventKeys.claim(claimKey))
     if (claim === 'mine') return { claim: claimKey }
     // Another worker is on it: leave the entry pending; if that worker dies, it comes back by XAUTOCLAIM.
     return claim === 'done' ? 'done' : 'elsewhere'
@@ -140,10 +138,9 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
     this.roundStartedAt = Date.now()
     const entries = [...held]
     if (entries.length === 0) return
-    const redis = withScripts(this.redis)
-    const { workerName, claimIdleMs } = this.settings
+    const { workerName } = this.settings
     await this.answered(
-      redis.xclaim(
+      this.redis.xclaim(
         this.stream,
         this.group,
         workerName,
@@ -152,11 +149,7 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
         'JUSTID',
       ),
     )
-    await this.answered(
-      Promise.all(
-        entries.flatMap(({ claim }) => (claim === undefined ? [] : [redis.qqbotRenew(claim, workerName, claimIdleMs)])),
-      ),
-    )
+    await this.answered(this.eventKeys.renew(entries.flatMap(({ claim }) => (claim === undefined ? [] : [claim]))))
   }
 
   async readState(): Promise<BrokerState> {
@@ -177,12 +170,9 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
     return { lag: state.lag, groupPending: state.pending }
   }
 
-  /** Marks the event done and acknowledges its entry, in one MULTI. */
-  async complete({ delivery, claim }: HeldDelivery<string, string>): Promise<void> {
-    const multi = this.redis.multi()
-    if (claim !== undefined) multi.set(claim, DONE_MARK, 'PX', this.settings.dedupeTtlMs)
-    multi.xack(this.stream, this.group, delivery.message)
-    await multi.exec()
+  /** Marks the event done and acknowledges its entry, in one atomic step (batched with others finished meanwhile). */
+  complete({ delivery, claim }: HeldDelivery<string, string>): Promise<void> {
+    return this.eventKeys.complete({ stream: this.stream, id: delivery.message, claim })
   }
 
   async discard(entry: Delivery): Promise<void> {
