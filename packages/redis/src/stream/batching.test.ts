@@ -29,7 +29,7 @@ function countingRedis(): { redis: Redis; sent: string[] } {
 }
 
 describe.each([
-  { layout: 'one stream', partitions: undefined },
+  { layout: 'one stream', partitions: false as const },
   { layout: '4 partitions', partitions: 4 },
 ])('Redis stream batching ($layout)', ({ partitions }) => {
   it('GIVEN a burst of 200 events from 50 users THEN the ingress appends them and the worker claims, marks done and acknowledges them in far fewer Redis calls than events, each event answered once', async () => {
