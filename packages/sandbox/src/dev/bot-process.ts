@@ -24,9 +24,13 @@ export class BotProcess {
     })
   }
 
-  /** Whether every file is a plugin module the bot registered (so the change can be reloaded in place). */
-  ownsAll(files: readonly string[]): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null && files.every((file) => this.pluginFiles.has(file))
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null
+  }
+
+  /** The files that are not plugin modules the bot registered (all of them once it exited): these restart it. */
+  notOwned(files: readonly string[]): string[] {
+    return files.filter((file) => this.exited || !this.pluginFiles.has(file))
   }
 
   /** Asks the bot to reload the plugins of `files`; resolves with its answer (a failure if it exits or takes too long). */

@@ -150,7 +150,7 @@ describe('qqbot-dev reloads a changed plugin in place', () => {
     expect(answerFrom(output.text(), 'v2')).toEqual({ main: 'm1', pid: first.pid, identifies: 1 })
     expect(output.text()).toContain('announced: plugin greeter reloaded (v1)')
     expect(messages.text()).toContain('compiled: reloading dist/greeter.js in place')
-    expect(messages.text()).toContain('plugin greeter reloaded in place (v1)')
+    expect(messages.text()).toContain('plugin greeter reloaded in place (v1, ')
     expect(messages.text()).not.toContain('restarting the bot')
 
     writeFileSync(join(dir, 'src', 'main.ts'), main('m2'))

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { dirname, join, relative, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Writable } from 'node:stream'
 import { compileErrorsIn } from './compile-output.js'
 import { devEnvironment } from './dev-env.js'
-import { changedFiles, snapshotBuiltFiles } from './built-files.js'
+import { changedFiles, snapshotBuiltFiles, type BuiltFile } from './built-files.js'
 import { BotProcess } from './bot-process.js'
 import type { ReloadBudget } from './reload-budget.js'
 import { DEV_RELOAD_ENV } from './reload-protocol.js'
@@ -54,8 +54,7 @@ export async function startDevRunner(options: DevRunnerOptions = {}): Promise<De
   const stopTimeoutMs = options.stopTimeoutMs ?? 5_000
   const say = (line: string) => messages.write(`[qqbot-dev] ${line}\n`)
 
-  const builtRoot = dirname(entry)
-  let built: Map<string, string> | undefined
+  let built: Map<string, BuiltFile> | undefined
   let app: BotProcess | undefined
   let queue = Promise.resolve()
   let stopped = false
@@ -79,13 +78,19 @@ export async function startDevRunner(options: DevRunnerOptions = {}): Promise<De
   }
   /** Reloads the changed plugin modules in the running bot: true, or why it restarts instead. */
   const reloadInPlace = async (running: BotProcess | undefined, changed: string[]): Promise<true | string> => {
-    if (!running || changed.length === 0 || !running.ownsAll(changed)) return 'compiled: restarting the bot'
+    const other = running?.notOwned(changed) ?? changed
+    if (!running || other.length > 0) {
+      const shown = other.slice(0, 3).map((file) => relative(cwd, file))
+      return `compiled: restarting the bot${shown.length > 0 ? ` (${shown.join(', ')}${other.length > 3 ? ', …' : ''} changed)` : ''}`
+    }
     const spent = running.budget.spent()
     if (spent) return `compiled: restarting the bot (${spent})`
     say(`compiled: reloading ${changed.map((file) => relative(cwd, file)).join(', ')} in place`)
+    const started = performance.now()
     const result = await running.reload(changed)
     if (result.qqbotDev === 'reload-failed') return `the reload failed (${result.message}): restarting the bot`
-    say(`plugin ${result.plugins.join(', ')} reloaded in place (v${result.generation})`)
+    const ms = Math.round(performance.now() - started)
+    say(`plugin ${result.plugins.join(', ')} reloaded in place (v${result.generation}, ${ms} ms)`)
     return true
   }
   const restart = (errors: number) => {
@@ -96,12 +101,17 @@ export async function startDevRunner(options: DevRunnerOptions = {}): Promise<De
     queue = queue.then(async () => {
       if (stopped) return
       const before = built
-      built = snapshotBuiltFiles(builtRoot)
+      built = snapshotBuiltFiles(cwd, before)
+      const changed = before ? changedFiles(before, built) : []
       const running = app
+      if (before && running && !running.exited && changed.length === 0) {
+        say('compiled: no built JavaScript changed; the bot keeps running')
+        return
+      }
       const reloaded =
         options.reloadInPlace === false || !before
           ? 'compiled: restarting the bot'
-          : await reloadInPlace(running, changedFiles(before, built))
+          : await reloadInPlace(running, changed)
       if (reloaded === true) return
       app = undefined
       if (running) say(reloaded)
