@@ -27,8 +27,7 @@ export function snapshotBuiltFiles(
         const info = statSync(path)
         const stamp = `${info.size}:${info.mtimeMs}`
         const known = previous.get(path)
-        const hash =
-          known?.stamp === stamp ? known.hash : createHash('sha1').update(readFileSync(path)).digest('hex')
+        const hash = known?.stamp === stamp ? known.hash : createHash('sha1').update(readFileSync(path)).digest('hex')
         files.set(path, { stamp, hash })
       }
     }
@@ -38,10 +37,7 @@ export function snapshotBuiltFiles(
 }
 
 /** The files added, removed or changed in content between two snapshots. */
-export function changedFiles(
-  before: ReadonlyMap<string, BuiltFile>,
-  after: ReadonlyMap<string, BuiltFile>,
-): string[] {
+export function changedFiles(before: ReadonlyMap<string, BuiltFile>, after: ReadonlyMap<string, BuiltFile>): string[] {
   const changed = [...after].filter(([path, file]) => before.get(path)?.hash !== file.hash).map(([path]) => path)
   return [...changed, ...[...before.keys()].filter((path) => !after.has(path))]
 }
