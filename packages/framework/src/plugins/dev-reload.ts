@@ -50,6 +50,28 @@ interface Tracked {
 export async function enableDevReload(bot: ReloadableBot, options: DevReloadOptions): Promise<boolean> {
   const send = process.send?.bind(process)
   if (send === undefined || process.env[DEV_RELOAD_ENV] !== '1') return false
+  await connectDevReload(bot, options, {
+    send,
+    onMessage: (listener) => process.on('message', listener),
+  })
+  // The channel must not keep a bot that stopped from exiting.
+  process.channel?.unref()
+  return true
+}
+
+/** The IPC channel to `qqbot-dev`, as {@link connectDevReload} uses it (the process's own, or a test's). */
+export interface DevReloadChannel {
+  send(message: DevReloadMessage): unknown
+  onMessage(listener: (message: Partial<DevReloadMessage>) => void): unknown
+}
+
+/** {@link enableDevReload} over a given channel: registers the plugin modules, then reloads on request. */
+export async function connectDevReload(
+  bot: ReloadableBot,
+  options: DevReloadOptions,
+  channel: DevReloadChannel,
+): Promise<void> {
+  const send = (message: DevReloadMessage) => channel.send(message)
 
   const tracked = new Map<string, Tracked>()
   for (const value of options.plugins) {
@@ -100,7 +122,7 @@ export async function enableDevReload(bot: ReloadableBot, options: DevReloadOpti
     }
     send({ qqbotDev: 'reloaded', plugins: reloaded, generation, rss: process.memoryUsage().rss })
   }
-  process.on('message', (message: Partial<DevReloadMessage>) => {
+  channel.onMessage((message) => {
     if (message.qqbotDev !== 'reload' || !Array.isArray(message.files)) return
     const changed = message.files
     queue = queue
@@ -109,10 +131,7 @@ export async function enableDevReload(bot: ReloadableBot, options: DevReloadOpti
         send({ qqbotDev: 'reload-failed', message: error instanceof Error ? error.message : String(error) })
       })
   })
-  // The channel must not keep a bot that stopped from exiting.
-  process.channel?.unref()
-  send({ qqbotDev: 'plugin-modules', files: [...files] } satisfies DevReloadMessage)
-  return true
+  send({ qqbotDev: 'plugin-modules', files: [...files] })
 }
 
 /** The plugins and factories a module exports, under any name. */
