@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Plugin } from './define-plugin.js'
+import type { AnyPluginFactory, Plugin } from './define-plugin.js'
 import { connectDevReload, type DevReloadMessage } from './dev-reload.js'
 import { PluginDiscoveryError } from './discovery/discovery-error.js'
 
@@ -30,6 +30,13 @@ async function writeModules(coinVersion: string, diceVersion: string) {
     `${header}export { coin } from './coin.js'\nexport const dice = definePlugin({ name: 'dice', description: '${diceVersion}' })\n`,
   )
 }
+
+/** What the fixture modules export. */
+interface Exports {
+  dice: (input: unknown) => Plugin
+  coin: AnyPluginFactory
+}
+const importModule = async (file: string) => (await import(pathToFileURL(join(root, file)).href)) as Exports
 
 /** A bot that records what it reloads, and a channel the test talks to as qqbot-dev would. */
 function harness() {
@@ -61,9 +68,9 @@ function harness() {
 describe('connectDevReload', () => {
   it('GIVEN a rebuilt plugin module THEN only the plugins whose code it brings are reloaded, with their configs', async () => {
     await writeModules('coin 1', 'dice 1')
-    const { dice, coin } = (await import(pathToFileURL(join(root, 'dice.js')).href)) as Record<string, never>
+    const { dice, coin } = await importModule('dice.js')
     const { bot, channel, reloaded, sent, reload } = harness()
-    const plugins = [(dice as (input: unknown) => Plugin)({ sides: 20 }), coin]
+    const plugins = [dice({ sides: 20 }), coin]
     const onReload: { name: string; generation: number }[] = []
 
     await connectDevReload(
@@ -96,7 +103,7 @@ describe('connectDevReload', () => {
 
   it('GIVEN a rebuilt module that throws on import THEN the answer is a failure and nothing is reloaded', async () => {
     await writeModules('coin 1', 'dice 1')
-    const { coin } = (await import(pathToFileURL(join(root, 'coin.js')).href)) as Record<string, never>
+    const { coin } = await importModule('coin.js')
     const { bot, channel, reloaded, reload } = harness()
     await connectDevReload(bot, { plugins: [coin], modules: [join(root, 'coin.js')] }, channel)
 
@@ -110,7 +117,7 @@ describe('connectDevReload', () => {
   it('GIVEN a module that exports none of the bot plugins THEN it fails naming the file', async () => {
     await writeModules('coin 1', 'dice 1')
     await writeFile(join(root, 'util.js'), 'export const util = 1\n')
-    const { coin } = (await import(pathToFileURL(join(root, 'coin.js')).href)) as Record<string, never>
+    const { coin } = await importModule('coin.js')
     const { bot, channel } = harness()
     const error = await connectDevReload(bot, { plugins: [coin], modules: [join(root, 'util.js')] }, channel).catch(
       (caught: unknown) => caught,
