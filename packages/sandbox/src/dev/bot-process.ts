@@ -55,7 +55,10 @@ export class BotProcess {
       )
       this.child.on('message', onMessage)
       this.child.once('exit', onExit)
-      this.child.send({ qqbotDev: 'reload', files } satisfies DevReloadMessage)
+      // With a callback, a channel closed meanwhile is an answer here, not an 'error' event that would stop the runner.
+      this.child.send({ qqbotDev: 'reload', files } satisfies DevReloadMessage, (error) => {
+        if (error) done({ qqbotDev: 'reload-failed', message: `the bot cannot be reached (${error.message})` })
+      })
     })
   }
 }
