@@ -1,15 +1,24 @@
 // npm run bench:reload: reloads a plugin REPS times (default 200) while a steady stream of messages arrives,
 // and reports the time per reload, the time from reload() to the new code's first answer, and the RSS before
 // and after. One process (bot and fake platform). Not a test: a report. Run with --expose-gc for steadier RSS.
+// BENCH_MODE=objects (default): each version is a new plugin object built in this process.
+// BENCH_MODE=modules: each version is the example's dice plugin module (examples/dice/dist/dice-bot.js) written
+// anew and imported again with a cache-busting query, as `qqbot-dev` reloads it on save: the old modules stay
+// in memory (ES modules cannot be unloaded), so this mode measures what a reload in development leaves behind.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
 import { startFakePlatform, groupAtMessage } from '../packages/fake-platform/dist/index.js'
 import { Arg, Command, Controller, createBot, definePlugin } from '../packages/framework/dist/index.js'
+import { RandomService } from '../examples/dice/dist/random-service.js'
 import { machineLine, median } from './ipc.mjs'
 
 const REPS = Number(process.env.BENCH_RELOADS ?? 200)
 const EVENTS_PER_SECOND = Number(process.env.BENCH_RATE ?? 200)
+const MODE = process.env.BENCH_MODE ?? 'objects'
+if (MODE !== 'objects' && MODE !== 'modules') throw new Error(`BENCH_MODE is objects or modules, not ${MODE}`)
 
-/** A new version of the plugin: a new controller class, as new code would bring. */
+/** Objects mode: a new version of the plugin, a new controller class, as new code would bring. */
 function counter(version) {
   class Counter {
     n(i) {
@@ -21,6 +30,22 @@ function counter(version) {
   Controller({ scenes: ['group'] })(Counter)
   return definePlugin({ name: 'counter', version: `1.0.${version}`, controllers: [Counter] })
 }
+
+// Modules mode: a copy of the built dice module beside it (its relative imports resolve), its /pick answer
+// marked with the version so the new code's answer is recognisable.
+const diceSource = new URL('../examples/dice/dist/dice-bot.js', import.meta.url)
+const diceCopy = new URL('../examples/dice/dist/.bench-reload-dice.js', import.meta.url)
+const diceText = MODE === 'modules' ? readFileSync(diceSource, 'utf8') : ''
+if (MODE === 'modules' && !diceText.includes('`👉 ')) throw new Error('dice-bot.js no longer answers /pick with 👉')
+async function diceModule(version) {
+  writeFileSync(diceCopy, diceText.replace('`👉 ', `\`👉v${version} `))
+  const exports = await import(`${pathToFileURL(diceCopy.pathname).href}?v=${version}`)
+  return exports.dice({ defaultSides: 6 })
+}
+
+const pluginVersion = (version) => (MODE === 'modules' ? diceModule(version) : counter(version))
+const command = (i) => (MODE === 'modules' ? `/pick ${i}, ${i}` : `/n ${i}`)
+const answer = (version, i) => (MODE === 'modules' ? `👉v${version} ${i}` : `v${version} ${i}`)
 
 const rssMb = () => {
   globalThis.gc?.()
@@ -34,13 +59,14 @@ const bot = createBot({
   hosts: { api: platform.url },
   logLevel: 'warn',
   gateway: { identifyIntervalMs: 0 },
-  plugins: [counter(0)],
+  providers: [RandomService],
+  plugins: [await pluginVersion(0)],
 })
 await bot.start()
 
 let sent = 0
 const send = (i) => {
-  const event = groupAtMessage({ content: `/n ${i}`, memberOpenid: `user-${i % 50}` })
+  const event = groupAtMessage({ content: command(i), memberOpenid: `user-${i % 50}` })
   platform.dispatch(event.t, event.d)
   sent++
 }
@@ -54,7 +80,7 @@ async function firstAnswerFrom(version) {
   const probe = sent
   let seen = platform.sent.length
   send(probe)
-  const wanted = `v${version} ${probe}`
+  const wanted = answer(version, probe)
   const deadline = Date.now() + 10_000
   for (;;) {
     const sentNow = platform.sent
@@ -64,38 +90,46 @@ async function firstAnswerFrom(version) {
   }
 }
 
-// Warm up, then measure.
-for (let version = 1; version <= 20; version++) await bot.plugins.reload(counter(version))
-const rssBefore = rssMb()
-const reloadMs = []
-const answerMs = []
-for (let version = 21; version < 21 + REPS; version++) {
-  const started = performance.now()
-  const reloaded = bot.plugins.reload(counter(version))
-  await reloaded
-  reloadMs.push(performance.now() - started)
-  await firstAnswerFrom(version)
-  answerMs.push(performance.now() - started)
-}
-clearInterval(load)
-await bot.client.idle()
-await platform.waitForSent(sent, 10_000).catch(() => undefined)
-const rssAfter = rssMb()
-const answered = new Set(platform.sent.map((message) => String(message.body.content).split(' ')[1]))
+try {
+  // Warm up, then measure.
+  for (let version = 1; version <= 20; version++) await bot.plugins.reload(await pluginVersion(version))
+  const rssBefore = rssMb()
+  const reloadMs = []
+  const answerMs = []
+  const rssAt = []
+  for (let version = 21; version < 21 + REPS; version++) {
+    const started = performance.now()
+    await bot.plugins.reload(await pluginVersion(version))
+    reloadMs.push(performance.now() - started)
+    await firstAnswerFrom(version)
+    answerMs.push(performance.now() - started)
+    if ((version - 20) % 50 === 0) rssAt.push(`${version - 20}: ${rssMb().toFixed(1)}`)
+  }
+  clearInterval(load)
+  await bot.client.idle()
+  await platform.waitForSent(sent, 10_000).catch(() => undefined)
+  const rssAfter = rssMb()
+  const answered = new Set(platform.sent.map((message) => String(message.body.content).split(' ')[1]))
 
-console.log('# qqbot plugin reload benchmark')
-console.log(machineLine())
-console.log(`${REPS} reloads under ${EVENTS_PER_SECOND} messages/s\n`)
-console.table({
-  'reload() ms, median': median(reloadMs).toFixed(2),
-  'reload() ms, max': Math.max(...reloadMs).toFixed(2),
-  'to the new code answering, ms, median': median(answerMs).toFixed(2),
-  'to the new code answering, ms, max': Math.max(...answerMs).toFixed(2),
-  'RSS before, MB': rssBefore.toFixed(1),
-  'RSS after, MB': rssAfter.toFixed(1),
-  'RSS growth': `${(((rssAfter - rssBefore) / rssBefore) * 100).toFixed(1)} %`,
-  'messages sent': sent,
-  'messages unanswered': sent - answered.size,
-})
-await bot.stop()
-await platform.close()
+  console.log('# qqbot plugin reload benchmark')
+  console.log(machineLine())
+  console.log(`${REPS} reloads (${MODE}) under ${EVENTS_PER_SECOND} messages/s\n`)
+  console.table({
+    [`reload() ms, median${MODE === 'modules' ? ' (import included)' : ''}`]: median(reloadMs).toFixed(2),
+    'reload() ms, max': Math.max(...reloadMs).toFixed(2),
+    'to the new code answering, ms, median': median(answerMs).toFixed(2),
+    'to the new code answering, ms, max': Math.max(...answerMs).toFixed(2),
+    'RSS before, MB': rssBefore.toFixed(1),
+    'RSS after, MB': rssAfter.toFixed(1),
+    'RSS growth': `${(((rssAfter - rssBefore) / rssBefore) * 100).toFixed(1)} %`,
+    'RSS growth per reload, KB': (((rssAfter - rssBefore) * 1024) / REPS).toFixed(1),
+    'RSS MB after n reloads': rssAt.join(', '),
+    'messages sent': sent,
+    'messages unanswered': sent - answered.size,
+  })
+} finally {
+  clearInterval(load)
+  rmSync(diceCopy, { force: true })
+  await bot.stop()
+  await platform.close()
+}

@@ -3,7 +3,15 @@
  * plays a short demo, and serves the chat page on 127.0.0.1 (port QQBOT_SANDBOX_PORT, default 3000).
  * `--once` plays the demo on a free port, prints it and exits.
  */
-import { Command, Controller, createBot, OnEvent, type EventContext, type Scene } from '@qqbot/framework'
+import {
+  Command,
+  Controller,
+  createBot,
+  enableDevReload,
+  OnEvent,
+  type EventContext,
+  type Scene,
+} from '@qqbot/framework'
 import { SandboxPortInUseError, SandboxPortInvalidError, startSandbox, type ReplyView } from '@qqbot/sandbox'
 import { coin, dice, RandomService } from './dice-bot.js'
 
@@ -47,16 +55,23 @@ const sandbox = await startSandbox(once ? { port: 0 } : {}).catch((error: unknow
   console.error(error.message)
   process.exit(1)
 })
+const plugins = [dice({ defaultSides: 6 }), coin]
 const bot = createBot({
   ...sandbox.connection,
   controllers: [Menu],
   providers: [RandomService],
-  plugins: [dice({ defaultSides: 6 }), coin],
+  plugins,
   logLevel: 'warn',
   locale: 'en',
 })
 await bot.start()
 sandbox.watch(bot.client)
+// Under `npm run dev`, a save that changes only dice-bot.ts or coin-plugin.ts reloads that plugin in place.
+await enableDevReload(bot, {
+  plugins,
+  modules: [new URL('./dice-bot.js', import.meta.url), new URL('./coin-plugin.js', import.meta.url)],
+  onReload: ({ name, generation }) => sandbox.announce(`plugin ${name} reloaded (v${generation})`),
+})
 
 const describe = (view: ReplyView) =>
   [

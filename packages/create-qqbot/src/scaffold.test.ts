@@ -18,6 +18,7 @@ const SHARED_FILES = [
   'src/credentials.ts',
   'src/index.ts',
   'src/local-sandbox.ts',
+  'src/plugins.ts',
   'src/services/random.ts',
   'test/commands.test.ts',
   'tsconfig.json',

@@ -36,6 +36,8 @@ export { loadPluginsFrom, type LoadPluginsFromOptions } from './plugins/discover
 export { type PluginList, type PluginListEntry } from './plugins/discovery/plugin-list.js'
 export { PluginDiscoveryError, type PluginDiscoveryErrorCode } from './plugins/discovery/discovery-error.js'
 export { configTable, type ConfigTableOptions } from './plugins/config-table.js'
+// Reloading a plugin in place when `qqbot-dev` rebuilds its module (docs/plugins.md, "Reload in development")
+export { enableDevReload, type DevReloadOptions } from './plugins/dev-reload.js'
 
 // ── Declaring commands and event handlers ───────────────────────────────────────────────────────────────────
 export {

@@ -16,7 +16,7 @@ import { resolvePort, type SandboxOptions } from './sandbox-options.js'
 import { SCENE_LABELS, conversationFor, interactionEvent, messageEvent, type ConversationInfo } from './scenes.js'
 import { ReplyLatency } from './reply-latency.js'
 import { callDetail, frameDetail, isHeartbeat } from './traffic-detail.js'
-import { TrafficLog, describeCall, describeFrame, type LogDetails } from './traffic-log.js'
+import { TrafficLog, describeCall, describeFrame, type LogDetails, type LogEntry } from './traffic-log.js'
 import { UserDirectory, MAX_USERS, type SandboxUser } from './users.js'
 
 /** What a bot needs to connect to the sandbox's platform: spread it into `createBot`/`createClient` options. */
@@ -43,6 +43,8 @@ export interface Sandbox {
   readonly connection: SandboxConnection
   /** Shows `client.metrics()` on the page, refreshed every second. */
   watch(client: QQBotClient): void
+  /** Adds a line to the page's traffic panel, e.g. `plugin dice reloaded (v2)` under `npm run dev`. */
+  announce(text: string): void
   /** Sends a message as a sandbox user, as if typed on the page; throws {@link SandboxInputError} on bad input. */
   say(input: SayInput): { conversation: ConversationInfo; entry: Entry }
   /** The entries of a conversation so far (user messages, bot replies, notices), oldest first. */
@@ -123,6 +125,10 @@ class LocalSandbox implements Sandbox {
 
   watch(client: QQBotClient): void {
     this.metrics.watch(client)
+  }
+
+  announce(text: string): void {
+    this.publishLog('dev', text, {})
   }
 
   say(input: SayInput): { conversation: ConversationInfo; entry: Entry } {
@@ -283,7 +289,7 @@ class LocalSandbox implements Sandbox {
     return updated
   }
 
-  private publishLog(kind: 'gateway' | 'rest', text: string, details: LogDetails): void {
+  private publishLog(kind: LogEntry['kind'], text: string, details: LogDetails): void {
     this.page.broadcast({ type: 'log', entry: this.traffic.add(kind, text, details) })
   }
 }

@@ -4,7 +4,8 @@ import type { GatewayFrame, RecordedCall } from '@qqbot/fake-platform'
 export interface LogEntry {
   seq: number
   at: number
-  kind: 'gateway' | 'rest'
+  /** `dev`: a line from the bot's code, e.g. a plugin reloaded in place under `npm run dev`. */
+  kind: 'gateway' | 'rest' | 'dev'
   text: string
   /** The frame or call as JSON, secrets redacted (the line expands to it). */
   detail?: string

@@ -1,10 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Writable } from 'node:stream'
 import { compileErrorsIn } from './compile-output.js'
 import { devEnvironment } from './dev-env.js'
+import { changedFiles, snapshotBuiltFiles, type BuiltFile } from './built-files.js'
+import { BotProcess } from './bot-process.js'
+import type { ReloadBudget } from './reload-budget.js'
+import { DEV_RELOAD_ENV } from './reload-protocol.js'
 
 export interface DevRunnerOptions {
   /** The built entry point to run, relative to `cwd`. Default `dist/index.js`. */
@@ -23,6 +27,12 @@ export interface DevRunnerOptions {
   stopTimeoutMs?: number
   /** Compile with `tsc --build` (a solution `tsconfig.json` with project references). Default false. */
   build?: boolean
+  /**
+   * When a rebuild changes only plugin modules the bot registered with `enableDevReload`, reload those plugins
+   * in place instead of restarting; after this budget is spent, the next change restarts the bot (old ES
+   * modules stay in memory until then). `false`: always restart. Default `{ reloads: 100, rssGrowth: 0.1 }`.
+   */
+  reloadInPlace?: ReloadBudget | false
 }
 
 export interface DevRunner {
@@ -32,7 +42,8 @@ export interface DevRunner {
 
 /**
  * `qqbot-dev`: compiles the project in watch mode and (re)starts the bot after every compile without errors,
- * so an edit shows up on save. A compile with errors keeps the running bot and says so.
+ * so an edit shows up on save; a compile that changed only plugin modules reloads those plugins in place
+ * (see {@link DevRunnerOptions.reloadInPlace}). A compile with errors keeps the running bot and says so.
  */
 export async function startDevRunner(options: DevRunnerOptions = {}): Promise<DevRunner> {
   const cwd = resolve(options.cwd ?? '.')
@@ -43,35 +54,68 @@ export async function startDevRunner(options: DevRunnerOptions = {}): Promise<De
   const stopTimeoutMs = options.stopTimeoutMs ?? 5_000
   const say = (line: string) => messages.write(`[qqbot-dev] ${line}\n`)
 
-  let app: ChildProcess | undefined
-  let restarting = Promise.resolve()
+  let built: Map<string, BuiltFile> | undefined
+  let app: BotProcess | undefined
+  let queue = Promise.resolve()
   let stopped = false
 
   const startApp = () => {
-    app = spawn(process.execPath, ['--enable-source-maps', entry], {
-      cwd,
-      env: devEnvironment(envFile),
-      stdio: ['inherit', 'pipe', 'pipe'],
-    })
-    app.stdout?.pipe(output, { end: false })
-    app.stderr?.pipe(output, { end: false })
-    const started = app
-    started.once('exit', (code, signal) => {
+    const started = new BotProcess(
+      spawn(process.execPath, ['--enable-source-maps', entry], {
+        cwd,
+        env: { ...devEnvironment(envFile), ...(options.reloadInPlace === false ? {} : { [DEV_RELOAD_ENV]: '1' }) },
+        stdio: ['inherit', 'pipe', 'pipe', 'ipc'],
+      }),
+      options.reloadInPlace || {},
+    )
+    app = started
+    started.child.stdout?.pipe(output, { end: false })
+    started.child.stderr?.pipe(output, { end: false })
+    started.child.once('exit', (code, signal) => {
       if (app === started && !stopped)
         say(`the bot exited (${signal ?? `code ${code}`}); it starts again on the next save`)
     })
+  }
+  /** Reloads the changed plugin modules in the running bot: true, or why it restarts instead. */
+  const reloadInPlace = async (running: BotProcess | undefined, changed: string[]): Promise<true | string> => {
+    const other = running?.notOwned(changed) ?? changed
+    if (!running || other.length > 0) {
+      const shown = other.slice(0, 3).map((file) => relative(cwd, file))
+      return `compiled: restarting the bot${shown.length > 0 ? ` (${shown.join(', ')}${other.length > 3 ? ', …' : ''} changed)` : ''}`
+    }
+    const spent = running.budget.spent()
+    if (spent) return `compiled: restarting the bot (${spent})`
+    say(`compiled: reloading ${changed.map((file) => relative(cwd, file)).join(', ')} in place`)
+    const started = performance.now()
+    const result = await running.reload(changed)
+    if (result.qqbotDev === 'reload-failed') return `the reload failed (${result.message}): restarting the bot`
+    const ms = Math.round(performance.now() - started)
+    say(`plugin ${result.plugins.join(', ')} reloaded in place (v${result.generation}, ${ms} ms)`)
+    return true
   }
   const restart = (errors: number) => {
     if (errors > 0) {
       say(`${errors} compile error(s): the running bot is kept; fix them and save`)
       return
     }
-    restarting = restarting.then(async () => {
+    queue = queue.then(async () => {
       if (stopped) return
+      const before = built
+      built = snapshotBuiltFiles(cwd, before)
+      const changed = before ? changedFiles(before, built) : []
       const running = app
+      if (before && running && !running.exited && changed.length === 0) {
+        say('compiled: no built JavaScript changed; the bot keeps running')
+        return
+      }
+      const reloaded =
+        options.reloadInPlace === false || !before
+          ? 'compiled: restarting the bot'
+          : await reloadInPlace(running, changed)
+      if (reloaded === true) return
       app = undefined
-      if (running) say('compiled: restarting the bot')
-      await stopChild(running, stopTimeoutMs)
+      if (running) say(reloaded)
+      await stopChild(running?.child, stopTimeoutMs)
       if (!stopped) startApp()
     })
   }
@@ -99,8 +143,8 @@ export async function startDevRunner(options: DevRunnerOptions = {}): Promise<De
     async stop() {
       if (stopped) return
       stopped = true
-      await restarting
-      await Promise.all([stopChild(app, stopTimeoutMs), stopChild(compiler, stopTimeoutMs)])
+      await queue
+      await Promise.all([stopChild(app?.child, stopTimeoutMs), stopChild(compiler, stopTimeoutMs)])
     },
   }
   return runner

@@ -3,9 +3,10 @@
  * can try the commands without QQ or Redis. With credentials the bot runs split: `{{run}} ingress` and
  * `{{run}} worker` (see README.md).
  */
-import { createBot } from '@qqbot/framework'
+import { createBot, enableDevReload } from '@qqbot/framework'
 import { startLocalSandbox } from './local-sandbox.js'
 import { controllers, locale, providers } from './bot.js'
+import { plugins } from './plugins.js'
 import { credentialsFromEnv } from './credentials.js'
 
 if (credentialsFromEnv()) {
@@ -23,9 +24,14 @@ if (credentialsFromEnv()) {
 } else {
   // No credentials: a local chat page with a fake QQ platform behind it. Nothing leaves this machine.
   const sandbox = await startLocalSandbox()
-  const bot = createBot({ ...sandbox.connection, controllers, providers, locale })
+  const bot = createBot({ ...sandbox.connection, controllers, providers, plugins, locale })
   await bot.start()
   sandbox.watch(bot.client)
+  // Under `{{run}} dev`: a save that changes only a plugin's module reloads that plugin in place, said on the page.
+  await enableDevReload(bot, {
+    plugins,
+    onReload: ({ name, generation }) => sandbox.announce(`plugin ${name} reloaded (v${generation})`),
+  })
   console.log(`Chat with your bot at ${sandbox.url}`)
   console.log('(One process, no Redis. QQBOT_APP_ID and QQBOT_APP_SECRET are not set; see README.md to run on QQ.)')
   const stop = async (signal: NodeJS.Signals) => {

@@ -6,6 +6,7 @@ import { startHealthServer } from '@qqbot/core'
 import { createBot } from '@qqbot/framework'
 import { createRedisIngress, redisScaleOut } from '@qqbot/redis'
 import { controllers, locale, providers } from './bot.js'
+import { plugins } from './plugins.js'
 import { connectRedis } from './redis.js'
 import { readSettings } from './settings.js'
 import { onShutdown } from './shutdown.js'
@@ -13,7 +14,14 @@ import { onShutdown } from './shutdown.js'
 const settings = readSettings()
 const redis = connectRedis(settings.redisUrl)
 // The workers' bot, never started: it knows which intents their controllers need.
-const { intents } = createBot({ appId: settings.appId, secret: settings.secret, controllers, providers, locale }).client
+const { intents } = createBot({
+  appId: settings.appId,
+  secret: settings.secret,
+  controllers,
+  providers,
+  plugins,
+  locale,
+}).client
 const ingress = createRedisIngress({
   appId: settings.appId,
   secret: settings.secret,

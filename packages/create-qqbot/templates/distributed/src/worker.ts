@@ -6,6 +6,7 @@ import { startHealthServer } from '@qqbot/core'
 import { createBot } from '@qqbot/framework'
 import { RedisStreamSource } from '@qqbot/redis'
 import { controllers, locale, providers } from './bot.js'
+import { plugins } from './plugins.js'
 import { connectRedis } from './redis.js'
 import { readSettings } from './settings.js'
 import { onShutdown } from './shutdown.js'
@@ -17,6 +18,7 @@ const bot = createBot({
   secret: settings.secret,
   hosts: settings.hosts,
   controllers,
+  plugins,
   providers,
   locale,
   source: new RedisStreamSource({ redis, namespace: settings.appId, workerName: settings.processName }),

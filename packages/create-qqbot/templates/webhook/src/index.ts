@@ -1,6 +1,7 @@
-import { createBot, type Bot } from '@qqbot/framework'
+import { createBot, enableDevReload, type Bot } from '@qqbot/framework'
 import { startLocalSandbox } from './local-sandbox.js'
 import { controllers, locale, providers } from './bot.js'
+import { plugins } from './plugins.js'
 import { credentialsFromEnv } from './credentials.js'
 
 const credentials = credentialsFromEnv()
@@ -18,6 +19,7 @@ if (credentials) {
     },
     controllers,
     providers,
+    plugins,
     locale,
   })
   await bot.start()
@@ -26,9 +28,14 @@ if (credentials) {
 } else {
   // No credentials: a local chat page with a fake QQ platform behind it. Nothing leaves this machine.
   const sandbox = await startLocalSandbox()
-  const bot = createBot({ ...sandbox.connection, controllers, providers, locale })
+  const bot = createBot({ ...sandbox.connection, controllers, providers, plugins, locale })
   await bot.start()
   sandbox.watch(bot.client)
+  // Under `{{run}} dev`: a save that changes only a plugin's module reloads that plugin in place, said on the page.
+  await enableDevReload(bot, {
+    plugins,
+    onReload: ({ name, generation }) => sandbox.announce(`plugin ${name} reloaded (v${generation})`),
+  })
   console.log(`Chat with your bot at ${sandbox.url}`)
   console.log('(QQBOT_APP_ID and QQBOT_APP_SECRET are not set; set them to connect to QQ.)')
   stopOnSignal(bot, () => sandbox.close())

@@ -15,6 +15,16 @@ export interface PluginExport {
   /** The plugin's declared name. */
   name: string
   origin: string
+  /** The module file it was imported from. */
+  file: string
+}
+
+/** The module file each discovered plugin came from (by its declaration, shared by a factory and its plugins). */
+const moduleFiles = new WeakMap<object, string>()
+
+/** The file a plugin was imported from by discovery, if it was: `enableDevReload` re-imports it on a rebuild. */
+export function pluginModuleFile(plugin: { readonly declaration: object }): string | undefined {
+  return moduleFiles.get(plugin.declaration)
 }
 
 /** Imports an ESM plugin module and finds its plugin export; {@link configure} then applies a config. */
@@ -38,7 +48,8 @@ export async function importPluginModule(file: string, origin: string): Promise<
     )
   }
   const plugin = exported as Plugin | PluginFactory<never>
-  return { exported: plugin, name: plugin.declaration.name, origin }
+  moduleFiles.set(plugin.declaration, file)
+  return { exported: plugin, name: plugin.declaration.name, origin, file }
 }
 
 /**
