@@ -43,7 +43,8 @@ console.log(`2 ingress processes run ${shards} shards; 3 workers read the stream
 const count = 200
 const ids: string[] = []
 for (let i = 0; i < count; i++) {
-  const event = groupAtMessage({ content: `/ping ${i}` })
+  // From 20 users: one user's messages go to one worker in order (partitions), different users' are shared.
+  const event = groupAtMessage({ content: `/ping ${i}`, memberOpenid: `user-${i % 20}` })
   ids.push((event.d as { id: string }).id)
   sandbox.platform.dispatch(event.t, event.d, { shard: i % shards, shardCount: shards })
 }

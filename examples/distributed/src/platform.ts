@@ -20,7 +20,7 @@ let sequence = 0
 setInterval(
   () => {
     if (platform.gatewayStats.connections === 0) return
-    const event = groupAtMessage({ content: `/ping ${++sequence}` })
+    const event = groupAtMessage({ content: `/ping ${++sequence}`, memberOpenid: `user-${sequence % 20}` })
     platform.dispatch(event.t, event.d, { shard: sequence % shards, shardCount: shards })
   },
   Number(process.env.DEMO_INTERVAL_MS ?? 2_000),
