@@ -1,7 +1,8 @@
 // npm run bench:scale-out: the same burst answered by one @qqbot/core process, and by 1 ingress + 2 workers
 // over a Redis stream (REDIS_URL) and over NATS JetStream (NATS_URL), local servers by default, in the same
 // run. Medians of RUNS runs. A report, not a test.
-import { fork } from 'node:child_process'
+import { execFileSync, fork } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { machineLine, median, nextMessage, startPlatformChild } from './ipc.mjs'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
@@ -13,6 +14,22 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url))
 // The Redis split once more with its stream in partitions (one key's events to one worker, in order): the
 // figure to hold within 10% of the split without them. BENCH_PARTITIONS=0 leaves it out.
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 16)
+// BENCH_ONLY=<regex>: only the layouts whose name matches (and the single process, the baseline).
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined
+
+/** The NATS split with its stream in partitions (a subject and durable consumer each, KV leases). */
+function natsPartitionedLayouts() {
+  if (PARTITIONS <= 0) return []
+  return [
+    {
+      name: `1 ingress + 2 workers (NATS JetStream, ${PARTITIONS} partitions)`,
+      processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'],
+      broker: 'nats',
+      partitions: PARTITIONS,
+    },
+  ]
+}
+
 const layouts = [
   { name: 'single process (@qqbot/core)', processes: ['bot-core.mjs'] },
   {
@@ -35,7 +52,8 @@ const layouts = [
     processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'],
     broker: 'nats',
   },
-]
+  ...natsPartitionedLayouts(),
+].filter((layout) => !ONLY || ONLY.test(layout.name) || layout.processes[0] === 'bot-core.mjs')
 
 /** Deletes the JetStream stream and bucket a NATS run created (Redis keys of a run are trimmed or expire). */
 async function removeNatsNamespace(namespace) {
@@ -45,9 +63,25 @@ async function removeNatsNamespace(namespace) {
   const { jetStreamNames } = await import('../packages/nats/dist/index.js')
   const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
   const names = jetStreamNames({ namespace })
-  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => undefined)
-  await (await new Kvm(nc).open(names.bucket)).destroy().catch(() => undefined)
+  const jsm = await jetstreamManager(nc)
+  await jsm.streams.delete(names.stream).catch(() => undefined)
+  await jsm.streams.delete(`${names.stream}_PARTITIONED`).catch(() => undefined)
+  for (const bucket of [names.bucket, `qqbot_${namespace}_partitions`])
+    await (await new Kvm(nc).open(bucket)).destroy().catch(() => undefined)
   await nc.close()
+}
+
+/** CPU ms nats-server used so far (utime + stime of /proc/<pid>/stat), or undefined when it is not local. */
+function natsServerCpuMs() {
+  try {
+    const pid = execFileSync('pgrep', ['-o', 'nats-server'], { encoding: 'utf8' }).trim()
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }))
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond
+  } catch {
+    return undefined
+  }
 }
 
 async function runOnce(layout) {
@@ -68,16 +102,23 @@ async function runOnce(layout) {
       children.push(child)
       await nextMessage(child, 'ready')
     }
+    const before = await Promise.all(
+      children.map((child) => (child.send({ type: 'stats' }), nextMessage(child, 'stats'))),
+    )
+    const natsBefore = layout.broker === 'nats' ? natsServerCpuMs() : undefined
     platform.send({ type: 'burst', count: COUNT, scene })
     const result = await nextMessage(platform, 'done')
+    const natsAfter = natsBefore === undefined ? undefined : natsServerCpuMs()
     const stats = await Promise.all(
       children.map((child) => (child.send({ type: 'stats' }), nextMessage(child, 'stats'))),
     )
+    const perProcess = perProcessCpu(layout, before, stats, natsBefore, natsAfter)
     return {
       ...result,
       evPerSec: (result.replies / result.elapsedMs) * 1000,
       rssMb: stats.reduce((sum, s) => sum + s.maxRssMb, 0),
       cpuMs: stats.reduce((sum, s) => sum + s.cpuMs, 0),
+      perProcess,
     }
   } finally {
     for (const child of children) child.kill('SIGINT')
@@ -103,4 +144,37 @@ for (const layout of layouts) {
   console.log(
     `| ${layout.name} | ${Math.round(evPerSec)} | ${(evPerSec / baseline).toFixed(2)} | ${median(r.map((x) => x.p50))} | ${median(r.map((x) => x.p99))} | ${Math.round(median(r.map((x) => x.rssMb)))} | ${Math.round(median(r.map((x) => (x.cpuMs / COUNT) * 1000)))} | ${Math.max(...r.map((x) => x.lost))} |`,
   )
+}
+
+/**
+ * Each process's CPU during the burst (ms per 1k events) and, for NATS clients, the messages it sent and
+ * received per event (a publish and its acknowledgement are one each): nats-server included when local.
+ */
+function perProcessCpu(layout, before, after, natsBefore, natsAfter) {
+  const rows = layout.processes.map((file, i) => ({
+    process: `${file.replace('.mjs', '')}${layout.processes.filter((f) => f === file).length > 1 ? ` ${i + 1}` : ''}`,
+    cpuMs: after[i].cpuMs - before[i].cpuMs,
+    natsOut: after[i].nats ? (after[i].nats.outMsgs - before[i].nats.outMsgs) / COUNT : undefined,
+    natsIn: after[i].nats ? (after[i].nats.inMsgs - before[i].nats.inMsgs) / COUNT : undefined,
+  }))
+  if (natsAfter !== undefined) rows.push({ process: 'nats-server', cpuMs: natsAfter - natsBefore })
+  return rows
+}
+
+console.log(
+  '\nPer process, during the burst (median of the runs): CPU ms per 1k events; NATS messages out/in per event',
+)
+console.log('| layout | process | CPU ms/1k ev | NATS msgs out/ev | NATS msgs in/ev |')
+console.log('|---|---|---|---|---|')
+for (const layout of layouts) {
+  const r = results[layout.name]
+  for (const [i, row] of r[0].perProcess.entries()) {
+    const pick = (field) => median(r.map((x) => x.perProcess[i][field]))
+    const fmt = (value) => (value === undefined ? '' : value.toFixed(2))
+    console.log(
+      `| ${layout.name} | ${row.process} | ${Math.round((pick('cpuMs') / COUNT) * 1000)} | ${fmt(pick('natsOut'))} | ${fmt(pick('natsIn'))} |`,
+    )
+  }
+  const total = median(r.map((x) => x.perProcess.reduce((sum, p) => sum + p.cpuMs, 0)))
+  console.log(`| ${layout.name} | all | ${Math.round((total / COUNT) * 1000)} | | |`)
 }
