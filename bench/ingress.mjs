@@ -19,7 +19,7 @@ async function createBrokerIngress() {
   if (process.env.BROKER === 'nats') {
     const { connect } = await import('@nats-io/transport-node')
     const { createNatsIngress } = await import('../packages/nats/dist/index.js')
-    nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
+    nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', noAsyncTraces: true })
     const partitions = Number(process.env.PARTITIONS ?? 0)
     return createNatsIngress({ ...common, nats, partitions: partitions > 0 ? partitions : false })
   }

@@ -14,7 +14,7 @@ async function createBrokerSource() {
   if (process.env.BROKER === 'nats') {
     const { connect } = await import('@nats-io/transport-node')
     const { NatsStreamSource } = await import('../packages/nats/dist/index.js')
-    nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
+    nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', noAsyncTraces: true })
     return new NatsStreamSource({ nats, namespace, batchSize: 128, partitions: partitions > 0 ? partitions : false })
   }
   const { Redis } = await import('ioredis')

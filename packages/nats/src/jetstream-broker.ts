@@ -3,7 +3,6 @@ import { Kvm, type KV } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { ConfigError } from '@qqbot/core'
 import {
-  DONE_MARK,
   type BrokerDelivery,
   type BrokerRuntime,
   type BrokerState,
@@ -13,8 +12,10 @@ import {
   type WorkerBroker,
 } from '@qqbot/core/adapter'
 import { attemptClaim, type Claim } from './claim-key.js'
+import { markDoneAndAck } from './done-mark.js'
 import { decodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
+import { nextTurn } from './next-turn.js'
 import { ensureConsumer, ensureStream, type RetentionOptions } from './stream-setup.js'
 
 /** Where a worker pulls from: the stream of the ingress's namespace, through the durable consumer every worker shares. */
@@ -96,6 +97,7 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
   async claim({ message: msg }: Delivery, dedupeKey: string): Promise<ClaimResult<Claim>> {
     const kv = this.kv!
     const { workerName, claimIdleMs } = this.settings
+    await nextTurn()
     const attempt = await attemptClaim(kv, dedupeKey, workerName)
     if (attempt === 'done' || 'claim' in attempt) return attempt
     const { key, entry } = attempt
@@ -158,9 +160,8 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
     }
   }
 
-  async complete({ delivery, claim }: HeldDelivery<JsMsg, Claim>): Promise<void> {
-    if (claim) await this.kv!.put(claim.key, DONE_MARK)
-    await delivery.message.ackAck()
+  complete({ delivery, claim }: HeldDelivery<JsMsg, Claim>): Promise<void> {
+    return markDoneAndAck(this.kv!, delivery.message, claim)
   }
 
   async discard({ message }: Delivery): Promise<void> {
@@ -174,6 +175,11 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
   async stopReading(): Promise<void> {
     this.reading = false
     await this.batch?.close().catch(() => undefined)
+  }
+
+  /** Acknowledgements sent without waiting for an answer reach the server before the caller closes the connection. */
+  async close(): Promise<void> {
+    await this.options.nats.flush().catch(() => undefined)
   }
 
   private forgetOldClaims(): void {

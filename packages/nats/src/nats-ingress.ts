@@ -11,6 +11,7 @@ import {
 } from '@qqbot/core/adapter'
 import { encodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
+import { nextTurn } from './next-turn.js'
 import { partitionedNames, type PartitionedNames } from './partitions/partition-names.js'
 import { ensureStream, type RetentionOptions } from './stream-setup.js'
 
@@ -57,6 +58,7 @@ class SubjectPublisher implements IngressPublisher {
     // Named: the copies of a message under two names are both stored (a worker may handle only one of them).
     const msgID = namedDedupeKey(event.name, event.id, event.data)
     try {
+      await nextTurn()
       await this.js.publish(this.subjectOf(event), encodeEvent(event), msgID === undefined ? undefined : { msgID })
     } catch (error) {
       // No stream answers when it was deleted (or the server lost it): create it again before the retry.

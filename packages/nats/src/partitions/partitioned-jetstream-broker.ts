@@ -9,7 +9,6 @@ import {
 import { Kvm, type KV } from '@nats-io/kv'
 import { ConfigError } from '@qqbot/core'
 import {
-  DONE_MARK,
   sleep,
   type BrokerDelivery,
   type BrokerRuntime,
@@ -19,7 +18,9 @@ import {
   type HeldDelivery,
   type WorkerBroker,
 } from '@qqbot/core/adapter'
+import { markDoneAndAck } from '../done-mark.js'
 import { decodeEvent } from '../event-codec.js'
+import { nextTurn } from '../next-turn.js'
 import { attemptClaim, type Claim } from '../claim-key.js'
 import type { JetStreamBrokerOptions } from '../jetstream-broker.js'
 import { jetStreamNames } from '../names.js'
@@ -115,6 +116,7 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
   async claim(delivery: Delivery, dedupeKey: string): Promise<ClaimResult<Claim>> {
     const kv = this.kv!
     const { workerName, claimIdleMs } = this.settings
+    await nextTurn()
     const attempt = await attemptClaim(kv, dedupeKey, workerName)
     if (attempt === 'done' || 'claim' in attempt) return attempt
     const { key, entry, holder } = attempt
@@ -167,8 +169,7 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
 
   async complete({ delivery, claim }: HeldDelivery<PartitionMessage, Claim>): Promise<void> {
     try {
-      if (claim) await this.kv!.put(claim.key, DONE_MARK)
-      await delivery.message.msg.ackAck()
+      await markDoneAndAck(this.kv!, delivery.message.msg, claim)
     } finally {
       this.finish(delivery)
     }
@@ -191,6 +192,7 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
 
   /** Everything read is acknowledged: release the leases, so the others take the partitions at once. */
   async close(): Promise<void> {
+    await this.options.nats.flush().catch(() => undefined) // the acknowledgements sent without an answer
     await this.leases.leave()
   }
 
@@ -271,6 +273,8 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
           { partition, unfinished: held.outstanding.size },
           'handing a partition back before its events finished (stopDrainMs passed): they may run again on its next owner',
         )
+      // The acknowledgements sent without an answer reach the server before the lease is released.
+      await this.options.nats.flush().catch(() => undefined)
     } else {
       // Not ours any more: what is still queued is the next owner's (its new consumer delivers it again).
       this.queue = this.queue.filter((delivery) => delivery.message.partition !== partition)
