@@ -12,10 +12,10 @@ import {
   type WorkerBroker,
 } from '@qqbot/core/adapter'
 import { attemptClaim, type Claim } from './claim-key.js'
+import { ClaimsBucket } from './claims-bucket.js'
 import { markDoneAndAck } from './done-mark.js'
 import { decodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
-import { nextTurn } from './next-turn.js'
 import { ensureConsumer, ensureStream, type RetentionOptions } from './stream-setup.js'
 
 /** Where a worker pulls from: the stream of the ingress's namespace, through the durable consumer every worker shares. */
@@ -41,6 +41,7 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
   readonly target = 'JetStream'
   readonly names: JetStreamNames
   private kv: KV | undefined
+  private claims: ClaimsBucket | undefined
   private consumer: Consumer | undefined
   private batch: ConsumerMessages | undefined
   private runtime: BrokerRuntime | undefined
@@ -64,6 +65,7 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
     this.runtime = runtime
     await this.recover()
     this.kv = await new Kvm(this.options.nats).create(this.names.bucket, { ttl: this.settings.dedupeTtlMs, history: 1 })
+    this.claims = new ClaimsBucket(this.kv, this.names.bucket, this.options.nats)
     this.reading = true
     void this.options.nats.closed().then((error) => {
       if (this.reading)
@@ -97,8 +99,7 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
   async claim({ message: msg }: Delivery, dedupeKey: string): Promise<ClaimResult<Claim>> {
     const kv = this.kv!
     const { workerName, claimIdleMs } = this.settings
-    await nextTurn()
-    const attempt = await attemptClaim(kv, dedupeKey, workerName)
+    const attempt = await attemptClaim(this.claims!, dedupeKey, workerName)
     if (attempt === 'done' || 'claim' in attempt) return attempt
     const { key, entry } = attempt
     if (entry) {
@@ -161,7 +162,7 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
   }
 
   complete({ delivery, claim }: HeldDelivery<JsMsg, Claim>): Promise<void> {
-    return markDoneAndAck(this.kv!, delivery.message, claim)
+    return markDoneAndAck(this.claims!, delivery.message, claim)
   }
 
   async discard({ message }: Delivery): Promise<void> {
@@ -180,6 +181,7 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
   /** Acknowledgements sent without waiting for an answer reach the server before the caller closes the connection. */
   async close(): Promise<void> {
     await this.options.nats.flush().catch(() => undefined)
+    this.claims?.close()
   }
 
   private forgetOldClaims(): void {

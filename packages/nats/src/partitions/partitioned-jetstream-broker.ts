@@ -18,9 +18,9 @@ import {
   type HeldDelivery,
   type WorkerBroker,
 } from '@qqbot/core/adapter'
+import { ClaimsBucket } from '../claims-bucket.js'
 import { markDoneAndAck } from '../done-mark.js'
 import { decodeEvent } from '../event-codec.js'
-import { nextTurn } from '../next-turn.js'
 import { attemptClaim, type Claim } from '../claim-key.js'
 import type { JetStreamBrokerOptions } from '../jetstream-broker.js'
 import { jetStreamNames } from '../names.js'
@@ -62,6 +62,7 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
   readonly leases: KvPartitionLeases
   private readonly claimsBucket: string
   private kv: KV | undefined
+  private claims: ClaimsBucket | undefined
   private runtime: BrokerRuntime | undefined
   private readonly held = new Map<number, HeldPartition>()
   /** Pulled, not yet handed to the engine. */
@@ -91,6 +92,7 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
       this.options,
     )
     this.kv = await new Kvm(this.options.nats).create(this.claimsBucket, { ttl: this.settings.dedupeTtlMs, history: 1 })
+    this.claims = new ClaimsBucket(this.kv, this.claimsBucket, this.options.nats)
     await this.leases.join(this.partitions, runtime.logger, {
       gained: (partition) => this.gain(partition),
       lost: (partition, drain) => this.lose(partition, drain),
@@ -116,8 +118,7 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
   async claim(delivery: Delivery, dedupeKey: string): Promise<ClaimResult<Claim>> {
     const kv = this.kv!
     const { workerName, claimIdleMs } = this.settings
-    await nextTurn()
-    const attempt = await attemptClaim(kv, dedupeKey, workerName)
+    const attempt = await attemptClaim(this.claims!, dedupeKey, workerName)
     if (attempt === 'done' || 'claim' in attempt) return attempt
     const { key, entry, holder } = attempt
     if (!entry || holder === undefined || !(await this.leases.isLive(holder))) {
@@ -169,7 +170,7 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
 
   async complete({ delivery, claim }: HeldDelivery<PartitionMessage, Claim>): Promise<void> {
     try {
-      await markDoneAndAck(this.kv!, delivery.message.msg, claim)
+      await markDoneAndAck(this.claims!, delivery.message.msg, claim)
     } finally {
       this.finish(delivery)
     }
@@ -193,6 +194,7 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
   /** Everything read is acknowledged: release the leases, so the others take the partitions at once. */
   async close(): Promise<void> {
     await this.options.nats.flush().catch(() => undefined) // the acknowledgements sent without an answer
+    this.claims?.close()
     await this.leases.leave()
   }
 
