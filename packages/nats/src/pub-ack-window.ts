@@ -49,6 +49,7 @@ export class PubAckWindow {
   private readonly waiting = new Map<string, Waiting>()
   private readonly sweeper: NodeJS.Timeout
   private sweeps = 0
+  private closed = false
   private nextToken = 0
 
   constructor(
@@ -74,6 +75,7 @@ export class PubAckWindow {
   /** Publishes at the next turn, with the others of this turn, and resolves with JetStream's acknowledgement. */
   async publish(subject: string, data: string | Uint8Array, options: WindowPublishOptions = {}): Promise<PubAck> {
     await nextTurn()
+    if (this.closed) throw new TimeoutError({ cause: new Error('the PubAck window was closed') })
     const token = (this.nextToken++).toString(36)
     // Throws at once when the connection is closed; the answer cannot come before the promise below waits for it.
     this.nats.publish(subject, data, { reply: this.inbox + token, headers: headersOf(options) })
@@ -84,6 +86,7 @@ export class PubAckWindow {
 
   /** Stops listening; what still waits is rejected. The connection stays open. */
   close(): void {
+    this.closed = true
     clearInterval(this.sweeper)
     if (!this.subscription.isClosed()) this.subscription.unsubscribe()
     for (const [token, waiting] of this.waiting) {
