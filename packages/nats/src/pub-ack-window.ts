@@ -37,11 +37,11 @@ const DEFAULT_TIMEOUT_MS = 5_000
 /**
  * JetStream publishes with many acknowledgements outstanding on one connection: every publish of a turn of the
  * event loop leaves in one socket write, and all answers arrive on one wildcard inbox subscription, matched by
- * token. `js.publish()` of the NATS client does the same work with a request object, a timer and two captured
- * error stacks per message, which costs the bot processes more CPU than the rest of the broker hop; here one
- * timer sweeps them all. The guarantees are `js.publish()`'s: a publish resolves only once JetStream stored the
- * message (or found it a duplicate), and rejects with the server's `JetStreamApiError`, a `NoRespondersError`
- * when no stream listens on the subject, or a `TimeoutError` after `timeoutMs` (up to half as much again) without an answer.
+ * token. `js.publish()` of the NATS client does the same with a request object, a timer and captured error
+ * stacks per message (prominent in the workers' CPU profiles); here one timer sweeps them all. The guarantees
+ * are `js.publish()`'s: a publish resolves only once JetStream stored the message (or found it a duplicate),
+ * and rejects with the server's `JetStreamApiError`, a `NoRespondersError` when no stream listens on the
+ * subject, or a `TimeoutError` after `timeoutMs` (up to half as much again) without an answer.
  */
 export class PubAckWindow {
   private readonly inbox: string
@@ -56,7 +56,9 @@ export class PubAckWindow {
     private readonly nats: NatsConnection,
     timeoutMs = DEFAULT_TIMEOUT_MS,
   ) {
-    this.inbox = `${createInbox()}.`
+    // The connection's own inbox prefix, where permissions allow its requests' answers (not on the interface).
+    const { inboxPrefix } = (nats as { options?: { inboxPrefix?: string } }).options ?? {}
+    this.inbox = `${createInbox(inboxPrefix)}.`
     this.subscription = nats.subscribe(`${this.inbox}*`, {
       callback: (error, msg) => {
         if (!error) this.answer(msg)
