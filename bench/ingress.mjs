@@ -11,6 +11,8 @@ const common = {
   namespace,
   logLevel: 'warn',
 }
+// PARTITIONS: the number of partitions (as on the workers); unset or 0: one shared stream or subject.
+const partitions = Number(process.env.PARTITIONS ?? 0)
 
 /** The NATS connection, for its message counts in the stats. */
 let nats
@@ -20,15 +22,13 @@ async function createBrokerIngress() {
     const { connect } = await import('@nats-io/transport-node')
     const { createNatsIngress } = await import('../packages/nats/dist/index.js')
     nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', noAsyncTraces: true })
-    const partitions = Number(process.env.PARTITIONS ?? 0)
     return createNatsIngress({ ...common, nats, partitions: partitions > 0 ? partitions : false })
   }
   const { Redis } = await import('ioredis')
   const { createRedisIngress } = await import('../packages/redis/dist/index.js')
-  const partitions = Number(process.env.PARTITIONS ?? 0)
   return createRedisIngress({
     ...common,
-    partitions: partitions > 0 ? partitions : undefined,
+    partitions: partitions > 0 ? partitions : false,
     redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true }),
   })
 }

@@ -4,7 +4,7 @@ import { serveStats } from './ipc.mjs'
 import { createClient } from '../packages/core/dist/index.js'
 
 const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret, NAMESPACE: namespace } = process.env
-// PARTITIONS (with WORKERS, how many workers share them): read a partitioned Redis stream or JetStream.
+// PARTITIONS (with WORKERS, how many workers share them): read partitions; unset or 0: the shared stream.
 const partitions = Number(process.env.PARTITIONS ?? 0)
 
 /** The NATS connection, for its message counts in the stats. */
@@ -23,7 +23,7 @@ async function createBrokerSource() {
     redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true }),
     namespace,
     batchSize: 128,
-    partitions: partitions > 0 ? partitions : undefined,
+    partitions: partitions > 0 ? partitions : false,
   })
 }
 

@@ -228,6 +228,7 @@ describe('an ingress and worker processes over Redis, the asking worker killed w
       intents: ['GROUP_AND_C2C_EVENT'],
       redis,
       namespace,
+      partitions: false,
       logLevel: 'silent',
     })
     await ingress.start()
@@ -245,6 +246,7 @@ describe('an ingress and worker processes over Redis, the asking worker killed w
       // The killed worker's unfinished /order is handed to the survivor once its claim lapses, and asked
       // again there (at-least-once); kept beyond this test, so what the answer meets is only the record.
       CLAIM_IDLE_MS: '120000',
+      PARTITIONS: 'false',
     }
     // Deterministic routing without partitions: the asker is the only worker when /order arrives, and the
     // survivor the only one alive when the answer does.

@@ -290,6 +290,8 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
       intents: ['GROUP_AND_C2C_EVENT'],
       redis,
       namespace,
+      // The unread count is read off the one shared stream; partitions share its recovery code.
+      partitions: false,
       logLevel: 'silent',
       gateway: { identifyIntervalMs: 0 },
     })
@@ -305,6 +307,7 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
       APP_SECRET: p.secret,
       API_URL: p.url,
       CLAIM_IDLE_MS: '2000',
+      PARTITIONS: 'false',
       HANDLER_DELAY_MS: '20',
       WORKER_CONCURRENCY: '4',
       WORKER_QUEUE: '16',

@@ -281,6 +281,8 @@ describe('ingress and workers over a Redis stream', () => {
       intents,
       redis,
       namespace,
+      // The shared stream and its claimIdleMs takeover; partitions (the default) are test/partitions.test.ts's.
+      partitions: false,
       logLevel: 'silent',
       gateway: { identifyIntervalMs: 0 },
     })
@@ -294,7 +296,7 @@ describe('ingress and workers over a Redis stream', () => {
     const namespace = `test-${randomBytes(4).toString('hex')}`
     const redis = new Redis(REDIS_URL)
     const ingress = await startIngress(p, namespace, redis)
-    await killOneWorkerMidBurst(p, envFor(p, namespace, 1))
+    await killOneWorkerMidBurst(p, envFor(p, namespace, 1, { PARTITIONS: 'false' }))
     // Nothing is left pending in the group: the victim's entries were taken over and acknowledged.
     await expect
       .poll(async () => ((await redis.xpending(ingress.stream, 'workers')) as [number])[0], { timeout: 10_000 })
@@ -320,7 +322,7 @@ describe('ingress and workers over a Redis stream', () => {
       hosts: { api: p.url },
       controllers: [Ping],
       logLevel: 'silent',
-      source: new RedisStreamSource({ redis, namespace, blockMs: 200 }),
+      source: new RedisStreamSource({ redis, namespace, partitions: false, blockMs: 200 }),
     })
     await worker.start()
     stoppables.push(worker)
@@ -347,6 +349,7 @@ describe('ingress and workers over NATS JetStream', () => {
       intents,
       nats,
       namespace,
+      partitions: false,
       logLevel: 'silent',
       gateway: { identifyIntervalMs: 0 },
     })
@@ -368,7 +371,7 @@ describe('ingress and workers over NATS JetStream', () => {
     const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
     const namespace = `test_${randomBytes(4).toString('hex')}`
     const { ingress, nats } = await startNatsIngress(p, namespace)
-    await killOneWorkerMidBurst(p, envFor(p, namespace, 1, { BROKER: 'nats', NATS_URL }))
+    await killOneWorkerMidBurst(p, envFor(p, namespace, 1, { BROKER: 'nats', NATS_URL, PARTITIONS: 'false' }))
     // Nothing is left unacknowledged: the victim's messages were redelivered and acknowledged.
     await expect
       .poll(
@@ -397,7 +400,7 @@ describe('ingress and workers over NATS JetStream', () => {
       hosts: { api: p.url },
       controllers: [Ping],
       logLevel: 'silent',
-      source: new NatsStreamSource({ nats, namespace }),
+      source: new NatsStreamSource({ nats, namespace, partitions: false }),
     })
     await worker.start()
     stoppables.push(worker)

@@ -4,6 +4,7 @@
 import { Redis } from 'ioredis'
 import { Command, Controller, createBot } from '@qqbot/framework'
 import { RedisStateStorage, RedisStreamSource } from '@qqbot/redis'
+import { partitionsFromEnv } from './partitions-from-env.mjs'
 
 const env = process.env
 const report = (message) => process.stdout.write(`${JSON.stringify(message)}\n`)
@@ -33,6 +34,7 @@ const bot = createBot({
     namespace: env.NAMESPACE,
     workerName: env.MEMBER,
     claimIdleMs: Number(env.CLAIM_IDLE_MS ?? 30_000),
+    partitions: partitionsFromEnv(env),
     blockMs: 200,
   }),
 })

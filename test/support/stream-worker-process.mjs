@@ -2,6 +2,7 @@
 // nats), answers each group message, and reports {type:'handled', id} lines on stdout. Runs from the built
 // packages (dist).
 import { createClient } from '@qqbot/core'
+import { partitionsFromEnv } from './partitions-from-env.mjs'
 
 const env = process.env
 const report = (message) => process.stdout.write(`${JSON.stringify(message)}\n`)
@@ -13,7 +14,13 @@ async function brokerSource() {
     const { NatsStreamSource } = await import('@qqbot/nats')
     const nats = await connect({ servers: env.NATS_URL ?? 'nats://127.0.0.1:4222' })
     return {
-      source: new NatsStreamSource({ nats, namespace: env.NAMESPACE, workerName: env.MEMBER, claimIdleMs }),
+      source: new NatsStreamSource({
+        nats,
+        namespace: env.NAMESPACE,
+        workerName: env.MEMBER,
+        claimIdleMs,
+        partitions: partitionsFromEnv(env),
+      }),
       close: () => nats.close(),
     }
   }
@@ -30,6 +37,7 @@ async function brokerSource() {
       claimIdleMs,
       blockMs: 200,
       batchSize,
+      partitions: partitionsFromEnv(env),
     }),
     close: () => redis.quit(),
   }

@@ -32,6 +32,7 @@ export {
 } from './broker/partitions.js'
 
 // The event as it travels between ingress and worker, whatever the broker's format.
+export { StreamLayoutMismatchError } from './broker/layout-mismatch-error.js'
 export { toWireEvent, fromWireEvent, type WireEvent, type ReceivedWireEvent } from './broker/wire-event.js'
 
 // Ingress: publish every event the gateway receives to a broker.

@@ -113,7 +113,7 @@ export {
   PartUploadError,
   UploadAnswerError,
 } from './media/media-errors.js'
-export { OptionalDependencyError, VoiceFormatError } from './media/silk-voice.js'
+export { OptionalDependencyError, VoiceDecodeError, VoiceFormatError, VoiceTooLongError } from './media/voice-errors.js'
 
 // ── Seams: interfaces to plug in your own parts (and the in-memory defaults) ────────────────────────────────
 export type { EventEnvelope, EventSink, EventSource, SourceRuntime } from './pipeline/event-envelope.js'

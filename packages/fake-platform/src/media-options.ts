@@ -37,6 +37,8 @@ export interface FakeMediaOptions {
   oneShotMaxBytes?: number
   /** The first N part PUTs answer HTTP 503 (object storage failing for a moment); default 0. */
   partPutFailures?: number
+  /** What a voice (`file_type` 3) may be: `'silk'` (default, as documented: other bytes are refused) or `'any'`. */
+  voiceFormat?: 'silk' | 'any'
   /** Delay before the part server answers each PUT, in ms (lets overlapping parts be observed); default 0. */
   partLatencyMs?: number
 }
@@ -61,5 +63,6 @@ export function resolveMediaOptions(options: FakeMediaOptions = {}): ResolvedMed
     oneShotMaxBytes: options.oneShotMaxBytes ?? 10 * MB,
     partPutFailures: options.partPutFailures ?? 0,
     partLatencyMs: options.partLatencyMs ?? 0,
+    voiceFormat: options.voiceFormat ?? 'silk',
   }
 }

@@ -166,6 +166,36 @@ describe('media uploads on the fake platform', () => {
     expect(p.mediaStats.partFinishBusy).toBe(1)
   })
 
+  it('refuses a voice (file_type 3) that is not SILK, one-shot or chunked, unless voiceFormat is any', async () => {
+    const silk = Buffer.concat([Buffer.from('#!SILK_V3'), FILE])
+    const tencentSilk = Buffer.concat([Buffer.from([0x02]), silk])
+    const mp3 = Buffer.concat([Buffer.from('ID3'), FILE])
+    const oneShot = (bytes: Buffer) =>
+      api('/v2/users/U/files', { file_type: 3, file_data: bytes.toString('base64'), srv_send_msg: false })
+    const { api } = await start()
+    expect((await oneShot(silk)).status).toBe(200)
+    expect((await oneShot(tencentSilk)).status).toBe(200)
+    const refused = await oneShot(mp3)
+    expect(refused).toMatchObject({ status: 400, body: { code: 40011000 } })
+    expect(String(refused.body.message)).toContain('SILK')
+    // Chunked: the whole file is checked at completion.
+    const prepared = await api('/v2/users/U/upload_prepare', declared(mp3, { file_type: 3, file_name: 'a.mp3' }))
+    for (const part of prepared.body.parts as Part[]) {
+      const bytes = mp3.subarray((part.index - 1) * 1024, part.index * 1024)
+      await put(part, bytes)
+      const finish = { upload_id: prepared.body.upload_id, part_index: part.index, block_size: bytes.length }
+      await api('/v2/users/U/upload_part_finish', { ...finish, md5: hex('md5', bytes) })
+    }
+    const done = await api('/v2/users/U/files', { upload_id: prepared.body.upload_id })
+    expect(done).toMatchObject({ status: 400, body: { code: 40011000 } })
+    expect(String(done.body.message)).toContain('SILK')
+    await platform?.close()
+    const lenient = await start({ voiceFormat: 'any' })
+    expect((await lenient.api('/v2/users/U/files', { file_type: 3, file_data: mp3.toString('base64') })).status).toBe(
+      200,
+    )
+  })
+
   it('refuses a message whose file_info was uploaded for another chat', async () => {
     const { api } = await start()
     const upload = await api('/v2/groups/G/files', { file_type: 1, url: 'https://x.invalid/a.png' })

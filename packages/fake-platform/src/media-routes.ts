@@ -1,6 +1,6 @@
 import { isRecord } from './http-util.js'
 import type { UploadScene } from './media-store.js'
-import { declaredFile, isRefusal, type MediaRefusal } from './media-validation.js'
+import { declaredFile, isRefusal, voiceRefusal, type MediaRefusal } from './media-validation.js'
 import { fail, route, type RestContext, type Route, type RouteRequest, type RouteResult } from './route-kit.js'
 import { rfc3339 } from './time.js'
 
@@ -34,6 +34,8 @@ function files(scene: UploadScene, target: string, req: RouteRequest, ctx: RestC
       return fail(req, 413, 413, 'Request Entity Too Large: use the chunked upload (upload_prepare)')
     const tooLarge = ctx.media.checkSize(kind, bytes.length)
     if (tooLarge) return refused(req, tooLarge)
+    const notSilk = voiceRefusal(body.file_type, bytes, ctx.media.options.voiceFormat)
+    if (notSilk) return refused(req, notSilk)
   }
   const answer: Record<string, unknown> = { ...ctx.media.acceptOneShot(scene, target, body.file_type as number, bytes) }
   if (body.srv_send_msg === true) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { randomHex, uniqueId } from './ids.js'
 import { KIND_OF_FILE_TYPE, type FakeMediaKind, type ResolvedMediaOptions } from './media-options.js'
-import { refusal, type DeclaredFile, type MediaRefusal } from './media-validation.js'
+import { refusal, voiceRefusal, type DeclaredFile, type MediaRefusal } from './media-validation.js'
 
 /** The scenes that upload media. */
 export type UploadScene = 'group' | 'c2c'
@@ -200,6 +200,8 @@ export class MediaStore {
         return refusal(400, 40011000, 'the uploaded parts do not add up to the declared file (size, md5 or sha1)')
       if (md5(prefix) !== file.md5Prefix)
         return refusal(400, 40011000, `md5_10m is not the md5 of the first ${this.options.md5PrefixBytes} bytes`)
+      const notSilk = voiceRefusal(file.fileType, whole, this.options.voiceFormat)
+      if (notSilk) return notSilk
       this.known.add(fileKey(file))
     }
     this.sessions.delete(session.id)

@@ -51,3 +51,13 @@ export function refusal(status: number, code: number, message: string): MediaRef
 export function isRefusal(value: unknown): value is MediaRefusal {
   return typeof value === 'object' && value !== null && 'status' in value && 'code' in value && 'message' in value
 }
+
+const SILK_HEADER = Buffer.from('#!SILK_V3')
+
+/** A voice (`file_type` 3) must be SILK, as documented: `#!SILK_V3`, or Tencent's variant with a leading 0x02. */
+export function voiceRefusal(fileType: unknown, bytes: Buffer, voiceFormat: 'silk' | 'any'): MediaRefusal | undefined {
+  if (fileType !== 3 || voiceFormat === 'any') return undefined
+  const at = bytes[0] === 0x02 ? 1 : 0
+  if (bytes.subarray(at, at + SILK_HEADER.length).equals(SILK_HEADER)) return undefined
+  return refusal(400, 40011000, 'a voice (file_type 3) must be SILK (#!SILK_V3): convert it before the upload')
+}

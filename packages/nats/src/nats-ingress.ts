@@ -11,6 +11,7 @@ import {
 import { encodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
 import { PubAckWindow } from './pub-ack-window.js'
+import { checkJetStreamLayout } from './partitions/layout-check.js'
 import { partitionedNames, type PartitionedNames } from './partitions/partition-names.js'
 import { ensureStream, type RetentionOptions } from './stream-setup.js'
 
@@ -19,8 +20,9 @@ export interface NatsIngressOptions extends BrokerIngressOptions, RetentionOptio
   nats: NatsConnection
   /**
    * Publish each event to the subject of its order key's partition (`<subject>.<n>`, in the stream
-   * `<stream>_PARTITIONED`), so one key's events reach one worker at a time, in order. `true` for 16, or a
-   * count; the same on every worker. Default: one subject shared by every worker. See docs/scaling.md.
+   * `<stream>_PARTITIONED`), so one key's events reach one worker at a time, in order. Default (and `true`):
+   * 16; or a count; `false` for one subject shared by every worker. The same on every worker. See
+   * docs/scaling.md.
    */
   partitions?: number | boolean
 }
@@ -34,11 +36,13 @@ class SubjectPublisher implements IngressPublisher {
   readonly names: JetStreamNames
   /** Created with the first publish (the connection may not be usable before start()). */
   private pubAcks: PubAckWindow | undefined
+  /** The unpartitioned names, which the partitioned ones derive from. */
+  private readonly sharedNames: JetStreamNames
   private readonly partitioner: EventPartitioner | undefined
   private readonly partitioned: PartitionedNames | undefined
 
   constructor(private readonly options: NatsIngressOptions) {
-    const names = jetStreamNames({ ...options, namespace: options.namespace ?? options.appId })
+    const names = (this.sharedNames = jetStreamNames({ ...options, namespace: options.namespace ?? options.appId }))
     const partitions = resolvePartitions(options.partitions)
     if (partitions > 0) {
       // The same key function as the pipeline's lines: the ingress's own `pipeline.order`.
@@ -48,9 +52,15 @@ class SubjectPublisher implements IngressPublisher {
     } else this.names = names
   }
 
-  /** Creates the stream if needed. */
-  prepare(): Promise<void> {
-    return ensureStream(this.options.nats, this.names, this.options)
+  /** Creates the stream if needed, and checks that the workers use the same partition layout. */
+  async prepare(): Promise<void> {
+    await ensureStream(this.options.nats, this.names, this.options)
+    await checkJetStreamLayout({
+      nats: this.options.nats,
+      names: this.sharedNames,
+      partitions: this.partitioner?.partitions ?? 0,
+      role: 'ingress',
+    })
   }
 
   async publish(event: DispatchedEvent): Promise<void> {
@@ -62,7 +72,7 @@ class SubjectPublisher implements IngressPublisher {
       })
     } catch (error) {
       // No stream answers when it was deleted (or the server lost it): create it again before the retry.
-      await this.prepare().catch(() => undefined)
+      await ensureStream(this.options.nats, this.names, this.options).catch(() => undefined)
       throw error
     }
   }

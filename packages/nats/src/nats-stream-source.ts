@@ -4,17 +4,20 @@ import {
   resolveBrokerWorkerOptions,
   resolvePartitions,
   type BrokerWorkerOptions,
+  type EventSink,
   type WorkerBroker,
 } from '@qqbot/core/adapter'
 import { JetStreamBroker, type Claim, type JetStreamBrokerOptions } from './jetstream-broker.js'
 import { jetStreamNames, type JetStreamNames } from './names.js'
 import type { KvPartitionLeaseOptions } from './partitions/kv-partition-leases.js'
+import { checkJetStreamLayout } from './partitions/layout-check.js'
 import { PartitionedJetStreamBroker, type PartitionMessage } from './partitions/partitioned-jetstream-broker.js'
 
 export interface NatsStreamSourceOptions extends JetStreamBrokerOptions, BrokerWorkerOptions, KvPartitionLeaseOptions {
   /**
    * Pull only from the partitions this worker holds a lease of (the same count as the ingress's `partitions`):
-   * one key's events reach one worker at a time, in order. `true` for 16. Default: the one shared consumer.
+   * one key's events reach one worker at a time, in order. Default (and `true`): 16; `false`: the one shared
+   * consumer.
    */
   partitions?: number | boolean
 }
@@ -31,6 +34,7 @@ export interface NatsStreamSourceOptions extends JetStreamBrokerOptions, BrokerW
 export class NatsStreamSource extends BrokerWorker<JsMsg | PartitionMessage, Claim> {
   readonly names: JetStreamNames
   private readonly partitioned: PartitionedJetStreamBroker | undefined
+  private readonly options: NatsStreamSourceOptions
 
   constructor(options: NatsStreamSourceOptions) {
     const settings = resolveBrokerWorkerOptions(options)
@@ -45,10 +49,22 @@ export class NatsStreamSource extends BrokerWorker<JsMsg | PartitionMessage, Cla
       subject: partitioned!.names.subjects,
     }
     this.partitioned = partitioned
+    this.options = options
   }
 
   /** The partitions this worker holds a lease of now; empty without partitions. */
   get partitions(): number[] {
     return this.partitioned?.leases.partitions ?? []
+  }
+
+  override async start(sink: EventSink): Promise<void> {
+    await checkJetStreamLayout({
+      nats: this.options.nats,
+      names: jetStreamNames(this.options),
+      partitions: this.partitioned?.partitions ?? 0,
+      role: 'worker',
+      logger: this.log,
+    })
+    return super.start(sink)
   }
 }

@@ -51,6 +51,7 @@ async function startIngress(p: FakePlatform, ns: string, maxMessages?: number): 
     intents: ['GROUP_AND_C2C_EVENT'],
     nats: nc,
     namespace: ns,
+    partitions: false, // this file tests the one shared subject; partitions have their own tests
     maxMessages,
     logLevel: 'silent',
     gateway: { identifyIntervalMs: 0 },
@@ -69,6 +70,7 @@ async function startWorker(
   const source = new NatsStreamSource({
     nats: nc,
     namespace: ns,
+    partitions: false,
     claimIdleMs: options.claimIdleMs ?? 1_000,
     blockMs: 1_000,
   })
@@ -194,7 +196,13 @@ describe('ingress and workers over NATS JetStream', () => {
     await startIngress(p, ns)
     const handled: string[] = []
     const workers = [0, 1].map(() => {
-      const source = new NatsStreamSource({ nats: nc, namespace: ns, claimIdleMs: 1_000, blockMs: 1_000 })
+      const source = new NatsStreamSource({
+        nats: nc,
+        namespace: ns,
+        partitions: false,
+        claimIdleMs: 1_000,
+        blockMs: 1_000,
+      })
       const worker = createClient({
         appId: p.appId,
         secret: p.secret,

@@ -57,7 +57,7 @@ export class BrokerWorker<M, C> implements EventSource {
     this.workerName = settings.workerName
   }
 
-  private get log(): Logger {
+  protected get log(): Logger {
     if (!this.logger) throw new Error('bind() the broker worker before start()')
     return this.logger
   }

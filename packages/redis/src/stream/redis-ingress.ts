@@ -8,6 +8,7 @@ import {
 } from '@qqbot/core/adapter'
 import type { DispatchedEvent, QQBotClient } from '@qqbot/core'
 import { withScripts } from '../scripts.js'
+import { checkStreamLayout } from './layout-check.js'
 import { STREAM_LOST } from './lost-groups.js'
 import { encodeEvent } from './stream-codec.js'
 import { DEFAULT_GROUP, ensureGroup, partitionStreamKey, streamKey, type StreamOptions } from './stream-options.js'
@@ -53,9 +54,18 @@ class StreamPublisher implements IngressPublisher {
   /** Creates the workers' group (of every partition) if needed, so nothing published from now on is missed. */
   async prepare(): Promise<void> {
     const partitions = this.partitioner?.partitions ?? 0
-    if (partitions === 0) return ensureGroup(this.options.redis, this.stream, this.group)
+    if (partitions === 0) await ensureGroup(this.options.redis, this.stream, this.group)
     for (let partition = 0; partition < partitions; partition++)
       await ensureGroup(this.options.redis, partitionStreamKey(this.stream, partition), this.group)
+    await checkStreamLayout({
+      redis: this.options.redis,
+      stream: this.stream,
+      group: this.group,
+      namespace: this.options.namespace ?? this.options.appId,
+      prefix: this.options.prefix,
+      partitions,
+      role: 'ingress',
+    })
   }
 
   async publish(event: DispatchedEvent): Promise<void> {

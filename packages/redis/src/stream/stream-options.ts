@@ -16,8 +16,8 @@ export interface StreamOptions {
    * Split the stream into partitions, one key's events (the key of `pipeline.order`: one user in one chat by
    * default) always in the same one, each read by one worker at a time under a lease: a key's events are then
    * handled one at a time and in order across workers too, and a `ctx.prompt()` answer reaches the worker that
-   * asked. `true` for 16 partitions, or a count; the ingress and every worker must use the same. Default: one
-   * stream shared by every worker, no order across workers. See docs/scaling.md.
+   * asked. Default (and `true`): 16 partitions; or a count; `false` for one stream shared by every worker, with
+   * no order across workers. The ingress and every worker must use the same. See docs/scaling.md.
    */
   partitions?: number | boolean
 }

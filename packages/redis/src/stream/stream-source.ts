@@ -3,11 +3,14 @@ import {
   resolveBrokerWorkerOptions,
   resolvePartitions,
   type BrokerWorkerOptions,
+  type EventSink,
   type WorkerBroker,
 } from '@qqbot/core/adapter'
+import { checkStreamLayout } from './layout-check.js'
 import { PartitionedStreamBroker, type PartitionEntry } from './partitioned-stream-broker.js'
 import type { PartitionLeaseOptions } from './partition-leases.js'
 import { RedisStreamBroker, type StreamBrokerOptions } from './stream-broker.js'
+import { DEFAULT_GROUP } from './stream-options.js'
 
 export interface RedisStreamSourceOptions extends StreamBrokerOptions, BrokerWorkerOptions, PartitionLeaseOptions {}
 
@@ -26,6 +29,7 @@ export class RedisStreamSource extends BrokerWorker<string | PartitionEntry, str
   /** The stream key read (with partitions: the base key, each partition being `<stream>:<n>`). */
   readonly stream: string
   private readonly partitioned: PartitionedStreamBroker | undefined
+  private readonly options: RedisStreamSourceOptions
 
   constructor(options: RedisStreamSourceOptions) {
     const settings = resolveBrokerWorkerOptions(options)
@@ -36,10 +40,25 @@ export class RedisStreamSource extends BrokerWorker<string | PartitionEntry, str
     super('redis-stream', broker, settings)
     this.stream = partitioned?.stream ?? (broker as RedisStreamBroker).stream
     this.partitioned = partitioned
+    this.options = options
   }
 
   /** The partitions this worker holds a lease of now; empty without partitions. */
   get partitions(): number[] {
     return this.partitioned?.leases.partitions ?? []
+  }
+
+  override async start(sink: EventSink): Promise<void> {
+    await checkStreamLayout({
+      redis: this.options.redis,
+      stream: this.stream,
+      group: this.options.group ?? DEFAULT_GROUP,
+      namespace: this.options.namespace,
+      prefix: this.options.prefix,
+      partitions: this.partitioned?.partitions ?? 0,
+      role: 'worker',
+      logger: this.log,
+    })
+    return super.start(sink)
   }
 }

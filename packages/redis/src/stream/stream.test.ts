@@ -45,6 +45,7 @@ async function startIngress(
     intents: ['GROUP_AND_C2C_EVENT'],
     redis: via,
     namespace,
+    partitions: false, // this file tests the one shared stream; partitions have their own tests
     maxLength,
     ...logging,
     gateway: { identifyIntervalMs: 0 },
@@ -61,7 +62,7 @@ async function startWorker(
   claimIdleMs = 1_000,
   logs?: string[],
 ): Promise<QQBotClient> {
-  const source = new RedisStreamSource({ redis, namespace, claimIdleMs, blockMs: 200 })
+  const source = new RedisStreamSource({ redis, namespace, partitions: false, claimIdleMs, blockMs: 200 })
   const logging = logs
     ? { logLevel: 'warn' as const, logDestination: { write: (line: string) => void logs.push(line) } }
     : { logLevel: 'silent' as const }
@@ -171,7 +172,7 @@ describe('ingress and workers over a Redis stream', () => {
     await startIngress(p, namespace)
     const handled: string[] = []
     const workers = [0, 1].map(() => {
-      const source = new RedisStreamSource({ redis, namespace, claimIdleMs: 1_000, blockMs: 200 })
+      const source = new RedisStreamSource({ redis, namespace, partitions: false, claimIdleMs: 1_000, blockMs: 200 })
       const worker = createClient({
         appId: p.appId,
         secret: p.secret,
@@ -247,7 +248,7 @@ describe('ingress and workers over a Redis stream', () => {
     let release!: () => void
     const slow = new Promise<void>((resolve) => (release = resolve))
     const handledBySlow: string[] = []
-    const source = new RedisStreamSource({ redis, namespace, claimIdleMs: 300, blockMs: 100 })
+    const source = new RedisStreamSource({ redis, namespace, partitions: false, claimIdleMs: 300, blockMs: 100 })
     const slowWorker = createClient({
       appId: p.appId,
       secret: p.secret,
@@ -358,7 +359,7 @@ describe('ingress and workers over a Redis stream', () => {
     let release!: () => void
     const slow = new Promise<void>((resolve) => (release = resolve))
     const stoppingHandled: string[] = []
-    const source = new RedisStreamSource({ redis, namespace, claimIdleMs: 300, blockMs: 100 })
+    const source = new RedisStreamSource({ redis, namespace, partitions: false, claimIdleMs: 300, blockMs: 100 })
     const stopping = createClient({
       appId: p.appId,
       secret: p.secret,
@@ -432,7 +433,7 @@ describe('ingress and workers over a Redis stream', () => {
     const p = (platform = await startFakePlatform())
     const nowhere = connectRedis('redis://127.0.0.1:1')
     try {
-      const source = new RedisStreamSource({ redis: nowhere, namespace: 'unreachable' })
+      const source = new RedisStreamSource({ redis: nowhere, namespace: 'unreachable', partitions: false })
       const worker = createClient({
         appId: p.appId,
         secret: p.secret,
@@ -443,7 +444,7 @@ describe('ingress and workers over a Redis stream', () => {
       const workerError = await worker.start().catch((error: unknown) => error)
       expect(workerError).toBeInstanceOf(RedisUnavailableError)
       expect((workerError as Error).message).toMatch(
-        /Cannot reach Redis: creating the consumer group "workers" of qqbot:\{unreachable\}:events failed .*Check the URL/,
+        /Cannot reach Redis: checking the partition layout of qqbot:\{unreachable\}:events failed .*Check the URL/,
       )
       await worker.stop()
       const ingressError = await startIngress(p, 'unreachable', undefined, nowhere).catch((error: unknown) => error)
@@ -460,7 +461,14 @@ describe('ingress and workers over a Redis stream', () => {
     await startIngress(p, namespace)
     let release!: () => void
     const held = new Promise<void>((resolve) => (release = resolve))
-    const source = new RedisStreamSource({ redis, namespace, claimIdleMs: 300, blockMs: 100, batchSize: 2 })
+    const source = new RedisStreamSource({
+      redis,
+      namespace,
+      partitions: false,
+      claimIdleMs: 300,
+      blockMs: 100,
+      batchSize: 2,
+    })
     const worker = createClient({
       appId: p.appId,
       secret: p.secret,
@@ -474,8 +482,12 @@ describe('ingress and workers over a Redis stream', () => {
     running.push(worker)
     dispatch(p, 30)
     try {
-      await expect.poll(() => worker.metrics().gauges.broker_lag ?? 0, { timeout: 5_000 }).toBeGreaterThan(0)
-      expect(worker.metrics().gauges.broker_group_pending).toBeGreaterThan(0)
+      // Both from one state read; the first read may come before the worker's first fetch (pending still 0).
+      await expect
+        .poll(() => [worker.metrics().gauges.broker_lag ?? 0, worker.metrics().gauges.broker_group_pending ?? 0], {
+          timeout: 5_000,
+        })
+        .toSatisfy(([lag, pending]) => lag! > 0 && pending! > 0)
     } finally {
       release()
     }
