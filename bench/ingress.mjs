@@ -14,15 +14,15 @@ const common = {
 // PARTITIONS: the number of partitions (as on the workers); unset or 0: one shared stream or subject.
 const partitions = Number(process.env.PARTITIONS ?? 0)
 
+/** The NATS connection, for its message counts in the stats. */
+let nats
+
 async function createBrokerIngress() {
   if (process.env.BROKER === 'nats') {
     const { connect } = await import('@nats-io/transport-node')
     const { createNatsIngress } = await import('../packages/nats/dist/index.js')
-    return createNatsIngress({
-      ...common,
-      nats: await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' }),
-      partitions: partitions > 0 ? partitions : false,
-    })
+    nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', noAsyncTraces: true })
+    return createNatsIngress({ ...common, nats, partitions: partitions > 0 ? partitions : false })
   }
   const { Redis } = await import('ioredis')
   const { createRedisIngress } = await import('../packages/redis/dist/index.js')
@@ -36,4 +36,4 @@ async function createBrokerIngress() {
 const ingress = await createBrokerIngress()
 await ingress.start()
 process.send({ type: 'ready' })
-serveStats()
+serveStats(() => (nats ? { nats: nats.stats() } : {}))

@@ -1,7 +1,8 @@
 // npm run bench:scale-out: the same burst answered by one @qqbot/core process, and by 1 ingress + 2 workers
 // over a Redis stream (REDIS_URL) and over NATS JetStream (NATS_URL), local servers by default, in the same
 // run. Medians of RUNS runs. A report, not a test.
-import { fork } from 'node:child_process'
+import { execFileSync, fork } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { machineLine, median, nextMessage, startPlatformChild } from './ipc.mjs'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
@@ -13,7 +14,23 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url))
 // The Redis split once more with its stream in partitions (one key's events to one worker, in order): the
 // figure to hold within 10% of the split without them. BENCH_PARTITIONS=0 leaves it out.
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 16)
-const allLayouts = [
+// BENCH_ONLY=<regex>: only the layouts whose name matches (and the single process, the baseline).
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined
+
+/** The NATS split with its stream in partitions (a subject and durable consumer each, KV leases). */
+function natsPartitionedLayouts() {
+  if (PARTITIONS <= 0) return []
+  return [
+    {
+      name: `1 ingress + 2 workers (NATS JetStream, ${PARTITIONS} partitions)`,
+      processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'],
+      broker: 'nats',
+      partitions: PARTITIONS,
+    },
+  ]
+}
+
+const layouts = [
   { name: 'single process (@qqbot/core)', processes: ['bot-core.mjs'] },
   {
     name: '1 ingress + 2 workers (Redis stream)',
@@ -35,15 +52,8 @@ const allLayouts = [
     processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'],
     broker: 'nats',
   },
-]
-
-/** BENCH_LAYOUTS=single,partitions: only the layouts whose name holds one of the words (the first is the baseline). */
-function selectLayouts(all) {
-  const words = process.env.BENCH_LAYOUTS?.split(',').filter(Boolean)
-  if (!words) return all
-  return all.filter((layout, index) => index === 0 || words.some((word) => layout.name.includes(word)))
-}
-const layouts = selectLayouts(allLayouts)
+  ...natsPartitionedLayouts(),
+].filter((layout) => !ONLY || ONLY.test(layout.name) || layout.processes[0] === 'bot-core.mjs')
 
 /**
  * The Redis server's own CPU time (INFO cpu) and command counts (INFO commandstats, script-internal calls
@@ -69,17 +79,6 @@ async function redisProbe() {
   }
 }
 
-/** Each child's CPU time over the burst (its stats after minus before), named by role. */
-async function childCpu(children, layout, before) {
-  const after = await Promise.all(children.map((child) => (child.send({ type: 'stats' }), nextMessage(child, 'stats'))))
-  let worker = 0
-  return after.map((stats, i) => {
-    const file = layout.processes[i]
-    const role = file === 'worker.mjs' ? `worker ${++worker}` : file.replace(/\.mjs$/, '')
-    return { role, cpuMs: stats.cpuMs - before[i].cpuMs }
-  })
-}
-
 /** Deletes the JetStream stream and bucket a NATS run created (Redis keys of a run are trimmed or expire). */
 async function removeNatsNamespace(namespace) {
   const { connect } = await import('@nats-io/transport-node')
@@ -88,9 +87,25 @@ async function removeNatsNamespace(namespace) {
   const { jetStreamNames } = await import('../packages/nats/dist/index.js')
   const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
   const names = jetStreamNames({ namespace })
-  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => undefined)
-  await (await new Kvm(nc).open(names.bucket)).destroy().catch(() => undefined)
+  const jsm = await jetstreamManager(nc)
+  await jsm.streams.delete(names.stream).catch(() => undefined)
+  await jsm.streams.delete(`${names.stream}_PARTITIONED`).catch(() => undefined)
+  for (const bucket of [names.bucket, `qqbot_${namespace}_partitions`])
+    await (await new Kvm(nc).open(bucket)).destroy().catch(() => undefined)
   await nc.close()
+}
+
+/** CPU ms nats-server used so far (utime + stime of /proc/<pid>/stat), or undefined when it is not local. */
+function natsServerCpuMs() {
+  try {
+    const pid = execFileSync('pgrep', ['-o', 'nats-server'], { encoding: 'utf8' }).trim()
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }))
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond
+  } catch {
+    return undefined
+  }
 }
 
 async function runOnce(layout) {
@@ -111,25 +126,25 @@ async function runOnce(layout) {
       children.push(child)
       await nextMessage(child, 'ready')
     }
-    const cpuBefore = await Promise.all(
+    const before = await Promise.all(
       children.map((child) => (child.send({ type: 'stats' }), nextMessage(child, 'stats'))),
     )
     const redisDone = layout.broker === 'redis' ? await redisProbe() : undefined
+    const natsBefore = layout.broker === 'nats' ? natsServerCpuMs() : undefined
     platform.send({ type: 'burst', count: COUNT, scene })
     const result = await nextMessage(platform, 'done')
-    const perProcess = await childCpu(children, layout, cpuBefore)
+    const natsAfter = natsBefore === undefined ? undefined : natsServerCpuMs()
     const redis = await redisDone?.()
-    if (redis) perProcess.push({ role: 'redis-server', cpuMs: redis.cpuMs })
     const stats = await Promise.all(
       children.map((child) => (child.send({ type: 'stats' }), nextMessage(child, 'stats'))),
     )
+    const perProcess = perProcessCpu(layout, before, stats, natsBefore, natsAfter, redis)
     return {
       ...result,
       evPerSec: (result.replies / result.elapsedMs) * 1000,
       rssMb: stats.reduce((sum, s) => sum + s.maxRssMb, 0),
       cpuMs: stats.reduce((sum, s) => sum + s.cpuMs, 0),
       perProcess,
-      redisCommands: redis?.commands,
     }
   } finally {
     for (const child of children) child.kill('SIGINT')
@@ -157,21 +172,35 @@ for (const layout of layouts) {
   )
 }
 
-printPerProcess(layouts, results)
+/**
+ * Each process's CPU during the burst (ms per 1k events), the broker server's included when it is local, and
+ * the broker traffic per event: Redis commands (script-internal calls included), NATS messages each client sent
+ * and received (a publish and its acknowledgement are one each).
+ */
+function perProcessCpu(layout, before, after, natsBefore, natsAfter, redis) {
+  const rows = layout.processes.map((file, i) => ({
+    process: `${file.replace('.mjs', '')}${layout.processes.filter((f) => f === file).length > 1 ? ` ${i + 1}` : ''}`,
+    cpuMs: after[i].cpuMs - before[i].cpuMs,
+    natsOut: after[i].nats ? (after[i].nats.outMsgs - before[i].nats.outMsgs) / COUNT : undefined,
+    natsIn: after[i].nats ? (after[i].nats.inMsgs - before[i].nats.inMsgs) / COUNT : undefined,
+  }))
+  if (natsAfter !== undefined) rows.push({ process: 'nats-server', cpuMs: natsAfter - natsBefore })
+  if (redis) rows.push({ process: 'redis-server', cpuMs: redis.cpuMs, redisCommands: redis.commands / COUNT })
+  return rows
+}
 
-/** CPU per event of each process over the burst alone (startup excluded), Redis' included, and Redis commands per event. */
-function printPerProcess(layouts, results) {
-  console.log('\n| layout | CPU ms/1k ev per process (burst only) | all processes | Redis commands/event |')
-  console.log('|---|---|---|---|')
-  for (const layout of layouts) {
-    const r = results[layout.name]
-    const roles = r[0].perProcess.map((p) => p.role)
-    const perRole = roles.map((role) => {
-      const ms = median(r.map((x) => x.perProcess.find((p) => p.role === role).cpuMs))
-      return `${role} ${Math.round((ms / COUNT) * 1000)}`
-    })
-    const total = median(r.map((x) => x.perProcess.reduce((sum, p) => sum + p.cpuMs, 0)))
-    const commands = r[0].redisCommands === undefined ? '' : (median(r.map((x) => x.redisCommands)) / COUNT).toFixed(2)
-    console.log(`| ${layout.name} | ${perRole.join(', ')} | ${Math.round((total / COUNT) * 1000)} | ${commands} |`)
+console.log('\nPer process, during the burst (median of the runs): CPU ms per 1k events; broker traffic per event')
+console.log('| layout | process | CPU ms/1k ev | Redis commands/ev | NATS msgs out/ev | NATS msgs in/ev |')
+console.log('|---|---|---|---|---|---|')
+for (const layout of layouts) {
+  const r = results[layout.name]
+  for (const [i, row] of r[0].perProcess.entries()) {
+    const pick = (field) => median(r.map((x) => x.perProcess[i][field]))
+    const fmt = (value) => (value === undefined || Number.isNaN(value) ? '' : value.toFixed(2))
+    console.log(
+      `| ${layout.name} | ${row.process} | ${Math.round((pick('cpuMs') / COUNT) * 1000)} | ${fmt(pick('redisCommands'))} | ${fmt(pick('natsOut'))} | ${fmt(pick('natsIn'))} |`,
+    )
   }
+  const total = median(r.map((x) => x.perProcess.reduce((sum, p) => sum + p.cpuMs, 0)))
+  console.log(`| ${layout.name} | all | ${Math.round((total / COUNT) * 1000)} | | | |`)
 }

@@ -7,16 +7,15 @@ const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret, NAMESPACE: na
 // PARTITIONS (with WORKERS, how many workers share them): read partitions; unset or 0: the shared stream.
 const partitions = Number(process.env.PARTITIONS ?? 0)
 
+/** The NATS connection, for its message counts in the stats. */
+let nats
+
 async function createBrokerSource() {
   if (process.env.BROKER === 'nats') {
     const { connect } = await import('@nats-io/transport-node')
     const { NatsStreamSource } = await import('../packages/nats/dist/index.js')
-    return new NatsStreamSource({
-      nats: await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' }),
-      namespace,
-      batchSize: 128,
-      partitions: partitions > 0 ? partitions : false,
-    })
+    nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', noAsyncTraces: true })
+    return new NatsStreamSource({ nats, namespace, batchSize: 128, partitions: partitions > 0 ? partitions : false })
   }
   const { Redis } = await import('ioredis')
   const { RedisStreamSource } = await import('../packages/redis/dist/index.js')
@@ -49,4 +48,4 @@ if (partitions > 0) {
   while (source.partitions.length < share) await new Promise((resolve) => setTimeout(resolve, 100))
 }
 process.send({ type: 'ready' })
-serveStats()
+serveStats(() => (nats ? { nats: nats.stats() } : {}))

@@ -3,7 +3,6 @@ import { Kvm, type KV } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { ConfigError } from '@qqbot/core'
 import {
-  DONE_MARK,
   type BrokerDelivery,
   type BrokerRuntime,
   type BrokerState,
@@ -13,6 +12,8 @@ import {
   type WorkerBroker,
 } from '@qqbot/core/adapter'
 import { attemptClaim, type Claim } from './claim-key.js'
+import { ClaimsBucket } from './claims-bucket.js'
+import { markDoneAndAck } from './done-mark.js'
 import { decodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
 import { ensureConsumer, ensureStream, type RetentionOptions } from './stream-setup.js'
@@ -40,6 +41,7 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
   readonly target = 'JetStream'
   readonly names: JetStreamNames
   private kv: KV | undefined
+  private claims: ClaimsBucket | undefined
   private consumer: Consumer | undefined
   private batch: ConsumerMessages | undefined
   private runtime: BrokerRuntime | undefined
@@ -63,6 +65,7 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
     this.runtime = runtime
     await this.recover()
     this.kv = await new Kvm(this.options.nats).create(this.names.bucket, { ttl: this.settings.dedupeTtlMs, history: 1 })
+    this.claims = new ClaimsBucket(this.kv, this.names.bucket, this.options.nats)
     this.reading = true
     void this.options.nats.closed().then((error) => {
       if (this.reading)
@@ -96,7 +99,7 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
   async claim({ message: msg }: Delivery, dedupeKey: string): Promise<ClaimResult<Claim>> {
     const kv = this.kv!
     const { workerName, claimIdleMs } = this.settings
-    const attempt = await attemptClaim(kv, dedupeKey, workerName)
+    const attempt = await attemptClaim(this.claims!, dedupeKey, workerName)
     if (attempt === 'done' || 'claim' in attempt) return attempt
     const { key, entry } = attempt
     if (entry) {
@@ -158,9 +161,8 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
     }
   }
 
-  async complete({ delivery, claim }: HeldDelivery<JsMsg, Claim>): Promise<void> {
-    if (claim) await this.kv!.put(claim.key, DONE_MARK)
-    await delivery.message.ackAck()
+  complete({ delivery, claim }: HeldDelivery<JsMsg, Claim>): Promise<void> {
+    return markDoneAndAck(this.claims!, delivery.message, claim)
   }
 
   async discard({ message }: Delivery): Promise<void> {
@@ -174,6 +176,12 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
   async stopReading(): Promise<void> {
     this.reading = false
     await this.batch?.close().catch(() => undefined)
+  }
+
+  /** Acknowledgements sent without waiting for an answer reach the server before the caller closes the connection. */
+  async close(): Promise<void> {
+    await this.options.nats.flush().catch(() => undefined)
+    this.claims?.close()
   }
 
   private forgetOldClaims(): void {

@@ -1,4 +1,3 @@
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { DispatchedEvent } from '@qqbot/core'
 import {
@@ -11,6 +10,7 @@ import {
 } from '@qqbot/core/adapter'
 import { encodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
+import { PubAckWindow } from './pub-ack-window.js'
 import { checkJetStreamLayout } from './partitions/layout-check.js'
 import { partitionedNames, type PartitionedNames } from './partitions/partition-names.js'
 import { ensureStream, type RetentionOptions } from './stream-setup.js'
@@ -34,9 +34,10 @@ export interface NatsIngressOptions extends BrokerIngressOptions, RetentionOptio
 class SubjectPublisher implements IngressPublisher {
   readonly target = 'JetStream'
   readonly names: JetStreamNames
+  /** Created with the first publish (the connection may not be usable before start()). */
+  private pubAcks: PubAckWindow | undefined
   /** The unpartitioned names, which the partitioned ones derive from. */
   private readonly sharedNames: JetStreamNames
-  private readonly js: JetStreamClient
   private readonly partitioner: EventPartitioner | undefined
   private readonly partitioned: PartitionedNames | undefined
 
@@ -49,7 +50,6 @@ class SubjectPublisher implements IngressPublisher {
       const partitioned = (this.partitioned = partitionedNames(names))
       this.names = { ...names, stream: partitioned.stream, subject: partitioned.subjects }
     } else this.names = names
-    this.js = jetstream(options.nats)
   }
 
   /** Creates the stream if needed, and checks that the workers use the same partition layout. */
@@ -67,7 +67,9 @@ class SubjectPublisher implements IngressPublisher {
     // Named: the copies of a message under two names are both stored (a worker may handle only one of them).
     const msgID = namedDedupeKey(event.name, event.id, event.data)
     try {
-      await this.js.publish(this.subjectOf(event), encodeEvent(event), msgID === undefined ? undefined : { msgID })
+      await (this.pubAcks ??= new PubAckWindow(this.options.nats)).publish(this.subjectOf(event), encodeEvent(event), {
+        msgID,
+      })
     } catch (error) {
       // No stream answers when it was deleted (or the server lost it): create it again before the retry.
       await ensureStream(this.options.nats, this.names, this.options).catch(() => undefined)

@@ -9,7 +9,6 @@ import {
 import { Kvm, type KV } from '@nats-io/kv'
 import { ConfigError } from '@qqbot/core'
 import {
-  DONE_MARK,
   sleep,
   type BrokerDelivery,
   type BrokerRuntime,
@@ -19,6 +18,8 @@ import {
   type HeldDelivery,
   type WorkerBroker,
 } from '@qqbot/core/adapter'
+import { ClaimsBucket } from '../claims-bucket.js'
+import { markDoneAndAck } from '../done-mark.js'
 import { decodeEvent } from '../event-codec.js'
 import { attemptClaim, type Claim } from '../claim-key.js'
 import type { JetStreamBrokerOptions } from '../jetstream-broker.js'
@@ -61,6 +62,7 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
   readonly leases: KvPartitionLeases
   private readonly claimsBucket: string
   private kv: KV | undefined
+  private claims: ClaimsBucket | undefined
   private runtime: BrokerRuntime | undefined
   private readonly held = new Map<number, HeldPartition>()
   /** Pulled, not yet handed to the engine. */
@@ -90,6 +92,7 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
       this.options,
     )
     this.kv = await new Kvm(this.options.nats).create(this.claimsBucket, { ttl: this.settings.dedupeTtlMs, history: 1 })
+    this.claims = new ClaimsBucket(this.kv, this.claimsBucket, this.options.nats)
     await this.leases.join(this.partitions, runtime.logger, {
       gained: (partition) => this.gain(partition),
       lost: (partition, drain) => this.lose(partition, drain),
@@ -115,7 +118,7 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
   async claim(delivery: Delivery, dedupeKey: string): Promise<ClaimResult<Claim>> {
     const kv = this.kv!
     const { workerName, claimIdleMs } = this.settings
-    const attempt = await attemptClaim(kv, dedupeKey, workerName)
+    const attempt = await attemptClaim(this.claims!, dedupeKey, workerName)
     if (attempt === 'done' || 'claim' in attempt) return attempt
     const { key, entry, holder } = attempt
     if (!entry || holder === undefined || !(await this.leases.isLive(holder))) {
@@ -167,8 +170,7 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
 
   async complete({ delivery, claim }: HeldDelivery<PartitionMessage, Claim>): Promise<void> {
     try {
-      if (claim) await this.kv!.put(claim.key, DONE_MARK)
-      await delivery.message.msg.ackAck()
+      await markDoneAndAck(this.claims!, delivery.message.msg, claim)
     } finally {
       this.finish(delivery)
     }
@@ -191,6 +193,8 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
 
   /** Everything read is acknowledged: release the leases, so the others take the partitions at once. */
   async close(): Promise<void> {
+    await this.options.nats.flush().catch(() => undefined) // the acknowledgements sent without an answer
+    this.claims?.close()
     await this.leases.leave()
   }
 
@@ -271,6 +275,8 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
           { partition, unfinished: held.outstanding.size },
           'handing a partition back before its events finished (stopDrainMs passed): they may run again on its next owner',
         )
+      // The acknowledgements sent without an answer reach the server before the lease is released.
+      await this.options.nats.flush().catch(() => undefined)
     } else {
       // Not ours any more: what is still queued is the next owner's (its new consumer delivers it again).
       this.queue = this.queue.filter((delivery) => delivery.message.partition !== partition)
