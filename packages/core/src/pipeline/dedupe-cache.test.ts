@@ -27,6 +27,35 @@ describe('DedupeCache', () => {
     cache.stop()
   })
 
+  it('GIVEN a key forgotten and recorded again THEN it is remembered for a full window from the second time', () => {
+    let now = 0
+    const cache = new DedupeCache(10 * MINUTE, 100, () => now)
+    cache.add('a')
+    cache.forget('a')
+    expect(cache.add('a')).toBe(true) // a forgotten key runs again
+    now = 5 * MINUTE
+    cache.forget('a')
+    expect(cache.add('a')).toBe(true)
+    now = 10 * MINUTE + 1 // the first two windows closed, the third did not
+    expect(cache.add('b')).toBe(true)
+    expect(cache.add('a')).toBe(false)
+    expect(cache.size).toBe(2)
+    cache.stop()
+  })
+
+  it('GIVEN a cache full for a long time THEN it holds exactly the newest keys, up to the cap', () => {
+    let now = 0
+    const cache = new DedupeCache(10 * MINUTE, 1_000, () => now)
+    for (let i = 0; i < 50_000; i++) {
+      now++
+      cache.add(`m:${i}`)
+    }
+    expect(cache.size).toBe(1_000)
+    expect(cache.add('m:49000')).toBe(false) // the latest thousand are remembered
+    expect(cache.add('m:48999')).toBe(true) // older ones were dropped
+    cache.stop()
+  })
+
   it('GIVEN no traffic after a burst THEN its timer drops the expired keys and then stops', () => {
     vi.useFakeTimers({ now: 0 })
     const cache = new DedupeCache(MINUTE, 100_000)

@@ -4,12 +4,21 @@ const MAX_OFFSET_MS = 2 ** 30
 /**
  * Remembers keys for `ttlMs` (bounded by `maxEntries`), to drop repeated deliveries: the platform may push
  * the same message twice, and a resume may replay an event already handled. One map entry per key, its value
- * the expiry as a small integer (ms after the cache's epoch: no boxed number per key). While it holds keys,
- * an unref'd timer drops expired ones, so memory falls back when traffic stops.
+ * the expiry as a small integer (ms after the cache's epoch: no boxed number per key), and the key's place in
+ * an arrival-order queue, from whose front the oldest are dropped. While it holds keys, an unref'd timer drops
+ * expired ones, so memory falls back when traffic stops.
  */
 export class DedupeCache {
-  /** key → expiry, ms after `epoch`; in insertion order, which with one TTL is expiry order. */
+  /** key → expiry, ms after `epoch`. */
   private readonly seen = new Map<string, number>()
+  /**
+   * Keys and their expiries in arrival order (with one TTL, expiry order), from `head` on. Dropping from the
+   * front of a Map by iterating it would walk over every hole earlier deletions left: O(n) per event once full.
+   * An entry whose key was forgotten or recorded again since is stale, and skipped.
+   */
+  private keys: string[] = []
+  private expiries: number[] = []
+  private head = 0
   private epoch: number
   private timer: ReturnType<typeof setInterval> | undefined
 
@@ -32,8 +41,9 @@ export class DedupeCache {
     const at = now - this.epoch
     const expiresAt = this.seen.get(key)
     if (expiresAt !== undefined && expiresAt > at) return false
-    if (expiresAt !== undefined) this.seen.delete(key)
     this.seen.set(key, at + this.ttlMs)
+    this.keys.push(key)
+    this.expiries.push(at + this.ttlMs)
     this.evict(now)
     if (!this.timer && this.seen.size > 0) {
       this.timer = setInterval(() => this.evict(this.now()), Math.min(Math.max(this.ttlMs, 1_000), 10_000))
@@ -53,12 +63,20 @@ export class DedupeCache {
     this.timer = undefined
   }
 
-  /** Entries are in insertion order with equal TTLs, so expired ones are always at the front. */
   private evict(now: number): void {
     const at = now - this.epoch
-    for (const [key, expiresAt] of this.seen) {
-      if (expiresAt > at && this.seen.size <= this.maxEntries) break
-      this.seen.delete(key)
+    while (this.head < this.keys.length) {
+      const key = this.keys[this.head]!
+      const expiresAt = this.expiries[this.head]!
+      const current = this.seen.get(key) === expiresAt
+      if (current && expiresAt > at && this.seen.size <= this.maxEntries) break
+      if (current) this.seen.delete(key)
+      this.head++
+    }
+    if (this.head > 1024 && this.head * 2 > this.keys.length) {
+      this.keys = this.keys.slice(this.head)
+      this.expiries = this.expiries.slice(this.head)
+      this.head = 0
     }
     if (this.seen.size === 0) this.stop()
   }
@@ -67,6 +85,7 @@ export class DedupeCache {
   private rebase(now: number): void {
     const shift = now - this.epoch
     for (const [key, expiresAt] of this.seen) this.seen.set(key, expiresAt - shift)
+    for (let i = this.head; i < this.expiries.length; i++) this.expiries[i]! -= shift
     this.epoch = now
   }
 }
