@@ -17,19 +17,20 @@ platform.onRequest((call) => {
 /** Distinct senders per scene: one sender's events are handled in order, one at a time. */
 const SENDERS = 5_000
 const GROUPS = 200
-const makers = [
-  (i) =>
+const builders = {
+  group: (i) =>
     groupAtMessage({
       content: `/ping ${i}`,
       groupOpenid: `group-${i % GROUPS}`,
       memberOpenid: `member-${i % SENDERS}`,
     }),
-  (i) => c2cMessage({ content: `/ping ${i}`, userOpenid: `user-${i % SENDERS}` }),
-  (i) =>
+  c2c: (i) => c2cMessage({ content: `/ping ${i}`, userOpenid: `user-${i % SENDERS}` }),
+  guild: (i) =>
     guildAtMessage({ content: `/ping ${i}`, authorId: `author-${i % SENDERS}`, channelId: `channel-${i % GROUPS}` }),
-]
+}
 
-async function run({ rate, seconds }) {
+async function run({ rate, seconds, scenes }) {
+  const makers = scenes.map((scene) => builders[scene])
   await platform.waitForReady(1, 30_000)
   const startedAt = Date.now()
   const endsAt = startedAt + seconds * 1000

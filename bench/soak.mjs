@@ -2,7 +2,7 @@
 // then BENCH_IDLE_SECONDS with no traffic; samples the bot's memory and says whether it levels off (RSS over
 // the last half of the load within +5% of that half's minimum) and falls back after idle. Not a test: a report.
 //   BENCH_SECONDS (600)  BENCH_RATE (1500 ev/s)  BENCH_IDLE_SECONDS (60)  BENCH_SAMPLE_SECONDS (5)
-//   BENCH_BOT=core|framework (core)
+//   BENCH_BOT=core|framework (core)  BENCH_SCENES=group,c2c,guild (events take turns; C2C's reply window is 60 min)
 //   BENCH_SNAPSHOTS=30,90,idle   heap snapshots at those seconds into the load (and after idle), written to
 //   BENCH_SNAPSHOT_DIR (os.tmpdir()); compare two with bench/heap-diff.mjs.
 //   BENCH_GC=1   runs the bot with --expose-gc and collects before the after-idle reading.
@@ -18,6 +18,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 1500)
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60)
 const SAMPLE_SECONDS = Number(process.env.BENCH_SAMPLE_SECONDS ?? 5)
 const BOT = process.env.BENCH_BOT ?? 'core'
+const SCENES = (process.env.BENCH_SCENES ?? 'group,c2c,guild').split(',')
 const SNAPSHOTS = (process.env.BENCH_SNAPSHOTS ?? '').split(',').filter(Boolean)
 const SNAPSHOT_DIR = process.env.BENCH_SNAPSHOT_DIR ?? tmpdir()
 const GC = process.env.BENCH_GC === '1'
@@ -60,13 +61,15 @@ const snapshot = async (label) => {
 }
 
 try {
-  console.log(`# qqbot soak: @qqbot/${BOT}, ${RATE} ev/s for ${SECONDS} s, then ${IDLE_SECONDS} s idle`)
+  console.log(
+    `# qqbot soak: @qqbot/${BOT}, ${RATE} ev/s (${SCENES.join(', ')}) for ${SECONDS} s, then ${IDLE_SECONDS} s idle`,
+  )
   console.log(machineLine())
   await nextMessage(bot, 'ready')
   const floor = await sample('ready', 0)
   const startedAt = Date.now()
   const done = nextMessage(platform, 'done')
-  platform.send({ type: 'run', rate: RATE, seconds: SECONDS })
+  platform.send({ type: 'run', rate: RATE, seconds: SECONDS, scenes: SCENES })
   const pending = new Set(SNAPSHOTS.filter((s) => s !== 'idle').map(Number))
   for (let t = SAMPLE_SECONDS; t <= SECONDS; t += SAMPLE_SECONDS) {
     await new Promise((resolve) => setTimeout(resolve, startedAt + t * 1000 - Date.now()))
