@@ -50,9 +50,4 @@ export class MsgSeqAllocator {
     if (window.maxReplies === undefined) return undefined
     return Math.max(0, window.maxReplies - (this.used.get(replyToId) ?? 0))
   }
-
-  /** Stops the sweep timer; entries left are dropped by the next {@link next} after their window. */
-  stop(): void {
-    this.expiry.stop()
-  }
 }
