@@ -12,6 +12,7 @@ const onMessage = (event) => {
 }
 client.on('GROUP_AT_MESSAGE_CREATE', onMessage)
 client.on('AT_MESSAGE_CREATE', onMessage)
+client.on('C2C_MESSAGE_CREATE', onMessage)
 await client.start()
 process.send({ type: 'ready' })
 

@@ -9,10 +9,12 @@ export function nextMessage(child, type) {
     const onMessage = (message) => {
       if (message.type !== type) return
       child.off('message', onMessage)
+      child.off('exit', onExit)
       resolve(message)
     }
+    const onExit = (code) => reject(new Error(`${type}: child exited with ${code}`))
     child.on('message', onMessage)
-    child.once('exit', (code) => reject(new Error(`${type}: child exited with ${code}`)))
+    child.once('exit', onExit)
   })
 }
 

@@ -185,8 +185,10 @@ export class ReplySender {
   }
 }
 
+/** The message id itself (no concatenated copy kept for the whole reply window); event ids are told apart by a prefix. */
 function seqKey(target: ReplyTarget): string {
-  return `${target.reference.kind}:${target.reference.id}`
+  const { kind, id } = target.reference
+  return kind === 'msg_id' ? id : `event_id:${id}`
 }
 
 function messageTypeOf(body: MessageBody): number {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   c2cMessage,
   directMessage,
@@ -253,6 +253,26 @@ describe('MsgSeqAllocator', () => {
     now = 10 * MINUTE
     seqs.next('fresh', now, REPLY_WINDOWS.group)
     expect(seqs.size).toBe(1)
+  })
+
+  it('GIVEN no more replies after many THEN entries are dropped by a timer when their window closes (group 5 min, C2C 60 min)', () => {
+    vi.useFakeTimers({ now: 0 })
+    try {
+      const seqs = new MsgSeqAllocator()
+      for (let i = 0; i < 100; i++) seqs.next(`g${i}`, 0, REPLY_WINDOWS.group)
+      seqs.next('u', 0, REPLY_WINDOWS.c2c)
+      expect(seqs.remaining('g1', REPLY_WINDOWS.group)).toBe(4)
+      vi.advanceTimersByTime(5 * MINUTE)
+      expect(seqs.size).toBe(101) // not before the window closed
+      vi.advanceTimersByTime(10_000)
+      expect(seqs.size).toBe(1)
+      expect(seqs.next('u', 0, REPLY_WINDOWS.c2c)).toBe(2) // the C2C entry is still there
+      vi.advanceTimersByTime(55 * MINUTE + 10_000)
+      expect(seqs.size).toBe(0)
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 
