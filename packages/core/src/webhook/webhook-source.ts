@@ -77,14 +77,15 @@ export class WebhookSource implements EventSource {
     this.handler.attach(sink)
     if (this.options.listen === false) return
     const requestListener = (request: IncomingMessage, response: ServerResponse) => {
-      const path = (request.url ?? '/').split('?')[0]
-      if (path !== this.path)
+      const url = request.url ?? '/'
+      const query = url.indexOf('?')
+      if ((query === -1 ? url : url.slice(0, query)) !== this.path)
         return void respond(response, {
           status: 404,
           headers: { 'content-type': 'application/json' },
           body: '{"message":"Not found."}',
         })
-      this.nodeHandler()(request, response)
+      this.serveNode(request, response)
     }
     this.server = this.options.tls
       ? createHttpsServer(readTls(this.options.tls), requestListener)
@@ -117,24 +118,40 @@ export class WebhookSource implements EventSource {
    * (or uses `req.rawBody`/a Buffer `req.body`).
    */
   nodeHandler(): NodeRequestHandler {
-    return (request, response) => {
-      const arrivedAt = performance.now()
-      readRawBody(request, this.handler.maxBodyBytes)
-        .then((body) =>
+    return this.serveNode
+  }
+
+  /** Made once: the standalone server calls it for every request. */
+  private readonly serveNode: NodeRequestHandler = (request, response) => {
+    const arrivedAt = performance.now()
+    readRawBody(request, this.handler.maxBodyBytes, (error, body) => {
+      if (error !== undefined) return this.failed(response, error)
+      let result: WebhookResponse | Promise<WebhookResponse>
+      try {
+        result =
           body === 'too-large'
             ? this.handler.tooLarge()
-            : this.handler.handle({ method: request.method ?? 'GET', headers: request.headers, body, arrivedAt }),
+            : this.handler.answer({ method: request.method ?? 'GET', headers: request.headers, body: body!, arrivedAt })
+      } catch (cause) {
+        return this.failed(response, cause)
+      }
+      // Written in this tick unless the ACK is held: no promise hops between queueing the event and its ACK.
+      if (result instanceof Promise)
+        result.then(
+          (answer) => respond(response, answer),
+          (cause: unknown) => this.failed(response, cause),
         )
-        .then((result) => respond(response, result))
-        .catch((error: unknown) => {
-          this.options.logger.error({ err: error }, 'webhook request failed')
-          respond(response, {
-            status: 400,
-            headers: { 'content-type': 'application/json' },
-            body: '{"message":"Bad request."}',
-          })
-        })
-    }
+      else respond(response, result)
+    })
+  }
+
+  private failed(response: ServerResponse, error: unknown): void {
+    this.options.logger.error({ err: error }, 'webhook request failed')
+    respond(response, {
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: '{"message":"Bad request."}',
+    })
   }
 
   /** A `(Request) => Promise<Response>` handler for Hono, Bun, Deno, Cloudflare-style runtimes. */
@@ -155,32 +172,40 @@ function readTls(tls: NonNullable<WebhookServerOptions['tls']>): { cert: string 
   return 'certFile' in tls ? { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } : tls
 }
 
-/** Resolves with the body, or `'too-large'` as soon as it passes `limit` (the rest is not buffered). */
+/**
+ * Calls back with the body, or `'too-large'` as soon as it passes `limit` (the rest is not buffered). At once
+ * when a body parser already read it; a body that came in one chunk is used as it is, not copied.
+ */
 function readRawBody(
   request: IncomingMessage & { body?: unknown; rawBody?: unknown },
   limit: number,
-): Promise<Buffer | 'too-large'> {
-  if (Buffer.isBuffer(request.rawBody)) return Promise.resolve(request.rawBody)
-  if (Buffer.isBuffer(request.body)) return Promise.resolve(request.body)
+  callback: (error: unknown, body?: Buffer | 'too-large') => void,
+): void {
+  if (Buffer.isBuffer(request.rawBody)) return callback(undefined, request.rawBody)
+  if (Buffer.isBuffer(request.body)) return callback(undefined, request.body)
   if (Number(request.headers['content-length'] ?? 0) > limit) {
     request.resume()
-    return Promise.resolve('too-large')
+    return callback(undefined, 'too-large')
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) {
-        request.removeAllListeners('data')
-        request.resume()
-        return resolve('too-large')
-      }
-      chunks.push(chunk)
-    })
-    request.on('end', () => resolve(Buffer.concat(chunks)))
-    request.on('error', reject)
+  const chunks: Buffer[] = []
+  let size = 0
+  let settled = false
+  const settle = (error: unknown, body?: Buffer | 'too-large') => {
+    if (settled) return
+    settled = true
+    callback(error, body)
+  }
+  request.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > limit) {
+      request.removeAllListeners('data')
+      request.resume()
+      return settle(undefined, 'too-large')
+    }
+    chunks.push(chunk)
   })
+  request.on('end', () => settle(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)))
+  request.on('error', (error) => settle(error))
 }
 
 function respond(response: ServerResponse, result: WebhookResponse): void {
