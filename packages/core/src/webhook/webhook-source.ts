@@ -54,11 +54,14 @@ export class WebhookSource implements EventSource {
 
   private readonly port: number
   private readonly host: string
+  /** Made once: the standalone server calls it for every request. */
+  private readonly serveNode: NodeRequestHandler
 
   constructor(private readonly options: WebhookSourceOptions) {
     this.handler = new WebhookHandler(options)
     this.port = options.port ?? 8080
     this.host = options.host ?? '0.0.0.0'
+    this.serveNode = (request, response) => this.serve(request, response)
   }
 
   /** Where the standalone server listens, once started. */
@@ -121,39 +124,6 @@ export class WebhookSource implements EventSource {
     return this.serveNode
   }
 
-  /** Made once: the standalone server calls it for every request. */
-  private readonly serveNode: NodeRequestHandler = (request, response) => {
-    const arrivedAt = performance.now()
-    readRawBody(request, this.handler.maxBodyBytes, (error, body) => {
-      if (error !== undefined) return this.failed(response, error)
-      let result: WebhookResponse | Promise<WebhookResponse>
-      try {
-        result =
-          body === 'too-large'
-            ? this.handler.tooLarge()
-            : this.handler.answer({ method: request.method ?? 'GET', headers: request.headers, body: body!, arrivedAt })
-      } catch (cause) {
-        return this.failed(response, cause)
-      }
-      // Written in this tick unless the ACK is held: no promise hops between queueing the event and its ACK.
-      if (result instanceof Promise)
-        result.then(
-          (answer) => respond(response, answer),
-          (cause: unknown) => this.failed(response, cause),
-        )
-      else respond(response, result)
-    })
-  }
-
-  private failed(response: ServerResponse, error: unknown): void {
-    this.options.logger.error({ err: error }, 'webhook request failed')
-    respond(response, {
-      status: 400,
-      headers: { 'content-type': 'application/json' },
-      body: '{"message":"Bad request."}',
-    })
-  }
-
   /** A `(Request) => Promise<Response>` handler for Hono, Bun, Deno, Cloudflare-style runtimes. */
   fetchHandler(): (request: Request) => Promise<Response> {
     return async (request) => {
@@ -165,6 +135,33 @@ export class WebhookSource implements EventSource {
       request.headers.forEach((value, name) => (headers[name] = value))
       return toResponse(await this.handler.handle({ method: request.method, headers, body, arrivedAt }))
     }
+  }
+
+  private serve(request: Parameters<NodeRequestHandler>[0], response: ServerResponse): void {
+    const arrivedAt = performance.now()
+    readRawBody(request, this.handler.maxBodyBytes, (error, body) => {
+      if (error !== undefined) return this.failed(response, error)
+      try {
+        const result =
+          body === 'too-large'
+            ? this.handler.tooLarge()
+            : this.handler.answer({ method: request.method ?? 'GET', headers: request.headers, body: body!, arrivedAt })
+        // Written in this tick unless the ACK is held: no promise hops between queueing the event and its ACK.
+        if (!(result instanceof Promise)) return respond(response, result)
+        result.then((answer) => respond(response, answer)).catch((cause: unknown) => this.failed(response, cause))
+      } catch (cause) {
+        this.failed(response, cause)
+      }
+    })
+  }
+
+  private failed(response: ServerResponse, error: unknown): void {
+    this.options.logger.error({ err: error }, 'webhook request failed')
+    respond(response, {
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: '{"message":"Bad request."}',
+    })
   }
 }
 

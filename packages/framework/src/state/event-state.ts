@@ -31,6 +31,11 @@ export class EventState {
     private readonly event: SceneEvent,
   ) {}
 
+  /** True once a view was made: only then is there anything {@link save} could write. */
+  get touched(): boolean {
+    return this.views !== undefined
+  }
+
   view<D extends StateDefinition>(definition: D): StateView<D> {
     const views = (this.views ??= new Map())
     let entry = views.get(definition)
@@ -40,11 +45,6 @@ export class EventState {
       views.set(definition, entry)
     }
     return entry.view as StateView<D>
-  }
-
-  /** True once a view was made: only then is there anything {@link save} could write. */
-  get touched(): boolean {
-    return this.views !== undefined
   }
 
   /** Saves every changed cell; all are tried, and the first failure is thrown after. */
