@@ -47,7 +47,10 @@ describe('WebhookAdmission', () => {
     const admission = new WebhookAdmission({ ackBudgetMs: 600_000 }, metrics)
     const { sink, listeners, drain } = fakeSink(false)
     let acked = false
-    const admitted = admission.admit(sink, envelope('a'), performance.now()).then(() => (acked = true))
+    const held = admission.admit(sink, envelope('a'), performance.now())
+    // Held: a promise, not an answer in this tick.
+    expect(held).toBeInstanceOf(Promise)
+    const admitted = Promise.resolve(held).then(() => (acked = true))
     await Promise.resolve()
     expect(acked).toBe(false)
     expect(listeners.size).toBe(1)
