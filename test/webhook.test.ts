@@ -323,6 +323,54 @@ describe('webhook adapters (listen: false)', () => {
     expect(handled).toEqual([(first.d as { id: string }).id])
   })
 
+  it('GIVEN a read body and a pipeline with room THEN the op 12 ACK is written in the same tick the event is queued, before the handler resumes from its first await', async () => {
+    platform = await startFakePlatform()
+    client = createClient({
+      appId: platform.appId,
+      secret: platform.secret,
+      hosts: { api: platform.url },
+      logLevel: 'silent',
+      source: 'webhook',
+      webhook: { listen: false },
+    })
+    const order: string[] = []
+    client.on('C2C_MESSAGE_CREATE', async () => {
+      order.push('handler started')
+      await Promise.resolve()
+      order.push('handler resumed')
+    })
+    await client.start()
+    const event = c2cMessage({ content: 'now' })
+    const body = JSON.stringify({ id: 'tick', op: 0, t: event.t, d: event.d })
+    const ts = String(Math.floor(Date.now() / 1000))
+    const written: { status?: number; body?: string } = {}
+    const response = {
+      headersSent: false,
+      writeHead(status: number) {
+        written.status = status
+        return response
+      },
+      end(text: string) {
+        written.body = text
+        order.push('ACK written')
+      },
+    }
+    const request = {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-signature-timestamp': ts,
+        'x-signature-ed25519': platform.webhook.sign(ts, body),
+      },
+      rawBody: Buffer.from(body),
+    }
+    client.webhook.nodeHandler()(request as never, response as never)
+    expect(order).toEqual(['handler started', 'ACK written'])
+    expect(written).toEqual({ status: 200, body: '{"op":12,"d":0}' })
+    await client.idle()
+    expect(order).toEqual(['handler started', 'ACK written', 'handler resumed'])
+  })
+
   it('GIVEN fetchHandler THEN a (Request) => Response runtime can serve callbacks', async () => {
     platform = await startFakePlatform()
     let handledCount = 0

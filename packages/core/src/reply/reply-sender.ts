@@ -92,14 +92,16 @@ export class ReplySender {
     body[target.reference.kind] = target.reference.id
     const seq = this.reserveSeq(event, target)
     const deadline = this.retryDeadline(target, event.receivedAt, seq)
-    await attachMedia(this.media, target, body, media, this.callOptions(deadline))
+    if (media) await attachMedia(this.media, target, body, media, this.callOptions(deadline))
     if (target.scene === 'group' || target.scene === 'c2c') {
       body.msg_seq = seq
       body.msg_type ??= messageTypeOf(body)
       if (body.msg_type === MessageType.MEDIA && !body.content) body.content = ' '
     }
+    // Plain text (most replies) goes straight out: no fallback wrapper, no closures.
+    if (!this.markdown || (body.markdown === undefined && body.keyboard === undefined))
+      return this.sendReply(target, body, deadline)
     const attempt = (sent: MessageBody) => this.sendReply(target, sent, deadline)
-    if (!this.markdown) return attempt(body)
     return this.markdown.send(target.scene, body, attempt, () => this.reserveSeq(event, target))
   }
 

@@ -112,6 +112,9 @@ export class RestClient {
   private readonly backoff: BackoffOptions
   private readonly retries: number
   private readonly timeoutMs: number
+  /** Headers of calls without extra headers, made once per access token (frozen: sent as they are). */
+  private plainHeaders:
+    { token: string; withBody: Record<string, string>; withoutBody: Record<string, string> } | undefined
 
   constructor(private readonly options: RestClientOptions) {
     this.primary = parseHost(options.baseUrl)
@@ -288,6 +291,25 @@ export class RestClient {
   }
 
   private headers(token: string, hasBody: boolean, extra: Record<string, string> | undefined): Record<string, string> {
+    if (extra === undefined) {
+      // The usual call: the same two header objects for every request until the token changes.
+      let cached = this.plainHeaders
+      if (cached?.token !== token)
+        cached = this.plainHeaders = {
+          token,
+          withBody: Object.freeze(this.buildHeaders(token, true, undefined)),
+          withoutBody: Object.freeze(this.buildHeaders(token, false, undefined)),
+        }
+      return hasBody ? cached.withBody : cached.withoutBody
+    }
+    return this.buildHeaders(token, hasBody, extra)
+  }
+
+  private buildHeaders(
+    token: string,
+    hasBody: boolean,
+    extra: Record<string, string> | undefined,
+  ): Record<string, string> {
     const headers: Record<string, string> = {
       authorization: `QQBot ${token}`,
       'x-union-appid': this.options.appId,

@@ -47,7 +47,10 @@ describe('WebhookAdmission', () => {
     const admission = new WebhookAdmission({ ackBudgetMs: 600_000 }, metrics)
     const { sink, listeners, drain } = fakeSink(false)
     let acked = false
-    const admitted = admission.admit(sink, envelope('a'), performance.now()).then(() => (acked = true))
+    const held = admission.admit(sink, envelope('a'), performance.now())
+    // Held: a promise, not an answer in this tick.
+    expect(held).toBeInstanceOf(Promise)
+    const admitted = Promise.resolve(held).then(() => (acked = true))
     await Promise.resolve()
     expect(acked).toBe(false)
     expect(listeners.size).toBe(1)
@@ -62,10 +65,20 @@ describe('WebhookAdmission', () => {
     const metrics = new Metrics()
     const admission = new WebhookAdmission({ ackBudgetMs: 0 }, metrics)
     const { sink, listeners } = fakeSink(false)
-    await expect(admission.admit(sink, envelope('a'), performance.now() - 1_000)).resolves.toBe('queued')
+    // Not held: answered in the same tick, as a plain value.
+    expect(admission.admit(sink, envelope('a'), performance.now() - 1_000)).toBe('queued')
     expect(listeners.size).toBe(0)
     expect(metrics.count('webhook_acks_held')).toBe(0)
     expect(metrics.count('webhook_acks_over_budget')).toBe(0)
+  })
+
+  it('GIVEN a pipeline below its high-water mark THEN the ACK may go out in the same tick as the push', () => {
+    const metrics = new Metrics()
+    const admission = new WebhookAdmission({}, metrics)
+    const { sink, pushed } = fakeSink(true)
+    expect(admission.admit(sink, envelope('a'), performance.now())).toBe('queued')
+    expect(pushed).toHaveLength(1)
+    expect(metrics.snapshot().gauges.webhook_pending).toBe(1)
   })
 
   it('GIVEN an ACK later than the budget after its arrival THEN it is counted, one in time is not', async () => {
@@ -109,7 +122,7 @@ describe('WebhookAdmission', () => {
       },
       onDrain: () => () => undefined,
     }
-    await expect(admission.admit(broken, envelope('a'), performance.now())).rejects.toThrow('broken sink')
+    expect(() => admission.admit(broken, envelope('a'), performance.now())).toThrow('broken sink')
     expect(metrics.snapshot().gauges.webhook_pending).toBe(0)
     expect(await admission.admit(fakeSink(true).sink, envelope('b'), performance.now())).toBe('queued')
   })

@@ -48,10 +48,12 @@ export class WebhookAdmission {
   }
 
   /**
-   * Pushes `envelope` into `sink` unless the hard cap is reached; resolves when its ACK may go out. `arrivedAt`
-   * is `performance.now()` when the request arrived: the budget counts from there.
+   * Pushes `envelope` into `sink` unless the hard cap is reached; says when its ACK may go out: at once (a plain
+   * value, so the ACK is written in the same tick as the push, before any handler's awaited work) unless the
+   * pipeline is saturated and the budget leaves time to hold it (a promise, settled when it drains or the budget
+   * runs out). `arrivedAt` is `performance.now()` when the request arrived: the budget counts from there.
    */
-  async admit(sink: EventSink, envelope: EventEnvelope, arrivedAt: number): Promise<Admission> {
+  admit(sink: EventSink, envelope: EventEnvelope, arrivedAt: number): Admission | Promise<Admission> {
     if (this.pending >= this.maxPendingEvents) return 'at_cap'
     envelope.done = this.finished
     const accepted = sink.push(envelope)
@@ -62,9 +64,13 @@ export class WebhookAdmission {
       const left = this.ackBudgetMs - HOLD_SLACK_MS - (performance.now() - arrivedAt)
       if (left > 0) {
         this.metrics.inc('webhook_acks_held')
-        await drainOrTimeout(sink, left)
+        return drainOrTimeout(sink, left).then(() => this.queued(arrivedAt))
       }
     }
+    return this.queued(arrivedAt)
+  }
+
+  private queued(arrivedAt: number): Admission {
     // With a budget of 0 there is nothing to be over: every ACK would count.
     if (this.ackBudgetMs > 0 && performance.now() - arrivedAt > this.ackBudgetMs)
       this.metrics.inc('webhook_acks_over_budget')

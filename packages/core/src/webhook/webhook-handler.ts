@@ -7,7 +7,7 @@ import type { EventSink } from '../pipeline/event-envelope.js'
 import { RepeatedFailureLog } from '../logging/repeated-failure-log.js'
 import { GatewayOp, type GatewayPayload } from '../gateway/opcodes.js'
 import { deriveWebhookKeys, signHex, verifyWebhookSignature, type WebhookKeys } from './webhook-keys.js'
-import { WebhookAdmission, type WebhookAdmissionOptions } from './webhook-admission.js'
+import { WebhookAdmission, type Admission, type WebhookAdmissionOptions } from './webhook-admission.js'
 
 /** A callback request, independent of the HTTP framework that received it. */
 export interface WebhookRequest {
@@ -43,8 +43,10 @@ export type WebhookRejection = 'method' | 'content_type' | 'too_large' | 'signat
 /** Why a valid event was not taken (503, the platform delivers it again), as counted in `webhook_refused{reason}`. */
 export type WebhookRefusal = 'at_cap' | 'stopping'
 
-const JSON_HEADERS = { 'content-type': 'application/json' }
+const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json' }) as Record<string, string>
 const ACK = JSON.stringify({ op: GatewayOp.HTTP_CALLBACK_ACK, d: 0 })
+/** The op 12 answer, one object for every ACK: nothing writes to a response after it is made. */
+const ACK_RESPONSE: WebhookResponse = Object.freeze({ status: 200, headers: JSON_HEADERS, body: ACK })
 
 /**
  * Handles one platform callback: checks method, content type and size, verifies the Ed25519 signature over
@@ -88,6 +90,14 @@ export class WebhookHandler {
   }
 
   async handle(request: WebhookRequest): Promise<WebhookResponse> {
+    return this.answer(request)
+  }
+
+  /**
+   * {@link handle}, answering with a plain value whenever the answer is ready in this tick (everything but an ACK
+   * held for a saturated pipeline), so a server writes the ACK right after the event is queued.
+   */
+  answer(request: WebhookRequest): WebhookResponse | Promise<WebhookResponse> {
     const arrivedAt = request.arrivedAt ?? performance.now()
     if (request.method !== 'POST') return this.reject('method', 405, 'Use POST.', { allow: 'POST' })
     const contentType = header(request.headers, 'content-type')
@@ -123,7 +133,7 @@ export class WebhookHandler {
         }
       default:
         this.options.logger.debug({ op: payload.op }, 'acknowledged a webhook callback with an unknown opcode')
-        return { status: 200, headers: JSON_HEADERS, body: ACK }
+        return ACK_RESPONSE
     }
   }
 
@@ -138,7 +148,7 @@ export class WebhookHandler {
     return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ plain_token: d.plain_token, signature }) }
   }
 
-  private async dispatch(payload: GatewayPayload, arrivedAt: number): Promise<WebhookResponse> {
+  private dispatch(payload: GatewayPayload, arrivedAt: number): WebhookResponse | Promise<WebhookResponse> {
     // Not started (or stopping): let the platform deliver it again later rather than lose it.
     const sink = this.sink
     if (!sink) return this.refuse('stopping', 'The bot is not accepting events right now.')
@@ -151,14 +161,19 @@ export class WebhookHandler {
       source: 'webhook',
       receivedAt: Date.now(),
     }
-    if ((await this.admission.admit(sink, envelope, arrivedAt)) === 'at_cap') {
-      return this.refuse(
-        'at_cap',
-        `The bot has ${this.admission.maxPendingEvents} events unfinished; send it again later.`,
-      )
-    }
-    return { status: 200, headers: JSON_HEADERS, body: ACK }
+    const admission = this.admission.admit(sink, envelope, arrivedAt)
+    return typeof admission === 'string' ? this.admitted(admission) : admission.then(this.admittedLater)
   }
+
+  private admitted(admission: Admission): WebhookResponse {
+    if (admission === 'queued') return ACK_RESPONSE
+    return this.refuse(
+      'at_cap',
+      `The bot has ${this.admission.maxPendingEvents} events unfinished; send it again later.`,
+    )
+  }
+
+  private readonly admittedLater = (admission: Admission) => this.admitted(admission)
 
   /** 503: the event was not taken; the platform delivers what it got no ACK for again. Logged sampled, at the cap only. */
   private refuse(reason: WebhookRefusal, message: string): WebhookResponse {

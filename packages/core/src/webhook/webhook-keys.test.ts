@@ -28,6 +28,12 @@ describe('webhook keys', () => {
     ).toBe(false)
     expect(verifyWebhookSignature(publicKey, '1700000000', body, signature.slice(0, 126))).toBe(false)
     expect(verifyWebhookSignature(publicKey, '1700000000', body, 'zz' + signature.slice(2))).toBe(false)
+    // A non-hex character anywhere (not only first) fails, even where decoding would keep the bytes before it.
+    expect(verifyWebhookSignature(publicKey, '1700000000', body, signature.slice(0, 127) + 'g')).toBe(false)
+    expect(
+      verifyWebhookSignature(publicKey, '1700000000', body, signature.slice(0, 60) + ' ' + signature.slice(61)),
+    ).toBe(false)
+    expect(verifyWebhookSignature(publicKey, '1700000000', body, signature.toUpperCase())).toBe(true)
     const high = Buffer.from(signature, 'hex')
     high[63] = high[63]! | 0xe0
     expect(verifyWebhookSignature(publicKey, '1700000000', body, high.toString('hex'))).toBe(false)

@@ -50,8 +50,14 @@ export function verifyWebhookSignature(
   body: Buffer,
   signatureHex: string,
 ): boolean {
-  if (signatureHex.length !== SIGNATURE_BYTES * 2 || !/^[0-9a-fA-F]+$/.test(signatureHex)) return false
+  if (signatureHex.length !== SIGNATURE_BYTES * 2) return false
+  // Hex decoding stops at the first pair that is not hex, so a full-length result means every character was.
   const signature = Buffer.from(signatureHex, 'hex')
-  if ((signature[63]! & 0xe0) !== 0) return false
-  return verify(null, Buffer.concat([Buffer.from(timestamp, 'utf8'), body]), publicKey, signature)
+  if (signature.length !== SIGNATURE_BYTES || (signature[63]! & 0xe0) !== 0) return false
+  // One buffer for timestamp + body, sized once: the body (up to maxBodyBytes) is copied once, not twice.
+  const timestampBytes = Buffer.byteLength(timestamp, 'utf8')
+  const message = Buffer.allocUnsafe(timestampBytes + body.length)
+  message.write(timestamp, 0, 'utf8')
+  body.copy(message, timestampBytes)
+  return verify(null, message, publicKey, signature)
 }

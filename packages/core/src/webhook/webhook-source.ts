@@ -54,11 +54,14 @@ export class WebhookSource implements EventSource {
 
   private readonly port: number
   private readonly host: string
+  /** Made once: the standalone server calls it for every request. */
+  private readonly serveNode: NodeRequestHandler
 
   constructor(private readonly options: WebhookSourceOptions) {
     this.handler = new WebhookHandler(options)
     this.port = options.port ?? 8080
     this.host = options.host ?? '0.0.0.0'
+    this.serveNode = (request, response) => this.serve(request, response)
   }
 
   /** Where the standalone server listens, once started. */
@@ -77,14 +80,15 @@ export class WebhookSource implements EventSource {
     this.handler.attach(sink)
     if (this.options.listen === false) return
     const requestListener = (request: IncomingMessage, response: ServerResponse) => {
-      const path = (request.url ?? '/').split('?')[0]
-      if (path !== this.path)
+      const url = request.url ?? '/'
+      const query = url.indexOf('?')
+      if ((query === -1 ? url : url.slice(0, query)) !== this.path)
         return void respond(response, {
           status: 404,
           headers: { 'content-type': 'application/json' },
           body: '{"message":"Not found."}',
         })
-      this.nodeHandler()(request, response)
+      this.serveNode(request, response)
     }
     this.server = this.options.tls
       ? createHttpsServer(readTls(this.options.tls), requestListener)
@@ -117,24 +121,7 @@ export class WebhookSource implements EventSource {
    * (or uses `req.rawBody`/a Buffer `req.body`).
    */
   nodeHandler(): NodeRequestHandler {
-    return (request, response) => {
-      const arrivedAt = performance.now()
-      readRawBody(request, this.handler.maxBodyBytes)
-        .then((body) =>
-          body === 'too-large'
-            ? this.handler.tooLarge()
-            : this.handler.handle({ method: request.method ?? 'GET', headers: request.headers, body, arrivedAt }),
-        )
-        .then((result) => respond(response, result))
-        .catch((error: unknown) => {
-          this.options.logger.error({ err: error }, 'webhook request failed')
-          respond(response, {
-            status: 400,
-            headers: { 'content-type': 'application/json' },
-            body: '{"message":"Bad request."}',
-          })
-        })
-    }
+    return this.serveNode
   }
 
   /** A `(Request) => Promise<Response>` handler for Hono, Bun, Deno, Cloudflare-style runtimes. */
@@ -149,38 +136,73 @@ export class WebhookSource implements EventSource {
       return toResponse(await this.handler.handle({ method: request.method, headers, body, arrivedAt }))
     }
   }
+
+  private serve(request: Parameters<NodeRequestHandler>[0], response: ServerResponse): void {
+    const arrivedAt = performance.now()
+    readRawBody(request, this.handler.maxBodyBytes, (error, body) => {
+      if (error !== undefined) return this.failed(response, error)
+      try {
+        const result =
+          body === 'too-large'
+            ? this.handler.tooLarge()
+            : this.handler.answer({ method: request.method ?? 'GET', headers: request.headers, body: body!, arrivedAt })
+        // Written in this tick unless the ACK is held: no promise hops between queueing the event and its ACK.
+        if (!(result instanceof Promise)) return respond(response, result)
+        result.then((answer) => respond(response, answer)).catch((cause: unknown) => this.failed(response, cause))
+      } catch (cause) {
+        this.failed(response, cause)
+      }
+    })
+  }
+
+  private failed(response: ServerResponse, error: unknown): void {
+    this.options.logger.error({ err: error }, 'webhook request failed')
+    respond(response, {
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: '{"message":"Bad request."}',
+    })
+  }
 }
 
 function readTls(tls: NonNullable<WebhookServerOptions['tls']>): { cert: string | Buffer; key: string | Buffer } {
   return 'certFile' in tls ? { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } : tls
 }
 
-/** Resolves with the body, or `'too-large'` as soon as it passes `limit` (the rest is not buffered). */
+/**
+ * Calls back with the body, or `'too-large'` as soon as it passes `limit` (the rest is not buffered). At once
+ * when a body parser already read it; a body that came in one chunk is used as it is, not copied.
+ */
 function readRawBody(
   request: IncomingMessage & { body?: unknown; rawBody?: unknown },
   limit: number,
-): Promise<Buffer | 'too-large'> {
-  if (Buffer.isBuffer(request.rawBody)) return Promise.resolve(request.rawBody)
-  if (Buffer.isBuffer(request.body)) return Promise.resolve(request.body)
+  callback: (error: unknown, body?: Buffer | 'too-large') => void,
+): void {
+  if (Buffer.isBuffer(request.rawBody)) return callback(undefined, request.rawBody)
+  if (Buffer.isBuffer(request.body)) return callback(undefined, request.body)
   if (Number(request.headers['content-length'] ?? 0) > limit) {
     request.resume()
-    return Promise.resolve('too-large')
+    return callback(undefined, 'too-large')
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) {
-        request.removeAllListeners('data')
-        request.resume()
-        return resolve('too-large')
-      }
-      chunks.push(chunk)
-    })
-    request.on('end', () => resolve(Buffer.concat(chunks)))
-    request.on('error', reject)
+  const chunks: Buffer[] = []
+  let size = 0
+  let settled = false
+  const settle = (error: unknown, body?: Buffer | 'too-large') => {
+    if (settled) return
+    settled = true
+    callback(error, body)
+  }
+  request.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > limit) {
+      request.removeAllListeners('data')
+      request.resume()
+      return settle(undefined, 'too-large')
+    }
+    chunks.push(chunk)
   })
+  request.on('end', () => settle(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)))
+  request.on('error', (error) => settle(error))
 }
 
 function respond(response: ServerResponse, result: WebhookResponse): void {

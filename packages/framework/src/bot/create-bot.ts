@@ -216,7 +216,8 @@ export class Bot {
     const eventState = this.state.forEvent(event)
     const context = new EventContext(event, this.client, { state: eventState, declaredState })
     await unit.di.instanceFor(controller.controller.prototype, EventContext, context)[handler.method]!(context)
-    await eventState.save()
+    // Most handlers touch no state: then there is nothing to save, and no promise to wait for.
+    if (eventState.touched) await eventState.save()
   }
 
   /** `routed` is called once the command (and so its plugin) is known, or when there is none. */

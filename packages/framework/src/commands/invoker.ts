@@ -50,7 +50,7 @@ export class Invoker {
       ? () => this.call(command, parsed.values, context, state)
       : () => this.refuseArguments(command, parsed.failure, context)
     await compose(guards, context, next, `a guard of /${context.command}`)
-    await this.saveState(state, context)
+    if (state?.touched) await this.saveState(state, context)
   }
 
   /** The command exists, but not here: say where it works (an override returning '' keeps the bot silent). */
@@ -101,7 +101,7 @@ export class Invoker {
       if (error instanceof PromptTimeoutError || error instanceof PromptCancelledError) return
       throw error
     }
-    await this.saveState(state, context)
+    if (state?.touched) await this.saveState(state, context)
     // A returned text source (an LLM's chunks) is streamed; its failure is answered by the stream itself.
     if (!context.replied && isTextSource(result)) return void (await context.stream(result))
     if (!context.replied && isReply(result)) await context.reply(result)
@@ -109,6 +109,7 @@ export class Invoker {
 
   /** Saves what the command changed; a failed save is answered and thrown on like a handler error. */
   private async saveState(state: EventState | undefined, context: CommandContext): Promise<void> {
+    if (!state?.touched) return
     try {
       await state?.save()
     } catch (error) {

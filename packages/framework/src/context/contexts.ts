@@ -23,6 +23,8 @@ import { pipeText } from '../streaming/stream-text.js'
 import { recallTargetIn, type RecallTarget } from './recall-in-chat.js'
 import type { TextSource } from '../streaming/text-source.js'
 
+/** `ctx.state` of a controller that declares none: one frozen object for every event. */
+const NO_STATE = Object.freeze({})
 /** What the bot gives each command context. */
 export interface CommandContextInit {
   event: DispatchedEvent
@@ -82,7 +84,7 @@ export class CommandContext<D extends StateDefinition = NoState> implements Guar
     this.owner = init.owner
     this.current = init.event
     this.eventState = init.state ?? detachedEventState(init.event)
-    this.state = (init.declaredState ? this.eventState.view(init.declaredState) : {}) as StateView<D>
+    this.state = (init.declaredState ? this.eventState.view(init.declaredState) : NO_STATE) as StateView<D>
   }
 
   /** The sender: guild user id, group member openid, or C2C user openid. */
@@ -176,7 +178,7 @@ export class EventContext<N extends KnownEventName | string = string, D extends 
     state: { state?: EventState; declaredState?: StateDefinition } = {},
   ) {
     this.eventState = state.state ?? detachedEventState(event)
-    this.state = (state.declaredState ? this.eventState.view(state.declaredState) : {}) as StateView<D>
+    this.state = (state.declaredState ? this.eventState.view(state.declaredState) : NO_STATE) as StateView<D>
   }
 
   get data(): N extends KnownEventName ? EventPayloadMap[N] : unknown {

@@ -22,7 +22,8 @@ export interface EventStateHost {
 export class EventState {
   /** The event's user, chat and guild ids, worked out on the first view (most events touch no state). */
   private ids: { [K in StateScope]?: string } | undefined
-  private readonly views = new Map<StateDefinition, { view: StateView; cells: TrackedStateCell<unknown>[] }>()
+  /** Made on the first view: most events touch no state, and then an event state is two fields. */
+  private views: Map<StateDefinition, { view: StateView; cells: TrackedStateCell<unknown>[] }> | undefined
   private discarded = false
 
   constructor(
@@ -30,19 +31,25 @@ export class EventState {
     private readonly event: SceneEvent,
   ) {}
 
+  /** True once a view was made: only then is there anything {@link save} could write. */
+  get touched(): boolean {
+    return this.views !== undefined
+  }
+
   view<D extends StateDefinition>(definition: D): StateView<D> {
-    let entry = this.views.get(definition)
+    const views = (this.views ??= new Map())
+    let entry = views.get(definition)
     if (!entry) {
       this.host.claim(definition)
       entry = this.build(definition)
-      this.views.set(definition, entry)
+      views.set(definition, entry)
     }
     return entry.view as StateView<D>
   }
 
   /** Saves every changed cell; all are tried, and the first failure is thrown after. */
   async save(): Promise<void> {
-    if (this.discarded || this.views.size === 0) return
+    if (this.discarded || this.views === undefined) return
     const cells = [...this.views.values()].flatMap((entry) => entry.cells)
     const results = await Promise.allSettled(cells.map((cell) => cell.save()))
     const failure = results.find((result) => result.status === 'rejected')

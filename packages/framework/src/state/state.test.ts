@@ -84,6 +84,14 @@ describe('lazy read, write once', () => {
     expect((storage as CountingStorage).writes).toEqual([])
   })
 
+  it('GIVEN an event whose handler asks for no view THEN its state is untouched (the bot skips the save), and a view touches it', () => {
+    const { event } = setup()
+    const state = event()
+    expect(state.touched).toBe(false)
+    state.view(Counter)
+    expect(state.touched).toBe(true)
+  })
+
   it('GIVEN a value read several times and changed in place THEN one read and one write, after the handler', async () => {
     const { event, storage } = setup()
     const counting = storage as CountingStorage
