@@ -15,6 +15,7 @@ import { Kvm } from '@nats-io/kv'
 import { connect } from '@nats-io/transport-node'
 import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
+import { until } from './support/until.js'
 
 // Real Redis (no mocks): the URL comes from the environment, as in production.
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -40,14 +41,6 @@ afterEach(async () => {
   await platform?.close()
   platform = undefined
 })
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 type Broker = 'redis' | 'nats'
 

@@ -2,15 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, KNOWN_EVENT_NAMES, type DispatchedEvent, type QQBotClient } from '@qqbot/core'
 import { rawJson, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { CORPUS, DOCUMENTED, type CorpusEntry } from './corpus/payloads.js'
-
-/** Waits until `check` holds, polling; fails with `label` after 10 s. */
-async function until(check: () => boolean, label: string): Promise<void> {
-  const deadline = Date.now() + 10_000
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
+import { until } from './support/until.js'
 
 function expectDelivered(entry: CorpusEntry, event: DispatchedEvent | undefined): void {
   expect(event, entry.title).toBeDefined()
@@ -92,7 +84,7 @@ describe.each(deliveries)('every payload of the corpus reaches its handler over 
   it.each(CORPUS.map((entry, index) => [entry.title, entry, index] as const))('%s', async (_title, entry, index) => {
     const id = `corpus-${delivery.name}-${index}`
     await send(entry, id)
-    await until(() => seen.has(id), entry.title)
+    await until(() => seen.has(id), 10_000, entry.title, 10)
     expectDelivered(entry, seen.get(id))
   })
 

@@ -8,6 +8,7 @@ import { startBotProcess, stopBotProcess, type BotProcess } from './support/proc
 import { ensureBuilt } from './support/ensure-built.js'
 import { startRedisCluster, type RedisCluster } from './support/redis-cluster.js'
 import { describeStateStorageContract } from './support/state-storage-contract.js'
+import { until } from './support/until.js'
 
 // A Redis Cluster of the test's own (3 masters on free ports, started here and stopped in afterAll), with the
 // bot processes connected to it through ioredis' Cluster client.
@@ -46,14 +47,6 @@ function connectCluster(): Cluster {
 }
 
 const namespace = () => `test-${randomBytes(4).toString('hex')}`
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 function counts(ids: Iterable<string>): Map<string, number> {
   const map = new Map<string, number>()

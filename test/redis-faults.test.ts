@@ -7,6 +7,7 @@ import { startBotProcess, stopBotProcess, type BotProcess } from './support/proc
 import { ensureBuilt } from './support/ensure-built.js'
 import { startRedisServer, type RedisServer } from './support/redis-server.js'
 import { startCuttableProxy } from '../packages/redis/src/test-redis.js'
+import { until } from './support/until.js'
 
 // Each test runs a Redis of its own (never the shared one on 6379), kills it and starts it again.
 // BURST: the size the CI run uses; REDIS_FAULT_BURST=20000 runs the issue's full burst by hand.
@@ -39,14 +40,6 @@ function connect(url: string): Redis {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 })
   redis.on('error', () => undefined)
   return redis
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 /** Waits until `done()` holds, or until `progress()` has not moved for `stallMs` (then the caller counts what is missing). */

@@ -6,6 +6,7 @@ import { createRedisIngress } from '@qqbot/redis'
 import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 import { SENTINEL_MASTER_NAME, startRedisSentinel, type RedisSentinelSetup } from './support/redis-sentinel.js'
+import { until } from './support/until.js'
 
 // Each test runs a master, a replica and a sentinel of its own (never the shared Redis on 6379), and kills the
 // master with SIGKILL in the middle of a burst: the sentinel promotes the replica, and the bot processes,
@@ -29,14 +30,6 @@ afterEach(async () => {
   await setup?.close()
   setup = undefined
 })
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 function counts(ids: Iterable<string>): Map<string, number> {
   const map = new Map<string, number>()

@@ -10,6 +10,7 @@ import { Kvm } from '@nats-io/kv'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
+import { until } from './support/until.js'
 
 // Real Redis (no mocks): the URL comes from the environment, as in production.
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -75,14 +76,6 @@ function dispatchGroupMessage(p: FakePlatform, shard: number, shardCount: number
   const event = groupAtMessage({ content: text, memberOpenid: `member-${dispatched++ % 64}` })
   p.dispatch(event.t, event.d, { shard, shardCount })
   return (event.d as { id: string }).id
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 function counts(ids: Iterable<string>): Map<string, number> {
@@ -232,7 +225,15 @@ describe('shards shared across processes through Redis', () => {
     await until(() => first.handled.includes(before), 5_000, 'the owner to handle an event')
     // The stored seq follows finished events within 200 ms; wait for it, so that only the fence is tested here
     // (an event finished but not yet stored when a process stops is replayed: at-least-once).
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    const redis = new Redis(REDIS_URL)
+    stoppables.push({ stop: () => redis.quit().then(() => undefined) })
+    const handledSeq = p.shardState(0, 1).lastSeq
+    const storedSeq = async () => {
+      const keys = await redis.keys(`qqbot:{${namespace}}:session:*`)
+      const values = keys.length > 0 ? await redis.mget(keys) : []
+      return Math.max(0, ...values.map((raw) => (raw ? (JSON.parse(raw) as { seq: number }).seq : 0)))
+    }
+    await until(async () => (await storedSeq()) >= handledSeq, 5_000, 'the stored seq to reach the handled event')
 
     first.child.kill('SIGSTOP')
     const whilePaused = [
@@ -251,7 +252,9 @@ describe('shards shared across processes through Redis', () => {
 
     first.child.kill('SIGCONT')
     const afterWake = [dispatchGroupMessage(p, 0, 1, '/ping after 1'), dispatchGroupMessage(p, 0, 1, '/ping after 2')]
-    await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_TTL_MS))
+    // The woken process reports its shards every 100 ms, so [] proves it ran again and found its lease lost:
+    // events in its socket's buffer were read by then, and a reconnect would have to come from a shard it gave up.
+    await until(() => first.shards.length === 0, 2 * LEASE_TTL_MS, 'the woken process to give the shard up')
     await until(
       () => afterWake.every((id) => standby.handled.includes(id)),
       10_000,

@@ -5,6 +5,7 @@ import { ShardCountMismatchError } from './errors.js'
 import { compareFences, type Fence } from './fence.js'
 import { redisScaleOut, type RedisScaleOut } from './scale-out.js'
 import { connectRedis, freshNamespace, REDIS_URL, startCuttableProxy } from './test-redis.js'
+import { until } from '../../../test/support/until.js'
 
 const TTL_MS = 1_500
 
@@ -71,14 +72,6 @@ function member(
   }
   members.push(created)
   return created
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
 }
 
 const ownedBy = (list: Member[]) => list.map((m) => m.scaleOut.shardCoordinator.shards)

@@ -5,6 +5,7 @@ import type { EventEnvelope, EventSink } from '../pipeline/event-envelope.js'
 import { BrokerWorker } from './broker-worker.js'
 import { resolveBrokerWorkerOptions } from './broker-worker-options.js'
 import type { BrokerDelivery, BrokerState, ClaimResult, HeldDelivery, WorkerBroker } from './worker-broker.js'
+import { until as waitFor } from '../../../../test/support/until.js'
 
 type Delivery = BrokerDelivery<string>
 
@@ -113,13 +114,8 @@ async function started(broker: FakeBroker, sink = new RecordingSink(), stopDrain
   return { worker, sink, metrics }
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
+/** Waits for `check` (5 s at most), polling often: these are in-process events. */
+const until = (check: () => boolean, what: string) => waitFor(check, 5_000, what, 5)
 
 const ids = (sink: RecordingSink) => sink.pushed.map((envelope) => (envelope.data as { id: string }).id)
 
