@@ -10,6 +10,7 @@ import { NatsStreamSource } from './nats-stream-source.js'
 import { jetStreamNames } from './names.js'
 import { ensureConsumer } from './stream-setup.js'
 import { connectNats, freshNamespace, removeNamespace } from './test-nats.js'
+import { until } from '../../../test/support/until.js'
 
 let nc: NatsConnection
 let platform: FakePlatform | undefined
@@ -33,14 +34,6 @@ function namespace(): string {
   const created = freshNamespace()
   namespaces.push(created)
   return created
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
 }
 
 async function startIngress(p: FakePlatform, ns: string, maxMessages?: number): Promise<NatsIngress> {

@@ -5,6 +5,7 @@ import { PartitionCountMismatchError } from '../errors.js'
 import { connectRedis, freshNamespace } from '../test-redis.js'
 import { createRedisIngress } from './redis-ingress.js'
 import { RedisStreamSource } from './stream-source.js'
+import { until } from '../../../../test/support/until.js'
 
 const redis = connectRedis()
 let platform: FakePlatform | undefined
@@ -16,14 +17,6 @@ afterEach(async () => {
   await platform?.close()
   platform = undefined
 })
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 function worker(p: FakePlatform, namespace: string, partitions: number): QQBotClient {
   const source = new RedisStreamSource({ redis, namespace, partitions, blockMs: 200, leaseTtlMs: 2_000 })

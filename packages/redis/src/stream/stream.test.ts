@@ -7,6 +7,7 @@ import { connectRedis, freshNamespace, startCuttableProxy } from '../test-redis.
 import { createRedisIngress, type RedisIngress } from './redis-ingress.js'
 import { decodeEvent, encodeEvent } from './stream-codec.js'
 import { RedisStreamSource } from './stream-source.js'
+import { until } from '../../../../test/support/until.js'
 
 const redis = connectRedis()
 let platform: FakePlatform | undefined
@@ -19,14 +20,6 @@ afterEach(async () => {
   await platform?.close()
   platform = undefined
 })
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 async function startIngress(
   p: FakePlatform,

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startDevRunner, type DevRunner, type DevRunnerOptions } from './dev-runner.js'
+import { until } from '../../../../test/support/until.js'
 
 const repoNodeModules = fileURLToPath(new URL('../../../../node_modules', import.meta.url))
 
@@ -101,14 +102,6 @@ function collector() {
   return { stream, text: () => text }
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-
 /** The last answer line from `hello <version>`: its main module label, pid and identify count. */
 function answerFrom(text: string, version: string) {
   const lines = text.split('\n').filter((line) => line.startsWith(`answer: hello ${version} `))
@@ -136,7 +129,7 @@ async function start(options: Partial<DevRunnerOptions> = {}) {
     prettyLogs: false,
     ...options,
   })
-  await until(() => answerFrom(output.text(), 'v1') !== undefined, 'the first answer')
+  await until(() => answerFrom(output.text(), 'v1') !== undefined, 60_000, 'the first answer')
   return { dir, output, messages, first: answerFrom(output.text(), 'v1')! }
 }
 
@@ -146,7 +139,7 @@ describe('qqbot-dev reloads a changed plugin in place', () => {
     expect(first.identifies).toBe(1)
 
     writeFileSync(join(dir, 'src', 'greeter.ts'), greeter('v2'))
-    await until(() => answerFrom(output.text(), 'v2') !== undefined, 'the answer of the reloaded plugin')
+    await until(() => answerFrom(output.text(), 'v2') !== undefined, 60_000, 'the answer of the reloaded plugin')
     expect(answerFrom(output.text(), 'v2')).toEqual({ main: 'm1', pid: first.pid, identifies: 1 })
     expect(output.text()).toContain('announced: plugin greeter reloaded (v1)')
     expect(messages.text()).toContain('compiled: reloading dist/greeter.js in place')
@@ -154,7 +147,7 @@ describe('qqbot-dev reloads a changed plugin in place', () => {
     expect(messages.text()).not.toContain('restarting the bot')
 
     writeFileSync(join(dir, 'src', 'main.ts'), main('m2'))
-    await until(() => answerFrom(output.text(), 'v2')?.main === 'm2', 'the answer after the restart')
+    await until(() => answerFrom(output.text(), 'v2')?.main === 'm2', 60_000, 'the answer after the restart')
     expect(answerFrom(output.text(), 'v2')!.pid).not.toBe(first.pid)
     expect(messages.text()).toContain('compiled: restarting the bot')
   }, 180_000)
@@ -163,11 +156,11 @@ describe('qqbot-dev reloads a changed plugin in place', () => {
     const { dir, output, messages, first } = await start({ reloadInPlace: { reloads: 1 } })
 
     writeFileSync(join(dir, 'src', 'greeter.ts'), greeter('v2'))
-    await until(() => answerFrom(output.text(), 'v2') !== undefined, 'the reload in place')
+    await until(() => answerFrom(output.text(), 'v2') !== undefined, 60_000, 'the reload in place')
     expect(answerFrom(output.text(), 'v2')!.pid).toBe(first.pid)
 
     writeFileSync(join(dir, 'src', 'greeter.ts'), greeter('v3'))
-    await until(() => answerFrom(output.text(), 'v3') !== undefined, 'the restart')
+    await until(() => answerFrom(output.text(), 'v3') !== undefined, 60_000, 'the restart')
     expect(answerFrom(output.text(), 'v3')!.pid).not.toBe(first.pid)
     expect(messages.text()).toContain(
       'compiled: restarting the bot (1 plugin reloads in place (the budget is 1): restarting frees the old modules)',

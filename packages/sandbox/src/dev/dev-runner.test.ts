@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { compileErrorsIn } from './compile-output.js'
 import { devEnvironment } from './dev-env.js'
 import { startDevRunner, type DevRunner } from './dev-runner.js'
+import { until } from '../../../../test/support/until.js'
 
 const repoNodeModules = fileURLToPath(new URL('../../../../node_modules', import.meta.url))
 
@@ -45,14 +46,6 @@ function collector() {
   return { stream, text: () => text }
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-
 let runner: DevRunner | undefined
 let dir: string | undefined
 afterEach(async () => {
@@ -69,17 +62,17 @@ describe('qqbot-dev', () => {
     const messages = collector()
     runner = await startDevRunner({ cwd: dir, output: output.stream, messages: messages.stream })
 
-    await until(() => output.text().includes('plain line v1'), 'the first start')
+    await until(() => output.text().includes('plain line v1'), 60_000, 'the first start')
     expect(output.text()).toContain('INFO')
     expect(output.text()).toContain('hello from-env v1')
     expect(output.text()).not.toContain('"msg"')
 
     writeFileSync(join(dir, 'src', 'index.ts'), bot('v2'))
-    await until(() => output.text().includes('plain line v2'), 'the restart after a save')
+    await until(() => output.text().includes('plain line v2'), 60_000, 'the restart after a save')
     expect(messages.text()).toContain('compiled: restarting the bot')
 
     writeFileSync(join(dir, 'src', 'index.ts'), `${bot('v3')}\nconst broken: number = 'text'\n`)
-    await until(() => messages.text().includes('compile error(s)'), 'the compile error')
+    await until(() => messages.text().includes('compile error(s)'), 60_000, 'the compile error')
     expect(output.text()).not.toContain('plain line v3')
     expect(messages.text()).toContain("Type 'string' is not assignable to type 'number'")
   }, 120_000)
