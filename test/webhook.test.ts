@@ -42,6 +42,36 @@ async function webhookBot(options: Partial<ClientOptions> = {}, handler?: (id: s
   return { platform, client, handled, url: client.webhook.url! }
 }
 
+/** A webhook client that serves no port: the test calls its handlers directly. */
+async function handlerOnlyClient(): Promise<{ platform: FakePlatform; client: QQBotClient }> {
+  platform = await startFakePlatform()
+  client = createClient({
+    appId: platform.appId,
+    secret: platform.secret,
+    hosts: { api: platform.url },
+    logLevel: 'silent',
+    source: 'webhook',
+    webhook: { listen: false },
+  })
+  return { platform, client }
+}
+
+/** A dispatch callback's body and headers, signed by the platform (or with `signature` instead). */
+function signedCallback(p: FakePlatform, event: { t: string; d: unknown }, id: string, signature?: string) {
+  const body = JSON.stringify({ id, op: 0, t: event.t, d: event.d })
+  const ts = String(Math.floor(Date.now() / 1000))
+  const headers = {
+    'content-type': 'application/json',
+    'x-signature-timestamp': ts,
+    'x-signature-ed25519': signature ?? p.webhook.sign(ts, body),
+  }
+  return { body, headers }
+}
+
+function callbackRequest(callback: { body: string; headers: Record<string, string> }): Request {
+  return new Request('http://bot/qq', { method: 'POST', ...callback })
+}
+
 describe('webhook delivery', () => {
   it('GIVEN the console validates the callback URL (op 13) THEN the answer verifies with the bot public key', async () => {
     const { platform, url } = await webhookBot()
@@ -256,16 +286,8 @@ describe('webhook delivery', () => {
 
 describe('webhook adapters (listen: false)', () => {
   it('GIVEN nodeHandler mounted in an existing node:http server THEN callbacks work there', async () => {
-    platform = await startFakePlatform()
+    const { platform, client } = await handlerOnlyClient()
     let handledCount = 0
-    client = createClient({
-      appId: platform.appId,
-      secret: platform.secret,
-      hosts: { api: platform.url },
-      logLevel: 'silent',
-      source: 'webhook',
-      webhook: { listen: false },
-    })
     client.on('C2C_MESSAGE_CREATE', () => void handledCount++)
     await client.start()
     const handler = client.webhook.nodeHandler()
@@ -284,15 +306,7 @@ describe('webhook adapters (listen: false)', () => {
   })
 
   it('GIVEN the bot stops THEN an in-flight request completes and later events get 503 so the platform redelivers them', async () => {
-    platform = await startFakePlatform()
-    client = createClient({
-      appId: platform.appId,
-      secret: platform.secret,
-      hosts: { api: platform.url },
-      logLevel: 'silent',
-      source: 'webhook',
-      webhook: { listen: false },
-    })
+    const { platform, client } = await handlerOnlyClient()
     let release: () => void = () => undefined
     const handled: string[] = []
     client.on('C2C_MESSAGE_CREATE', async (event) => {
@@ -301,19 +315,8 @@ describe('webhook adapters (listen: false)', () => {
     })
     await client.start()
     const handle = client.webhook.fetchHandler()
-    const signed = (event: { t: string; d: unknown }, id: string) => {
-      const body = JSON.stringify({ id, op: 0, t: event.t, d: event.d })
-      const ts = String(Math.floor(Date.now() / 1000))
-      return new Request('http://bot/qq', {
-        method: 'POST',
-        body,
-        headers: {
-          'content-type': 'application/json',
-          'x-signature-timestamp': ts,
-          'x-signature-ed25519': platform!.webhook.sign(ts, body),
-        },
-      })
-    }
+    const signed = (event: { t: string; d: unknown }, id: string) =>
+      callbackRequest(signedCallback(platform, event, id))
     const first = c2cMessage({ content: 'first' })
     expect((await handle(signed(first, 'a'))).status).toBe(200)
     const stopping = client.stop()
@@ -324,15 +327,7 @@ describe('webhook adapters (listen: false)', () => {
   })
 
   it('GIVEN a read body and a pipeline with room THEN the op 12 ACK is written in the same tick the event is queued, before the handler resumes from its first await', async () => {
-    platform = await startFakePlatform()
-    client = createClient({
-      appId: platform.appId,
-      secret: platform.secret,
-      hosts: { api: platform.url },
-      logLevel: 'silent',
-      source: 'webhook',
-      webhook: { listen: false },
-    })
+    const { platform, client } = await handlerOnlyClient()
     const order: string[] = []
     client.on('C2C_MESSAGE_CREATE', async () => {
       order.push('handler started')
@@ -340,9 +335,7 @@ describe('webhook adapters (listen: false)', () => {
       order.push('handler resumed')
     })
     await client.start()
-    const event = c2cMessage({ content: 'now' })
-    const body = JSON.stringify({ id: 'tick', op: 0, t: event.t, d: event.d })
-    const ts = String(Math.floor(Date.now() / 1000))
+    const { body, headers } = signedCallback(platform, c2cMessage({ content: 'now' }), 'tick')
     const written: { status?: number; body?: string } = {}
     const response = {
       headersSent: false,
@@ -355,15 +348,7 @@ describe('webhook adapters (listen: false)', () => {
         order.push('ACK written')
       },
     }
-    const request = {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-signature-timestamp': ts,
-        'x-signature-ed25519': platform.webhook.sign(ts, body),
-      },
-      rawBody: Buffer.from(body),
-    }
+    const request = { method: 'POST', headers, rawBody: Buffer.from(body) }
     client.webhook.nodeHandler()(request as never, response as never)
     expect(order).toEqual(['handler started', 'ACK written'])
     expect(written).toEqual({ status: 200, body: '{"op":12,"d":0}' })
@@ -372,46 +357,16 @@ describe('webhook adapters (listen: false)', () => {
   })
 
   it('GIVEN fetchHandler THEN a (Request) => Response runtime can serve callbacks', async () => {
-    platform = await startFakePlatform()
+    const { platform, client } = await handlerOnlyClient()
     let handledCount = 0
-    client = createClient({
-      appId: platform.appId,
-      secret: platform.secret,
-      hosts: { api: platform.url },
-      logLevel: 'silent',
-      source: 'webhook',
-      webhook: { listen: false },
-    })
     client.on('C2C_MESSAGE_CREATE', () => void handledCount++)
     await client.start()
     const fetchHandler = client.webhook.fetchHandler()
     const event = c2cMessage({ content: 'hello' })
-    const body = JSON.stringify({ id: 'e1', op: 0, t: event.t, d: event.d })
-    const ts = String(Math.floor(Date.now() / 1000))
-    const ok = await fetchHandler(
-      new Request('http://bot/qq', {
-        method: 'POST',
-        body,
-        headers: {
-          'content-type': 'application/json',
-          'x-signature-timestamp': ts,
-          'x-signature-ed25519': platform.webhook.sign(ts, body),
-        },
-      }),
-    )
+    const ok = await fetchHandler(callbackRequest(signedCallback(platform, event, 'e1')))
     expect(ok.status).toBe(200)
     expect(await ok.json()).toEqual({ op: 12, d: 0 })
-    const forged = await fetchHandler(
-      new Request('http://bot/qq', {
-        method: 'POST',
-        body,
-        headers: {
-          'content-type': 'application/json',
-          'x-signature-timestamp': ts,
-          'x-signature-ed25519': '00'.repeat(64),
-        },
-      }),
-    )
+    const forged = await fetchHandler(callbackRequest(signedCallback(platform, event, 'e1', '00'.repeat(64))))
     expect(forged.status).toBe(401)
     await client.idle()
     expect(handledCount).toBe(1)
