@@ -345,6 +345,29 @@ describe('what a plugin shows', () => {
     })
   })
 
+  it('GIVEN a plugin command that throws THEN the pipeline logs the failure with the plugin and the command', async () => {
+    const lines: Record<string, unknown>[] = []
+    const logDestination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>)
+        done()
+      },
+    })
+    @Controller()
+    class Faulty {
+      @Command('boom')
+      boom(): never {
+        throw new Error('the handler broke')
+      }
+    }
+    const faulty = definePlugin({ name: 'faulty', controllers: [Faulty] })
+    test = await createTestBot({ plugins: [faulty], logLevel: 'error', logDestination })
+    await test.user('alice').inGroup('g1').send('/boom')
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: 'event handler failed', plugin: 'faulty', command: 'boom' }),
+    )
+  })
+
   it('GIVEN a private provider and an exported one THEN only the exported one is seen by the bot and by a plugin requiring it', async () => {
     @Injectable()
     class Scores {

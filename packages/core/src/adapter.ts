@@ -33,6 +33,8 @@ export {
 
 // The event as it travels between ingress and worker, whatever the broker's format.
 export { StreamLayoutMismatchError } from './broker/layout-mismatch-error.js'
+// A failed handler's owner (plugin, command) on the pipeline's error line.
+export { annotateError } from './pipeline/error-context.js'
 export { toWireEvent, fromWireEvent, type WireEvent, type ReceivedWireEvent } from './broker/wire-event.js'
 
 // Ingress: publish every event the gateway receives to a broker.

@@ -9,6 +9,7 @@ import { eventDedupeKey, eventIdOf } from './event-keys.js'
 import type { EventEnvelope, EventSink } from './event-envelope.js'
 import type { DispatchedEvent } from './dispatched-event.js'
 import type { EventInterceptor, EventPipelineOptions } from './pipeline-options.js'
+import { errorContextOf } from './error-context.js'
 
 export type {
   EventInterceptor,
@@ -243,7 +244,10 @@ export class EventPipeline implements EventSink {
     } catch (error) {
       unfinished = error instanceof UnfinishedEventError
       this.options.metrics.inc('events_failed', { event: event.name })
-      this.options.logger.error({ err: error, event: event.name, eventId: event.id }, 'event handler failed')
+      this.options.logger.error(
+        { err: error, event: event.name, eventId: event.id, ...errorContextOf(error) },
+        'event handler failed',
+      )
       try {
         this.options.onError?.(error, event)
       } catch (hookError) {

@@ -8,7 +8,7 @@ import {
   type QQBotClient,
   type Scene,
 } from '@qqbot/core'
-import { defineCounter } from '@qqbot/core/adapter'
+import { annotateError, defineCounter } from '@qqbot/core/adapter'
 import { commandAwareOrder } from '../commands/command-order.js'
 import { CommandContext, EventContext, mentionsBot } from '../context/contexts.js'
 import { InterruptedConversations } from '../conversation/interrupted-conversations.js'
@@ -258,6 +258,7 @@ export class Bot {
         this.client.metricsRegistry.inc(COMMANDS_HANDLED, { ...labels, outcome: 'ok' })
       } catch (error) {
         this.client.metricsRegistry.inc(COMMANDS_HANDLED, { ...labels, outcome: 'failed' })
+        annotateError(error, labels)
         throw error
       }
     } finally {
