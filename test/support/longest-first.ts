@@ -9,15 +9,17 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
 const LONGEST = [
   'test/create-qqbot.test.ts',
   'test/partitions.test.ts',
-  'test/state-counter.test.ts',
   'test/scale-out.test.ts',
-  'test/redis-sentinel.test.ts',
-  'test/docs-snippets.test.ts',
   'test/redis-faults.test.ts',
+  'test/redis-sentinel.test.ts',
   'examples/distributed/src/distributed.test.ts',
-  'test/event-order.test.ts',
-  'test/interrupted-prompts.test.ts',
+  'packages/nats/src/nats.test.ts',
+  'packages/redis/src/redis-shard-coordinator.test.ts',
   'test/redis-cluster.test.ts',
+  'test/gateway-faults.test.ts',
+  'packages/redis/src/stream/stream.test.ts',
+  'test/sandbox.browser.test.ts',
+  'test/state-counter.test.ts',
 ]
 
 /** Vitest's order (last durations, else file size), with the files in LONGEST moved to the front in that order. */
