@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import type { Logger } from 'pino'
 import type { Metrics } from '../metrics/metrics.js'
 import type { EventEnvelope, EventSink, EventSource, SourceRuntime } from '../pipeline/event-envelope.js'
@@ -55,6 +56,8 @@ export class BrokerWorker<M, C> implements EventSource {
     private readonly settings: BrokerWorkerSettings,
   ) {
     this.workerName = settings.workerName
+    // Every partition's pull loop waits on this signal at once (up to MAX_PARTITIONS): not a listener leak.
+    setMaxListeners(0, this.readingStopped.signal)
   }
 
   protected get log(): Logger {
