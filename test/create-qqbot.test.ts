@@ -2,86 +2,29 @@ import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt } from './support/ensure-built.js'
+import { describe, expect, it } from 'vitest'
+import {
+  CLI,
+  E2E_TIMEOUT,
+  explain,
+  expectSuccess,
+  OFFLINE,
+  ROOT,
+  run,
+  useWorkFolder,
+} from './support/create-qqbot-e2e.js'
 import { Redis } from 'ioredis'
 import { groupAtMessage, startFakePlatform } from '@qqbot/fake-platform'
 
 /**
- * `create-qqbot --from <clone>` end to end, offline: the built CLI writes a project, packs this repo's packages
- * into it, points it at them with a lockfile from this workspace's, and installs it from the npm cache
- * (`npm_config_offline`: no registry is contacted); the project is then built and tested.
+ * `create-qqbot --from <clone>` end to end, offline, for the CLI and the bot templates: each project is
+ * created, installed from the npm cache, built and tested (the plugin template: create-qqbot-plugin.test.ts).
  */
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url))
-const CLI = join(ROOT, 'packages/create-qqbot/dist/cli.js')
-/** The workspace packages a generated project needs, directly or through another one. */
-const WORKSPACE_PACKAGES = ['core', 'framework', 'testing', 'sandbox', 'fake-platform', 'redis']
-/** The nested npm installs from the cache only: a package missing there fails with ENOTCACHED instead of a download. */
-const OFFLINE = { npm_config_offline: 'true' }
-// Per project: create, install, build, type-check and test, run the entry points; minutes on a loaded machine.
-const E2E_TIMEOUT = 300_000
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-/**
- * Runs a command without the npm and vitest variables of the process running this test: `npm_config_*`
- * from `npx vitest` would point a nested npm at this workspace (and its lockfile).
- */
-function run(
-  command: string,
-  args: string[],
-  cwd: string,
-  timeoutMs = 180_000,
-  extraEnv: Record<string, string> = {},
-): Promise<Run> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/^(npm_|vitest|VITEST|NODE_OPTIONS$|QQBOT_)/i.test(key)),
-  )
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: timeoutMs,
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk))
-    child.once('error', reject)
-    child.once('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
-
-function explain(step: string, result: Run): string {
-  return `${step} exited with ${result.code}\n--- stdout\n${result.stdout.slice(-4_000)}\n--- stderr\n${result.stderr.slice(-4_000)}`
-}
-
-async function expectSuccess(step: string, result: Promise<Run>): Promise<Run> {
-  const done = await result
-  expect(done.code, explain(step, done)).toBe(0)
-  return done
-}
-
-let work: string
-
-beforeAll(async () => {
-  ensureBuilt(['packages/create-qqbot', ...WORKSPACE_PACKAGES.map((folder) => `packages/${folder}`)])
-  work = await mkdtemp(join(tmpdir(), 'create-qqbot-e2e-'))
-}, E2E_TIMEOUT)
-
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true })
-})
+const workFolder = useWorkFolder()
 
 /**
  * The built distributed project's entry points, run without Redis: proves `@qqbot/redis` and `ioredis`
@@ -216,7 +159,8 @@ async function expectRolesAnswerOverRedis(projectDir: string): Promise<void> {
     for (const role of roles) role.kill('SIGKILL')
     await platform.close()
     const redis = new Redis(redisUrl)
-    const keys = await redis.keys(`qqbot:{${appId}}:*`)
+    // The bot's keys and its partition leases' (partitions are on by default).
+    const keys = [...(await redis.keys(`qqbot:{${appId}}:*`)), ...(await redis.keys(`qqbot:{${appId}:partitions}:*`))]
     if (keys.length > 0) await redis.del(...keys)
     await redis.quit()
   }
@@ -247,19 +191,19 @@ describe('create-qqbot CLI', () => {
   })
 
   it('GIVEN an unknown --template THEN it exits 1 listing the templates and writes nothing', async () => {
-    const result = await run('node', [CLI, 'bad-template-bot', '--template', 'cluster', '--no-install'], work)
+    const result = await run('node', [CLI, 'bad-template-bot', '--template', 'cluster', '--no-install'], workFolder())
     expect(result.code).toBe(1)
     expect(result.stderr).toContain(
       'Unknown template "cluster" for --template. Valid values: basic, webhook, distributed.',
     )
-    expect(existsSync(join(work, 'bad-template-bot'))).toBe(false)
+    expect(existsSync(join(workFolder(), 'bad-template-bot'))).toBe(false)
   })
 
   it('GIVEN a folder that is not empty THEN it exits 1 naming the folder and leaves its file untouched', async () => {
-    const taken = join(work, 'taken')
+    const taken = join(workFolder(), 'taken')
     await mkdir(taken)
     await writeFile(join(taken, 'notes.txt'), 'mine')
-    const result = await run('node', [CLI, 'taken', '--yes', '--no-install'], work)
+    const result = await run('node', [CLI, 'taken', '--yes', '--no-install'], workFolder())
     expect(result.code).toBe(1)
     expect(result.stderr).toContain(`The folder ${taken} is not empty (it has notes.txt)`)
     expect(await readdir(taken)).toEqual(['notes.txt'])
@@ -282,13 +226,13 @@ describe('create-qqbot CLI', () => {
       `GIVEN --template ${template} ${lang ? `--lang ${lang}` : '(default language)'} --from this repo THEN the project installs offline against this repo's packages, builds, and its tests pass in ${locale}`,
       async () => {
         const name = `my-${template}-bot`
-        const projectDir = join(work, name)
+        const projectDir = join(workFolder(), name)
         const flags = [name, '--yes', '--template', template, ...(lang ? ['--lang', lang] : [])]
         // The basic project comes from the documented command, run in another folder (the target is relative to it).
         const created =
           template === 'basic'
-            ? await run('npm', ['--prefix', ROOT, 'run', 'create', '--', ...flags], work, 180_000, OFFLINE)
-            : await run('node', [CLI, ...flags, '--from', ROOT], work, 180_000, OFFLINE)
+            ? await run('npm', ['--prefix', ROOT, 'run', 'create', '--', ...flags], workFolder(), 180_000, OFFLINE)
+            : await run('node', [CLI, ...flags, '--from', ROOT], workFolder(), 180_000, OFFLINE)
         expect(
           created.code,
           `${explain('create-qqbot --from', created)}${created.stderr.includes('ENOTCACHED') ? '\nA package is missing from the npm cache (see the URL above).' : ''}`,
@@ -329,55 +273,4 @@ describe('create-qqbot CLI', () => {
       E2E_TIMEOUT,
     )
   }
-
-  it(
-    'GIVEN --plugin greet --lang zh-CN --from this repo THEN the plugin package installs offline, builds, passes its tests, regenerates its README table and packs only dist/',
-    async () => {
-      const projectDir = join(work, 'qqbot-plugin-greet')
-      const created = await run(
-        'node',
-        [CLI, '--plugin', 'greet', '--lang', 'zh-CN', '--yes', '--from', ROOT],
-        work,
-        180_000,
-        OFFLINE,
-      )
-      expect(created.code, explain('create-qqbot --plugin', created)).toBe(0)
-      expect(created.stdout).toContain('Created qqbot-plugin-greet (plugin "greet", texts in zh-CN)')
-      const manifest = JSON.parse(await readFile(join(projectDir, 'package.json'), 'utf8')) as {
-        keywords: string[]
-        peerDependencies: Record<string, string>
-        devDependencies: Record<string, string>
-      }
-      expect(manifest.keywords).toContain('qqbot-plugin')
-      expect(manifest.peerDependencies['@qqbot/framework']).toBe('^0.1.0')
-      expect(manifest.devDependencies['@qqbot/framework']).toBe('file:.qqbot/packages/qqbot-framework-0.1.0.tgz')
-
-      await expectSuccess('npm run build', run('npm', ['run', 'build'], projectDir))
-      const tested = await expectSuccess('npm test', run('npm', ['test'], projectDir))
-      expect(tested.stdout).toMatch(/Tests\s+4 passed \(4\)/)
-
-      // A described field changes: `npm run readme` rewrites the table, and the test that compares it passes again.
-      const source = join(projectDir, 'src/index.ts')
-      await writeFile(source, (await readFile(source, 'utf8')).replace("'用大写字母回答'", "'全部大写'"))
-      const stale = await run('npm', ['test'], projectDir)
-      expect(stale.code, explain('npm test with a stale README', stale)).not.toBe(0)
-      await expectSuccess('npm run readme', run('npm', ['run', 'readme'], projectDir))
-      expect(await readFile(join(projectDir, 'README.md'), 'utf8')).toContain(
-        '| `shout` | boolean | `false` | 全部大写 |',
-      )
-      await expectSuccess('npm test after npm run readme', run('npm', ['test'], projectDir))
-
-      const packed = await expectSuccess('npm pack --dry-run', run('npm', ['pack', '--dry-run', '--json'], projectDir))
-      const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((file) => file.path)
-      expect(files.sort()).toEqual([
-        'README.md',
-        'dist/index.d.ts',
-        'dist/index.js',
-        'dist/index.js.map',
-        'package.json',
-      ])
-    },
-    // Three npm test runs, a build, a readme and a pack on top of the install.
-    2 * E2E_TIMEOUT,
-  )
 })

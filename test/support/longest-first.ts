@@ -7,10 +7,11 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  * orders by the durations of the last run, and a fresh checkout (CI) has none, so it would order by file size.
  */
 const LONGEST = [
-  'test/create-qqbot.test.ts',
   'test/partitions.test.ts',
+  'test/create-qqbot.test.ts',
   'test/scale-out.test.ts',
   'test/redis-faults.test.ts',
+  'test/create-qqbot-plugin.test.ts',
   'test/redis-sentinel.test.ts',
   'examples/distributed/src/distributed.test.ts',
   'packages/nats/src/nats.test.ts',
