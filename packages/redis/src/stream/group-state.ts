@@ -76,3 +76,31 @@ export async function autoclaimEntries(
   )) as [string, ([string, StreamFields] | null)[]]
   return [next, entries.filter((entry): entry is [string, StreamFields] => entry !== null)]
 }
+
+/** What XREADGROUP answers: per stream, its entries. Null when the block ended with nothing. */
+export type StreamReadReply = [stream: string, entries: [string, StreamFields][]][] | null
+
+/**
+ * One blocking XREADGROUP of the entries no consumer of the group has read yet, from each of `streams`, for
+ * `consumer`: at most `count` per stream, waiting up to `blockMs` for some.
+ */
+export async function readNewEntries(
+  reader: RedisConnection,
+  streams: readonly string[],
+  group: string,
+  consumer: string,
+  settings: { batchSize: number; blockMs: number },
+): Promise<StreamReadReply> {
+  return (await reader.xreadgroup(
+    'GROUP',
+    group,
+    consumer,
+    'COUNT',
+    settings.batchSize,
+    'BLOCK',
+    settings.blockMs,
+    'STREAMS',
+    ...streams,
+    ...streams.map(() => '>'),
+  )) as StreamReadReply
+}

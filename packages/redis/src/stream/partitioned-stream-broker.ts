@@ -12,7 +12,13 @@ import {
 import { RedisKeys } from '../keys.js'
 import { withScripts } from '../scripts.js'
 import { EventKeys } from './event-claim.js'
-import { autoclaimEntries, deliveryCounts, readGroupState } from './group-state.js'
+import {
+  autoclaimEntries,
+  deliveryCounts,
+  readGroupState,
+  readNewEntries,
+  type StreamReadReply,
+} from './group-state.js'
 import { HeldPartitions } from './held-partitions.js'
 import { recreateLostGroups } from './lost-groups.js'
 import { PartitionLeases, type PartitionLeaseOptions } from './partition-leases.js'
@@ -111,22 +117,11 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
       await sleep(this.settings.blockMs, this.runtime!.readingStopped).catch(() => undefined)
       return []
     }
-    let reply: [string, [string, StreamFields][]][] | null
+    let reply: StreamReadReply
     try {
-      const read = this.reader!.xreadgroup(
-        'GROUP',
-        this.group,
-        this.settings.workerName,
-        'COUNT',
-        this.settings.batchSize,
-        'BLOCK',
-        this.settings.blockMs,
-        'STREAMS',
-        ...streams,
-        ...streams.map(() => '>'),
-      )
+      const read = readNewEntries(this.reader!, streams, this.group, this.settings.workerName, this.settings)
       this.reading = read.catch(() => undefined)
-      reply = (await read) as typeof reply
+      reply = await read
     } catch (error) {
       if (this.runtime!.readingStopped.aborted || !String((error as Error).message).includes('NOGROUP')) {
         this.unanswered = true

@@ -10,7 +10,13 @@ import {
 } from '@qqbot/core/adapter'
 import { RedisKeys } from '../keys.js'
 import { EventKeys } from './event-claim.js'
-import { autoclaimEntries, deliveryCounts, readGroupState } from './group-state.js'
+import {
+  autoclaimEntries,
+  deliveryCounts,
+  readGroupState,
+  readNewEntries,
+  type StreamReadReply,
+} from './group-state.js'
 import { recreateLostGroups } from './lost-groups.js'
 import { decodeEvent, type StreamFields } from './stream-codec.js'
 import { checkSameSlot, DEFAULT_GROUP, ensureGroup, streamKey, type StreamOptions } from './stream-options.js'
@@ -71,20 +77,9 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
   }
 
   async fetch(): Promise<Delivery[]> {
-    let reply: [string, [string, StreamFields][]][] | null
+    let reply: StreamReadReply
     try {
-      reply = (await this.reader!.xreadgroup(
-        'GROUP',
-        this.group,
-        this.settings.workerName,
-        'COUNT',
-        this.settings.batchSize,
-        'BLOCK',
-        this.settings.blockMs,
-        'STREAMS',
-        this.stream,
-        '>',
-      )) as typeof reply
+      reply = await readNewEntries(this.reader!, [this.stream], this.group, this.settings.workerName, this.settings)
     } catch (error) {
       if (this.runtime!.readingStopped.aborted || !String((error as Error).message).includes('NOGROUP')) {
         this.unanswered = true
