@@ -39,6 +39,7 @@ export { toWireEvent, fromWireEvent, type WireEvent, type ReceivedWireEvent } fr
 
 // Ingress: publish every event the gateway receives to a broker.
 export { BrokerIngress, type BrokerIngressOptions, type IngressPublisher } from './forwarding/broker-ingress.js'
+export { PresenceHeartbeat, type PresenceRecord } from './forwarding/presence-heartbeat.js'
 export { EventForwarder, type EventPublisher, type EventForwarderOptions } from './forwarding/event-forwarder.js'
 
 // Pulling sources: dedupe keys, what is held until acknowledged, and flow control.

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { DispatchedEvent } from '@qqbot/core'
 import {
@@ -7,11 +8,13 @@ import {
   resolvePartitions,
   type BrokerIngressOptions,
   type IngressPublisher,
+  type PresenceHeartbeat,
 } from '@qqbot/core/adapter'
+import type { Logger } from 'pino'
 import { encodeEvent } from './event-codec.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
 import { PubAckWindow } from './pub-ack-window.js'
-import { checkJetStreamLayout } from './partitions/layout-check.js'
+import { checkJetStreamLayout, ingressPresence, type JetStreamLayout } from './partitions/layout-check.js'
 import { partitionedNames, type PartitionedNames } from './partitions/partition-names.js'
 import { ensureStream, type RetentionOptions } from './stream-setup.js'
 
@@ -34,12 +37,15 @@ export interface NatsIngressOptions extends BrokerIngressOptions, RetentionOptio
 class SubjectPublisher implements IngressPublisher {
   readonly target = 'JetStream'
   readonly names: JetStreamNames
+  /** Where the publisher logs, once the ingress's client exists. */
+  logger: Logger | undefined
   /** Created with the first publish (the connection may not be usable before start()). */
   private pubAcks: PubAckWindow | undefined
   /** The unpartitioned names, which the partitioned ones derive from. */
   private readonly sharedNames: JetStreamNames
   private readonly partitioner: EventPartitioner | undefined
   private readonly partitioned: PartitionedNames | undefined
+  private presence: PresenceHeartbeat | undefined
 
   constructor(private readonly options: NatsIngressOptions) {
     const names = (this.sharedNames = jetStreamNames({ ...options, namespace: options.namespace ?? options.appId }))
@@ -55,12 +61,21 @@ class SubjectPublisher implements IngressPublisher {
   /** Creates the stream if needed, and checks that the workers use the same partition layout. */
   async prepare(): Promise<void> {
     await ensureStream(this.options.nats, this.names, this.options)
-    await checkJetStreamLayout({
+    const layout: JetStreamLayout = {
       nats: this.options.nats,
       names: this.sharedNames,
       partitions: this.partitioner?.partitions ?? 0,
       role: 'ingress',
-    })
+      logger: this.logger,
+    }
+    await checkJetStreamLayout(layout)
+    this.presence = ingressPresence(layout, randomUUID())
+    await this.presence.start()
+  }
+
+  /** Takes this ingress off the list of running ingresses. */
+  async close(): Promise<void> {
+    await this.presence?.stop()
   }
 
   async publish(event: DispatchedEvent): Promise<void> {
@@ -95,6 +110,7 @@ export class NatsIngress extends BrokerIngress {
   constructor(options: NatsIngressOptions) {
     const publisher = new SubjectPublisher(options)
     super(options, publisher)
+    publisher.logger = this.client.logger
     this.names = publisher.names
   }
 }

@@ -3,6 +3,7 @@ import { jetstreamManager } from '@nats-io/jetstream'
 import { Kvm } from '@nats-io/kv'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { jetStreamNames } from './names.js'
+import { ingressesBucket } from './partitions/layout-check.js'
 import { partitionedNames } from './partitions/partition-names.js'
 
 /** The NATS server (with JetStream) the tests use: NATS_URL, default the local one. */
@@ -23,6 +24,6 @@ export async function removeNamespace(nc: NatsConnection, namespace: string): Pr
   const jsm = await jetstreamManager(nc)
   const partitioned = partitionedNames(names)
   for (const stream of [names.stream, partitioned.stream]) await jsm.streams.delete(stream).catch(() => undefined)
-  for (const bucket of [names.bucket, partitioned.leases])
+  for (const bucket of [names.bucket, partitioned.leases, ingressesBucket(names)])
     await (await new Kvm(nc).open(bucket)).destroy().catch(() => undefined)
 }

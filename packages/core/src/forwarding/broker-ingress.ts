@@ -16,6 +16,8 @@ export interface BrokerIngressOptions extends ClientOptions {
 export interface IngressPublisher extends EventPublisher {
   /** Creates what the events are published to unless it exists; the ingress connects to the platform after it. */
   prepare(): Promise<void>
+  /** Called once the ingress has stopped and published its last event: release what `prepare()` set up. */
+  close?(): Promise<void>
 }
 
 /**
@@ -43,8 +45,9 @@ export class BrokerIngress {
     await this.client.start()
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     this.forwarder.beginStop()
-    return this.client.stop()
+    await this.client.stop()
+    await this.publisher.close?.()
   }
 }

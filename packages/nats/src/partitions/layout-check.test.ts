@@ -50,6 +50,20 @@ function worker(p: FakePlatform, ns: string, partitions: number | false) {
   return createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })
 }
 
+function ingressOf(p: FakePlatform, ns: string, partitions: number | false) {
+  return createNatsIngress({
+    appId: p.appId,
+    secret: p.secret,
+    hosts: { api: p.url },
+    intents: ['GROUP_AND_C2C_EVENT'],
+    nats: nc,
+    namespace: ns,
+    partitions,
+    logLevel: 'silent',
+    gateway: { identifyIntervalMs: 0 },
+  })
+}
+
 describe('the JetStream partition layout check at start()', () => {
   it('GIVEN an ingress without partitions publishing now WHEN a partitioned worker starts THEN it fails with STREAM_LAYOUT_MISMATCH', async () => {
     const p = (platform = await startFakePlatform())
@@ -79,21 +93,30 @@ describe('the JetStream partition layout check at start()', () => {
     const reader = worker(p, ns, 4)
     await reader.start()
     running.push(reader)
-    const ingress = createNatsIngress({
-      appId: p.appId,
-      secret: p.secret,
-      hosts: { api: p.url },
-      intents: ['GROUP_AND_C2C_EVENT'],
-      nats: nc,
-      namespace: ns,
-      partitions: false,
-      logLevel: 'silent',
-      gateway: { identifyIntervalMs: 0 },
-    })
+    const ingress = ingressOf(p, ns, false)
     const error = await ingress.start().catch((e: unknown) => e)
     await ingress.stop().catch(() => undefined)
     expect(error).toBeInstanceOf(StreamLayoutMismatchError)
     expect((error as Error).message).toContain('hold leases')
+  })
+
+  it('GIVEN an ingress with partitions started that has published nothing yet WHEN a worker or an ingress without partitions starts THEN each fails; once it stopped they start', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const partitioned = ingressOf(p, ns, 4)
+    await partitioned.start()
+
+    for (const other of [worker(p, ns, false), ingressOf(p, ns, false)]) {
+      const error = await other.start().catch((e: unknown) => e)
+      await other.stop().catch(() => undefined)
+      expect(error).toBeInstanceOf(StreamLayoutMismatchError)
+      expect((error as Error).message).toContain('1 ingress process(es) with partitions are running')
+    }
+
+    await partitioned.stop()
+    const unpartitioned = worker(p, ns, false)
+    await unpartitioned.start()
+    running.push(unpartitioned)
   })
 
   it('GIVEN old messages left in the shared stream THEN a partitioned worker is not refused within a short window and warns with their count', async () => {

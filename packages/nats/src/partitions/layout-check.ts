@@ -1,6 +1,7 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream'
+import { Kvm, type KV } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { StreamLayoutMismatchError } from '@qqbot/core/adapter'
+import { PresenceHeartbeat, StreamLayoutMismatchError } from '@qqbot/core/adapter'
 import type { Logger } from 'pino'
 import type { JetStreamNames } from '../names.js'
 import { partitionedNames } from './partition-names.js'
@@ -31,7 +32,10 @@ export async function checkJetStreamLayout(layout: JetStreamLayout): Promise<voi
   const shared = layout.names
   const partitioned = partitionedNames(shared)
   let conflict: string | undefined
-  if (layout.partitions > 0 && layout.role === 'worker') {
+  const ingresses = await runningIngresses(layout, jsm, layout.partitions === 0)
+  if (ingresses > 0)
+    conflict = `${ingresses} ingress process(es) ${layout.partitions === 0 ? 'with' : 'without'} partitions are running`
+  else if (layout.partitions > 0 && layout.role === 'worker') {
     const age = await lastPublishAge(jsm, shared.stream)
     if (age !== undefined && age <= windowMs)
       conflict = `an ingress without partitions published to ${shared.stream} ${seconds(age)} ago`
@@ -49,6 +53,56 @@ export async function checkJetStreamLayout(layout: JetStreamLayout): Promise<voi
   }
   if (conflict) throw new StreamLayoutMismatchError(layout.role, layout.partitions, conflict)
   if (layout.partitions > 0 && layout.role === 'worker') await warnAboutStrandedEvents(jsm, layout)
+}
+
+/**
+ * Lists a running ingress under its layout: a key `<layout>.<ingress>` in the bucket `qqbot_<ns>_ingresses`,
+ * whose entries age out after {@link LAYOUT_LIVE_WINDOW_MS}; refreshed every third of that, deleted at a clean
+ * stop. So a process of the other layout started before this ingress publishes anything is refused all the same.
+ */
+export function ingressPresence(layout: JetStreamLayout, ingressId: string): PresenceHeartbeat {
+  const key = `${layoutName(layout.partitions > 0)}.${ingressId}`
+  const bucket = ingressesBucket(layout.names)
+  let kv: KV | undefined
+  // One age for every process, whatever liveWindowMs it checks with: the bucket's configuration must agree.
+  const open = async () =>
+    (kv ??= await new Kvm(layout.nats).create(bucket, { ttl: LAYOUT_LIVE_WINDOW_MS, history: 1 }))
+  return new PresenceHeartbeat(
+    {
+      beat: async () => {
+        await (await open()).put(key, String(Date.now()))
+      },
+      withdraw: async () => {
+        await (await open()).delete(key)
+      },
+    },
+    Math.floor(LAYOUT_LIVE_WINDOW_MS / 3),
+    (error) =>
+      layout.logger?.warn({ err: error, bucket }, 'could not refresh this ingress in the list of running ingresses'),
+  )
+}
+
+/** The running ingresses of one layout (0 when no ingress ever listed itself). */
+async function runningIngresses(layout: JetStreamLayout, jsm: JetStreamManager, partitioned: boolean): Promise<number> {
+  const bucket = ingressesBucket(layout.names)
+  try {
+    await jsm.streams.info(`KV_${bucket}`)
+  } catch {
+    return 0
+  }
+  const kv = await new Kvm(layout.nats).open(bucket)
+  let count = 0
+  for await (const key of await kv.keys(`${layoutName(partitioned)}.*`)) if (key) count++
+  return count
+}
+
+/** The key-value bucket where running ingresses list themselves: `qqbot_<ns>_ingresses`. */
+export function ingressesBucket(names: JetStreamNames): string {
+  return `${names.bucket.replace(/_events$/, '')}_ingresses`
+}
+
+function layoutName(partitioned: boolean): string {
+  return partitioned ? 'partitioned' : 'shared'
 }
 
 /** How long ago the stream last stored a message; undefined when it does not exist or never did. */

@@ -86,6 +86,27 @@ describe('the partition layout check at start()', () => {
     expect((error as Error).message).toContain('without partitions (partitions: false)')
   })
 
+  it('GIVEN an ingress with partitions started that has appended nothing yet WHEN a worker or an ingress without partitions starts THEN each fails; once it stopped they start', async () => {
+    const p = (platform = await startFakePlatform())
+    const namespace = freshNamespace()
+    const partitioned = ingress(p, namespace, 4)
+    await partitioned.start()
+    expect(await redis.exists(`${streamKey(namespace, {})}:0`)).toBe(1)
+    expect(await redis.xlen(`${streamKey(namespace, {})}:0`)).toBe(0)
+
+    for (const other of [worker(p, namespace, false), ingress(p, namespace, false)]) {
+      const error = await other.start().catch((e: unknown) => e)
+      await other.stop().catch(() => undefined)
+      expect(error).toBeInstanceOf(StreamLayoutMismatchError)
+      expect((error as Error).message).toContain('1 ingress process(es) with partitions are running')
+    }
+
+    await partitioned.stop()
+    const unpartitioned = worker(p, namespace, false)
+    await unpartitioned.start()
+    running.push(unpartitioned)
+  })
+
   it('GIVEN only old activity of the other layout and unread events left in the old stream THEN a partitioned worker starts and warns with their count', async () => {
     const namespace = freshNamespace()
     const stream = streamKey(namespace, {})

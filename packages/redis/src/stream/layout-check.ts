@@ -1,8 +1,9 @@
-import { DEFAULT_PARTITIONS, StreamLayoutMismatchError } from '@qqbot/core/adapter'
+import { DEFAULT_PARTITIONS, PresenceHeartbeat, StreamLayoutMismatchError } from '@qqbot/core/adapter'
 import type { Logger } from 'pino'
 import { serverOf, type RedisConnection } from '../connection.js'
 import { RedisUnavailableError } from '../errors.js'
 import { RedisKeys } from '../keys.js'
+import { withScripts } from '../scripts.js'
 import { partitionStreamKey } from './stream-options.js'
 
 /** Activity this recent (an append, a read, a lease heartbeat) counts as a process of the other layout running. */
@@ -27,8 +28,8 @@ export interface StreamLayout {
  * Refuses to start a process whose partition layout differs from the one the bot's other processes use now:
  * an ingress appending to `<stream>` while the workers read `<stream>:<n>` (or the reverse) loses nothing, but
  * nobody would ever read what it appends. Since partitions are on by default, this is what an upgrade that
- * leaves an old process running looks like. The evidence is activity within {@link LAYOUT_LIVE_WINDOW_MS}, read
- * in Redis' clock; a partitioned worker also warns about events left unread in the unpartitioned stream.
+ * leaves an old process running looks like. The evidence is a running ingress of the other layout (see
+ * {@link ingressPresence}) or activity within {@link LAYOUT_LIVE_WINDOW_MS}, read in Redis' clock; a partitioned worker also warns about events left unread in the unpartitioned stream.
  */
 export async function checkStreamLayout(layout: StreamLayout): Promise<void> {
   try {
@@ -44,13 +45,49 @@ export async function checkStreamLayout(layout: StreamLayout): Promise<void> {
   }
 }
 
+/**
+ * Lists a running ingress under its layout (a sorted set of ingress → when its entry lapses, in Redis' clock), so
+ * that a process of the other layout started before this ingress appends anything is refused all the same.
+ * Refreshed every third of the live window, removed at a clean stop, lapsing on its own after a crash.
+ */
+export function ingressPresence(layout: StreamLayout, ingressId: string): PresenceHeartbeat {
+  const key = ingressesKey(layout, layout.partitions > 0)
+  const windowMs = layout.liveWindowMs ?? LAYOUT_LIVE_WINDOW_MS
+  const redis = withScripts(layout.redis)
+  return new PresenceHeartbeat(
+    {
+      beat: async () => {
+        await redis.qqbotHeartbeat(key, ingressId, windowMs)
+      },
+      withdraw: async () => {
+        await redis.zrem(key, ingressId)
+      },
+    },
+    Math.floor(windowMs / 3),
+    (error) =>
+      layout.logger?.warn({ err: error, key }, 'could not refresh this ingress in the list of running ingresses'),
+  )
+}
+
+/** The sorted set of the running ingresses of one layout. */
+function ingressesKey(layout: StreamLayout, partitioned: boolean): string {
+  return (
+    new RedisKeys(`${layout.namespace}:ingresses`, layout.prefix).members() + (partitioned ? ':partitioned' : ':shared')
+  )
+}
+
 async function compareLayouts(layout: StreamLayout): Promise<void> {
   const clock: ActivityWindow = {
     now: await redisNow(layout.redis),
     windowMs: layout.liveWindowMs ?? LAYOUT_LIVE_WINDOW_MS,
   }
+  const ingresses = await layout.redis.zcount(ingressesKey(layout, layout.partitions === 0), clock.now, '+inf')
   const conflict =
-    layout.partitions > 0 ? await unpartitionedActivity(layout, clock) : await partitionedActivity(layout, clock)
+    ingresses > 0
+      ? `${ingresses} ingress process(es) ${layout.partitions === 0 ? 'with' : 'without'} partitions are running`
+      : layout.partitions > 0
+        ? await unpartitionedActivity(layout, clock)
+        : await partitionedActivity(layout, clock)
   if (conflict) throw new StreamLayoutMismatchError(layout.role, layout.partitions, conflict)
   if (layout.partitions > 0 && layout.role === 'worker') await warnAboutStrandedEvents(layout)
 }

@@ -5,10 +5,12 @@ import {
   resolvePartitions,
   type BrokerIngressOptions,
   type IngressPublisher,
+  type PresenceHeartbeat,
 } from '@qqbot/core/adapter'
 import type { DispatchedEvent, QQBotClient } from '@qqbot/core'
 import { withScripts } from '../scripts.js'
-import { checkStreamLayout } from './layout-check.js'
+import { randomUUID } from 'node:crypto'
+import { checkStreamLayout, ingressPresence, type StreamLayout } from './layout-check.js'
 import { STREAM_LOST } from './lost-groups.js'
 import { CommandBatch } from './command-batch.js'
 import { encodeEvent } from './stream-codec.js'
@@ -49,6 +51,7 @@ class StreamPublisher implements IngressPublisher {
   private readonly maxLength: number
   private readonly partitioner: EventPartitioner | undefined
   private readonly appends = new CommandBatch<PendingEntry, void>((entries) => this.append(entries))
+  private presence: PresenceHeartbeat | undefined
 
   constructor(private readonly options: RedisIngressOptions) {
     this.stream = streamKey(options.namespace ?? options.appId, options, options.prefix)
@@ -65,7 +68,7 @@ class StreamPublisher implements IngressPublisher {
     if (partitions === 0) await ensureGroup(this.options.redis, this.stream, this.group)
     for (let partition = 0; partition < partitions; partition++)
       await ensureGroup(this.options.redis, partitionStreamKey(this.stream, partition), this.group)
-    await checkStreamLayout({
+    const layout: StreamLayout = {
       redis: this.options.redis,
       stream: this.stream,
       group: this.group,
@@ -73,7 +76,16 @@ class StreamPublisher implements IngressPublisher {
       prefix: this.options.prefix,
       partitions,
       role: 'ingress',
-    })
+      logger: this.client?.logger,
+    }
+    await checkStreamLayout(layout)
+    this.presence = ingressPresence(layout, randomUUID())
+    await this.presence.start()
+  }
+
+  /** Takes this ingress off the list of running ingresses. */
+  async close(): Promise<void> {
+    await this.presence?.stop()
   }
 
   async publish(event: DispatchedEvent): Promise<void> {
