@@ -7,11 +7,17 @@ const platform = await startFakePlatform({ heartbeatIntervalMs: 30_000, logReten
 let replies = 0
 let errors = 0
 let sent = 0
+/** When event `i` was due, for the reply latency: the events go out at a steady rate from `startedAt`. */
+let dueAt = () => NaN
+/** Reply latencies (ms) since the last `counts`. */
+let latencies = []
 
 platform.onRequest((call) => {
   if (call.method !== 'POST' || !call.path.endsWith('/messages')) return
   if (call.status >= 300) errors++
   else replies++
+  const pong = /^pong (\d+)$/.exec(call.body?.content ?? '')
+  if (pong) latencies.push(call.at - dueAt(Number(pong[1])))
 })
 
 /** Distinct senders per scene: one sender's events are handled in order, one at a time. */
@@ -33,6 +39,7 @@ async function run({ rate, seconds, scenes }) {
   const makers = scenes.map((scene) => builders[scene])
   await platform.waitForReady(1, 30_000)
   const startedAt = Date.now()
+  dueAt = (i) => startedAt + (i * 1000) / rate
   const endsAt = startedAt + seconds * 1000
   let lastClear = startedAt
   while (Date.now() < endsAt) {
@@ -52,7 +59,11 @@ process.on('message', (message) => {
   if (message.type === 'run') void run(message)
   if (message.type === 'counts') {
     const rss = process.memoryUsage.rss()
-    process.send({ type: 'counts', sent, replies, errors, platformRssMb: rss / 2 ** 20 })
+    const sorted = latencies.sort((a, b) => a - b)
+    const at = (q) => Math.round(sorted[Math.floor(q * (sorted.length - 1))] ?? NaN)
+    latencies = []
+    const latency = { p50: at(0.5), p99: at(0.99), max: at(1) }
+    process.send({ type: 'counts', sent, replies, errors, latency, platformRssMb: rss / 2 ** 20 })
   }
 })
 

@@ -128,7 +128,9 @@ export class ReplySender {
       const result = await this.send(target, body, this.callOptions(deadline))
       this.metrics?.inc('replies_sent', { scene: target.scene })
       if (typeof result.id !== 'string' || result.id === '') return result
-      return { ...result, sent: { scene: target.scene, targetId: target.targetId, id: result.id, sentAt: this.now() } }
+      const sent = { scene: target.scene, targetId: target.targetId, id: result.id, sentAt: this.now() }
+      // Object.assign, not a spread (see withCallOptions in rest/open-api.ts).
+      return Object.assign({}, result, { sent })
     } catch (error) {
       // The seq is the n-th reply to this message, so the platform holding it means this very reply went out
       // before: the event was delivered again (another worker, a restart) or a lost answer was retried.

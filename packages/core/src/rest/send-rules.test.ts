@@ -5,6 +5,7 @@ import { useClientOnPlatform } from '../test-client.js'
 import { ApiError, ProactiveMessageError } from './api-error.js'
 import { PROACTIVE_DISCONTINUED } from './platform-codes.js'
 import { toSendResult } from './send-result.js'
+import type { RestRequest } from './rest-client.js'
 
 const start = useClientOnPlatform({ rest: { backoff: { baseMs: 5, maxMs: 20 } } })
 
@@ -120,5 +121,22 @@ describe('messages held for audit', () => {
   it('GIVEN an ordinary answer THEN toSendResult adds no audit_id', () => {
     expect(toSendResult({ id: 'm', timestamp: 't' })).toEqual({ id: 'm', timestamp: 't' })
     expect(toSendResult(undefined)).toEqual({})
+  })
+})
+
+describe('call options', () => {
+  it('GIVEN call options on a send THEN its request carries them, and a send without them carries none', async () => {
+    const { api } = await setup()
+    const requests: RestRequest[] = []
+    api.rest.use((request) => {
+      requests.push(request)
+      return Promise.resolve({ status: 200, data: { id: `sent-${requests.length}` }, traceId: undefined })
+    })
+    const options = { timeoutMs: 4_000, retries: 1, retryWithinMs: 9_000 }
+    await api.sendGroupMessage('g1', { content: 'a', msg_id: 'm1', msg_seq: 1, msg_type: 0 }, options)
+    await api.sendChannelMessage('c1', { content: 'b', msg_id: 'm2' })
+    expect(requests[0]).toMatchObject({ ...options, method: 'POST', path: '/v2/groups/g1/messages' })
+    expect(requests[1]).toMatchObject({ method: 'POST', path: '/channels/c1/messages' })
+    for (const name of Object.keys(options)) expect(requests[1]).not.toHaveProperty(name)
   })
 })
