@@ -24,6 +24,10 @@ const PARTITIONS = Number(process.env.PARTITIONS ?? 0)
 // BENCH_CHUNK=<k>: the events k at a time, each chunk once the last was answered (and acknowledged): how a
 // worker sees a trickle, its per-read and per-call costs shared by k events. Unset: all at once.
 const CHUNK = Number(process.env.BENCH_CHUNK ?? 0)
+// BENCH_CLAIM_IDLE_MS: the workers' claimIdleMs (default the library's 30 s). A worker renews what it holds every
+// third of it, work that grows with wall time, not with events: under callgrind (50× slower) set it far above the
+// run's length, or the renewal rounds that fall into each run make the instruction counts drift.
+const CLAIM_IDLE_MS = Number(process.env.BENCH_CLAIM_IDLE_MS ?? 30_000)
 /** Socket writes and bytes written during the measurement, per peer port (BENCH_COUNT_WRITES=1 counts them). */
 const writes = {}
 let counting = false
@@ -95,13 +99,13 @@ async function brokerSource() {
     const { NatsStreamSource } = await import('../packages/nats/dist/index.js')
     const nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', noAsyncTraces: true })
     connections.push(() => nats.close())
-    return new NatsStreamSource({ nats, namespace, batchSize: 128, partitions })
+    return new NatsStreamSource({ nats, namespace, batchSize: 128, partitions, claimIdleMs: CLAIM_IDLE_MS })
   }
   const { Redis } = await import('ioredis')
   const { RedisStreamSource } = await import('../packages/redis/dist/index.js')
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true })
   connections.push(() => redis.disconnect())
-  return new RedisStreamSource({ redis, namespace, batchSize: 128, partitions })
+  return new RedisStreamSource({ redis, namespace, batchSize: 128, partitions, claimIdleMs: CLAIM_IDLE_MS })
 }
 
 /** Deletes what a run left on the broker. */
