@@ -9,6 +9,8 @@ import { sleep } from '../util/sleep.js'
 import type { BrokerWorkerSettings } from './broker-worker-options.js'
 import type { BrokerDelivery, HeldDelivery, WorkerBroker } from './worker-broker.js'
 
+const NOT_TAKEN: Promise<undefined> = Promise.resolve(undefined)
+
 /** A message whose claim came through, waiting for its turn to be pushed. */
 interface Taken<M, C> extends HeldDelivery<M, C> {
   envelope: EventEnvelope
@@ -143,76 +145,91 @@ export class BrokerWorker<M, C> implements EventSource {
   private async deliverInOrder(
     deliveries: Iterable<BrokerDelivery<M>> | AsyncIterable<BrokerDelivery<M>>,
   ): Promise<void> {
-    let previous: Promise<void> = Promise.resolve()
-    for await (const delivery of deliveries) previous = this.deliver(delivery, previous)
+    let previous: Promise<void> | undefined
+    // A read's array is walked at once: `for await` would spend a promise hop on each of its messages.
+    if (Symbol.iterator in deliveries) for (const delivery of deliveries) previous = this.deliver(delivery, previous)
+    else for await (const delivery of deliveries) previous = this.deliver(delivery, previous)
     await previous
   }
 
   /** Never rejects: a message it cannot take is given back to the broker, the batch goes on. */
-  private async deliver(delivery: BrokerDelivery<M>, previous: Promise<void>): Promise<void> {
-    let taken: Taken<M, C> | undefined
+  private deliver(delivery: BrokerDelivery<M>, previous: Promise<void> | undefined): Promise<void> {
+    let taking: Promise<Taken<M, C> | undefined>
     try {
-      taken = await this.take(delivery)
+      taking = this.take(delivery)
     } catch (error) {
-      this.log.error(
-        { err: error, entry: delivery.id },
-        `could not take a message (its claim failed); ${this.broker.target} delivers it again`,
-      )
-      this.broker.giveBack(delivery)
+      taking = Promise.reject(error)
     }
-    await previous
+    return taking.then(
+      (taken) => (previous ? previous.then(() => this.handOver(delivery, taken)) : this.handOver(delivery, taken)),
+      (error: unknown) => {
+        this.log.error(
+          { err: error, entry: delivery.id },
+          `could not take a message (its claim failed); ${this.broker.target} delivers it again`,
+        )
+        this.broker.giveBack(delivery)
+        return previous
+      },
+    )
+  }
+
+  /** Pushes a taken message into the pipeline, its `done` acknowledging it. */
+  private handOver(delivery: BrokerDelivery<M>, taken: Taken<M, C> | undefined): void {
     // Already ours and not finished (delivered again meanwhile): handing it over twice would acknowledge it early.
     if (!taken || this.holding.has(delivery.id)) return
-    const { envelope, ...held } = taken
+    const held: HeldDelivery<M, C> = { delivery, claim: taken.claim }
     this.holding.hold(delivery.id, held)
-    const accepted = this.sink!.push({
-      ...envelope,
-      attempt: delivery.attempt,
-      done: () => this.holding.release(delivery.id, () => this.complete(held)),
-    })
-    if (!accepted) this.gate!.hold()
+    // The envelope is this delivery's own (decoded for it alone): completed in place rather than copied.
+    const envelope = taken.envelope
+    envelope.attempt = delivery.attempt
+    envelope.done = () => this.holding.release(delivery.id, () => this.complete(held))
+    if (!this.sink!.push(envelope)) this.gate!.hold()
   }
 
   /** The message with its claim when this worker is to handle it; undefined when it is skipped. */
-  private async take(delivery: BrokerDelivery<M>): Promise<Taken<M, C> | undefined> {
-    if (this.holding.has(delivery.id)) return undefined
+  private take(delivery: BrokerDelivery<M>): Promise<Taken<M, C> | undefined> {
+    if (this.holding.has(delivery.id)) return NOT_TAKEN
     const { decoded } = delivery
     if ('error' in decoded) {
       this.log.warn(
         { entry: delivery.id, reason: decoded.error },
         'acknowledged and skipped a message that is not an event',
       )
-      await this.broker.discard(delivery)
-      return undefined
+      return this.broker.discard(delivery).then(() => undefined)
     }
     const { envelope } = decoded
     if (this.wants?.(envelope.name) === false) {
       // Its copy under a name this worker handles carries the same claim key: this one must not take it.
-      await this.broker.discard(delivery)
-      return undefined
+      return this.broker.discard(delivery).then(() => undefined)
     }
     if (delivery.attempt > 1) this.metrics?.inc('broker_reclaimed')
     const key = eventDedupeKey(envelope.name, envelope.id, envelope.data)
-    if (key === undefined) return { delivery, envelope, claim: undefined }
-    const result = await this.broker.claim(delivery, key)
-    if (result === 'elsewhere') return undefined
-    if (result === 'done') {
-      this.metrics?.inc('broker_duplicates')
-      await this.broker.discard(delivery)
-      return undefined
-    }
-    return { delivery, envelope, claim: result.claim }
+    if (key === undefined) return Promise.resolve({ delivery, envelope, claim: undefined })
+    return this.broker.claim(delivery, key).then((result) => {
+      if (result === 'elsewhere') return undefined
+      if (result === 'done') {
+        this.metrics?.inc('broker_duplicates')
+        return this.broker.discard(delivery).then(() => undefined)
+      }
+      return { delivery, envelope, claim: result.claim }
+    })
   }
 
   /** Marks the event done and acknowledges its message; never rejects. */
-  private async complete(held: HeldDelivery<M, C>): Promise<void> {
+  private complete(held: HeldDelivery<M, C>): Promise<void> {
+    let completing: Promise<void>
     try {
-      await this.broker.complete(held)
-      this.metrics?.inc('broker_acked')
+      completing = this.broker.complete(held)
     } catch (error) {
-      // Not acknowledged: the broker delivers it again, and its done mark (if written) skips it then.
-      this.log.error({ err: error, entry: held.delivery.id }, 'could not acknowledge a handled message')
+      completing = Promise.reject(error)
     }
+    return completing.then(
+      () => this.metrics?.inc('broker_acked'),
+      (error: unknown) => {
+        // Not acknowledged: the broker delivers it again, and its done mark (if written) skips it then.
+        this.log.error({ err: error, entry: held.delivery.id }, 'could not acknowledge a handled message')
+      },
+    )
   }
 
   /** Sleeps, but wakes at once when the worker stops. */

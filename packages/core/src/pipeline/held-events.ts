@@ -6,7 +6,10 @@ import { sleep } from '../util/sleep.js'
  */
 export class HeldEvents<K, V> {
   private readonly held = new Map<K, V>()
-  private readonly acknowledging = new Set<Promise<void>>()
+  /** Acknowledgements under way: counted, not kept, so that each costs no more than its own promise. */
+  private acknowledging = 0
+  /** Resolved when the acknowledgements under way are done (made by the first {@link settle} waiting for them). */
+  private allAcknowledged: { promise: Promise<void>; resolve: () => void } | undefined
 
   get size(): number {
     return this.held.size
@@ -27,15 +30,26 @@ export class HeldEvents<K, V> {
   /** The event is finished: no longer held; `acknowledge` (which must not reject) is awaited by {@link settle}. */
   release(key: K, acknowledge: () => Promise<void>): void {
     this.held.delete(key)
-    const running = acknowledge()
-    this.acknowledging.add(running)
-    void running.finally(() => this.acknowledging.delete(running))
+    this.acknowledging++
+    void acknowledge().then(this.settled, this.settled)
   }
 
   /** Waits until nothing is held (at most `timeoutMs`), then for the acknowledgements under way. */
   async settle(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs
     while (this.held.size > 0 && Date.now() < deadline) await sleep(50)
-    await Promise.allSettled([...this.acknowledging])
+    if (this.acknowledging === 0) return
+    if (!this.allAcknowledged) {
+      let resolve!: () => void
+      const promise = new Promise<void>((done) => (resolve = done))
+      this.allAcknowledged = { promise, resolve }
+    }
+    await this.allAcknowledged.promise
+  }
+
+  private readonly settled = (): void => {
+    if (--this.acknowledging > 0) return
+    this.allAcknowledged?.resolve()
+    this.allAcknowledged = undefined
   }
 }

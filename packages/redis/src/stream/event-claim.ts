@@ -1,7 +1,6 @@
 import type { RedisConnection } from '../connection.js'
 import { DONE_MARK, type BrokerWorkerSettings } from '@qqbot/core/adapter'
 import { withScripts, type ScriptedRedis } from '../scripts.js'
-import { CommandBatch } from './command-batch.js'
 
 /** Claims renewed per script call: a round of a worker holding thousands of events blocks Redis only briefly. */
 const RENEW_PAGE = 500
@@ -17,36 +16,52 @@ export interface FinishedEntry {
 }
 
 /**
- * A worker's writes of event keys, gathered into one script call per batch (see {@link CommandBatch}): the
- * claims of the events just read, and the done marks with the acknowledgements of the events just handled.
- * A key holds the worker's name while the event is handled, then `done`, written in the same atomic step as
- * the entry's XACK, so an entry is never acknowledged without its done mark.
+ * How long a done mark waits for company before it goes out: the claims of the worker's next read (sent in the
+ * same turn) or other done marks. Saves a round trip, and the wake-up of its answer, per handled event at
+ * a trickle; the entry stays pending (and its claim held) a moment longer, which nobody sees.
+ */
+export const COMPLETE_WAIT_MS = 5
+
+/** Done marks per script call: its XACK takes the ids as arguments (Lua's unpack has a limit). */
+const COMPLETE_PAGE = 256
+
+interface Queued<T, R> {
+  item: T
+  resolve: (result: R) => void
+  reject: (error: unknown) => void
+}
+
+/**
+ * A worker's writes of event keys, gathered into few round trips: the claims of the events just read go out
+ * together once the read's events asked for them (on setImmediate), with the done marks and acknowledgements
+ * of the events handled meanwhile in the same turn; done marks alone wait up to {@link COMPLETE_WAIT_MS}
+ * for company. A key holds the worker's name while the event is handled, then `done`, written in the same
+ * atomic step as the entry's XACK, so an entry is never acknowledged without its done mark.
  */
 export class EventKeys {
-  private readonly claims: CommandBatch<string, string>
-  private readonly completions: CommandBatch<FinishedEntry, void>
-  private readonly scripted: ScriptedRedis
+  private claims: Queued<string, string>[] = []
+  private completions: Queued<FinishedEntry, void>[] = []
+  private flushScheduled = false
+  private completionTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly scripted: ScriptedRedis & RedisConnection
 
   constructor(
     redis: RedisConnection,
-    group: string,
+    private readonly group: string,
     private readonly settings: Pick<BrokerWorkerSettings, 'workerName' | 'claimIdleMs' | 'dedupeTtlMs'>,
   ) {
-    const scripted = (this.scripted = withScripts(redis))
-    this.claims = new CommandBatch((keys) =>
-      scripted.qqbotClaimEvents(keys.length, ...keys, settings.workerName, settings.claimIdleMs),
-    )
-    this.completions = new CommandBatch<FinishedEntry, void>(async (finished) => {
-      await scripted.qqbotCompleteEvents(...completeArguments(finished, group, settings.dedupeTtlMs))
-      return finished.map(() => undefined)
-    })
+    this.scripted = withScripts(redis)
   }
 
   /** Claims the event's key for this worker (SET NX PX claimIdleMs); while another worker holds it, says who. */
-  async claim(claimKey: string): Promise<EventClaim> {
-    const holder = await this.claims.add(claimKey)
-    if (holder === this.settings.workerName) return 'mine'
-    return holder === DONE_MARK ? 'done' : { holder }
+  claim(claimKey: string): Promise<EventClaim> {
+    const { workerName } = this.settings
+    return new Promise<string>((resolve, reject) => {
+      this.claims.push({ item: claimKey, resolve, reject })
+      if (this.flushScheduled) return
+      this.flushScheduled = true
+      setImmediate(this.flush)
+    }).then((holder) => (holder === workerName ? 'mine' : holder === DONE_MARK ? 'done' : { holder }))
   }
 
   /** Extends the claims this worker holds, in pages of a script call each. */
@@ -60,7 +75,41 @@ export class EventKeys {
 
   /** Marks the event done (when it has a claim) and acknowledges its entry. */
   complete(entry: FinishedEntry): Promise<void> {
-    return this.completions.add(entry)
+    return new Promise<void>((resolve, reject) => {
+      this.completions.push({ item: entry, resolve, reject })
+      if (this.flushScheduled || this.completionTimer) return
+      this.completionTimer = setTimeout(this.flush, COMPLETE_WAIT_MS)
+    })
+  }
+
+  /** Sends what is queued: the claims, and a page of done marks. */
+  private readonly flush = (): void => {
+    this.flushScheduled = false
+    clearTimeout(this.completionTimer)
+    this.completionTimer = undefined
+    const claims = this.claims
+    this.claims = []
+    const completions = this.completions.splice(0, COMPLETE_PAGE)
+    if (this.completions.length > 0) {
+      this.flushScheduled = true
+      setImmediate(this.flush)
+    }
+    const { workerName, claimIdleMs, dedupeTtlMs } = this.settings
+    // Both calls in the same turn: written back to back (in one write with auto-pipelining), answered together.
+    if (claims.length > 0) {
+      const keys = claims.map(({ item }) => item)
+      this.scripted.qqbotClaimEvents(keys.length, ...keys, workerName, claimIdleMs).then(
+        (holders) => claims.forEach(({ resolve }, i) => resolve(holders[i]!)),
+        (error: unknown) => claims.forEach(({ reject }) => reject(error)),
+      )
+    }
+    if (completions.length > 0) {
+      const finished = completions.map(({ item }) => item)
+      this.scripted.qqbotCompleteEvents(...completeArguments(finished, this.group, dedupeTtlMs)).then(
+        () => completions.forEach(({ resolve }) => resolve()),
+        (error: unknown) => completions.forEach(({ reject }) => reject(error)),
+      )
+    }
   }
 }
 

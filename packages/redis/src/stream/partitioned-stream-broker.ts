@@ -322,12 +322,10 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
     this.held.finish(delivery.message.partition, delivery.id)
   }
 
-  private async answered<T>(command: Promise<T>): Promise<T> {
-    try {
-      return await command
-    } catch (error) {
+  private answered<T>(command: Promise<T>): Promise<T> {
+    return command.catch((error: unknown) => {
       this.unanswered = true
       throw error
-    }
+    })
   }
 }

@@ -116,12 +116,13 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
   }
 
   /** Takes the event's key (SET NX PX claimIdleMs); `elsewhere` while another worker holds it. */
-  async claim(entry: Delivery, dedupeKey: string): Promise<ClaimResult<string>> {
+  claim(entry: Delivery, dedupeKey: string): Promise<ClaimResult<string>> {
     const claimKey = this.keys.event(dedupeKey)
-    const claim = await this.answered(this.eventKeys.claim(claimKey))
-    if (claim === 'mine') return { claim: claimKey }
-    // Another worker is on it: leave the entry pending; if that worker dies, it comes back by XAUTOCLAIM.
-    return claim === 'done' ? 'done' : 'elsewhere'
+    return this.answered(this.eventKeys.claim(claimKey)).then((claim) => {
+      if (claim === 'mine') return { claim: claimKey }
+      // Another worker is on it: leave the entry pending; if that worker dies, it comes back by XAUTOCLAIM.
+      return claim === 'done' ? 'done' : 'elsewhere'
+    })
   }
 
   /**
@@ -182,13 +183,11 @@ export class RedisStreamBroker implements WorkerBroker<string, string> {
   }
 
   /** Remembers that Redis failed to answer, for the next readState. */
-  private async answered<T>(command: Promise<T>): Promise<T> {
-    try {
-      return await command
-    } catch (error) {
+  private answered<T>(command: Promise<T>): Promise<T> {
+    return command.catch((error: unknown) => {
       this.unanswered = true
       throw error
-    }
+    })
   }
 }
 

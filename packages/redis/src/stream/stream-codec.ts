@@ -16,10 +16,35 @@ export function encodeEvent(event: DispatchedEvent): string[] {
 
 /** The envelope for a worker's pipeline, or a reason when the entry is not one of ours. */
 export function decodeEvent(fields: StreamFields): { envelope: EventEnvelope } | { error: string } {
-  const map = new Map<string, string>()
-  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!)
-  const name = map.get('t')
-  const raw = map.get('d')
+  // One pass over the pairs into locals, no map: this runs for every entry a worker reads. Unknown fields (of a
+  // newer ingress) are ignored.
+  let name: string | undefined, raw: string | undefined, id: string | undefined, seq: string | undefined
+  let at: string | undefined, src: string | undefined, shard: string | undefined
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const value = fields[i + 1]
+    switch (fields[i]) {
+      case 't':
+        name = value
+        break
+      case 'd':
+        raw = value
+        break
+      case 'id':
+        id = value
+        break
+      case 's':
+        seq = value
+        break
+      case 'at':
+        at = value
+        break
+      case 'src':
+        src = value
+        break
+      case 'shard':
+        shard = value
+    }
+  }
   if (name === undefined || raw === undefined) return { error: 'the entry has no t (event name) or d (payload) field' }
   let data: unknown
   try {
@@ -27,7 +52,17 @@ export function decodeEvent(fields: StreamFields): { envelope: EventEnvelope } |
   } catch {
     return { error: 'the payload (d) is not JSON' }
   }
-  const number = (field: string) => (map.has(field) ? Number(map.get(field)) : undefined)
-  const wire = { t: name, d: data, id: map.get('id'), s: number('s'), at: number('at'), src: map.get('src') }
-  return { envelope: fromWireEvent({ ...wire, shard: map.get('shard')?.split('/') }, 'redis-stream') }
+  const envelope = fromWireEvent(
+    {
+      t: name,
+      d: data,
+      id,
+      s: seq === undefined ? undefined : Number(seq),
+      at: at === undefined ? undefined : Number(at),
+      src,
+      shard: shard?.split('/'),
+    },
+    'redis-stream',
+  )
+  return { envelope }
 }
