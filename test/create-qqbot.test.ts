@@ -31,18 +31,22 @@ const workFolder = useWorkFolder()
  * resolve at run time in an installed project, and that each entry point says what to do.
  */
 async function expectRolesLoadAndExplain(projectDir: string): Promise<void> {
+  // The three runs are independent: started together.
+  const [ingress, worker, withCredentials] = await Promise.all([
+    run('npm', ['run', 'ingress'], projectDir, 30_000),
+    run('npm', ['run', 'worker'], projectDir, 30_000),
+    run('npm', ['start'], projectDir, 30_000, { QQBOT_APP_ID: '102000001', QQBOT_APP_SECRET: 'not-a-real-secret' }),
+  ])
   // Without credentials the roles stop at the settings, after every import resolved: no Redis is contacted.
-  for (const role of ['ingress', 'worker']) {
-    const started = await run('npm', ['run', role], projectDir, 30_000)
+  for (const [role, started] of [
+    ['ingress', ingress],
+    ['worker', worker],
+  ] as const) {
     expect(started.code, explain(`npm run ${role}`, started)).toBe(1)
     expect(started.stderr).toContain('Set QQBOT_APP_ID and QQBOT_APP_SECRET')
     expect(started.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (module|package)/)
   }
   // With credentials, `npm start` (the entry point of `npm run dev`) names the two roles instead of starting a bot.
-  const withCredentials = await run('npm', ['start'], projectDir, 30_000, {
-    QQBOT_APP_ID: '102000001',
-    QQBOT_APP_SECRET: 'not-a-real-secret',
-  })
   expect(withCredentials.code, explain('npm start', withCredentials)).toBe(1)
   expect(withCredentials.stderr).toContain('npm run ingress')
   expect(withCredentials.stderr).toContain('npm run worker')
@@ -149,12 +153,12 @@ async function expectRolesAnswerOverRedis(projectDir: string): Promise<void> {
       platform.dispatch(event.t, event.d, { shard: i % 2, shardCount: 2 })
     }
     await platform.waitForSent(20, 30_000).catch((error: Error) => expect.fail(`${error.message}\n${log()}`))
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    for (const role of roles) role.kill('SIGTERM')
+    expect(await Promise.all(roles.map((role) => role.exited)), log()).toEqual([0, 0, 0])
+    // Every role has exited: a second reply to any message would have been sent by now.
     const replies = platform.sent.map((message) => ({ to: message.body.msg_id, content: message.body.content }))
     expect(replies.map((reply) => reply.to).sort()).toEqual([...ids].sort())
     expect(new Set(replies.map((reply) => reply.content))).toEqual(new Set(['pong']))
-    for (const role of roles) role.kill('SIGTERM')
-    expect(await Promise.all(roles.map((role) => role.exited)), log()).toEqual([0, 0, 0])
   } finally {
     for (const role of roles) role.kill('SIGKILL')
     await platform.close()
@@ -261,14 +265,15 @@ describe('create-qqbot CLI', () => {
           locale === 'en' ? "description: 'Check that the bot is alive'" : "description: '检查机器人是否在线'",
         )
         if (template === 'basic') await expectTestTypoToFailTypeCheck(projectDir)
-        await expectPortClashInOneLine(projectDir)
-        const halfConfigured = await run('npm', ['start'], projectDir, 30_000, { QQBOT_APP_ID: '102000001' })
+        // The start-up checks are independent child processes: started together.
+        const [halfConfigured] = await Promise.all([
+          run('npm', ['start'], projectDir, 30_000, { QQBOT_APP_ID: '102000001' }),
+          expectPortClashInOneLine(projectDir),
+          template === 'distributed' ? expectRolesLoadAndExplain(projectDir) : undefined,
+        ])
         expect(halfConfigured.code, explain('npm start with QQBOT_APP_ID only', halfConfigured)).toBe(1)
         expect(halfConfigured.stderr).toContain('QQBOT_APP_ID is set but QQBOT_APP_SECRET is not')
-        if (template === 'distributed') {
-          await expectRolesLoadAndExplain(projectDir)
-          await expectRolesAnswerOverRedis(projectDir)
-        }
+        if (template === 'distributed') await expectRolesAnswerOverRedis(projectDir)
       },
       E2E_TIMEOUT,
     )

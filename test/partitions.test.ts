@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { Redis } from 'ioredis'
 import {
   c2cMessage,
@@ -13,7 +13,7 @@ import { createNatsIngress } from '@qqbot/nats'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { Kvm } from '@nats-io/kv'
 import { connect } from '@nats-io/transport-node'
-import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
+import { useProcessGroup, type BotProcess } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 import { until } from './support/until.js'
 
@@ -25,25 +25,16 @@ const PARTITIONS = 16
 const USERS_OF: Record<Broker, number> = { redis: 200, nats: 200 }
 const COMMANDS_PER_USER = 10
 
-let platform: FakePlatform | undefined
-let workers: BotProcess[] = []
-const cleanups: (() => Promise<void>)[] = []
+const group = useProcessGroup()
 
 beforeAll(() => ensureBuilt(['packages/core', 'packages/redis', 'packages/nats', 'packages/framework']))
-
-afterEach(async () => {
-  await Promise.all(workers.map(stopBotProcess))
-  workers = []
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  await platform?.close()
-  platform = undefined
-})
 
 type Broker = 'redis' | 'nats'
 
 /** A fake platform and a partitioned ingress (Redis or NATS) in this process; workers are started by each test. */
 async function startSplit(broker: Broker): Promise<{ p: FakePlatform; env: Record<string, string> }> {
-  const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
+  const p = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
+  group.defer(() => p.close())
   const namespace = `test_${randomBytes(4).toString('hex')}`
   const common = {
     appId: p.appId,
@@ -59,7 +50,7 @@ async function startSplit(broker: Broker): Promise<{ p: FakePlatform; env: Recor
     const redis = new Redis(REDIS_URL)
     const ingress = createRedisIngress({ ...common, redis })
     await ingress.start()
-    cleanups.push(async () => {
+    group.defer(async () => {
       await ingress.stop()
       const keys = await redis.keys(`qqbot:${namespace}:*`)
       if (keys.length > 0) await redis.del(...keys)
@@ -69,7 +60,7 @@ async function startSplit(broker: Broker): Promise<{ p: FakePlatform; env: Recor
     const nats = await connect({ servers: NATS_URL })
     const ingress = createNatsIngress({ ...common, nats })
     await ingress.start()
-    cleanups.push(async () => {
+    group.defer(async () => {
       await ingress.stop()
       await (await jetstreamManager(nats)).streams.delete(ingress.names.stream).catch(() => undefined)
       for (const bucket of [ingress.names.bucket, `qqbot_${namespace}_partitions`])
@@ -94,23 +85,31 @@ async function startSplit(broker: Broker): Promise<{ p: FakePlatform; env: Recor
 }
 
 function startWorkers(names: string[], env: Record<string, string>): BotProcess[] {
-  const started = names.map((name) => startBotProcess(name, env, 'partitioned'))
-  workers.push(...started)
-  return started
+  return names.map((name) => group.start(name, env, 'partitioned'))
 }
 
-/** Waits until `group` together holds every partition, none twice, each worker its fair share (6, 5, 5). */
-async function partitionsSpread(group: BotProcess[], timeoutMs = 20_000): Promise<void> {
+/**
+ * Waits until `workers` together hold every partition, none twice, with counts at most one apart (6, 5, 5).
+ * `settled`: each at its own share, the workers by name, the first `PARTITIONS % workers` one more than the rest,
+ * so that no partition moves any more: a worker still above its share hands one back at its next round, and a
+ * partition handed back in the middle of conversations waits for them (stopDrainMs, 30 s) as their answers are
+ * no longer read.
+ */
+async function partitionsSpread(
+  workers: BotProcess[],
+  { timeoutMs = 20_000, settled = false }: { timeoutMs?: number; settled?: boolean } = {},
+): Promise<void> {
+  const byName = [...workers].sort((a, b) => (a.name < b.name ? -1 : 1))
+  const share = (rank: number) => Math.floor(PARTITIONS / workers.length) + (rank < PARTITIONS % workers.length ? 1 : 0)
+  const counts = () => workers.map((worker) => worker.partitions.length)
   await until(
-    () => {
-      const counts = group.map((worker) => worker.partitions.length)
-      return (
-        group.every((worker) => worker.started) &&
-        new Set(group.flatMap((worker) => worker.partitions)).size === PARTITIONS &&
-        counts.reduce((sum, count) => sum + count, 0) === PARTITIONS &&
-        Math.max(...counts) - Math.min(...counts) <= 1
-      )
-    },
+    () =>
+      workers.every((worker) => worker.started) &&
+      new Set(workers.flatMap((worker) => worker.partitions)).size === PARTITIONS &&
+      counts().reduce((sum, count) => sum + count, 0) === PARTITIONS &&
+      (settled
+        ? byName.every((worker, rank) => worker.partitions.length === share(rank))
+        : Math.max(...counts()) - Math.min(...counts()) <= 1),
     timeoutMs,
     'the partitions to be spread evenly over the workers',
   )
@@ -167,19 +166,19 @@ describe.each<[string, Broker]>([
 ])('partitions over %s: 1 ingress, worker processes', (_, broker) => {
   it('GIVEN 3 workers and 200 users each sending /seq 1 … /seq 10 back to back THEN every user’s replies come in order, each once', async () => {
     const { p, env } = await startSplit(broker)
-    const group = startWorkers(['w1', 'w2', 'w3'], env)
-    await partitionsSpread(group)
+    const workers = startWorkers(['w1', 'w2', 'w3'], env)
+    await partitionsSpread(workers)
     const sent = await sendSequences(p, USERS_OF[broker])
     const perUser = await repliesPerUser(p, sent)
     expect(perUser.size).toBe(USERS_OF[broker])
     expect([...perUser].filter(([, numbers]) => !inOrder(numbers)).map(([user]) => user)).toEqual([])
-    for (const worker of group) expect(worker.handled.length).toBeGreaterThan(0)
+    for (const worker of workers) expect(worker.handled.length).toBeGreaterThan(0)
   }, 60_000)
 
   it('GIVEN 3 workers and 200 users each in a three-step ctx.prompt() conversation at once THEN every conversation completes', async () => {
     const { p, env } = await startSplit(broker)
-    const group = startWorkers(['w1', 'w2', 'w3'], env)
-    await partitionsSpread(group)
+    const workers = startWorkers(['w1', 'w2', 'w3'], env)
+    await partitionsSpread(workers, { settled: true })
     const firstReply = new Map<string, string>()
     const waiting = new Map<string, (content: string) => void>()
     const unsubscribe = p.onSent((message: SentMessage) => {
@@ -188,7 +187,7 @@ describe.each<[string, Broker]>([
       firstReply.set(answered, message.body.content as string)
       waiting.get(answered)?.(message.body.content as string)
     })
-    cleanups.push(async () => void unsubscribe())
+    group.defer(async () => void unsubscribe())
     const replyTo = (id: string) =>
       firstReply.has(id)
         ? Promise.resolve(firstReply.get(id)!)
@@ -205,14 +204,14 @@ describe.each<[string, Broker]>([
     const transcripts = await Promise.all(Array.from({ length: USERS_OF[broker] }, (_, user) => converse(user)))
     const expected = ['Which size?', 'How many?', '3 × L, confirm?', 'ordered 3 × L']
     expect(transcripts.filter((transcript) => transcript.join('|') !== expected.join('|'))).toEqual([])
-    for (const worker of group) expect(worker.handled.length).toBeGreaterThan(0)
+    for (const worker of workers) expect(worker.handled.length).toBeGreaterThan(0)
   }, 60_000)
 
   it('GIVEN 3 workers WHEN one is killed with kill -9 mid-run THEN its partitions move, no command is lost or answered twice, and order breaks only for commands it had started', async () => {
     const { p, env } = await startSplit(broker)
-    const group = startWorkers(['w1', 'w2', 'w3'], env)
-    await partitionsSpread(group)
-    const victim = group[0]!
+    const workers = startWorkers(['w1', 'w2', 'w3'], env)
+    await partitionsSpread(workers)
+    const victim = workers[0]!
     const sent = await sendSequences(p, USERS_OF[broker], 200, (round) => {
       if (round === 4) victim.child.kill('SIGKILL')
     })
@@ -223,8 +222,8 @@ describe.each<[string, Broker]>([
       ([user, numbers]) => !inOrder(numbers.filter((n) => !startedByVictim.has(`${user} ${n}`))),
     )
     expect(outOfOrder).toEqual([])
-    const survivors = group.slice(1)
-    await partitionsSpread(survivors, 30_000)
+    const survivors = workers.slice(1)
+    await partitionsSpread(survivors, { timeoutMs: 30_000 })
   }, 60_000)
 
   it('GIVEN 2 workers WHEN a third joins mid-run THEN partitions move to it one at a time, after draining: nothing lost, nothing twice, every user’s replies in order', async () => {
@@ -238,7 +237,7 @@ describe.each<[string, Broker]>([
       if (round === 3) await until(() => joining!.partitions.length > 0, 20_000, 'the new worker to take a partition')
     })
     // Each moves after its worker finished what it had read: under a burst on a loaded machine, seconds each.
-    await partitionsSpread([...first, joining!], 40_000)
+    await partitionsSpread([...first, joining!], { timeoutMs: 40_000 })
     const perUser = await repliesPerUser(p, sent)
     expect([...perUser].filter(([, numbers]) => !inOrder(numbers)).map(([user]) => user)).toEqual([])
     expect(joining!.handled.length).toBeGreaterThan(0)

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { Cluster } from 'ioredis'
 import { ConfigError, createClient } from '@qqbot/core'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { createRedisIngress, RedisKeys, RedisStateStorage, RedisStreamSource } from '@qqbot/redis'
-import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
+import { useProcessGroup } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 import { startRedisCluster, type RedisCluster } from './support/redis-cluster.js'
 import { describeStateStorageContract } from './support/state-storage-contract.js'
@@ -17,23 +17,13 @@ const BURST = 1_000
 
 let cluster: RedisCluster | undefined
 let client: Cluster | undefined
-let platform: FakePlatform | undefined
-let processes: BotProcess[] = []
-const cleanups: (() => Promise<unknown>)[] = []
+const group = useProcessGroup()
 
 beforeAll(async () => {
   await ensureBuilt(['packages/core', 'packages/redis'])
   cluster = await startRedisCluster(3)
   client = connectCluster()
 }, 60_000)
-
-afterEach(async () => {
-  await Promise.all(processes.map(stopBotProcess))
-  processes = []
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  await platform?.close()
-  platform = undefined
-})
 
 afterAll(async () => {
   await client?.quit().catch(() => client?.disconnect())
@@ -96,7 +86,8 @@ describe('scale-out on a Redis Cluster (3 masters)', () => {
   })
 
   it(`GIVEN ${SHARDS} shards over 3 processes on the Cluster WHEN one process is killed during a ${BURST}-event burst THEN its shards are taken over and resumed: 0 lost, 0 duplicate replies`, async () => {
-    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000, recommendedShards: SHARDS }))
+    const p = await startFakePlatform({ heartbeatIntervalMs: 1_000, recommendedShards: SHARDS })
+    group.defer(() => p.close())
     const env = {
       REDIS_CLUSTER: cluster!.nodes,
       NAMESPACE: namespace(),
@@ -108,7 +99,7 @@ describe('scale-out on a Redis Cluster (3 masters)', () => {
       REPLY: '1',
       LOG_LEVEL: 'info',
     }
-    processes = ['a', 'b', 'c'].map((name) => startBotProcess(name, env))
+    const processes = ['a', 'b', 'c'].map((name) => group.start(name, env))
     onTestFailed(() =>
       processes.forEach((bot) => console.error(`log of ${bot.name}:\n${bot.logLines.slice(-100).join('\n')}`)),
     )
@@ -133,7 +124,8 @@ describe('scale-out on a Redis Cluster (3 masters)', () => {
   }, 60_000)
 
   it(`GIVEN an ingress and 2 worker processes on the Cluster THEN a ${BURST}-event burst is answered exactly once`, async () => {
-    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
+    const p = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
+    group.defer(() => p.close())
     const ns = namespace()
     const ingress = createRedisIngress({
       appId: p.appId,
@@ -146,7 +138,7 @@ describe('scale-out on a Redis Cluster (3 masters)', () => {
       gateway: { identifyIntervalMs: 0 },
     })
     await ingress.start()
-    cleanups.push(() => ingress.stop())
+    group.defer(() => ingress.stop())
     const env = {
       REDIS_CLUSTER: cluster!.nodes,
       NAMESPACE: ns,
@@ -155,7 +147,7 @@ describe('scale-out on a Redis Cluster (3 masters)', () => {
       API_URL: p.url,
       LOG_LEVEL: 'warn',
     }
-    processes = ['w1', 'w2'].map((name) => startBotProcess(name, env, 'worker'))
+    const processes = ['w1', 'w2'].map((name) => group.start(name, env, 'worker'))
     onTestFailed(() =>
       processes.forEach((bot) => console.error(`log of ${bot.name}:\n${bot.logLines.slice(-100).join('\n')}`)),
     )
@@ -170,7 +162,8 @@ describe('scale-out on a Redis Cluster (3 masters)', () => {
   }, 60_000)
 
   it('GIVEN a worker on the Cluster with a stream key of its own outside the bot slot THEN it fails at start with CONFIG_INVALID naming the hash tag to use', async () => {
-    const p = (platform = await startFakePlatform())
+    const p = await startFakePlatform()
+    group.defer(() => p.close())
     const ns = namespace()
     const source = new RedisStreamSource({ redis: client!, namespace: ns, stream: `events-of-${ns}` })
     const worker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })

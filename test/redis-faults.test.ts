@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { Redis } from 'ioredis'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { createRedisIngress } from '@qqbot/redis'
-import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
+import { useProcessGroup } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 import { startRedisServer, type RedisServer } from './support/redis-server.js'
 import { startCuttableProxy } from '../packages/redis/src/test-redis.js'
@@ -16,23 +16,13 @@ const SHARDS = 20
 const OUTAGE_MS = 3_000
 const STREAM_BURST = 1_200
 
-let platform: FakePlatform | undefined
-let processes: BotProcess[] = []
-const cleanups: (() => Promise<unknown>)[] = []
+const group = useProcessGroup()
 
 beforeAll(() => ensureBuilt(['packages/core', 'packages/redis']))
 
-afterEach(async () => {
-  await Promise.all(processes.map(stopBotProcess))
-  processes = []
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  await platform?.close()
-  platform = undefined
-})
-
 async function ownRedis(options: { appendOnly?: boolean } = {}): Promise<RedisServer> {
   const server = await startRedisServer(options)
-  cleanups.push(() => server.close())
+  group.defer(() => server.close())
   return server
 }
 
@@ -93,7 +83,8 @@ async function burstAcrossRestart(p: FakePlatform, redis: RedisServer, count: nu
 describe('shards shared through a Redis that restarts empty', () => {
   it(`GIVEN 20 shards over 3 processes WHEN Redis (no persistence) is killed and restarted empty during a ${BURST}-event burst THEN every shard keeps running: 0 lost, 0 duplicate replies, no new identify but for a shard that changed hands cleanly`, async () => {
     const redis = await ownRedis()
-    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 500, recommendedShards: SHARDS }))
+    const p = await startFakePlatform({ heartbeatIntervalMs: 500, recommendedShards: SHARDS })
+    group.defer(() => p.close())
     const namespace = `test-${randomBytes(4).toString('hex')}`
     const env = {
       REDIS_URL: redis.url,
@@ -106,7 +97,7 @@ describe('shards shared through a Redis that restarts empty', () => {
       REPLY: '1',
       LOG_LEVEL: 'info',
     }
-    processes = ['a', 'b', 'c'].map((name) => startBotProcess(name, env))
+    const processes = ['a', 'b', 'c'].map((name) => group.start(name, env))
     onTestFailed(() =>
       processes.forEach((bot) => console.error(`log of ${bot.name}:\n${bot.logLines.slice(-300).join('\n')}`)),
     )
@@ -159,7 +150,7 @@ describe('shards shared through a Redis that restarts empty', () => {
     expect({ lost: lost.length, duplicatedReplies: duplicated.length }).toEqual({ lost: 0, duplicatedReplies: 0 })
     expect(p.gatewayStats.identifies).toBeLessThanOrEqual(SHARDS + moved.length)
     const check = connect(redis.url)
-    cleanups.push(() => check.quit())
+    group.defer(() => check.quit())
     const stored = async () => {
       const leases = await check.mget(
         Array.from({ length: SHARDS }, (_, shard) => `qqbot:{${namespace}}:lease:${shard}`),
@@ -195,8 +186,9 @@ describe('a partition followed by Redis losing its data (a double fault)', () =>
   it('GIVEN 20 shards over 2 processes WHEN one is cut off from Redis (not from QQ) past its leases, the other takes its shards, then Redis restarts empty and the partition heals THEN events may run twice but none is lost', async () => {
     const redis = await ownRedis()
     const proxy = await startCuttableProxy(new URL(redis.url))
-    cleanups.push(() => proxy.close())
-    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 500, recommendedShards: SHARDS }))
+    group.defer(() => proxy.close())
+    const p = await startFakePlatform({ heartbeatIntervalMs: 500, recommendedShards: SHARDS })
+    group.defer(() => p.close())
     const env = {
       REDIS_URL: redis.url,
       NAMESPACE: `test-${randomBytes(4).toString('hex')}`,
@@ -209,9 +201,9 @@ describe('a partition followed by Redis losing its data (a double fault)', () =>
       LOG_LEVEL: 'info',
     }
     // `cut` reaches Redis through the proxy the test cuts; `whole` directly.
-    const cut = startBotProcess('cut', { ...env, REDIS_URL: proxy.url })
-    const whole = startBotProcess('whole', env)
-    processes = [cut, whole]
+    const cut = group.start('cut', { ...env, REDIS_URL: proxy.url })
+    const whole = group.start('whole', env)
+    const processes = [cut, whole]
     onTestFailed(() =>
       processes.forEach((bot) => console.error(`log of ${bot.name}:\n${bot.logLines.slice(-200).join('\n')}`)),
     )
@@ -272,7 +264,8 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
    */
   async function streamAcrossRestart(appendOnly: boolean) {
     const server = await ownRedis({ appendOnly })
-    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
+    const p = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
+    group.defer(() => p.close())
     const namespace = `test-${randomBytes(4).toString('hex')}`
     const redis = new Redis(server.url)
     redis.on('error', () => undefined)
@@ -289,7 +282,7 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
       gateway: { identifyIntervalMs: 0 },
     })
     await ingress.start()
-    cleanups.push(
+    group.defer(
       () => redis.quit().catch(() => redis.disconnect()),
       () => ingress.stop(),
     )
@@ -307,7 +300,7 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
       BATCH_SIZE: '8',
       LOG_LEVEL: 'warn',
     }
-    processes = ['w1', 'w2', 'w3'].map((name) => startBotProcess(name, env, 'worker'))
+    const processes = ['w1', 'w2', 'w3'].map((name) => group.start(name, env, 'worker'))
     onTestFailed(() =>
       processes.forEach((bot) => console.error(`log of ${bot.name}:\n${bot.logLines.slice(-100).join('\n')}`)),
     )

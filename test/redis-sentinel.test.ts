@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { Redis } from 'ioredis'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { createRedisIngress } from '@qqbot/redis'
-import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
+import { useProcessGroup, type BotProcess } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 import { SENTINEL_MASTER_NAME, startRedisSentinel, type RedisSentinelSetup } from './support/redis-sentinel.js'
 import { until } from './support/until.js'
@@ -14,22 +14,16 @@ import { until } from './support/until.js'
 const SHARDS = 6
 const BURST = 1_200
 
-let setup: RedisSentinelSetup | undefined
-let platform: FakePlatform | undefined
-let processes: BotProcess[] = []
-const cleanups: (() => Promise<unknown>)[] = []
+const group = useProcessGroup()
 
 beforeAll(() => ensureBuilt(['packages/core', 'packages/redis']))
 
-afterEach(async () => {
-  await Promise.all(processes.map(stopBotProcess))
-  processes = []
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  await platform?.close()
-  platform = undefined
-  await setup?.close()
-  setup = undefined
-})
+/** A master, a replica and a sentinel of the test's own, stopped after it. */
+async function startSentinelSetup(): Promise<RedisSentinelSetup> {
+  const setup = await startRedisSentinel()
+  group.defer(() => setup.close())
+  return setup
+}
 
 function counts(ids: Iterable<string>): Map<string, number> {
   const map = new Map<string, number>()
@@ -42,13 +36,13 @@ function counts(ids: Iterable<string>): Map<string, number> {
  * third of the way in the master is killed, and the rest is sent while the sentinel fails over. Resolves with
  * the ids, those sent before the master died, and how long the failover took.
  */
-async function burstAcrossFailover(p: FakePlatform, count: number, shardCount?: number) {
+async function burstAcrossFailover(setup: RedisSentinelSetup, p: FakePlatform, count: number, shardCount?: number) {
   const ids: string[] = []
   let failover: Promise<number> | undefined
   let beforeKill: string[] = []
   for (let i = 0; i < count; i++) {
     if (i === Math.floor(count / 3)) {
-      failover = (await setup!.killMaster()).failover
+      failover = (await setup.killMaster()).failover
       beforeKill = [...ids]
     }
     const event = groupAtMessage({ content: `/ping ${i}`, memberOpenid: `member-${i % 64}` })
@@ -71,8 +65,9 @@ function outcome(p: FakePlatform, ids: string[], bots: BotProcess[]) {
 
 describe('scale-out through a Redis Sentinel failover', () => {
   it(`GIVEN ${SHARDS} shards over 3 processes connected through Sentinel WHEN the master is killed during a ${BURST}-event burst and the replica promoted THEN every shard keeps running: 0 lost, 0 duplicate replies`, async () => {
-    setup = await startRedisSentinel()
-    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000, recommendedShards: SHARDS }))
+    const setup = await startSentinelSetup()
+    const p = await startFakePlatform({ heartbeatIntervalMs: 1_000, recommendedShards: SHARDS })
+    group.defer(() => p.close())
     const env = {
       REDIS_SENTINELS: setup.sentinels,
       REDIS_SENTINEL_NAME: SENTINEL_MASTER_NAME,
@@ -84,7 +79,7 @@ describe('scale-out through a Redis Sentinel failover', () => {
       REPLY: '1',
       LOG_LEVEL: 'info',
     }
-    processes = ['a', 'b', 'c'].map((name) => startBotProcess(name, env))
+    const processes = ['a', 'b', 'c'].map((name) => group.start(name, env))
     onTestFailed(() =>
       processes.forEach((bot) => console.error(`log of ${bot.name}:\n${bot.logLines.slice(-100).join('\n')}`)),
     )
@@ -92,7 +87,7 @@ describe('scale-out through a Redis Sentinel failover', () => {
     await until(() => processes.every((bot) => bot.shards.length === 2), 20_000, 'two shards per process')
     const before = processes.map((bot) => [...bot.shards])
 
-    const { ids, failoverMs } = await burstAcrossFailover(p, BURST, SHARDS)
+    const { ids, failoverMs } = await burstAcrossFailover(setup, p, BURST, SHARDS)
     const answered = () => new Set(p.sent.map((message) => message.body.msg_id as string))
     await until(() => ids.every((id) => answered().has(id)), 30_000, 'an answer to every event')
     const result = outcome(p, ids, processes)
@@ -104,8 +99,9 @@ describe('scale-out through a Redis Sentinel failover', () => {
   }, 90_000)
 
   it(`GIVEN an ingress and 2 workers connected through Sentinel WHEN the master is killed during a ${BURST}-event burst THEN every event is answered at most once, and only an entry appended to the old master before its crash can be missing (replication is asynchronous)`, async () => {
-    setup = await startRedisSentinel()
-    const p = (platform = await startFakePlatform({ heartbeatIntervalMs: 1_000 }))
+    const setup = await startSentinelSetup()
+    const p = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
+    group.defer(() => p.close())
     const namespace = `test-${randomBytes(4).toString('hex')}`
     const redis = new Redis({
       sentinels: [{ host: '127.0.0.1', port: setup.sentinelPort }],
@@ -123,7 +119,7 @@ describe('scale-out through a Redis Sentinel failover', () => {
       gateway: { identifyIntervalMs: 0 },
     })
     await ingress.start()
-    cleanups.push(
+    group.defer(
       () => redis.quit().catch(() => redis.disconnect()),
       () => ingress.stop(),
     )
@@ -137,13 +133,13 @@ describe('scale-out through a Redis Sentinel failover', () => {
       CLAIM_IDLE_MS: '2000',
       LOG_LEVEL: 'warn',
     }
-    processes = ['w1', 'w2'].map((name) => startBotProcess(name, env, 'worker'))
+    const processes = ['w1', 'w2'].map((name) => group.start(name, env, 'worker'))
     onTestFailed(() =>
       processes.forEach((bot) => console.error(`log of ${bot.name}:\n${bot.logLines.slice(-100).join('\n')}`)),
     )
     await until(() => processes.every((bot) => bot.started), 15_000, 'the workers to start')
 
-    const { ids, beforeKill, failoverMs } = await burstAcrossFailover(p, BURST)
+    const { ids, beforeKill, failoverMs } = await burstAcrossFailover(setup, p, BURST)
     const answered = () => new Set(p.sent.map((message) => message.body.msg_id as string))
     // What reached the ingress after the crash waited there and was appended to the new master: all answered.
     const afterKill = ids.slice(beforeKill.length)

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { afterEach } from 'vitest'
 import { fileURLToPath } from 'node:url'
 
 const SCRIPTS = {
@@ -83,4 +84,33 @@ export async function stopBotProcess(bot: BotProcess): Promise<void> {
   const timer = setTimeout(() => bot.child.kill('SIGKILL'), 10_000)
   await bot.exited
   clearTimeout(timer)
+}
+
+/**
+ * The bot processes a test file's cases start, and whatever else they must undo (servers, clients, ingresses):
+ * after each test the processes are stopped, then the rest undone, the last added first.
+ */
+export interface ProcessGroup {
+  /** Starts a bot process (see {@link startBotProcess}), stopped after the test. */
+  start(name: string, env: Record<string, string>, kind?: keyof typeof SCRIPTS): BotProcess
+  /** Runs each of `cleanups` after the test, once the processes stopped (the last added first). */
+  defer(...cleanups: (() => unknown)[]): void
+}
+
+/** A {@link ProcessGroup} emptied after each test of the file; call it at the top of the file. */
+export function useProcessGroup(): ProcessGroup {
+  const processes: BotProcess[] = []
+  const cleanups: (() => unknown)[] = []
+  afterEach(async () => {
+    await Promise.all(processes.splice(0).map(stopBotProcess))
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  })
+  return {
+    start(name, env, kind) {
+      const bot = startBotProcess(name, env, kind)
+      processes.push(bot)
+      return bot
+    },
+    defer: (...more) => void cleanups.push(...more),
+  }
 }

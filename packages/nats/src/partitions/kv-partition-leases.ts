@@ -146,9 +146,12 @@ export class KvPartitionLeases {
 
   /** This worker's part: the partitions divided evenly, the remainder to the first workers by name. */
   private async share(): Promise<number> {
-    const members: string[] = []
-    for await (const key of await this.kv!.keys('member.>')) members.push(key)
-    const sorted = members.sort()
+    // A set: keys() reads the last entry per key with a consumer that also delivers entries put while it reads,
+    // so a member that heartbeats meanwhile comes twice, and counted twice it would shrink every share (a
+    // partition handed back for nothing, its conversations waiting for the drain).
+    const members = new Set<string>()
+    for await (const key of await this.kv!.keys('member.>')) members.add(key)
+    const sorted = [...members].sort()
     const live = Math.max(1, sorted.length)
     const rank = Math.max(0, sorted.indexOf(memberKey(this.options.workerName)))
     return Math.floor(this.partitionCount / live) + (rank < this.partitionCount % live ? 1 : 0)
