@@ -46,7 +46,7 @@ export class HttpTransport {
   /**
    * Sends the request and collects the whole answer. Through `dispatch` rather than `agent.request`: the body
    * is read into one buffer as it arrives, without the readable stream, async resource and promise chain
-   * `request` sets up per call to hand back a body nobody streams (a large share of a reply's CPU in profiles).
+   * `request` sets up per call to hand back a body that is read whole anyway.
    */
   send(request: HttpRequest): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
