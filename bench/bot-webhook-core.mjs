@@ -4,10 +4,12 @@ import { createClient } from '../packages/core/dist/index.js'
 import { serveStats } from './ipc.mjs'
 
 const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret } = process.env
-// BENCH_ACK_BUDGET_MS and BENCH_MAX_PENDING override the webhook's defaults, to see what the ACK hold and the cap cost.
+// BENCH_ACK_BUDGET_MS, BENCH_MAX_PENDING and BENCH_HOLD_ACKS_FROM override the webhook's defaults, to see what the
+// ACK hold and the cap cost.
 const tuning = {
   ...(process.env.BENCH_ACK_BUDGET_MS && { ackBudgetMs: Number(process.env.BENCH_ACK_BUDGET_MS) }),
   ...(process.env.BENCH_MAX_PENDING && { maxPendingEvents: Number(process.env.BENCH_MAX_PENDING) }),
+  ...(process.env.BENCH_HOLD_ACKS_FROM && { holdAcksFrom: Number(process.env.BENCH_HOLD_ACKS_FROM) }),
 }
 // Log lines are counted, not printed: forged requests must cost a sampled line, not one each.
 let logLines = 0

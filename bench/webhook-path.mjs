@@ -3,7 +3,9 @@
 // client.reply() over undici to the fake platform in its own process. Prints the bot's CPU (user + system) per
 // 1,000 events, after a warm-up. To compare two builds, pass another build's core entry point:
 //   node bench/webhook-path.mjs [path/to/core/dist/index.js, default this checkout's] [events, default 10,000]
-// Under `valgrind --tool=callgrind` the difference between two event counts gives instructions per event.
+// Under `valgrind --tool=callgrind` the difference between two event counts gives instructions per event; or, with
+// BENCH_PAUSE=1, it prints `warm <pid>` once warmed up and the requests signed, and goes on at SIGUSR2: zero the
+// counts then (`callgrind_control -z <pid>`) and the run's total divided by the events is the measured part alone.
 import { pathToFileURL } from 'node:url'
 import { resolve } from 'node:path'
 import { startPlatformChild } from './ipc.mjs'
@@ -91,6 +93,11 @@ async function run(requests) {
 
 await run(prepare(1_000_000, WARMUP))
 const requests = prepare(0, EVENTS)
+if (process.env.BENCH_PAUSE) {
+  const resumed = new Promise((resolve) => process.once('SIGUSR2', resolve))
+  console.error(`warm ${process.pid}`)
+  await resumed
+}
 const before = process.cpuUsage()
 await run(requests)
 const used = process.cpuUsage(before)

@@ -231,6 +231,33 @@ describe('webhook delivery', () => {
     expect(refusalLines).toHaveLength(1)
   })
 
+  it('GIVEN handlers stuck and the queue far over pipeline.highWaterMark, below webhook.holdAcksFrom of the cap THEN every callback is ACKed without a hold and each event runs once released', async () => {
+    let release: () => void = () => undefined
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const { platform, handled, url } = await webhookBot(
+      {
+        pipeline: { concurrency: 2, highWaterMark: 4 },
+        webhook: { port: 0, host: '127.0.0.1', path: '/qq/callback', maxPendingEvents: 100 },
+      },
+      () => released,
+    )
+    const events = Array.from({ length: 40 }, (_, i) =>
+      groupAtMessage({ content: `/ping ${i}`, memberOpenid: `member-${i}` }),
+    )
+    const answers = await Promise.all(
+      events.map((event, i) => platform.webhook.deliver(url, event.t, event.d, { id: `evt-${i}` })),
+    )
+    expect(answers.every(isAcknowledgement)).toBe(true)
+    const { counters, gauges } = client!.metrics()
+    expect(counters.webhook_acks_held).toBeUndefined()
+    expect(gauges.webhook_pending).toBe(40)
+    expect(gauges.pipeline_queued).toBe(38)
+    release()
+    await client!.idle()
+    expect(handled.size).toBe(40)
+    expect([...handled.values()].every((count) => count === 1)).toBe(true)
+  })
+
   it('GIVEN the platform retries the same event THEN it is handled once', async () => {
     const { platform, handled, url } = await webhookBot()
     const event = groupAtMessage({ content: '/ping' })

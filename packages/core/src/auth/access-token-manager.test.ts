@@ -281,6 +281,19 @@ describe('AccessTokenManager: single-flight, errors, invalidation', () => {
     expect(await manager.getToken()).toBe(second)
     expect(platform.tokenRequests).toBe(2)
   })
+
+  it('GIVEN no token, a good one, one within 5 s of expiry and an invalidated one THEN currentToken() gives only the good one', async () => {
+    const { clock, manager } = await setup()
+    expect(manager.currentToken()).toBeUndefined()
+    const token = await manager.getToken()
+    expect(manager.currentToken()).toBe(token)
+    clock.now += 7_200_000 - 4_000
+    expect(manager.currentToken()).toBeUndefined()
+    const next = await manager.getToken()
+    expect(manager.currentToken()).toBe(next)
+    manager.invalidate(next)
+    expect(manager.currentToken()).toBeUndefined()
+  })
 })
 
 describe('AccessTokenManager: a failed scheduled refresh keeps retrying while the token is valid', () => {

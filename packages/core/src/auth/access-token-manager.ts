@@ -10,6 +10,8 @@ import { sleep } from '../util/sleep.js'
 export interface TokenProvider {
   /** A token valid for at least a few more seconds; fetched (once, however many callers wait) when needed. */
   getToken(): Promise<string>
+  /** The token `getToken()` would resolve with at once, without a promise; `undefined` when it has to fetch one. */
+  currentToken?(): string | undefined
   /** Reports that `token` was rejected (REST 11244/401, gateway close 4004): the next `getToken()` fetches a new one. */
   invalidate(token: string): void
 }
@@ -80,9 +82,13 @@ export class AccessTokenManager implements TokenProvider {
   }
 
   getToken(): Promise<string> {
+    const token = this.currentToken()
+    return token === undefined ? this.refresh() : Promise.resolve(token)
+  }
+
+  currentToken(): string | undefined {
     const cached = this.cached
-    if (cached && cached.expiresAt - this.now() > MIN_REMAINING_MS) return Promise.resolve(cached.value)
-    return this.refresh()
+    return cached && cached.expiresAt - this.now() > MIN_REMAINING_MS ? cached.value : undefined
   }
 
   invalidate(token: string): void {

@@ -43,26 +43,70 @@ export class HttpTransport {
     })
   }
 
-  async send(request: HttpRequest): Promise<HttpResponse> {
-    const response = await this.agent.request({
-      origin: request.origin,
-      path: request.path,
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      headersTimeout: request.timeoutMs,
-      bodyTimeout: request.timeoutMs,
+  /**
+   * Sends the request and collects the whole answer. Through `dispatch` rather than `agent.request`: the body
+   * is read into one buffer as it arrives, without the readable stream, async resource and promise chain
+   * `request` sets up per call to hand back a body that is read whole anyway.
+   */
+  send(request: HttpRequest): Promise<HttpResponse> {
+    return new Promise((resolve, reject) => {
+      this.agent.dispatch(
+        {
+          origin: request.origin,
+          path: request.path,
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          headersTimeout: request.timeoutMs,
+          bodyTimeout: request.timeoutMs,
+        },
+        new ResponseCollector(resolve, reject),
+      )
     })
-    const text = await response.body.text()
-    return {
-      status: response.statusCode,
-      headers: response.headers,
-      body: parseBody(text, response.headers['content-type']),
-    }
   }
 
   close(): Promise<void> {
     return this.agent.close()
+  }
+}
+
+/** Gathers one response: status and headers, then the body's chunks, parsed when it ends. */
+class ResponseCollector implements Dispatcher.DispatchHandler {
+  private status = 0
+  private headers: HttpResponse['headers'] = {}
+  private chunks: Buffer[] = []
+
+  constructor(
+    private readonly resolve: (response: HttpResponse) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  /** Called again when undici sends the request anew on another socket: anything gathered is from the failed try. */
+  onRequestStart(): void {
+    this.chunks = []
+  }
+
+  /** Called for each 1xx answer too: the last call is the final status. */
+  onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: HttpResponse['headers']): void {
+    this.status = status
+    this.headers = headers
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk)
+  }
+
+  onResponseEnd(): void {
+    const { chunks } = this
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+    let text = bytes.toString('utf8')
+    // A leading byte order mark is not part of the text (undici's `body.text()` dropped it too).
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    this.resolve({ status: this.status, headers: this.headers, body: parseBody(text, this.headers['content-type']) })
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.reject(error)
   }
 }
 

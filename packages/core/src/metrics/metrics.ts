@@ -116,7 +116,7 @@ const HELP: Record<CounterName | GaugeName, string> = {
   webhook_refused:
     'Valid webhook events answered 503 so the platform delivers them again, by reason (at_cap: webhook.maxPendingEvents reached; stopping)',
   webhook_acks_held:
-    'Webhook ACKs held (within webhook.ackBudgetMs) because the pipeline was over its high-water mark: the brake on the platform',
+    'Webhook ACKs held (within webhook.ackBudgetMs) because its pending events were past webhook.holdAcksFrom of the cap: the brake on the platform',
   webhook_acks_over_budget: 'Webhook ACKs sent later than webhook.ackBudgetMs after their request arrived',
   webhook_pending: 'Events the webhook accepted that the pipeline has not finished (queued or running)',
   pipeline_queued: 'Events not running yet: waiting for a handler slot or behind an earlier event of their order key',

@@ -11,53 +11,14 @@ import { apiErrorFromResponse, NetworkError } from './api-error.js'
 import type { HttpResponse, HttpTransport, HttpTransportOptions } from '../http/http-transport.js'
 import { TOKEN_EXPIRED_CODES } from './platform-codes.js'
 import { retryAfterMs } from './retry-after.js'
+import { RequestHeaders } from './request-headers.js'
+import { parseHost, queryString, type ApiHost } from './api-host.js'
+import type { RestNext, RestHook, RestRequest, RestResponse } from './rest-request.js'
 import { isHostFailure, isRetryable, isSafeToRetryAfterNetworkError } from './retry-rules.js'
 import { backoffDelay, type BackoffOptions } from '../util/backoff.js'
 import { sleep } from '../util/sleep.js'
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-
-/** One REST call as it travels through hooks. Hooks may return a modified copy. */
-export interface RestRequest {
-  method: HttpMethod
-  /** Path with ids filled in, e.g. `/channels/123/messages`. */
-  path: string
-  /** Route template for metrics and logs, e.g. `POST /channels/{channel_id}/messages`. Defaults to method + path. */
-  route?: string
-  query?: Record<string, string | number | boolean | undefined>
-  body?: unknown
-  headers?: Record<string, string>
-  /** Per-request timeout, default the client's. */
-  timeoutMs?: number
-  /** Retries for this call (429, 5xx, rate-limit codes), default the client's; 0 disables. */
-  retries?: number
-  /**
-   * Keep retrying rate limits (HTTP 429, codes 22009/20028) for up to this many ms from the call's start,
-   * however many attempts that takes, instead of counting them against `retries` (other failures still
-   * count). Each wait honours `Retry-After`; when the next attempt would start past this budget the call
-   * gives up at once with the rate-limit {@link ApiError}. Passive replies set it to what is left of their
-   * reply window.
-   */
-  retryWithinMs?: number
-  /** A lookup that may ask the client's `fallbackBaseUrl` when `baseUrl` answers 5xx or cannot be reached. */
-  fallback?: boolean
-}
-
-export interface RestResponse<T = unknown> {
-  status: number
-  data: T
-  /** The platform's `X-Tps-trace-ID`. */
-  traceId: string | undefined
-}
-
-/** The continuation a hook calls to send the request on. */
-export type RestNext = (request: RestRequest) => Promise<RestResponse>
-
-/**
- * A function around every REST call (like grammY's API transformers): log it, time it, change it,
- * or answer it without the network (a test fake). Call `next` to continue.
- */
-export type RestHook = (request: RestRequest, next: RestNext) => Promise<RestResponse>
+export type { HttpMethod, RestHook, RestNext, RestRequest, RestResponse } from './rest-request.js'
 
 export interface RestClientOptions {
   baseUrl: string
@@ -84,13 +45,6 @@ export type RestTuning = Pick<RestClientOptions, 'timeoutMs' | 'retries' | 'back
     hooks?: RestHook[]
   }
 
-/** One API domain, parsed once: building a URL object per request showed up in profiles. */
-interface ApiHost {
-  baseUrl: string
-  origin: string
-  basePath: string
-}
-
 /** A `Retry-After` longer than this is cut short on calls that retry by count, and never pauses a target longer. */
 const MAX_RETRY_AFTER_MS = 60_000
 
@@ -112,9 +66,7 @@ export class RestClient {
   private readonly backoff: BackoffOptions
   private readonly retries: number
   private readonly timeoutMs: number
-  /** Headers of calls without extra headers, made once per access token (frozen: sent as they are). */
-  private plainHeaders:
-    { token: string; withBody: Record<string, string>; withoutBody: Record<string, string> } | undefined
+  private readonly headers: RequestHeaders
 
   constructor(private readonly options: RestClientOptions) {
     this.primary = parseHost(options.baseUrl)
@@ -123,6 +75,7 @@ export class RestClient {
     this.backoff = options.backoff ?? { baseMs: 500, maxMs: 10_000 }
     this.retries = options.retries ?? 3
     this.timeoutMs = options.timeoutMs ?? 10_000
+    this.headers = new RequestHeaders(options.appId)
     this.chain = this.compose()
     options.metrics?.gauge('rest_in_flight', () => this.inFlight)
   }
@@ -174,11 +127,9 @@ export class RestClient {
         const pending = this.limiter?.acquire(request.path, attempts > 0)
         // No await (not even a microtask) unless the target was rate-limited: the fast path.
         const slot = pending instanceof Promise ? await pending : pending
-        // Taken after the wait for a slot, which may be long, so the token is fresh when the request leaves.
-        const token = await this.options.tokens.getToken().catch((error: unknown) => {
-          this.release(request.path, slot, 'other')
-          throw error
-        })
+        // Taken after the wait for a slot, which may be long, so the token is fresh when the request leaves; no
+        // await while the cached one is good.
+        const token = this.options.tokens.currentToken?.() ?? (await this.fetchToken(request.path, slot))
         attempts++
         metrics?.inc('rest_calls', { route })
         let response: HttpResponse
@@ -187,7 +138,7 @@ export class RestClient {
             origin: host.origin,
             path: host.basePath + pathAndQuery,
             method: request.method,
-            headers: this.headers(token, body !== undefined, request.headers),
+            headers: this.headers.of(token, body !== undefined, request.headers),
             body,
             timeoutMs: request.timeoutMs ?? this.timeoutMs,
           })
@@ -268,6 +219,16 @@ export class RestClient {
     }
   }
 
+  /** A token from the provider; when it fails, the limiter slot is handed back before the call fails. */
+  private async fetchToken(key: string, slot: LimiterSlot | undefined): Promise<string> {
+    try {
+      return await this.options.tokens.getToken()
+    } catch (error) {
+      this.release(key, slot, 'other')
+      throw error
+    }
+  }
+
   private release(key: string, slot: LimiterSlot | undefined, outcome: LimiterOutcome, pauseMs?: number): void {
     this.limiter?.release(key, slot, outcome, pauseMs)
   }
@@ -289,50 +250,6 @@ export class RestClient {
     else this.options.logger.warn(entry, 'retrying REST request')
     await sleep(delayMs)
   }
-
-  private headers(token: string, hasBody: boolean, extra: Record<string, string> | undefined): Record<string, string> {
-    if (extra === undefined) {
-      // The usual call: the same two header objects for every request until the token changes.
-      let cached = this.plainHeaders
-      if (cached?.token !== token)
-        cached = this.plainHeaders = {
-          token,
-          withBody: Object.freeze(this.buildHeaders(token, true, undefined)),
-          withoutBody: Object.freeze(this.buildHeaders(token, false, undefined)),
-        }
-      return hasBody ? cached.withBody : cached.withoutBody
-    }
-    return this.buildHeaders(token, hasBody, extra)
-  }
-
-  private buildHeaders(
-    token: string,
-    hasBody: boolean,
-    extra: Record<string, string> | undefined,
-  ): Record<string, string> {
-    const headers: Record<string, string> = {
-      authorization: `QQBot ${token}`,
-      'x-union-appid': this.options.appId,
-      ...extra,
-    }
-    if (hasBody) headers['content-type'] = 'application/json'
-    return headers
-  }
-}
-
-function parseHost(baseUrl: string): ApiHost {
-  const url = new URL(baseUrl)
-  return { baseUrl: baseUrl.replace(/\/$/, ''), origin: url.origin, basePath: url.pathname.replace(/\/$/, '') }
-}
-
-function queryString(query: RestRequest['query']): string {
-  if (!query) return ''
-  const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) params.set(key, String(value))
-  }
-  const text = params.toString()
-  return text ? `?${text}` : ''
 }
 
 function hasErrorCode(body: unknown): boolean {

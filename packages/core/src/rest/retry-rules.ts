@@ -1,6 +1,6 @@
 import type { ApiError } from './api-error.js'
 import { TRANSIENT_CODES } from './platform-codes.js'
-import type { RestRequest } from './rest-client.js'
+import type { RestRequest } from './rest-request.js'
 
 /** Answers worth sending again unchanged: rate limits, server errors, media the platform failed to fetch. */
 export function isRetryable(error: ApiError): boolean {

@@ -7,7 +7,7 @@ import type { EventEnvelope, EventSink } from '../pipeline/event-envelope.js'
 import { WebhookAdmission } from './webhook-admission.js'
 import { WebhookHandler } from './webhook-handler.js'
 
-/** A sink that answers `push` with `accepting` and drains when told. */
+/** A sink that answers `push` with `accepting` (false: over its high-water mark) and records drain listeners. */
 function fakeSink(accepting: boolean) {
   const pushed: EventEnvelope[] = []
   const listeners = new Set<() => void>()
@@ -21,7 +21,7 @@ function fakeSink(accepting: boolean) {
       return () => listeners.delete(listener)
     },
   }
-  return { sink, pushed, listeners, drain: () => [...listeners].forEach((listener) => listener()) }
+  return { sink, pushed, listeners }
 }
 
 const envelope = (id: string): EventEnvelope => ({
@@ -32,53 +32,92 @@ const envelope = (id: string): EventEnvelope => ({
   receivedAt: 0,
 })
 
+/** Settles what is settled now: held ACKs released by a finished event resolve within these microtasks. */
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve()
+}
+
 describe('WebhookAdmission', () => {
-  it('GIVEN a saturated pipeline that never drains THEN the ACK goes out when the budget runs out', async () => {
+  it('GIVEN a pipeline over its high-water mark but pending events below the hold range THEN every ACK goes out in the same tick as its push', () => {
     const metrics = new Metrics()
-    const admission = new WebhookAdmission({ ackBudgetMs: 20 }, metrics)
+    const admission = new WebhookAdmission({ maxPendingEvents: 100, holdAcksFrom: 0.5 }, metrics)
     const { sink, pushed, listeners } = fakeSink(false)
-    await expect(admission.admit(sink, envelope('a'), performance.now())).resolves.toBe('queued')
-    expect(pushed).toHaveLength(1)
-    expect(listeners.size).toBe(0)
-  })
-
-  it('GIVEN a saturated pipeline THEN the ACK is held until it drains, within the budget', async () => {
-    const metrics = new Metrics()
-    const admission = new WebhookAdmission({ ackBudgetMs: 600_000 }, metrics)
-    const { sink, listeners, drain } = fakeSink(false)
-    let acked = false
-    const held = admission.admit(sink, envelope('a'), performance.now())
-    // Held: a promise, not an answer in this tick.
-    expect(held).toBeInstanceOf(Promise)
-    const admitted = Promise.resolve(held).then(() => (acked = true))
-    await Promise.resolve()
-    expect(acked).toBe(false)
-    expect(listeners.size).toBe(1)
-    drain()
-    await admitted
-    expect(acked).toBe(true)
-    expect(metrics.count('webhook_acks_held')).toBe(1)
-    expect(listeners.size).toBe(0)
-  })
-
-  it('GIVEN ackBudgetMs 0 THEN a saturated pipeline never holds the ACK', async () => {
-    const metrics = new Metrics()
-    const admission = new WebhookAdmission({ ackBudgetMs: 0 }, metrics)
-    const { sink, listeners } = fakeSink(false)
-    // Not held: answered in the same tick, as a plain value.
-    expect(admission.admit(sink, envelope('a'), performance.now() - 1_000)).toBe('queued')
+    for (let i = 0; i < 50; i++) expect(admission.admit(sink, envelope(`e${i}`), performance.now())).toBe('queued')
+    expect(pushed).toHaveLength(50)
     expect(listeners.size).toBe(0)
     expect(metrics.count('webhook_acks_held')).toBe(0)
+    expect(metrics.snapshot().gauges.webhook_pending).toBe(50)
+  })
+
+  it('GIVEN the default options THEN ACKs go out at once up to 12,288 pending events, are held above, and 16,384 is the cap', () => {
+    const metrics = new Metrics()
+    const admission = new WebhookAdmission({}, metrics)
+    const { sink } = fakeSink(false)
+    for (let i = 0; i < 12_288; i++) expect(admission.admit(sink, envelope(`e${i}`), performance.now())).toBe('queued')
+    expect(admission.admit(sink, envelope('held'), performance.now())).toBeInstanceOf(Promise)
+    for (let i = 12_289; i < 16_384; i++) admission.admit(sink, envelope(`e${i}`), performance.now())
+    expect(metrics.snapshot().gauges.webhook_pending).toBe(16_384)
+    expect(admission.admit(sink, envelope('refused'), performance.now())).toBe('at_cap')
+  })
+
+  it('GIVEN pending events in the hold range and none finishing THEN the ACK goes out when the budget runs out', async () => {
+    const metrics = new Metrics()
+    const admission = new WebhookAdmission({ ackBudgetMs: 20, maxPendingEvents: 4, holdAcksFrom: 0.5 }, metrics)
+    const { sink, pushed } = fakeSink(true)
+    admission.admit(sink, envelope('a'), performance.now())
+    admission.admit(sink, envelope('b'), performance.now())
+    const held = admission.admit(sink, envelope('c'), performance.now())
+    expect(held).toBeInstanceOf(Promise)
+    await expect(held).resolves.toBe('queued')
+    expect(pushed).toHaveLength(3)
+    expect(metrics.count('webhook_acks_held')).toBe(1)
+  })
+
+  it('GIVEN ACKs held in the hold range THEN each finished event lets the oldest go, and below the range all go', async () => {
+    const metrics = new Metrics()
+    const admission = new WebhookAdmission({ ackBudgetMs: 600_000, maxPendingEvents: 10, holdAcksFrom: 0.5 }, metrics)
+    const { sink, pushed } = fakeSink(true)
+    for (const id of ['a', 'b', 'c', 'd', 'e'])
+      expect(admission.admit(sink, envelope(id), performance.now())).toBe('queued')
+    const acked: string[] = []
+    for (const id of ['f', 'g', 'h']) {
+      const held = admission.admit(sink, envelope(id), performance.now())
+      expect(held).toBeInstanceOf(Promise)
+      void Promise.resolve(held).then(() => acked.push(id))
+    }
+    await flush()
+    expect(acked).toEqual([])
+    pushed[0]!.done!()
+    await flush()
+    expect(acked).toEqual(['f'])
+    pushed[1]!.done!()
+    await flush()
+    expect(acked).toEqual(['f', 'g'])
+    // Down to 5 pending, out of the hold range: whatever is held goes.
+    pushed[2]!.done!()
+    await flush()
+    expect(acked).toEqual(['f', 'g', 'h'])
+    expect(metrics.count('webhook_acks_held')).toBe(3)
     expect(metrics.count('webhook_acks_over_budget')).toBe(0)
   })
 
-  it('GIVEN a pipeline below its high-water mark THEN the ACK may go out in the same tick as the push', () => {
+  it('GIVEN holdAcksFrom 1 THEN no ACK is held up to the cap', () => {
     const metrics = new Metrics()
-    const admission = new WebhookAdmission({}, metrics)
-    const { sink, pushed } = fakeSink(true)
-    expect(admission.admit(sink, envelope('a'), performance.now())).toBe('queued')
-    expect(pushed).toHaveLength(1)
-    expect(metrics.snapshot().gauges.webhook_pending).toBe(1)
+    const admission = new WebhookAdmission({ maxPendingEvents: 8, holdAcksFrom: 1 }, metrics)
+    const { sink } = fakeSink(false)
+    for (let i = 0; i < 8; i++) expect(admission.admit(sink, envelope(`e${i}`), performance.now())).toBe('queued')
+    expect(admission.admit(sink, envelope('refused'), performance.now())).toBe('at_cap')
+    expect(metrics.count('webhook_acks_held')).toBe(0)
+  })
+
+  it('GIVEN ackBudgetMs 0 THEN an ACK in the hold range is not held', () => {
+    const metrics = new Metrics()
+    const admission = new WebhookAdmission({ ackBudgetMs: 0, maxPendingEvents: 2, holdAcksFrom: 0 }, metrics)
+    const { sink } = fakeSink(false)
+    // Not held: answered in the same tick, as a plain value.
+    expect(admission.admit(sink, envelope('a'), performance.now() - 1_000)).toBe('queued')
+    expect(metrics.count('webhook_acks_held')).toBe(0)
+    expect(metrics.count('webhook_acks_over_budget')).toBe(0)
   })
 
   it('GIVEN an ACK later than the budget after its arrival THEN it is counted, one in time is not', async () => {
@@ -132,6 +171,9 @@ describe('WebhookAdmission', () => {
     [{ ackBudgetMs: Infinity }, /ackBudgetMs/],
     [{ maxPendingEvents: 0 }, /maxPendingEvents/],
     [{ maxPendingEvents: 1.5 }, /maxPendingEvents/],
+    [{ holdAcksFrom: -0.1 }, /holdAcksFrom/],
+    [{ holdAcksFrom: 1.5 }, /holdAcksFrom/],
+    [{ holdAcksFrom: Number.NaN }, /holdAcksFrom/],
   ])('GIVEN %o THEN it is refused with a ConfigError naming the option', (options, name) => {
     expect(() => new WebhookAdmission(options, new Metrics())).toThrow(ConfigError)
     expect(() => new WebhookAdmission(options, new Metrics())).toThrow(name)

@@ -95,7 +95,7 @@ export class WebhookHandler {
 
   /**
    * {@link handle}, answering with a plain value whenever the answer is ready in this tick (everything but an ACK
-   * held for a saturated pipeline), so a server writes the ACK right after the event is queued.
+   * held near the cap of pending events), so a server writes the ACK right after the event is queued.
    */
   answer(request: WebhookRequest): WebhookResponse | Promise<WebhookResponse> {
     const arrivedAt = request.arrivedAt ?? performance.now()

@@ -10,8 +10,9 @@ import { WebhookHandler, type WebhookRequest, type WebhookResponse } from './web
 import type { WebhookAdmissionOptions } from './webhook-admission.js'
 
 /**
- * How the webhook endpoint is served, and how long it may hold an ACK (`ackBudgetMs`) or how many unfinished
- * events it takes (`maxPendingEvents`). The platform only calls ports 80, 443, 8080 and 8443, over HTTPS.
+ * How the webhook endpoint is served, how many unfinished events it takes (`maxPendingEvents`), from how many
+ * it holds ACKs (`holdAcksFrom`) and for how long at most (`ackBudgetMs`). The platform only calls ports 80, 443,
+ * 8080 and 8443, over HTTPS.
  */
 export interface WebhookServerOptions extends WebhookAdmissionOptions {
   /** Default 8080. Use 0 for an ephemeral port (tests). */
