@@ -1,7 +1,9 @@
-// node bench/old-space-probe.mjs: the bot in this process (@qqbot/core, one handler that replies), the soak's fake
-// platform in a child; sends BENCH_EVENTS events of one scene at BENCH_RATE and accounts for the collector
-// (bench/gc-accounting.mjs) over the second half of them: bytes per event promoted to the old generation and
-// allocated there directly. A probe to switch suspects on and off, not a report:
+// node --expose-gc bench/old-space-probe.mjs: the bot in this process (@qqbot/core, one handler that replies),
+// the soak's fake platform in a child. Sends BENCH_EVENTS events of one scene at BENCH_RATE and accounts for
+// the collector (bench/gc-accounting.mjs) over the second half of them, after a full collection: bytes per
+// event promoted to the old generation and allocated there directly. The full collection matters: it moves
+// everything alive in the young generation (Map and Set tables too) to the old one, as a soak's collections
+// have, and only then do old-space costs show. A probe to switch suspects on and off, not a report:
 //   BENCH_SCENE=group|c2c|guild (group)  BENCH_EVENTS (20000)  BENCH_RATE (500)  BENCH_ORDER=none|chat (user-in-chat)
 //   BENCH_REPLY=0 (the handler does not reply)
 import { fork } from 'node:child_process'
@@ -9,6 +11,8 @@ import { fileURLToPath } from 'node:url'
 import { createClient } from '../packages/core/dist/index.js'
 import { startGcAccounting } from './gc-accounting.mjs'
 import { nextMessage } from './ipc.mjs'
+
+if (typeof globalThis.gc !== 'function') throw new Error('run it with node --expose-gc (see the top of this file)')
 
 const SCENE = process.env.BENCH_SCENE ?? 'group'
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000)
@@ -36,8 +40,7 @@ const onHandled = () => {
   handled++
   if (handled === EVENTS / 2) {
     accountedFrom = handled
-    // A full collection first, as a soak has had: it moves everything alive in the young generation to the old one.
-    globalThis.gc?.()
+    globalThis.gc()
     stopAccounting = startGcAccounting()
   }
   if (handled === EVENTS) finish(stopAccounting())
