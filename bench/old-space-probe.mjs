@@ -23,6 +23,7 @@ const REPLY = process.env.BENCH_REPLY !== '0'
 const platform = fork(fileURLToPath(new URL('soak-platform.mjs', import.meta.url)), {
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 })
+process.on('exit', () => platform.kill())
 const { url, appId, secret } = await nextMessage(platform, 'ready')
 const client = createClient({
   appId,
@@ -67,4 +68,3 @@ console.log(
     `${gcs.scavenges} scavenges, ${gcs.majors} major GCs, CPU ${Math.round((gcs.cpuMs * 1000) / n)} µs/event`,
 )
 await client.stop()
-platform.kill()
