@@ -48,4 +48,18 @@ describe('SeqWatermark', () => {
     callbacks[4_999]!()
     expect(watermark.committed(5_000)).toBe(5_000)
   })
+
+  it('GIVEN an event finishing late while thousands after it finish and are compacted THEN the answer stays right', () => {
+    const watermark = new SeqWatermark()
+    const callbacks = Array.from({ length: 5_000 }, (_, i) => watermark.track(i + 1))
+    for (const done of callbacks.slice(0, 3_000)) done()
+    callbacks[4_000]!()
+    for (const done of callbacks.slice(3_001, 4_000)) done()
+    expect(watermark.committed(5_000)).toBe(3_000)
+    callbacks[3_000]!()
+    expect(watermark.committed(5_000)).toBe(4_001)
+    for (const done of callbacks.slice(4_001)) done()
+    expect(watermark.committed(5_000)).toBe(5_000)
+    expect(watermark.outstanding).toBe(0)
+  })
 })
