@@ -3,6 +3,7 @@
 // run. Medians of RUNS runs. A report, not a test.
 import { execFileSync, fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { removeNatsNamespace } from './broker-cleanup.mjs'
 import { machineLine, median, nextMessage, startPlatformChild } from './ipc.mjs'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
@@ -77,22 +78,6 @@ async function redisProbe() {
     // The probe's own INFO calls (two of the first reading) are not the bot's.
     return { cpuMs: after.cpuMs - before.cpuMs, commands: after.commands - before.commands - 2 }
   }
-}
-
-/** Deletes the JetStream stream and bucket a NATS run created (Redis keys of a run are trimmed or expire). */
-async function removeNatsNamespace(namespace) {
-  const { connect } = await import('@nats-io/transport-node')
-  const { jetstreamManager } = await import('@nats-io/jetstream')
-  const { Kvm } = await import('@nats-io/kv')
-  const { jetStreamNames } = await import('../packages/nats/dist/index.js')
-  const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
-  const names = jetStreamNames({ namespace })
-  const jsm = await jetstreamManager(nc)
-  await jsm.streams.delete(names.stream).catch(() => undefined)
-  await jsm.streams.delete(`${names.stream}_PARTITIONED`).catch(() => undefined)
-  for (const bucket of [names.bucket, `qqbot_${namespace}_partitions`])
-    await (await new Kvm(nc).open(bucket)).destroy().catch(() => undefined)
-  await nc.close()
 }
 
 /** CPU ms nats-server used so far (utime + stime of /proc/<pid>/stat), or undefined when it is not local. */

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url'
 import { resolve } from 'node:path'
 import { startPlatformChild } from './ipc.mjs'
 import { WebhookDeliverer, groupAtMessage } from '../packages/fake-platform/dist/index.js'
+import { signedRequest } from './signed-request.mjs'
 
 const entry = process.argv[2] || new URL('../packages/core/dist/index.js', import.meta.url).pathname
 const EVENTS = Number(process.argv[3] ?? 10_000)
@@ -48,16 +49,7 @@ function prepare(from, count) {
     const sender = `member-${i % 1_000}`
     const event = groupAtMessage({ content: `/ping ${i}`, memberOpenid: sender, authorId: sender })
     const body = JSON.stringify({ id: `${event.t}:${i}`, op: 0, t: event.t, d: event.d })
-    requests.push({
-      method: 'POST',
-      url: '/webhook',
-      rawBody: Buffer.from(body),
-      headers: {
-        'content-type': 'application/json',
-        'x-signature-timestamp': timestamp,
-        'x-signature-ed25519': deliverer.sign(timestamp, body),
-      },
-    })
+    requests.push(signedRequest(deliverer, timestamp, body))
   }
   return requests
 }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { setImmediate as tick } from 'node:timers/promises'
 import { createClient } from '../packages/core/dist/index.js'
 import { WebhookDeliverer } from '../packages/fake-platform/dist/index.js'
+import { signedRequest } from './signed-request.mjs'
 
 if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc')
 const PENDING = Number(process.argv[2] ?? 20_000)
@@ -57,16 +58,7 @@ function request(i) {
       message_type: 0,
     },
   })
-  return {
-    method: 'POST',
-    url: '/webhook',
-    rawBody: Buffer.from(body),
-    headers: {
-      'content-type': 'application/json',
-      'x-signature-timestamp': timestamp,
-      'x-signature-ed25519': deliverer.sign(timestamp, body),
-    },
-  }
+  return signedRequest(deliverer, timestamp, body)
 }
 
 /** Hands `count` callbacks to the endpoint, one at a time, each answered with an ACK. */

@@ -13,6 +13,7 @@ import { fork } from 'node:child_process'
 import { Socket } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
+import { removeNatsNamespace, removeRedisNamespace } from './broker-cleanup.mjs'
 import { nextMessage, startPlatformChild } from './ipc.mjs'
 import { groupAtMessage } from '../packages/fake-platform/dist/index.js'
 import { createClient } from '../packages/core/dist/index.js'
@@ -110,30 +111,8 @@ async function brokerSource() {
 
 /** Deletes what a run left on the broker. */
 async function cleanUp() {
-  if (MODE === 'redis') {
-    const { Redis } = await import('ioredis')
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `qqbot:{${namespace}}*`, 'COUNT', 1000)
-      if (keys.length > 0) await redis.unlink(...keys)
-      cursor = next
-    } while (cursor !== '0')
-    redis.disconnect()
-  } else if (MODE === 'nats') {
-    const { connect } = await import('@nats-io/transport-node')
-    const { jetstreamManager } = await import('@nats-io/jetstream')
-    const { Kvm } = await import('@nats-io/kv')
-    const { jetStreamNames } = await import('../packages/nats/dist/index.js')
-    const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
-    const names = jetStreamNames({ namespace })
-    const jsm = await jetstreamManager(nc)
-    await jsm.streams.delete(names.stream).catch(() => undefined)
-    await jsm.streams.delete(`${names.stream}_PARTITIONED`).catch(() => undefined)
-    for (const bucket of [names.bucket, `qqbot_${namespace}_partitions`])
-      await (await new Kvm(nc).open(bucket)).destroy().catch(() => undefined)
-    await nc.close()
-  }
+  if (MODE === 'redis') await removeRedisNamespace(namespace)
+  else if (MODE === 'nats') await removeNatsNamespace(namespace)
 }
 
 const { platform, env } = await startPlatformChild()

@@ -1,0 +1,30 @@
+// What a bench run leaves on the brokers, deleted by namespace.
+
+/** Deletes the JetStream streams and key-value buckets of a namespace (both partition layouts). */
+export async function removeNatsNamespace(namespace) {
+  const { connect } = await import('@nats-io/transport-node')
+  const { jetstreamManager } = await import('@nats-io/jetstream')
+  const { Kvm } = await import('@nats-io/kv')
+  const { jetStreamNames } = await import('../packages/nats/dist/index.js')
+  const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
+  const names = jetStreamNames({ namespace })
+  const jsm = await jetstreamManager(nc)
+  await jsm.streams.delete(names.stream).catch(() => undefined)
+  await jsm.streams.delete(`${names.stream}_PARTITIONED`).catch(() => undefined)
+  for (const bucket of [names.bucket, `qqbot_${namespace}_partitions`, `qqbot_${namespace}_ingresses`])
+    await (await new Kvm(nc).open(bucket)).destroy().catch(() => undefined)
+  await nc.close()
+}
+
+/** Deletes every Redis key of a namespace (`qqbot:{<namespace>}…` and its `:partitions` and `:ingresses` sets). */
+export async function removeRedisNamespace(namespace) {
+  const { Redis } = await import('ioredis')
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+  let cursor = '0'
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `qqbot:{${namespace}*`, 'COUNT', 1000)
+    if (keys.length > 0) await redis.unlink(...keys)
+    cursor = next
+  } while (cursor !== '0')
+  redis.disconnect()
+}
