@@ -34,7 +34,7 @@ async function startWorker(
   steps: Step[],
   hold: (content: string) => Promise<void>,
   logs: string[] = [],
-  claimIdleMs = 1_000,
+  { claimIdleMs = 1_000, blockMs = 1_000 } = {},
 ): Promise<{ client: QQBotClient; source: NatsStreamSource }> {
   const source = new NatsStreamSource({
     nats: nc,
@@ -42,7 +42,7 @@ async function startWorker(
     partitions: 1,
     workerName,
     claimIdleMs,
-    blockMs: 1_000,
+    blockMs,
     leaseTtlMs: 4_000,
     renewIntervalMs: 200,
   })
@@ -139,11 +139,12 @@ describe('one key’s events in order on a partition over NATS', () => {
       const namespace = freshNamespace()
       cleanups.push(() => removeNamespace(nc, namespace))
       const steps: Step[] = []
-      // ack_wait well above the retry after a failed pull: a message lost in flight would come back after newer ones.
       let releaseEarlier: () => void = () => undefined
       const earlierHeld = new Promise<void>((resolve) => (releaseEarlier = resolve))
       const hold = (content: string) => (content === '/seq 0' ? earlierHeld : Promise.resolve())
-      const a = await startWorker(p, namespace, 'w1', steps, hold, [], 10_000)
+      // Pulls open for 30 s (the event below goes to the one under way), and ack_wait well above the retry after a
+      // failed pull: an event lost in flight would come back after the key's newer ones.
+      const a = await startWorker(p, namespace, 'w1', steps, hold, [], { claimIdleMs: 10_000, blockMs: 30_000 })
       await until(() => a.source.partitions.length === 1, 10_000, 'w1 to hold the partition')
       const broker = (a.source as unknown as { partitioned: PartitionedInternals }).partitioned
       const held = () => broker.held.get(0)!
@@ -151,11 +152,9 @@ describe('one key’s events in order on a partition over NATS', () => {
       const stream = a.source.names.stream
       const consumer = `workers-0`
       const waiting = async () => (await jsm.consumers.info(stream, consumer)).num_waiting
-      const publisher = await connectNats()
-      cleanups.push(() => publisher.close())
-      const publish = (content: string) => {
+      const eventOf = (content: string): DispatchedEvent => {
         const built = groupAtMessage({ content, groupOpenid: 'g1', memberOpenid: 'u1' })
-        const event = {
+        return {
           name: built.t,
           id: `${built.t}:${(built.d as { id: string }).id}`,
           data: built.d,
@@ -166,8 +165,9 @@ describe('one key’s events in order on a partition over NATS', () => {
           deliveryId: undefined,
           attempt: 1,
         } as DispatchedEvent
-        return jetstream(publisher).publish(`${a.source.names.subject.replace(/\.\*$/, '')}.0`, encodeEvent(event))
       }
+      const subject = `${a.source.names.subject.replace(/\.\*$/, '')}.0`
+      const publish = (content: string) => jetstream(nc).publish(subject, encodeEvent(eventOf(content)))
       if (earlierHeldOpen) {
         // The new consumer delivers it again (unacknowledged): that copy must be skipped, not run twice.
         await publish('/seq 0')
@@ -176,10 +176,11 @@ describe('one key’s events in order on a partition over NATS', () => {
       const pulling = () => held().batch
       await until(async () => pulling() !== undefined && (await waiting()) > 0, 10_000, 'a pull request open')
       const failed = pulling()!
-      await publish('/seq 1')
-      // An event loop stalled past two idle heartbeats (here: 1 s of it): the server sent the event to the open
-      // pull, which the NATS client then stops with "heartbeats missed" before reading what arrived meanwhile.
-      const stalledUntil = Date.now() + 1_000
+      // An event loop stalled past two idle heartbeats: the server sends the event to the open pull meanwhile, and
+      // when the loop runs again the NATS client stops that pull ("heartbeats missed") before reading the event.
+      nc.publish(subject, encodeEvent(eventOf('/seq 1')))
+      ;(nc as unknown as { protocol: { flushPending(): void } }).protocol.flushPending() // on the wire now
+      const stalledUntil = Date.now() + 500
       while (Date.now() < stalledUntil);
       failed.stop(new Error('heartbeats missed (simulated)'))
       await until(() => held().batch !== undefined && held().batch !== failed, 10_000, 'the pull to resume')
