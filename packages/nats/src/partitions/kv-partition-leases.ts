@@ -92,6 +92,12 @@ export class KvPartitionLeases {
     await kv.delete(memberKey(this.options.workerName)).catch(() => undefined)
   }
 
+  /** Whether the server still has `partition`'s lease as this worker's (not only this worker's memory of it). */
+  async holds(partition: number): Promise<boolean> {
+    const entry = await this.kv!.get(leaseKey(partition))
+    return entry?.operation === 'PUT' && entry.string() === this.options.workerName
+  }
+
   /** Whether `worker` is a live member (its heartbeat has not aged out). */
   async isLive(worker: string): Promise<boolean> {
     const entry = await this.kv!.get(memberKey(worker))

@@ -3,6 +3,7 @@ import {
   DeliverPolicy,
   jetstream,
   jetstreamManager,
+  type Consumer,
   type ConsumerMessages,
   type JsMsg,
 } from '@nats-io/jetstream'
@@ -207,20 +208,9 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
   /** Creates the partition's consumer anew, then pulls from it while the partition is this worker's. */
   private async pull(partition: number, held: HeldPartition): Promise<void> {
     const { logger, readingStopped } = this.runtime!
-    const name = this.names.consumer(partition)
-    let consumer
+    let consumer: Consumer | undefined
     try {
-      const jsm = await jetstreamManager(this.options.nats)
-      await jsm.consumers.delete(this.names.stream, name).catch(() => undefined)
-      await jsm.consumers.add(this.names.stream, {
-        durable_name: name,
-        filter_subject: this.names.subject(partition),
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        ack_wait: this.settings.claimIdleMs * NS_PER_MS,
-        max_ack_pending: 10_000,
-      })
-      consumer = await jetstream(this.options.nats).consumers.get(this.names.stream, name)
+      consumer = await this.createConsumer(partition)
     } catch (error) {
       logger.error({ err: error, partition }, 'could not create the consumer of a partition just taken')
       return
@@ -250,10 +240,54 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
         }
       } catch (error) {
         if (!held.pulling) break
-        logger.error({ err: error, partition }, 'pulling from a partition failed; retrying in 1 s')
-        await sleep(1_000, readingStopped).catch(() => undefined)
+        logger.error(
+          { err: error, partition },
+          'pulling from a partition failed; reading it again from its first unacknowledged event in 1 s',
+        )
+        consumer = await this.resumeAfterFailedPull(partition, held)
+        if (!consumer) break
       }
     }
+  }
+
+  /**
+   * A pull that failed (heartbeats missed while the event loop stalled, a lost connection) may have taken events
+   * that the client then dropped: the consumer would deliver them again only after `ack_wait`, behind newer ones
+   * of the same keys. So the consumer is created anew, which delivers from the first unacknowledged event, in
+   * stream order. What this worker still handles of the partition comes again too, and is skipped: the engine
+   * holds it under the same id, or its done mark is written. Not waited for: a conversation under way waits for
+   * a later event of the partition. Undefined once the partition is no longer pulled here.
+   */
+  private async resumeAfterFailedPull(partition: number, held: HeldPartition): Promise<Consumer | undefined> {
+    const { logger, readingStopped } = this.runtime!
+    while (held.pulling) {
+      await sleep(1_000, readingStopped).catch(() => undefined)
+      if (!held.pulling) break
+      try {
+        // Only while the server still has the lease as ours: a worker stalled past it must not reset the
+        // consumer of the next owner (its lease round notices the loss and stops this loop).
+        if (await this.leases.holds(partition)) return await this.createConsumer(partition)
+      } catch (error) {
+        logger.error({ err: error, partition }, 'could not create the consumer of a partition again; retrying in 1 s')
+      }
+    }
+    return undefined
+  }
+
+  /** The partition's durable consumer, deleted first: it delivers every unacknowledged event, oldest first. */
+  private async createConsumer(partition: number): Promise<Consumer> {
+    const name = this.names.consumer(partition)
+    const jsm = await jetstreamManager(this.options.nats)
+    await jsm.consumers.delete(this.names.stream, name).catch(() => undefined)
+    await jsm.consumers.add(this.names.stream, {
+      durable_name: name,
+      filter_subject: this.names.subject(partition),
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: this.settings.claimIdleMs * NS_PER_MS,
+      max_ack_pending: 10_000,
+    })
+    return jetstream(this.options.nats).consumers.get(this.names.stream, name)
   }
 
   private async stopPulling(held: HeldPartition): Promise<void> {
