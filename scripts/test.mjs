@@ -22,6 +22,8 @@ function run(script, args, { inherit }) {
 }
 
 const typecheck = run(bin('typescript/bin/tsc'), ['-p', 'tsconfig.test.json'], { inherit: false })
+// Built above: vitest's global setup (test/support/build-once.ts) need not run `tsc -b` again.
+process.env.QQBOT_TEST_PACKAGES_BUILT = '1'
 const tests = run(bin('vitest/vitest.mjs'), ['run', ...process.argv.slice(2)], { inherit: true })
 const [types, vitest] = await Promise.all([typecheck, tests])
 

@@ -16,9 +16,11 @@ function buildAll(): void {
 /**
  * Vitest global setup: one `tsc -b` for the whole run, before any test file starts, instead of one per file that
  * starts child processes (a dozen overlapping builds on two cores, racing to write the same dist/). Workers
- * inherit the environment variable; a watch-mode rerun builds again, as sources may have changed.
+ * inherit the environment variable; a watch-mode rerun builds again, as sources may have changed. Skipped when
+ * the variable is already set: `npm test` builds before it starts vitest.
  */
 export default function setup(project: TestProject): void {
-  buildAll()
+  // `npm test` (scripts/test.mjs) has built everything just before starting vitest, and says so.
+  if (process.env[BUILT_ENV] !== '1') buildAll()
   project.onTestsRerun(() => buildAll())
 }
