@@ -119,7 +119,8 @@ describe('one key’s events in order on a partition over NATS', () => {
     expect(b.source.partitions).toEqual([])
     releaseFirst()
     await until(() => b.source.partitions.length === 1, 15_000, 'the partition to move to w1')
-    await until(() => p.sent.length >= 2, 15_000, 'both events answered')
+    // The handler records its end after the reply's answer arrives, so wait on that, not on the platform's record.
+    await until(() => steps.includes('end w1 /seq 2'), 15_000, 'both events answered')
 
     expect(steps.filter((step) => step.startsWith('start'))).toHaveLength(2)
     expect(steps).toContain('start w1 /seq 2')
@@ -187,7 +188,7 @@ describe('one key’s events in order on a partition over NATS', () => {
       await publish('/seq 2')
       releaseEarlier()
       const expected = [...(earlierHeldOpen ? ['/seq 0'] : []), '/seq 1', '/seq 2']
-      await until(() => p.sent.length >= expected.length, 20_000, 'every event answered')
+      await until(() => steps.length >= expected.length * 2, 20_000, 'every event answered')
       expect(steps).toEqual(expected.flatMap((content) => [`start w1 ${content}`, `end w1 ${content}`]))
       expect(p.sent.map((message) => message.body.content)).toEqual(expected.map((content) => `done ${content}`))
     },
