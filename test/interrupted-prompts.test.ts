@@ -247,7 +247,8 @@ describe('an ingress and worker processes over Redis, the asking worker killed w
       // lapses, and asked again there (at-least-once); kept beyond the test, so what the answer meets is only
       // the record. With partitions the dead worker's claims are taken over at once, whatever this says.
       CLAIM_IDLE_MS: '120000',
-      ...(partitions ? {} : { PARTITIONS: 'false' }),
+      // The dead worker's partition leases lapse after this; well above the stalls of a loaded machine.
+      ...(partitions ? { LEASE_TTL_MS: '4000' } : { PARTITIONS: 'false' }),
     }
   }
 

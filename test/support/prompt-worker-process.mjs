@@ -35,6 +35,7 @@ const bot = createBot({
     workerName: env.MEMBER,
     claimIdleMs: Number(env.CLAIM_IDLE_MS ?? 30_000),
     partitions: partitionsFromEnv(env),
+    ...(env.LEASE_TTL_MS ? { leaseTtlMs: Number(env.LEASE_TTL_MS) } : {}),
     blockMs: 200,
   }),
 })

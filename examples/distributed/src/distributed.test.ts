@@ -25,6 +25,12 @@ describe('distributed example', () => {
     expect(() => readSettings({ QQBOT_APP_ID: '1', QQBOT_APP_SECRET: 's', QQBOT_SHARDS: 'two' })).toThrow(
       /QQBOT_SHARDS must be a positive integer/,
     )
+    expect(() => readSettings({ QQBOT_APP_ID: '1', QQBOT_APP_SECRET: 's', IDENTIFY_INTERVAL_MS: '5s' })).toThrow(
+      /IDENTIFY_INTERVAL_MS must be a whole number of milliseconds; got "5s"/,
+    )
+    expect(
+      readSettings({ QQBOT_APP_ID: '1', QQBOT_APP_SECRET: 's', IDENTIFY_INTERVAL_MS: '0' }).identifyIntervalMs,
+    ).toBe(0)
     expect(
       readSettings({
         QQBOT_APP_ID: '1',

@@ -24,6 +24,7 @@ const ingress = createRedisIngress({
     namespace: settings.appId,
     memberId: process.env.MEMBER_NAME,
     leaseTtlMs: process.env.LEASE_TTL_MS ? Number(process.env.LEASE_TTL_MS) : undefined,
+    identify: { intervalMs: settings.identifyIntervalMs },
   }),
 })
 const health = await startHealthServer(ingress.client, {

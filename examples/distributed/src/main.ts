@@ -21,6 +21,8 @@ const env = {
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   LEASE_TTL_MS: '3000',
   CLAIM_IDLE_MS: '3000',
+  // The local fake platform does not pace session starts as QQ does (one per 5 s per bucket): the shards start at once.
+  IDENTIFY_INTERVAL_MS: '0',
 }
 const nodes = [
   ...['ingress-1', 'ingress-2'].map((name) => startNode('ingress', name, env)),

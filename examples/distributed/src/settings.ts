@@ -10,6 +10,8 @@ export interface Settings {
   shards: number
   healthPort: number
   healthHost: string
+  /** Between two identifies of one `max_concurrency` bucket, across the processes; unset: the client's default (5 s). */
+  identifyIntervalMs: number | undefined
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -23,6 +25,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const shards = Number(env.QQBOT_SHARDS ?? 2)
   if (!Number.isInteger(shards) || shards < 1)
     throw new Error(`QQBOT_SHARDS must be a positive integer; got "${env.QQBOT_SHARDS}".`)
+  const identifyIntervalMs = env.IDENTIFY_INTERVAL_MS === undefined ? undefined : Number(env.IDENTIFY_INTERVAL_MS)
+  if (identifyIntervalMs !== undefined && !(Number.isInteger(identifyIntervalMs) && identifyIntervalMs >= 0))
+    throw new Error(`IDENTIFY_INTERVAL_MS must be a whole number of milliseconds; got "${env.IDENTIFY_INTERVAL_MS}".`)
   const healthPort = Number(env.HEALTH_PORT ?? 9090)
   if (!Number.isInteger(healthPort) || healthPort < 0 || healthPort > 65_535)
     throw new Error(`HEALTH_PORT must be a port number; got "${env.HEALTH_PORT}".`)
@@ -39,6 +44,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     shards,
     healthPort,
     healthHost: env.HEALTH_HOST ?? '127.0.0.1',
+    identifyIntervalMs,
   }
 }
 
