@@ -11,7 +11,8 @@ import { JetStreamBroker, type Claim, type JetStreamBrokerOptions } from './jets
 import { jetStreamNames, type JetStreamNames } from './names.js'
 import type { KvPartitionLeaseOptions } from './partitions/kv-partition-leases.js'
 import { checkJetStreamLayout } from './partitions/layout-check.js'
-import { PartitionedJetStreamBroker, type PartitionMessage } from './partitions/partitioned-jetstream-broker.js'
+import { PartitionedJetStreamBroker } from './partitions/partitioned-jetstream-broker.js'
+import type { PartitionMessage } from './partitions/partition-puller.js'
 
 export interface NatsStreamSourceOptions extends JetStreamBrokerOptions, BrokerWorkerOptions, KvPartitionLeaseOptions {
   /**

@@ -1,17 +1,8 @@
-import {
-  AckPolicy,
-  DeliverPolicy,
-  jetstream,
-  jetstreamManager,
-  type Consumer,
-  type ConsumerMessages,
-  type JsMsg,
-} from '@nats-io/jetstream'
+import { jetstreamManager } from '@nats-io/jetstream'
 import { Kvm, type KV } from '@nats-io/kv'
 import { ConfigError } from '@qqbot/core'
 import {
   sleep,
-  type BrokerDelivery,
   type BrokerRuntime,
   type BrokerState,
   type BrokerWorkerSettings,
@@ -21,33 +12,15 @@ import {
 } from '@qqbot/core/adapter'
 import { ClaimsBucket } from '../claims-bucket.js'
 import { markDoneAndAck } from '../done-mark.js'
-import { decodeEvent } from '../event-codec.js'
 import { attemptClaim, type Claim } from '../claim-key.js'
 import type { JetStreamBrokerOptions } from '../jetstream-broker.js'
 import { jetStreamNames } from '../names.js'
 import { ensureStream } from '../stream-setup.js'
 import { KvPartitionLeases, type KvPartitionLeaseOptions } from './kv-partition-leases.js'
 import { partitionedNames, type PartitionedNames } from './partition-names.js'
+import { PartitionPuller, type PartitionDelivery as Delivery, type PartitionMessage } from './partition-puller.js'
 
 export interface PartitionedJetStreamBrokerOptions extends JetStreamBrokerOptions, KvPartitionLeaseOptions {}
-
-/** A JetStream message with the partition it came from. */
-export interface PartitionMessage {
-  readonly partition: number
-  readonly msg: JsMsg
-}
-
-type Delivery = BrokerDelivery<PartitionMessage>
-
-/** A partition this worker holds: its pull loop and what it handed over and is not finished. */
-interface HeldPartition {
-  pulling: boolean
-  batch: ConsumerMessages | undefined
-  pump: Promise<void>
-  readonly outstanding: Set<Delivery['id']>
-}
-
-const NS_PER_MS = 1_000_000
 
 /**
  * JetStream with one subject and one durable consumer per partition (`qqbot.<ns>.events.<n>`, `workers-<n>`), for
@@ -65,7 +38,7 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
   private kv: KV | undefined
   private claims: ClaimsBucket | undefined
   private runtime: BrokerRuntime | undefined
-  private readonly held = new Map<number, HeldPartition>()
+  private readonly held = new Map<number, PartitionPuller>()
   /** Pulled, not yet handed to the engine. */
   private queue: Delivery[] = []
   private wake: (() => void) | undefined
@@ -188,7 +161,7 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
   }
 
   async stopReading(): Promise<void> {
-    await Promise.all([...this.held.values()].map((held) => this.stopPulling(held)))
+    await Promise.all([...this.held.values()].map((held) => held.stop()))
     this.wake?.()
   }
 
@@ -200,107 +173,24 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
   }
 
   private gain(partition: number): void {
-    const held: HeldPartition = { pulling: true, batch: undefined, pump: Promise.resolve(), outstanding: new Set() }
-    this.held.set(partition, held)
-    held.pump = this.pull(partition, held)
-  }
-
-  /** Creates the partition's consumer anew, then pulls from it while the partition is this worker's. */
-  private async pull(partition: number, held: HeldPartition): Promise<void> {
-    const { logger, readingStopped } = this.runtime!
-    let consumer: Consumer | undefined
-    try {
-      consumer = await this.createConsumer(partition)
-    } catch (error) {
-      logger.error({ err: error, partition }, 'could not create the consumer of a partition just taken')
-      return
-    }
-    while (held.pulling) {
-      // Backpressure: pull no more while the engine has not taken what is queued (little read ahead: a
-      // partition handed back waits for what was read before it).
-      if (this.queue.length >= this.settings.batchSize) {
-        await sleep(20, readingStopped).catch(() => undefined)
-        continue
-      }
-      try {
-        const batch = (held.batch = await consumer.fetch({
-          max_messages: this.settings.batchSize,
-          expires: this.settings.blockMs,
-        }))
-        for await (const msg of batch) {
-          const delivery: Delivery = {
-            id: `${partition}/${msg.seq}`,
-            attempt: msg.info.deliveryCount,
-            decoded: decodeEvent(msg.string()),
-            message: { partition, msg },
-          }
-          held.outstanding.add(delivery.id)
+    this.held.set(
+      partition,
+      new PartitionPuller(partition, this.options.nats, this.names, this.settings, this.runtime!, {
+        stillOurs: () => this.leases.holds(partition),
+        roomInQueue: () => this.queue.length < this.settings.batchSize,
+        pulled: (delivery) => {
           this.queue.push(delivery)
           this.wake?.()
-        }
-      } catch (error) {
-        if (!held.pulling) break
-        logger.error(
-          { err: error, partition },
-          'pulling from a partition failed; reading it again from its first unacknowledged event in 1 s',
-        )
-        consumer = await this.resumeAfterFailedPull(partition, held)
-        if (!consumer) break
-      }
-    }
-  }
-
-  /**
-   * A pull that failed (heartbeats missed while the event loop stalled, a lost connection) may have taken events
-   * that the client then dropped: the consumer would deliver them again only after `ack_wait`, behind newer ones
-   * of the same keys. So the consumer is created anew, which delivers from the first unacknowledged event, in
-   * stream order. What this worker still handles of the partition comes again too, and is skipped: the engine
-   * holds it under the same id, or its done mark is written. Not waited for: a conversation under way waits for
-   * a later event of the partition. Undefined once the partition is no longer pulled here.
-   */
-  private async resumeAfterFailedPull(partition: number, held: HeldPartition): Promise<Consumer | undefined> {
-    const { logger, readingStopped } = this.runtime!
-    while (held.pulling) {
-      await sleep(1_000, readingStopped).catch(() => undefined)
-      if (!held.pulling) break
-      try {
-        // Only while the server still has the lease as ours: a worker stalled past it must not reset the
-        // consumer of the next owner (its lease round notices the loss and stops this loop).
-        if (await this.leases.holds(partition)) return await this.createConsumer(partition)
-      } catch (error) {
-        logger.error({ err: error, partition }, 'could not create the consumer of a partition again; retrying in 1 s')
-      }
-    }
-    return undefined
-  }
-
-  /** The partition's durable consumer, deleted first: it delivers every unacknowledged event, oldest first. */
-  private async createConsumer(partition: number): Promise<Consumer> {
-    const name = this.names.consumer(partition)
-    const jsm = await jetstreamManager(this.options.nats)
-    await jsm.consumers.delete(this.names.stream, name).catch(() => undefined)
-    await jsm.consumers.add(this.names.stream, {
-      durable_name: name,
-      filter_subject: this.names.subject(partition),
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      ack_wait: this.settings.claimIdleMs * NS_PER_MS,
-      max_ack_pending: 10_000,
-    })
-    return jetstream(this.options.nats).consumers.get(this.names.stream, name)
-  }
-
-  private async stopPulling(held: HeldPartition): Promise<void> {
-    held.pulling = false
-    await held.batch?.close().catch(() => undefined)
-    await held.pump
+        },
+      }),
+    )
   }
 
   /** Stops pulling `partition`; with `drain`, returns once what was pulled of it is finished (at most stopDrainMs). */
   private async lose(partition: number, drain: boolean): Promise<void> {
     const held = this.held.get(partition)
     if (!held) return
-    await this.stopPulling(held)
+    await held.stop()
     if (drain) {
       const deadline = Date.now() + this.settings.stopDrainMs
       while (held.outstanding.size > 0 && Date.now() < deadline) await sleep(20)
