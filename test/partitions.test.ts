@@ -97,7 +97,7 @@ function startWorkers(names: string[], env: Record<string, string>): BotProcess[
  */
 async function partitionsSpread(
   workers: BotProcess[],
-  { timeoutMs = 20_000, settled = false }: { timeoutMs?: number; settled?: boolean } = {},
+  { timeoutMs = 30_000, settled = false }: { timeoutMs?: number; settled?: boolean } = {},
 ): Promise<void> {
   const byName = [...workers].sort((a, b) => (a.name < b.name ? -1 : 1))
   const share = (rank: number) => Math.floor(PARTITIONS / workers.length) + (rank < PARTITIONS % workers.length ? 1 : 0)
@@ -223,7 +223,7 @@ describe.each<[string, Broker]>([
     )
     expect(outOfOrder).toEqual([])
     const survivors = workers.slice(1)
-    await partitionsSpread(survivors, { timeoutMs: 30_000 })
+    await partitionsSpread(survivors)
   }, 60_000)
 
   it('GIVEN 2 workers WHEN a third joins mid-run THEN partitions move to it one at a time, after draining: nothing lost, nothing twice, every user’s replies in order', async () => {
