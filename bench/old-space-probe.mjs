@@ -68,3 +68,4 @@ console.log(
     `${gcs.scavenges} scavenges, ${gcs.majors} major GCs, CPU ${Math.round((gcs.cpuMs * 1000) / n)} µs/event`,
 )
 await client.stop()
+platform.kill()
