@@ -76,4 +76,18 @@ describe('FlatStringMap', () => {
     expect(map.size).toBe(keys.length)
     keys.forEach((key, i) => expect(map.get(key)).toBe(i))
   })
+
+  it('GIVEN forEach THEN it visits every entry once, and values set from it for existing keys stick', () => {
+    const map = new FlatStringMap<number>()
+    for (let i = 0; i < 100; i++) map.set(`k${i}`, i)
+    for (let i = 0; i < 100; i += 2) map.delete(`k${i}`)
+    const visited: string[] = []
+    map.forEach((value, key) => {
+      visited.push(key)
+      map.set(key, value * 10)
+    })
+    expect(visited.sort()).toEqual(Array.from({ length: 50 }, (_, i) => `k${2 * i + 1}`).sort())
+    expect(map.get('k7')).toBe(70)
+    expect(map.size).toBe(50)
+  })
 })

@@ -6,7 +6,8 @@
  * and once the table has lived through a major collection it builds every new copy in old space, where only
  * the next major collection frees it: 30-50 B per key added and deleted, for as long as the process runs.
  * Here a deletion leaves no hole (linear probing; the entries after it in its probe run shift back), so a
- * steady add-and-delete allocates nothing.
+ * steady add-and-delete allocates nothing. One cost a Map does not have: hashing reads the key's characters,
+ * so V8 flattens a key built by concatenation (one copy of its characters, which the key then holds).
  */
 export class FlatStringMap<V> {
   private keys: (string | undefined)[] = []
@@ -66,6 +67,15 @@ export class FlatStringMap<V> {
     this.count--
     if (this.count * 8 < this.keys.length && this.keys.length / 2 >= this.minCapacity) this.resize(this.keys.length / 2)
     return true
+  }
+
+  /** Calls `visit` for each entry, in no particular order. It may set an existing key's value, not add or delete keys. */
+  forEach(visit: (value: V, key: string) => void): void {
+    const { keys, values } = this
+    for (let slot = 0; slot < keys.length; slot++) {
+      const key = keys[slot]
+      if (key !== undefined) visit(values[slot] as V, key)
+    }
   }
 
   /** The slot holding `key`, or -1. */
