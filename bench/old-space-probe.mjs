@@ -5,7 +5,8 @@
 // everything alive in the young generation (Map and Set tables too) to the old one, as a soak's collections
 // have, and only then do old-space costs show. A probe to switch suspects on and off, not a report:
 //   BENCH_SCENE=group|c2c|guild (group)  BENCH_EVENTS (20000)  BENCH_RATE (500)  BENCH_ORDER=none|chat (user-in-chat)
-//   BENCH_REPLY=0 (the handler does not reply)
+//   BENCH_REPLY=0 (the handler does not reply)  BENCH_DEDUPE_MAX=5000 (pipeline.dedupeMaxEntries: a cap the first half
+//   fills, so the accounted half has the dedupe cache's steady state, one key in and one out per event)
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createClient } from '../packages/core/dist/index.js'
@@ -19,6 +20,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000)
 const RATE = Number(process.env.BENCH_RATE ?? 500)
 const ORDER = process.env.BENCH_ORDER
 const REPLY = process.env.BENCH_REPLY !== '0'
+const DEDUPE_MAX = process.env.BENCH_DEDUPE_MAX ? Number(process.env.BENCH_DEDUPE_MAX) : undefined
 
 const platform = fork(fileURLToPath(new URL('soak-platform.mjs', import.meta.url)), {
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -30,7 +32,7 @@ const client = createClient({
   secret,
   hosts: { api: url },
   logLevel: 'warn',
-  pipeline: ORDER ? { order: ORDER } : {},
+  pipeline: { ...(ORDER && { order: ORDER }), ...(DEDUPE_MAX && { dedupeMaxEntries: DEDUPE_MAX }) },
 })
 let handled = 0
 let stopAccounting
@@ -63,8 +65,10 @@ const direct = Object.entries(gcs.allocatedOld)
   .map(([space, bytes]) => `${space} ${perEvent(bytes)}`)
   .join(', ')
 console.log(
-  `${SCENE} order=${ORDER ?? 'user-in-chat'} reply=${REPLY ? 'yes' : 'no'} over ${n} events: ` +
+  `${SCENE} order=${ORDER ?? 'user-in-chat'} reply=${REPLY ? 'yes' : 'no'} dedupe cap=${DEDUPE_MAX ?? 'default'} ` +
+    `over ${n} events: ` +
     `promoted ${perEvent(gcs.promoted)} B/event, allocated in old space directly ${direct} B/event; ` +
     `${gcs.scavenges} scavenges, ${gcs.majors} major GCs, CPU ${Math.round((gcs.cpuMs * 1000) / n)} µs/event`,
 )
 await client.stop()
+platform.kill()

@@ -1,3 +1,5 @@
+import { FlatStringMap } from '../util/flat-string-map.js'
+
 /** Ages past this (ms since the cache's epoch) would no longer be small integers: the epoch moves first. */
 const MAX_OFFSET_MS = 2 ** 30
 
@@ -9,8 +11,8 @@ const MAX_OFFSET_MS = 2 ** 30
  * expired ones, so memory falls back when traffic stops.
  */
 export class DedupeCache {
-  /** key → expiry, ms after `epoch`. */
-  private readonly seen = new Map<string, number>()
+  /** key → expiry, ms after `epoch`. Once full, one key added and one dropped per event: see {@link FlatStringMap}. */
+  private readonly seen = new FlatStringMap<number>()
   /**
    * Keys and their expiries in arrival order (with one TTL, expiry order), from `head` on. Dropping from the
    * front of a Map by iterating it would walk over every hole earlier deletions left: O(n) per event once full.
@@ -84,7 +86,7 @@ export class DedupeCache {
   /** Moves the epoch to `now` (once per ~12 days of uptime). */
   private rebase(now: number): void {
     const shift = now - this.epoch
-    for (const [key, expiresAt] of this.seen) this.seen.set(key, expiresAt - shift)
+    this.seen.forEach((expiresAt, key) => this.seen.set(key, expiresAt - shift))
     for (let i = this.head; i < this.expiries.length; i++) this.expiries[i]! -= shift
     this.epoch = now
   }

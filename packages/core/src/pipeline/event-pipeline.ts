@@ -1,6 +1,7 @@
 import { parseEventPayload } from '../events/schemas.js'
 import { ConfigError, QQBotError } from '../errors/qqbot-error.js'
 import type { NonconformingField } from '../events/normalize.js'
+import { FlatStringMap } from '../util/flat-string-map.js'
 import { DedupeCache } from './dedupe-cache.js'
 import { NonconformingReport } from './nonconforming-report.js'
 import { OrderedLanes, type LaneTicket } from './ordered-lanes.js'
@@ -47,8 +48,11 @@ export class EventPipeline implements EventSink {
   private running = 0
   private saturated = false
   private readonly interceptors: EventInterceptor[] = []
-  /** Dedupe key of each queued or running event → `done` callbacks of copies that arrived meanwhile (null: none yet). */
-  private readonly unfinished = new Map<string, (() => void)[] | null>()
+  /**
+   * Dedupe key of each queued or running event → `done` callbacks of copies that arrived meanwhile (null: none
+   * yet). One key added and deleted per event: see {@link FlatStringMap}.
+   */
+  private readonly unfinished = new FlatStringMap<(() => void)[] | null>()
   private readonly report: NonconformingReport
 
   constructor(private readonly options: EventPipelineOptions) {

@@ -101,4 +101,40 @@ describe('OrderedLanes', () => {
     queue.add('a2', 'a')
     expect(takeAll(queue).map((ticket) => ticket.item)).toEqual(['a2'])
   })
+
+  it('GIVEN keys whose lanes come and go (one at a time, interleaved, in any finishing order) THEN each key’s items are ready one at a time, in the order added', () => {
+    const { queue } = lanes()
+    let seed = 7
+    const next = () => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32
+    const added = new Map<string, string[]>()
+    const readyOrder = new Map<string, string[]>()
+    const running: LaneTicket<string>[] = []
+    let counter = 0
+    for (let step = 0; step < 5_000; step++) {
+      if (next() < 0.55) {
+        const key = `chat-${Math.floor(next() * 40)}`
+        const item = `${key}#${counter++}`
+        queue.add(item, key)
+        added.set(key, [...(added.get(key) ?? []), item])
+      } else if (running.length > 0) {
+        queue.finish(running.splice(Math.floor(next() * running.length), 1)[0]!)
+      }
+      for (const ticket of takeAll(queue)) {
+        const key = ticket.lane!.key
+        expect(running.some((other) => other.lane?.key === key)).toBe(false)
+        readyOrder.set(key, [...(readyOrder.get(key) ?? []), ticket.item])
+        running.push(ticket)
+      }
+    }
+    while (running.length > 0) {
+      queue.finish(running.shift()!)
+      for (const ticket of takeAll(queue)) {
+        readyOrder.set(ticket.lane!.key, [...(readyOrder.get(ticket.lane!.key) ?? []), ticket.item])
+        running.push(ticket)
+      }
+    }
+    expect(readyOrder).toEqual(added)
+    expect(queue.size).toBe(0)
+    expect(queue.keys).toBe(0)
+  })
 })

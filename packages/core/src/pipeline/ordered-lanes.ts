@@ -1,3 +1,4 @@
+import { FlatStringMap } from '../util/flat-string-map.js'
 import { FifoQueue } from './fifo-queue.js'
 
 /** A queued item and the lane it belongs to (none: it waits for nobody). Returned by {@link OrderedLanes.take}. */
@@ -35,7 +36,8 @@ export interface OrderedLanesOptions<T> {
  */
 export class OrderedLanes<T> {
   private readonly ready = new FifoQueue<LaneTicket<T>>()
-  private readonly lanes = new Map<string, Lane<T>>()
+  /** One lane per key with an item queued or running, created and deleted per event: see {@link FlatStringMap}. */
+  private readonly lanes = new FlatStringMap<Lane<T>>()
   /** Keys with items still running past their hold → how many. */
   private readonly overdue = new Map<string, number>()
   private waitingCount = 0

@@ -1,4 +1,5 @@
 import { ExpiryWheel } from '../util/expiry-wheel.js'
+import { FlatStringMap } from '../util/flat-string-map.js'
 import { ReplyLimitError, ReplyWindowClosedError } from './reply-errors.js'
 
 export interface ReplyWindow {
@@ -19,7 +20,8 @@ const SWEEP_SLOT_MS = 10_000
  * window alone holds 450,000 of them, so each costs a map entry and a slot, nothing more.
  */
 export class MsgSeqAllocator {
-  private readonly used = new Map<string, number>()
+  /** Replied-to id → seqs handed out. One id in and one out per reply once the window is full: see {@link FlatStringMap}. */
+  private readonly used = new FlatStringMap<number>()
   private readonly expiry: ExpiryWheel<string>
 
   constructor(private readonly now: () => number = Date.now) {
