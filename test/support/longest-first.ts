@@ -7,20 +7,23 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  * orders by the durations of the last run, and a fresh checkout (CI) has none, so it would order by file size.
  */
 const LONGEST = [
-  'test/partitions.test.ts',
   'test/create-qqbot.test.ts',
+  'test/partitions.test.ts',
   'test/scale-out.test.ts',
   'test/redis-faults.test.ts',
   'test/create-qqbot-plugin.test.ts',
   'test/redis-sentinel.test.ts',
-  'examples/distributed/src/distributed.test.ts',
+  'packages/sandbox/src/dev/dev-reload.test.ts',
+  'test/state-counter.test.ts',
+  'test/interrupted-prompts.test.ts',
   'packages/nats/src/nats.test.ts',
-  'packages/redis/src/redis-shard-coordinator.test.ts',
   'test/redis-cluster.test.ts',
-  'test/gateway-faults.test.ts',
   'packages/redis/src/stream/stream.test.ts',
   'test/sandbox.browser.test.ts',
-  'test/state-counter.test.ts',
+  'packages/redis/src/redis-shard-coordinator.test.ts',
+  'test/gateway-faults.test.ts',
+  'test/webhook.test.ts',
+  'examples/distributed/src/distributed.test.ts',
 ]
 
 /** Vitest's order (last durations, else file size), with the files in LONGEST moved to the front in that order. */
