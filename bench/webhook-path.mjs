@@ -7,6 +7,9 @@
 // Under `valgrind --tool=callgrind` the difference between two event counts gives instructions per event; or, with
 // BENCH_PAUSE=1, it prints `warm <pid>` once warmed up and the requests signed, and goes on at SIGUSR2: zero the
 // counts then (`callgrind_control -z <pid>`) and the run's total divided by the events is the measured part alone.
+// Counts of one build still spread by several percent between runs, mostly in the JIT compiler (which functions
+// get optimized when, on background threads); `node --predictable` runs compilation and collection on the main
+// thread at repeatable points, and the compiler's share (`v8::internal::compiler::` and friends) can be left out.
 import { pathToFileURL } from 'node:url'
 import { resolve } from 'node:path'
 import { startPlatformChild } from './ipc.mjs'
