@@ -40,6 +40,19 @@ describe('parseJsonLossless', () => {
     expect(parseJsonLossless('12345678901234567891')).toBe(JSON.parse('12345678901234567891'))
   })
 
+  it('GIVEN a big integer nested deeper than the parsed value is walked THEN it is still kept exact', () => {
+    const depth = 200
+    const text = `${'{"a":['.repeat(depth)}12345678901234567891,1${']}'.repeat(depth)}`
+    let value = parseJsonLossless(text) as { a: unknown[] }
+    for (let i = 1; i < depth; i++) value = value.a[0] as { a: unknown[] }
+    expect(value.a).toEqual(['12345678901234567891', 1])
+  })
+
+  it('GIVEN safe numbers only, at any depth THEN the value is what JSON.parse gives', () => {
+    const text = `${'['.repeat(100)}9007199254740991,-9007199254740991,0.5${']'.repeat(100)}`
+    expect(parseJsonLossless(text)).toEqual(JSON.parse(text))
+  })
+
   it('returns the same string object when nothing needs quoting', () => {
     const text = '{"a":"1234567890123456789"}'
     expect(quoteUnsafeIntegers(text)).toBe(text)

@@ -3,7 +3,7 @@
  * but some payloads carry them as bare numbers (guild, forum and user ids of 18–19 digits); `JSON.parse`
  * would round those before anything could check them. Such an integer becomes its exact decimal string.
  *
- * Most frames have no bare number of 16 digits, so they go straight to `JSON.parse` after one regex test.
+ * Most frames hold no number past 2^53, so they are parsed once and the parsed value is checked, not the text.
  */
 
 /**
@@ -13,10 +13,31 @@
  */
 const POSSIBLY_UNSAFE = /[:,[]\s*-?\d{16}/
 
+/** Deeper than this a parsed value is not walked: the exact scan of the text decides instead. */
+const MAX_WALK_DEPTH = 64
+
 /** Parses JSON text; every integer literal outside strings that is not a safe integer becomes a string. */
 export function parseJsonLossless(text: string): unknown {
-  if (!POSSIBLY_UNSAFE.test(text)) return JSON.parse(text)
+  const value: unknown = JSON.parse(text)
+  // An integer literal past 2^53 parses to a number past it: a value holding no such number (almost every frame)
+  // is the answer as parsed. Walking the parsed value costs a fraction of scanning the text with the regex.
+  if (!mayHoldUnsafeInteger(value, 0)) return value
+  if (!POSSIBLY_UNSAFE.test(text)) return value
   return JSON.parse(quoteUnsafeIntegers(text))
+}
+
+/** Whether `value` holds a number beyond the safe integers (an exponent or a fraction may too), or is too deep to tell. */
+function mayHoldUnsafeInteger(value: unknown, depth: number): boolean {
+  if (typeof value === 'number') return !(Math.abs(value) <= Number.MAX_SAFE_INTEGER)
+  if (typeof value !== 'object' || value === null) return false
+  if (depth === MAX_WALK_DEPTH) return true
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (mayHoldUnsafeInteger(value[i], depth + 1)) return true
+    return false
+  }
+  const record = value as Record<string, unknown>
+  for (const key in record) if (mayHoldUnsafeInteger(record[key], depth + 1)) return true
+  return false
 }
 
 /**

@@ -1,3 +1,5 @@
+import { LabelKeys } from './label-keys.js'
+
 /** Names of the counters the core maintains. Labels narrow them (route, shard, reason). */
 export type CounterName =
   | 'events_received'
@@ -145,12 +147,13 @@ export class Metrics {
   private readonly gauges = new Map<string, () => number>()
   /** HELP lines of the adapters' metrics seen so far (the core's are in HELP). */
   private readonly declared = new Map<string, string>()
+  private readonly labelKeys = new LabelKeys()
 
   inc(counter: CounterName | CounterDefinition, labels?: Labels, by = 1): void {
     const name = this.nameOf(counter)
     let series = this.counters.get(name)
     if (!series) this.counters.set(name, (series = new Map()))
-    const key = labels ? labelKey(labels) : NO_LABELS
+    const key = labels ? this.labelKeys.of(labels) : NO_LABELS
     series.set(key, (series.get(key) ?? 0) + by)
   }
 
@@ -163,7 +166,7 @@ export class Metrics {
   count(counter: CounterName | CounterDefinition, labels?: Labels): number {
     const series = this.counters.get(this.nameOf(counter))
     if (!series) return 0
-    if (labels) return series.get(labelKey(labels)) ?? 0
+    if (labels) return series.get(this.labelKeys.of(labels)) ?? 0
     let total = 0
     for (const value of series.values()) total += value
     return total
@@ -199,20 +202,4 @@ export class Metrics {
   private helpOf(name: string): string {
     return HELP[name as CounterName | GaugeName] ?? this.declared.get(name) ?? ''
   }
-}
-
-/** Runs several times per event, so the common one-label case skips sorting and escaping. */
-function labelKey(labels: Labels): string {
-  const names = Object.keys(labels)
-  if (names.length === 1) return `${names[0]}="${escapeLabel(String(labels[names[0]!]))}"`
-  let key = ''
-  for (const name of names.sort()) key += `${key ? ',' : ''}${name}="${escapeLabel(String(labels[name]))}"`
-  return key
-}
-
-const NEEDS_ESCAPE = /["\\\n]/
-
-function escapeLabel(value: string): string {
-  if (!NEEDS_ESCAPE.test(value)) return value
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
 }

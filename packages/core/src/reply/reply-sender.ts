@@ -6,7 +6,7 @@ import { MessageType, type MessageBody, type SendResult } from '../rest/api-type
 import type { CallOptions, OpenApi } from '../rest/open-api.js'
 import { MarkdownFallback, type MarkdownFallbackOptions } from './markdown-fallback.js'
 import { MediaUploader } from '../media/media-uploader.js'
-import { attachMedia, splitReply, type ReplyMessage } from '../media/reply-media.js'
+import { attachMedia, splitReply, type PickedMedia, type ReplyMessage } from '../media/reply-media.js'
 import { MsgSeqAllocator, type ReplyWindow } from './msg-seq-allocator.js'
 import {
   ReplyLimitError,
@@ -86,23 +86,21 @@ export class ReplySender {
    * Rate limits are retried with the same body until the reply window closes (less `deadlineMarginMs`);
    * after that it rejects with {@link ReplyRateLimitedError}.
    */
-  async reply(event: DispatchedEvent, content: ReplyContent): Promise<SendResult> {
-    const target = this.targetOf(event)
-    const { body, media } = splitReply(content)
-    body[target.reference.kind] = target.reference.id
-    const seq = this.reserveSeq(event, target)
-    const deadline = this.retryDeadline(target, event.receivedAt, seq)
-    if (media) await attachMedia(this.media, target, body, media, this.callOptions(deadline))
-    if (target.scene === 'group' || target.scene === 'c2c') {
-      body.msg_seq = seq
-      body.msg_type ??= messageTypeOf(body)
-      if (body.msg_type === MessageType.MEDIA && !body.content) body.content = ' '
+  reply(event: DispatchedEvent, content: ReplyContent): Promise<SendResult> {
+    // Not an async function: a reply without media hands back the send's own promise, without wrapping it in
+    // another (an async function's result waits two more microtask turns for a promise it returns). A check
+    // that throws still rejects the returned promise, as before.
+    try {
+      const target = this.targetOf(event)
+      const { body, media } = splitReply(content)
+      body[target.reference.kind] = target.reference.id
+      const seq = this.reserveSeq(event, target)
+      const deadline = this.retryDeadline(target, event.receivedAt, seq)
+      if (media) return this.replyWithMedia(event, target, body, media, seq, deadline)
+      return this.sendPrepared(event, target, body, seq, deadline)
+    } catch (error) {
+      return Promise.reject(error)
     }
-    // Plain text (most replies) goes straight out: no fallback wrapper, no closures.
-    if (!this.markdown || (body.markdown === undefined && body.keyboard === undefined))
-      return this.sendReply(target, body, deadline)
-    const attempt = (sent: MessageBody) => this.sendReply(target, sent, deadline)
-    return this.markdown.send(target.scene, body, attempt, () => this.reserveSeq(event, target))
   }
 
   /** Where a reply to `event` goes; throws like {@link reply} when it has no reply target. */
@@ -121,6 +119,38 @@ export class ReplySender {
   /** Replies left in `event`'s budget; `undefined` when its scene has no per-message limit. */
   repliesLeft(target: ReplyTarget): number | undefined {
     return this.seqs.remaining(seqKey(target), target.window)
+  }
+
+  private async replyWithMedia(
+    event: DispatchedEvent,
+    target: ReplyTarget,
+    body: MessageBody,
+    media: PickedMedia,
+    seq: number,
+    deadline: number | undefined,
+  ): Promise<SendResult> {
+    await attachMedia(this.media, target, body, media, this.callOptions(deadline))
+    return this.sendPrepared(event, target, body, seq, deadline)
+  }
+
+  /** Adds `msg_seq` and `msg_type` where the scene takes them, and sends (through the markdown fallback if it has any). */
+  private sendPrepared(
+    event: DispatchedEvent,
+    target: ReplyTarget,
+    body: MessageBody,
+    seq: number,
+    deadline: number | undefined,
+  ): Promise<SendResult> {
+    if (target.scene === 'group' || target.scene === 'c2c') {
+      body.msg_seq = seq
+      body.msg_type ??= messageTypeOf(body)
+      if (body.msg_type === MessageType.MEDIA && !body.content) body.content = ' '
+    }
+    // Plain text (most replies) goes straight out: no fallback wrapper, no closures.
+    if (!this.markdown || (body.markdown === undefined && body.keyboard === undefined))
+      return this.sendReply(target, body, deadline)
+    const attempt = (sent: MessageBody) => this.sendReply(target, sent, deadline)
+    return this.markdown.send(target.scene, body, attempt, () => this.reserveSeq(event, target))
   }
 
   private async sendReply(target: ReplyTarget, body: MessageBody, deadline: number | undefined): Promise<SendResult> {

@@ -282,8 +282,8 @@ export class OpenApi {
     })
   }
 
-  private async send(request: RestRequest): Promise<SendResult> {
-    return toSendResult(await this.rest.request(request))
+  private send(request: RestRequest): Promise<SendResult> {
+    return this.rest.request(request).then(toSendResult)
   }
 }
 

@@ -10,7 +10,7 @@ import { ApiError, NetworkError } from './api-error.js'
 import { HttpTransport } from '../http/http-transport.js'
 import { OpenApi } from './open-api.js'
 import { PLATFORM_CODE_HINTS } from './platform-codes.js'
-import { RestClient, type RestHook } from './rest-client.js'
+import { RestClient, type RestHook, type RestRequest } from './rest-client.js'
 
 const logger = createLogger({ level: 'silent' })
 const GROUP_ROUTE = 'POST /v2/groups/{group_openid}/messages'
@@ -395,6 +395,20 @@ describe('RestClient pool and hooks', () => {
     order.length = 0
     await api.sendGroupMessage('g1', groupReply(1))
     expect(order).toEqual([`outer>${GROUP_ROUTE}`, 'inner', 'outer<'])
+  })
+
+  it('GIVEN a hook that throws synchronously or answers with a plain object THEN calls reject or resolve, never throw', async () => {
+    const { rest, api } = await setup()
+    const plain = ((request: RestRequest) =>
+      request.route === 'GET /users/@me'
+        ? { status: 200, data: { id: 'plain' }, traceId: undefined }
+        : (() => {
+            throw new Error('hook broke')
+          })()) as unknown as RestHook
+    rest.use(plain)
+    expect(await api.getMe()).toEqual({ id: 'plain' })
+    const sent = api.sendGroupMessage('g1', groupReply(1))
+    await expect(sent).rejects.toThrow('hook broke')
   })
 
   it('GIVEN a hook that changes the request THEN the platform sees the change, and the hook sees path and template', async () => {

@@ -88,13 +88,20 @@ export class RestClient {
   }
 
   /** Sends a request and resolves with the response body. */
-  async request<T = unknown>(request: RestRequest): Promise<T> {
-    return (await this.chain(request)).data as T
+  request<T = unknown>(request: RestRequest): Promise<T> {
+    // Without hooks the chain is `send`, an async function: its promise is taken as it is, one `then` and no
+    // async wrapper. A hook may throw or hand back a non-promise, which the awaiting path turns into a promise.
+    if (this.hooks.length === 0) return this.send(request).then(dataOf) as Promise<T>
+    return this.requestThroughHooks(request)
   }
 
   /** Sends a request and resolves with status, body and trace id. */
   requestRaw<T = unknown>(request: RestRequest): Promise<RestResponse<T>> {
     return this.chain(request) as Promise<RestResponse<T>>
+  }
+
+  private async requestThroughHooks<T>(request: RestRequest): Promise<T> {
+    return (await this.chain(request)).data as T
   }
 
   /** Composed once per `use()`, never per call, so hooks cost nothing extra as calls pile up. */
@@ -250,6 +257,10 @@ export class RestClient {
     else this.options.logger.warn(entry, 'retrying REST request')
     await sleep(delayMs)
   }
+}
+
+function dataOf(response: RestResponse): unknown {
+  return response.data
 }
 
 function hasErrorCode(body: unknown): boolean {

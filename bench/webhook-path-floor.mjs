@@ -1,0 +1,53 @@
+// The webhook floor's per-event work (as bench/bot-webhook-raw.mjs does it, less node:http) in the shape
+// bench/webhook-path.mjs drives: a `(request, response)` handler that verifies the Ed25519 signature with one
+// KeyObject, parses the body, writes the op 12 ACK, and replies to /ping n over an undici Pool of 32 connections.
+import { createPrivateKey, createPublicKey, verify } from 'node:crypto'
+import { Pool } from 'undici'
+
+const ACK = '{"op":12,"d":0}'
+
+/** Resolves with `{ handle, stop }`; `onReplied` runs once per answered reply. */
+export async function startFloor({ url, appId, secret }, onReplied) {
+  const pool = new Pool(url, { connections: 32 })
+  const tokenResponse = await pool.request({
+    path: '/app/getAppAccessToken',
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ appId, clientSecret: secret }),
+  })
+  const { access_token: token } = await tokenResponse.body.json()
+  const headers = { authorization: `QQBot ${token}`, 'content-type': 'application/json', 'x-union-appid': appId }
+  let seed = secret
+  while (Buffer.byteLength(seed) < 32) seed += secret
+  const pkcs8 = Buffer.concat([
+    Buffer.from('302e020100300506032b657004220420', 'hex'),
+    Buffer.from(seed).subarray(0, 32),
+  ])
+  const publicKey = createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }))
+
+  function handle(request, response) {
+    const body = request.rawBody
+    const timestamp = request.headers['x-signature-timestamp']
+    const signature = Buffer.from(request.headers['x-signature-ed25519'] ?? '', 'hex')
+    if (
+      !timestamp ||
+      signature.length !== 64 ||
+      !verify(null, Buffer.concat([Buffer.from(timestamp), body]), publicKey, signature)
+    )
+      return void response.writeHead(401).end()
+    const payload = JSON.parse(body)
+    response.writeHead(200, { 'content-type': 'application/json' }).end(ACK)
+    const d = payload.d
+    const match = /\/ping (\d+)/.exec(d.content)
+    pool
+      .request({
+        path: `/v2/groups/${d.group_openid}/messages`,
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ content: `pong ${match[1]}`, msg_type: 0, msg_id: d.id, msg_seq: 1 }),
+      })
+      .then((reply) => reply.body.dump())
+      .then(onReplied)
+  }
+  return { handle, stop: () => pool.close() }
+}
