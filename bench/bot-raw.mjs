@@ -1,19 +1,10 @@
 // The no-framework floor: ws + JSON.parse + an undici Pool of 32 connections, replying to /ping n.
 import WebSocket from 'ws'
-import { Pool } from 'undici'
+import { floorRest } from './floor-setup.mjs'
 import { serveStats } from './ipc.mjs'
 
 const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret } = process.env
-const pool = new Pool(url, { connections: 32 })
-
-const tokenResponse = await pool.request({
-  path: '/app/getAppAccessToken',
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ appId, clientSecret: secret }),
-})
-const { access_token: token } = await tokenResponse.body.json()
-const headers = { authorization: `QQBot ${token}`, 'content-type': 'application/json', 'x-union-appid': appId }
+const { pool, headers } = await floorRest({ url, appId, secret })
 const gatewayResponse = await pool.request({ path: '/gateway', method: 'GET', headers })
 const { url: gatewayUrl } = await gatewayResponse.body.json()
 
@@ -24,7 +15,9 @@ ws.on('message', (data) => {
   if (payload.s) seq = payload.s
   if (payload.op === 10) {
     setInterval(() => ws.send(JSON.stringify({ op: 1, d: seq })), payload.d.heartbeat_interval).unref()
-    ws.send(JSON.stringify({ op: 2, d: { token: `QQBot ${token}`, intents: (1 << 25) | (1 << 30), shard: [0, 1] } }))
+    ws.send(
+      JSON.stringify({ op: 2, d: { token: headers.authorization, intents: (1 << 25) | (1 << 30), shard: [0, 1] } }),
+    )
     return
   }
   if (payload.op !== 0) return

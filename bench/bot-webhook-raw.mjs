@@ -1,26 +1,13 @@
 // The no-framework webhook floor: node:http + one Ed25519 KeyObject verify + JSON.parse, the op 12 ACK at once,
 // then the /ping n reply over an undici Pool of 32 connections. Forged requests get 401 and a counter.
-import { createPrivateKey, createPublicKey, verify } from 'node:crypto'
+import { verify } from 'node:crypto'
 import { createServer } from 'node:http'
-import { Pool } from 'undici'
+import { floorRest, webhookPublicKey } from './floor-setup.mjs'
 import { serveStats } from './ipc.mjs'
 
 const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret } = process.env
-const pool = new Pool(url, { connections: 32 })
-
-const tokenResponse = await pool.request({
-  path: '/app/getAppAccessToken',
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ appId, clientSecret: secret }),
-})
-const { access_token: token } = await tokenResponse.body.json()
-const headers = { authorization: `QQBot ${token}`, 'content-type': 'application/json', 'x-union-appid': appId }
-
-let seed = secret
-while (Buffer.byteLength(seed) < 32) seed += secret
-const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(seed).subarray(0, 32)])
-const publicKey = createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }))
+const { pool, headers } = await floorRest({ url, appId, secret })
+const publicKey = webhookPublicKey(secret)
 
 const ACK = '{"op":12,"d":0}'
 let forged = 0

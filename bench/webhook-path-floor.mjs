@@ -1,29 +1,15 @@
 // The webhook floor's per-event work (as bench/bot-webhook-raw.mjs does it, less node:http) in the shape
 // bench/webhook-path.mjs drives: a `(request, response)` handler that verifies the Ed25519 signature with one
 // KeyObject, parses the body, writes the op 12 ACK, and replies to /ping n over an undici Pool of 32 connections.
-import { createPrivateKey, createPublicKey, verify } from 'node:crypto'
-import { Pool } from 'undici'
+import { verify } from 'node:crypto'
+import { floorRest, webhookPublicKey } from './floor-setup.mjs'
 
 const ACK = '{"op":12,"d":0}'
 
 /** Resolves with `{ handle, stop }`; `onReplied` runs once per answered reply. */
 export async function startFloor({ url, appId, secret }, onReplied) {
-  const pool = new Pool(url, { connections: 32 })
-  const tokenResponse = await pool.request({
-    path: '/app/getAppAccessToken',
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ appId, clientSecret: secret }),
-  })
-  const { access_token: token } = await tokenResponse.body.json()
-  const headers = { authorization: `QQBot ${token}`, 'content-type': 'application/json', 'x-union-appid': appId }
-  let seed = secret
-  while (Buffer.byteLength(seed) < 32) seed += secret
-  const pkcs8 = Buffer.concat([
-    Buffer.from('302e020100300506032b657004220420', 'hex'),
-    Buffer.from(seed).subarray(0, 32),
-  ])
-  const publicKey = createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }))
+  const { pool, headers } = await floorRest({ url, appId, secret })
+  const publicKey = webhookPublicKey(secret)
 
   function handle(request, response) {
     const body = request.rawBody
