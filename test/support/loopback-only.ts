@@ -28,12 +28,19 @@ function hostOf(args: unknown[]): string | undefined {
   return typeof second === 'string' ? second : 'localhost'
 }
 
-const connect = net.Socket.prototype.connect
-net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
-  const host = hostOf(args)
-  if (host !== undefined && !LOOPBACK.has(host) && !host.startsWith('127.')) {
-    process.nextTick(() => this.destroy(new OutsideNetworkError(host)))
-    return this
-  }
-  return (connect as (...a: unknown[]) => net.Socket).apply(this, args)
-} as typeof net.Socket.prototype.connect
+// A setup file runs before every test file, and the files of one worker share its modules (isolate: false):
+// the guard goes in once per process, not once more per file.
+const GUARDED = Symbol.for('qqbot.test.loopbackOnly')
+const prototype = net.Socket.prototype as typeof net.Socket.prototype & { [GUARDED]?: true }
+if (!prototype[GUARDED]) {
+  const connect = prototype.connect
+  prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
+    const host = hostOf(args)
+    if (host !== undefined && !LOOPBACK.has(host) && !host.startsWith('127.')) {
+      process.nextTick(() => this.destroy(new OutsideNetworkError(host)))
+      return this
+    }
+    return (connect as (...a: unknown[]) => net.Socket).apply(this, args)
+  } as typeof net.Socket.prototype.connect
+  prototype[GUARDED] = true
+}

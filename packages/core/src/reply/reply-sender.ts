@@ -159,7 +159,7 @@ export class ReplySender {
       this.metrics?.inc('replies_sent', { scene: target.scene })
       if (typeof result.id !== 'string' || result.id === '') return result
       const sent = { scene: target.scene, targetId: target.targetId, id: result.id, sentAt: this.now() }
-      // Object.assign, not a spread (see withCallOptions in rest/open-api.ts).
+      // Object.assign, not a spread (see `post` in rest/open-api.ts).
       return Object.assign({}, result, { sent })
     } catch (error) {
       // The seq is the n-th reply to this message, so the platform holding it means this very reply went out

@@ -89,10 +89,7 @@ export class RestClient {
 
   /** Sends a request and resolves with the response body. */
   request<T = unknown>(request: RestRequest): Promise<T> {
-    // Without hooks the chain is `send`, an async function: its promise is taken as it is, one `then` and no
-    // async wrapper. A hook may throw or hand back a non-promise, which the awaiting path turns into a promise.
-    if (this.hooks.length === 0) return this.send(request).then(dataOf) as Promise<T>
-    return this.requestThroughHooks(request)
+    return this.chain(request).then(dataOf) as Promise<T>
   }
 
   /** Sends a request and resolves with status, body and trace id. */
@@ -100,17 +97,17 @@ export class RestClient {
     return this.chain(request) as Promise<RestResponse<T>>
   }
 
-  private async requestThroughHooks<T>(request: RestRequest): Promise<T> {
-    return (await this.chain(request)).data as T
-  }
-
-  /** Composed once per `use()`, never per call, so hooks cost nothing extra as calls pile up. */
+  /**
+   * Composed once per `use()`, never per call, so hooks cost nothing extra as calls pile up. Without hooks the
+   * chain is `send` itself, whose promise is taken as it is; each hook is called from an async function, so one
+   * that throws or answers with a plain object still gives a promise.
+   */
   private compose(): RestNext {
     let next: RestNext = (request) => this.send(request)
     for (let i = this.hooks.length - 1; i >= 0; i--) {
       const hook = this.hooks[i]!
       const inner = next
-      next = (request) => hook(request, inner)
+      next = async (request) => hook(request, inner)
     }
     return next
   }
