@@ -1,5 +1,5 @@
 import { ExpiryWheel } from '../util/expiry-wheel.js'
-import { FlatStringMap } from '../util/flat-string-map.js'
+import { ReplyCounts } from './reply-counts.js'
 import { ReplyLimitError, ReplyWindowClosedError } from './reply-errors.js'
 
 export interface ReplyWindow {
@@ -15,14 +15,15 @@ const SWEEP_SLOT_MS = 10_000
 
 /**
  * Hands out `msg_seq` 1, 2, 3… per replied-to message id, enforcing the platform's passive-reply window
- * and per-message limit. An entry is one small integer per id (seqs handed out so far), dropped by an
- * {@link ExpiryWheel} when its window closes, also while no reply is sent: at 1,500 replies/s the group
- * window alone holds 450,000 of them, so each costs a map entry and a slot, nothing more.
+ * and per-message limit. An entry is the seqs handed out so far per id, dropped by an {@link ExpiryWheel}
+ * when its window closes, also while no reply is sent: at 1,500 replies/s the group window alone holds
+ * 450,000 of them, and the C2C window an hour's worth, so each is a hash and a count in typed arrays
+ * ({@link ReplyCounts}) and a number in a wheel slot, not the id's string.
  */
 export class MsgSeqAllocator {
-  /** Replied-to id → seqs handed out. One id in and one out per reply once the window is full: see {@link FlatStringMap}. */
-  private readonly used = new FlatStringMap<number>()
-  private readonly expiry: ExpiryWheel<string>
+  /** Replied-to id's hash → seqs handed out. */
+  private readonly used = new ReplyCounts()
+  private readonly expiry: ExpiryWheel<number>
 
   constructor(private readonly now: () => number = Date.now) {
     this.expiry = new ExpiryWheel(SWEEP_SLOT_MS, (key) => this.used.delete(key), now)
@@ -38,18 +39,19 @@ export class MsgSeqAllocator {
     const age = now - receivedAt
     if (age > window.windowMs) throw new ReplyWindowClosedError(window.scene, window.windowMs, age)
     this.expiry.sweep(now)
-    const used = this.used.get(replyToId)
-    if (used === undefined) this.expiry.add(replyToId, receivedAt + window.windowMs)
-    const seq = (used ?? 0) + 1
+    const key = this.used.keyOf(replyToId)
+    const used = this.used.get(key)
+    const seq = used + 1
     if (window.maxReplies !== undefined && seq > window.maxReplies)
       throw new ReplyLimitError(window.scene, window.maxReplies)
-    this.used.set(replyToId, seq)
+    if (used === 0) this.expiry.add(key, receivedAt + window.windowMs)
+    this.used.set(key, seq)
     return seq
   }
 
   /** Replies `replyToId` may still get under `window`'s limit; `undefined` when the scene has none. */
   remaining(replyToId: string, window: ReplyWindow): number | undefined {
     if (window.maxReplies === undefined) return undefined
-    return Math.max(0, window.maxReplies - (this.used.get(replyToId) ?? 0))
+    return Math.max(0, window.maxReplies - this.used.get(this.used.keyOf(replyToId)))
   }
 }
