@@ -20,6 +20,21 @@ platform.onRequest((call) => {
 /** Distinct senders the burst comes from. */
 const SENDERS = 1_000
 
+/** `count` events at `rate` a second: what was due is dispatched every 10 ms, as steady traffic arrives. */
+async function dispatchPaced(count, rate, eventAt) {
+  const startedAt = Date.now()
+  let sent = 0
+  while (sent < count) {
+    const due = Math.min(count, Math.floor(((Date.now() - startedAt) * rate) / 1000) + 1)
+    if (due > sent) {
+      const from = sent
+      await platform.dispatchBurst(due - from, (j) => eventAt(from + j))
+      sent = due
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
 process.on('message', async (message) => {
   if (message.type !== 'burst') return
   await platform.waitForReady(1, 30_000)
@@ -29,13 +44,15 @@ process.on('message', async (message) => {
     onReply = () => replies >= message.count && resolve()
   })
   const startedAt = Date.now()
-  await platform.dispatchBurst(message.count, (i) => {
+  const eventAt = (i) => {
     // Spread over many senders, as real traffic is: one sender's events are handled in order, one at a time.
     const sender = `member-${i % SENDERS}`
     const event = make({ content: `/ping ${i}`, memberOpenid: sender, authorId: sender })
     dispatchedAt.set(event.d.id, Date.now())
     return event
-  })
+  }
+  if (message.rate) await dispatchPaced(message.count, message.rate, eventAt)
+  else await platform.dispatchBurst(message.count, eventAt)
   const timeout = new Promise((resolve) => setTimeout(resolve, message.timeoutMs ?? 120_000))
   await Promise.race([done, timeout])
   const elapsedMs = Date.now() - startedAt

@@ -17,6 +17,9 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url))
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 16)
 // BENCH_ONLY=<regex>: only the layouts whose name matches (and the single process, the baseline).
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined
+// BENCH_RATE=<events/s>: the events arrive at that steady rate instead of all at once (CPU per event at a load
+// the processes keep up with, where reads are small).
+const RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined
 
 /** The NATS split with its stream in partitions (a subject and durable consumer each, KV leases). */
 function natsPartitionedLayouts() {
@@ -116,7 +119,7 @@ async function runOnce(layout) {
     )
     const redisDone = layout.broker === 'redis' ? await redisProbe() : undefined
     const natsBefore = layout.broker === 'nats' ? natsServerCpuMs() : undefined
-    platform.send({ type: 'burst', count: COUNT, scene })
+    platform.send({ type: 'burst', count: COUNT, scene, rate: RATE })
     const result = await nextMessage(platform, 'done')
     const natsAfter = natsBefore === undefined ? undefined : natsServerCpuMs()
     const redis = await redisDone?.()
@@ -168,6 +171,11 @@ function perProcessCpu(layout, before, after, natsBefore, natsAfter, redis) {
     cpuMs: after[i].cpuMs - before[i].cpuMs,
     natsOut: after[i].nats ? (after[i].nats.outMsgs - before[i].nats.outMsgs) / COUNT : undefined,
     natsIn: after[i].nats ? (after[i].nats.inMsgs - before[i].nats.inMsgs) / COUNT : undefined,
+    // A worker's messages per read of its broker (acknowledged / reads that returned messages).
+    perRead:
+      after[i].reads === undefined
+        ? undefined
+        : (after[i].acked - before[i].acked) / Math.max(1, after[i].reads - before[i].reads),
   }))
   if (natsAfter !== undefined) rows.push({ process: 'nats-server', cpuMs: natsAfter - natsBefore })
   if (redis) rows.push({ process: 'redis-server', cpuMs: redis.cpuMs, redisCommands: redis.commands / COUNT })
@@ -175,17 +183,19 @@ function perProcessCpu(layout, before, after, natsBefore, natsAfter, redis) {
 }
 
 console.log('\nPer process, during the burst (median of the runs): CPU ms per 1k events; broker traffic per event')
-console.log('| layout | process | CPU ms/1k ev | Redis commands/ev | NATS msgs out/ev | NATS msgs in/ev |')
-console.log('|---|---|---|---|---|---|')
+console.log(
+  '| layout | process | CPU ms/1k ev | Redis commands/ev | NATS msgs out/ev | NATS msgs in/ev | msgs per read |',
+)
+console.log('|---|---|---|---|---|---|---|')
 for (const layout of layouts) {
   const r = results[layout.name]
   for (const [i, row] of r[0].perProcess.entries()) {
     const pick = (field) => median(r.map((x) => x.perProcess[i][field]))
     const fmt = (value) => (value === undefined || Number.isNaN(value) ? '' : value.toFixed(2))
     console.log(
-      `| ${layout.name} | ${row.process} | ${Math.round((pick('cpuMs') / COUNT) * 1000)} | ${fmt(pick('redisCommands'))} | ${fmt(pick('natsOut'))} | ${fmt(pick('natsIn'))} |`,
+      `| ${layout.name} | ${row.process} | ${Math.round((pick('cpuMs') / COUNT) * 1000)} | ${fmt(pick('redisCommands'))} | ${fmt(pick('natsOut'))} | ${fmt(pick('natsIn'))} | ${fmt(pick('perRead'))} |`,
     )
   }
   const total = median(r.map((x) => x.perProcess.reduce((sum, p) => sum + p.cpuMs, 0)))
-  console.log(`| ${layout.name} | all | ${Math.round((total / COUNT) * 1000)} | | | |`)
+  console.log(`| ${layout.name} | all | ${Math.round((total / COUNT) * 1000)} | | | | |`)
 }

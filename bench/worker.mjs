@@ -15,7 +15,12 @@ async function createBrokerSource() {
     const { connect } = await import('@nats-io/transport-node')
     const { NatsStreamSource } = await import('../packages/nats/dist/index.js')
     nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', noAsyncTraces: true })
-    return new NatsStreamSource({ nats, namespace, batchSize: 128, partitions: partitions > 0 ? partitions : false })
+    return new NatsStreamSource({
+      nats,
+      namespace,
+      batchSize: 128,
+      partitions: partitions > 0 ? partitions : false,
+    })
   }
   const { Redis } = await import('ioredis')
   const { RedisStreamSource } = await import('../packages/redis/dist/index.js')
@@ -48,4 +53,8 @@ if (partitions > 0) {
   while (source.partitions.length < share) await new Promise((resolve) => setTimeout(resolve, 100))
 }
 process.send({ type: 'ready' })
-serveStats(() => (nats ? { nats: nats.stats() } : {}))
+serveStats(() => ({
+  ...(nats ? { nats: nats.stats() } : {}),
+  reads: client.metricsRegistry.count('broker_reads'),
+  acked: client.metricsRegistry.count('broker_acked'),
+}))

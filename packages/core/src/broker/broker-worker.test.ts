@@ -232,6 +232,15 @@ describe('BrokerWorker', () => {
     await worker.stop()
   })
 
+  it('GIVEN reads that return messages and reads that return none THEN only the first are counted as reads', async () => {
+    const broker = new FakeBroker()
+    broker.batches.push([message('a'), message('b')], [], [message('c')])
+    const { worker, sink, metrics } = await started(broker)
+    await until(() => sink.pushed.length === 3 && broker.fetches > 3, 'three events and an empty read after them')
+    expect(metrics.count('broker_reads')).toBe(2)
+    await worker.stop()
+  })
+
   it('GIVEN the group state THEN the lag gauges show it', async () => {
     const broker = new FakeBroker()
     broker.state = { lag: 7, groupPending: 3 }

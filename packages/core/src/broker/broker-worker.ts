@@ -107,7 +107,7 @@ export class BrokerWorker<M, C> implements EventSource {
       await this.gate!.ready()
       if (!this.running) break
       try {
-        await this.deliverInOrder(await this.broker.fetch())
+        if ((await this.deliverInOrder(await this.broker.fetch())) > 0) this.metrics?.inc('broker_reads')
       } catch (error) {
         if (!this.running) break
         this.log.error({ err: error }, `reading from ${this.broker.target} failed; retrying in 1 s`)
@@ -141,15 +141,28 @@ export class BrokerWorker<M, C> implements EventSource {
     }
   }
 
-  /** Claims go out at once; events still reach the pipeline in the order the broker gave them. */
+  /**
+   * Claims go out at once; events still reach the pipeline in the order the broker gave them. Resolves with the
+   * number of messages once each is handed over or skipped.
+   */
   private async deliverInOrder(
     deliveries: Iterable<BrokerDelivery<M>> | AsyncIterable<BrokerDelivery<M>>,
-  ): Promise<void> {
+  ): Promise<number> {
     let previous: Promise<void> | undefined
+    let count = 0
     // A read's array is walked at once: `for await` would spend a promise hop on each of its messages.
-    if (Symbol.iterator in deliveries) for (const delivery of deliveries) previous = this.deliver(delivery, previous)
-    else for await (const delivery of deliveries) previous = this.deliver(delivery, previous)
+    if (Symbol.iterator in deliveries)
+      for (const delivery of deliveries) {
+        previous = this.deliver(delivery, previous)
+        count++
+      }
+    else
+      for await (const delivery of deliveries) {
+        previous = this.deliver(delivery, previous)
+        count++
+      }
     await previous
+    return count
   }
 
   /** Never rejects: a message it cannot take is given back to the broker, the batch goes on. */

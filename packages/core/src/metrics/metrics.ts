@@ -33,6 +33,7 @@ export type CounterName =
   | 'broker_published'
   | 'broker_acked'
   | 'broker_reclaimed'
+  | 'broker_reads'
   | 'broker_duplicates'
 
 export type GaugeName =
@@ -128,6 +129,7 @@ const HELP: Record<CounterName | GaugeName, string> = {
   broker_published: 'Events an ingress published to the broker',
   broker_acked: 'Broker entries a worker finished and acknowledged',
   broker_reclaimed: 'Broker entries a worker took over from a worker that stopped answering',
+  broker_reads: 'Reads from the broker that returned messages (broker_acked / broker_reads: messages per read)',
   broker_duplicates: 'Broker entries skipped because their event was already handled',
   broker_pending: 'Broker entries this worker holds and has not acknowledged',
   broker_lag: 'Stream entries no worker of the group has read yet (as of the last check)',
