@@ -12,6 +12,8 @@ import {
   explain,
   expectSuccess,
   OFFLINE,
+  expectInstalledTreeToBeTheLockfile,
+  installOverBasicProject,
   ROOT,
   run,
   useWorkFolder,
@@ -21,11 +23,14 @@ import { Redis } from 'ioredis'
 import { groupAtMessage, startFakePlatform } from '@qqbot/fake-platform'
 
 /**
- * `create-qqbot --from <clone>` end to end, offline, for the CLI and the bot templates: each project is
- * created, installed from the npm cache, built and tested (the plugin template: create-qqbot-plugin.test.ts).
+ * `create-qqbot --from <clone>` end to end, offline, for the CLI, the bot templates and the plugin template:
+ * each project is created, installed from the npm cache, built and tested. One file, run in order: the basic
+ * project's install is the starting point of the others' (installOverBasicProject).
  */
 
 const workFolder = useWorkFolder()
+/** Created and installed by the first template case. */
+const basicProjectDir = () => join(workFolder(), 'my-basic-bot')
 
 /**
  * The built distributed project's entry points, run without Redis: proves `@qqbot/redis` and `ioredis`
@@ -171,41 +176,6 @@ async function expectRolesAnswerOverRedis(projectDir: string): Promise<void> {
   }
 }
 
-/**
- * `npm install` in a project created with `--no-install`, over a hard-linked copy of the basic project's
- * node_modules when that project exists (the tests run in order, basic first): npm makes the tree match the
- * project's lockfile, so it only adds what the basic template lacks (the distributed template's Redis
- * packages) instead of unpacking a hundred packages again. The result is checked against the lockfile.
- */
-async function installOverBasicProject(projectDir: string, basicDir: string): Promise<Run> {
-  const basicModules = join(basicDir, 'node_modules')
-  if (existsSync(basicModules))
-    await expectSuccess('cp -al', run('cp', ['-al', basicModules, join(projectDir, 'node_modules')], projectDir))
-  return run('npm', ['install'], projectDir, 180_000, OFFLINE)
-}
-
-interface LockedPackage {
-  integrity?: string
-  optional?: boolean
-}
-
-/**
- * The installed tree (npm's record of it, node_modules/.package-lock.json) is the project's lockfile: each
- * installed package is in it with the same tarball, and each package it leaves out is an optional one (the
- * other platforms' binaries). A package left over from another tree, or one missing, fails.
- */
-async function expectInstalledTreeToBeTheLockfile(projectDir: string): Promise<void> {
-  const packagesOf = async (file: string) =>
-    (JSON.parse(await readFile(join(projectDir, file), 'utf8')) as { packages: Record<string, LockedPackage> }).packages
-  const locked = await packagesOf('package-lock.json')
-  const installed = await packagesOf('node_modules/.package-lock.json')
-  const integrities = (packages: Record<string, LockedPackage>, paths: string[]) =>
-    Object.fromEntries(paths.map((path) => [path, packages[path]?.integrity]))
-  expect(integrities(locked, Object.keys(installed))).toEqual(integrities(installed, Object.keys(installed)))
-  const notInstalled = Object.keys(locked).filter((path) => path !== '' && !(path in installed))
-  expect(notInstalled.filter((path) => !locked[path]!.optional)).toEqual([])
-}
-
 describe('create-qqbot CLI', () => {
   it('GIVEN --help and --version THEN it prints the usage with every flag and template, and the version', async () => {
     const help = await expectSuccess('create-qqbot --help', run('node', [CLI, '--help'], tmpdir()))
@@ -284,7 +254,7 @@ describe('create-qqbot CLI', () => {
         } else {
           expect(created.stdout).not.toContain('Installing the dependencies')
           expect(created.stdout).toMatch(/^\W*npm install\W*$/m)
-          const installed = await installOverBasicProject(projectDir, join(workFolder(), 'my-basic-bot'))
+          const installed = await installOverBasicProject(projectDir, basicProjectDir())
           expect(installed.code, `${explain('npm install', installed)}${missingFromCache(installed)}`).toBe(0)
         }
         await expectInstalledTreeToBeTheLockfile(projectDir)
@@ -326,4 +296,68 @@ describe('create-qqbot CLI', () => {
       E2E_TIMEOUT,
     )
   }
+})
+
+describe('create-qqbot --plugin', () => {
+  /** A publishable plugin package is created, installed, built, tested and packed. */
+  it(
+    'GIVEN --plugin greet --lang zh-CN --from this repo THEN the plugin package installs offline, passes its tests, builds and regenerates its README table, and packs only dist/',
+    async () => {
+      const projectDir = join(workFolder(), 'qqbot-plugin-greet')
+      const created = await run(
+        'node',
+        [CLI, '--plugin', 'greet', '--lang', 'zh-CN', '--yes', '--from', ROOT, '--no-install'],
+        workFolder(),
+        180_000,
+        OFFLINE,
+      )
+      expect(created.code, explain('create-qqbot --plugin', created)).toBe(0)
+      expect(created.stdout).toContain('Created qqbot-plugin-greet (plugin "greet", texts in zh-CN)')
+      expect(created.stdout).toMatch(/^\W*npm install\W*$/m)
+      await expectSuccess('npm install', installOverBasicProject(projectDir, basicProjectDir()))
+      await expectInstalledTreeToBeTheLockfile(projectDir)
+      const manifest = JSON.parse(await readFile(join(projectDir, 'package.json'), 'utf8')) as {
+        keywords: string[]
+        scripts: Record<string, string>
+        peerDependencies: Record<string, string>
+        devDependencies: Record<string, string>
+      }
+      expect(manifest.keywords).toContain('qqbot-plugin')
+      expect(manifest.peerDependencies['@qqbot/framework']).toBe('^0.1.0')
+      expect(manifest.devDependencies['@qqbot/framework']).toBe('file:.qqbot/packages/qqbot-framework-0.1.0.tgz')
+      // `npm run readme` below builds first with the build script's command: that build makes the dist/ packed
+      // at the end, so a separate `npm run build` would only compile the same sources once more.
+      expect(manifest.scripts.readme).toBe(`${manifest.scripts.build} && node scripts/readme.js`)
+
+      const tested = await expectSuccess('npm test', run('npm', ['test'], projectDir))
+      expect(tested.stdout).toMatch(/Tests\s+4 passed \(4\)/)
+
+      // A described field changes: `npm run readme` rewrites the table, and the test that compares it passes again.
+      // The tests alone (vitest), as the type check above does not change with a description; run by node
+      // directly, without npx's start-up.
+      const vitest = ['node_modules/vitest/vitest.mjs', 'run']
+      const source = join(projectDir, 'src/index.ts')
+      await writeFile(source, (await readFile(source, 'utf8')).replace("'用大写字母回答'", "'全部大写'"))
+      const stale = await run('node', vitest, projectDir)
+      expect(stale.code, explain('vitest with a stale README', stale)).not.toBe(0)
+      expect(stale.stdout).toMatch(/Tests\s+1 failed \| 3 passed \(4\)/)
+      await expectSuccess('npm run readme', run('npm', ['run', 'readme'], projectDir))
+      expect(await readFile(join(projectDir, 'README.md'), 'utf8')).toContain(
+        '| `shout` | boolean | `false` | 全部大写 |',
+      )
+      await expectSuccess('vitest after npm run readme', run('node', vitest, projectDir))
+
+      const packed = await expectSuccess('npm pack --dry-run', run('npm', ['pack', '--dry-run', '--json'], projectDir))
+      const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((file) => file.path)
+      expect(files.sort()).toEqual([
+        'README.md',
+        'dist/index.d.ts',
+        'dist/index.js',
+        'dist/index.js.map',
+        'package.json',
+      ])
+    },
+    // npm test, two more test runs, a readme (with its build) and a pack on top of the install.
+    2 * E2E_TIMEOUT,
+  )
 })
