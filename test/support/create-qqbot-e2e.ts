@@ -96,8 +96,14 @@ export function useWorkFolder(): () => string {
  */
 export async function installOverBasicProject(projectDir: string, basicDir: string): Promise<Run> {
   const basicModules = join(basicDir, 'node_modules')
-  if (existsSync(basicModules))
-    await expectSuccess('cp -al', run('cp', ['-al', basicModules, join(projectDir, 'node_modules')], projectDir))
+  if (existsSync(basicModules)) {
+    const modules = join(projectDir, 'node_modules')
+    await expectSuccess('cp -al', run('cp', ['-al', basicModules, modules], projectDir))
+    // Files rewritten in place must not be shared: npm's record of the tree (npm would write this project's
+    // tree into the basic project's, and trust the record instead of reading the folders) and vitest's cache.
+    for (const written of ['.package-lock.json', '.vite'])
+      await rm(join(modules, written), { recursive: true, force: true })
+  }
   return run('npm', ['install'], projectDir, 180_000, OFFLINE)
 }
 
