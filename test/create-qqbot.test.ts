@@ -12,19 +12,25 @@ import {
   explain,
   expectSuccess,
   OFFLINE,
+  expectInstalledTreeToBeTheLockfile,
+  installOverBasicProject,
   ROOT,
   run,
   useWorkFolder,
+  type Run,
 } from './support/create-qqbot-e2e.js'
 import { Redis } from 'ioredis'
 import { groupAtMessage, startFakePlatform } from '@qqbot/fake-platform'
 
 /**
- * `create-qqbot --from <clone>` end to end, offline, for the CLI and the bot templates: each project is
- * created, installed from the npm cache, built and tested (the plugin template: create-qqbot-plugin.test.ts).
+ * `create-qqbot --from <clone>` end to end, offline, for the CLI, the bot templates and the plugin template:
+ * each project is created, installed from the npm cache, built and tested. One file, run in order: the basic
+ * project's install is the starting point of the others' (installOverBasicProject).
  */
 
 const workFolder = useWorkFolder()
+/** Created and installed by the first template case. */
+const basicProjectDir = () => join(workFolder(), 'my-basic-bot')
 
 /**
  * The built distributed project's entry points, run without Redis: proves `@qqbot/redis` and `ioredis`
@@ -97,6 +103,23 @@ async function expectTestTypoToFailTypeCheck(projectDir: string): Promise<void> 
   } finally {
     await rm(typo)
   }
+}
+
+/**
+ * `npm run build`, then `npm test`, for the basic project. The others have the same two scripts (checked
+ * here, and in scaffold.test.ts), so npm's running them is proven by basic: they run what the scripts run,
+ * both type checks in one `tsc -b` (which reads the libraries' declarations once, not once per check), then
+ * vitest. Resolves with the test run.
+ */
+async function buildAndTest(template: string, scripts: Record<string, string>, projectDir: string): Promise<Run> {
+  if (template === 'basic') {
+    await expectSuccess('npm run build', run('npm', ['run', 'build'], projectDir))
+    return expectSuccess('npm test', run('npm', ['test'], projectDir))
+  }
+  expect(scripts).toMatchObject({ build: 'tsc', test: 'tsc -p tsconfig.test.json && vitest run' })
+  const tsc = ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.json', 'tsconfig.test.json']
+  await expectSuccess('tsc -b tsconfig.json tsconfig.test.json', run('node', tsc, projectDir))
+  return expectSuccess('vitest run', run('node', ['node_modules/vitest/vitest.mjs', 'run'], projectDir))
 }
 
 /** A generated role started with `node dist/<role>.js`, its output collected. */
@@ -232,19 +255,28 @@ describe('create-qqbot CLI', () => {
         const name = `my-${template}-bot`
         const projectDir = join(workFolder(), name)
         const flags = [name, '--yes', '--template', template, ...(lang ? ['--lang', lang] : [])]
-        // The basic project comes from the documented command, run in another folder (the target is relative to it).
+        const missingFromCache = (result: Run) =>
+          result.stderr.includes('ENOTCACHED') ? '\nA package is missing from the npm cache (see the URL above).' : ''
+        // The basic project comes from the documented command, run in another folder (the target is relative to
+        // it), and the CLI installs it. The others are installed by the next step the CLI prints for --no-install.
         const created =
           template === 'basic'
             ? await run('npm', ['--prefix', ROOT, 'run', 'create', '--', ...flags], workFolder(), 180_000, OFFLINE)
-            : await run('node', [CLI, ...flags, '--from', ROOT], workFolder(), 180_000, OFFLINE)
-        expect(
-          created.code,
-          `${explain('create-qqbot --from', created)}${created.stderr.includes('ENOTCACHED') ? '\nA package is missing from the npm cache (see the URL above).' : ''}`,
-        ).toBe(0)
+            : await run('node', [CLI, ...flags, '--from', ROOT, '--no-install'], workFolder(), 180_000, OFFLINE)
+        expect(created.code, `${explain('create-qqbot --from', created)}${missingFromCache(created)}`).toBe(0)
         expect(created.stdout).toContain(`Created ${name} (${template} template, replies in ${locale})`)
-        expect(created.stdout).toContain('Installing the dependencies: npm install')
         expect(created.stdout).toContain('npm run dev')
+        if (template === 'basic') {
+          expect(created.stdout).toContain('Installing the dependencies: npm install')
+        } else {
+          expect(created.stdout).not.toContain('Installing the dependencies')
+          expect(created.stdout).toMatch(/^\W*npm install\W*$/m)
+          const installed = await installOverBasicProject(projectDir, basicProjectDir())
+          expect(installed.code, `${explain('npm install', installed)}${missingFromCache(installed)}`).toBe(0)
+        }
+        await expectInstalledTreeToBeTheLockfile(projectDir)
         const manifest = JSON.parse(await readFile(join(projectDir, 'package.json'), 'utf8')) as {
+          scripts: Record<string, string>
           dependencies: Record<string, string>
         }
         expect(manifest.dependencies['@qqbot/core']).toBe('file:.qqbot/packages/qqbot-core-0.1.0.tgz')
@@ -255,27 +287,94 @@ describe('create-qqbot CLI', () => {
           'COPY .qqbot/packages ./.qqbot/packages',
         )
 
-        await expectSuccess('npm run build', run('npm', ['run', 'build'], projectDir))
+        const tested = await buildAndTest(template, manifest.scripts, projectDir)
         for (const entryPoint of entryPoints)
           expect(existsSync(join(projectDir, `dist/${entryPoint}.js`)), `dist/${entryPoint}.js`).toBe(true)
-        const tested = await expectSuccess('npm test', run('npm', ['test'], projectDir))
         expect(tested.stdout).toMatch(new RegExp(`Test Files\\s+${testFiles} passed \\(${testFiles}\\)`))
         expect(tested.stdout).toMatch(new RegExp(`Tests\\s+${tests} passed \\(${tests}\\)`))
         expect(await readFile(join(projectDir, 'src/commands/ping.ts'), 'utf8')).toContain(
           locale === 'en' ? "description: 'Check that the bot is alive'" : "description: '检查机器人是否在线'",
         )
         if (template === 'basic') await expectTestTypoToFailTypeCheck(projectDir)
-        // The start-up checks are independent child processes: started together.
+        // The start-up checks are independent child processes: started together. `npm start` is `node
+        // dist/index.js` in each template (scaffold.test.ts): npm runs it here for basic, and for distributed in
+        // expectRolesLoadAndExplain; the other half-configured starts skip npm's start-up.
+        const start = template === 'basic' ? 'npm start' : 'node dist/index.js'
+        const [startCommand, ...startArgs] = start.split(' ') as [string, ...string[]]
         const [halfConfigured] = await Promise.all([
-          run('npm', ['start'], projectDir, 30_000, { QQBOT_APP_ID: '102000001' }),
+          run(startCommand, startArgs, projectDir, 30_000, { QQBOT_APP_ID: '102000001' }),
           expectPortClashInOneLine(projectDir),
           template === 'distributed' ? expectRolesLoadAndExplain(projectDir) : undefined,
         ])
-        expect(halfConfigured.code, explain('npm start with QQBOT_APP_ID only', halfConfigured)).toBe(1)
+        expect(halfConfigured.code, explain(`${start} with QQBOT_APP_ID only`, halfConfigured)).toBe(1)
         expect(halfConfigured.stderr).toContain('QQBOT_APP_ID is set but QQBOT_APP_SECRET is not')
         if (template === 'distributed') await expectRolesAnswerOverRedis(projectDir)
       },
       E2E_TIMEOUT,
     )
   }
+})
+
+describe('create-qqbot --plugin', () => {
+  /** A publishable plugin package is created, installed, built, tested and packed. */
+  it(
+    'GIVEN --plugin greet --lang zh-CN --from this repo THEN the plugin package installs offline, passes its tests, builds and regenerates its README table, and packs only dist/',
+    async () => {
+      const projectDir = join(workFolder(), 'qqbot-plugin-greet')
+      const created = await run(
+        'node',
+        [CLI, '--plugin', 'greet', '--lang', 'zh-CN', '--yes', '--from', ROOT, '--no-install'],
+        workFolder(),
+        180_000,
+        OFFLINE,
+      )
+      expect(created.code, explain('create-qqbot --plugin', created)).toBe(0)
+      expect(created.stdout).toContain('Created qqbot-plugin-greet (plugin "greet", texts in zh-CN)')
+      expect(created.stdout).toMatch(/^\W*npm install\W*$/m)
+      await expectSuccess('npm install', installOverBasicProject(projectDir, basicProjectDir()))
+      await expectInstalledTreeToBeTheLockfile(projectDir)
+      const manifest = JSON.parse(await readFile(join(projectDir, 'package.json'), 'utf8')) as {
+        keywords: string[]
+        scripts: Record<string, string>
+        peerDependencies: Record<string, string>
+        devDependencies: Record<string, string>
+      }
+      expect(manifest.keywords).toContain('qqbot-plugin')
+      expect(manifest.peerDependencies['@qqbot/framework']).toBe('^0.1.0')
+      expect(manifest.devDependencies['@qqbot/framework']).toBe('file:.qqbot/packages/qqbot-framework-0.1.0.tgz')
+      // `npm run readme` below builds first with the build script's command: that build makes the dist/ packed
+      // at the end, so a separate `npm run build` would only compile the same sources once more.
+      expect(manifest.scripts.readme).toBe(`${manifest.scripts.build} && node scripts/readme.js`)
+
+      const tested = await expectSuccess('npm test', run('npm', ['test'], projectDir))
+      expect(tested.stdout).toMatch(/Tests\s+4 passed \(4\)/)
+
+      // A described field changes: `npm run readme` rewrites the table, and the test that compares it passes again.
+      // The tests alone (vitest), as the type check above does not change with a description; run by node
+      // directly, without npx's start-up.
+      const vitest = ['node_modules/vitest/vitest.mjs', 'run']
+      const source = join(projectDir, 'src/index.ts')
+      await writeFile(source, (await readFile(source, 'utf8')).replace("'用大写字母回答'", "'全部大写'"))
+      const stale = await run('node', vitest, projectDir)
+      expect(stale.code, explain('vitest with a stale README', stale)).not.toBe(0)
+      expect(stale.stdout).toMatch(/Tests\s+1 failed \| 3 passed \(4\)/)
+      await expectSuccess('npm run readme', run('npm', ['run', 'readme'], projectDir))
+      expect(await readFile(join(projectDir, 'README.md'), 'utf8')).toContain(
+        '| `shout` | boolean | `false` | 全部大写 |',
+      )
+      await expectSuccess('vitest after npm run readme', run('node', vitest, projectDir))
+
+      const packed = await expectSuccess('npm pack --dry-run', run('npm', ['pack', '--dry-run', '--json'], projectDir))
+      const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((file) => file.path)
+      expect(files.sort()).toEqual([
+        'README.md',
+        'dist/index.d.ts',
+        'dist/index.js',
+        'dist/index.js.map',
+        'package.json',
+      ])
+    },
+    // npm test, two more test runs, a readme (with its build) and a pack on top of the install.
+    2 * E2E_TIMEOUT,
+  )
 })

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -84,4 +85,46 @@ export function useWorkFolder(): () => string {
     if (!work) throw new Error('useWorkFolder(): the folder exists once beforeAll ran')
     return work
   }
+}
+
+/**
+ * `npm install` in a project created with `--no-install`, over a hard-linked copy of the basic project's
+ * node_modules when that project exists (the tests run in order, basic first): npm makes the tree match the
+ * project's lockfile, so it only adds and removes what differs from the basic template's (the distributed
+ * template's Redis packages, the plugin template's missing sandbox) instead of unpacking a hundred packages
+ * again. Check the result with expectInstalledTreeToBeTheLockfile.
+ */
+export async function installOverBasicProject(projectDir: string, basicDir: string): Promise<Run> {
+  const basicModules = join(basicDir, 'node_modules')
+  if (existsSync(basicModules)) {
+    const modules = join(projectDir, 'node_modules')
+    await expectSuccess('cp -al', run('cp', ['-al', basicModules, modules], projectDir))
+    // Files rewritten in place must not be shared: npm's record of the tree (npm would write this project's
+    // tree into the basic project's, and trust the record instead of reading the folders) and vitest's cache.
+    for (const written of ['.package-lock.json', '.vite'])
+      await rm(join(modules, written), { recursive: true, force: true })
+  }
+  return run('npm', ['install'], projectDir, 180_000, OFFLINE)
+}
+
+interface LockedPackage {
+  integrity?: string
+  optional?: boolean
+}
+
+/**
+ * The installed tree (npm's record of it, node_modules/.package-lock.json) is the project's lockfile: each
+ * installed package is in it with the same tarball, and each package it leaves out is an optional one (the
+ * other platforms' binaries). A package left over from another tree, or one missing, fails.
+ */
+export async function expectInstalledTreeToBeTheLockfile(projectDir: string): Promise<void> {
+  const packagesOf = async (file: string) =>
+    (JSON.parse(await readFile(join(projectDir, file), 'utf8')) as { packages: Record<string, LockedPackage> }).packages
+  const locked = await packagesOf('package-lock.json')
+  const installed = await packagesOf('node_modules/.package-lock.json')
+  const integrities = (packages: Record<string, LockedPackage>, paths: string[]) =>
+    Object.fromEntries(paths.map((path) => [path, packages[path]?.integrity]))
+  expect(integrities(locked, Object.keys(installed))).toEqual(integrities(installed, Object.keys(installed)))
+  const notInstalled = Object.keys(locked).filter((path) => path !== '' && !(path in installed))
+  expect(notInstalled.filter((path) => !locked[path]!.optional)).toEqual([])
 }

@@ -11,7 +11,6 @@ const LONGEST = [
   'test/partitions.test.ts',
   'test/scale-out.test.ts',
   'test/redis-faults.test.ts',
-  'test/create-qqbot-plugin.test.ts',
   'test/redis-sentinel.test.ts',
   'packages/sandbox/src/dev/dev-reload.test.ts',
   'test/state-counter.test.ts',
