@@ -20,6 +20,8 @@ const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : 
 // BENCH_RATE=<events/s>: the events arrive at that steady rate instead of all at once (CPU per event at a load
 // the processes keep up with, where reads are small).
 const RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined
+// BENCH_PROFILE=dir writes a CPU profile of each bot process (ingress, workers, single) there.
+const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
 
 /** The NATS split with its stream in partitions (a subject and durable consumer each, KV leases). */
 function natsPartitionedLayouts() {
@@ -110,7 +112,7 @@ async function runOnce(layout) {
   const children = []
   try {
     for (const file of layout.processes) {
-      const child = fork(here(file), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env })
+      const child = fork(here(file), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env, execArgv: profileArgs })
       children.push(child)
       await nextMessage(child, 'ready')
     }

@@ -98,11 +98,14 @@ export async function installOverBasicProject(projectDir: string, basicDir: stri
   const basicModules = join(basicDir, 'node_modules')
   if (existsSync(basicModules)) {
     const modules = join(projectDir, 'node_modules')
-    await expectSuccess('cp -al', run('cp', ['-al', basicModules, modules], projectDir))
+    // GNU cp's hard links; where cp cannot (a BSD cp without -l), the install below starts from nothing.
+    const linked = await run('cp', ['-al', basicModules, modules], projectDir)
+    if (linked.code !== 0) await rm(modules, { recursive: true, force: true })
     // Files rewritten in place must not be shared: npm's record of the tree (npm would write this project's
     // tree into the basic project's, and trust the record instead of reading the folders) and vitest's cache.
-    for (const written of ['.package-lock.json', '.vite'])
-      await rm(join(modules, written), { recursive: true, force: true })
+    else
+      for (const written of ['.package-lock.json', '.vite'])
+        await rm(join(modules, written), { recursive: true, force: true })
   }
   return run('npm', ['install'], projectDir, 180_000, OFFLINE)
 }
