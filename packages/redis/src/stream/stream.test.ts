@@ -241,7 +241,10 @@ describe('ingress and workers over a Redis stream', () => {
     let release!: () => void
     const slow = new Promise<void>((resolve) => (release = resolve))
     const handledBySlow: string[] = []
-    const source = new RedisStreamSource({ redis, namespace, partitions: false, claimIdleMs: 300, blockMs: 100 })
+    // Claims idle for 1 s are taken over: well above the stalls of a loaded machine (at 300 ms, a stall of the slow
+    // worker's renewals let the other take the event over once in a full run).
+    const claimIdleMs = 1_000
+    const source = new RedisStreamSource({ redis, namespace, partitions: false, claimIdleMs, blockMs: 100 })
     const slowWorker = createClient({
       appId: p.appId,
       secret: p.secret,
@@ -261,7 +264,7 @@ describe('ingress and workers over a Redis stream', () => {
     p.dispatch(event.t, event.d)
     await until(() => handledBySlow.length === 1, 5_000, 'the slow handler to start')
     const handledByOther: string[] = []
-    await startWorker(p, namespace, handledByOther, 300)
+    await startWorker(p, namespace, handledByOther, claimIdleMs)
     // The same event appended again (an ingress replaying it): this worker or the other may read the copy.
     await redis.xadd(
       ingress.stream,
@@ -281,7 +284,7 @@ describe('ingress and workers over a Redis stream', () => {
     const pendingNow = async () => ((await redis.xpending(ingress.stream, 'workers')) as [number])[0]
     for (let i = 0; i < 5; i++) {
       // Well past claimIdleMs while the handler still runs: not done, not acknowledged, nobody else on it.
-      await new Promise((resolve) => setTimeout(resolve, 300))
+      await new Promise((resolve) => setTimeout(resolve, claimIdleMs / 2))
       expect(await redis.get(doneKey)).not.toBe('done')
       expect(await pendingNow()).toBe(2)
       expect(handledByOther).toEqual([])
