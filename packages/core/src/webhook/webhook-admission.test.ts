@@ -49,14 +49,14 @@ describe('WebhookAdmission', () => {
     expect(metrics.snapshot().gauges.webhook_pending).toBe(50)
   })
 
-  it('GIVEN the default options THEN ACKs go out at once up to 12,288 pending events, are held above, and 16,384 is the cap', () => {
+  it('GIVEN the default options THEN ACKs go out at once up to 24,576 pending events, are held above, and 32,768 is the cap', () => {
     const metrics = new Metrics()
     const admission = new WebhookAdmission({}, metrics)
     const { sink } = fakeSink(false)
-    for (let i = 0; i < 12_288; i++) expect(admission.admit(sink, envelope(`e${i}`), performance.now())).toBe('queued')
+    for (let i = 0; i < 24_576; i++) expect(admission.admit(sink, envelope(`e${i}`), performance.now())).toBe('queued')
     expect(admission.admit(sink, envelope('held'), performance.now())).toBeInstanceOf(Promise)
-    for (let i = 12_289; i < 16_384; i++) admission.admit(sink, envelope(`e${i}`), performance.now())
-    expect(metrics.snapshot().gauges.webhook_pending).toBe(16_384)
+    for (let i = 24_577; i < 32_768; i++) admission.admit(sink, envelope(`e${i}`), performance.now())
+    expect(metrics.snapshot().gauges.webhook_pending).toBe(32_768)
     expect(admission.admit(sink, envelope('refused'), performance.now())).toBe('at_cap')
   })
 

@@ -16,7 +16,8 @@ export interface WebhookAdmissionOptions {
    * Events this endpoint accepted and the pipeline has not finished (queued or running) past which a callback
    * is refused at once with 503, so the platform sends it again later; the refused event never reaches the
    * pipeline, so its redelivery is not taken for a repeat. Bounds memory: an event pending costs about 0.9 KB
-   * plus its body's size. Default 16,384 (about 23 MB for group messages of 0.6 KB, 64 MB at 3 KB each).
+   * plus its body's size. Default 32,768 (about 46 MB for group messages of 0.6 KB, 128 MB at 3 KB each): a
+   * burst of 20,000 callbacks arriving faster than the handlers answer fits below the hold range.
    */
   maxPendingEvents?: number
   /**
@@ -58,7 +59,7 @@ export class WebhookAdmission {
     private readonly metrics: Metrics,
   ) {
     this.ackBudgetMs = checkedBudget(options.ackBudgetMs ?? 50)
-    this.maxPendingEvents = checkedCap(options.maxPendingEvents ?? 16_384)
+    this.maxPendingEvents = checkedCap(options.maxPendingEvents ?? 32_768)
     this.holdAbove = Math.floor(checkedHoldFraction(options.holdAcksFrom ?? 0.75) * this.maxPendingEvents)
     metrics.gauge('webhook_pending', () => this.pending)
   }
