@@ -355,7 +355,9 @@ describe('ingress and workers over a Redis stream', () => {
     let release!: () => void
     const slow = new Promise<void>((resolve) => (release = resolve))
     const stoppingHandled: string[] = []
-    const source = new RedisStreamSource({ redis, namespace, partitions: false, claimIdleMs: 300, blockMs: 100 })
+    // 1 s claims: well above a loaded machine's stalls of the stopping worker's renewals (see the case above).
+    const claimIdleMs = 1_000
+    const source = new RedisStreamSource({ redis, namespace, partitions: false, claimIdleMs, blockMs: 100 })
     const stopping = createClient({
       appId: p.appId,
       secret: p.secret,
@@ -372,17 +374,17 @@ describe('ingress and workers over a Redis stream', () => {
     const [id] = dispatch(p, 1)
     await until(() => stoppingHandled.length === 1, 5_000, 'the slow handler to start')
     const otherHandled: string[] = []
-    await startWorker(p, namespace, otherHandled, 300)
+    await startWorker(p, namespace, otherHandled, claimIdleMs)
     let stopped = false
     const stop = stopping.stop().then(() => (stopped = true))
-    await new Promise((resolve) => setTimeout(resolve, 1_200))
+    await new Promise((resolve) => setTimeout(resolve, 2 * claimIdleMs))
     expect(stopped).toBe(false)
     expect(otherHandled).toEqual([])
     release()
     await stop
     expect(((await redis.xpending(ingress.stream, 'workers')) as [number])[0]).toBe(0)
     expect(replyCounts(p).get(id!)).toBe(1)
-    await new Promise((resolve) => setTimeout(resolve, 600))
+    await new Promise((resolve) => setTimeout(resolve, claimIdleMs))
     expect(otherHandled).toEqual([])
   })
 
