@@ -1,8 +1,7 @@
 // The no-framework webhook floor: node:http + one Ed25519 KeyObject verify + JSON.parse, the op 12 ACK at once,
 // then the /ping n reply over an undici Pool of 32 connections. Forged requests get 401 and a counter.
-import { verify } from 'node:crypto'
 import { createServer } from 'node:http'
-import { floorRest, webhookPublicKey } from './floor-setup.mjs'
+import { floorRest, signedBy, webhookPublicKey } from './floor-setup.mjs'
 import { serveStats } from './ipc.mjs'
 
 const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret } = process.env
@@ -13,13 +12,7 @@ const ACK = '{"op":12,"d":0}'
 let forged = 0
 
 function onCallback(request, response, body) {
-  const timestamp = request.headers['x-signature-timestamp']
-  const signature = Buffer.from(request.headers['x-signature-ed25519'] ?? '', 'hex')
-  if (
-    !timestamp ||
-    signature.length !== 64 ||
-    !verify(null, Buffer.concat([Buffer.from(timestamp), body]), publicKey, signature)
-  ) {
+  if (!signedBy(publicKey, request.headers, body)) {
     forged++
     return void response.writeHead(401).end()
   }

@@ -1,6 +1,7 @@
 // What the floors (bench/bot-raw.mjs, bench/bot-webhook-raw.mjs, bench/webhook-path-floor.mjs) set up once: an
-// undici Pool of 32 connections with an access token, and the webhook's Ed25519 public key from the secret.
-import { createPrivateKey, createPublicKey } from 'node:crypto'
+// undici Pool of 32 connections with an access token, and the webhook's Ed25519 public key from the secret; and
+// the floors' one check per callback.
+import { createPrivateKey, createPublicKey, verify } from 'node:crypto'
 import { Pool } from 'undici'
 
 /** The pool and the headers of every REST call (the token fetched once). */
@@ -26,4 +27,15 @@ export function webhookPublicKey(secret) {
     Buffer.from(seed).subarray(0, 32),
   ])
   return createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }))
+}
+
+/** Whether a callback's Ed25519 signature (hex, over timestamp + body) is `publicKey`'s: one `verify`, nothing more. */
+export function signedBy(publicKey, headers, body) {
+  const timestamp = headers['x-signature-timestamp']
+  const signature = Buffer.from(headers['x-signature-ed25519'] ?? '', 'hex')
+  return (
+    Boolean(timestamp) &&
+    signature.length === 64 &&
+    verify(null, Buffer.concat([Buffer.from(timestamp), body]), publicKey, signature)
+  )
 }

@@ -1,8 +1,7 @@
 // The webhook floor's per-event work (as bench/bot-webhook-raw.mjs does it, less node:http) in the shape
 // bench/webhook-path.mjs drives: a `(request, response)` handler that verifies the Ed25519 signature with one
 // KeyObject, parses the body, writes the op 12 ACK, and replies to /ping n over an undici Pool of 32 connections.
-import { verify } from 'node:crypto'
-import { floorRest, webhookPublicKey } from './floor-setup.mjs'
+import { floorRest, signedBy, webhookPublicKey } from './floor-setup.mjs'
 
 const ACK = '{"op":12,"d":0}'
 
@@ -13,14 +12,7 @@ export async function startFloor({ url, appId, secret }, onReplied) {
 
   function handle(request, response) {
     const body = request.rawBody
-    const timestamp = request.headers['x-signature-timestamp']
-    const signature = Buffer.from(request.headers['x-signature-ed25519'] ?? '', 'hex')
-    if (
-      !timestamp ||
-      signature.length !== 64 ||
-      !verify(null, Buffer.concat([Buffer.from(timestamp), body]), publicKey, signature)
-    )
-      return void response.writeHead(401).end()
+    if (!signedBy(publicKey, request.headers, body)) return void response.writeHead(401).end()
     const payload = JSON.parse(body)
     response.writeHead(200, { 'content-type': 'application/json' }).end(ACK)
     const d = payload.d

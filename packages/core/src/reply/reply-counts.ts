@@ -1,3 +1,5 @@
+import { mixHash } from '../util/mix-hash.js'
+
 /**
  * Replies handed out per replied-to id, for as long as the id's window lasts (an hour in C2C), at about 40 B
  * per id instead of the id's string and a map entry (about 200 B).
@@ -45,8 +47,8 @@ export class ReplyCounts {
       low = Math.imul(low ^ code, 0x01000193)
       high = Math.imul(high ^ code, 0x01000199)
     }
-    low = finalize(low)
-    high = finalize(high) >>> 11
+    low = mixHash(low)
+    high = mixHash(high) >>> 11
     return high * 2 ** 32 + (low >>> 0) || 1
   }
 
@@ -117,11 +119,4 @@ export class ReplyCounts {
     this.counts = new Uint32Array(size)
     this.mask = size - 1
   }
-}
-
-/** MurmurHash3's 32-bit finalizer: spreads every input bit over the result. */
-function finalize(hash: number): number {
-  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b)
-  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35)
-  return hash ^ (hash >>> 16)
 }

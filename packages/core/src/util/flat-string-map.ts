@@ -1,3 +1,5 @@
+import { mixHash } from './mix-hash.js'
+
 /**
  * A map from strings to values for keys that come and go at a high rate (one added and deleted per event),
  * whose storage is reallocated only when its size doubles or falls to an eighth of its capacity.
@@ -117,8 +119,6 @@ export class FlatStringMap<V> {
   private hashOf(key: string): number {
     let hash = this.seed ^ 0x811c9dc5
     for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193)
-    hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b)
-    hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35)
-    return hash ^ (hash >>> 16)
+    return mixHash(hash)
   }
 }
