@@ -29,7 +29,9 @@ async function createBrokerIngress() {
   return createRedisIngress({
     ...common,
     partitions: partitions > 0 ? partitions : false,
-    redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true }),
+    redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      enableAutoPipelining: process.env.BENCH_AUTOPIPELINE === '1',
+    }),
   })
 }
 

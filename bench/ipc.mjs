@@ -1,5 +1,6 @@
 // What the benchmark runners and their child processes say to each other over IPC, and what the runners share.
 import { fork } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
@@ -30,10 +31,25 @@ export function serveStats(extra = () => ({})) {
       type: 'stats',
       maxRssMb: usage.maxRSS / 1024,
       cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+      // Wake-ups: the times the process waited for I/O and was woken (context switches it gave up itself).
+      wakeUps: usage.voluntaryContextSwitches,
+      // Preemptions: the times the kernel took the CPU from the process to run another (machine oversubscribed).
+      preemptions: usage.involuntaryContextSwitches,
+      ...syscallCounts(),
       ...extra(),
     })
   })
   process.on('SIGINT', () => process.exit(0))
+}
+
+/** Read and write system calls so far (socket reads and writes included), where Linux's /proc tells them. */
+function syscallCounts() {
+  try {
+    const io = readFileSync('/proc/self/io', 'utf8')
+    return { readCalls: Number(/^syscr: (\d+)/m.exec(io)[1]), writeCalls: Number(/^syscw: (\d+)/m.exec(io)[1]) }
+  } catch {
+    return {}
+  }
 }
 
 /** In a runner: forks the fake platform child and returns it with the env a bot child needs to reach it. */

@@ -40,6 +40,10 @@ process.on('message', async (message) => {
   await platform.waitForReady(1, 30_000)
   const make = message.scene === 'guild' ? guildAtMessage : groupAtMessage
   platform.resetConnectionStats()
+  // Each burst is counted on its own (a warm-up burst may come first).
+  replies = errors = 0
+  latencies.length = 0
+  dispatchedAt.clear()
   const done = new Promise((resolve) => {
     onReply = () => replies >= message.count && resolve()
   })

@@ -20,8 +20,17 @@ const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : 
 // BENCH_RATE=<events/s>: the events arrive at that steady rate instead of all at once (CPU per event at a load
 // the processes keep up with, where reads are small).
 const RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined
-// BENCH_PROFILE=dir writes a CPU profile of each bot process (ingress, workers, single) there.
-const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
+// BENCH_WARMUP=<events>: a burst each layout answers before the measured one, so that what is measured is warm
+// processes (their hot paths compiled), as a long-running bot is; 0 measures cold processes. A worker of the
+// split sees half of it: a shorter warm-up leaves the workers compiling during the measured burst.
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20_000)
+// BENCH_PROFILE=dir writes a CPU profile of each bot process (ingress, workers, single) there;
+// BENCH_NODE_FLAGS adds Node flags to them (`--perf-basic-prof` for `perf record`, with BENCH_MARK_BURST below).
+// BENCH_AUTOPIPELINE=1 turns on ioredis' auto-pipelining on the bots' Redis connections (off as in the docs).
+const profileArgs = [
+  ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+  ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+]
 
 /** The NATS split with its stream in partitions (a subject and durable consumer each, KV leases). */
 function natsPartitionedLayouts() {
@@ -116,13 +125,24 @@ async function runOnce(layout) {
       children.push(child)
       await nextMessage(child, 'ready')
     }
+    if (WARMUP > 0) {
+      platform.send({ type: 'burst', count: WARMUP, scene })
+      const warmup = await nextMessage(platform, 'done')
+      if (warmup.lost > 0) throw new Error(`${layout.name}: ${warmup.lost} of the ${WARMUP} warm-up events unanswered`)
+    }
     const before = await Promise.all(
       children.map((child) => (child.send({ type: 'stats' }), nextMessage(child, 'stats'))),
     )
     const redisDone = layout.broker === 'redis' ? await redisProbe() : undefined
     const natsBefore = layout.broker === 'nats' ? natsServerCpuMs() : undefined
+    // BENCH_MARK_BURST=1: the measured burst's start and end on CLOCK_MONOTONIC (seconds), to cut a system-wide
+    // `perf record --clockid monotonic` to it (`perf report --time <start>,<end>`).
+    const mark = (what) =>
+      process.env.BENCH_MARK_BURST && console.error(`${what} ${layout.name} ${Number(process.hrtime.bigint()) / 1e9}`)
+    mark('burst-start')
     platform.send({ type: 'burst', count: COUNT, scene, rate: RATE })
     const result = await nextMessage(platform, 'done')
+    mark('burst-end')
     const natsAfter = natsBefore === undefined ? undefined : natsServerCpuMs()
     const redis = await redisDone?.()
     const stats = await Promise.all(
@@ -146,7 +166,7 @@ async function runOnce(layout) {
 console.log('# qqbot scale-out benchmark')
 console.log(machineLine())
 console.log(
-  `${COUNT} ${scene} events per run, median of ${RUNS} runs; platform, bots, Redis and NATS share the machine\n`,
+  `${COUNT} ${scene} events per run${WARMUP > 0 ? ` after a warm-up of ${WARMUP}` : ', cold processes'}, median of ${RUNS} runs; platform, bots, Redis and NATS share the machine\n`,
 )
 const results = {}
 for (let run = 0; run < RUNS; run++)
@@ -167,10 +187,19 @@ for (const layout of layouts) {
  * the broker traffic per event: Redis commands (script-internal calls included), NATS messages each client sent
  * and received (a publish and its acknowledgement are one each).
  */
+/** A count's growth per event of the burst, or undefined when the process could not count it. */
+function perEvent(before, after) {
+  return before === undefined || after === undefined ? undefined : (after - before) / COUNT
+}
+
 function perProcessCpu(layout, before, after, natsBefore, natsAfter, redis) {
   const rows = layout.processes.map((file, i) => ({
     process: `${file.replace('.mjs', '')}${layout.processes.filter((f) => f === file).length > 1 ? ` ${i + 1}` : ''}`,
     cpuMs: after[i].cpuMs - before[i].cpuMs,
+    writeCalls: perEvent(before[i].writeCalls, after[i].writeCalls),
+    readCalls: perEvent(before[i].readCalls, after[i].readCalls),
+    wakeUps: perEvent(before[i].wakeUps, after[i].wakeUps),
+    preemptions: perEvent(before[i].preemptions, after[i].preemptions),
     natsOut: after[i].nats ? (after[i].nats.outMsgs - before[i].nats.outMsgs) / COUNT : undefined,
     natsIn: after[i].nats ? (after[i].nats.inMsgs - before[i].nats.inMsgs) / COUNT : undefined,
     // A worker's messages per read of its broker (acknowledged / reads that returned messages).
@@ -186,16 +215,16 @@ function perProcessCpu(layout, before, after, natsBefore, natsAfter, redis) {
 
 console.log('\nPer process, during the burst (median of the runs): CPU ms per 1k events; broker traffic per event')
 console.log(
-  '| layout | process | CPU ms/1k ev | Redis commands/ev | NATS msgs out/ev | NATS msgs in/ev | msgs per read |',
+  '| layout | process | CPU ms/1k ev | Redis commands/ev | NATS msgs out/ev | NATS msgs in/ev | msgs per read | write calls/ev | read calls/ev | wake-ups/ev | preemptions/ev |',
 )
-console.log('|---|---|---|---|---|---|---|')
+console.log('|---|---|---|---|---|---|---|---|---|---|---|')
 for (const layout of layouts) {
   const r = results[layout.name]
   for (const [i, row] of r[0].perProcess.entries()) {
     const pick = (field) => median(r.map((x) => x.perProcess[i][field]))
     const fmt = (value) => (value === undefined || Number.isNaN(value) ? '' : value.toFixed(2))
     console.log(
-      `| ${layout.name} | ${row.process} | ${Math.round((pick('cpuMs') / COUNT) * 1000)} | ${fmt(pick('redisCommands'))} | ${fmt(pick('natsOut'))} | ${fmt(pick('natsIn'))} | ${fmt(pick('perRead'))} |`,
+      `| ${layout.name} | ${row.process} | ${Math.round((pick('cpuMs') / COUNT) * 1000)} | ${fmt(pick('redisCommands'))} | ${fmt(pick('natsOut'))} | ${fmt(pick('natsIn'))} | ${fmt(pick('perRead'))} | ${fmt(pick('writeCalls'))} | ${fmt(pick('readCalls'))} | ${fmt(pick('wakeUps'))} | ${fmt(pick('preemptions'))} |`,
     )
   }
   const total = median(r.map((x) => x.perProcess.reduce((sum, p) => sum + p.cpuMs, 0)))

@@ -104,7 +104,9 @@ async function brokerSource() {
   }
   const { Redis } = await import('ioredis')
   const { RedisStreamSource } = await import('../packages/redis/dist/index.js')
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true })
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    enableAutoPipelining: process.env.BENCH_AUTOPIPELINE === '1',
+  })
   connections.push(() => redis.disconnect())
   return new RedisStreamSource({ redis, namespace, batchSize: 128, partitions, claimIdleMs: CLAIM_IDLE_MS })
 }

@@ -25,7 +25,9 @@ async function createBrokerSource() {
   const { Redis } = await import('ioredis')
   const { RedisStreamSource } = await import('../packages/redis/dist/index.js')
   return new RedisStreamSource({
-    redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true }),
+    redis: new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      enableAutoPipelining: process.env.BENCH_AUTOPIPELINE === '1',
+    }),
     namespace,
     batchSize: 128,
     partitions: partitions > 0 ? partitions : false,
@@ -39,6 +41,9 @@ const client = createClient({
   hosts: { api: url },
   source,
   logLevel: 'warn',
+  ...(process.env.BENCH_WORKER_CONNECTIONS
+    ? { rest: { connections: Number(process.env.BENCH_WORKER_CONNECTIONS) } }
+    : {}),
 })
 const onMessage = (event) => {
   const match = /\/ping (\d+)/.exec(event.data.content)

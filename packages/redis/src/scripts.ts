@@ -124,11 +124,10 @@ local at = 3
 while at <= #ARGV do
   local i = tonumber(ARGV[at])
   local n = tonumber(ARGV[at + 1])
-  local add = {'XADD', KEYS[i], 'NOMKSTREAM', 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, at + 2, at + 1 + n)}
-  if not redis.call(unpack(add)) then
+  if not redis.call('XADD', KEYS[i], 'NOMKSTREAM', 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, at + 2, at + 1 + n)) then
     redis.call('XGROUP', 'CREATE', KEYS[i], ARGV[1], '$', 'MKSTREAM')
     created[i] = 1
-    redis.call(unpack(add))
+    redis.call('XADD', KEYS[i], 'NOMKSTREAM', 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, at + 2, at + 1 + n))
   end
   at = at + 2 + n
 end

@@ -116,21 +116,20 @@ export class EventKeys {
 /** qqbotCompleteEvents' keys and arguments: the streams, the claim keys, then each stream's entry ids. */
 function completeArguments(finished: FinishedEntry[], group: string, ttlMs: number): [number, ...(string | number)[]] {
   const idsByStream = new Map<string, string[]>()
-  for (const { stream, id } of finished) {
+  const claims: string[] = []
+  for (const { stream, id, claim } of finished) {
     const ids = idsByStream.get(stream)
     if (ids) ids.push(id)
     else idsByStream.set(stream, [id])
+    if (claim !== undefined) claims.push(claim)
   }
-  const claims = finished.flatMap(({ claim }) => (claim === undefined ? [] : [claim]))
-  const perStream = [...idsByStream.values()].flatMap((ids) => [ids.length, ...ids])
-  return [
-    idsByStream.size + claims.length,
-    ...idsByStream.keys(),
-    ...claims,
-    group,
-    DONE_MARK,
-    ttlMs,
-    idsByStream.size,
-    ...perStream,
-  ]
+  // Pushed one by one rather than spread: a page holds hundreds of ids.
+  const keysAndArgs: (string | number)[] = [...idsByStream.keys()]
+  for (const claim of claims) keysAndArgs.push(claim)
+  keysAndArgs.push(group, DONE_MARK, ttlMs, idsByStream.size)
+  for (const ids of idsByStream.values()) {
+    keysAndArgs.push(ids.length)
+    for (const id of ids) keysAndArgs.push(id)
+  }
+  return [idsByStream.size + claims.length, ...keysAndArgs]
 }

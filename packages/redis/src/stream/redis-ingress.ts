@@ -97,14 +97,14 @@ class StreamPublisher implements IngressPublisher {
   private async append(entries: PendingEntry[]): Promise<void[]> {
     const streams = [...new Set(entries.map(({ stream }) => stream))]
     const index = new Map(streams.map((stream, i) => [stream, i + 1]))
-    const args = entries.flatMap(({ stream, fields }) => [index.get(stream)!, fields.length, ...fields])
-    const created = await withScripts(this.options.redis).qqbotStreamAppendBatch(
-      streams.length,
-      ...streams,
-      this.group,
-      this.maxLength,
-      ...args,
-    )
+    // Pushed one by one: a flatMap with spreads costs about as much as the rest of the call (a batch has
+    // thousands of arguments).
+    const keysAndArgs: (string | number)[] = [...streams, this.group, this.maxLength]
+    for (const { stream, fields } of entries) {
+      keysAndArgs.push(index.get(stream)!, fields.length)
+      for (const field of fields) keysAndArgs.push(field)
+    }
+    const created = await withScripts(this.options.redis).qqbotStreamAppendBatch(streams.length, ...keysAndArgs)
     streams.forEach((stream, i) => created[i] === 1 && this.streamRecreated(stream))
     return entries.map(() => undefined)
   }
