@@ -3,7 +3,7 @@
 // run. Medians of RUNS runs. A report, not a test.
 import { execFileSync, fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { removeNatsNamespace } from './broker-cleanup.mjs'
+import { removeNatsNamespace, removeRedisNamespace } from './broker-cleanup.mjs'
 import { machineLine, median, nextMessage, startPlatformChild } from './ipc.mjs'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
@@ -160,6 +160,8 @@ async function runOnce(layout) {
     for (const child of children) child.kill('SIGINT')
     platform.kill()
     if (layout.broker === 'nats') await removeNatsNamespace(namespace)
+    // Done marks live a day: without this, each run would leave tens of thousands of keys in the shared Redis.
+    if (layout.broker === 'redis') await removeRedisNamespace(namespace)
   }
 }
 

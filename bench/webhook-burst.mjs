@@ -11,6 +11,9 @@ const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 64)
 const FORGED = Number(process.env.BENCH_FORGED ?? 0.05)
 // BENCH_RATE=<requests/s>: send on a schedule (say, the floor's acks/s) to read the ACK latency at that rate.
 const RATE = Number(process.env.BENCH_RATE ?? 0) || undefined
+// BENCH_WARMUP=<events>: callbacks each bot answers before the measured burst (same rate and forged share), so
+// that both are measured warm (their hot paths compiled), as a long-running bot is; 0 measures cold processes.
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5_000)
 const here = (file) => fileURLToPath(new URL(file, import.meta.url))
 const impls = [
   { name: 'webhook floor', file: 'bot-webhook-raw.mjs' },
@@ -25,20 +28,29 @@ async function runOnce(impl, scene) {
   const sender = fork(here('webhook-sender.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env })
   try {
     const [{ url }] = await Promise.all([nextMessage(bot, 'ready'), nextMessage(sender, 'ready')])
-    // CPU is counted from here, so the cost of starting up (heavier for the framework) is not spread over events.
+    const burst = async (count) => {
+      const replied = nextMessage(platform, 'replies')
+      platform.send({ type: 'await-replies', count })
+      const sent = nextMessage(sender, 'sent')
+      sender.send({ type: 'send', url, count, scene, forged: FORGED, inFlight: IN_FLIGHT, rate: RATE })
+      return Promise.all([sent, replied])
+    }
+    if (WARMUP > 0) await burst(WARMUP)
+    // CPU and the bot's counters are counted from here: neither starting up (heavier for the framework) nor the
+    // warm-up is spread over the measured events.
     bot.send({ type: 'stats' })
     const before = await nextMessage(bot, 'stats')
-    const replied = nextMessage(platform, 'replies')
-    platform.send({ type: 'await-replies', count: COUNT })
-    const sent = nextMessage(sender, 'sent')
-    sender.send({ type: 'send', url, count: COUNT, scene, forged: FORGED, inFlight: IN_FLIGHT, rate: RATE })
-    const [acks, replies] = await Promise.all([sent, replied])
+    const [acks, replies] = await burst(COUNT)
     bot.send({ type: 'stats' })
     const stats = await nextMessage(bot, 'stats')
     return {
       ...acks,
       ...replies,
       ...stats,
+      forged: stats.forged - before.forged,
+      logLines: stats.logLines - before.logLines,
+      held: stats.held - before.held,
+      overBudget: stats.overBudget - before.overBudget,
       cpuMs: stats.cpuMs - before.cpuMs,
       acksPerSec: (acks.acks / (acks.lastAckAt - acks.startedAt)) * 1000,
       repliesPerSec: (replies.replies / (replies.lastReplyAt - acks.startedAt)) * 1000,
@@ -54,7 +66,7 @@ async function runOnce(impl, scene) {
 console.log(`# qqbot webhook burst benchmark`)
 console.log(machineLine())
 console.log(
-  `${COUNT} events per run (plus ${Math.round(FORGED * 100)}% forged requests), ${IN_FLIGHT} callbacks in flight, ` +
+  `${COUNT} events per run${WARMUP > 0 ? ` after a warm-up of ${WARMUP}` : ', cold processes'} (plus ${Math.round(FORGED * 100)}% forged requests), ${IN_FLIGHT} callbacks in flight, ` +
     `${RATE ? `sent at ${RATE} requests/s, ` : ''}median of ${RUNS} runs; sender, platform and bot in separate processes\n`,
 )
 const rows = []

@@ -41,9 +41,6 @@ const client = createClient({
   hosts: { api: url },
   source,
   logLevel: 'warn',
-  ...(process.env.BENCH_WORKER_CONNECTIONS
-    ? { rest: { connections: Number(process.env.BENCH_WORKER_CONNECTIONS) } }
-    : {}),
 })
 const onMessage = (event) => {
   const match = /\/ping (\d+)/.exec(event.data.content)
