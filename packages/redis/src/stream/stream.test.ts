@@ -5,7 +5,7 @@ import { RedisUnavailableError } from '../errors.js'
 import { RedisKeys } from '../keys.js'
 import { connectRedis, freshNamespace, startCuttableProxy } from '../test-redis.js'
 import { createRedisIngress, type RedisIngress } from './redis-ingress.js'
-import { decodeEvent, encodeEvent } from './stream-codec.js'
+import { encodeEvent } from './stream-codec.js'
 import { RedisStreamSource } from './stream-source.js'
 import { until } from '../../../../test/support/until.js'
 
@@ -83,37 +83,6 @@ const replyCounts = (p: FakePlatform) => {
     counts.set(message.body.msg_id as string, (counts.get(message.body.msg_id as string) ?? 0) + 1)
   return counts
 }
-
-describe('stream codec', () => {
-  it('GIVEN a dispatched event THEN it decodes to the same envelope (name, id, data, seq, shard, receivedAt)', () => {
-    const fields = encodeEvent({
-      name: 'GROUP_AT_MESSAGE_CREATE',
-      id: 'E1',
-      data: { id: 'm1', content: 'hi' },
-      seq: 7,
-      shard: [2, 4],
-      source: 'gateway',
-      receivedAt: 1234,
-    } as never)
-    const decoded = decodeEvent(fields)
-    expect(decoded).toEqual({
-      envelope: {
-        name: 'GROUP_AT_MESSAGE_CREATE',
-        id: 'E1',
-        data: { id: 'm1', content: 'hi' },
-        seq: 7,
-        shard: [2, 4],
-        source: 'redis-stream:gateway',
-        receivedAt: 1234,
-      },
-    })
-  })
-
-  it('GIVEN an entry that is not an event THEN decoding says why', () => {
-    expect(decodeEvent(['foo', 'bar'])).toEqual({ error: expect.stringMatching(/no t \(event name\)/) })
-    expect(decodeEvent(['t', 'X', 'd', '{oops'])).toEqual({ error: expect.stringMatching(/not JSON/) })
-  })
-})
 
 describe('ingress and workers over a Redis stream', () => {
   it('GIVEN one ingress and two workers THEN every event is answered exactly once and both workers share the work', async () => {
