@@ -157,8 +157,13 @@ async function runOnce(layout) {
       perProcess,
     }
   } finally {
+    const exited = children.map((child) =>
+      child.exitCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve)),
+    )
     for (const child of children) child.kill('SIGINT')
     platform.kill()
+    // Removed only once the bots are gone, so that no worker of this run meets its stream deleted.
+    await Promise.all(exited)
     if (layout.broker === 'nats') await removeNatsNamespace(namespace)
     // Done marks live a day: without this, each run would leave tens of thousands of keys in the shared Redis.
     if (layout.broker === 'redis') await removeRedisNamespace(namespace)
