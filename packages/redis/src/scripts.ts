@@ -121,13 +121,16 @@ return version + 1`,
 local created = {}
 for i = 1, #KEYS do created[i] = 0 end
 local at = 3
+local function append(i, n)
+  return redis.call('XADD', KEYS[i], 'NOMKSTREAM', 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, at + 2, at + 1 + n))
+end
 while at <= #ARGV do
   local i = tonumber(ARGV[at])
   local n = tonumber(ARGV[at + 1])
-  if not redis.call('XADD', KEYS[i], 'NOMKSTREAM', 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, at + 2, at + 1 + n)) then
+  if not append(i, n) then
     redis.call('XGROUP', 'CREATE', KEYS[i], ARGV[1], '$', 'MKSTREAM')
     created[i] = 1
-    redis.call('XADD', KEYS[i], 'NOMKSTREAM', 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, at + 2, at + 1 + n))
+    append(i, n)
   end
   at = at + 2 + n
 end

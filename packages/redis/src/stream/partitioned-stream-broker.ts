@@ -135,7 +135,7 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
       // Lost meanwhile: its entries stay pending here, and the next owner reclaims them once idle.
       const held = this.held.byStream(stream)
       if (!held) continue
-      for (const [id, fields] of entries) deliveries.push(this.hand(held.partition, id, fields, 1, false))
+      for (const [id, fields] of entries) deliveries.push(this.hand(held.partition, stream, id, fields, 1, false))
     }
     return deliveries
   }
@@ -303,16 +303,23 @@ export class PartitionedStreamBroker implements WorkerBroker<PartitionEntry, str
     const counts = await this.answered(
       deliveryCounts(this.redis, stream, this.group, this.settings.workerName, ids, this.runtime!.held()),
     )
-    return entries.map(([id, fields]) => this.hand(partition, id, fields, counts.get(id) ?? 2, inherited))
+    return entries.map(([id, fields]) => this.hand(partition, stream, id, fields, counts.get(id) ?? 2, inherited))
   }
 
-  private hand(partition: number, id: string, fields: StreamFields, attempt: number, inherited: boolean): Delivery {
+  private hand(
+    partition: number,
+    stream: string,
+    id: string,
+    fields: StreamFields,
+    attempt: number,
+    inherited: boolean,
+  ): Delivery {
     const delivery: Delivery = {
       // Entry ids repeat across streams: the partition makes them unique among what this worker holds.
       id: `${partition}/${id}`,
       attempt,
       decoded: decodeEvent(fields),
-      message: { partition, stream: partitionStreamKey(this.stream, partition), id, inherited },
+      message: { partition, stream, id, inherited },
     }
     this.held.track(partition, delivery.id)
     return delivery
