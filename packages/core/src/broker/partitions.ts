@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors/qqbot-error.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import { orderKeyFunction, type EventOrder, type OrderKeyFunction } from '../pipeline/order-key.js'
+import { mixHash } from '../util/mix-hash.js'
 
 /**
  * 16 partitions: enough to spread the keys evenly over up to 16 workers (a partition is read by one worker at a
@@ -36,12 +37,7 @@ export function partitionOfKey(key: string, partitions: number): number {
     hash ^= key.charCodeAt(i)
     hash = Math.imul(hash, 0x01000193)
   }
-  hash ^= hash >>> 16
-  hash = Math.imul(hash, 0x85ebca6b)
-  hash ^= hash >>> 13
-  hash = Math.imul(hash, 0xc2b2ae35)
-  hash ^= hash >>> 16
-  return (hash >>> 0) % partitions
+  return (mixHash(hash) >>> 0) % partitions
 }
 
 /**

@@ -50,6 +50,8 @@ class StreamPublisher implements IngressPublisher {
   private readonly group: string
   private readonly maxLength: number
   private readonly partitioner: EventPartitioner | undefined
+  /** Each partition's stream key, by partition. */
+  private readonly partitionStreams: string[]
   private readonly appends = new CommandBatch<PendingEntry, void>((entries) => this.append(entries))
   private presence: PresenceHeartbeat | undefined
 
@@ -60,14 +62,16 @@ class StreamPublisher implements IngressPublisher {
     const partitions = resolvePartitions(options.partitions)
     // The same key function as the pipeline's lines: the ingress's own `pipeline.order`.
     if (partitions > 0) this.partitioner = new EventPartitioner(partitions, options.pipeline?.order)
+    this.partitionStreams = Array.from({ length: partitions }, (_, partition) =>
+      partitionStreamKey(this.stream, partition),
+    )
   }
 
   /** Creates the workers' group (of every partition) if needed, so nothing published from now on is missed. */
   async prepare(): Promise<void> {
     const partitions = this.partitioner?.partitions ?? 0
     if (partitions === 0) await ensureGroup(this.options.redis, this.stream, this.group)
-    for (let partition = 0; partition < partitions; partition++)
-      await ensureGroup(this.options.redis, partitionStreamKey(this.stream, partition), this.group)
+    for (const stream of this.partitionStreams) await ensureGroup(this.options.redis, stream, this.group)
     const layout: StreamLayout = {
       redis: this.options.redis,
       stream: this.stream,
@@ -89,7 +93,7 @@ class StreamPublisher implements IngressPublisher {
   }
 
   async publish(event: DispatchedEvent): Promise<void> {
-    const stream = this.partitioner ? partitionStreamKey(this.stream, this.partitioner.partitionOf(event)) : this.stream
+    const stream = this.partitioner ? this.partitionStreams[this.partitioner.partitionOf(event)]! : this.stream
     await this.appends.add({ stream, fields: encodeEvent(event) })
   }
 
