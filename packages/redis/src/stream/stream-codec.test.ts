@@ -23,7 +23,7 @@ const envelope = {
 
 /** The entry's fields as a record (each name once). */
 function record(fields: string[]): Record<string, string> {
-  return Object.fromEntries(fields.flatMap((value, i) => (i % 2 === 0 ? [[value, fields[i + 1]]] : [])))
+  return Object.fromEntries(fields.flatMap((value, i) => (i % 2 === 0 ? [[value, fields[i + 1] ?? '']] : [])))
 }
 
 describe('stream codec', () => {
