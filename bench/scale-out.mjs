@@ -136,9 +136,10 @@ async function runOnce(layout) {
     const redisDone = layout.broker === 'redis' ? await redisProbe() : undefined
     const natsBefore = layout.broker === 'nats' ? natsServerCpuMs() : undefined
     // BENCH_MARK_BURST=1: the measured burst's start and end on CLOCK_MONOTONIC (seconds), to cut a system-wide
-    // `perf record --clockid monotonic` to it (`perf report --time <start>,<end>`).
+    // `perf record --clockid monotonic` to it (`perf report --time <start>,<end>`), and in epoch ms for log lines.
     const mark = (what) =>
-      process.env.BENCH_MARK_BURST && console.error(`${what} ${layout.name} ${Number(process.hrtime.bigint()) / 1e9}`)
+      process.env.BENCH_MARK_BURST &&
+      console.error(`${what} ${layout.name} ${Number(process.hrtime.bigint()) / 1e9} (epoch ms ${Date.now()})`)
     mark('burst-start')
     platform.send({ type: 'burst', count: COUNT, scene, rate: RATE })
     const result = await nextMessage(platform, 'done')
