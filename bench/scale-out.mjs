@@ -190,16 +190,16 @@ for (const layout of layouts) {
   )
 }
 
-/**
- * Each process's CPU during the burst (ms per 1k events), the broker server's included when it is local, and
- * the broker traffic per event: Redis commands (script-internal calls included), NATS messages each client sent
- * and received (a publish and its acknowledgement are one each).
- */
 /** A count's growth per event of the burst, or undefined when the process could not count it. */
 function perEvent(before, after) {
   return before === undefined || after === undefined ? undefined : (after - before) / COUNT
 }
 
+/**
+ * Each process's CPU during the burst (ms per 1k events), the broker server's included when it is local, and
+ * the broker traffic per event: Redis commands (script-internal calls included), NATS messages each client sent
+ * and received (a publish and its acknowledgement are one each).
+ */
 function perProcessCpu(layout, before, after, natsBefore, natsAfter, redis) {
   const rows = layout.processes.map((file, i) => ({
     process: `${file.replace('.mjs', '')}${layout.processes.filter((f) => f === file).length > 1 ? ` ${i + 1}` : ''}`,
