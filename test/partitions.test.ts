@@ -52,7 +52,8 @@ async function startSplit(broker: Broker): Promise<{ p: FakePlatform; env: Recor
     await ingress.start()
     group.defer(async () => {
       await ingress.stop()
-      const keys = await redis.keys(`qqbot:${namespace}:*`)
+      // Its keys are `qqbot:{<namespace>}…` (a hash tag), and `qqbot:{<namespace>:partitions}…` for the leases.
+      const keys = await redis.keys(`qqbot:{${namespace}*`)
       if (keys.length > 0) await redis.del(...keys)
       await redis.quit()
     })

@@ -1,12 +1,16 @@
-import { randomBytes } from 'node:crypto'
-import { beforeAll, describe, expect, it, onTestFailed } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { Redis } from 'ioredis'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { createRedisIngress } from '@qqbot/redis'
 import { useProcessGroup } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 import { startRedisServer, type RedisServer } from './support/redis-server.js'
-import { startCuttableProxy } from '../packages/redis/src/test-redis.js'
+import {
+  connectRedis,
+  freshNamespace,
+  removeFreshNamespaces,
+  startCuttableProxy,
+} from '../packages/redis/src/test-redis.js'
 import { until } from './support/until.js'
 
 // Each test runs a Redis of its own (never the shared one on 6379), kills it and starts it again.
@@ -19,6 +23,13 @@ const STREAM_BURST = 1_200
 const group = useProcessGroup()
 
 beforeAll(() => ensureBuilt(['packages/core', 'packages/redis']))
+
+// Done marks live a day: the keys of this file's namespaces go with it, not with the next day's runs.
+afterAll(async () => {
+  const redis = connectRedis()
+  await removeFreshNamespaces(redis)
+  await redis.quit()
+})
 
 async function ownRedis(options: { appendOnly?: boolean } = {}): Promise<RedisServer> {
   const server = await startRedisServer(options)
@@ -85,7 +96,7 @@ describe('shards shared through a Redis that restarts empty', () => {
     const redis = await ownRedis()
     const p = await startFakePlatform({ heartbeatIntervalMs: 500, recommendedShards: SHARDS })
     group.defer(() => p.close())
-    const namespace = `test-${randomBytes(4).toString('hex')}`
+    const namespace = freshNamespace()
     const env = {
       REDIS_URL: redis.url,
       NAMESPACE: namespace,
@@ -196,7 +207,7 @@ describe('a partition followed by Redis losing its data (a double fault)', () =>
     group.defer(() => p.close())
     const env = {
       REDIS_URL: redis.url,
-      NAMESPACE: `test-${randomBytes(4).toString('hex')}`,
+      NAMESPACE: freshNamespace(),
       APP_ID: p.appId,
       APP_SECRET: p.secret,
       API_URL: p.url,
@@ -271,7 +282,7 @@ describe('ingress and workers over a Redis stream, Redis restarting during a bur
     const server = await ownRedis({ appendOnly })
     const p = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
     group.defer(() => p.close())
-    const namespace = `test-${randomBytes(4).toString('hex')}`
+    const namespace = freshNamespace()
     const redis = new Redis(server.url)
     redis.on('error', () => undefined)
     const ingress = createRedisIngress({

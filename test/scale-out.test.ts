@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { beforeAll, describe, expect, it, onTestFailed } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { Redis } from 'ioredis'
 import { Command, Controller, createBot } from '@qqbot/framework'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
@@ -8,6 +8,7 @@ import { createNatsIngress, NatsStreamSource, type NatsIngress } from '@qqbot/na
 import { jetstreamManager } from '@nats-io/jetstream'
 import { Kvm } from '@nats-io/kv'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { connectRedis, freshNamespace, removeFreshNamespaces } from '../packages/redis/src/test-redis.js'
 import { useProcessGroup } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 import { until } from './support/until.js'
@@ -19,6 +20,13 @@ const LEASE_TTL_MS = 3_000
 const group = useProcessGroup()
 
 beforeAll(() => ensureBuilt(['packages/core', 'packages/redis', 'packages/nats']))
+
+// Done marks live a day: the keys of this file's namespaces go with it, not with the next day's runs.
+afterAll(async () => {
+  const redis = connectRedis()
+  await removeFreshNamespaces(redis)
+  await redis.quit()
+})
 
 function envFor(
   p: FakePlatform,
@@ -117,7 +125,7 @@ describe('shards shared across processes through Redis', () => {
     const BURST = 5_000
     const p = await startFakePlatform({ heartbeatIntervalMs: 500, recommendedShards: SHARDS })
     group.defer(() => p.close())
-    const namespace = `test-${randomBytes(4).toString('hex')}`
+    const namespace = freshNamespace()
     const processes = ['a', 'b', 'c'].map((name) =>
       group.start(name, defaultLeaseEnv(p, namespace, SHARDS, { REPLY: '1', LOG_LEVEL: 'info' })),
     )
@@ -191,7 +199,7 @@ describe('shards shared across processes through Redis', () => {
     const SHARDS = 4
     const p = await startFakePlatform({ heartbeatIntervalMs: 60_000 })
     group.defer(() => p.close())
-    const namespace = `test-${randomBytes(4).toString('hex')}`
+    const namespace = freshNamespace()
     const processes = ['a', 'b'].map((name) => group.start(name, defaultLeaseEnv(p, namespace, SHARDS)))
     await until(() => processes.map((bot) => bot.shards.length).join() === '2,2', 20_000, 'a 2/2 split')
     await p.waitForReady(SHARDS, 10_000)
@@ -221,7 +229,7 @@ describe('shards shared across processes through Redis', () => {
   it('GIVEN a process paused (SIGSTOP) past its lease THEN another takes the shard over, and after SIGCONT the paused one neither handles its events nor reconnects', async () => {
     const p = await startFakePlatform({ heartbeatIntervalMs: 60_000 })
     group.defer(() => p.close())
-    const namespace = `test-${randomBytes(4).toString('hex')}`
+    const namespace = freshNamespace()
     // Shares go by name: 'a-standby' ranks first, so once both run, the shard is the standby's by right and
     // the paused process has no claim to it after waking up.
     const first = group.start('b-paused', envFor(p, namespace, 1))
@@ -306,7 +314,7 @@ describe('ingress and workers over a Redis stream', () => {
     async () => {
       const p = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
       group.defer(() => p.close())
-      const namespace = `test-${randomBytes(4).toString('hex')}`
+      const namespace = freshNamespace()
       const redis = new Redis(REDIS_URL)
       const ingress = await startIngress(p, namespace, redis)
       await killOneWorkerMidBurst(p, envFor(p, namespace, 1, { PARTITIONS: 'false' }))
@@ -328,7 +336,7 @@ describe('ingress and workers over a Redis stream', () => {
     }
     const p = await startFakePlatform()
     group.defer(() => p.close())
-    const namespace = `test-${randomBytes(4).toString('hex')}`
+    const namespace = freshNamespace()
     const redis = new Redis(REDIS_URL)
     const probe = createBot({ appId: p.appId, secret: p.secret, controllers: [Ping] })
     await startIngress(p, namespace, redis, probe.client.intents)

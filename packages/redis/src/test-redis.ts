@@ -11,9 +11,32 @@ export function connectRedis(url = REDIS_URL): Redis {
   return redis
 }
 
-/** A namespace no other test uses. */
+/** The namespaces {@link freshNamespace} made in this test file (each file has its own copy of this module). */
+const namespaces: string[] = []
+
+/** A namespace no other test uses; {@link removeFreshNamespaces} deletes its keys. */
 export function freshNamespace(): string {
-  return `test-${randomBytes(4).toString('hex')}`
+  const namespace = `test-${randomBytes(4).toString('hex')}`
+  namespaces.push(namespace)
+  return namespace
+}
+
+/** Deletes every key of a namespace (`qqbot:{<namespace>}…`, its `:partitions` and `:ingresses` sets included). */
+export async function removeNamespace(redis: Redis, namespace: string): Promise<void> {
+  let cursor = '0'
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `qqbot:{${namespace}*`, 'COUNT', 1000)
+    if (keys.length > 0) await redis.unlink(...keys)
+    cursor = next
+  } while (cursor !== '0')
+}
+
+/**
+ * Deletes the keys of the namespaces this file made. Done marks live a day: without this, every run leaves
+ * thousands of keys in the shared Redis, and tests that scan a namespace slow down as the keys pile up.
+ */
+export async function removeFreshNamespaces(redis: Redis): Promise<void> {
+  for (const namespace of namespaces.splice(0)) await removeNamespace(redis, namespace)
 }
 
 /** A TCP proxy to the real Redis that the test can cut and restore: an outage without stopping the shared server. */

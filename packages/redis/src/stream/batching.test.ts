@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import type { Redis } from 'ioredis'
 import { createClient } from '@qqbot/core'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
-import { connectRedis, freshNamespace } from '../test-redis.js'
+import { connectRedis, freshNamespace, removeFreshNamespaces } from '../test-redis.js'
 import { createRedisIngress } from './redis-ingress.js'
 import { RedisStreamSource } from './stream-source.js'
 
@@ -13,6 +13,12 @@ afterEach(async () => {
   for (const item of running.splice(0).reverse()) await item.stop()
   await platform?.close()
   platform = undefined
+})
+
+afterAll(async () => {
+  const redis = connectRedis()
+  await removeFreshNamespaces(redis)
+  await redis.quit()
 })
 
 /** A connection that counts the commands sent over it, by name. */

@@ -3,7 +3,7 @@ import { pino } from 'pino'
 import { createClient } from '@qqbot/core'
 import { StreamLayoutMismatchError } from '@qqbot/core/adapter'
 import { startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
-import { connectRedis, freshNamespace } from '../test-redis.js'
+import { connectRedis, freshNamespace, removeFreshNamespaces } from '../test-redis.js'
 import { checkStreamLayout } from './layout-check.js'
 import { createRedisIngress } from './redis-ingress.js'
 import { streamKey } from './stream-options.js'
@@ -13,7 +13,10 @@ const redis = connectRedis()
 let platform: FakePlatform | undefined
 const running: { stop(): Promise<void> }[] = []
 
-afterAll(() => redis.quit())
+afterAll(async () => {
+  await removeFreshNamespaces(redis)
+  await redis.quit()
+})
 afterEach(async () => {
   for (const item of running.splice(0).reverse()) await item.stop()
   await platform?.close()

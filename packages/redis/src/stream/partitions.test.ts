@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createClient, type QQBotClient } from '@qqbot/core'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { PartitionCountMismatchError } from '../errors.js'
-import { connectRedis, freshNamespace } from '../test-redis.js'
+import { connectRedis, freshNamespace, removeFreshNamespaces } from '../test-redis.js'
 import { createRedisIngress } from './redis-ingress.js'
 import { RedisStreamSource } from './stream-source.js'
 import { until } from '../../../../test/support/until.js'
@@ -11,7 +11,10 @@ const redis = connectRedis()
 let platform: FakePlatform | undefined
 const running: { stop(): Promise<void> }[] = []
 
-afterAll(() => redis.quit())
+afterAll(async () => {
+  await removeFreshNamespaces(redis)
+  await redis.quit()
+})
 afterEach(async () => {
   for (const item of running.splice(0).reverse()) await item.stop()
   await platform?.close()

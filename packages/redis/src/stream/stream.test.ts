@@ -3,7 +3,7 @@ import { createClient, type QQBotClient } from '@qqbot/core'
 import { groupAtMessage, groupMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { RedisUnavailableError } from '../errors.js'
 import { RedisKeys } from '../keys.js'
-import { connectRedis, freshNamespace, startCuttableProxy } from '../test-redis.js'
+import { connectRedis, freshNamespace, removeFreshNamespaces, startCuttableProxy } from '../test-redis.js'
 import { createRedisIngress, type RedisIngress } from './redis-ingress.js'
 import { encodeEvent } from './stream-codec.js'
 import { RedisStreamSource } from './stream-source.js'
@@ -13,7 +13,10 @@ const redis = connectRedis()
 let platform: FakePlatform | undefined
 const running: { stop(): Promise<void> }[] = []
 
-afterAll(() => redis.quit())
+afterAll(async () => {
+  await removeFreshNamespaces(redis)
+  await redis.quit()
+})
 
 afterEach(async () => {
   for (const item of running.splice(0).reverse()) await item.stop()
