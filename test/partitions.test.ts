@@ -16,6 +16,7 @@ import { connect } from '@nats-io/transport-node'
 import { useProcessGroup, type BotProcess } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 import { until } from './support/until.js'
+import { removeNamespace } from '../packages/redis/src/test-redis.js'
 
 // Real Redis (no mocks): the URL comes from the environment, as in production.
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -52,9 +53,7 @@ async function startSplit(broker: Broker): Promise<{ p: FakePlatform; env: Recor
     await ingress.start()
     group.defer(async () => {
       await ingress.stop()
-      // Its keys are `qqbot:{<namespace>}…` (a hash tag), and `qqbot:{<namespace>:partitions}…` for the leases.
-      const keys = await redis.keys(`qqbot:{${namespace}*`)
-      if (keys.length > 0) await redis.del(...keys)
+      await removeNamespace(redis, namespace)
       await redis.quit()
     })
   } else {

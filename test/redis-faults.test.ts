@@ -5,12 +5,7 @@ import { createRedisIngress } from '@qqbot/redis'
 import { useProcessGroup } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 import { startRedisServer, type RedisServer } from './support/redis-server.js'
-import {
-  connectRedis,
-  freshNamespace,
-  removeFreshNamespaces,
-  startCuttableProxy,
-} from '../packages/redis/src/test-redis.js'
+import { freshNamespace, removeFreshNamespaces, startCuttableProxy } from '../packages/redis/src/test-redis.js'
 import { until } from './support/until.js'
 
 // Each test runs a Redis of its own (never the shared one on 6379), kills it and starts it again.
@@ -25,11 +20,7 @@ const group = useProcessGroup()
 beforeAll(() => ensureBuilt(['packages/core', 'packages/redis']))
 
 // Done marks live a day: the keys of this file's namespaces go with it, not with the next day's runs.
-afterAll(async () => {
-  const redis = connectRedis()
-  await removeFreshNamespaces(redis)
-  await redis.quit()
-})
+afterAll(() => removeFreshNamespaces())
 
 async function ownRedis(options: { appendOnly?: boolean } = {}): Promise<RedisServer> {
   const server = await startRedisServer(options)

@@ -8,7 +8,7 @@ import { createNatsIngress, NatsStreamSource, type NatsIngress } from '@qqbot/na
 import { jetstreamManager } from '@nats-io/jetstream'
 import { Kvm } from '@nats-io/kv'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
-import { connectRedis, freshNamespace, removeFreshNamespaces } from '../packages/redis/src/test-redis.js'
+import { freshNamespace, removeFreshNamespaces } from '../packages/redis/src/test-redis.js'
 import { useProcessGroup } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
 import { until } from './support/until.js'
@@ -22,11 +22,7 @@ const group = useProcessGroup()
 beforeAll(() => ensureBuilt(['packages/core', 'packages/redis', 'packages/nats']))
 
 // Done marks live a day: the keys of this file's namespaces go with it, not with the next day's runs.
-afterAll(async () => {
-  const redis = connectRedis()
-  await removeFreshNamespaces(redis)
-  await redis.quit()
-})
+afterAll(() => removeFreshNamespaces())
 
 function envFor(
   p: FakePlatform,

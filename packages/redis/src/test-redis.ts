@@ -35,8 +35,10 @@ export async function removeNamespace(redis: Redis, namespace: string): Promise<
  * Deletes the keys of the namespaces this file made. Done marks live a day: without this, every run leaves
  * thousands of keys in the shared Redis, and tests that scan a namespace slow down as the keys pile up.
  */
-export async function removeFreshNamespaces(redis: Redis): Promise<void> {
-  for (const namespace of namespaces.splice(0)) await removeNamespace(redis, namespace)
+export async function removeFreshNamespaces(redis?: Redis): Promise<void> {
+  const connection = redis ?? connectRedis()
+  for (const namespace of namespaces.splice(0)) await removeNamespace(connection, namespace)
+  if (!redis) await connection.quit()
 }
 
 /** A TCP proxy to the real Redis that the test can cut and restore: an outage without stopping the shared server. */

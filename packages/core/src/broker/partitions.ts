@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors/qqbot-error.js'
 import type { DispatchedEvent } from '../pipeline/dispatched-event.js'
 import { orderKeyFunction, type EventOrder, type OrderKeyFunction } from '../pipeline/order-key.js'
-import { mixHash } from '../util/mix-hash.js'
+import { hashString } from '../util/mix-hash.js'
 
 /**
  * 16 partitions: enough to spread the keys evenly over up to 16 workers (a partition is read by one worker at a
@@ -32,12 +32,7 @@ export function resolvePartitions(option: number | boolean | undefined): number 
  * `c2c:<id>:<id>` over only half of 16 partitions): the same partition for a key in every process and release.
  */
 export function partitionOfKey(key: string, partitions: number): number {
-  let hash = 0x811c9dc5
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i)
-    hash = Math.imul(hash, 0x01000193)
-  }
-  return (mixHash(hash) >>> 0) % partitions
+  return (hashString(key) >>> 0) % partitions
 }
 
 /**

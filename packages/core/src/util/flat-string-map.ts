@@ -1,4 +1,4 @@
-import { mixHash } from './mix-hash.js'
+import { hashString } from './mix-hash.js'
 
 /**
  * A map from strings to values for keys that come and go at a high rate (one added and deleted per event),
@@ -115,10 +115,7 @@ export class FlatStringMap<V> {
     this.mask = size - 1
   }
 
-  /** FNV-1a over the UTF-16 code units, then MurmurHash3's finalizer to spread every character into the low bits. */
   private hashOf(key: string): number {
-    let hash = this.seed ^ 0x811c9dc5
-    for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193)
-    return mixHash(hash)
+    return hashString(key, this.seed)
   }
 }

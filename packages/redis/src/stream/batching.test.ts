@@ -15,11 +15,7 @@ afterEach(async () => {
   platform = undefined
 })
 
-afterAll(async () => {
-  const redis = connectRedis()
-  await removeFreshNamespaces(redis)
-  await redis.quit()
-})
+afterAll(() => removeFreshNamespaces())
 
 /** A connection that counts the commands sent over it, by name. */
 function countingRedis(): { redis: Redis; sent: string[] } {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { decodeEvent, encodeEvent } from './stream-codec.js'
 
-const event = {
+const dispatched = {
   name: 'GROUP_AT_MESSAGE_CREATE',
   id: 'E1',
   data: { id: 'm1', content: 'hi' },
@@ -9,17 +9,11 @@ const event = {
   shard: [2, 4],
   source: 'gateway',
   receivedAt: 1234,
-} as never
-
-const envelope = {
-  name: 'GROUP_AT_MESSAGE_CREATE',
-  id: 'E1',
-  data: { id: 'm1', content: 'hi' },
-  seq: 7,
-  shard: [2, 4],
-  source: 'redis-stream:gateway',
-  receivedAt: 1234,
 }
+const event = dispatched as never
+
+/** What a worker's pipeline gets: the event as dispatched, its source named after the broker. */
+const envelope = { ...dispatched, source: 'redis-stream:gateway' }
 
 /** The entry's fields as a record (each name once). */
 function record(fields: string[]): Record<string, string> {
