@@ -14,6 +14,7 @@ import { SqliteStateStorage } from '@qqbot/sqlite'
 import { createIntegrationBot, type IntegrationBot } from '@qqbot/testing'
 import { ensureBuilt } from './support/ensure-built.js'
 import { startBotProcess, stopBotProcess, type BotProcess } from './support/process-group.js'
+import { removeNamespace } from '../packages/redis/src/test-redis.js'
 
 /**
  * Issue #21 §2: a `ctx.prompt()` question is recorded in the bot's state storage, so a bot restarted
@@ -234,6 +235,9 @@ describe('an ingress and worker processes over Redis, the asking worker killed w
     await ingress.start()
     cleanups.push(async () => {
       await ingress.stop()
+      await removeNamespace(redis, namespace)
+      const state = await redis.keys(`${namespace}:state:*`)
+      if (state.length > 0) await redis.del(...state)
       await redis.quit()
     })
     return {

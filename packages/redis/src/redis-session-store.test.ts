@@ -2,11 +2,12 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { RedisKeys } from './keys.js'
 import { FencedSessionStore, RedisSessionStore } from './redis-session-store.js'
 import { RedisIdentifyLimiter } from './redis-identify-limiter.js'
-import { connectRedis, freshNamespace } from './test-redis.js'
+import { connectRedis, freshNamespace, removeFreshNamespaces } from './test-redis.js'
 
 const redis = connectRedis()
 const second = connectRedis()
 afterAll(async () => {
+  await removeFreshNamespaces(redis)
   await redis.quit()
   await second.quit()
 })

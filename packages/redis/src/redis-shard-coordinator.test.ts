@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createClient, createLogger, type QQBotClient } from '@qqbot/core'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { ShardCountMismatchError } from './errors.js'
 import { compareFences, type Fence } from './fence.js'
 import { RedisKeys } from './keys.js'
 import { redisScaleOut, type RedisScaleOut } from './scale-out.js'
-import { connectRedis, freshNamespace, REDIS_URL, startCuttableProxy } from './test-redis.js'
+import { connectRedis, freshNamespace, REDIS_URL, removeFreshNamespaces, startCuttableProxy } from './test-redis.js'
 import { until } from '../../../test/support/until.js'
 
 const TTL_MS = 1_500
@@ -28,6 +28,8 @@ afterEach(async () => {
   await platform?.close()
   platform = undefined
 })
+
+afterAll(() => removeFreshNamespaces())
 
 function member(
   p: FakePlatform,
