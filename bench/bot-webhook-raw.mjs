@@ -1,7 +1,7 @@
 // The no-framework webhook floor: node:http + one Ed25519 KeyObject verify + JSON.parse, the op 12 ACK at once,
 // then the /ping n reply over an undici Pool of 32 connections. Forged requests get 401 and a counter.
 import { createServer } from 'node:http'
-import { floorRest, signedBy, webhookPublicKey } from './floor-setup.mjs'
+import { floorRest, pongRequest, signedBy, webhookPublicKey } from './floor-setup.mjs'
 import { serveStats } from './ipc.mjs'
 
 const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret } = process.env
@@ -19,20 +19,10 @@ function onCallback(request, response, body) {
   const payload = JSON.parse(body)
   response.writeHead(200, { 'content-type': 'application/json' }).end(ACK)
   if (payload.op !== 0) return
-  const d = payload.d
-  const match = /\/ping (\d+)/.exec(d.content)
-  if (!match) return
-  const path =
-    payload.t === 'GROUP_AT_MESSAGE_CREATE'
-      ? `/v2/groups/${d.group_openid}/messages`
-      : `/channels/${d.channel_id}/messages`
+  const pong = pongRequest(payload.t, payload.d)
+  if (!pong) return
   pool
-    .request({
-      path,
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ content: `pong ${match[1]}`, msg_type: 0, msg_id: d.id, msg_seq: 1 }),
-    })
+    .request({ path: pong.path, method: 'POST', headers, body: pong.body })
     .then((reply) => reply.body.dump())
     .catch((error) => console.error('raw send failed', error.message))
 }

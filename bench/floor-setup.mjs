@@ -3,6 +3,7 @@
 // the floors' one check per callback.
 import { createPrivateKey, createPublicKey, verify } from 'node:crypto'
 import { Pool } from 'undici'
+import WebSocket from 'ws'
 
 /** The pool and the headers of every REST call (the token fetched once). */
 export async function floorRest({ url, appId, secret }) {
@@ -16,6 +17,40 @@ export async function floorRest({ url, appId, secret }) {
   const { access_token: token } = await tokenResponse.body.json()
   const headers = { authorization: `QQBot ${token}`, 'content-type': 'application/json', 'x-union-appid': appId }
   return { pool, headers }
+}
+
+/**
+ * The floors' gateway session: identifies on shard 0 of 1, heartbeats, and calls `onDispatch(payload)` with each
+ * dispatched event (the parsed frame, `t` and `d`) and the frame as it came; `onReady()` once READY came.
+ */
+export async function rawGateway({ pool, headers, onDispatch, onReady }) {
+  const gatewayResponse = await pool.request({ path: '/gateway', method: 'GET', headers })
+  const { url: gatewayUrl } = await gatewayResponse.body.json()
+  let seq = null
+  const ws = new WebSocket(gatewayUrl, { perMessageDeflate: false })
+  ws.on('message', (data) => {
+    const payload = JSON.parse(data)
+    if (payload.s) seq = payload.s
+    if (payload.op === 10) {
+      setInterval(() => ws.send(JSON.stringify({ op: 1, d: seq })), payload.d.heartbeat_interval).unref()
+      ws.send(
+        JSON.stringify({ op: 2, d: { token: headers.authorization, intents: (1 << 25) | (1 << 30), shard: [0, 1] } }),
+      )
+      return
+    }
+    if (payload.op !== 0) return
+    if (payload.t === 'READY') onReady()
+    else onDispatch(payload, data)
+  })
+}
+
+/** The floors' answer to a `/ping n` event (`t`, `d`), as bench/bot-core.mjs gives it; undefined for others. */
+export function pongRequest(t, d) {
+  const match = /\/ping (\d+)/.exec(d.content)
+  if (!match) return undefined
+  const path =
+    t === 'GROUP_AT_MESSAGE_CREATE' ? `/v2/groups/${d.group_openid}/messages` : `/channels/${d.channel_id}/messages`
+  return { path, body: JSON.stringify({ content: `pong ${match[1]}`, msg_type: 0, msg_id: d.id, msg_seq: 1 }) }
 }
 
 /** The public key the platform signs callbacks with: an Ed25519 key whose seed is the secret repeated to 32 bytes. */

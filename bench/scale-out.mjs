@@ -1,6 +1,6 @@
 // npm run bench:scale-out: the same burst answered by one @qqbot/core process, and by 1 ingress + 2 workers
 // over a Redis stream (REDIS_URL) and over NATS JetStream (NATS_URL), local servers by default, in the same
-// run. Medians of RUNS runs. A report, not a test.
+// run, and by the same split with none of the framework (the floors). Medians of RUNS runs. A report, not a test.
 import { execFileSync, fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { removeNatsNamespace, removeRedisNamespace } from './broker-cleanup.mjs'
@@ -45,6 +45,23 @@ function natsPartitionedLayouts() {
   ]
 }
 
+/**
+ * The split with none of the framework: a bare ingress and two bare workers over each broker, what the hop costs
+ * at the least (publish, read, acknowledge; no claim, dedupe or done mark; NATS by its protocol, without the
+ * client's JetStream layer). BENCH_FLOORS=0 leaves them out.
+ */
+function floorLayouts() {
+  if (process.env.BENCH_FLOORS === '0') return []
+  const floor = (broker, env = {}, detail = '') => ({
+    name: `floor: bare ingress + 2 bare workers (${broker === 'redis' ? 'Redis stream' : 'NATS JetStream'}${detail})`,
+    processes: ['floor-worker.mjs', 'floor-worker.mjs', 'floor-ingress.mjs'],
+    broker,
+    env,
+  })
+  // The last: what JetStream costs per event when it stores a message per batch of events instead of each.
+  return [floor('redis'), floor('nats'), floor('nats', { FLOOR_BATCHED: '1' }, ', the events of a turn in one message')]
+}
+
 const layouts = [
   { name: 'single process (@qqbot/core)', processes: ['bot-core.mjs'] },
   {
@@ -68,6 +85,7 @@ const layouts = [
     broker: 'nats',
   },
   ...natsPartitionedLayouts(),
+  ...floorLayouts(),
 ].filter((layout) => !ONLY || ONLY.test(layout.name) || layout.processes[0] === 'bot-core.mjs')
 
 /**
@@ -117,6 +135,7 @@ async function runOnce(layout) {
     BROKER: layout.broker ?? '',
     PARTITIONS: String(layout.partitions ?? 0),
     WORKERS: String(layout.processes.filter((file) => file === 'worker.mjs').length),
+    ...layout.env,
   }
   const children = []
   try {
@@ -237,4 +256,25 @@ for (const layout of layouts) {
   }
   const total = median(r.map((x) => x.perProcess.reduce((sum, p) => sum + p.cpuMs, 0)))
   console.log(`| ${layout.name} | all | ${Math.round((total / COUNT) * 1000)} | | | | |`)
+}
+
+/** Every process's CPU per event with the broker server's (median of the runs), ms per 1k events. */
+function totalCpu(layout) {
+  return (median(results[layout.name].map((x) => x.perProcess.reduce((sum, p) => sum + p.cpuMs, 0))) / COUNT) * 1000
+}
+
+const floors = layouts.filter((layout) => layout.name.startsWith('floor:'))
+if (floors.length > 0) {
+  console.log('\nEach split against the floor of its broker (one message per event), broker servers included')
+  console.log('| layout | ev/s vs floor | CPU vs floor | floor ev/s vs single | floor CPU vs single |')
+  console.log('|---|---|---|---|---|')
+  const single = totalCpu(layouts[0])
+  for (const layout of layouts.filter((l) => l.broker && !l.name.startsWith('floor:'))) {
+    const floor = floors.find((f) => f.broker === layout.broker && !f.env.FLOOR_BATCHED)
+    if (!floor) continue
+    const evPerSec = (l) => median(results[l.name].map((x) => x.evPerSec))
+    console.log(
+      `| ${layout.name} | ${(evPerSec(layout) / evPerSec(floor)).toFixed(2)} | ${(totalCpu(layout) / totalCpu(floor)).toFixed(2)} | ${(evPerSec(floor) / baseline).toFixed(2)} | ${(totalCpu(floor) / single).toFixed(2)} |`,
+    )
+  }
 }

@@ -1,7 +1,7 @@
 // The webhook floor's per-event work (as bench/bot-webhook-raw.mjs does it, less node:http) in the shape
 // bench/webhook-path.mjs drives: a `(request, response)` handler that verifies the Ed25519 signature with one
 // KeyObject, parses the body, writes the op 12 ACK, and replies to /ping n over an undici Pool of 32 connections.
-import { floorRest, signedBy, webhookPublicKey } from './floor-setup.mjs'
+import { floorRest, pongRequest, signedBy, webhookPublicKey } from './floor-setup.mjs'
 
 const ACK = '{"op":12,"d":0}'
 
@@ -15,15 +15,9 @@ export async function startFloor({ url, appId, secret }, onReplied) {
     if (!signedBy(publicKey, request.headers, body)) return void response.writeHead(401).end()
     const payload = JSON.parse(body)
     response.writeHead(200, { 'content-type': 'application/json' }).end(ACK)
-    const d = payload.d
-    const match = /\/ping (\d+)/.exec(d.content)
+    const pong = pongRequest(payload.t, payload.d)
     pool
-      .request({
-        path: `/v2/groups/${d.group_openid}/messages`,
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ content: `pong ${match[1]}`, msg_type: 0, msg_id: d.id, msg_seq: 1 }),
-      })
+      .request({ path: pong.path, method: 'POST', headers, body: pong.body })
       .then((reply) => reply.body.dump())
       .then(onReplied)
   }
