@@ -1,5 +1,6 @@
 // The ingress of the scale-out benchmark: the gateway shard, publishing each event to the broker
-// (BROKER=redis, the default: a Redis stream; BROKER=nats: JetStream).
+// (BROKER=redis, the default: a Redis stream; BROKER=nats: JetStream, EVENTS_PER_MESSAGE events per message at
+// most, default 1).
 import { serveStats } from './ipc.mjs'
 
 const { QQBOT_URL: url, QQBOT_APP_ID: appId, QQBOT_SECRET: secret, NAMESPACE: namespace } = process.env
@@ -22,7 +23,12 @@ async function createBrokerIngress() {
     const { connect } = await import('@nats-io/transport-node')
     const { createNatsIngress } = await import('../packages/nats/dist/index.js')
     nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', noAsyncTraces: true })
-    return createNatsIngress({ ...common, nats, partitions: partitions > 0 ? partitions : false })
+    return createNatsIngress({
+      ...common,
+      nats,
+      partitions: partitions > 0 ? partitions : false,
+      eventsPerMessage: Number(process.env.EVENTS_PER_MESSAGE ?? 1),
+    })
   }
   const { Redis } = await import('ioredis')
   const { createRedisIngress } = await import('../packages/redis/dist/index.js')

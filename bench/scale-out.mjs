@@ -15,6 +15,8 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url))
 // The Redis split once more with its stream in partitions (one key's events to one worker, in order): the
 // figure to hold within 10% of the split without them. BENCH_PARTITIONS=0 leaves it out.
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 16)
+// The NATS split once more with the ingress's eventsPerMessage (BENCH_EVENTS_PER_MESSAGE, default 64).
+const EVENTS_PER_MESSAGE = Number(process.env.BENCH_EVENTS_PER_MESSAGE ?? 64)
 // BENCH_ONLY=<regex>: only the layouts whose name matches (and the single process, the baseline).
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined
 // BENCH_RATE=<events/s>: the events arrive at that steady rate instead of all at once (CPU per event at a load
@@ -41,6 +43,13 @@ function natsPartitionedLayouts() {
       processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'],
       broker: 'nats',
       partitions: PARTITIONS,
+    },
+    {
+      name: `1 ingress + 2 workers (NATS JetStream, ${PARTITIONS} partitions, up to ${EVENTS_PER_MESSAGE} events per message)`,
+      processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'],
+      broker: 'nats',
+      partitions: PARTITIONS,
+      env: { EVENTS_PER_MESSAGE: String(EVENTS_PER_MESSAGE) },
     },
   ]
 }
@@ -83,6 +92,12 @@ const layouts = [
     name: '1 ingress + 2 workers (NATS JetStream)',
     processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'],
     broker: 'nats',
+  },
+  {
+    name: `1 ingress + 2 workers (NATS JetStream, up to ${EVENTS_PER_MESSAGE} events per message)`,
+    processes: ['worker.mjs', 'worker.mjs', 'ingress.mjs'],
+    broker: 'nats',
+    env: { EVENTS_PER_MESSAGE: String(EVENTS_PER_MESSAGE) },
   },
   ...natsPartitionedLayouts(),
   ...floorLayouts(),
@@ -265,12 +280,15 @@ function totalCpu(layout) {
 
 const floors = layouts.filter((layout) => layout.name.startsWith('floor:'))
 if (floors.length > 0) {
-  console.log('\nEach split against the floor of its broker (one message per event), broker servers included')
+  console.log(
+    '\nEach split against the floor of its broker (one message per event, or per turn for events per message), broker servers included',
+  )
   console.log('| layout | ev/s vs floor | CPU vs floor | floor ev/s vs single | floor CPU vs single |')
   console.log('|---|---|---|---|---|')
   const single = totalCpu(layouts[0])
   for (const layout of layouts.filter((l) => l.broker && !l.name.startsWith('floor:'))) {
-    const floor = floors.find((f) => f.broker === layout.broker && !f.env.FLOOR_BATCHED)
+    const batched = Boolean(layout.env?.EVENTS_PER_MESSAGE)
+    const floor = floors.find((f) => f.broker === layout.broker && Boolean(f.env.FLOOR_BATCHED) === batched)
     if (!floor) continue
     const evPerSec = (l) => median(results[l.name].map((x) => x.evPerSec))
     console.log(

@@ -1,7 +1,7 @@
-import type { JsMsg } from '@nats-io/jetstream'
 import { DONE_MARK } from '@qqbot/core/adapter'
 import type { Claim } from './claim-key.js'
 import type { ClaimsBucket } from './claims-bucket.js'
+import { acknowledge, type EventMessage } from './event-message.js'
 
 /**
  * Marks a handled event done under its claim, then acknowledges its message. The marks of the events finishing
@@ -10,11 +10,16 @@ import type { ClaimsBucket } from './claims-bucket.js'
  * the message back, and its done mark skips it then. Without a claim (an event with no dedupe key) nothing
  * would skip it: that acknowledgement waits for JetStream's answer.
  */
-export async function markDoneAndAck(claims: ClaimsBucket, msg: JsMsg, claim: Claim | undefined): Promise<void> {
+export async function markDoneAndAck(
+  claims: ClaimsBucket,
+  event: EventMessage,
+  claim: Claim | undefined,
+): Promise<void> {
   if (!claim) {
-    await msg.ackAck()
+    if (event.shared) await event.shared.finish(false)
+    else await event.msg.ackAck()
     return
   }
   await claims.put(claim.key, DONE_MARK)
-  msg.ack()
+  acknowledge(event)
 }

@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream'
+import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages } from '@nats-io/jetstream'
 import { Kvm, type KV } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { ConfigError } from '@qqbot/core'
@@ -14,7 +14,7 @@ import {
 import { attemptClaim, type Claim } from './claim-key.js'
 import { ClaimsBucket } from './claims-bucket.js'
 import { markDoneAndAck } from './done-mark.js'
-import { decodeEvent } from './event-codec.js'
+import { acknowledge, deliveriesOf, giveBack, keepWorking, type EventMessage } from './event-message.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
 import { ensureConsumer, ensureStream, type RetentionOptions } from './stream-setup.js'
 
@@ -28,7 +28,10 @@ export interface JetStreamBrokerOptions extends RetentionOptions, Partial<JetStr
   namespace: string
 }
 
-type Delivery = BrokerDelivery<JsMsg>
+type Delivery = BrokerDelivery<EventMessage>
+
+const bySeq = (seq: number): number => seq
+const asIs = (event: EventMessage): EventMessage => event
 
 /**
  * A JetStream durable pull consumer shared by every worker, for the broker-worker engine. JetStream itself
@@ -37,7 +40,7 @@ type Delivery = BrokerDelivery<JsMsg>
  * renewed by rewriting it: a claim whose revision stayed the same for `claimIdleMs`, by this worker's own
  * clock, belongs to a worker that is gone.
  */
-export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
+export class JetStreamBroker implements WorkerBroker<EventMessage, Claim> {
   readonly target = 'JetStream'
   readonly names: JetStreamNames
   private kv: KV | undefined
@@ -90,13 +93,12 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
       expires: this.settings.blockMs,
     }))
     return (async function* () {
-      for await (const msg of batch)
-        yield { id: msg.seq, attempt: msg.info.deliveryCount, decoded: decodeEvent(msg.string()), message: msg }
+      for await (const msg of batch) yield* deliveriesOf(msg, bySeq, asIs)
     })()
   }
 
   /** Claims the event's key for this worker; 'elsewhere' when another live worker has it. */
-  async claim({ message: msg }: Delivery, dedupeKey: string): Promise<ClaimResult<Claim>> {
+  async claim({ message }: Delivery, dedupeKey: string): Promise<ClaimResult<Claim>> {
     const kv = this.kv!
     const { workerName, claimIdleMs } = this.settings
     const attempt = await attemptClaim(this.claims!, dedupeKey, workerName)
@@ -108,12 +110,12 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
       const seen = this.watched.get(key)
       if (!seen || seen.revision !== entry.revision) {
         this.watched.set(key, { revision: entry.revision, since: Date.now() })
-        msg.nak(claimIdleMs)
+        giveBack(message, claimIdleMs)
         return 'elsewhere'
       }
       const unchangedFor = Date.now() - seen.since
       if (unchangedFor < claimIdleMs) {
-        msg.nak(claimIdleMs - unchangedFor)
+        giveBack(message, claimIdleMs - unchangedFor)
         return 'elsewhere'
       }
       this.watched.delete(key)
@@ -127,15 +129,16 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
         },
       }
     } catch {
-      msg.nak(claimIdleMs)
+      giveBack(message, claimIdleMs)
       return 'elsewhere'
     }
   }
 
   /** `working()` resets each message's ack timer; rewriting a claim moves its revision on. */
-  async renew(held: Iterable<HeldDelivery<JsMsg, Claim>>): Promise<void> {
-    for (const { delivery, claim } of held) {
-      delivery.message.working()
+  async renew(held: Iterable<HeldDelivery<EventMessage, Claim>>): Promise<void> {
+    const holding = [...held]
+    keepWorking(holding.map(({ delivery }) => delivery.message))
+    for (const { delivery, claim } of holding) {
       if (claim) {
         this.kv!.update(claim.key, this.settings.workerName, claim.revision).then(
           (revision) => (claim.revision = revision),
@@ -161,16 +164,16 @@ export class JetStreamBroker implements WorkerBroker<JsMsg, Claim> {
     }
   }
 
-  complete({ delivery, claim }: HeldDelivery<JsMsg, Claim>): Promise<void> {
+  complete({ delivery, claim }: HeldDelivery<EventMessage, Claim>): Promise<void> {
     return markDoneAndAck(this.claims!, delivery.message, claim)
   }
 
   async discard({ message }: Delivery): Promise<void> {
-    message.ack()
+    acknowledge(message)
   }
 
   giveBack({ message }: Delivery): void {
-    message.nak(1_000)
+    giveBack(message, 1_000)
   }
 
   async stopReading(): Promise<void> {

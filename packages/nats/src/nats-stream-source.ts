@@ -1,4 +1,3 @@
-import type { JsMsg } from '@nats-io/jetstream'
 import {
   BrokerWorker,
   resolveBrokerWorkerOptions,
@@ -7,6 +6,7 @@ import {
   type EventSink,
   type WorkerBroker,
 } from '@qqbot/core/adapter'
+import type { EventMessage } from './event-message.js'
 import { JetStreamBroker, type Claim, type JetStreamBrokerOptions } from './jetstream-broker.js'
 import { jetStreamNames, type JetStreamNames } from './names.js'
 import type { KvPartitionLeaseOptions } from './partitions/kv-partition-leases.js'
@@ -32,7 +32,7 @@ export interface NatsStreamSourceOptions extends JetStreamBrokerOptions, BrokerW
  * const bot = createBot({ appId, secret, controllers, source: new NatsStreamSource({ nats, namespace: appId }) })
  * ```
  */
-export class NatsStreamSource extends BrokerWorker<JsMsg | PartitionMessage, Claim> {
+export class NatsStreamSource extends BrokerWorker<EventMessage | PartitionMessage, Claim> {
   readonly names: JetStreamNames
   private readonly partitioned: PartitionedJetStreamBroker | undefined
   private readonly options: NatsStreamSourceOptions
@@ -42,7 +42,7 @@ export class NatsStreamSource extends BrokerWorker<JsMsg | PartitionMessage, Cla
     const partitions = resolvePartitions(options.partitions)
     const partitioned = partitions > 0 ? new PartitionedJetStreamBroker(options, settings, partitions) : undefined
     const unpartitioned = partitioned ? undefined : new JetStreamBroker(options, settings)
-    const broker: WorkerBroker<JsMsg | PartitionMessage, Claim> = partitioned ?? unpartitioned!
+    const broker: WorkerBroker<EventMessage | PartitionMessage, Claim> = partitioned ?? unpartitioned!
     super('jetstream', broker, settings)
     this.names = unpartitioned?.names ?? {
       ...jetStreamNames(options),

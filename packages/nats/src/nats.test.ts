@@ -4,7 +4,9 @@ import { Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { createClient, type DispatchedEvent, type QQBotClient } from '@qqbot/core'
 import { groupAtMessage, groupMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
-import { decodeEvent, encodeEvent } from './event-codec.js'
+import { decodeEvent, encodeEvent, joinEncodedEvents } from './event-codec.js'
+import { EventBatches } from './event-batches.js'
+import { PubAckWindow } from './pub-ack-window.js'
 import { createNatsIngress, type NatsIngress } from './nats-ingress.js'
 import { NatsStreamSource } from './nats-stream-source.js'
 import { jetStreamNames } from './names.js'
@@ -36,7 +38,12 @@ function namespace(): string {
   return created
 }
 
-async function startIngress(p: FakePlatform, ns: string, maxMessages?: number): Promise<NatsIngress> {
+async function startIngress(
+  p: FakePlatform,
+  ns: string,
+  maxMessages?: number,
+  eventsPerMessage?: number,
+): Promise<NatsIngress> {
   const ingress = createNatsIngress({
     appId: p.appId,
     secret: p.secret,
@@ -46,6 +53,7 @@ async function startIngress(p: FakePlatform, ns: string, maxMessages?: number): 
     namespace: ns,
     partitions: false, // this file tests the one shared subject; partitions have their own tests
     maxMessages,
+    eventsPerMessage,
     logLevel: 'silent',
     gateway: { identifyIntervalMs: 0 },
   })
@@ -78,9 +86,10 @@ async function startWorker(
   return worker
 }
 
-function dispatch(p: FakePlatform, count: number): string[] {
+/** Dispatches `count` events; `fromOneUserEach` sends each from another user, so the ingress may publish them together. */
+function dispatch(p: FakePlatform, count: number, fromOneUserEach = false): string[] {
   return Array.from({ length: count }, (_, i) => {
-    const event = groupAtMessage({ content: `/ping ${i}` })
+    const event = groupAtMessage({ content: `/ping ${i}`, ...(fromOneUserEach ? { memberOpenid: `user${i}` } : {}) })
     p.dispatch(event.t, event.d)
     return (event.d as { id: string }).id
   })
@@ -412,5 +421,141 @@ describe('ingress and workers over NATS JetStream', () => {
     expect(() => new NatsStreamSource({ nats: nc, namespace: 'x', blockMs: 200 })).toThrow(
       'blockMs must be at least 1000 (JetStream pull requests expire no sooner); got 200.',
     )
+  })
+})
+
+describe('several events per JetStream message (eventsPerMessage)', () => {
+  const storedMessages = async (stream: string) =>
+    (await (await jetstreamManager(nc)).streams.info(stream)).state.last_seq
+
+  it('GIVEN an ingress with eventsPerMessage 32 and two workers THEN fewer messages than events are stored and every event is answered exactly once', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const ingress = await startIngress(p, ns, undefined, 32)
+    const handled: string[] = []
+    const workers = [await startWorker(p, ns, handled), await startWorker(p, ns, handled)]
+    const ids = dispatch(p, 300, true)
+    await until(() => replyCounts(p).size === ids.length, 20_000, 'every event to be answered')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
+    expect(handled.sort()).toEqual([...ids].sort())
+    const stored = await storedMessages(ingress.names.stream)
+    expect(stored).toBeGreaterThanOrEqual(Math.ceil(ids.length / 32))
+    expect(stored).toBeLessThan(ids.length)
+    const acked = workers.map((worker) => worker.metrics().counters.broker_acked?.[''] ?? 0)
+    expect(acked[0]! + acked[1]!).toBe(ids.length)
+    await expect
+      .poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.messages, {
+        timeout: 5_000,
+      })
+      .toBe(0)
+  })
+
+  it('GIVEN messages of several events taken by a worker that went silent THEN another gets them after claimIdleMs and answers each event once', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const ingress = await startIngress(p, ns, undefined, 8)
+    const ids = dispatch(p, 40, true)
+    await until(
+      () => ingress.client.metrics().counters.broker_published?.[''] === ids.length,
+      5_000,
+      'the events to be stored',
+    )
+    const stored = await storedMessages(ingress.names.stream)
+    expect(stored).toBeLessThan(ids.length)
+    await ensureConsumer(nc, ingress.names, 500)
+    const consumer = await jetstream(nc).consumers.get(ingress.names.stream, 'workers')
+    const taken = await consumer.fetch({ max_messages: stored, expires: 1_000 })
+    let count = 0
+    for await (const msg of taken) if (msg) count++
+    expect(count).toBe(stored)
+    const handled: string[] = []
+    const worker = await startWorker(p, ns, handled, { claimIdleMs: 500 })
+    await until(() => replyCounts(p).size === ids.length, 10_000, 'the stale messages to be redelivered and answered')
+    expect([...replyCounts(p).values()].every((times) => times === 1)).toBe(true)
+    expect(handled.sort()).toEqual([...ids].sort())
+    expect(worker.metrics().counters.broker_reclaimed?.['']).toBeGreaterThanOrEqual(ids.length)
+  })
+
+  it('GIVEN a message of several events, one handled already and one not an event THEN the rest are answered, the first skipped by its done mark, and the message acknowledged', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const ingress = await startIngress(p, ns)
+    const handled: string[] = []
+    const worker = await startWorker(p, ns, handled)
+    const [seen, fresh] = [sampleEvent(), sampleEvent()]
+    ;(fresh.data as { id: string }).id = 'fresh-message'
+    ;(fresh as { id: string }).id = 'GROUP_AT_MESSAGE_CREATE:fresh'
+    const js = jetstream(nc)
+    await js.publish(ingress.names.subject, encodeEvent(seen))
+    await until(() => p.sent.length === 1, 5_000, 'the first event to be answered')
+    await js.publish(ingress.names.subject, joinEncodedEvents([encodeEvent(seen), 'garbage', encodeEvent(fresh)]))
+    await until(() => p.sent.length === 2, 5_000, 'the new event of the message to be answered')
+    await expect
+      .poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.messages, {
+        timeout: 5_000,
+      })
+      .toBe(0)
+    expect(handled).toEqual([(seen.data as { id: string }).id, 'fresh-message'])
+    expect(worker.metrics().counters.broker_duplicates?.['']).toBe(1)
+  })
+
+  it('GIVEN the same events published twice in one message each THEN JetStream stores the second as a duplicate', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const ingress = await startIngress(p, ns)
+    const window = new PubAckWindow(nc)
+    try {
+      const batches = new EventBatches(window, 16)
+      const events = [sampleEvent(), sampleEvent()]
+      ;(events[1]!.data as { id: string }).id = 'second'
+      const publishTwice = () =>
+        Promise.all(
+          events.map((e) =>
+            batches.publish(ingress.names.subject, encodeEvent(e), `m:${(e.data as { id: string }).id}`),
+          ),
+        )
+      await publishTwice()
+      await publishTwice()
+      expect(await storedMessages(ingress.names.stream)).toBe(1)
+    } finally {
+      window.close()
+    }
+  })
+
+  it('GIVEN more events in a turn than eventsPerMessage THEN they are cut into messages of at most that many, in order', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const ingress = await startIngress(p, ns)
+    const window = new PubAckWindow(nc)
+    try {
+      const batches = new EventBatches(window, 4)
+      const events = Array.from({ length: 10 }, (_, i) => {
+        const e = sampleEvent()
+        ;(e.data as { id: string }).id = `e${i}`
+        return e
+      })
+      await Promise.all(events.map((e) => batches.publish(ingress.names.subject, encodeEvent(e), undefined)))
+      const jsm = await jetstreamManager(nc)
+      const texts = await Promise.all(
+        [1, 2, 3].map(async (seq) => (await jsm.streams.getMessage(ingress.names.stream, { seq }))!.string()),
+      )
+      expect(texts.map((text) => text.split('\n').map((line) => JSON.parse(line).d.id))).toEqual([
+        ['e0', 'e1', 'e2', 'e3'],
+        ['e4', 'e5', 'e6', 'e7'],
+        ['e8', 'e9'],
+      ])
+      expect(await storedMessages(ingress.names.stream)).toBe(3)
+    } finally {
+      window.close()
+    }
+  })
+
+  it('GIVEN eventsPerMessage below 1 or not whole THEN the ingress refuses it at construction and says why', () => {
+    const base = { appId: '1', secret: 's', nats: nc, namespace: 'x', intents: ['GROUP_AND_C2C_EVENT' as const] }
+    expect(() => createNatsIngress({ ...base, eventsPerMessage: 0 })).toThrow(
+      'eventsPerMessage must be a whole number of at least 1 (1: one JetStream message per event); got 0.',
+    )
+    expect(() => createNatsIngress({ ...base, eventsPerMessage: 2.5 })).toThrow('got 2.5.')
   })
 })

@@ -77,10 +77,19 @@ export class PubAckWindow {
   /** Publishes at the next turn, with the others of this turn, and resolves with JetStream's acknowledgement. */
   async publish(subject: string, data: string | Uint8Array, options: WindowPublishOptions = {}): Promise<PubAck> {
     await nextTurn()
-    if (this.closed) throw new TimeoutError({ cause: new Error('the PubAck window was closed') })
+    return this.send(subject, data, options)
+  }
+
+  /** Publishes now (for a caller that gathered its publishes itself), and resolves with JetStream's acknowledgement. */
+  send(subject: string, data: string | Uint8Array, options: WindowPublishOptions = {}): Promise<PubAck> {
+    if (this.closed) return Promise.reject(new TimeoutError({ cause: new Error('the PubAck window was closed') }))
     const token = (this.nextToken++).toString(36)
-    // Throws at once when the connection is closed; the answer cannot come before the promise below waits for it.
-    this.nats.publish(subject, data, { reply: this.inbox + token, headers: headersOf(options) })
+    try {
+      // Throws at once when the connection is closed; the answer cannot come before the promise below waits for it.
+      this.nats.publish(subject, data, { reply: this.inbox + token, headers: headersOf(options) })
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
     return new Promise<PubAck>((resolve, reject) =>
       this.waiting.set(token, { resolve, reject, expiresAtSweep: this.sweeps + 3 }),
     )

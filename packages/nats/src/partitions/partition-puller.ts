@@ -5,17 +5,15 @@ import {
   jetstreamManager,
   type Consumer,
   type ConsumerMessages,
-  type JsMsg,
 } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { sleep, type BrokerDelivery, type BrokerRuntime, type BrokerWorkerSettings } from '@qqbot/core/adapter'
-import { decodeEvent } from '../event-codec.js'
+import { deliveriesOf, type EventMessage } from '../event-message.js'
 import type { PartitionedNames } from './partition-names.js'
 
-/** A JetStream message with the partition it came from. */
-export interface PartitionMessage {
+/** An event's message with the partition it came from. */
+export interface PartitionMessage extends EventMessage {
   readonly partition: number
-  readonly msg: JsMsg
 }
 
 export type PartitionDelivery = BrokerDelivery<PartitionMessage>
@@ -82,14 +80,15 @@ export class PartitionPuller {
           expires: this.settings.blockMs,
         }))
         for await (const msg of batch) {
-          const delivery: PartitionDelivery = {
-            id: `${partition}/${msg.seq}`,
-            attempt: msg.info.deliveryCount,
-            decoded: decodeEvent(msg.string()),
-            message: { partition, msg },
+          const deliveries = deliveriesOf(
+            msg,
+            (seq) => `${partition}/${seq}`,
+            (event) => ({ ...event, partition }),
+          )
+          for (const delivery of deliveries) {
+            this.outstanding.add(delivery.id)
+            this.host.pulled(delivery)
           }
-          this.outstanding.add(delivery.id)
-          this.host.pulled(delivery)
         }
       } catch (error) {
         if (!this.pulling) break

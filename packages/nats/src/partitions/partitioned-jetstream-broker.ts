@@ -12,6 +12,7 @@ import {
 } from '@qqbot/core/adapter'
 import { ClaimsBucket } from '../claims-bucket.js'
 import { markDoneAndAck } from '../done-mark.js'
+import { acknowledge, giveBack, keepWorking } from '../event-message.js'
 import { attemptClaim, type Claim } from '../claim-key.js'
 import type { JetStreamBrokerOptions } from '../jetstream-broker.js'
 import { jetStreamNames } from '../names.js'
@@ -104,16 +105,16 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
         // another worker was quicker: as below
       }
     }
-    delivery.message.msg.nak(claimIdleMs)
+    giveBack(delivery.message, claimIdleMs)
     this.finish(delivery)
     return 'elsewhere'
   }
 
   /** `working()` resets each message's ack timer (those still queued here too); rewriting a claim moves it on. */
   async renew(held: Iterable<HeldDelivery<PartitionMessage, Claim>>): Promise<void> {
-    for (const delivery of this.queue) delivery.message.msg.working()
-    for (const { delivery, claim } of held) {
-      delivery.message.msg.working()
+    const holding = [...held]
+    keepWorking([...this.queue, ...holding.map(({ delivery }) => delivery)].map((delivery) => delivery.message))
+    for (const { delivery, claim } of holding) {
       if (claim)
         this.kv!.update(claim.key, this.settings.workerName, claim.revision).then(
           (revision) => (claim.revision = revision),
@@ -144,19 +145,19 @@ export class PartitionedJetStreamBroker implements WorkerBroker<PartitionMessage
 
   async complete({ delivery, claim }: HeldDelivery<PartitionMessage, Claim>): Promise<void> {
     try {
-      await markDoneAndAck(this.claims!, delivery.message.msg, claim)
+      await markDoneAndAck(this.claims!, delivery.message, claim)
     } finally {
       this.finish(delivery)
     }
   }
 
   async discard(delivery: Delivery): Promise<void> {
-    delivery.message.msg.ack()
+    acknowledge(delivery.message)
     this.finish(delivery)
   }
 
   giveBack(delivery: Delivery): void {
-    delivery.message.msg.nak(1_000)
+    giveBack(delivery.message, 1_000)
     this.finish(delivery)
   }
 
