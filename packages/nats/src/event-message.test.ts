@@ -3,7 +3,7 @@ import type { JsMsg } from '@nats-io/jetstream'
 import { encodeEvent, joinEncodedEvents } from './event-codec.js'
 import type { ClaimsBucket } from './claims-bucket.js'
 import { markDoneAndAck } from './done-mark.js'
-import { acknowledge, deliveriesOf, giveBack, keepWorking, type EventMessage } from './event-message.js'
+import { acknowledge, deliveriesOf, giveBack, keepWorking, PullSize, type EventMessage } from './event-message.js'
 import { groupAtMessage } from '@qqbot/fake-platform'
 import type { DispatchedEvent } from '@qqbot/core'
 
@@ -116,5 +116,16 @@ describe('the events of a JetStream message', () => {
     expect(calls).toEqual([])
     acknowledge(second!.message)
     expect(calls).toEqual(['ackAck'])
+  })
+
+  it('GIVEN pulls of messages of 64 events THEN the next pulls ask for about batchSize / 64 messages, and for batchSize again once messages hold one event', () => {
+    const size = new PullSize()
+    expect(size.messagesFor(128)).toBe(128)
+    for (let i = 0; i < 10; i++) size.record(2, 128)
+    expect(size.messagesFor(128)).toBe(2)
+    size.record(0, 0)
+    expect(size.messagesFor(128)).toBe(2)
+    for (let i = 0; i < 20; i++) size.record(128, 128)
+    expect(size.messagesFor(128)).toBe(128)
   })
 })

@@ -69,6 +69,23 @@ export function deliveriesOf<M extends EventMessage>(
   }))
 }
 
+/**
+ * How many messages to pull for about `batchSize` events, from the events per message of the last pulls: a pull
+ * of `batchSize` messages of 64 events each would hand the pipeline thousands of events at once.
+ */
+export class PullSize {
+  private eventsPerMessage = 1
+
+  /** A pull brought `events` events in `messages` messages. */
+  record(messages: number, events: number): void {
+    if (messages > 0) this.eventsPerMessage = (this.eventsPerMessage + events / messages) / 2
+  }
+
+  messagesFor(batchSize: number): number {
+    return Math.max(1, Math.round(batchSize / this.eventsPerMessage))
+  }
+}
+
 /** Acknowledges the event's part of its message (the message itself once every event of it is finished). */
 export function acknowledge({ msg, shared }: EventMessage): void {
   if (shared) void shared.finish(true)

@@ -14,7 +14,7 @@ import {
 import { attemptClaim, type Claim } from './claim-key.js'
 import { ClaimsBucket } from './claims-bucket.js'
 import { markDoneAndAck } from './done-mark.js'
-import { acknowledge, deliveriesOf, giveBack, keepWorking, type EventMessage } from './event-message.js'
+import { acknowledge, deliveriesOf, giveBack, keepWorking, PullSize, type EventMessage } from './event-message.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
 import { ensureConsumer, ensureStream, type RetentionOptions } from './stream-setup.js'
 
@@ -49,6 +49,7 @@ export class JetStreamBroker implements WorkerBroker<EventMessage, Claim> {
   private batch: ConsumerMessages | undefined
   private runtime: BrokerRuntime | undefined
   private reading = false
+  private readonly pullSize = new PullSize()
   /** Claims of other workers seen by this one: revision and since when (our clock) it has not changed. */
   private readonly watched = new Map<string, { revision: number; since: number }>()
 
@@ -89,11 +90,20 @@ export class JetStreamBroker implements WorkerBroker<EventMessage, Claim> {
 
   async fetch(): Promise<AsyncIterable<Delivery>> {
     const batch = (this.batch = await this.consumer!.fetch({
-      max_messages: this.settings.batchSize,
+      max_messages: this.pullSize.messagesFor(this.settings.batchSize),
       expires: this.settings.blockMs,
     }))
+    const pullSize = this.pullSize
     return (async function* () {
-      for await (const msg of batch) yield* deliveriesOf(msg, bySeq, asIs)
+      let messages = 0
+      let events = 0
+      for await (const msg of batch) {
+        const deliveries = deliveriesOf(msg, bySeq, asIs)
+        messages++
+        events += deliveries.length
+        yield* deliveries
+      }
+      pullSize.record(messages, events)
     })()
   }
 

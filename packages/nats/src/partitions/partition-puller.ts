@@ -8,7 +8,7 @@ import {
 } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { sleep, type BrokerDelivery, type BrokerRuntime, type BrokerWorkerSettings } from '@qqbot/core/adapter'
-import { deliveriesOf, type EventMessage } from '../event-message.js'
+import { deliveriesOf, PullSize, type EventMessage } from '../event-message.js'
 import type { PartitionedNames } from './partition-names.js'
 
 /** An event's message with the partition it came from. */
@@ -39,6 +39,7 @@ export class PartitionPuller {
   /** The pull under way, if any. */
   batch: ConsumerMessages | undefined
   private pulling = true
+  private readonly pullSize = new PullSize()
   private readonly pump: Promise<void>
 
   constructor(
@@ -76,20 +77,25 @@ export class PartitionPuller {
       }
       try {
         const batch = (this.batch = await consumer.fetch({
-          max_messages: this.settings.batchSize,
+          max_messages: this.pullSize.messagesFor(this.settings.batchSize),
           expires: this.settings.blockMs,
         }))
+        let messages = 0
+        let events = 0
         for await (const msg of batch) {
           const deliveries = deliveriesOf(
             msg,
             (seq) => `${partition}/${seq}`,
             (event) => ({ ...event, partition }),
           )
+          messages++
+          events += deliveries.length
           for (const delivery of deliveries) {
             this.outstanding.add(delivery.id)
             this.host.pulled(delivery)
           }
         }
+        this.pullSize.record(messages, events)
       } catch (error) {
         if (!this.pulling) break
         logger.error(
