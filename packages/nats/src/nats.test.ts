@@ -500,55 +500,108 @@ describe('several events per JetStream message (eventsPerMessage)', () => {
     expect(worker.metrics().counters.broker_duplicates?.['']).toBe(1)
   })
 
-  it('GIVEN the same events published twice in one message each THEN JetStream stores the second as a duplicate', async () => {
-    const p = (platform = await startFakePlatform())
-    const ns = namespace()
-    const ingress = await startIngress(p, ns)
+  /** Publishes through an EventBatches of its own to the stream of a fresh ingress. */
+  async function withEventBatches(
+    eventsPerMessage: number,
+    use: (batches: EventBatches, names: NatsIngress['names']) => Promise<void>,
+  ): Promise<void> {
+    const ingress = await startIngress((platform = await startFakePlatform()), namespace())
     const window = new PubAckWindow(nc)
     try {
-      const batches = new EventBatches(window, 16)
+      await use(new EventBatches(window, eventsPerMessage), ingress.names)
+    } finally {
+      window.close()
+    }
+  }
+
+  it('GIVEN the same events published twice in one message each THEN JetStream stores the second as a duplicate', () =>
+    withEventBatches(16, async (batches, names) => {
       const events = [sampleEvent(), sampleEvent()]
       ;(events[1]!.data as { id: string }).id = 'second'
       const publishTwice = () =>
         Promise.all(
-          events.map((e) =>
-            batches.publish(ingress.names.subject, encodeEvent(e), `m:${(e.data as { id: string }).id}`),
-          ),
+          events.map((e) => batches.publish(names.subject, encodeEvent(e), `m:${(e.data as { id: string }).id}`)),
         )
       await publishTwice()
       await publishTwice()
-      expect(await storedMessages(ingress.names.stream)).toBe(1)
-    } finally {
-      window.close()
-    }
-  })
+      expect(await storedMessages(names.stream)).toBe(1)
+    }))
 
-  it('GIVEN more events in a turn than eventsPerMessage THEN they are cut into messages of at most that many, in order', async () => {
-    const p = (platform = await startFakePlatform())
-    const ns = namespace()
-    const ingress = await startIngress(p, ns)
-    const window = new PubAckWindow(nc)
-    try {
-      const batches = new EventBatches(window, 4)
+  it('GIVEN more events in a turn than eventsPerMessage THEN they are cut into messages of at most that many, in order', () =>
+    withEventBatches(4, async (batches, names) => {
       const events = Array.from({ length: 10 }, (_, i) => {
         const e = sampleEvent()
         ;(e.data as { id: string }).id = `e${i}`
         return e
       })
-      await Promise.all(events.map((e) => batches.publish(ingress.names.subject, encodeEvent(e), undefined)))
+      await Promise.all(events.map((e) => batches.publish(names.subject, encodeEvent(e), undefined)))
       const jsm = await jetstreamManager(nc)
       const texts = await Promise.all(
-        [1, 2, 3].map(async (seq) => (await jsm.streams.getMessage(ingress.names.stream, { seq }))!.string()),
+        [1, 2, 3].map(async (seq) => (await jsm.streams.getMessage(names.stream, { seq }))!.string()),
       )
       expect(texts.map((text) => text.split('\n').map((line) => JSON.parse(line).d.id))).toEqual([
         ['e0', 'e1', 'e2', 'e3'],
         ['e4', 'e5', 'e6', 'e7'],
         ['e8', 'e9'],
       ])
-      expect(await storedMessages(ingress.names.stream)).toBe(3)
-    } finally {
-      window.close()
+      expect(await storedMessages(names.stream)).toBe(3)
+    }))
+
+  it('GIVEN an ingress with 4 partitions and eventsPerMessage 16, and two workers THEN each user’s events are handled once each, in the order sent, and fewer messages than events are stored', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const handledBy = new Map<string, string[]>()
+    for (const workerName of ['w1', 'w2']) {
+      const source = new NatsStreamSource({
+        nats: nc,
+        namespace: ns,
+        partitions: 4,
+        workerName,
+        claimIdleMs: 1_000,
+        blockMs: 1_000,
+        leaseTtlMs: 10_000,
+        renewIntervalMs: 200,
+      })
+      const worker = createClient({
+        appId: p.appId,
+        secret: p.secret,
+        hosts: { api: p.url },
+        source,
+        logLevel: 'silent',
+      })
+      worker.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
+        const [user, step] = event.data.content.trim().split(' ')
+        handledBy.set(user!, [...(handledBy.get(user!) ?? []), step!])
+        await worker.reply(event, `ok ${event.data.content.trim()}`)
+      })
+      await worker.start()
+      running.push(worker)
     }
+    const ingress = createNatsIngress({
+      appId: p.appId,
+      secret: p.secret,
+      hosts: { api: p.url },
+      intents: ['GROUP_AND_C2C_EVENT'],
+      nats: nc,
+      namespace: ns,
+      partitions: 4,
+      eventsPerMessage: 16,
+      logLevel: 'silent',
+      gateway: { identifyIntervalMs: 0 },
+    })
+    await ingress.start()
+    running.push(ingress)
+    const users = Array.from({ length: 20 }, (_, i) => `user${i}`)
+    for (let step = 0; step < 10; step++)
+      for (const user of users) {
+        const event = groupAtMessage({ content: `${user} ${step}`, groupOpenid: 'G', memberOpenid: user })
+        p.dispatch(event.t, event.d)
+      }
+    await until(() => p.sent.length >= users.length * 10, 20_000, 'every event to be answered')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(p.sent).toHaveLength(users.length * 10)
+    for (const user of users) expect(handledBy.get(user)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+    expect(await storedMessages(ingress.names.stream)).toBeLessThan(users.length * 10)
   })
 
   it('GIVEN eventsPerMessage below 1 or not whole THEN the ingress refuses it at construction and says why', () => {
