@@ -66,14 +66,16 @@ async function startWorker(
   p: FakePlatform,
   ns: string,
   handled: string[],
-  options: { claimIdleMs?: number; hold?: () => Promise<void> } = {},
+  options: { claimIdleMs?: number; hold?: () => Promise<void>; partitions?: number } = {},
 ): Promise<QQBotClient> {
   const source = new NatsStreamSource({
     nats: nc,
     namespace: ns,
-    partitions: false,
+    partitions: options.partitions ?? false,
     claimIdleMs: options.claimIdleMs ?? 1_000,
     blockMs: 1_000,
+    leaseTtlMs: 10_000,
+    renewIntervalMs: 200,
   })
   const worker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })
   worker.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
@@ -550,33 +552,8 @@ describe('several events per JetStream message (eventsPerMessage)', () => {
   it('GIVEN an ingress with 4 partitions and eventsPerMessage 16, and two workers THEN each user’s events are handled once each, in the order sent, and fewer messages than events are stored', async () => {
     const p = (platform = await startFakePlatform())
     const ns = namespace()
-    const handledBy = new Map<string, string[]>()
-    for (const workerName of ['w1', 'w2']) {
-      const source = new NatsStreamSource({
-        nats: nc,
-        namespace: ns,
-        partitions: 4,
-        workerName,
-        claimIdleMs: 1_000,
-        blockMs: 1_000,
-        leaseTtlMs: 10_000,
-        renewIntervalMs: 200,
-      })
-      const worker = createClient({
-        appId: p.appId,
-        secret: p.secret,
-        hosts: { api: p.url },
-        source,
-        logLevel: 'silent',
-      })
-      worker.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
-        const [user, step] = event.data.content.trim().split(' ')
-        handledBy.set(user!, [...(handledBy.get(user!) ?? []), step!])
-        await worker.reply(event, `ok ${event.data.content.trim()}`)
-      })
-      await worker.start()
-      running.push(worker)
-    }
+    const handled: string[] = []
+    for (let i = 0; i < 2; i++) await startWorker(p, ns, handled, { partitions: 4 })
     const ingress = createNatsIngress({
       appId: p.appId,
       secret: p.secret,
@@ -592,15 +569,22 @@ describe('several events per JetStream message (eventsPerMessage)', () => {
     await ingress.start()
     running.push(ingress)
     const users = Array.from({ length: 20 }, (_, i) => `user${i}`)
+    const sent = new Map<string, { user: string; step: number }>()
     for (let step = 0; step < 10; step++)
       for (const user of users) {
         const event = groupAtMessage({ content: `${user} ${step}`, groupOpenid: 'G', memberOpenid: user })
+        sent.set((event.d as { id: string }).id, { user, step })
         p.dispatch(event.t, event.d)
       }
-    await until(() => p.sent.length >= users.length * 10, 20_000, 'every event to be answered')
+    await until(() => replyCounts(p).size === sent.size, 20_000, 'every event to be answered')
     await new Promise((resolve) => setTimeout(resolve, 300))
-    expect(p.sent).toHaveLength(users.length * 10)
-    for (const user of users) expect(handledBy.get(user)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+    expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
+    const stepsOf = (user: string) =>
+      handled
+        .map((id) => sent.get(id)!)
+        .filter((e) => e.user === user)
+        .map((e) => e.step)
+    for (const user of users) expect(stepsOf(user)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     expect(await storedMessages(ingress.names.stream)).toBeLessThan(users.length * 10)
   })
 
