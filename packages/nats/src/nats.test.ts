@@ -7,7 +7,7 @@ import { groupAtMessage, groupMessage, startFakePlatform, type FakePlatform } fr
 import { decodeEvent, encodeEvent, joinEncodedEvents } from './event-codec.js'
 import { EventBatches } from './event-batches.js'
 import { PubAckWindow } from './pub-ack-window.js'
-import { createNatsIngress, type NatsIngress } from './nats-ingress.js'
+import { createNatsIngress, type NatsIngress, type NatsIngressOptions } from './nats-ingress.js'
 import { NatsStreamSource } from './nats-stream-source.js'
 import { jetStreamNames } from './names.js'
 import { ensureConsumer } from './stream-setup.js'
@@ -41,8 +41,7 @@ function namespace(): string {
 async function startIngress(
   p: FakePlatform,
   ns: string,
-  maxMessages?: number,
-  eventsPerMessage?: number,
+  options: Pick<NatsIngressOptions, 'maxMessages' | 'eventsPerMessage' | 'partitions'> = {},
 ): Promise<NatsIngress> {
   const ingress = createNatsIngress({
     appId: p.appId,
@@ -51,9 +50,9 @@ async function startIngress(
     intents: ['GROUP_AND_C2C_EVENT'],
     nats: nc,
     namespace: ns,
-    partitions: false, // this file tests the one shared subject; partitions have their own tests
-    maxMessages,
-    eventsPerMessage,
+    // The one shared subject unless a test asks for partitions (which have their own tests too).
+    partitions: false,
+    ...options,
     logLevel: 'silent',
     gateway: { identifyIntervalMs: 0 },
   })
@@ -307,7 +306,7 @@ describe('ingress and workers over NATS JetStream', () => {
   it('GIVEN a bounded stream and no worker THEN it keeps at most maxMessages, dropping the oldest', async () => {
     const p = (platform = await startFakePlatform())
     const ns = namespace()
-    const ingress = await startIngress(p, ns, 100)
+    const ingress = await startIngress(p, ns, { maxMessages: 100 })
     dispatch(p, 300)
     await expect
       .poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.last_seq, {
@@ -433,7 +432,7 @@ describe('several events per JetStream message (eventsPerMessage)', () => {
   it('GIVEN an ingress with eventsPerMessage 32 and two workers THEN fewer messages than events are stored and every event is answered exactly once', async () => {
     const p = (platform = await startFakePlatform())
     const ns = namespace()
-    const ingress = await startIngress(p, ns, undefined, 32)
+    const ingress = await startIngress(p, ns, { eventsPerMessage: 32 })
     const handled: string[] = []
     const workers = [await startWorker(p, ns, handled), await startWorker(p, ns, handled)]
     const ids = dispatch(p, 300, true)
@@ -456,7 +455,7 @@ describe('several events per JetStream message (eventsPerMessage)', () => {
   it('GIVEN messages of several events taken by a worker that went silent THEN another gets them after claimIdleMs and answers each event once', async () => {
     const p = (platform = await startFakePlatform())
     const ns = namespace()
-    const ingress = await startIngress(p, ns, undefined, 8)
+    const ingress = await startIngress(p, ns, { eventsPerMessage: 8 })
     const ids = dispatch(p, 40, true)
     await until(
       () => ingress.client.metrics().counters.broker_published?.[''] === ids.length,
@@ -554,20 +553,7 @@ describe('several events per JetStream message (eventsPerMessage)', () => {
     const ns = namespace()
     const handled: string[] = []
     for (let i = 0; i < 2; i++) await startWorker(p, ns, handled, { partitions: 4 })
-    const ingress = createNatsIngress({
-      appId: p.appId,
-      secret: p.secret,
-      hosts: { api: p.url },
-      intents: ['GROUP_AND_C2C_EVENT'],
-      nats: nc,
-      namespace: ns,
-      partitions: 4,
-      eventsPerMessage: 16,
-      logLevel: 'silent',
-      gateway: { identifyIntervalMs: 0 },
-    })
-    await ingress.start()
-    running.push(ingress)
+    const ingress = await startIngress(p, ns, { partitions: 4, eventsPerMessage: 16 })
     const users = Array.from({ length: 20 }, (_, i) => `user${i}`)
     const sent = new Map<string, { user: string; step: number }>()
     for (let step = 0; step < 10; step++)
