@@ -360,6 +360,7 @@ describe('ingress and workers over NATS JetStream', () => {
     p: FakePlatform,
     namespace: string,
     intents: number | 'GROUP_AND_C2C_EVENT'[] = ['GROUP_AND_C2C_EVENT'],
+    eventsPerMessage = 1,
   ): Promise<{ ingress: NatsIngress; nats: NatsConnection }> {
     const nats = await connect({ servers: NATS_URL })
     const ingress = createNatsIngress({
@@ -370,6 +371,7 @@ describe('ingress and workers over NATS JetStream', () => {
       nats,
       namespace,
       partitions: false,
+      eventsPerMessage,
       logLevel: 'silent',
       gateway: { identifyIntervalMs: 0 },
     })
@@ -385,25 +387,29 @@ describe('ingress and workers over NATS JetStream', () => {
     return { ingress, nats }
   }
 
-  it(
-    'GIVEN one ingress and three worker processes THEN kill -9 one mid-burst → its messages go to the others and every event is answered exactly once',
-    async () => {
-      const p = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
-      group.defer(() => p.close())
-      const namespace = `test_${randomBytes(4).toString('hex')}`
-      const { ingress, nats } = await startNatsIngress(p, namespace)
-      await killOneWorkerMidBurst(p, envFor(p, namespace, 1, { BROKER: 'nats', NATS_URL, PARTITIONS: 'false' }))
-      // Nothing is left unacknowledged: the victim's messages were redelivered and acknowledged.
-      await expect
-        .poll(
-          async () =>
-            (await (await jetstreamManager(nats)).consumers.info(ingress.names.stream, 'workers')).num_ack_pending,
-          { timeout: 10_000 },
-        )
-        .toBe(0)
-    },
-    KILL_MID_BURST_TIMEOUT_MS,
-  )
+  for (const eventsPerMessage of [1, 16])
+    it(
+      `GIVEN one ingress (${eventsPerMessage === 1 ? 'a message per event' : `up to ${eventsPerMessage} events per message`}) and three worker processes THEN kill -9 one mid-burst → its messages go to the others and every event is answered exactly once`,
+      async () => {
+        const p = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
+        group.defer(() => p.close())
+        const namespace = `test_${randomBytes(4).toString('hex')}`
+        const { ingress, nats } = await startNatsIngress(p, namespace, undefined, eventsPerMessage)
+        await killOneWorkerMidBurst(p, envFor(p, namespace, 1, { BROKER: 'nats', NATS_URL, PARTITIONS: 'false' }))
+        // Nothing is left unacknowledged: the victim's messages were redelivered and acknowledged.
+        await expect
+          .poll(
+            async () =>
+              (await (await jetstreamManager(nats)).consumers.info(ingress.names.stream, 'workers')).num_ack_pending,
+            { timeout: 10_000 },
+          )
+          .toBe(0)
+        const stored = (await (await jetstreamManager(nats)).streams.info(ingress.names.stream)).state.last_seq
+        if (eventsPerMessage > 1) expect(stored).toBeLessThan(3_000)
+        else expect(stored).toBe(3_000)
+      },
+      KILL_MID_BURST_TIMEOUT_MS,
+    )
 
   it('GIVEN the same controllers THEN they run unchanged as a worker (createBot with a NatsStreamSource) behind a NATS ingress', async () => {
     @Controller()
