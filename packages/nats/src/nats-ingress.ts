@@ -41,7 +41,8 @@ export interface NatsIngressOptions extends BrokerIngressOptions, RetentionOptio
 
 /**
  * Publishes each event to the stream's subject, its named dedupe key as `Nats-Msg-Id`: an event published twice
- * (a retry, a replay after a takeover) is stored once within the stream's duplicate window.
+ * (a retry, a replay after a takeover) is stored once within the stream's duplicate window. With
+ * `eventsPerMessage` above 1, the events of a turn go through {@link EventBatches}, several to a message.
  */
 class SubjectPublisher implements IngressPublisher {
   readonly target = 'JetStream'
