@@ -4,13 +4,15 @@
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379). `--once` sends a burst, prints who answered, exits.
  */
 import { randomBytes } from 'node:crypto'
+import { Redis } from 'ioredis'
 import { groupAtMessage } from '@qqbot/fake-platform'
 import { startSandbox } from '@qqbot/sandbox'
 import { startNode, stopNode } from './topology.js'
 
 const once = process.argv.includes('--once')
 const shards = 4
-// A fresh AppID per run: its Redis keys (leases, stream) cannot meet an earlier run's.
+// A fresh AppID per run: its Redis keys (leases, stream, done marks) cannot meet an earlier run's, and are
+// deleted when the demo stops.
 const appId = `1020${randomBytes(4).readUInt32BE() % 100_000_000}`
 const sandbox = await startSandbox({ port: once ? 0 : undefined, platform: { appId, recommendedShards: shards } })
 const env = {
@@ -31,6 +33,24 @@ const nodes = [
 const shutdown = async () => {
   await Promise.all(nodes.map(stopNode))
   await sandbox.close()
+  await removeDemoKeys()
+}
+
+/** Every key of this run's AppID (`qqbot:{<appId>}…` and `qqbot:{<appId>:partitions}…`), once its processes stopped. */
+async function removeDemoKeys(): Promise<void> {
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 })
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `qqbot:{${appId}*`, 'COUNT', 1000)
+      if (keys.length > 0) await redis.unlink(...keys)
+      cursor = next
+    } while (cursor !== '0')
+  } catch (error) {
+    console.error(`Could not remove the demo's keys from Redis: ${(error as Error).message}`)
+  } finally {
+    redis.disconnect()
+  }
 }
 try {
   await Promise.all(nodes.map((node) => node.started))
