@@ -16,15 +16,11 @@ export async function removeNatsNamespace(namespace) {
   await nc.close()
 }
 
-/** Deletes every Redis key of a namespace (`qqbot:{<namespace>}…` and its `:partitions` and `:ingresses` sets). */
+/** Deletes every Redis key of a namespace (`qqbot:{<namespace>}…` and its `:partitions` and `:ingresses` keys). */
 export async function removeRedisNamespace(namespace) {
   const { Redis } = await import('ioredis')
+  const { removeNamespace } = await import('../packages/redis/dist/index.js')
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `qqbot:{${namespace}*`, 'COUNT', 1000)
-    if (keys.length > 0) await redis.unlink(...keys)
-    cursor = next
-  } while (cursor !== '0')
+  await removeNamespace(redis, namespace)
   redis.disconnect()
 }

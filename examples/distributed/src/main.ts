@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { groupAtMessage } from '@qqbot/fake-platform'
+import { removeNamespace } from '@qqbot/redis'
 import { startSandbox } from '@qqbot/sandbox'
 import { startNode, stopNode } from './topology.js'
 
@@ -36,22 +37,15 @@ const shutdown = async () => {
   await removeDemoKeys()
 }
 
-/** Every key of this run's AppID (`qqbot:{<appId>}…` and `qqbot:{<appId>:partitions}…`), once its processes stopped. */
+/** Every key of this run's AppID, once its processes stopped. */
 async function removeDemoKeys(): Promise<void> {
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 })
-  try {
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `qqbot:{${appId}*`, 'COUNT', 1000)
-      if (keys.length > 0) await redis.unlink(...keys)
-      cursor = next
-    } while (cursor !== '0')
-  } catch (error) {
-    console.error(`Could not remove the demo's keys from Redis: ${(error as Error).message}`)
-  } finally {
-    redis.disconnect()
-  }
+  await removeNamespace(redis, appId).catch((error: unknown) =>
+    console.error(`Could not remove the demo's keys from Redis: ${(error as Error).message}`),
+  )
+  redis.disconnect()
 }
+
 try {
   await Promise.all(nodes.map((node) => node.started))
   await sandbox.platform.waitForReady(shards, 30_000)

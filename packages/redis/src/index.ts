@@ -6,6 +6,7 @@ export { RedisStateStorage, type RedisStateStorageOptions } from './redis-state-
 /** Moved to `@qqbot/core/adapter`; re-exported here for existing imports. */
 export { FencedSink, type LeaseCheck } from '@qqbot/core/adapter'
 export { RedisKeys } from './keys.js'
+export { removeNamespace } from './remove-namespace.js'
 export type { RedisConnection } from './connection.js'
 export { RedisUnavailableError, ShardCountMismatchError, PartitionCountMismatchError } from './errors.js'
 export { StreamLayoutMismatchError } from '@qqbot/core/adapter'

@@ -1,6 +1,9 @@
 import { createServer, Socket, type Server } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
+import { removeNamespace } from './remove-namespace.js'
+
+export { removeNamespace }
 
 /** Tests use the real server: REDIS_URL, or the local default. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -19,16 +22,6 @@ export function freshNamespace(): string {
   const namespace = `test-${randomBytes(4).toString('hex')}`
   namespaces.push(namespace)
   return namespace
-}
-
-/** Deletes every key of a namespace (`qqbot:{<namespace>}…`, its `:partitions` and `:ingresses` sets included). */
-export async function removeNamespace(redis: Redis, namespace: string): Promise<void> {
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `qqbot:{${namespace}*`, 'COUNT', 1000)
-    if (keys.length > 0) await redis.unlink(...keys)
-    cursor = next
-  } while (cursor !== '0')
 }
 
 /**
