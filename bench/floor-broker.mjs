@@ -5,9 +5,10 @@
 export const natsServers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
-/** The JetStream stream, subject and consumer of the floor (the bots' names for a namespace). */
-export function natsFloorNames(namespace) {
-  return { stream: `QQBOT_${namespace}`, subject: `qqbot.${namespace}.events`, consumer: 'workers' }
+/** The JetStream stream, subject and consumer of the floor: the bots' names for the namespace. */
+export async function natsFloorNames(namespace) {
+  const { jetStreamNames } = await import('../packages/nats/dist/index.js')
+  return jetStreamNames({ namespace })
 }
 
 /** The Redis stream key and group of the floor. */
@@ -18,7 +19,7 @@ export function redisFloorNames(namespace) {
 /** Creates the floor's work-queue stream (the bots' retention) and its explicit-ack consumer unless they exist. */
 export async function ensureNatsFloor(nc, namespace) {
   const { jetstreamManager, AckPolicy, RetentionPolicy } = await import('@nats-io/jetstream')
-  const { stream, subject, consumer } = natsFloorNames(namespace)
+  const { stream, subject, consumer } = await natsFloorNames(namespace)
   const jsm = await jetstreamManager(nc)
   const NS_PER_MS = 1_000_000
   await jsm.streams

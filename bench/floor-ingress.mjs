@@ -23,7 +23,7 @@ async function natsPublisher() {
   const { createInbox, headers } = await import('@nats-io/transport-node')
   nats = await connect({ servers: natsServers, noAsyncTraces: true })
   await ensureNatsFloor(nats, namespace)
-  const { subject } = natsFloorNames(namespace)
+  const { subject } = await natsFloorNames(namespace)
   // JetStream's acknowledgements, all on one inbox: counted, a refusal logged.
   const inbox = createInbox()
   nats.subscribe(`${inbox}.*`, {

@@ -35,7 +35,7 @@ async function pullNats() {
   const { createInbox } = await import('@nats-io/transport-node')
   nats = await connect({ servers: natsServers, noAsyncTraces: true })
   await ensureNatsFloor(nats, namespace)
-  const { stream, consumer } = natsFloorNames(namespace)
+  const { stream, consumer } = await natsFloorNames(namespace)
   // JetStream's pull protocol by hand: a request for up to 128 messages (5 s at most) answered on an inbox; the
   // next one once they came or the request ended (a status message, no data); an acknowledgement is an empty
   // publish to the message's reply subject.

@@ -269,8 +269,7 @@ for (const layout of layouts) {
       `| ${layout.name} | ${row.process} | ${Math.round((pick('cpuMs') / COUNT) * 1000)} | ${fmt(pick('redisCommands'))} | ${fmt(pick('natsOut'))} | ${fmt(pick('natsIn'))} | ${fmt(pick('perRead'))} | ${fmt(pick('writeCalls'))} | ${fmt(pick('readCalls'))} | ${fmt(pick('wakeUps'))} | ${fmt(pick('preemptions'))} |`,
     )
   }
-  const total = median(r.map((x) => x.perProcess.reduce((sum, p) => sum + p.cpuMs, 0)))
-  console.log(`| ${layout.name} | all | ${Math.round((total / COUNT) * 1000)} | | | | |`)
+  console.log(`| ${layout.name} | all | ${Math.round(totalCpu(layout))} | | | | |`)
 }
 
 /** Every process's CPU per event with the broker server's (median of the runs), ms per 1k events. */

@@ -1,7 +1,7 @@
 import { DONE_MARK } from '@qqbot/core/adapter'
 import type { Claim } from './claim-key.js'
 import type { ClaimsBucket } from './claims-bucket.js'
-import { acknowledge, type EventMessage } from './event-message.js'
+import { acknowledge, acknowledgeAndWait, type EventMessage } from './event-message.js'
 
 /**
  * Marks a handled event done under its claim, then acknowledges its message. The marks of the events finishing
@@ -15,11 +15,7 @@ export async function markDoneAndAck(
   event: EventMessage,
   claim: Claim | undefined,
 ): Promise<void> {
-  if (!claim) {
-    if (event.shared) await event.shared.finish(false)
-    else await event.msg.ackAck()
-    return
-  }
+  if (!claim) return acknowledgeAndWait(event)
   await claims.put(claim.key, DONE_MARK)
   acknowledge(event)
 }

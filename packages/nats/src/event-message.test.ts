@@ -120,12 +120,16 @@ describe('the events of a JetStream message', () => {
 
   it('GIVEN pulls of messages of 64 events THEN the next pulls ask for about batchSize / 64 messages, and for batchSize again once messages hold one event', () => {
     const size = new PullSize()
+    const pull = (messages: number, eventsEach: number) => {
+      for (let i = 0; i < messages; i++) size.count(eventsEach)
+      size.pullEnded()
+    }
     expect(size.messagesFor(128)).toBe(128)
-    for (let i = 0; i < 10; i++) size.record(2, 128)
+    for (let i = 0; i < 10; i++) pull(2, 64)
     expect(size.messagesFor(128)).toBe(2)
-    size.record(0, 0)
+    pull(0, 0)
     expect(size.messagesFor(128)).toBe(2)
-    for (let i = 0; i < 20; i++) size.record(128, 128)
+    for (let i = 0; i < 20; i++) pull(128, 1)
     expect(size.messagesFor(128)).toBe(128)
   })
 })

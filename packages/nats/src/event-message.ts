@@ -75,10 +75,20 @@ export function deliveriesOf<M extends EventMessage>(
  */
 export class PullSize {
   private eventsPerMessage = 1
+  private messages = 0
+  private events = 0
 
-  /** A pull brought `events` events in `messages` messages. */
-  record(messages: number, events: number): void {
-    if (messages > 0) this.eventsPerMessage = (this.eventsPerMessage + events / messages) / 2
+  /** A message of the pull under way brought `events` events. */
+  count(events: number): void {
+    this.messages++
+    this.events += events
+  }
+
+  /** The pull under way ended: its events per message weigh on the next pulls' size. */
+  pullEnded(): void {
+    if (this.messages > 0) this.eventsPerMessage = (this.eventsPerMessage + this.events / this.messages) / 2
+    this.messages = 0
+    this.events = 0
   }
 
   messagesFor(batchSize: number): number {
@@ -90,6 +100,15 @@ export class PullSize {
 export function acknowledge({ msg, shared }: EventMessage): void {
   if (shared) void shared.finish(true)
   else msg.ack()
+}
+
+/**
+ * As {@link acknowledge}, for an event without a done mark: only the acknowledgement records it, so when it
+ * acknowledges the message it resolves once JetStream answered.
+ */
+export async function acknowledgeAndWait({ msg, shared }: EventMessage): Promise<void> {
+  if (shared) await shared.finish(false)
+  else await msg.ackAck()
 }
 
 /** Gives the event's message back for a delivery `delayMs` from now (all of it, when it holds several events). */

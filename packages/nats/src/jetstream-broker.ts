@@ -95,15 +95,12 @@ export class JetStreamBroker implements WorkerBroker<EventMessage, Claim> {
     }))
     const pullSize = this.pullSize
     return (async function* () {
-      let messages = 0
-      let events = 0
       for await (const msg of batch) {
         const deliveries = deliveriesOf(msg, bySeq, asIs)
-        messages++
-        events += deliveries.length
+        pullSize.count(deliveries.length)
         yield* deliveries
       }
-      pullSize.record(messages, events)
+      pullSize.pullEnded()
     })()
   }
 

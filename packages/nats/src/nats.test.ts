@@ -96,6 +96,9 @@ function dispatch(p: FakePlatform, count: number, fromOneUserEach = false): stri
   })
 }
 
+/** A stream's state now: messages held, last sequence stored. */
+const streamState = async (stream: string) => (await (await jetstreamManager(nc)).streams.info(stream)).state
+
 const replyCounts = (p: FakePlatform) => {
   const counts = new Map<string, number>()
   for (const message of p.sent)
@@ -249,7 +252,7 @@ describe('ingress and workers over NATS JetStream', () => {
     expect(handled.sort()).toEqual([...ids].sort())
     const stream = await (await jetstreamManager(nc)).streams.info(ingress.names.stream)
     await expect
-      .poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.messages, {
+      .poll(async () => (await streamState(ingress.names.stream)).messages, {
         timeout: 5_000,
       })
       .toBe(0)
@@ -262,7 +265,7 @@ describe('ingress and workers over NATS JetStream', () => {
     const ingress = await startIngress(p, ns)
     const ids = dispatch(p, 20)
     await expect
-      .poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.messages, {
+      .poll(async () => (await streamState(ingress.names.stream)).messages, {
         timeout: 5_000,
       })
       .toBe(20)
@@ -309,7 +312,7 @@ describe('ingress and workers over NATS JetStream', () => {
     const ingress = await startIngress(p, ns, { maxMessages: 100 })
     dispatch(p, 300)
     await expect
-      .poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.last_seq, {
+      .poll(async () => (await streamState(ingress.names.stream)).last_seq, {
         timeout: 10_000,
       })
       .toBe(300)
@@ -426,8 +429,7 @@ describe('ingress and workers over NATS JetStream', () => {
 })
 
 describe('several events per JetStream message (eventsPerMessage)', () => {
-  const storedMessages = async (stream: string) =>
-    (await (await jetstreamManager(nc)).streams.info(stream)).state.last_seq
+  const storedMessages = async (stream: string) => (await streamState(stream)).last_seq
 
   it('GIVEN an ingress with eventsPerMessage 32 and two workers THEN fewer messages than events are stored and every event is answered exactly once', async () => {
     const p = (platform = await startFakePlatform())
@@ -446,7 +448,7 @@ describe('several events per JetStream message (eventsPerMessage)', () => {
     const acked = workers.map((worker) => worker.metrics().counters.broker_acked?.[''] ?? 0)
     expect(acked[0]! + acked[1]!).toBe(ids.length)
     await expect
-      .poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.messages, {
+      .poll(async () => (await streamState(ingress.names.stream)).messages, {
         timeout: 5_000,
       })
       .toBe(0)
@@ -493,7 +495,7 @@ describe('several events per JetStream message (eventsPerMessage)', () => {
     await js.publish(ingress.names.subject, joinEncodedEvents([encodeEvent(seen), 'garbage', encodeEvent(fresh)]))
     await until(() => p.sent.length === 2, 5_000, 'the new event of the message to be answered')
     await expect
-      .poll(async () => (await (await jetstreamManager(nc)).streams.info(ingress.names.stream)).state.messages, {
+      .poll(async () => (await streamState(ingress.names.stream)).messages, {
         timeout: 5_000,
       })
       .toBe(0)

@@ -80,22 +80,19 @@ export class PartitionPuller {
           max_messages: this.pullSize.messagesFor(this.settings.batchSize),
           expires: this.settings.blockMs,
         }))
-        let messages = 0
-        let events = 0
         for await (const msg of batch) {
           const deliveries = deliveriesOf(
             msg,
             (seq) => `${partition}/${seq}`,
             (event) => ({ ...event, partition }),
           )
-          messages++
-          events += deliveries.length
+          this.pullSize.count(deliveries.length)
           for (const delivery of deliveries) {
             this.outstanding.add(delivery.id)
             this.host.pulled(delivery)
           }
         }
-        this.pullSize.record(messages, events)
+        this.pullSize.pullEnded()
       } catch (error) {
         if (!this.pulling) break
         logger.error(
