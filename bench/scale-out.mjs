@@ -153,6 +153,12 @@ async function runOnce(layout) {
     ...layout.env,
   }
   const children = []
+  // BENCH_MARK_BURST=1: the warm-up's start and the measured burst's start and end on CLOCK_MONOTONIC (seconds),
+  // to cut a system-wide `perf record --clockid monotonic` to the burst (`perf report --time <start>,<end>`), and
+  // in epoch ms for log lines.
+  const mark = (what) =>
+    process.env.BENCH_MARK_BURST &&
+    console.error(`${what} ${layout.name} ${Number(process.hrtime.bigint()) / 1e9} (epoch ms ${Date.now()})`)
   try {
     for (const file of layout.processes) {
       const child = fork(here(file), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env, execArgv: profileArgs })
@@ -160,6 +166,7 @@ async function runOnce(layout) {
       await nextMessage(child, 'ready')
     }
     if (WARMUP > 0) {
+      mark('warm-up-start')
       platform.send({ type: 'burst', count: WARMUP, scene })
       const warmup = await nextMessage(platform, 'done')
       if (warmup.lost > 0) throw new Error(`${layout.name}: ${warmup.lost} of the ${WARMUP} warm-up events unanswered`)
@@ -169,11 +176,6 @@ async function runOnce(layout) {
     )
     const redisDone = layout.broker === 'redis' ? await redisProbe() : undefined
     const natsBefore = layout.broker === 'nats' ? natsServerCpuMs() : undefined
-    // BENCH_MARK_BURST=1: the measured burst's start and end on CLOCK_MONOTONIC (seconds), to cut a system-wide
-    // `perf record --clockid monotonic` to it (`perf report --time <start>,<end>`), and in epoch ms for log lines.
-    const mark = (what) =>
-      process.env.BENCH_MARK_BURST &&
-      console.error(`${what} ${layout.name} ${Number(process.hrtime.bigint()) / 1e9} (epoch ms ${Date.now()})`)
     mark('burst-start')
     platform.send({ type: 'burst', count: COUNT, scene, rate: RATE })
     const result = await nextMessage(platform, 'done')

@@ -15,6 +15,7 @@ import { attemptClaim, type Claim } from './claim-key.js'
 import { ClaimsBucket } from './claims-bucket.js'
 import { markDoneAndAck } from './done-mark.js'
 import { acknowledge, deliveriesOf, giveBack, keepWorking, PullSize, type EventMessage } from './event-message.js'
+import { countMissedHeartbeats, missedHeartbeats } from './missed-heartbeats.js'
 import { jetStreamNames, type JetStreamNameOptions, type JetStreamNames } from './names.js'
 import { ensureConsumer, ensureStream, type RetentionOptions } from './stream-setup.js'
 
@@ -93,12 +94,17 @@ export class JetStreamBroker implements WorkerBroker<EventMessage, Claim> {
       max_messages: this.pullSize.messagesFor(this.settings.batchSize),
       expires: this.settings.blockMs,
     }))
-    const pullSize = this.pullSize
+    const { pullSize, runtime } = this
     return (async function* () {
-      for await (const msg of batch) {
-        const deliveries = deliveriesOf(msg, bySeq, asIs)
-        pullSize.count(deliveries.length)
-        yield* deliveries
+      try {
+        for await (const msg of batch) {
+          const deliveries = deliveriesOf(msg, bySeq, asIs)
+          pullSize.count(deliveries.length)
+          yield* deliveries
+        }
+      } catch (error) {
+        if (!missedHeartbeats(error)) throw error
+        countMissedHeartbeats(runtime!, 'pulling again; anything sent to it and dropped comes back after claimIdleMs')
       }
       pullSize.pullEnded()
     })()

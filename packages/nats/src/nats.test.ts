@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { Kvm } from '@nats-io/kv'
@@ -11,7 +12,9 @@ import { createNatsIngress, type NatsIngress, type NatsIngressOptions } from './
 import { NatsStreamSource } from './nats-stream-source.js'
 import { jetStreamNames } from './names.js'
 import { ensureConsumer } from './stream-setup.js'
-import { connectNats, freshNamespace, removeNamespace } from './test-nats.js'
+import { connectNats, freshNamespace, removeNamespace, startStallingProxy } from './test-nats.js'
+import { PULLS_MISSED_HEARTBEATS } from './missed-heartbeats.js'
+import { captureLogs } from '../../core/src/logging/test-log-capture.js'
 import { until } from '../../../test/support/until.js'
 
 let nc: NatsConnection
@@ -65,10 +68,16 @@ async function startWorker(
   p: FakePlatform,
   ns: string,
   handled: string[],
-  options: { claimIdleMs?: number; hold?: () => Promise<void>; partitions?: number } = {},
+  options: {
+    claimIdleMs?: number
+    hold?: () => Promise<void>
+    partitions?: number | boolean
+    nats?: NatsConnection
+    logDestination?: Writable
+  } = {},
 ): Promise<QQBotClient> {
   const source = new NatsStreamSource({
-    nats: nc,
+    nats: options.nats ?? nc,
     namespace: ns,
     partitions: options.partitions ?? false,
     claimIdleMs: options.claimIdleMs ?? 1_000,
@@ -76,7 +85,15 @@ async function startWorker(
     leaseTtlMs: 10_000,
     renewIntervalMs: 200,
   })
-  const worker = createClient({ appId: p.appId, secret: p.secret, hosts: { api: p.url }, source, logLevel: 'silent' })
+  const worker = createClient({
+    appId: p.appId,
+    secret: p.secret,
+    hosts: { api: p.url },
+    source,
+    ...(options.logDestination
+      ? { logLevel: 'debug' as const, logDestination: options.logDestination }
+      : { logLevel: 'silent' as const }),
+  })
   worker.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
     handled.push(event.data.id)
     await options.hold?.()
@@ -583,4 +600,51 @@ describe('several events per JetStream message (eventsPerMessage)', () => {
     )
     expect(() => createNatsIngress({ ...base, eventsPerMessage: 2.5 })).toThrow('got 2.5.')
   })
+})
+
+describe('pulls whose heartbeats go missing', () => {
+  it.each([
+    ['the shared consumer', false],
+    ['4 partitions', 4],
+  ])(
+    'GIVEN a worker (%s) whose connection stalls past two pull heartbeats THEN the pull ends, counted, without a warning or an error, and every event is answered exactly once',
+    async (_, partitions) => {
+      const p = (platform = await startFakePlatform())
+      const ns = namespace()
+      const ingress = await startIngress(p, ns, { partitions })
+      const proxy = await startStallingProxy()
+      const stalling = await connectNats(proxy.url)
+      running.push({ stop: () => stalling.close().then(() => proxy.close()) })
+      const logs = captureLogs<{ level: number; msg: string }>()
+      const handled: string[] = []
+      const worker = await startWorker(p, ns, handled, {
+        nats: stalling,
+        partitions,
+        claimIdleMs: 2_000,
+        logDestination: logs.destination,
+      })
+      running.push({ stop: async () => proxy.resume() }) // first, should the test fail while stalled
+      const missed = () => worker.metrics().counters[PULLS_MISSED_HEARTBEATS.name]?.[''] ?? 0
+      const before = dispatch(p, 5, true)
+      await until(() => replyCounts(p).size === before.length, 10_000, 'the first events to be answered')
+
+      // Pulls of blockMs 1 s get a heartbeat every 500 ms: the client ends one once two went missing (as it does
+      // when nats-server lets a pull expire without saying so).
+      proxy.stall()
+      await until(() => missed() >= 1, 10_000, 'a pull to miss its heartbeats')
+      // Sent to the pull under way, which the client just ended, or held back by the stall until it ends.
+      const during = dispatch(p, 5, true)
+      await until(async () => (await streamState(ingress.names.stream)).last_seq >= 10, 5_000, 'them stored')
+      proxy.resume()
+      const after = dispatch(p, 5, true)
+
+      const all = [...before, ...during, ...after]
+      await until(() => replyCounts(p).size === all.length, 20_000, 'every event to be answered')
+      expect([...replyCounts(p).values()].every((count) => count === 1)).toBe(true)
+      expect(logs.lines.filter((line) => line.level >= 40)).toEqual([])
+      const ended = logs.lines.filter((line) => line.msg.startsWith('a JetStream pull ended without its end'))
+      expect(ended).toHaveLength(missed())
+    },
+    40_000,
+  )
 })

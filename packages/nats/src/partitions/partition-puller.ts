@@ -9,6 +9,7 @@ import {
 import type { NatsConnection } from '@nats-io/transport-node'
 import { sleep, type BrokerDelivery, type BrokerRuntime, type BrokerWorkerSettings } from '@qqbot/core/adapter'
 import { deliveriesOf, PullSize, type EventMessage } from '../event-message.js'
+import { countMissedHeartbeats, missedHeartbeats } from '../missed-heartbeats.js'
 import type { PartitionedNames } from './partition-names.js'
 
 /** An event's message with the partition it came from. */
@@ -95,28 +96,34 @@ export class PartitionPuller {
         this.pullSize.pullEnded()
       } catch (error) {
         if (!this.pulling) break
-        logger.error(
-          { err: error, partition },
-          'pulling from a partition failed; reading it again from its first unacknowledged event in 1 s',
-        )
-        consumer = await this.resumeAfterFailedPull()
+        const missed = missedHeartbeats(error)
+        if (missed)
+          countMissedHeartbeats(this.runtime, 'reading the partition again from its first unacknowledged event', {
+            partition,
+          })
+        else
+          logger.error(
+            { err: error, partition },
+            'pulling from a partition failed; reading it again from its first unacknowledged event in 1 s',
+          )
+        consumer = await this.resumeAfterFailedPull(missed ? 0 : 1_000)
         if (!consumer) break
       }
     }
   }
 
   /**
-   * A pull that failed (heartbeats missed while the event loop stalled, a lost connection) may have taken events
-   * that the client then dropped: the consumer would deliver them again only after `ack_wait`, behind newer ones
-   * of the same keys. So the consumer is created anew, which delivers from the first unacknowledged event, in
-   * stream order. What this worker still handles of the partition comes again too, and is skipped: the engine
-   * holds it under the same id, or its done mark is written. Not waited for: a conversation under way waits for
-   * a later event of the partition. Undefined once the partition is no longer pulled here.
+   * A pull that failed (its heartbeats missed, a lost connection) may have taken events that the client then
+   * dropped: the consumer would deliver them again only after `ack_wait`, behind newer ones of the same keys. So
+   * the consumer is created anew, which delivers from the first unacknowledged event, in stream order. What this
+   * worker still handles of the partition comes again too, and is skipped: the engine holds it under the same id,
+   * or its done mark is written. Not waited for: a conversation under way waits for a later event of the
+   * partition. First after `pauseMs`, then every second; undefined once the partition is no longer pulled here.
    */
-  private async resumeAfterFailedPull(): Promise<Consumer | undefined> {
+  private async resumeAfterFailedPull(pauseMs: number): Promise<Consumer | undefined> {
     const { logger, readingStopped } = this.runtime
-    while (this.pulling) {
-      await sleep(1_000, readingStopped).catch(() => undefined)
+    for (let pause = pauseMs; this.pulling; pause = 1_000) {
+      if (pause > 0) await sleep(pause, readingStopped).catch(() => undefined)
       if (!this.pulling) break
       try {
         // Only while the server still has the lease as ours: a worker stalled past it must not reset the
