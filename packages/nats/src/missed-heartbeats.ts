@@ -14,8 +14,9 @@ export function missedHeartbeats(error: unknown): boolean {
 /**
  * Counts a pull the client ended for missed heartbeats. Under load nats-server 2.9 sometimes lets a partly
  * filled pull expire without the status that says so, and the client learns it only from the heartbeats that
- * stop: measured a few times per benchmark run, each after the pull had received everything sent to it. So it
- * is the end of a pull, not a failed read: counted and logged at debug, and the caller pulls again at once.
+ * stop: a few times per benchmark run, and in the pulls traced, messages came until shortly before the expiry
+ * and nothing after. So it is the end of a pull, not a failed read: counted and logged at debug, and the caller
+ * pulls again at once.
  * (A stalled connection ends a pull the same way; then what the server had sent it comes back as `whatNext` says.)
  */
 export function countMissedHeartbeats(
