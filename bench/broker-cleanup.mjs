@@ -3,16 +3,9 @@
 /** Deletes the JetStream streams and key-value buckets of a namespace (both partition layouts). */
 export async function removeNatsNamespace(namespace) {
   const { connect } = await import('@nats-io/transport-node')
-  const { jetstreamManager } = await import('@nats-io/jetstream')
-  const { Kvm } = await import('@nats-io/kv')
-  const { jetStreamNames } = await import('../packages/nats/dist/index.js')
+  const { removeNamespace } = await import('../packages/nats/dist/index.js')
   const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
-  const names = jetStreamNames({ namespace })
-  const jsm = await jetstreamManager(nc)
-  await jsm.streams.delete(names.stream).catch(() => undefined)
-  await jsm.streams.delete(`${names.stream}_PARTITIONED`).catch(() => undefined)
-  for (const bucket of [names.bucket, `qqbot_${namespace}_partitions`, `qqbot_${namespace}_ingresses`])
-    await (await new Kvm(nc).open(bucket)).destroy().catch(() => undefined)
+  await removeNamespace(nc, namespace)
   await nc.close()
 }
 

@@ -9,9 +9,7 @@ import {
   type SentMessage,
 } from '@qqbot/fake-platform'
 import { createRedisIngress } from '@qqbot/redis'
-import { createNatsIngress } from '@qqbot/nats'
-import { jetstreamManager } from '@nats-io/jetstream'
-import { Kvm } from '@nats-io/kv'
+import { createNatsIngress, removeNamespace as removeNatsNamespace } from '@qqbot/nats'
 import { connect } from '@nats-io/transport-node'
 import { useProcessGroup, type BotProcess } from './support/process-group.js'
 import { ensureBuilt } from './support/ensure-built.js'
@@ -62,9 +60,7 @@ async function startSplit(broker: Broker): Promise<{ p: FakePlatform; env: Recor
     await ingress.start()
     group.defer(async () => {
       await ingress.stop()
-      await (await jetstreamManager(nats)).streams.delete(ingress.names.stream).catch(() => undefined)
-      for (const bucket of [ingress.names.bucket, `qqbot_${namespace}_partitions`])
-        await (await new Kvm(nats).open(bucket)).destroy().catch(() => undefined)
+      await removeNatsNamespace(nats, namespace)
       await nats.close()
     })
   }

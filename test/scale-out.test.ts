@@ -4,9 +4,13 @@ import { Redis } from 'ioredis'
 import { Command, Controller, createBot } from '@qqbot/framework'
 import { groupAtMessage, startFakePlatform, type FakePlatform } from '@qqbot/fake-platform'
 import { createRedisIngress, RedisStreamSource, type RedisIngress } from '@qqbot/redis'
-import { createNatsIngress, NatsStreamSource, type NatsIngress } from '@qqbot/nats'
+import {
+  createNatsIngress,
+  NatsStreamSource,
+  removeNamespace as removeNatsNamespace,
+  type NatsIngress,
+} from '@qqbot/nats'
 import { jetstreamManager } from '@nats-io/jetstream'
-import { Kvm } from '@nats-io/kv'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { freshNamespace, removeFreshNamespaces } from '../packages/redis/src/test-redis.js'
 import { useProcessGroup } from './support/process-group.js'
@@ -378,8 +382,7 @@ describe('ingress and workers over NATS JetStream', () => {
     await ingress.start()
     group.defer(
       async () => {
-        await (await jetstreamManager(nats)).streams.delete(ingress.names.stream).catch(() => undefined)
-        await (await new Kvm(nats).open(ingress.names.bucket)).destroy().catch(() => undefined)
+        await removeNatsNamespace(nats, namespace)
         await nats.close()
       },
       () => ingress.stop(),

@@ -2,6 +2,7 @@ export { NatsIngress, createNatsIngress, type NatsIngressOptions } from './nats-
 export { NatsStreamSource, type NatsStreamSourceOptions } from './nats-stream-source.js'
 export { jetStreamNames, type JetStreamNames, type JetStreamNameOptions } from './names.js'
 export { ensureStream, ensureConsumer, type RetentionOptions } from './stream-setup.js'
+export { removeNamespace } from './remove-namespace.js'
 export { encodeEvent, decodeEvent, decodeEvents } from './event-codec.js'
 export { JetStreamSetupError } from './errors.js'
 export { StreamLayoutMismatchError } from '@qqbot/core/adapter'

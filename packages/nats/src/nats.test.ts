@@ -438,6 +438,32 @@ describe('ingress and workers over NATS JetStream', () => {
     expect(await ackWait()).toBe(4_000 * 1_000_000)
   })
 
+  it('GIVEN a stopped bot THEN removeNamespace deletes every stream and bucket of its namespace, and none of a namespace that only starts the same', async () => {
+    const p = (platform = await startFakePlatform())
+    const ns = namespace()
+    const neighbour = `${ns}_2`
+    namespaces.push(neighbour)
+    for (const each of [ns, neighbour]) {
+      await startWorker(p, each, [], { partitions: 4 })
+      await startIngress(p, each, { partitions: 4 })
+    }
+    dispatch(p, 3)
+    await until(() => replyCounts(p).size === 3, 10_000, 'the events to be answered')
+    for (const item of running.splice(0).reverse()) await item.stop()
+    const jsm = await jetstreamManager(nc)
+    const streams = async () => {
+      const names: string[] = []
+      for await (const stream of jsm.streams.list()) names.push(stream.config.name)
+      return names
+    }
+    // The partitioned stream, and the claims, leases and ingresses buckets (the shared stream was never made).
+    expect(await removeNamespace(nc, ns)).toBe(4)
+    const left = await streams()
+    expect(left.filter((name) => name.includes(`${ns}_`) && !name.includes(neighbour))).toEqual([])
+    expect(left.filter((name) => name.includes(neighbour))).toHaveLength(4)
+    expect(await removeNamespace(nc, ns)).toBe(0)
+  })
+
   it('GIVEN blockMs below JetStream minimum THEN the source refuses it at construction and says why', () => {
     expect(() => new NatsStreamSource({ nats: nc, namespace: 'x', blockMs: 200 })).toThrow(
       'blockMs must be at least 1000 (JetStream pull requests expire no sooner); got 200.',

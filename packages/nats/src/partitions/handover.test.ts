@@ -71,7 +71,7 @@ describe('one key’s events in order on a partition over NATS', () => {
     const p = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
     cleanups.push(() => p.close())
     const namespace = freshNamespace()
-    cleanups.push(() => removeNamespace(nc, namespace))
+    cleanups.push(async () => void (await removeNamespace(nc, namespace)))
     const ingress = createNatsIngress({
       appId: p.appId,
       secret: p.secret,
@@ -138,7 +138,7 @@ describe('one key’s events in order on a partition over NATS', () => {
       const p = await startFakePlatform({ heartbeatIntervalMs: 1_000 })
       cleanups.push(() => p.close())
       const namespace = freshNamespace()
-      cleanups.push(() => removeNamespace(nc, namespace))
+      cleanups.push(async () => void (await removeNamespace(nc, namespace)))
       const steps: Step[] = []
       let releaseEarlier: () => void = () => undefined
       const earlierHeld = new Promise<void>((resolve) => (releaseEarlier = resolve))
