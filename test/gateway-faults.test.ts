@@ -236,10 +236,12 @@ describe('backpressure', () => {
 
 describe('heartbeats under a backlog', () => {
   it('GIVEN handlers far behind a burst and a short heartbeat THEN ACKs behind the queued dispatches are still read: no zombie reconnect', async () => {
+    // The platform runs in this process: a stall of its event loop longer than the interval delays the ACK
+    // itself, a zombie by any reading. 250 ms stays above the stalls of a loaded CI machine (50 ms did not).
     const h = (harness = await startGatewayHarness({
-      platform: { heartbeatIntervalMs: 50 },
+      platform: { heartbeatIntervalMs: 250 },
       client: { pipeline: { concurrency: 8, highWaterMark: 1_000 } },
-      handler: () => new Promise((resolve) => setTimeout(resolve, 2)),
+      handler: () => new Promise((resolve) => setTimeout(resolve, 3)),
     }))
     const ids = await h.burst(10_000)
     await h.waitForHandled(ids, 60_000)
