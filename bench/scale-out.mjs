@@ -191,6 +191,7 @@ async function runOnce(layout) {
       evPerSec: (result.replies / result.elapsedMs) * 1000,
       rssMb: stats.reduce((sum, s) => sum + s.maxRssMb, 0),
       cpuMs: stats.reduce((sum, s) => sum + s.cpuMs, 0),
+      pullsMissedHeartbeats: stats.reduce((sum, s) => sum + (s.pullsMissedHeartbeats ?? 0), 0),
       perProcess,
     }
   } finally {
@@ -272,6 +273,15 @@ for (const layout of layouts) {
     )
   }
   console.log(`| ${layout.name} | all | ${Math.round(totalCpu(layout))} | | | | |`)
+}
+
+const natsLayouts = layouts.filter((layout) => layout.broker === 'nats' && !layout.name.startsWith('floor:'))
+if (natsLayouts.length > 0) {
+  const counts = natsLayouts.map((layout) => {
+    const total = results[layout.name].reduce((sum, x) => sum + x.pullsMissedHeartbeats, 0)
+    return `${layout.name}: ${total}`
+  })
+  console.log(`\nNATS pulls ended by missed heartbeats, warm-up and burst of every run: ${counts.join('; ')}`)
 }
 
 /** Every process's CPU per event with the broker server's (median of the runs), ms per 1k events. */

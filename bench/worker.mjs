@@ -59,4 +59,6 @@ serveStats(() => ({
   ...(nats ? { nats: nats.stats() } : {}),
   reads: client.metricsRegistry.count('broker_reads'),
   acked: client.metricsRegistry.count('broker_acked'),
+  // Pulls nats-server let expire unannounced (see docs/scaling.md), from start-up on.
+  ...(nats ? { pullsMissedHeartbeats: client.metrics().counters.broker_pulls_missed_heartbeats?.[''] ?? 0 } : {}),
 }))
