@@ -2,8 +2,8 @@
 // (floor-ingress.mjs) and bare workers (floor-worker.mjs) share, named by NAMESPACE as the bots' are, so that
 // bench/broker-cleanup.mjs removes them.
 
-export const natsServers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
-export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+const natsServers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 /** The JetStream stream, subject and consumer of the floor: the bots' names for the namespace. */
 export async function natsFloorNames(namespace) {
@@ -17,7 +17,7 @@ export function redisFloorNames(namespace) {
 }
 
 /** Creates the floor's work-queue stream (the bots' retention) and its explicit-ack consumer unless they exist. */
-export async function ensureNatsFloor(nc, namespace) {
+async function ensureNatsFloor(nc, namespace) {
   const { jetstreamManager, AckPolicy, RetentionPolicy } = await import('@nats-io/jetstream')
   const { stream, subject, consumer } = await natsFloorNames(namespace)
   const jsm = await jetstreamManager(nc)
@@ -42,9 +42,25 @@ export async function ensureNatsFloor(nc, namespace) {
 }
 
 /** Creates the floor's stream and consumer group unless they exist. */
-export async function ensureRedisFloor(redis, namespace) {
+async function ensureRedisFloor(redis, namespace) {
   const { key, group } = redisFloorNames(namespace)
   await redis.xgroup('CREATE', key, group, '0', 'MKSTREAM').catch((error) => {
     if (!String(error.message).includes('BUSYGROUP')) throw error
   })
+}
+
+/** A connection to NATS with the floor's stream and consumer made, and their names. */
+export async function openNatsFloor(namespace) {
+  const { connect } = await import('@nats-io/transport-node')
+  const nats = await connect({ servers: natsServers, noAsyncTraces: true })
+  await ensureNatsFloor(nats, namespace)
+  return { nats, ...(await natsFloorNames(namespace)) }
+}
+
+/** `count` connections to Redis with the floor's stream and group made, and their names. */
+export async function openRedisFloor(namespace, count = 1) {
+  const { Redis } = await import('ioredis')
+  const connections = Array.from({ length: count }, () => new Redis(redisUrl))
+  await ensureRedisFloor(connections[0], namespace)
+  return { connections, ...redisFloorNames(namespace) }
 }

@@ -3,15 +3,7 @@
 // stream's subject with the event id as Nats-Msg-Id and a reply inbox for JetStream's acknowledgement), and
 // nothing else: no validation, no seq kept, no retry. FLOOR_BATCHED=1 (NATS): the frames of one turn in one
 // message, one per line, what JetStream costs when it stores and delivers a message per batch, not per event.
-import { connect } from '@nats-io/transport-node'
-import {
-  ensureNatsFloor,
-  ensureRedisFloor,
-  natsFloorNames,
-  natsServers,
-  redisFloorNames,
-  redisUrl,
-} from './floor-broker.mjs'
+import { openNatsFloor, openRedisFloor } from './floor-broker.mjs'
 import { floorRest, rawGateway } from './floor-setup.mjs'
 import { serveStats } from './ipc.mjs'
 
@@ -21,9 +13,9 @@ let nats
 
 async function natsPublisher() {
   const { createInbox, headers } = await import('@nats-io/transport-node')
-  nats = await connect({ servers: natsServers, noAsyncTraces: true })
-  await ensureNatsFloor(nats, namespace)
-  const { subject } = await natsFloorNames(namespace)
+  const floor = await openNatsFloor(namespace)
+  nats = floor.nats
+  const { subject } = floor
   // JetStream's acknowledgements, all on one inbox: counted, a refusal logged.
   const inbox = createInbox()
   nats.subscribe(`${inbox}.*`, {
@@ -53,10 +45,10 @@ async function natsPublisher() {
 }
 
 async function redisPublisher() {
-  const { Redis } = await import('ioredis')
-  const redis = new Redis(redisUrl)
-  await ensureRedisFloor(redis, namespace)
-  const { key } = redisFloorNames(namespace)
+  const {
+    connections: [redis],
+    key,
+  } = await openRedisFloor(namespace)
   let pending = []
   const flush = () => {
     const pipeline = redis.pipeline()

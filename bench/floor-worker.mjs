@@ -2,15 +2,7 @@
 // on one connection, XACK of what was answered on another; BROKER=nats: pull requests of 128 to the durable
 // consumer), replies to each /ping n as bot-raw.mjs does and acknowledges it once answered (a message of
 // several frames, FLOOR_BATCHED=1 on the ingress, once all are). No claim, no dedupe, no done mark.
-import { connect } from '@nats-io/transport-node'
-import {
-  ensureNatsFloor,
-  ensureRedisFloor,
-  natsFloorNames,
-  natsServers,
-  redisFloorNames,
-  redisUrl,
-} from './floor-broker.mjs'
+import { openNatsFloor, openRedisFloor } from './floor-broker.mjs'
 import { floorRest, pongRequest } from './floor-setup.mjs'
 import { serveStats } from './ipc.mjs'
 
@@ -33,9 +25,9 @@ function answer(frame, done) {
 
 async function pullNats() {
   const { createInbox } = await import('@nats-io/transport-node')
-  nats = await connect({ servers: natsServers, noAsyncTraces: true })
-  await ensureNatsFloor(nats, namespace)
-  const { stream, consumer } = await natsFloorNames(namespace)
+  const floor = await openNatsFloor(namespace)
+  nats = floor.nats
+  const { stream, consumer } = floor
   // JetStream's pull protocol by hand: a request for up to 128 messages (5 s at most) answered on an inbox; the
   // next one once they came or the request ended (a status message, no data); an acknowledgement is an empty
   // publish to the message's reply subject.
@@ -62,11 +54,11 @@ async function pullNats() {
 }
 
 async function readRedis() {
-  const { Redis } = await import('ioredis')
-  const reader = new Redis(redisUrl)
-  const writer = new Redis(redisUrl)
-  await ensureRedisFloor(reader, namespace)
-  const { key, group } = redisFloorNames(namespace)
+  const {
+    connections: [reader, writer],
+    key,
+    group,
+  } = await openRedisFloor(namespace, 2)
   let answered = []
   const flushAcks = () => {
     writer.xack(key, group, ...answered)

@@ -74,6 +74,8 @@ async function startWorker(
     partitions?: number | boolean
     nats?: NatsConnection
     logDestination?: Writable
+    /** The event the worker handles (and answers). Default GROUP_AT_MESSAGE_CREATE. */
+    event?: 'GROUP_AT_MESSAGE_CREATE' | 'GROUP_MESSAGE_CREATE'
   } = {},
 ): Promise<QQBotClient> {
   const source = new NatsStreamSource({
@@ -94,7 +96,7 @@ async function startWorker(
       ? { logLevel: 'debug' as const, logDestination: options.logDestination }
       : { logLevel: 'silent' as const }),
   })
-  worker.on('GROUP_AT_MESSAGE_CREATE', async (event) => {
+  worker.on(options.event ?? 'GROUP_AT_MESSAGE_CREATE', async (event) => {
     handled.push(event.data.id)
     await options.hold?.()
     await worker.reply(event, `pong ${event.data.id}`)
@@ -218,29 +220,8 @@ describe('ingress and workers over NATS JetStream', () => {
     const ns = namespace()
     await startIngress(p, ns)
     const handled: string[] = []
-    const workers = [0, 1].map(() => {
-      const source = new NatsStreamSource({
-        nats: nc,
-        namespace: ns,
-        partitions: false,
-        claimIdleMs: 1_000,
-        blockMs: 1_000,
-      })
-      const worker = createClient({
-        appId: p.appId,
-        secret: p.secret,
-        hosts: { api: p.url },
-        source,
-        logLevel: 'silent',
-      })
-      worker.on('GROUP_MESSAGE_CREATE', async (event) => {
-        handled.push(event.data.id)
-        await worker.reply(event, `seen ${event.data.id}`)
-      })
-      running.push(worker)
-      return worker
-    })
-    for (const worker of workers) await worker.start()
+    const workers: QQBotClient[] = []
+    for (let i = 0; i < 2; i++) workers.push(await startWorker(p, ns, handled, { event: 'GROUP_MESSAGE_CREATE' }))
     const at = groupAtMessage({ content: '/ping both' })
     const all = groupMessage({ content: '/ping both', mentionsBot: true })
     const id = (at.d as { id: string }).id
